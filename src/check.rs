@@ -1,0 +1,113 @@
+//! Checking one scenario: load it, evaluate the rules, build its report.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use crate::eval::evaluate;
+use crate::program::Program;
+use crate::report::{FileReport, Finding, Location};
+use crate::scenario::{load_scenario, read_scenario, LoadOptions, Scenario, ScenarioError};
+use crate::schema::ROOT;
+use crate::source::SourceFile;
+
+/// The result of checking one file.
+#[derive(Debug)]
+pub enum FileOutcome {
+    /// The file loaded; its findings.
+    Checked(FileReport),
+    /// The file is not a valid scenario.
+    Invalid {
+        /// The file's display name.
+        path: String,
+        /// Every problem found.
+        errors: Vec<ScenarioError>,
+    },
+}
+
+/// Reads and checks a scenario file.
+pub fn check_file(
+    program: &Program,
+    path: &Path,
+    rule_ids: &HashSet<String>,
+    options: &LoadOptions,
+) -> FileOutcome {
+    match read_scenario(path, &options.limits) {
+        Ok(source) => check_source(program, source, rule_ids, options),
+        Err(e) => FileOutcome::Invalid {
+            path: path.display().to_string(),
+            errors: vec![e],
+        },
+    }
+}
+
+/// Checks a scenario already read into memory.
+pub fn check_source(
+    program: &Program,
+    source: SourceFile,
+    rule_ids: &HashSet<String>,
+    options: &LoadOptions,
+) -> FileOutcome {
+    let path = source.name.clone();
+    match load_scenario(&program.schema, source, rule_ids, options) {
+        Ok(scenario) => FileOutcome::Checked(report_scenario(program, scenario)),
+        Err(errors) => FileOutcome::Invalid { path, errors },
+    }
+}
+
+/// Evaluates a loaded scenario and builds its report.
+pub fn report_scenario(program: &Program, scenario: Scenario) -> FileReport {
+    let store = &scenario.store;
+    let schema = &program.schema;
+    let mut findings: Vec<Finding> = evaluate(program, store)
+        .into_iter()
+        .filter_map(|raw| {
+            let rule = program.rules.get(raw.rule)?;
+            let (kind, row) = raw.subject;
+            let subject = store.id_of(schema, kind, row)?.to_string();
+            let pos = store.pos(kind, row);
+            let mut related: Vec<String> = raw
+                .related
+                .iter()
+                .filter_map(|&(k, r)| store.id_of(schema, k, r).map(str::to_string))
+                .filter(|id| *id != subject)
+                .collect();
+            related.sort();
+            related.dedup();
+            Some(Finding {
+                rule: rule.id.clone(),
+                severity: rule.severity,
+                subject,
+                summary: rule.summary.clone(),
+                problem: raw.message,
+                fix: raw.fix,
+                location: Location {
+                    path: scenario.source.name.clone(),
+                    line: pos.line,
+                    column: pos.column,
+                },
+                offset: pos.offset,
+                len: pos.len,
+                related,
+            })
+        })
+        .collect();
+    findings.sort_by(|a, b| {
+        (a.location.line, a.location.column, &a.rule, &a.subject).cmp(&(
+            b.location.line,
+            b.location.column,
+            &b.rule,
+            &b.subject,
+        ))
+    });
+    let scenario_name = schema.root().field("scenario").and_then(|f| {
+        let cell = store.cell(ROOT, f, 0);
+        (cell != crate::scenario::store::NONE).then(|| store.str(cell).to_string())
+    });
+    FileReport {
+        path: scenario.source.name.clone(),
+        scenario: scenario_name,
+        findings,
+        expect: scenario.expect,
+        source: scenario.source,
+    }
+}

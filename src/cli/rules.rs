@@ -1,0 +1,71 @@
+//! `eligo rules`: list the loaded rules.
+
+use clap::Args;
+use serde::Serialize;
+
+use super::check::Format;
+use super::{load_rules, stderr_style, ColorChoice, RuleArgs, EXIT_OK};
+use crate::program::Program;
+
+/// Arguments of `eligo rules`.
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Where the rules come from.
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+#[derive(Serialize)]
+struct RuleEntry<'a> {
+    id: &'a str,
+    severity: &'a str,
+    summary: &'a str,
+    file: &'a str,
+    line: usize,
+    doc: &'a str,
+}
+
+/// Runs `eligo rules`.
+pub fn run(args: &RulesArgs) -> u8 {
+    let program = match load_rules(&args.rules, stderr_style(ColorChoice::Auto)) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    print!("{}", render(&program, args.format));
+    EXIT_OK
+}
+
+/// The rule list in the given format.
+pub fn render(program: &Program, format: Format) -> String {
+    let entries: Vec<RuleEntry<'_>> = program
+        .rules
+        .iter()
+        .map(|r| RuleEntry {
+            id: &r.id,
+            severity: r.severity.as_str(),
+            summary: &r.summary,
+            file: program.files.get(r.file).map_or("", |f| f.name.as_str()),
+            line: r.line(program),
+            doc: &r.doc,
+        })
+        .collect();
+    match format {
+        Format::Json => serde_json::to_string_pretty(&entries)
+            .map(|s| s + "\n")
+            .unwrap_or_default(),
+        Format::Human => {
+            let width = entries.iter().map(|e| e.id.len()).max().unwrap_or(0);
+            let mut out = String::new();
+            for e in &entries {
+                out.push_str(&format!(
+                    "{:<width$}  {:<7}  {}  ({}:{})\n",
+                    e.id, e.severity, e.summary, e.file, e.line
+                ));
+            }
+            out
+        }
+    }
+}

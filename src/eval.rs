@@ -1,0 +1,540 @@
+//! The evaluator: runs compiled rules over a loaded scenario.
+//!
+//! Every field access is an index into a column, every inverse relation a slice
+//! of precomputed rows, so a rule costs the sum of the sizes of the collections
+//! its quantifiers walk. One finding is kept per (rule, subject); further firings
+//! add to its `related` entities.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use crate::lang::ast::BinOp;
+use crate::program::{CExpr, Clause, Const, Decode, Func, Part, Prim1, Program, Rule};
+use crate::scenario::store::{cell_date, Store, NONE};
+use crate::schema::KindId;
+
+/// A value during evaluation, borrowing from the store and the program.
+#[derive(Clone, Debug)]
+pub enum Value<'a> {
+    /// No value (an absent optional field).
+    Absent,
+    /// A boolean.
+    Bool(bool),
+    /// An integer.
+    Int(i64),
+    /// A number.
+    Num(f64),
+    /// A string.
+    Str(&'a str),
+    /// A date (days since 1970-01-01).
+    Date(i32),
+    /// An enum value: enum id and value index.
+    Enum(usize, u32),
+    /// A row of a kind.
+    Entity(KindId, u32),
+    /// Consecutive rows of a kind: start and count.
+    Rows(KindId, u32, u32),
+    /// Rows of a kind listed in the store's pool.
+    Refs(KindId, &'a [u32]),
+    /// Enum values listed in the store's pool.
+    Enums(usize, &'a [u32]),
+    /// A computed list.
+    List(Rc<Vec<Value<'a>>>),
+}
+
+/// An entity: its kind and row.
+pub type EntityRef = (KindId, u32);
+
+/// A rule that did not hold for a subject.
+#[derive(Clone, Debug)]
+pub struct RawFinding {
+    /// Index of the rule in [`Program::rules`].
+    pub rule: usize,
+    /// The entity it is about.
+    pub subject: EntityRef,
+    /// What is wrong (first firing).
+    pub message: String,
+    /// What to do (first firing).
+    pub fix: Option<String>,
+    /// Other entities involved, over all firings (may repeat; the report dedups).
+    pub related: Vec<EntityRef>,
+}
+
+/// Evaluates every rule of `program` over `store`.
+pub fn evaluate(program: &Program, store: &Store) -> Vec<RawFinding> {
+    let mut out = Vec::new();
+    for index in 0..program.rules.len() {
+        out.extend(evaluate_rule(program, store, index));
+    }
+    out
+}
+
+/// Evaluates one rule.
+pub fn evaluate_rule(program: &Program, store: &Store, index: usize) -> Vec<RawFinding> {
+    let Some(rule) = program.rules.get(index) else {
+        return Vec::new();
+    };
+    let mut ev = Evaluator {
+        program,
+        store,
+        env: vec![Value::Absent; rule.slots],
+    };
+    let mut sink = Sink {
+        rule: index,
+        by_subject: HashMap::new(),
+        findings: Vec::new(),
+    };
+    ev.clauses(rule, 0, &mut sink);
+    sink.findings
+}
+
+struct Sink {
+    rule: usize,
+    by_subject: HashMap<EntityRef, usize>,
+    findings: Vec<RawFinding>,
+}
+
+/// Evaluation state for one rule: the program, the store and the variable slots.
+pub struct Evaluator<'a> {
+    program: &'a Program,
+    store: &'a Store,
+    env: Vec<Value<'a>>,
+}
+
+impl<'a> Evaluator<'a> {
+    /// An evaluator with `slots` empty variable slots.
+    pub fn new(program: &'a Program, store: &'a Store, slots: usize) -> Self {
+        Evaluator {
+            program,
+            store,
+            env: vec![Value::Absent; slots],
+        }
+    }
+
+    /// Sets a variable slot.
+    pub fn bind(&mut self, slot: usize, value: Value<'a>) {
+        if let Some(v) = self.env.get_mut(slot) {
+            *v = value;
+        }
+    }
+
+    fn clauses(&mut self, rule: &'a Rule, i: usize, sink: &mut Sink) {
+        match rule.clauses.get(i) {
+            None => {
+                if !self.truthy(&rule.require) {
+                    self.fire(rule, sink);
+                }
+            }
+            Some(Clause::For {
+                slot,
+                collection,
+                filter,
+            }) => {
+                let coll = self.eval(collection);
+                for item in items(&coll) {
+                    self.bind(*slot, item);
+                    if filter.as_ref().is_none_or(|f| self.truthy(f)) {
+                        self.clauses(rule, i + 1, sink);
+                    }
+                }
+            }
+            Some(Clause::Let { slot, value }) => {
+                let v = self.eval(value);
+                self.bind(*slot, v);
+                self.clauses(rule, i + 1, sink);
+            }
+            Some(Clause::Where(cond)) => {
+                if self.truthy(cond) {
+                    self.clauses(rule, i + 1, sink);
+                }
+            }
+        }
+    }
+
+    fn fire(&mut self, rule: &'a Rule, sink: &mut Sink) {
+        let Value::Entity(kind, row) = self.eval(&rule.subject) else {
+            return;
+        };
+        let subject = (kind, row);
+        let index = match sink.by_subject.get(&subject) {
+            Some(&i) => i,
+            None => {
+                let message = self.render(&rule.message);
+                let fix = rule.fix.as_ref().map(|f| self.render(f));
+                sink.findings.push(RawFinding {
+                    rule: sink.rule,
+                    subject,
+                    message,
+                    fix,
+                    related: Vec::new(),
+                });
+                sink.by_subject.insert(subject, sink.findings.len() - 1);
+                sink.findings.len() - 1
+            }
+        };
+        let mut related = Vec::new();
+        for &slot in &rule.related_slots {
+            if let Some(Value::Entity(k, r)) = self.env.get(slot) {
+                related.push((*k, *r));
+            }
+        }
+        for e in &rule.related {
+            let v = self.eval(e);
+            collect_entities(&v, &mut related);
+        }
+        if let Some(f) = sink.findings.get_mut(index) {
+            f.related
+                .extend(related.into_iter().filter(|r| *r != subject));
+        }
+    }
+
+    /// Renders a message template.
+    pub fn render(&mut self, parts: &'a [Part]) -> String {
+        let mut out = String::new();
+        for part in parts {
+            match part {
+                Part::Text(t) => out.push_str(t),
+                Part::Expr(e) => {
+                    let v = self.eval(e);
+                    out.push_str(&display(self.program, self.store, &v));
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether a condition holds (an absent value does not).
+    pub fn truthy(&mut self, e: &'a CExpr) -> bool {
+        matches!(self.eval(e), Value::Bool(true))
+    }
+
+    /// Evaluates an expression.
+    pub fn eval(&mut self, e: &'a CExpr) -> Value<'a> {
+        match e {
+            CExpr::Const(c) => const_value(c),
+            CExpr::Var(slot) => self.env.get(*slot).cloned().unwrap_or(Value::Absent),
+            CExpr::Root(field, d) => read(
+                self.store,
+                *d,
+                self.store.cell(crate::schema::ROOT, *field, 0),
+            ),
+            CExpr::Field {
+                base,
+                kind,
+                field,
+                decode,
+            } => match self.eval(base) {
+                Value::Entity(k, row) if k == *kind => {
+                    read(self.store, *decode, self.store.cell(k, *field, row))
+                }
+                _ => Value::Absent,
+            },
+            CExpr::MapField {
+                base,
+                kind,
+                field,
+                decode,
+            } => {
+                let list = self.eval(base);
+                let mut out = Vec::new();
+                for item in items(&list) {
+                    if let Value::Entity(k, row) = item {
+                        if k != *kind {
+                            continue;
+                        }
+                        let v = read(self.store, *decode, self.store.cell(k, *field, row));
+                        match v {
+                            Value::Absent => {}
+                            v if is_list(&v) => out.extend(items(&v)),
+                            v => out.push(v),
+                        }
+                    }
+                }
+                Value::List(Rc::new(out))
+            }
+            CExpr::Has { base, kind, field } => match self.eval(base) {
+                Value::Entity(k, row) if k == *kind => {
+                    Value::Bool(self.store.cell(k, *field, row) != NONE)
+                }
+                _ => Value::Bool(false),
+            },
+            CExpr::Not(inner) => Value::Bool(!self.truthy(inner)),
+            CExpr::Binary {
+                op,
+                lhs,
+                rhs,
+                nocase,
+            } => self.binary(*op, lhs, rhs, *nocase),
+            CExpr::List(items_) => {
+                Value::List(Rc::new(items_.iter().map(|i| self.eval(i)).collect()))
+            }
+            CExpr::Call(func, arg) => self.call(*func, arg),
+            CExpr::Filter {
+                slot,
+                collection,
+                cond,
+            } => {
+                let coll = self.eval(collection);
+                let mut out = Vec::new();
+                for item in items(&coll) {
+                    self.bind(*slot, item.clone());
+                    if self.truthy(cond) {
+                        out.push(item);
+                    }
+                }
+                Value::List(Rc::new(out))
+            }
+            CExpr::All {
+                slot,
+                collection,
+                cond,
+            } => {
+                let coll = self.eval(collection);
+                for item in items(&coll) {
+                    self.bind(*slot, item);
+                    if !self.truthy(cond) {
+                        return Value::Bool(false);
+                    }
+                }
+                Value::Bool(true)
+            }
+        }
+    }
+
+    fn binary(&mut self, op: BinOp, lhs: &'a CExpr, rhs: &'a CExpr, nocase: bool) -> Value<'a> {
+        match op {
+            BinOp::And => return Value::Bool(self.truthy(lhs) && self.truthy(rhs)),
+            BinOp::Or => return Value::Bool(self.truthy(lhs) || self.truthy(rhs)),
+            _ => {}
+        }
+        let l = self.eval(lhs);
+        let r = self.eval(rhs);
+        let result = match op {
+            BinOp::Eq => equal(&l, &r, nocase).unwrap_or(false),
+            BinOp::Ne => !equal(&l, &r, nocase).unwrap_or(false),
+            BinOp::In => member(&l, &r, nocase),
+            BinOp::NotIn => !member(&l, &r, nocase),
+            BinOp::Lt => order(&l, &r).is_some_and(|o| o.is_lt()),
+            BinOp::Le => order(&l, &r).is_some_and(|o| o.is_le()),
+            BinOp::Gt => order(&l, &r).is_some_and(|o| o.is_gt()),
+            BinOp::Ge => order(&l, &r).is_some_and(|o| o.is_ge()),
+            BinOp::And | BinOp::Or => false,
+        };
+        Value::Bool(result)
+    }
+
+    fn call(&mut self, func: Func, arg: &'a CExpr) -> Value<'a> {
+        let v = self.eval(arg);
+        match func {
+            Func::Count => Value::Int(len(&v) as i64),
+            Func::Any => Value::Bool(len(&v) > 0),
+            Func::None => Value::Bool(len(&v) == 0),
+            Func::Distinct => {
+                let mut out: Vec<Value<'a>> = Vec::new();
+                for item in items(&v) {
+                    if !out.iter().any(|o| equal(o, &item, false) == Some(true)) {
+                        out.push(item);
+                    }
+                }
+                Value::List(Rc::new(out))
+            }
+        }
+    }
+}
+
+fn const_value(c: &Const) -> Value<'_> {
+    match c {
+        Const::Bool(b) => Value::Bool(*b),
+        Const::Int(i) => Value::Int(*i),
+        Const::Num(n) => Value::Num(*n),
+        Const::Str(s) => Value::Str(s),
+        Const::Date(d) => Value::Date(*d),
+        Const::Enum(e, v) => Value::Enum(*e, *v),
+        Const::List(items) => Value::List(Rc::new(items.iter().map(const_value).collect())),
+    }
+}
+
+/// Reads a cell as a value.
+pub fn read(store: &Store, decode: Decode, cell: u32) -> Value<'_> {
+    if cell == NONE {
+        return Value::Absent;
+    }
+    match decode {
+        Decode::Str(_) => Value::Str(store.str(cell)),
+        Decode::Int => store
+            .ints
+            .get(cell as usize)
+            .map_or(Value::Absent, |&i| Value::Int(i)),
+        Decode::Num => store
+            .nums
+            .get(cell as usize)
+            .map_or(Value::Absent, |&n| Value::Num(n)),
+        Decode::Bool => Value::Bool(cell == 1),
+        Decode::Date => Value::Date(cell_date(cell)),
+        Decode::Enum(e) => Value::Enum(e, cell),
+        Decode::Entity(k) => Value::Entity(k, cell),
+        Decode::Rows(k) => {
+            let (start, len) = store.list(cell);
+            Value::Rows(k, start, len)
+        }
+        Decode::RefList(k) => Value::Refs(k, store.pool_list(cell)),
+        Decode::EnumList(e) => Value::Enums(e, store.pool_list(cell)),
+        Decode::ScalarList(p) => {
+            let d = match p {
+                Prim1::Str(nc) => Decode::Str(nc),
+                Prim1::Int => Decode::Int,
+                Prim1::Num => Decode::Num,
+                Prim1::Bool => Decode::Bool,
+                Prim1::Date => Decode::Date,
+            };
+            Value::List(Rc::new(
+                store
+                    .pool_list(cell)
+                    .iter()
+                    .map(|&c| read(store, d, c))
+                    .collect(),
+            ))
+        }
+    }
+}
+
+fn is_list(v: &Value<'_>) -> bool {
+    matches!(
+        v,
+        Value::Rows(..) | Value::Refs(..) | Value::Enums(..) | Value::List(_)
+    )
+}
+
+/// The number of elements of a list (0 for anything else).
+pub fn len(v: &Value<'_>) -> usize {
+    match v {
+        Value::Rows(_, _, n) => *n as usize,
+        Value::Refs(_, s) | Value::Enums(_, s) => s.len(),
+        Value::List(l) => l.len(),
+        _ => 0,
+    }
+}
+
+/// The elements of a list value (nothing for other values).
+pub fn items<'a>(v: &Value<'a>) -> Box<dyn Iterator<Item = Value<'a>> + 'a> {
+    match v {
+        Value::Rows(k, start, n) => {
+            let k = *k;
+            Box::new((*start..start.saturating_add(*n)).map(move |r| Value::Entity(k, r)))
+        }
+        Value::Refs(k, rows) => {
+            let k = *k;
+            Box::new(rows.iter().map(move |&r| Value::Entity(k, r)))
+        }
+        Value::Enums(e, vals) => {
+            let e = *e;
+            Box::new(vals.iter().map(move |&v| Value::Enum(e, v)))
+        }
+        Value::List(list) => {
+            let list = Rc::clone(list);
+            Box::new((0..list.len()).filter_map(move |i| list.get(i).cloned()))
+        }
+        _ => Box::new(std::iter::empty()),
+    }
+}
+
+/// Equality; `None` when either side is absent (absent equals nothing).
+pub fn equal(a: &Value<'_>, b: &Value<'_>, nocase: bool) -> Option<bool> {
+    Some(match (a, b) {
+        (Value::Absent, _) | (_, Value::Absent) => return None,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::Int(x), Value::Int(y)) => x == y,
+        (Value::Int(_) | Value::Num(_), Value::Int(_) | Value::Num(_)) => as_f64(a) == as_f64(b),
+        (Value::Str(x), Value::Str(y)) if nocase => eq_nocase(x, y),
+        (Value::Str(x), Value::Str(y)) => x == y,
+        (Value::Date(x), Value::Date(y)) => x == y,
+        (Value::Enum(e1, x), Value::Enum(e2, y)) => e1 == e2 && x == y,
+        (Value::Entity(k1, x), Value::Entity(k2, y)) => k1 == k2 && x == y,
+        _ => false,
+    })
+}
+
+fn eq_nocase(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a.chars()
+            .flat_map(char::to_lowercase)
+            .eq(b.chars().flat_map(char::to_lowercase))
+    }
+}
+
+fn as_f64(v: &Value<'_>) -> f64 {
+    match v {
+        Value::Int(i) => *i as f64,
+        Value::Num(n) => *n,
+        _ => f64::NAN,
+    }
+}
+
+fn member(item: &Value<'_>, list: &Value<'_>, nocase: bool) -> bool {
+    if matches!(item, Value::Absent) {
+        return false;
+    }
+    match (item, list) {
+        (Value::Enum(e, v), Value::Enums(le, vals)) => e == le && vals.contains(v),
+        (Value::Entity(k, r), Value::Refs(lk, rows)) => k == lk && rows.contains(r),
+        (Value::Entity(k, r), Value::Rows(lk, start, n)) => {
+            k == lk && (*start..start.saturating_add(*n)).contains(r)
+        }
+        _ => items(list).any(|x| equal(item, &x, nocase) == Some(true)),
+    }
+}
+
+fn order(a: &Value<'_>, b: &Value<'_>) -> Option<std::cmp::Ordering> {
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => Some(x.cmp(y)),
+        (Value::Int(_) | Value::Num(_), Value::Int(_) | Value::Num(_)) => {
+            as_f64(a).partial_cmp(&as_f64(b))
+        }
+        (Value::Date(x), Value::Date(y)) => Some(x.cmp(y)),
+        (Value::Str(x), Value::Str(y)) => Some(x.cmp(y)),
+        _ => None,
+    }
+}
+
+fn collect_entities(v: &Value<'_>, out: &mut Vec<EntityRef>) {
+    match v {
+        Value::Entity(k, r) => out.push((*k, *r)),
+        other if is_list(other) => {
+            for item in items(other) {
+                if let Value::Entity(k, r) = item {
+                    out.push((k, r));
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Renders a value for a message: ids for entities, names for enum values.
+pub fn display(program: &Program, store: &Store, v: &Value<'_>) -> String {
+    let schema = &program.schema;
+    match v {
+        Value::Absent => "none".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Num(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{n:.0}"),
+        Value::Num(n) => n.to_string(),
+        Value::Str(s) => (*s).to_string(),
+        Value::Date(d) => crate::date::format_date(*d),
+        Value::Enum(e, i) => schema
+            .enums
+            .get(*e)
+            .and_then(|en| en.variants.get(*i as usize))
+            .cloned()
+            .unwrap_or_default(),
+        Value::Entity(k, r) => store
+            .id_of(schema, *k, *r)
+            .map_or_else(|| schema.kinds[*k].name.clone(), str::to_string),
+        list => {
+            let parts: Vec<String> = items(list).map(|i| display(program, store, &i)).collect();
+            parts.join(", ")
+        }
+    }
+}

@@ -1,0 +1,76 @@
+//! Collects check errors across rule files so all are reported at once.
+
+use super::error::{CheckCode, RuleCheckError};
+use crate::source::{SourceFile, Span};
+
+/// The errors found so far, with the files they point into.
+pub struct Diags {
+    files: Vec<SourceFile>,
+    /// The errors in the order found.
+    pub errors: Vec<RuleCheckError>,
+}
+
+impl Diags {
+    /// A collector for these files.
+    pub fn new(files: &[SourceFile]) -> Self {
+        Diags {
+            files: files.to_vec(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// Records an error at `span` of file `file`.
+    pub fn error(
+        &mut self,
+        file: usize,
+        span: Span,
+        code: CheckCode,
+        message: String,
+        label: &str,
+        help: Option<String>,
+    ) {
+        let Some(source) = self.files.get(file) else {
+            return;
+        };
+        self.errors.push(RuleCheckError {
+            code,
+            message,
+            label: label.to_string(),
+            help,
+            src: source.named_source().with_language("text"),
+            span,
+            also: Vec::new(),
+        });
+    }
+
+    /// Records a second declaration of a name, pointing at the first.
+    pub fn duplicate(
+        &mut self,
+        file: usize,
+        span: Span,
+        what: &str,
+        name: &str,
+        first: (usize, Span),
+    ) {
+        let (first_file, first_span) = first;
+        let where_first = self.files.get(first_file).map_or(String::new(), |f| {
+            let (line, col) = f.line_col(first_span.start);
+            format!("{}:{line}:{col}", f.name)
+        });
+        self.error(
+            file,
+            span,
+            CheckCode::Duplicate,
+            format!("{what} `{name}` is declared twice"),
+            "declared again here",
+            Some(format!(
+                "the first declaration is at {where_first}; rename or remove one"
+            )),
+        );
+        if first_file == file {
+            if let Some(last) = self.errors.last_mut() {
+                last.also.push(("first declared here".into(), first_span));
+            }
+        }
+    }
+}

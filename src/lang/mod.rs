@@ -1,0 +1,46 @@
+//! The rule language: syntax, parser, schema building and rule compilation.
+
+pub mod ast;
+pub mod compile;
+pub mod diag;
+pub mod error;
+pub mod parse;
+pub mod schema_build;
+
+pub use error::{RuleCheckError, RuleError, RuleSyntaxError};
+
+use crate::program::Program;
+use crate::source::SourceFile;
+
+/// Parses and checks rule files into a [`Program`], reporting every error found.
+///
+/// Syntax errors stop a file from being checked; if any file has one, the check
+/// errors of the others are not reported (they would be guesses).
+pub fn load_program(files: Vec<SourceFile>) -> Result<Program, Vec<RuleError>> {
+    let mut parsed = Vec::new();
+    let mut errors: Vec<RuleError> = Vec::new();
+    for file in &files {
+        match parse::parse_rule_file(file) {
+            Ok(ast) => parsed.push(ast),
+            Err(e) => errors.push(e.into()),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut diags = diag::Diags::new(&files);
+    let schema = schema_build::build_schema(&parsed, &mut diags);
+    let rules = if diags.errors.is_empty() {
+        compile::compile_rules(&schema, &parsed, &files, &mut diags)
+    } else {
+        Vec::new()
+    };
+    if !diags.errors.is_empty() {
+        return Err(diags.errors.into_iter().map(RuleError::from).collect());
+    }
+    Ok(Program {
+        schema,
+        rules,
+        files,
+    })
+}

@@ -1,0 +1,936 @@
+//! The rule-language parser (nom).
+//!
+//! Grammar (`#` starts a comment that runs to the end of the line):
+//!
+//! ```text
+//! file      := item*
+//! item      := enum | entity | record | root | const | rule
+//! enum      := "enum" NAME "{" NAME ("," ? NAME)* "}"
+//! entity    := "entity" NAME "in" NAME "{" field* "}"
+//! record    := "record" NAME "{" field* "}"
+//! root      := "root" "{" field* "}"
+//! field     := NAME ":" type "?"? ("=" literal)? modifier*
+//! type      := NAME | "[" type "]" | "inverse" NAME "." NAME
+//! modifier  := "nonempty" | "nocase" | "min" number
+//! const     := "let" NAME "=" expr
+//! rule      := "rule" RULE_ID ":" ("error" | "warning") STRING clause*
+//!              "require" expr "else" expr ":" STRING ("fix" STRING)? ("related" expr ("," expr)*)?
+//! clause    := "for" NAME "in" expr ("where" expr)? | "let" NAME "=" expr | "where" expr
+//! expr      := and ("or" and)*
+//! and       := not ("and" not)*
+//! not       := "not" not | cmp
+//! cmp       := postfix (("=="|"!="|"<="|">="|"<"|">"|"in"|"not" "in") postfix | "has" NAME)?
+//! postfix   := primary ("." NAME)*
+//! primary   := DATE | NUMBER | STRING | "true" | "false" | "[" (expr ("," expr)*)? "]"
+//!            | NAME "(" args ")" | NAME | "(" (filter | expr) ")"
+//! args      := (filter | expr) ("," (filter | expr))*
+//! filter    := NAME "in" postfix "where" expr
+//! ```
+//!
+//! The nom error type stays private; [`parse_rule_file`] converts it once into a
+//! [`RuleSyntaxError`](super::error::RuleSyntaxError).
+
+use nom::branch::alt;
+use nom::bytes::complete::{tag, take_while};
+use nom::character::complete::{char, digit1, multispace1, not_line_ending, satisfy};
+use nom::combinator::{all_consuming, cut, map, opt, peek, recognize, value};
+use nom::error::{ContextError, ErrorKind, ParseError};
+use nom::multi::{many0, separated_list0, separated_list1};
+use nom::sequence::{delimited, pair, preceded};
+use nom::{Finish, IResult, Parser};
+use nom_locate::LocatedSpan;
+
+use super::ast::*;
+use super::error::RuleSyntaxError;
+use crate::source::{SourceFile, Span};
+
+type In<'a> = LocatedSpan<&'a str>;
+type PResult<'a, T> = IResult<In<'a>, T, PErr>;
+
+/// Words that cannot name a variable, constant or field in expressions.
+const KEYWORDS: &[&str] = &[
+    "and", "or", "not", "in", "has", "where", "for", "let", "require", "else", "fix", "related",
+    "rule", "true", "false",
+];
+
+/// Deepest expression nesting accepted, against stack exhaustion on hostile input.
+pub const MAX_EXPR_DEPTH: usize = 64;
+
+/// The private nom error: the furthest position reached and what was expected there.
+#[derive(Debug)]
+struct PErr {
+    offset: usize,
+    expected: Option<&'static str>,
+}
+
+impl<'a> ParseError<In<'a>> for PErr {
+    fn from_error_kind(input: In<'a>, _kind: ErrorKind) -> Self {
+        PErr {
+            offset: input.location_offset(),
+            expected: None,
+        }
+    }
+
+    fn append(_input: In<'a>, _kind: ErrorKind, other: Self) -> Self {
+        other
+    }
+
+    fn or(self, other: Self) -> Self {
+        // Keep the alternative that got furthest: it is the one the author meant.
+        if other.offset >= self.offset {
+            other
+        } else {
+            self
+        }
+    }
+}
+
+impl<'a> ContextError<In<'a>> for PErr {
+    fn add_context(input: In<'a>, ctx: &'static str, mut other: Self) -> Self {
+        if other.expected.is_none() || other.offset <= input.location_offset() {
+            other.expected = Some(ctx);
+            other.offset = other.offset.max(input.location_offset());
+        }
+        other
+    }
+}
+
+fn expected<'a, T>(
+    what: &'static str,
+    mut parser: impl Parser<In<'a>, Output = T, Error = PErr>,
+) -> impl Parser<In<'a>, Output = T, Error = PErr> {
+    move |input: In<'a>| match parser.parse(input) {
+        Ok(ok) => Ok(ok),
+        Err(nom::Err::Error(e)) if e.offset <= input.location_offset() => {
+            Err(nom::Err::Error(PErr {
+                offset: input.location_offset(),
+                expected: Some(what),
+            }))
+        }
+        Err(nom::Err::Failure(e)) if e.offset <= input.location_offset() => {
+            Err(nom::Err::Failure(PErr {
+                offset: input.location_offset(),
+                expected: Some(what),
+            }))
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// Parses a whole rule file.
+pub fn parse_rule_file(source: &SourceFile) -> Result<RuleFile, RuleSyntaxError> {
+    let input = In::new(&source.text);
+    let result = all_consuming(delimited(ws, many0(item), ws))
+        .parse(input)
+        .finish();
+    match result {
+        Ok((_, items)) => Ok(RuleFile { items }),
+        Err(e) => Err(RuleSyntaxError::new(source, e.offset, e.expected)),
+    }
+}
+
+/// Parses one expression (used by tests and by `explain`).
+pub fn parse_expr(source: &SourceFile) -> Result<Expr, RuleSyntaxError> {
+    let input = In::new(&source.text);
+    let result = all_consuming(delimited(ws, |i| expr(i, 0), ws))
+        .parse(input)
+        .finish();
+    result
+        .map(|(_, e)| e)
+        .map_err(|e| RuleSyntaxError::new(source, e.offset, e.expected))
+}
+
+// ---- lexical helpers -------------------------------------------------------
+
+fn comment(input: In) -> PResult<In> {
+    recognize(pair(char('#'), not_line_ending)).parse(input)
+}
+
+/// Skips white space and comments.
+fn ws(input: In) -> PResult<()> {
+    value((), many0(alt((multispace1, comment)))).parse(input)
+}
+
+fn offset(input: &In) -> usize {
+    input.location_offset()
+}
+
+fn span_from(start: &In, end: &In) -> Span {
+    Span::new(offset(start), offset(end))
+}
+
+fn is_name_start(c: char) -> bool {
+    c.is_ascii_lowercase() || c.is_ascii_uppercase() || c == '_'
+}
+
+fn is_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+/// A word made of name characters, keywords included.
+fn word(input: In) -> PResult<In> {
+    recognize(pair(satisfy(is_name_start), take_while(is_name_char))).parse(input)
+}
+
+/// A keyword, followed by white space; it must not run on into a longer name.
+fn kw<'a>(keyword: &'static str) -> impl Parser<In<'a>, Output = In<'a>, Error = PErr> {
+    move |input: In<'a>| {
+        let (rest, w) = word(input)?;
+        if *w.fragment() == keyword {
+            let (rest, _) = ws(rest)?;
+            Ok((rest, w))
+        } else {
+            Err(nom::Err::Error(PErr {
+                offset: offset(&input),
+                expected: Some(keyword),
+            }))
+        }
+    }
+}
+
+/// Punctuation followed by white space.
+fn sym<'a>(s: &'static str) -> impl Parser<In<'a>, Output = In<'a>, Error = PErr> {
+    move |input: In<'a>| {
+        let (rest, t) = tag(s).parse(input)?;
+        let (rest, _) = ws(rest)?;
+        Ok((rest, t))
+    }
+}
+
+fn ident_any(input: In) -> PResult<Ident> {
+    let (rest, w) = word(input)?;
+    let ident = Ident {
+        name: w.fragment().to_string(),
+        span: span_from(&input, &rest),
+    };
+    let (rest, _) = ws(rest)?;
+    Ok((rest, ident))
+}
+
+/// A name that is not a keyword.
+fn name(input: In) -> PResult<Ident> {
+    let (rest, id) = ident_any(input)?;
+    if KEYWORDS.contains(&id.name.as_str()) {
+        return Err(nom::Err::Error(PErr {
+            offset: offset(&input),
+            expected: Some("a name"),
+        }));
+    }
+    Ok((rest, id))
+}
+
+/// A rule id: lowercase words joined by `-`.
+fn rule_id(input: In) -> PResult<Ident> {
+    let (rest, w) = recognize(pair(
+        satisfy(|c| c.is_ascii_lowercase()),
+        take_while(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_'),
+    ))
+    .parse(input)?;
+    let id = Ident {
+        name: w.fragment().to_string(),
+        span: span_from(&input, &rest),
+    };
+    let (rest, _) = ws(rest)?;
+    Ok((rest, id))
+}
+
+// ---- items ----------------------------------------------------------------
+
+fn item(input: In) -> PResult<Item> {
+    expected(
+        "`enum`, `entity`, `record`, `root`, `let` or `rule`",
+        alt((
+            map(enum_decl, Item::Enum),
+            map(kind_decl, Item::Kind),
+            map(root_decl, Item::Root),
+            map(const_decl, Item::Const),
+            map(rule_decl, |r| Item::Rule(Box::new(r))),
+        )),
+    )
+    .parse(input)
+}
+
+fn enum_decl(input: In) -> PResult<EnumDecl> {
+    let start = input;
+    let (rest, _) = kw("enum").parse(input)?;
+    let (rest, enum_name) = cut(expected("an enum name", name)).parse(rest)?;
+    let (rest, _) = cut(expected("`{`", sym("{"))).parse(rest)?;
+    let (rest, variants) = many0(|i| {
+        let (i, v) = name(i)?;
+        let (i, _) = opt(sym(",")).parse(i)?;
+        Ok((i, v))
+    })
+    .parse(rest)?;
+    let (end, _) = cut(expected("an enum value or `}`", tag("}"))).parse(rest)?;
+    let (rest, _) = ws(end)?;
+    let span = span_from(&start, &end);
+    Ok((
+        rest,
+        EnumDecl {
+            name: enum_name,
+            variants,
+            span,
+        },
+    ))
+}
+
+fn kind_decl(input: In) -> PResult<KindDecl> {
+    let start = input;
+    let (rest, keyword) = alt((kw("entity"), kw("record"))).parse(input)?;
+    let (rest, kind_name) = cut(expected("a kind name", name)).parse(rest)?;
+    let (rest, form) = if *keyword.fragment() == "entity" {
+        let (rest, _) = cut(expected("`in` and the root collection", kw("in"))).parse(rest)?;
+        let (rest, collection) = cut(expected("a collection name", name)).parse(rest)?;
+        (rest, KindForm::Entity { collection })
+    } else {
+        (rest, KindForm::Record)
+    };
+    let (end, fields) = field_block(rest)?;
+    let (rest, _) = ws(end)?;
+    let decl = KindDecl {
+        form,
+        name: kind_name,
+        fields,
+        span: span_from(&start, &end),
+    };
+    Ok((rest, decl))
+}
+
+fn root_decl(input: In) -> PResult<RootDecl> {
+    let start = input;
+    let (rest, _) = kw("root").parse(input)?;
+    let (end, fields) = field_block(rest)?;
+    let (rest, _) = ws(end)?;
+    let span = span_from(&start, &end);
+    Ok((rest, RootDecl { fields, span }))
+}
+
+/// `{ field* }`, returning the input just after `}` (before white space).
+fn field_block(input: In) -> PResult<Vec<FieldDecl>> {
+    let (rest, _) = cut(expected("`{`", sym("{"))).parse(input)?;
+    let (rest, fields) = many0(field_decl).parse(rest)?;
+    let (end, _) = cut(expected("a field or `}`", tag("}"))).parse(rest)?;
+    Ok((end, fields))
+}
+
+fn field_decl(input: In) -> PResult<FieldDecl> {
+    let start = input;
+    let (rest, field_name) = ident_any(input)?;
+    let (rest, _) = cut(expected("`:` and a type", sym(":"))).parse(rest)?;
+    let (rest, ty) = cut(type_expr).parse(rest)?;
+    let (rest, optional) = map(opt(sym("?")), |q| q.is_some()).parse(rest)?;
+    let (rest, default) = opt(preceded(sym("="), cut(default_value))).parse(rest)?;
+    let (rest, modifiers) = many0(modifier).parse(rest)?;
+    let end = last_token_end(&start, &rest);
+    let decl = FieldDecl {
+        name: field_name,
+        ty,
+        optional,
+        default,
+        modifiers,
+        span: Span::new(offset(&start), end),
+    };
+    Ok((rest, decl))
+}
+
+/// The end of the last token before `rest`, trailing white space and comments excluded.
+fn last_token_end(start: &In, rest: &In) -> usize {
+    let consumed_len = offset(rest) - offset(start);
+    let consumed = &start.fragment()[..consumed_len.min(start.fragment().len())];
+    let trimmed = strip_trailing_trivia(consumed);
+    offset(start) + trimmed.len()
+}
+
+fn strip_trailing_trivia(text: &str) -> &str {
+    let mut end = text.len();
+    loop {
+        let head = text[..end].trim_end();
+        // A trailing comment: drop it when its `#` starts the comment on its line.
+        let line_start = head.rfind('\n').map_or(0, |i| i + 1);
+        match comment_start(&head[line_start..]) {
+            Some(pos) => end = line_start + pos,
+            None => return head,
+        }
+    }
+}
+
+/// Position of a `#` that starts a comment (outside string literals) on one line.
+fn comment_start(line: &str) -> Option<usize> {
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            '#' if !in_string => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+fn type_expr(input: In) -> PResult<TypeExpr> {
+    let start = input;
+    if let Ok((rest, _)) = sym("[").parse(input) {
+        let (rest, inner) = cut(type_expr).parse(rest)?;
+        let (end, _) = cut(expected("`]`", tag("]"))).parse(rest)?;
+        let (rest, _) = ws(end)?;
+        return Ok((
+            rest,
+            TypeExpr::List(Box::new(inner), span_from(&start, &end)),
+        ));
+    }
+    if let Ok((rest, _)) = kw("inverse").parse(input) {
+        let (rest, kind) = cut(expected("a kind name", name)).parse(rest)?;
+        let (rest, _) = cut(expected("`.`", tag("."))).parse(rest)?;
+        let (end, field) = cut(expected("a field name", word)).parse(rest)?;
+        let field = Ident {
+            name: field.fragment().to_string(),
+            span: span_from(&rest, &end),
+        };
+        let (rest, _) = ws(end)?;
+        let span = span_from(&start, &end);
+        return Ok((rest, TypeExpr::Inverse { kind, field, span }));
+    }
+    map(expected("a type", name), TypeExpr::Named).parse(input)
+}
+
+/// A field default: a literal, a name (an enum value or `today`) or `[]`.
+fn default_value(input: In) -> PResult<Expr> {
+    expected(
+        "a default value",
+        alt((
+            literal_expr,
+            |i| list_expr(i, 0),
+            map(name, |id| {
+                let span = id.span;
+                Expr {
+                    kind: ExprKind::Name(id),
+                    span,
+                }
+            }),
+        )),
+    )
+    .parse(input)
+}
+
+fn modifier(input: In) -> PResult<Modifier> {
+    alt((
+        map(kw("nonempty"), |k| Modifier::NonEmpty(token_span(&k))),
+        map(kw("nocase"), |k| Modifier::NoCase(token_span(&k))),
+        map(preceded(kw("min"), cut(literal_expr)), Modifier::Min),
+    ))
+    .parse(input)
+}
+
+fn token_span(token: &In) -> Span {
+    Span::new(offset(token), offset(token) + token.fragment().len())
+}
+
+fn const_decl(input: In) -> PResult<ConstDecl> {
+    let start = input;
+    let (rest, _) = kw("let").parse(input)?;
+    let (rest, const_name) = cut(expected("a constant name", name)).parse(rest)?;
+    let (rest, _) = cut(expected("`=`", sym("="))).parse(rest)?;
+    let (rest, value) = cut(|i| expr(i, 0)).parse(rest)?;
+    let span = Span::new(offset(&start), value.span.end);
+    Ok((
+        rest,
+        ConstDecl {
+            name: const_name,
+            value,
+            span,
+        },
+    ))
+}
+
+fn severity(input: In) -> PResult<Severity> {
+    expected(
+        "`error` or `warning`",
+        alt((
+            value(Severity::Error, kw("error")),
+            value(Severity::Warning, kw("warning")),
+        )),
+    )
+    .parse(input)
+}
+
+fn rule_decl(input: In) -> PResult<RuleDecl> {
+    let start = input;
+    let (rest, _) = kw("rule").parse(input)?;
+    let (rest, id) = cut(expected("a rule id such as `my-rule`", rule_id)).parse(rest)?;
+    let (rest, _) = cut(expected("`:` and a severity", sym(":"))).parse(rest)?;
+    let (rest, severity) = cut(severity).parse(rest)?;
+    let (rest, summary) = cut(expected("a quoted one-line summary", template_ws)).parse(rest)?;
+    let (rest, clauses) = many0(clause).parse(rest)?;
+    let (rest, _) = cut(expected(
+        "`for`, `let`, `where` or `require`",
+        kw("require"),
+    ))
+    .parse(rest)?;
+    let (rest, require) = cut(|i| expr(i, 0)).parse(rest)?;
+    let (rest, _) = cut(expected("`else` and the subject", kw("else"))).parse(rest)?;
+    let (rest, subject) = cut(|i| postfix(i, 0)).parse(rest)?;
+    let (rest, _) = cut(expected("`:` and the message", sym(":"))).parse(rest)?;
+    let (rest, message) = cut(expected("a quoted message", template_ws)).parse(rest)?;
+    let (rest, fix) = opt(preceded(
+        kw("fix"),
+        cut(expected("a quoted fix", template_ws)),
+    ))
+    .parse(rest)?;
+    let (rest, related) = opt(preceded(
+        kw("related"),
+        cut(separated_list1(sym(","), |i| expr(i, 0))),
+    ))
+    .parse(rest)?;
+    let end = last_token_end(&start, &rest);
+    let rule = RuleDecl {
+        id,
+        severity,
+        summary,
+        clauses,
+        require,
+        subject,
+        message,
+        fix,
+        related: related.unwrap_or_default(),
+        span: Span::new(offset(&start), end),
+    };
+    Ok((rest, rule))
+}
+
+fn clause(input: In) -> PResult<Clause> {
+    alt((for_clause, let_clause, where_clause)).parse(input)
+}
+
+fn for_clause(input: In) -> PResult<Clause> {
+    let (rest, _) = kw("for").parse(input)?;
+    let (rest, var) = cut(expected("a variable name", name)).parse(rest)?;
+    let (rest, _) = cut(expected("`in`", kw("in"))).parse(rest)?;
+    let (rest, collection) = cut(|i| postfix(i, 0)).parse(rest)?;
+    let (rest, filter) = opt(preceded(kw("where"), cut(|i| expr(i, 0)))).parse(rest)?;
+    Ok((
+        rest,
+        Clause::For {
+            var,
+            collection,
+            filter,
+        },
+    ))
+}
+
+fn let_clause(input: In) -> PResult<Clause> {
+    let (rest, _) = kw("let").parse(input)?;
+    let (rest, var) = cut(expected("a variable name", name)).parse(rest)?;
+    let (rest, _) = cut(expected("`=`", sym("="))).parse(rest)?;
+    let (rest, value) = cut(|i| filter_or_expr(i, 0)).parse(rest)?;
+    Ok((rest, Clause::Let { var, value }))
+}
+
+fn where_clause(input: In) -> PResult<Clause> {
+    map(preceded(kw("where"), cut(|i| expr(i, 0))), Clause::Where).parse(input)
+}
+
+// ---- expressions ----------------------------------------------------------
+
+fn too_deep(input: &In, depth: usize) -> Option<nom::Err<PErr>> {
+    (depth > MAX_EXPR_DEPTH).then(|| {
+        nom::Err::Failure(PErr {
+            offset: offset(input),
+            expected: Some("a shallower expression (nesting limit reached)"),
+        })
+    })
+}
+
+fn expr(input: In, depth: usize) -> PResult<Expr> {
+    if let Some(e) = too_deep(&input, depth) {
+        return Err(e);
+    }
+    let (mut rest, mut lhs) = and_expr(input, depth + 1)?;
+    while let Ok((after, _)) = kw("or").parse(rest) {
+        let (after, rhs) = cut(|i| and_expr(i, depth + 1)).parse(after)?;
+        lhs = binary(BinOp::Or, lhs, rhs);
+        rest = after;
+    }
+    Ok((rest, lhs))
+}
+
+fn binary(op: BinOp, lhs: Expr, rhs: Expr) -> Expr {
+    let span = lhs.span.to(rhs.span);
+    Expr {
+        kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)),
+        span,
+    }
+}
+
+fn and_expr(input: In, depth: usize) -> PResult<Expr> {
+    let (mut rest, mut lhs) = not_expr(input, depth + 1)?;
+    while let Ok((after, _)) = kw("and").parse(rest) {
+        let (after, rhs) = cut(|i| not_expr(i, depth + 1)).parse(after)?;
+        lhs = binary(BinOp::And, lhs, rhs);
+        rest = after;
+    }
+    Ok((rest, lhs))
+}
+
+fn not_expr(input: In, depth: usize) -> PResult<Expr> {
+    if let Some(e) = too_deep(&input, depth) {
+        return Err(e);
+    }
+    if let Ok((rest, keyword)) = kw("not").parse(input) {
+        let (rest, inner) = cut(|i| not_expr(i, depth + 1)).parse(rest)?;
+        let span = token_span(&keyword).to(inner.span);
+        return Ok((
+            rest,
+            Expr {
+                kind: ExprKind::Not(Box::new(inner)),
+                span,
+            },
+        ));
+    }
+    cmp_expr(input, depth + 1)
+}
+
+fn cmp_op(input: In) -> PResult<BinOp> {
+    alt((
+        value(BinOp::Eq, sym("==")),
+        value(BinOp::Ne, sym("!=")),
+        value(BinOp::Le, sym("<=")),
+        value(BinOp::Ge, sym(">=")),
+        value(BinOp::Lt, sym("<")),
+        value(BinOp::Gt, sym(">")),
+        value(BinOp::In, kw("in")),
+        value(BinOp::NotIn, pair(kw("not"), kw("in"))),
+    ))
+    .parse(input)
+}
+
+fn cmp_expr(input: In, depth: usize) -> PResult<Expr> {
+    let (rest, lhs) = postfix(input, depth + 1)?;
+    if let Ok((after, _)) = kw("has").parse(rest) {
+        let (after, field) = cut(expected("a field name", ident_any)).parse(after)?;
+        let span = lhs.span.to(field.span);
+        let kind = ExprKind::Has(Box::new(lhs), field);
+        return Ok((after, Expr { kind, span }));
+    }
+    match cmp_op(rest) {
+        Ok((after, op)) => {
+            let (after, rhs) = cut(|i| postfix(i, depth + 1)).parse(after)?;
+            Ok((after, binary(op, lhs, rhs)))
+        }
+        Err(_) => Ok((rest, lhs)),
+    }
+}
+
+fn postfix(input: In, depth: usize) -> PResult<Expr> {
+    let (mut rest, mut base) = primary(input, depth + 1)?;
+    while let Ok((after, _)) = tag::<_, _, PErr>(".").parse(rest) {
+        let (after, field) = cut(expected("a field name after `.`", ident_any)).parse(after)?;
+        let span = base.span.to(field.span);
+        base = Expr {
+            kind: ExprKind::Field(Box::new(base), field),
+            span,
+        };
+        rest = after;
+    }
+    Ok((rest, base))
+}
+
+fn primary(input: In, depth: usize) -> PResult<Expr> {
+    if let Some(e) = too_deep(&input, depth) {
+        return Err(e);
+    }
+    expected(
+        "an expression",
+        alt((
+            literal_expr,
+            |i| list_expr(i, depth),
+            |i| paren_expr(i, depth),
+            |i| call_or_name(i, depth),
+        )),
+    )
+    .parse(input)
+}
+
+/// A literal: date, number, string or boolean.
+fn literal_expr(input: In) -> PResult<Expr> {
+    let start = input;
+    let (end, kind) = alt((
+        date_literal,
+        number_literal,
+        map(template, ExprKind::Str),
+        map(bool_word, ExprKind::Bool),
+    ))
+    .parse(input)?;
+    let (rest, _) = ws(end)?;
+    Ok((
+        rest,
+        Expr {
+            kind,
+            span: span_from(&start, &end),
+        },
+    ))
+}
+
+fn bool_word(input: In) -> PResult<bool> {
+    let (rest, w) = word(input)?;
+    match *w.fragment() {
+        "true" => Ok((rest, true)),
+        "false" => Ok((rest, false)),
+        _ => Err(nom::Err::Error(PErr {
+            offset: offset(&input),
+            expected: None,
+        })),
+    }
+}
+
+fn date_literal(input: In) -> PResult<ExprKind> {
+    let (rest, text) = recognize((digit4, char('-'), digit2, char('-'), digit2)).parse(input)?;
+    match crate::date::parse_date(text.fragment()) {
+        Some(days) => Ok((rest, ExprKind::Date(days))),
+        None => Err(nom::Err::Failure(PErr {
+            offset: offset(&input),
+            expected: Some("a real date (YYYY-MM-DD)"),
+        })),
+    }
+}
+
+fn digit4(input: In) -> PResult<In> {
+    recognize((digit, digit, digit, digit)).parse(input)
+}
+
+fn digit2(input: In) -> PResult<In> {
+    recognize((digit, digit)).parse(input)
+}
+
+fn digit(input: In) -> PResult<char> {
+    satisfy(|c| c.is_ascii_digit()).parse(input)
+}
+
+fn number_literal(input: In) -> PResult<ExprKind> {
+    let (rest, text) = recognize(pair(
+        pair(opt(char('-')), digit1),
+        opt(pair(char('.'), digit1)),
+    ))
+    .parse(input)?;
+    // A number must not run on into a name (`3abc`).
+    if peek(satisfy::<_, _, PErr>(is_name_char))
+        .parse(rest)
+        .is_ok()
+    {
+        return Err(nom::Err::Error(PErr {
+            offset: offset(&input),
+            expected: None,
+        }));
+    }
+    let text = text.fragment();
+    let kind = if text.contains('.') {
+        text.parse().ok().map(ExprKind::Num)
+    } else {
+        text.parse().ok().map(ExprKind::Int)
+    };
+    match kind {
+        Some(kind) => Ok((rest, kind)),
+        None => Err(nom::Err::Failure(PErr {
+            offset: offset(&input),
+            expected: Some("a number that fits in 64 bits"),
+        })),
+    }
+}
+
+fn list_expr(input: In, depth: usize) -> PResult<Expr> {
+    let start = input;
+    let (rest, _) = sym("[").parse(input)?;
+    let (rest, items) = separated_list0(sym(","), |i| expr(i, depth + 1)).parse(rest)?;
+    let (end, _) = cut(expected("`,` or `]`", tag("]"))).parse(rest)?;
+    let (rest, _) = ws(end)?;
+    Ok((
+        rest,
+        Expr {
+            kind: ExprKind::List(items),
+            span: span_from(&start, &end),
+        },
+    ))
+}
+
+fn paren_expr(input: In, depth: usize) -> PResult<Expr> {
+    let start = input;
+    let (rest, _) = sym("(").parse(input)?;
+    let (rest, mut inner) = cut(|i| filter_or_expr(i, depth + 1)).parse(rest)?;
+    let (end, _) = cut(expected("`)`", tag(")"))).parse(rest)?;
+    let (rest, _) = ws(end)?;
+    // The parenthesised expression keeps the span of its parentheses so
+    // diagnostics underline what the author wrote.
+    inner.span = span_from(&start, &end);
+    Ok((rest, inner))
+}
+
+/// `x in collection where cond`, or an ordinary expression.
+fn filter_or_expr(input: In, depth: usize) -> PResult<Expr> {
+    if let Ok(ok) = filter(input, depth) {
+        return Ok(ok);
+    }
+    expr(input, depth)
+}
+
+fn filter(input: In, depth: usize) -> PResult<Expr> {
+    let (rest, var) = name(input)?;
+    let (rest, _) = kw("in").parse(rest)?;
+    let (rest, collection) = postfix(rest, depth + 1)?;
+    let (rest, _) = kw("where").parse(rest)?;
+    let (rest, cond) = cut(|i| expr(i, depth + 1)).parse(rest)?;
+    let span = var.span.to(cond.span);
+    let kind = ExprKind::Filter {
+        var,
+        collection: Box::new(collection),
+        cond: Box::new(cond),
+    };
+    Ok((rest, Expr { kind, span }))
+}
+
+fn call_or_name(input: In, depth: usize) -> PResult<Expr> {
+    let (rest, id) = name(input)?;
+    let Ok((after, _)) = sym("(").parse(rest) else {
+        let span = id.span;
+        return Ok((
+            rest,
+            Expr {
+                kind: ExprKind::Name(id),
+                span,
+            },
+        ));
+    };
+    let (after, args) = separated_list0(sym(","), |i| filter_or_expr(i, depth + 1)).parse(after)?;
+    let (end, _) = cut(expected("`,` or `)`", tag(")"))).parse(after)?;
+    let span = Span::new(id.span.start, offset(&end));
+    let (rest, _) = ws(end)?;
+    Ok((
+        rest,
+        Expr {
+            kind: ExprKind::Call(id, args),
+            span,
+        },
+    ))
+}
+
+// ---- string templates -----------------------------------------------------
+
+/// A template followed by white space.
+fn template_ws(input: In) -> PResult<Template> {
+    let (rest, t) = template(input)?;
+    let (rest, _) = ws(rest)?;
+    Ok((rest, t))
+}
+
+/// `"text {expr} text"`; `{{` and `}}` stand for braces, `\"` and `\\` for themselves.
+fn template(input: In) -> PResult<Template> {
+    let start = input;
+    let (mut rest, _) = char('"').parse(input)?;
+    let mut parts = Vec::new();
+    let mut text = String::new();
+    loop {
+        let mut chars = rest.fragment().chars();
+        let Some(c) = chars.next() else {
+            return Err(nom::Err::Failure(PErr {
+                offset: offset(&start),
+                expected: Some("a closing `\"`"),
+            }));
+        };
+        let next = chars.next();
+        match (c, next) {
+            ('"', _) => {
+                let (end, _) = char('"').parse(rest)?;
+                if !text.is_empty() {
+                    parts.push(TemplatePart::Text(std::mem::take(&mut text)));
+                }
+                let span = span_from(&start, &end);
+                return Ok((end, Template { parts, span }));
+            }
+            ('\n', _) => {
+                return Err(nom::Err::Failure(PErr {
+                    offset: offset(&rest),
+                    expected: Some("a closing `\"` on the same line"),
+                }))
+            }
+            ('\\', Some(e @ ('"' | '\\'))) | ('{', Some(e @ '{')) | ('}', Some(e @ '}')) => {
+                text.push(e);
+                rest = take_chars(rest, 2)?;
+            }
+            ('{', _) => {
+                if !text.is_empty() {
+                    parts.push(TemplatePart::Text(std::mem::take(&mut text)));
+                }
+                let (after, _) = sym("{").parse(rest)?;
+                let (after, e) = cut(|i| expr(i, 1)).parse(after)?;
+                let (after, _) =
+                    cut(expected("`}` closing the interpolation", tag("}"))).parse(after)?;
+                parts.push(TemplatePart::Expr(e));
+                rest = after;
+            }
+            (c, _) => {
+                text.push(c);
+                rest = take_chars(rest, 1)?;
+            }
+        }
+    }
+}
+
+fn take_chars(input: In, n: usize) -> Result<In, nom::Err<PErr>> {
+    let len: usize = input.fragment().chars().take(n).map(char::len_utf8).sum();
+    let (rest, _) = nom::bytes::complete::take(len).parse(input)?;
+    Ok(rest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<RuleFile, RuleSyntaxError> {
+        parse_rule_file(&SourceFile::new("t.rules", text))
+    }
+
+    #[test]
+    fn parses_a_rule_with_clauses() {
+        let file = parse(
+            r#"
+            let open = [active, in_progress]  # open requests
+            rule transferable-offer: error "Only O365"
+              for t in transfers where t.status in open
+              for i in t.items
+              let s = i.subscription
+              require s.offer in [o365, azure_payg]
+              else s: "{s.id} is {s.offer}" fix "cancel {s.id}" related t
+            "#,
+        )
+        .unwrap();
+        assert_eq!(file.items.len(), 2);
+        let Item::Rule(rule) = &file.items[1] else {
+            panic!("not a rule")
+        };
+        assert_eq!(rule.id.name, "transferable-offer");
+        assert_eq!(rule.clauses.len(), 3);
+        assert_eq!(rule.related.len(), 1);
+    }
+
+    #[test]
+    fn parses_schema_declarations() {
+        let file = parse(
+            "enum role { a, b c }\nentity partner in partners {\n id: id\n roles: [role] nonempty\n tenant: string? nocase\n quantity: int = 1 min 0\n addons: inverse partner.x\n}\nrecord mca { via: role }\nroot { as_of: date = today }",
+        )
+        .unwrap();
+        assert_eq!(file.items.len(), 4);
+    }
+
+    #[test]
+    fn reports_the_expected_token() {
+        let err = parse("rule x: fatal \"s\" require true else x: \"m\"").unwrap_err();
+        assert_eq!(err.expected.as_deref(), Some("`error` or `warning`"));
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let text = format!("let x = {}1{}", "(".repeat(10_000), ")".repeat(10_000));
+        assert!(parse(&text).is_err());
+    }
+}

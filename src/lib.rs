@@ -1,0 +1,62 @@
+//! eligo: a policy and rules validation engine for Microsoft CSP direct-bill to
+//! indirect-reseller transitions.
+//!
+//! The engine is generic: the scenario schema and the rules are text in eligo's
+//! rule language (`rules/*.rules`), parsed with nom and checked against each
+//! other; scenario YAML files are loaded against the schema into a columnar entity
+//! store and evaluated in time linear in their size.
+//!
+//! ```text
+//! rules/*.rules ──parse──▶ AST ──check──▶ Program ─┐
+//! scenario.yaml ──load against schema──▶ Store ────┴─▶ evaluate ──▶ findings ──▶ report
+//! ```
+
+#![warn(missing_docs)]
+// Diagnostics carry their source snippet; they are built on the cold error path
+// only, so their size does not matter for speed.
+#![allow(clippy::result_large_err)]
+
+pub mod check;
+pub mod cli;
+pub mod date;
+pub mod eval;
+pub mod lang;
+pub mod program;
+pub mod report;
+pub mod scenario;
+pub mod schema;
+pub mod source;
+pub mod suggest;
+
+pub use check::{check_file, check_source, FileOutcome};
+pub use lang::load_program;
+pub use program::Program;
+pub use source::SourceFile;
+
+/// The default CSP rule pack, embedded in the binary: (display name, text).
+pub const DEFAULT_RULES: &[(&str, &str)] = &[
+    (
+        "<default>/schema.rules",
+        include_str!("../rules/schema.rules"),
+    ),
+    (
+        "<default>/transfers.rules",
+        include_str!("../rules/transfers.rules"),
+    ),
+    (
+        "<default>/relationships.rules",
+        include_str!("../rules/relationships.rules"),
+    ),
+    (
+        "<default>/customers.rules",
+        include_str!("../rules/customers.rules"),
+    ),
+];
+
+/// The default pack as source files.
+pub fn default_rule_sources() -> Vec<SourceFile> {
+    DEFAULT_RULES
+        .iter()
+        .map(|(name, text)| SourceFile::new(*name, *text))
+        .collect()
+}

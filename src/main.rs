@@ -1,0 +1,9 @@
+//! The `eligo` command: parses arguments and hands over to the library.
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = eligo::cli::Cli::parse();
+    ExitCode::from(eligo::cli::run(cli))
+}

@@ -1,0 +1,257 @@
+//! Compiled rules: the schema plus rules whose names are resolved to slots,
+//! fields and enum values, ready for the evaluator.
+
+use crate::lang::ast::{BinOp, Severity};
+use crate::schema::{EnumId, FieldId, KindId, Schema};
+use crate::source::{SourceFile, Span};
+
+/// Everything the loaded rule files define.
+#[derive(Debug)]
+pub struct Program {
+    /// The scenario schema.
+    pub schema: Schema,
+    /// The rules, in load order.
+    pub rules: Vec<Rule>,
+    /// The rule files, indexed by [`Rule::file`].
+    pub files: Vec<SourceFile>,
+}
+
+impl Program {
+    /// The rule with this id.
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// The ids of all rules.
+    pub fn rule_ids(&self) -> std::collections::HashSet<String> {
+        self.rules.iter().map(|r| r.id.clone()).collect()
+    }
+}
+
+/// A compiled rule.
+#[derive(Debug)]
+pub struct Rule {
+    /// Its id.
+    pub id: String,
+    /// Error or warning.
+    pub severity: Severity,
+    /// The one-line summary.
+    pub summary: String,
+    /// The `##` documentation above it.
+    pub doc: String,
+    /// Index of its file in [`Program::files`].
+    pub file: usize,
+    /// Where it is declared.
+    pub span: Span,
+    /// The body.
+    pub clauses: Vec<Clause>,
+    /// The condition every binding must meet.
+    pub require: CExpr,
+    /// The entity the finding is about.
+    pub subject: CExpr,
+    /// What is wrong.
+    pub message: Vec<Part>,
+    /// What to do.
+    pub fix: Option<Vec<Part>>,
+    /// Entities to list as related, besides the `for` variables.
+    pub related: Vec<CExpr>,
+    /// Slots of `for` variables bound to entities with ids (listed as related).
+    pub related_slots: Vec<usize>,
+    /// Number of variable slots.
+    pub slots: usize,
+    /// Names of the variables, by slot (for `explain`).
+    pub slot_names: Vec<String>,
+}
+
+/// A compiled clause.
+#[derive(Debug)]
+pub enum Clause {
+    /// Bind `slot` to each element of `collection` for which `filter` holds.
+    For {
+        /// The variable's slot.
+        slot: usize,
+        /// What it ranges over.
+        collection: CExpr,
+        /// Optional filter.
+        filter: Option<CExpr>,
+    },
+    /// Bind `slot` to a value.
+    Let {
+        /// The variable's slot.
+        slot: usize,
+        /// The value.
+        value: CExpr,
+    },
+    /// Skip bindings where the condition does not hold.
+    Where(CExpr),
+}
+
+/// A piece of a message.
+#[derive(Debug)]
+pub enum Part {
+    /// Literal text.
+    Text(String),
+    /// A value to render.
+    Expr(CExpr),
+}
+
+/// How to read a cell of a field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decode {
+    /// A string (case-sensitive or not).
+    Str(bool),
+    /// An integer.
+    Int,
+    /// A number.
+    Num,
+    /// A boolean.
+    Bool,
+    /// A date.
+    Date,
+    /// An enum value.
+    Enum(EnumId),
+    /// A row of a kind.
+    Entity(KindId),
+    /// A range of rows of an owned record kind.
+    Rows(KindId),
+    /// A list in the pool of rows of a kind.
+    RefList(KindId),
+    /// A list in the pool of enum values.
+    EnumList(EnumId),
+    /// A list in the pool of other scalars, each read as the inner decode.
+    ScalarList(Prim1),
+}
+
+/// Scalar decodes for lists of primitives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Prim1 {
+    /// Strings.
+    Str(bool),
+    /// Integers.
+    Int,
+    /// Numbers.
+    Num,
+    /// Booleans.
+    Bool,
+    /// Dates.
+    Date,
+}
+
+/// A constant value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Const {
+    /// A boolean.
+    Bool(bool),
+    /// An integer.
+    Int(i64),
+    /// A number.
+    Num(f64),
+    /// A string.
+    Str(String),
+    /// A date.
+    Date(i32),
+    /// An enum value.
+    Enum(EnumId, u32),
+    /// A list.
+    List(Vec<Const>),
+}
+
+/// Built-in functions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Func {
+    /// Number of elements.
+    Count,
+    /// At least one element.
+    Any,
+    /// No element.
+    None,
+    /// Elements without repeats, first occurrence kept.
+    Distinct,
+}
+
+/// A compiled expression.
+#[derive(Debug)]
+pub enum CExpr {
+    /// A constant.
+    Const(Const),
+    /// A variable.
+    Var(usize),
+    /// A field of the scenario root.
+    Root(FieldId, Decode),
+    /// A field of one entity.
+    Field {
+        /// The entity.
+        base: Box<CExpr>,
+        /// Its kind.
+        kind: KindId,
+        /// The field.
+        field: FieldId,
+        /// How to read it.
+        decode: Decode,
+    },
+    /// A field of every entity of a list, flattened.
+    MapField {
+        /// The list.
+        base: Box<CExpr>,
+        /// The kind of its elements.
+        kind: KindId,
+        /// The field.
+        field: FieldId,
+        /// How to read it.
+        decode: Decode,
+    },
+    /// Whether a field of an entity is present.
+    Has {
+        /// The entity.
+        base: Box<CExpr>,
+        /// Its kind.
+        kind: KindId,
+        /// The field.
+        field: FieldId,
+    },
+    /// `not`
+    Not(Box<CExpr>),
+    /// A binary operator.
+    Binary {
+        /// Which.
+        op: BinOp,
+        /// Left operand.
+        lhs: Box<CExpr>,
+        /// Right operand.
+        rhs: Box<CExpr>,
+        /// Strings compare without regard to case.
+        nocase: bool,
+    },
+    /// A list of values.
+    List(Vec<CExpr>),
+    /// A built-in function.
+    Call(Func, Box<CExpr>),
+    /// The elements of `collection` for which `cond` holds, bound at `slot`.
+    Filter {
+        /// The slot of the bound variable.
+        slot: usize,
+        /// What it ranges over.
+        collection: Box<CExpr>,
+        /// The condition.
+        cond: Box<CExpr>,
+    },
+    /// Whether `cond` holds for every element of `collection`, bound at `slot`.
+    All {
+        /// The slot of the bound variable.
+        slot: usize,
+        /// What it ranges over.
+        collection: Box<CExpr>,
+        /// The condition.
+        cond: Box<CExpr>,
+    },
+}
+
+impl Rule {
+    /// 1-based line of the rule in its file.
+    pub fn line(&self, program: &Program) -> usize {
+        program
+            .files
+            .get(self.file)
+            .map_or(0, |f| f.line_col(self.span.start).0)
+    }
+}

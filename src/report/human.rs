@@ -1,0 +1,139 @@
+//! The human report: one miette diagnostic per finding, with the scenario source
+//! underlined at the subject and the fix as help.
+
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use std::fmt;
+use std::sync::Arc;
+
+use super::{FileReport, Finding};
+use crate::lang::ast::Severity;
+
+/// A finding as a miette diagnostic.
+struct FindingDiagnostic<'a> {
+    finding: &'a Finding,
+    src: NamedSource<Arc<str>>,
+}
+
+impl fmt::Debug for FindingDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FindingDiagnostic")
+            .field("rule", &self.finding.rule)
+            .finish()
+    }
+}
+
+impl fmt::Display for FindingDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.problem)
+    }
+}
+
+impl std::error::Error for FindingDiagnostic<'_> {}
+
+impl Diagnostic for FindingDiagnostic<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(&self.finding.rule))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.finding.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        let f = self.finding;
+        let related = (!f.related.is_empty()).then(|| format!("related: {}", f.related.join(", ")));
+        let text = match (&f.fix, related) {
+            (Some(fix), Some(rel)) => format!("{fix}\n{rel}"),
+            (Some(fix), None) => fix.clone(),
+            (None, Some(rel)) => rel,
+            (None, None) => return None,
+        };
+        Some(Box::new(text))
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.src)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let f = self.finding;
+        let label = format!("{}: {}", f.subject, f.summary);
+        let span =
+            LabeledSpan::new_primary_with_span(Some(label), (f.offset as usize, f.len as usize));
+        Some(Box::new(std::iter::once(span)))
+    }
+}
+
+/// How to draw diagnostics.
+#[derive(Clone, Copy, Debug)]
+pub struct Style {
+    /// Use colours.
+    pub color: bool,
+    /// Line width to wrap at.
+    pub width: usize,
+}
+
+/// A handler that renders diagnostics in `style`.
+pub fn handler(style: Style) -> GraphicalReportHandler {
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false)
+}
+
+/// Renders any diagnostic.
+pub fn render_diagnostic(diagnostic: &dyn Diagnostic, style: Style) -> String {
+    let mut out = String::new();
+    if handler(style).render_report(&mut out, diagnostic).is_err() {
+        out = format!("{diagnostic}\n");
+    }
+    out
+}
+
+/// Renders the findings of one file, followed by its summary line.
+pub fn render_file(report: &FileReport, style: Style) -> String {
+    let mut out = String::new();
+    let src = report.source.named_source();
+    for finding in &report.findings {
+        let diagnostic = FindingDiagnostic {
+            finding,
+            src: src.clone(),
+        };
+        out.push_str(&render_diagnostic(&diagnostic, style));
+        out.push('\n');
+    }
+    out.push_str(&file_summary(report));
+    out.push('\n');
+    out
+}
+
+/// `path: 2 errors, 1 warning` (or `path: ok`).
+pub fn file_summary(report: &FileReport) -> String {
+    let (e, w) = (report.errors(), report.warnings());
+    if e == 0 && w == 0 {
+        format!("{}: ok", report.path)
+    } else {
+        format!(
+            "{}: {}, {}",
+            report.path,
+            plural(e, "error"),
+            plural(w, "warning")
+        )
+    }
+}
+
+/// `1 error`, `2 errors`.
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}

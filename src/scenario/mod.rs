@@ -1,0 +1,25 @@
+//! Scenario files: YAML loaded against the schema into an entity store.
+
+pub mod error;
+pub mod events;
+pub mod load;
+pub mod relations;
+pub mod store;
+
+pub use error::{ScenarioCode, ScenarioError};
+pub use events::Limits;
+pub use load::{load_scenario, read_scenario, Expectation, LoadOptions};
+pub use store::{Pos, Store};
+
+use crate::source::SourceFile;
+
+/// A loaded scenario: its source, its entities, and its `expect` block.
+#[derive(Debug)]
+pub struct Scenario {
+    /// The file.
+    pub source: SourceFile,
+    /// The entities.
+    pub store: Store,
+    /// The `expect` entries, when the file has an `expect` key.
+    pub expect: Option<Vec<Expectation>>,
+}

@@ -1,0 +1,241 @@
+//! The scenario schema: kinds (the root, entities, records), their fields, enums.
+//!
+//! Declared in rule files and built by [`crate::lang::check`]; the engine knows no
+//! CSP word. The scenario root is itself a kind (`root`), whose fields are its
+//! scalar settings plus one list field per entity collection, so the loader walks
+//! every mapping the same way.
+
+use std::collections::HashMap;
+
+use crate::source::Span;
+
+/// Index of a kind in [`Schema::kinds`].
+pub type KindId = usize;
+/// Index of a field in [`Kind::fields`].
+pub type FieldId = usize;
+/// Index of an enum in [`Schema::enums`].
+pub type EnumId = usize;
+
+/// The kind id of the scenario root.
+pub const ROOT: KindId = 0;
+
+/// Most fields a kind may declare (the loader tracks seen keys in a 64-bit mask).
+pub const MAX_FIELDS: usize = 64;
+
+/// Primitive scalar types.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Prim {
+    /// Text; `nocase` compares without regard to case.
+    Str {
+        /// Compare without regard to case.
+        nocase: bool,
+    },
+    /// A whole number.
+    Int,
+    /// Any number.
+    Num,
+    /// `true` or `false`.
+    Bool,
+    /// `YYYY-MM-DD`.
+    Date,
+    /// The entity's id: a string unique across the whole scenario.
+    Id,
+}
+
+/// The type of a field.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FieldType {
+    /// A scalar.
+    Prim(Prim),
+    /// One value of an enum.
+    Enum(EnumId),
+    /// The id of an entity of this kind.
+    Ref(KindId),
+    /// A nested mapping of this record (or, on the root, entity) kind.
+    Own(KindId),
+    /// A list of the inner type.
+    List(Box<FieldType>),
+    /// Computed: the entities of `kind` whose `field` refers to this entity.
+    Inverse {
+        /// The referring kind.
+        kind: KindId,
+        /// Its reference field.
+        field: FieldId,
+    },
+    /// Computed: the entity or record that owns this record.
+    Parent(KindId),
+}
+
+impl FieldType {
+    /// Whether the field is computed by the loader rather than read from YAML.
+    pub fn is_computed(&self) -> bool {
+        matches!(self, FieldType::Inverse { .. } | FieldType::Parent(_))
+    }
+}
+
+/// A field's value when the scenario leaves it out.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DefaultValue {
+    /// `false` / `true`
+    Bool(bool),
+    /// An integer.
+    Int(i64),
+    /// A number.
+    Num(f64),
+    /// A string.
+    Str(String),
+    /// A date (days since 1970-01-01).
+    Date(i32),
+    /// `today`: the evaluation date.
+    Today,
+    /// An enum value.
+    Enum(u32),
+    /// The empty list.
+    EmptyList,
+}
+
+/// A field of a kind.
+#[derive(Clone, Debug)]
+pub struct Field {
+    /// The key in scenario files.
+    pub name: String,
+    /// Its type.
+    pub ty: FieldType,
+    /// May be absent (and `null`).
+    pub optional: bool,
+    /// The value when absent.
+    pub default: Option<DefaultValue>,
+    /// A list that must not be empty.
+    pub nonempty: bool,
+    /// The smallest allowed number.
+    pub min: Option<f64>,
+    /// Where it was declared (file index, span).
+    pub decl: (usize, Span),
+}
+
+impl Field {
+    /// Whether a scenario must give this field.
+    pub fn is_required(&self) -> bool {
+        !self.optional && self.default.is_none() && !self.ty.is_computed()
+    }
+
+    /// Whether strings in this field compare without regard to case.
+    pub fn nocase(&self) -> bool {
+        let inner = match &self.ty {
+            FieldType::List(inner) => inner.as_ref(),
+            other => other,
+        };
+        matches!(inner, FieldType::Prim(Prim::Str { nocase: true }))
+    }
+}
+
+/// The root, an entity kind or a record kind.
+#[derive(Clone, Debug)]
+pub struct Kind {
+    /// Its name (`root` for the root).
+    pub name: String,
+    /// For entities: the root key that lists them.
+    pub collection: Option<String>,
+    /// Fields in declaration order (computed ones included).
+    pub fields: Vec<Field>,
+    /// Field ids by name.
+    pub field_index: HashMap<String, FieldId>,
+    /// The `id` field, for kinds whose entities have ids.
+    pub id_field: Option<FieldId>,
+    /// For records: the kind that owns them.
+    pub owner: Option<KindId>,
+    /// Where it was declared (file index, span).
+    pub decl: (usize, Span),
+}
+
+impl Kind {
+    /// The field with this name.
+    pub fn field(&self, name: &str) -> Option<FieldId> {
+        self.field_index.get(name).copied()
+    }
+}
+
+/// An enum: a closed set of names.
+#[derive(Clone, Debug)]
+pub struct Enum {
+    /// Its name.
+    pub name: String,
+    /// Its values in declaration order.
+    pub variants: Vec<String>,
+    /// Where it was declared (file index, span).
+    pub decl: (usize, Span),
+}
+
+impl Enum {
+    /// The index of a value.
+    pub fn variant(&self, name: &str) -> Option<u32> {
+        self.variants
+            .iter()
+            .position(|v| v == name)
+            .map(|i| i as u32)
+    }
+}
+
+/// All kinds and enums of the loaded rule files.
+#[derive(Clone, Debug, Default)]
+pub struct Schema {
+    /// Kinds; index 0 is the root.
+    pub kinds: Vec<Kind>,
+    /// Enums.
+    pub enums: Vec<Enum>,
+}
+
+impl Schema {
+    /// The kind with this name.
+    pub fn kind_named(&self, name: &str) -> Option<KindId> {
+        self.kinds.iter().position(|k| k.name == name)
+    }
+
+    /// The enum with this name.
+    pub fn enum_named(&self, name: &str) -> Option<EnumId> {
+        self.enums.iter().position(|e| e.name == name)
+    }
+
+    /// The entity kind listed under this root collection.
+    pub fn kind_of_collection(&self, collection: &str) -> Option<KindId> {
+        self.kinds
+            .iter()
+            .position(|k| k.collection.as_deref() == Some(collection))
+    }
+
+    /// The root kind.
+    pub fn root(&self) -> &Kind {
+        &self.kinds[ROOT]
+    }
+
+    /// Kinds whose entities carry ids, in declaration order.
+    pub fn identified_kinds(&self) -> impl Iterator<Item = KindId> + '_ {
+        (0..self.kinds.len()).filter(|&k| self.kinds[k].id_field.is_some())
+    }
+
+    /// A readable name of a field type with its article (`an integer`), for messages.
+    pub fn type_name(&self, ty: &FieldType) -> String {
+        let bare = self.bare_type_name(ty);
+        let vowel = bare
+            .trim_start_matches('`')
+            .starts_with(['a', 'e', 'i', 'o', 'u']);
+        format!("{} {bare}", if vowel { "an" } else { "a" })
+    }
+
+    fn bare_type_name(&self, ty: &FieldType) -> String {
+        match ty {
+            FieldType::Prim(Prim::Str { .. }) => "string".into(),
+            FieldType::Prim(Prim::Int) => "integer".into(),
+            FieldType::Prim(Prim::Num) => "number".into(),
+            FieldType::Prim(Prim::Bool) => "boolean".into(),
+            FieldType::Prim(Prim::Date) => "date".into(),
+            FieldType::Prim(Prim::Id) => "id".into(),
+            FieldType::Enum(e) => format!("`{}` value", self.enums[*e].name),
+            FieldType::Ref(k) => format!("`{}` id", self.kinds[*k].name),
+            FieldType::Own(k) => format!("`{}` mapping", self.kinds[*k].name),
+            FieldType::List(inner) => format!("list of {}s", self.bare_type_name(inner)),
+            FieldType::Inverse { kind, .. } => format!("list of `{}`", self.kinds[*kind].name),
+            FieldType::Parent(k) => format!("`{}`", self.kinds[*k].name),
+        }
+    }
+}

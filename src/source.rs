@@ -1,0 +1,149 @@
+//! Source files and spans shared by rule files and scenarios.
+
+use std::sync::Arc;
+
+/// A byte range in a source file.
+///
+/// Spans are carried on every AST node and scenario value for diagnostics, and are
+/// left out of equality so two parses of the same text compare equal whatever the
+/// layout.
+#[derive(Clone, Copy, Debug, Default, Eq)]
+pub struct Span {
+    /// Byte offset of the first byte.
+    pub start: usize,
+    /// Byte offset one past the last byte.
+    pub end: usize,
+}
+
+impl PartialEq for Span {
+    fn eq(&self, _other: &Self) -> bool {
+        true
+    }
+}
+
+impl std::hash::Hash for Span {
+    fn hash<H: std::hash::Hasher>(&self, _state: &mut H) {
+        // Consistent with equality: every span is equal to every other.
+    }
+}
+
+impl Span {
+    /// A span from `start` to `end` (byte offsets).
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+
+    /// The smallest span covering both.
+    pub fn to(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+
+    /// Length in bytes.
+    pub fn len(&self) -> usize {
+        self.end.saturating_sub(self.start)
+    }
+
+    /// Whether the span covers no byte.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl From<Span> for miette::SourceSpan {
+    fn from(span: Span) -> Self {
+        miette::SourceSpan::new(span.start.into(), span.len())
+    }
+}
+
+/// A file read into memory: its display name and its text.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// The path as the user gave it (or a name such as `<default>/csp.rules`).
+    pub name: String,
+    /// The whole text; shared so diagnostics can hold it cheaply.
+    pub text: Arc<str>,
+}
+
+impl SourceFile {
+    /// A source file with the given display name and text.
+    pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
+        SourceFile {
+            name: name.into(),
+            text: text.into(),
+        }
+    }
+
+    /// A miette source for rendering snippets of this file.
+    pub fn named_source(&self) -> miette::NamedSource<Arc<str>> {
+        miette::NamedSource::new(&self.name, Arc::clone(&self.text)).with_language("yaml")
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        line_col(&self.text, offset)
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset in `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+    (line, column)
+}
+
+/// Converts character indexes (as YAML parsers report them) to byte offsets.
+///
+/// Scenario files are nearly always ASCII, where the two are the same; only
+/// files with other characters pay for a lookup table.
+#[derive(Debug)]
+pub struct CharToByte {
+    /// Byte offset of every character, or `None` when the text is ASCII.
+    offsets: Option<Vec<u32>>,
+    len: usize,
+}
+
+impl CharToByte {
+    /// Builds the conversion for `text`.
+    pub fn new(text: &str) -> Self {
+        let offsets = if text.is_ascii() {
+            None
+        } else {
+            Some(text.char_indices().map(|(i, _)| i as u32).collect())
+        };
+        CharToByte {
+            offsets,
+            len: text.len(),
+        }
+    }
+
+    /// The byte offset of the character at `index`.
+    pub fn byte(&self, index: usize) -> usize {
+        match &self.offsets {
+            None => index.min(self.len),
+            Some(table) => table.get(index).map_or(self.len, |&b| b as usize),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_from_one() {
+        let text = "ab\ncd\nef";
+        assert_eq!(line_col(text, 0), (1, 1));
+        assert_eq!(line_col(text, 4), (2, 2));
+        assert_eq!(line_col(text, 6), (3, 1));
+    }
+
+    #[test]
+    fn char_to_byte_handles_multibyte() {
+        let map = CharToByte::new("åb");
+        assert_eq!(map.byte(1), 2);
+        assert_eq!(CharToByte::new("ab").byte(1), 1);
+    }
+}

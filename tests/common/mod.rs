@@ -1,0 +1,65 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::Path;
+
+use eligo::check::{check_source, FileOutcome};
+use eligo::report::human::{render_diagnostic, render_file, Style};
+use eligo::scenario::{LoadOptions, ScenarioError};
+use eligo::{default_rule_sources, load_program, Program, SourceFile};
+
+/// The embedded default pack, compiled.
+pub fn default_program() -> Program {
+    load_program(default_rule_sources()).expect("the default pack compiles")
+}
+
+/// Colourless, fixed-width rendering so snapshots are stable.
+pub const STYLE: Style = Style {
+    color: false,
+    width: 100,
+};
+
+/// Load options with a fixed `today`, so fixtures without `as_of` stay stable.
+pub fn options() -> LoadOptions {
+    LoadOptions {
+        today: eligo::date::parse_date("2026-11-20").unwrap(),
+        ..LoadOptions::default()
+    }
+}
+
+/// A fixture path relative to the crate root, with forward slashes.
+pub fn display_path(path: &Path) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// Checks a fixture file with the default pack.
+pub fn check_fixture(program: &Program, path: &Path) -> FileOutcome {
+    let bytes = std::fs::read(path).unwrap();
+    let name = display_path(path);
+    match eligo::scenario::load::source_from_bytes(name.clone(), bytes) {
+        Ok(source) => check_source(program, source, &program.rule_ids(), &options()),
+        Err(e) => FileOutcome::Invalid {
+            path: name,
+            errors: vec![e],
+        },
+    }
+}
+
+/// Renders scenario errors as the CLI prints them.
+pub fn render_errors(errors: &[ScenarioError]) -> String {
+    errors.iter().map(|e| render_diagnostic(e, STYLE)).collect()
+}
+
+/// Renders a report as the CLI prints it.
+pub fn render_report(report: &eligo::report::FileReport) -> String {
+    render_file(report, STYLE)
+}
+
+/// Reads a text file as a source named by its path relative to the crate.
+pub fn source(path: &Path) -> SourceFile {
+    SourceFile::new(display_path(path), std::fs::read_to_string(path).unwrap())
+}
