@@ -109,6 +109,8 @@ pub struct Field {
     pub nonempty: bool,
     /// The smallest allowed number.
     pub min: Option<f64>,
+    /// Required when the sibling field (an enum) has this value.
+    pub required_if: Option<(FieldId, u32)>,
     /// Where it was declared (file index, span).
     pub decl: (usize, Span),
 }

@@ -138,6 +138,15 @@ pub enum Modifier {
     NoCase(Span),
     /// `min N`: the smallest allowed number.
     Min(Expr),
+    /// `required if field == value`: required when a sibling enum field has a value.
+    RequiredIf {
+        /// The sibling field.
+        field: Ident,
+        /// The enum value that makes this field required.
+        value: Ident,
+        /// The whole modifier.
+        span: Span,
+    },
 }
 
 /// `let name = expr` at the top level.

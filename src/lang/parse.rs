@@ -420,8 +420,21 @@ fn modifier(input: In) -> PResult<Modifier> {
         map(kw("nonempty"), |k| Modifier::NonEmpty(token_span(&k))),
         map(kw("nocase"), |k| Modifier::NoCase(token_span(&k))),
         map(preceded(kw("min"), cut(literal_expr)), Modifier::Min),
+        required_if,
     ))
     .parse(input)
+}
+
+/// `required if field == value`
+fn required_if(input: In) -> PResult<Modifier> {
+    let start = input;
+    let (rest, _) = kw("required").parse(input)?;
+    let (rest, _) = cut(expected("`if`", kw("if"))).parse(rest)?;
+    let (rest, field) = cut(expected("a field name", name)).parse(rest)?;
+    let (rest, _) = cut(expected("`==`", sym("=="))).parse(rest)?;
+    let (rest, value) = cut(expected("an enum value", name)).parse(rest)?;
+    let span = Span::new(offset(&start), value.span.end);
+    Ok((rest, Modifier::RequiredIf { field, value, span }))
 }
 
 fn token_span(token: &In) -> Span {

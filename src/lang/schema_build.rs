@@ -46,6 +46,7 @@ pub fn build_schema(files: &[RuleFile], diags: &mut Diags) -> Schema {
     for p in inverses {
         add_field(&mut schema, p, diags);
     }
+    resolve_required_ifs(files, &mut schema, diags);
     add_parent_links(&mut schema, diags);
     add_collections(&mut schema, diags);
     check_sizes(&schema, diags);
@@ -194,6 +195,7 @@ fn add_field(schema: &mut Schema, p: &PendingField<'_>, diags: &mut Diags) {
         default: None,
         nonempty: false,
         min: None,
+        required_if: None,
         decl: (p.file, d.name.span),
     };
     apply_modifiers(schema, &mut field, d, p.file, diags);
@@ -435,6 +437,8 @@ fn apply_modifiers(
                     None,
                 ),
             },
+            // Resolved by `resolve_required_ifs` once every sibling field exists.
+            Modifier::RequiredIf { .. } => {}
             Modifier::Min(expr) => {
                 let numeric = matches!(field.ty, FieldType::Prim(Prim::Int | Prim::Num));
                 match (&expr.kind, numeric) {
@@ -555,6 +559,7 @@ fn add_parent_links(schema: &mut Schema, diags: &mut Diags) {
             default: None,
             nonempty: false,
             min: None,
+            required_if: None,
             decl,
         });
     }
@@ -587,6 +592,7 @@ fn add_collections(schema: &mut Schema, diags: &mut Diags) {
             default: Some(DefaultValue::EmptyList),
             nonempty: false,
             min: None,
+            required_if: None,
             decl,
         });
     }
@@ -605,4 +611,92 @@ fn check_sizes(schema: &Schema, diags: &mut Diags) {
             );
         }
     }
+}
+
+/// Resolves `required if sibling == value` modifiers: the sibling must be an enum
+/// field of the same kind, and the value one of its enum's values.
+fn resolve_required_ifs(files: &[RuleFile], schema: &mut Schema, diags: &mut Diags) {
+    for (file, rf) in files.iter().enumerate() {
+        for item in &rf.items {
+            let (kind, fields) = match item {
+                Item::Root(r) => (Some(ROOT), &r.fields),
+                Item::Kind(k) => (schema.kind_named(&k.name.name), &k.fields),
+                _ => continue,
+            };
+            let Some(kind) = kind else { continue };
+            for decl in fields {
+                for m in &decl.modifiers {
+                    if let Modifier::RequiredIf { field, value, .. } = m {
+                        resolve_required_if(
+                            schema,
+                            kind,
+                            &decl.name.name,
+                            field,
+                            value,
+                            file,
+                            diags,
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn resolve_required_if(
+    schema: &mut Schema,
+    kind: KindId,
+    target: &str,
+    sibling: &super::ast::Ident,
+    value: &super::ast::Ident,
+    file: usize,
+    diags: &mut Diags,
+) {
+    let k = &schema.kinds[kind];
+    let Some(target_id) = k.field(target) else {
+        return;
+    };
+    let Some(sibling_id) = k.field(&sibling.name) else {
+        let help = did_you_mean(&sibling.name, k.fields.iter().map(|f| f.name.as_str()));
+        let message = format!("`{}` has no field `{}`", k.name, sibling.name);
+        diags.error(
+            file,
+            sibling.span,
+            CheckCode::UnknownField,
+            message,
+            "unknown field",
+            help,
+        );
+        return;
+    };
+    let FieldType::Enum(en) = k.fields[sibling_id].ty else {
+        let message = format!(
+            "`required if` compares an enum field, and `{}` is not one",
+            sibling.name
+        );
+        diags.error(
+            file,
+            sibling.span,
+            CheckCode::InvalidSchema,
+            message,
+            "not an enum field",
+            None,
+        );
+        return;
+    };
+    let decl = &schema.enums[en];
+    let Some(v) = decl.variant(&value.name) else {
+        let help = did_you_mean(&value.name, decl.variants.iter().map(String::as_str));
+        let message = format!("`{}` is not a value of enum `{}`", value.name, decl.name);
+        diags.error(
+            file,
+            value.span,
+            CheckCode::UnknownEnumValue,
+            message,
+            "unknown value",
+            help,
+        );
+        return;
+    };
+    schema.kinds[kind].fields[target_id].required_if = Some((sibling_id, v));
 }

@@ -11,7 +11,7 @@ use std::collections::HashSet;
 
 use super::error::{ScenarioCode, ScenarioError};
 use super::events::{Events, Limits, StreamError};
-use super::store::{date_cell, Pos, Store, NONE};
+use super::store::{date_cell, Pos, Store, NONE, PENDING};
 use super::Scenario;
 use crate::date::parse_date;
 use crate::schema::{DefaultValue, FieldId, FieldType, KindId, Prim, Schema, ROOT};
@@ -520,6 +520,50 @@ impl<'a> Loader<'a, '_> {
                 self.missing(kind, id, pos);
             }
         }
+        self.check_required_ifs(kind, row, start);
+    }
+
+    /// Reports fields that are required because a sibling has a given value.
+    fn check_required_ifs(&mut self, kind: KindId, row: u32, start: Pos) {
+        let schema = self.schema;
+        let k = &schema.kinds[kind];
+        for (id, field) in k.fields.iter().enumerate() {
+            let Some((sibling, value)) = field.required_if else {
+                continue;
+            };
+            if self.store.cell(kind, id, row) != NONE
+                || self.store.cell(kind, sibling, row) != value
+            {
+                continue;
+            }
+            let sibling_field = &k.fields[sibling];
+            let FieldType::Enum(en) = sibling_field.ty else {
+                continue;
+            };
+            let value_name = schema.enums[en]
+                .variants
+                .get(value as usize)
+                .map_or("", String::as_str);
+            let entry = if kind == ROOT {
+                start
+            } else {
+                self.store.pos(kind, row)
+            };
+            let ty = schema.type_name(&field.ty);
+            self.error(
+                ScenarioCode::MissingField,
+                Pos {
+                    len: entry.len.max(1),
+                    ..entry
+                },
+                format!(
+                    "missing field `{}` in a `{}`: it is required when `{}` is `{value_name}`",
+                    field.name, k.name, sibling_field.name
+                ),
+                format!("this `{}` has no `{}`", k.name, field.name),
+                Some(format!("add `{}:` with {ty}", field.name)),
+            );
+        }
     }
 
     fn missing(&mut self, kind: KindId, field: FieldId, pos: Pos) {
@@ -768,7 +812,7 @@ impl<'a> Loader<'a, '_> {
                     name: s.text.clone(),
                     pos: s.pos,
                 });
-                Some(NONE)
+                Some(PENDING)
             }
             _ => {
                 let found = self.describe_scalar(s);

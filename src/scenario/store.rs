@@ -13,6 +13,9 @@ use crate::schema::{FieldId, KindId, Schema};
 /// The cell of an absent value.
 pub const NONE: u32 = u32::MAX;
 
+/// The cell of a reference while its id is not yet resolved (during loading only).
+pub const PENDING: u32 = u32::MAX - 1;
+
 const DATE_BIAS: i64 = 1 << 31;
 
 /// Encodes a date (days since 1970-01-01) as a cell.
