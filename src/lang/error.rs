@@ -40,9 +40,7 @@ impl RuleSyntaxError {
             found,
             src: source.named_source().with_language("text"),
             span: Span::new(offset, offset + len),
-            help: expected
-                .map(|_| "see the rule language in the README".to_string())
-                .filter(|_| false),
+            help: expected.and_then(syntax_help).map(str::to_string),
         }
     }
 
@@ -64,6 +62,22 @@ impl RuleSyntaxError {
     pub fn offset(&self) -> usize {
         self.span.start
     }
+}
+
+/// A hint for the common syntax mistakes, keyed by what the parser expected.
+fn syntax_help(expected: &str) -> Option<&'static str> {
+    Some(match expected {
+        "`error` or `warning`" => "a rule starts `rule my-rule: error \"summary\"` (or `warning`)",
+        "a closing `\"` on the same line" | "a closing `\"`" => "strings end on the line they start; close it with `\"`",
+        "`for`, `let`, `where` or `require`" => {
+            "a rule body is `for`, `let` and `where` clauses, then `require CONDITION` and `else SUBJECT: \"message\"`"
+        }
+        "`else` and the subject" => "after `require CONDITION` comes `else SUBJECT: \"message\"`",
+        "`enum`, `entity`, `record`, `root`, `let` or `rule`" => {
+            "every top-level item starts with one of these keywords; check the line above for an unclosed block"
+        }
+        _ => return None,
+    })
 }
 
 fn describe_found(rest: &str) -> String {
