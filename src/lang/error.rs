@@ -64,6 +64,11 @@ impl RuleSyntaxError {
     pub fn offset(&self) -> usize {
         self.span.start
     }
+
+    /// The rule file the error is in.
+    pub fn source(&self) -> &NamedSource<Arc<str>> {
+        &self.src
+    }
 }
 
 fn describe_found(rest: &str) -> String {
