@@ -47,7 +47,6 @@ pub fn render(run: &CheckRun) -> String {
     let driver = ToolComponent::builder()
         .name("eligo")
         .semantic_version(env!("CARGO_PKG_VERSION"))
-        .information_uri("https://github.com/eligo/eligo")
         .rules(rules)
         .build();
     let sarif_run = Run::builder()

@@ -108,10 +108,15 @@ pub fn parse_waivers(
     let Reader {
         errors, waivers, ..
     } = reader;
-    if errors.is_empty() {
-        Ok(WaiverFile { source, waivers })
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let file = WaiverFile { source, waivers };
+    let duplicates = super::duplicates(std::slice::from_ref(&file));
+    if duplicates.is_empty() {
+        Ok(file)
     } else {
-        Err(errors)
+        Err(duplicates)
     }
 }
 
@@ -284,8 +289,11 @@ impl<'a> Reader<'a> {
                 }
             };
             if key != "waivers" {
-                let help = did_you_mean(&key, ["waivers"])
-                    .unwrap_or_else(|| "a waivers file holds only `waivers:`".into());
+                let suggestion = did_you_mean(&key, ["waivers"]);
+                // A misspelt `waivers` is reported once, as unknown, not also as missing.
+                seen |= closest(&key, ["waivers"]).is_some();
+                let help =
+                    suggestion.unwrap_or_else(|| "a waivers file holds only `waivers:`".into());
                 self.error(
                     WaiverCode::UnknownField,
                     pos,
@@ -401,6 +409,15 @@ impl<'a> Reader<'a> {
                 first = false;
             }
             let Some(field) = FIELDS.iter().position(|f| *f == key) else {
+                // A misspelt field is reported once, as unknown with a suggestion,
+                // not also as missing.
+                if let Some(meant) =
+                    closest(&key, FIELDS).and_then(|c| FIELDS.iter().position(|f| *f == c))
+                {
+                    if matches!(entry[meant], Slot::Absent) {
+                        entry[meant] = Slot::Rejected;
+                    }
+                }
                 let help = did_you_mean(&key, FIELDS)
                     .unwrap_or_else(|| format!("a waiver has the fields {}", field_list()));
                 self.error(

@@ -90,7 +90,9 @@ pub fn rule_infos() -> Vec<RuleInfo> {
     ]
 }
 
-/// A second waiver for a rule and subject already waived (in any file) is an input error.
+/// A second waiver for a rule and subject already waived (in any of `files`) is
+/// an input error. [`parse_waivers`] checks this within a file; the command checks
+/// it across the `--waivers` files.
 pub fn duplicates(files: &[WaiverFile]) -> Vec<WaiverError> {
     let mut first: HashMap<(&str, &str), (usize, Pos)> = HashMap::new();
     let mut errors = Vec::new();
