@@ -25,17 +25,9 @@ use crate::scenario::{Limits, Pos};
 use crate::source::SourceFile;
 use crate::suggest::{closest, did_you_mean};
 
-/// The fields of a waiver, in the order they are documented.
-pub const FIELDS: [&str; 5] = ["rule", "subject", "reason", "owner", "expires"];
-
-/// What each field holds, for help texts.
-const FIELD_HELP: [&str; 5] = [
-    "the id of the rule whose finding is accepted, as `eligo rules` lists it",
-    "the id of the entity the finding is about",
-    "why the finding is accepted",
-    "who answers for the waiver, e.g. a team's e-mail address",
-    "the last day the waiver applies, as YYYY-MM-DD",
-];
+use super::fields::{
+    describe, expected_of, field_list, is_null, non_string_kind, FIELDS, FIELD_HELP,
+};
 
 /// The waivers of one file.
 #[derive(Clone, Debug)]
@@ -598,49 +590,5 @@ impl<'a> Reader<'a> {
     fn skip_next(&mut self) -> Step<()> {
         let (event, _) = self.next()?;
         self.skip(&event)
-    }
-}
-
-/// `` `rule`, `subject`, `reason`, `owner` and `expires` ``
-fn field_list() -> String {
-    let names: Vec<String> = FIELDS.iter().map(|f| format!("`{f}`")).collect();
-    names.join(", ")
-}
-
-fn expected_of(field: usize) -> &'static str {
-    if FIELDS[field] == "expires" {
-        "a date"
-    } else {
-        "a string"
-    }
-}
-
-fn is_null(text: &str, style: ScalarStyle) -> bool {
-    style == ScalarStyle::Plain && matches!(text, "" | "~" | "null" | "Null" | "NULL")
-}
-
-/// What a plain scalar is under the YAML 1.2 core schema, when it is not a string.
-fn non_string_kind(text: &str) -> Option<&'static str> {
-    if matches!(text, "true" | "True" | "TRUE" | "false" | "False" | "FALSE") {
-        return Some("a boolean");
-    }
-    let body = text.trim_start_matches(['+', '-']);
-    let number = body.starts_with("0x")
-        || body.starts_with("0o")
-        || matches!(body, ".inf" | ".Inf" | ".INF" | ".nan" | ".NaN" | ".NAN")
-        || (body
-            .bytes()
-            .next()
-            .is_some_and(|b| b.is_ascii_digit() || b == b'.')
-            && text.parse::<f64>().is_ok());
-    number.then_some("a number")
-}
-
-fn describe(event: &Event<'_>) -> String {
-    match event {
-        Event::MappingStart(..) => "a mapping".into(),
-        Event::SequenceStart(..) => "a list".into(),
-        Event::Scalar(text, ..) => format!("`{text}`"),
-        _ => "nothing".into(),
     }
 }

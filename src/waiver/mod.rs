@@ -9,6 +9,7 @@
 //! reported like a scenario file.
 
 pub mod error;
+pub mod fields;
 pub mod load;
 
 use std::collections::HashMap;
