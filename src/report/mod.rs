@@ -189,18 +189,6 @@ pub struct Totals {
 }
 
 impl CheckRun {
-    /// A run over already checked reports, with no input error.
-    pub fn of_reports(reports: Vec<FileReport>) -> Self {
-        CheckRun {
-            scenario_files: reports
-                .iter()
-                .filter(|r| r.kind == FileKind::Scenario)
-                .count(),
-            reports,
-            ..CheckRun::default()
-        }
-    }
-
     /// Errors, warnings and waived findings over every report.
     pub fn totals(&self) -> Totals {
         self.reports.iter().fold(Totals::default(), |t, r| Totals {
