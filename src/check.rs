@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::eval::evaluate;
 use crate::program::Program;
-use crate::report::{FileReport, Finding, Location};
+use crate::report::{FileKind, FileReport, Finding, Location};
 use crate::scenario::{load_scenario, read_scenario, LoadOptions, Scenario, ScenarioError};
 use crate::schema::ROOT;
 use crate::source::SourceFile;
@@ -88,6 +88,7 @@ pub fn report_scenario(program: &Program, scenario: Scenario) -> FileReport {
                 offset: pos.offset,
                 len: pos.len,
                 related,
+                waived: None,
             })
         })
         .collect();
@@ -106,8 +107,24 @@ pub fn report_scenario(program: &Program, scenario: Scenario) -> FileReport {
     FileReport {
         path: scenario.source.name.clone(),
         scenario: scenario_name,
+        kind: FileKind::Scenario,
+        as_of: as_of(program, store),
         findings,
         expect: scenario.expect,
         source: scenario.source,
     }
+}
+
+/// The scenario's `as_of` date, when the schema declares one as a root date field.
+fn as_of(program: &Program, store: &crate::scenario::Store) -> Option<i32> {
+    let root = program.schema.root();
+    let field = root.field("as_of")?;
+    if !matches!(
+        root.fields.get(field)?.ty,
+        crate::schema::FieldType::Prim(crate::schema::Prim::Date)
+    ) {
+        return None;
+    }
+    let cell = store.cell(ROOT, field, 0);
+    (cell != crate::scenario::store::NONE).then(|| crate::scenario::store::cell_date(cell))
 }

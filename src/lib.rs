@@ -27,6 +27,7 @@ pub mod scenario;
 pub mod schema;
 pub mod source;
 pub mod suggest;
+pub mod waiver;
 
 pub use check::{check_file, check_source, FileOutcome};
 pub use lang::load_program;

@@ -1,15 +1,25 @@
 //! `eligo check`: check scenario files and report the findings.
+//!
+//! Files are checked in parallel (rayon, one thread per core) and collected in
+//! path order, so the report is the same whatever the scheduling. Waivers are
+//! applied once every file is checked, since an unused waiver is one that matches
+//! nothing in any file.
 
 use clap::{Args, ValueEnum};
-use std::path::PathBuf;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
 
+use super::progress::Progress;
 use super::{
-    files, load_rules, stderr_style, ColorChoice, RuleArgs, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK,
+    files, stderr_style, try_load_rules, ColorChoice, RuleArgs, RulesFailure, EXIT_FINDINGS,
+    EXIT_INPUT, EXIT_OK, NO_RULES,
 };
 use crate::check::{check_file, FileOutcome};
+use crate::program::Program;
 use crate::report::human::{self, plural, render_diagnostic, Style};
-use crate::report::{json, FileReport};
+use crate::report::{github, json, junit, sarif, CheckRun, InputError, RuleInfo};
 use crate::scenario::{LoadOptions, ScenarioError};
+use crate::waiver::{self, WaiverFile};
 
 /// Report formats.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -19,6 +29,12 @@ pub enum Format {
     Human,
     /// The JSON report.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// JUnit XML, for CI test reports.
+    Junit,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
 }
 
 /// Arguments of `eligo check`.
@@ -36,50 +52,152 @@ pub struct CheckArgs {
     /// Fail (exit 1) on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
-    /// When to use colours.
+    /// A file of waivers: accepted findings with a reason, an owner and an expiry
+    /// date (repeatable).
+    #[arg(long = "waivers", value_name = "FILE")]
+    pub waivers: Vec<PathBuf>,
+    /// When to use colours (`auto` honours `NO_COLOR`).
     #[arg(long, value_enum, default_value_t)]
     pub color: ColorChoice,
 }
 
-/// Runs `eligo check`.
-pub fn run(args: &CheckArgs) -> u8 {
-    let err_style = stderr_style(args.color);
-    let program = match load_rules(&args.rules, err_style) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
-    let (paths, mut input_errors) = find_scenarios(&args.paths);
-    let rule_ids = program.rule_ids();
-    let options = LoadOptions::default();
-    let mut reports: Vec<FileReport> = Vec::new();
-    for path in &paths {
-        match check_file(&program, path, &rule_ids, &options) {
-            FileOutcome::Checked(report) => reports.push(report),
-            FileOutcome::Invalid { errors, .. } => input_errors.extend(errors),
+/// Input errors as data for the report, and rendered for stderr.
+struct Problems {
+    style: Style,
+    rendered: Vec<String>,
+}
+
+impl Problems {
+    fn add<E: miette::Diagnostic>(&mut self, run: &mut CheckRun, errors: &[E])
+    where
+        for<'e> InputError: From<&'e E>,
+    {
+        for e in errors {
+            run.errors.push(InputError::from(e));
+            self.rendered.push(render_diagnostic(e, self.style));
         }
     }
-    for e in &input_errors {
-        eprint!("{}", render_diagnostic(e, err_style));
+}
+
+/// Runs `eligo check`.
+pub fn run(args: &CheckArgs) -> u8 {
+    let mut problems = Problems {
+        style: stderr_style(args.color),
+        rendered: Vec::new(),
+    };
+    let mut run = CheckRun {
+        deny_warnings: args.deny_warnings,
+        ..CheckRun::default()
+    };
+    let program = match try_load_rules(&args.rules) {
+        Ok(program) => program,
+        Err(RulesFailure::NoRules) => {
+            eprintln!("{NO_RULES}");
+            return EXIT_INPUT;
+        }
+        Err(RulesFailure::Invalid(errors)) => {
+            problems.add(&mut run, &errors);
+            let what = format!("{} in the rule files", plural(errors.len(), "error"));
+            return finish(args, &run, &problems, &what);
+        }
+    };
+    run.rules = RuleInfo::of_program(&program);
+    let options = LoadOptions::default();
+    let waivers = load_waivers(args, &program, &options, &mut run, &mut problems);
+    let complete = check_scenarios(args, &program, &options, &mut run, &mut problems);
+    let waiver_reports = waiver::apply(&waivers, &mut run.reports, complete, options.today);
+    run.reports.extend(waiver_reports);
+    let what = format!(
+        "{} in the input files: nothing was passed",
+        plural(run.errors.len(), "input error")
+    );
+    finish(args, &run, &problems, &what)
+}
+
+/// Reads every `--waivers` file; invalid ones become input errors.
+fn load_waivers(
+    args: &CheckArgs,
+    program: &Program,
+    options: &LoadOptions,
+    run: &mut CheckRun,
+    problems: &mut Problems,
+) -> Vec<WaiverFile> {
+    let rule_ids = program.rule_ids();
+    let mut files = Vec::new();
+    for path in &args.waivers {
+        match waiver::read_waivers(path, &rule_ids, &options.limits) {
+            Ok(file) => files.push(file),
+            Err(errors) => problems.add(run, &errors),
+        }
     }
+    problems.add(run, &waiver::duplicates(&files));
+    files
+}
+
+/// Finds and checks the scenario files in parallel, in path order. Returns
+/// whether every path was found and every file was valid.
+fn check_scenarios(
+    args: &CheckArgs,
+    program: &Program,
+    options: &LoadOptions,
+    run: &mut CheckRun,
+    problems: &mut Problems,
+) -> bool {
+    let (paths, path_errors) = find_scenarios(&args.paths);
+    problems.add(run, &path_errors);
+    let outcomes = check_all(program, &paths, options);
+    run.scenario_files = paths.len();
+    for outcome in outcomes {
+        match outcome {
+            FileOutcome::Checked(report) => run.reports.push(report),
+            FileOutcome::Invalid { errors, .. } => {
+                run.invalid_files += 1;
+                problems.add(run, &errors);
+            }
+        }
+    }
+    path_errors.is_empty() && run.invalid_files == 0
+}
+
+/// Checks files on every core; the outcomes come back in the order of `paths`.
+pub fn check_all(program: &Program, paths: &[PathBuf], options: &LoadOptions) -> Vec<FileOutcome> {
+    let rule_ids = program.rule_ids();
+    let progress = Progress::new(paths.len());
+    let outcomes = paths
+        .par_iter()
+        .map(|path: &PathBuf| {
+            let outcome = check_file(program, Path::new(path), &rule_ids, options);
+            progress.tick();
+            outcome
+        })
+        .collect();
+    progress.finish();
+    outcomes
+}
+
+/// Prints the report and the input errors, and returns the exit code.
+fn finish(args: &CheckArgs, run: &CheckRun, problems: &Problems, what_failed: &str) -> u8 {
     let out_style = Style {
         color: args.color.enabled(),
         width: 100,
     };
-    let refs: Vec<&FileReport> = reports.iter().collect();
-    print!("{}", render(args.format, &refs, out_style));
-    let (errors, warnings) = totals(&reports);
-    if !input_errors.is_empty() {
-        eprintln!(
-            "{} in the scenario files: nothing was passed",
-            plural(input_errors.len(), "input error")
-        );
-        return EXIT_INPUT;
+    // Rules that did not load leave nothing to report in the human format.
+    let nothing_checked = run.rules.is_empty() && args.format == Format::Human;
+    if !nothing_checked {
+        print!("{}", render(args.format, run, out_style));
     }
-    if errors > 0 || (args.deny_warnings && warnings > 0) {
-        EXIT_FINDINGS
-    } else {
-        EXIT_OK
+    if run.errors.is_empty() {
+        return if run.fails() { EXIT_FINDINGS } else { EXIT_OK };
     }
+    // Annotations already carry the errors into the log; other formats also
+    // explain them on stderr, where people look.
+    if args.format != Format::Github {
+        for text in &problems.rendered {
+            eprint!("{text}");
+        }
+        eprintln!("{what_failed}");
+    }
+    EXIT_INPUT
 }
 
 /// Expands the paths into scenario files; unreadable paths become input errors.
@@ -106,33 +224,13 @@ pub fn find_scenarios(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ScenarioError>) {
     (found, errors)
 }
 
-fn render(format: Format, reports: &[&FileReport], style: Style) -> String {
+/// The run in the chosen format.
+pub fn render(format: Format, run: &CheckRun, style: Style) -> String {
     match format {
-        Format::Json => json::render(reports),
-        Format::Human => {
-            let mut out = String::new();
-            for report in reports {
-                out.push_str(&human::render_file(report, style));
-            }
-            let (errors, warnings) = totals_of(reports);
-            out.push_str(&format!(
-                "\nchecked {}: {}, {}\n",
-                plural(reports.len(), "file"),
-                plural(errors, "error"),
-                plural(warnings, "warning")
-            ));
-            out
-        }
+        Format::Human => human::render_run(run, style),
+        Format::Json => json::render_run(run),
+        Format::Sarif => sarif::render(run),
+        Format::Junit => junit::render(run),
+        Format::Github => github::render(run),
     }
-}
-
-fn totals(reports: &[FileReport]) -> (usize, usize) {
-    let refs: Vec<&FileReport> = reports.iter().collect();
-    totals_of(&refs)
-}
-
-fn totals_of(reports: &[&FileReport]) -> (usize, usize) {
-    reports
-        .iter()
-        .fold((0, 0), |(e, w), r| (e + r.errors(), w + r.warnings()))
 }

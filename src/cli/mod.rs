@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod files;
+pub mod progress;
 pub mod rules;
 pub mod test;
 
@@ -67,11 +68,19 @@ impl ColorChoice {
     /// Whether to colour output written to stdout.
     pub fn enabled(self) -> bool {
         use std::io::IsTerminal;
+        self.resolve(std::io::stdout().is_terminal())
+    }
+
+    /// Whether to colour a stream that is (or is not) a terminal. `auto` follows
+    /// <https://no-color.org>: a `NO_COLOR` variable that is set and not empty
+    /// turns colours off; `always` and `never` are explicit and win over it.
+    pub fn resolve(self, is_terminal: bool) -> bool {
         match self {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
             ColorChoice::Auto => {
-                std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
+                let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+                !no_color && is_terminal
             }
         }
     }
@@ -86,8 +95,42 @@ pub fn run(cli: Cli) -> u8 {
     }
 }
 
+/// Why the rules could not be loaded.
+#[derive(Debug)]
+pub enum RulesFailure {
+    /// `--no-default-rules` without any `--rules` (a usage error).
+    NoRules,
+    /// Rule files that cannot be read or do not compile.
+    Invalid(Vec<RuleError>),
+}
+
 /// Loads the rule files the user asked for, printing errors to stderr.
 pub fn load_rules(args: &RuleArgs, style: Style) -> Result<Program, u8> {
+    match try_load_rules(args) {
+        Ok(program) => Ok(program),
+        Err(RulesFailure::NoRules) => {
+            eprintln!("{NO_RULES}");
+            Err(EXIT_INPUT)
+        }
+        Err(RulesFailure::Invalid(errors)) => {
+            for e in &errors {
+                eprint!("{}", render_diagnostic(e, style));
+            }
+            eprintln!(
+                "{} in the rule files",
+                crate::report::human::plural(errors.len(), "error")
+            );
+            Err(EXIT_INPUT)
+        }
+    }
+}
+
+/// The usage error of `--no-default-rules` without `--rules`.
+pub const NO_RULES: &str =
+    "error: no rules loaded: `--no-default-rules` needs at least one `--rules PATH`";
+
+/// Loads the rule files the user asked for, returning the errors as data.
+pub fn try_load_rules(args: &RuleArgs) -> Result<Program, RulesFailure> {
     let mut sources = if args.no_default_rules {
         Vec::new()
     } else {
@@ -114,8 +157,7 @@ pub fn load_rules(args: &RuleArgs, style: Style) -> Result<Program, u8> {
         }
     }
     if sources.is_empty() && errors.is_empty() {
-        eprintln!("error: no rules loaded: `--no-default-rules` needs at least one `--rules PATH`");
-        return Err(EXIT_INPUT);
+        return Err(RulesFailure::NoRules);
     }
     if errors.is_empty() {
         match crate::lang::load_program(sources) {
@@ -123,28 +165,14 @@ pub fn load_rules(args: &RuleArgs, style: Style) -> Result<Program, u8> {
             Err(e) => errors = e,
         }
     }
-    for e in &errors {
-        eprint!("{}", render_diagnostic(e, style));
-    }
-    eprintln!(
-        "{} in the rule files",
-        crate::report::human::plural(errors.len(), "error")
-    );
-    Err(EXIT_INPUT)
+    Err(RulesFailure::Invalid(errors))
 }
 
 /// The style for diagnostics written to stderr.
 pub fn stderr_style(color: ColorChoice) -> Style {
     use std::io::IsTerminal;
-    let enabled = match color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
-        }
-    };
     Style {
-        color: enabled,
+        color: color.resolve(std::io::stderr().is_terminal()),
         width: 100,
     }
 }

@@ -1,9 +1,8 @@
 //! `eligo rules`: list the loaded rules.
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 use serde::Serialize;
 
-use super::check::Format;
 use super::{load_rules, stderr_style, ColorChoice, RuleArgs, EXIT_OK};
 use crate::program::Program;
 
@@ -16,6 +15,16 @@ pub struct RulesArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+}
+
+/// Formats of the rule list.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// One line per rule.
+    #[default]
+    Human,
+    /// A JSON array.
+    Json,
 }
 
 #[derive(Serialize)]

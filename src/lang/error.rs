@@ -62,6 +62,11 @@ impl RuleSyntaxError {
     pub fn offset(&self) -> usize {
         self.span.start
     }
+
+    /// The rule file the error is in.
+    pub fn source(&self) -> &NamedSource<Arc<str>> {
+        &self.src
+    }
 }
 
 /// A hint for the common syntax mistakes, keyed by what the parser expected.

@@ -5,7 +5,7 @@ use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, Na
 use std::fmt;
 use std::sync::Arc;
 
-use super::{FileReport, Finding};
+use super::{CheckRun, FileReport, Finding};
 use crate::lang::ast::Severity;
 
 /// A finding as a miette diagnostic.
@@ -97,11 +97,12 @@ pub fn render_diagnostic(diagnostic: &dyn Diagnostic, style: Style) -> String {
     out
 }
 
-/// Renders the findings of one file, followed by its summary line.
+/// Renders the findings of one file, then its waived findings (one line each),
+/// followed by its summary line.
 pub fn render_file(report: &FileReport, style: Style) -> String {
     let mut out = String::new();
     let src = report.source.named_source();
-    for finding in &report.findings {
+    for finding in report.findings.iter().filter(|f| f.waived.is_none()) {
         let diagnostic = FindingDiagnostic {
             finding,
             src: src.clone(),
@@ -109,24 +110,80 @@ pub fn render_file(report: &FileReport, style: Style) -> String {
         out.push_str(&render_diagnostic(&diagnostic, style));
         out.push('\n');
     }
+    for finding in &report.findings {
+        if let Some(line) = waived_line(finding) {
+            out.push_str(&line);
+        }
+    }
     out.push_str(&file_summary(report));
     out.push('\n');
     out
 }
 
-/// `path: 2 errors, 1 warning` (or `path: ok`).
+/// A waived finding in two lines: what, and who accepted it until when and why.
+fn waived_line(f: &Finding) -> Option<String> {
+    let w = f.waived.as_ref()?;
+    let loc = &f.location;
+    Some(format!(
+        "waived {} on {} at {}:{}:{}: {}\n  waiver: {} (owner {}, expires {}, {}:{}:{})\n\n",
+        f.rule,
+        f.subject,
+        loc.path,
+        loc.line,
+        loc.column,
+        f.problem,
+        w.reason,
+        w.owner,
+        w.expires,
+        w.location.path,
+        w.location.line,
+        w.location.column
+    ))
+}
+
+/// `path: 2 errors, 1 warning` (or `path: ok`), with `, 1 waived` when some are.
 pub fn file_summary(report: &FileReport) -> String {
-    let (e, w) = (report.errors(), report.warnings());
+    let (e, w, x) = (report.errors(), report.warnings(), report.waived());
+    let waived = if x > 0 {
+        format!(", {x} waived")
+    } else {
+        String::new()
+    };
     if e == 0 && w == 0 {
-        format!("{}: ok", report.path)
+        format!("{}: ok{waived}", report.path)
     } else {
         format!(
-            "{}: {}, {}",
+            "{}: {}, {}{waived}",
             report.path,
             plural(e, "error"),
             plural(w, "warning")
         )
     }
+}
+
+/// Renders every report of a run and the closing summary line.
+pub fn render_run(run: &CheckRun, style: Style) -> String {
+    let mut out = String::new();
+    for report in &run.reports {
+        out.push_str(&render_file(report, style));
+    }
+    out.push('\n');
+    out.push_str(&run_summary(run));
+    out.push('\n');
+    out
+}
+
+/// `checked 12 files: 3 errors, 1 warning, 2 waived, 0 invalid`.
+pub fn run_summary(run: &CheckRun) -> String {
+    let t = run.totals();
+    format!(
+        "checked {}: {}, {}, {} waived, {} invalid",
+        plural(run.scenario_files, "file"),
+        plural(t.errors, "error"),
+        plural(t.warnings, "warning"),
+        t.waived,
+        run.invalid_files
+    )
 }
 
 /// `1 error`, `2 errors`.

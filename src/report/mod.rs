@@ -1,9 +1,15 @@
 //! Reports: the findings of each checked file, rendered for people or machines.
 
+pub mod errors;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 
 use serde::Serialize;
+
+pub use errors::InputError;
 
 use crate::lang::ast::Severity;
 use crate::scenario::Expectation;
@@ -43,6 +49,33 @@ pub struct Finding {
     pub len: u32,
     /// Other entities involved, sorted.
     pub related: Vec<String>,
+    /// The waiver that accepts this finding, if one does; a waived finding
+    /// does not fail the run and is counted apart.
+    pub waived: Option<Waived>,
+}
+
+/// The waiver that covers a finding: why, who, until when, and where it is written.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Waived {
+    /// Why the finding is accepted.
+    pub reason: String,
+    /// Who answers for it.
+    pub owner: String,
+    /// The last day it applies (`YYYY-MM-DD`).
+    pub expires: String,
+    /// The waiver's entry in its waivers file.
+    pub location: Location,
+}
+
+/// What a checked file is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileKind {
+    /// A scenario file: findings of the rules.
+    #[default]
+    Scenario,
+    /// A waivers file: findings about its waivers (expired, unused).
+    Waivers,
 }
 
 impl Finding {
@@ -62,6 +95,10 @@ pub struct FileReport {
     pub path: String,
     /// The scenario's display name, if it has one.
     pub scenario: Option<String>,
+    /// A scenario or a waivers file.
+    pub kind: FileKind,
+    /// The scenario's evaluation date (days since 1970-01-01), when it has one.
+    pub as_of: Option<i32>,
     /// Findings ordered by location, then rule.
     pub findings: Vec<Finding>,
     /// The file's `expect` block, if any.
@@ -71,19 +108,99 @@ pub struct FileReport {
 }
 
 impl FileReport {
-    /// The number of error findings.
+    /// The number of error findings that are not waived.
     pub fn errors(&self) -> usize {
-        self.findings
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
-            .count()
+        self.active(Severity::Error)
     }
 
-    /// The number of warning findings.
+    /// The number of warning findings that are not waived.
     pub fn warnings(&self) -> usize {
+        self.active(Severity::Warning)
+    }
+
+    /// The number of waived findings (of either severity).
+    pub fn waived(&self) -> usize {
+        self.findings.iter().filter(|f| f.waived.is_some()).count()
+    }
+
+    fn active(&self, severity: Severity) -> usize {
         self.findings
             .iter()
-            .filter(|f| f.severity == Severity::Warning)
+            .filter(|f| f.severity == severity && f.waived.is_none())
             .count()
+    }
+}
+
+/// A rule as reports describe it (SARIF rule descriptors, JUnit test cases).
+#[derive(Clone, Debug)]
+pub struct RuleInfo {
+    /// The rule id.
+    pub id: String,
+    /// Error or warning.
+    pub severity: Severity,
+    /// The one-line summary.
+    pub summary: String,
+    /// The `##` documentation (may be empty).
+    pub doc: String,
+}
+
+impl RuleInfo {
+    /// The rules of a loaded program, in load order.
+    pub fn of_program(program: &crate::program::Program) -> Vec<RuleInfo> {
+        program
+            .rules
+            .iter()
+            .map(|r| RuleInfo {
+                id: r.id.clone(),
+                severity: r.severity,
+                summary: r.summary.clone(),
+                doc: r.doc.clone(),
+            })
+            .collect()
+    }
+}
+
+/// Everything one `eligo check` produced, in output order: what every format renders.
+#[derive(Debug, Default)]
+pub struct CheckRun {
+    /// The loaded rules (empty when the rule files are invalid).
+    pub rules: Vec<RuleInfo>,
+    /// Reports of the valid scenario files in path order, then of the waivers files.
+    pub reports: Vec<FileReport>,
+    /// Input errors: rule files, waivers files, scenario files, in that order.
+    pub errors: Vec<InputError>,
+    /// How many scenario files were found (valid and invalid).
+    pub scenario_files: usize,
+    /// How many scenario files were invalid.
+    pub invalid_files: usize,
+    /// Whether warnings fail the run (`--deny-warnings`).
+    pub deny_warnings: bool,
+}
+
+/// Counts over a whole run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    /// Error findings, not waived.
+    pub errors: usize,
+    /// Warning findings, not waived.
+    pub warnings: usize,
+    /// Waived findings.
+    pub waived: usize,
+}
+
+impl CheckRun {
+    /// Errors, warnings and waived findings over every report.
+    pub fn totals(&self) -> Totals {
+        self.reports.iter().fold(Totals::default(), |t, r| Totals {
+            errors: t.errors + r.errors(),
+            warnings: t.warnings + r.warnings(),
+            waived: t.waived + r.waived(),
+        })
+    }
+
+    /// Whether the findings fail the run (input errors aside).
+    pub fn fails(&self) -> bool {
+        let t = self.totals();
+        t.errors > 0 || (self.deny_warnings && t.warnings > 0)
     }
 }

@@ -1,0 +1,112 @@
+//! GitHub Actions workflow commands: one annotation per finding, shown on the
+//! pull request's diff and in the run's summary.
+//!
+//! `::error file=…,line=…,col=…,title=…::message` for error findings and input
+//! errors, `::warning …` for warnings, `::notice …` for waived findings. Property
+//! values escape `%`, `\r`, `\n`, `:` and `,`; the message escapes `%`, `\r` and
+//! `\n`, as the runner expects.
+
+use super::{CheckRun, Finding, InputError};
+use crate::lang::ast::Severity;
+
+/// Renders a run as workflow commands, closed by a plain summary line.
+pub fn render(run: &CheckRun) -> String {
+    let mut out = String::new();
+    for report in &run.reports {
+        for finding in &report.findings {
+            out.push_str(&finding_command(finding));
+        }
+    }
+    for error in &run.errors {
+        out.push_str(&error_command(error));
+    }
+    out.push_str(&format!("eligo: {}\n", super::human::run_summary(run)));
+    out
+}
+
+fn finding_command(f: &Finding) -> String {
+    let (command, title, message) = match (&f.waived, f.severity) {
+        (Some(w), _) => (
+            "notice",
+            format!("{} (waived)", f.rule),
+            format!(
+                "{}\nwaived: {} (owner {}, expires {})",
+                f.message(),
+                w.reason,
+                w.owner,
+                w.expires
+            ),
+        ),
+        (None, Severity::Error) => ("error", f.rule.clone(), f.message()),
+        (None, Severity::Warning) => ("warning", f.rule.clone(), f.message()),
+    };
+    let message = if f.related.is_empty() {
+        message
+    } else {
+        format!("{message}\nrelated: {}", f.related.join(", "))
+    };
+    command_line(
+        command,
+        &[
+            ("file", f.location.path.clone()),
+            ("line", f.location.line.to_string()),
+            ("col", f.location.column.to_string()),
+            ("title", title),
+        ],
+        &message,
+    )
+}
+
+fn error_command(e: &InputError) -> String {
+    let mut props = vec![("file", e.path.clone())];
+    if let (Some(line), Some(col)) = (e.line, e.column) {
+        props.push(("line", line.to_string()));
+        props.push(("col", col.to_string()));
+    }
+    props.push(("title", e.code.clone()));
+    let message = match &e.help {
+        Some(help) => format!("{}\nhelp: {help}", e.message),
+        None => e.message.clone(),
+    };
+    command_line("error", &props, &message)
+}
+
+/// `::command key=value,…::message` and a newline.
+fn command_line(command: &str, props: &[(&str, String)], message: &str) -> String {
+    let props: Vec<String> = props
+        .iter()
+        .map(|(k, v)| format!("{k}={}", escape_property(v)))
+        .collect();
+    format!(
+        "::{command} {}::{}\n",
+        props.join(","),
+        escape_data(message)
+    )
+}
+
+/// Escapes a message: `%`, `\r`, `\n`.
+pub fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a property value: as a message, plus `:` and `,`.
+pub fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_what_the_runner_parses() {
+        assert_eq!(escape_data("50% done\r\nnext"), "50%25 done%0D%0Anext");
+        assert_eq!(escape_property("C:\\a,b%\n"), "C%3A\\a%2Cb%25%0A");
+        assert_eq!(
+            command_line("error", &[("file", "a:b.yaml".into())], "x::y"),
+            "::error file=a%3Ab.yaml::x::y\n"
+        );
+    }
+}

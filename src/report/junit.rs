@@ -1,0 +1,156 @@
+//! JUnit XML for CI servers (GitLab, Jenkins, Azure Pipelines, CircleCI, …).
+//!
+//! A `<testsuite>` per scenario file, with a `<testcase>` per rule evaluated:
+//! - error findings of the rule make it a `<failure>` whose text lists every
+//!   finding with its location;
+//! - warning findings pass, listed in `<system-out>`, unless `--deny-warnings`
+//!   is given, when they fail too (so the JUnit verdict agrees with the exit code);
+//! - a rule whose findings are all waived is `<skipped>`, with the waivers;
+//! - no finding: a plain pass.
+//!
+//! A waivers file is a suite whose test cases are `waiver-expired` and
+//! `waiver-unused`. Input errors make a suite per file with one test case in
+//! `<error>` (the file could not be checked at all).
+
+use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+
+use super::{CheckRun, FileKind, FileReport, Finding, InputError, RuleInfo};
+use crate::lang::ast::Severity;
+
+/// Renders a run as a JUnit XML document.
+pub fn render(run: &CheckRun) -> String {
+    let mut report = Report::new("eligo");
+    let waiver_rules = crate::waiver::rule_infos();
+    for file in &run.reports {
+        let rules = match file.kind {
+            FileKind::Scenario => &run.rules,
+            FileKind::Waivers => &waiver_rules,
+        };
+        report.add_test_suite(file_suite(file, rules, run.deny_warnings));
+    }
+    for (path, errors) in errors_by_path(&run.errors) {
+        report.add_test_suite(error_suite(path, &errors));
+    }
+    match report.to_string() {
+        Ok(xml) if xml.ends_with('\n') => xml,
+        Ok(xml) => xml + "\n",
+        Err(e) => format!("<!-- eligo could not write the JUnit report: {e} -->\n"),
+    }
+}
+
+fn file_suite(file: &FileReport, rules: &[RuleInfo], deny_warnings: bool) -> TestSuite {
+    let mut suite = TestSuite::new(file.path.as_str());
+    if let Some(name) = &file.scenario {
+        suite.add_property(("scenario", name.as_str()));
+    }
+    for rule in rules {
+        let findings: Vec<&Finding> = file.findings.iter().filter(|f| f.rule == rule.id).collect();
+        let mut case = TestCase::new(rule.id.as_str(), status(rule, &findings, deny_warnings));
+        case.set_classname(file.path.as_str());
+        if rule.severity == Severity::Warning && !deny_warnings {
+            let active: Vec<&Finding> = findings
+                .iter()
+                .copied()
+                .filter(|f| f.waived.is_none())
+                .collect();
+            if !active.is_empty() {
+                case.set_system_out(list(&active));
+            }
+        }
+        suite.add_test_case(case);
+    }
+    suite
+}
+
+fn status(rule: &RuleInfo, findings: &[&Finding], deny_warnings: bool) -> TestCaseStatus {
+    let (waived, active): (Vec<&Finding>, Vec<&Finding>) =
+        findings.iter().partition(|f| f.waived.is_some());
+    let fails = rule.severity == Severity::Error || deny_warnings;
+    if !active.is_empty() && fails {
+        let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+        status.set_type(rule.severity.as_str());
+        status.set_message(match active.as_slice() {
+            [only] => only.message(),
+            many => format!("{} findings of {}", many.len(), rule.id),
+        });
+        status.set_description(list(&[active, waived].concat()));
+        status
+    } else if active.is_empty() && !waived.is_empty() {
+        let mut status = TestCaseStatus::skipped();
+        status.set_type("waived");
+        status.set_message(match waived.as_slice() {
+            [only] => format!("waived: {}", only.waived.as_ref().map_or("", |w| &w.reason)),
+            many => format!("{} findings waived", many.len()),
+        });
+        status.set_description(list(&waived));
+        status
+    } else {
+        TestCaseStatus::success()
+    }
+}
+
+/// One line per finding: where, on what, what; waived ones with their waiver.
+fn list(findings: &[&Finding]) -> String {
+    let lines: Vec<String> = findings
+        .iter()
+        .map(|f| {
+            let l = &f.location;
+            let mut line = format!(
+                "{}:{}:{}: {} {}: {}",
+                l.path,
+                l.line,
+                l.column,
+                f.severity.as_str(),
+                f.subject,
+                f.message()
+            );
+            if let Some(w) = &f.waived {
+                line.push_str(&format!(
+                    " [waived: {} (owner {}, expires {})]",
+                    w.reason, w.owner, w.expires
+                ));
+            }
+            line
+        })
+        .collect();
+    lines.join("\n")
+}
+
+/// Input errors grouped by file, files in the order they first appear.
+fn errors_by_path(errors: &[InputError]) -> Vec<(&str, Vec<&InputError>)> {
+    let mut groups: Vec<(&str, Vec<&InputError>)> = Vec::new();
+    for e in errors {
+        match groups.iter_mut().find(|(p, _)| *p == e.path) {
+            Some((_, list)) => list.push(e),
+            None => groups.push((&e.path, vec![e])),
+        }
+    }
+    groups
+}
+
+fn error_suite(path: &str, errors: &[&InputError]) -> TestSuite {
+    let mut suite = TestSuite::new(path);
+    let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
+    if let Some(first) = errors.first() {
+        status.set_type(first.code.as_str());
+        status.set_message(match errors {
+            [only] => only.message.clone(),
+            many => format!("{} input errors", many.len()),
+        });
+    }
+    let lines: Vec<String> = errors
+        .iter()
+        .map(|e| {
+            let help = e
+                .help
+                .as_deref()
+                .map_or(String::new(), |h| format!(" (help: {h})"));
+            format!("{}: {}: {}{help}", e.place(), e.code, e.message)
+        })
+        .collect();
+    status.set_description(lines.join("\n"));
+    let mut case = TestCase::new("valid input", status);
+    case.set_classname(path);
+    suite.add_test_case(case);
+    suite
+}

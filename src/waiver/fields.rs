@@ -1,0 +1,79 @@
+//! The fields of a waiver and how their YAML values are described in messages.
+
+use saphyr_parser::{Event, ScalarStyle};
+
+/// The fields of a waiver, in the order they are documented.
+pub const FIELDS: [&str; 5] = ["rule", "subject", "reason", "owner", "expires"];
+
+/// What each field holds, for help texts.
+pub const FIELD_HELP: [&str; 5] = [
+    "the id of the rule whose finding is accepted, as `eligo rules` lists it",
+    "the id of the entity the finding is about",
+    "why the finding is accepted",
+    "who answers for the waiver, e.g. a team's e-mail address",
+    "the last day the waiver applies, as YYYY-MM-DD",
+];
+
+/// `` `rule`, `subject`, `reason`, `owner` and `expires` ``
+pub fn field_list() -> String {
+    let names: Vec<String> = FIELDS.iter().map(|f| format!("`{f}`")).collect();
+    names.join(", ")
+}
+
+/// What a field's value must be, for messages.
+pub fn expected_of(field: usize) -> &'static str {
+    if FIELDS[field] == "expires" {
+        "a date"
+    } else {
+        "a string"
+    }
+}
+
+/// A plain `null`, `~` or nothing.
+pub fn is_null(text: &str, style: ScalarStyle) -> bool {
+    style == ScalarStyle::Plain && matches!(text, "" | "~" | "null" | "Null" | "NULL")
+}
+
+/// What a plain scalar is under the YAML 1.2 core schema, when it is not a string.
+pub fn non_string_kind(text: &str) -> Option<&'static str> {
+    if matches!(text, "true" | "True" | "TRUE" | "false" | "False" | "FALSE") {
+        return Some("a boolean");
+    }
+    let body = text.trim_start_matches(['+', '-']);
+    let number = body.starts_with("0x")
+        || body.starts_with("0o")
+        || matches!(body, ".inf" | ".Inf" | ".INF" | ".nan" | ".NaN" | ".NAN")
+        || (body
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_digit() || b == b'.')
+            && text.parse::<f64>().is_ok());
+    number.then_some("a number")
+}
+
+/// What an event is, for messages.
+pub fn describe(event: &Event<'_>) -> String {
+    match event {
+        Event::MappingStart(..) => "a mapping".into(),
+        Event::SequenceStart(..) => "a list".into(),
+        Event::Scalar(text, ..) => format!("`{text}`"),
+        _ => "nothing".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::non_string_kind;
+
+    #[test]
+    fn plain_numbers_and_booleans_are_not_strings() {
+        for text in [
+            "4412345", "-1", "1.5", "1e3", "0x1F", "0o17", ".inf", "true", "False",
+        ] {
+            assert!(non_string_kind(text).is_some(), "{text}");
+        }
+        for text in ["sub-1", "2027-01-31", "1a", "contoso", "yes", "e5"] {
+            assert_eq!(non_string_kind(text), None, "{text}");
+        }
+    }
+}

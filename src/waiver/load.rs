@@ -1,0 +1,594 @@
+//! Reads a waivers file with the scenario loader's YAML event stream, so every
+//! waiver and every error has a line and column.
+//!
+//! ```yaml
+//! waivers:
+//!   - rule: transferable-offer
+//!     subject: sub-adatum-plan
+//!     reason: repurchased through the provider in wave 2
+//!     owner: migration-team@contoso.com
+//!     expires: 2027-01-31
+//! ```
+//!
+//! All five fields are required. As in scenarios, only YAML strings are text: an
+//! unquoted number or boolean is a wrong type, and the hint says to quote it.
+
+use saphyr_parser::{Event, ScalarStyle, Span as YSpan};
+use std::collections::HashSet;
+use std::path::Path;
+
+use super::error::{WaiverCode, WaiverError};
+use super::Waiver;
+use crate::date::parse_date;
+use crate::scenario::events::{Events, StreamError};
+use crate::scenario::{Limits, Pos};
+use crate::source::SourceFile;
+use crate::suggest::{closest, did_you_mean};
+
+use super::fields::{
+    describe, expected_of, field_list, is_null, non_string_kind, FIELDS, FIELD_HELP,
+};
+
+/// The waivers of one file.
+#[derive(Clone, Debug)]
+pub struct WaiverFile {
+    /// The file.
+    pub source: SourceFile,
+    /// Its waivers, in file order.
+    pub waivers: Vec<Waiver>,
+}
+
+/// Reads and validates a waivers file; `rule_ids` are the loaded rules.
+pub fn read_waivers(
+    path: &Path,
+    rule_ids: &HashSet<String>,
+    limits: &Limits,
+) -> Result<WaiverFile, Vec<WaiverError>> {
+    let name = path.display().to_string();
+    let io_error = |e: std::io::Error| {
+        vec![WaiverError::file_level(
+            WaiverCode::Io,
+            &name,
+            format!("cannot read waivers file `{name}`: {e}"),
+            "check that the path given to `--waivers` exists and is readable",
+        )]
+    };
+    let size = std::fs::metadata(path).map_err(io_error)?.len();
+    if size > limits.max_file_bytes as u64 {
+        return Err(vec![WaiverError::file_level(
+            WaiverCode::SizeLimit,
+            &name,
+            format!(
+                "`{name}` is {size} bytes, more than the limit of {} bytes",
+                limits.max_file_bytes
+            ),
+            "a waivers file needs a few lines per waiver; check that this is the right file",
+        )]);
+    }
+    let bytes = std::fs::read(path).map_err(io_error)?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        vec![WaiverError::file_level(
+            WaiverCode::NotUtf8,
+            &name,
+            format!(
+                "`{name}` is not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+            "save the file as UTF-8",
+        )]
+    })?;
+    parse_waivers(SourceFile::new(name, text), rule_ids, limits)
+}
+
+/// Validates the text of a waivers file.
+pub fn parse_waivers(
+    source: SourceFile,
+    rule_ids: &HashSet<String>,
+    limits: &Limits,
+) -> Result<WaiverFile, Vec<WaiverError>> {
+    let text = std::sync::Arc::clone(&source.text);
+    let mut sorted_rules: Vec<&str> = rule_ids.iter().map(String::as_str).collect();
+    sorted_rules.sort_unstable();
+    let mut reader = Reader {
+        events: Events::new(&text, *limits),
+        source: &source,
+        rule_ids: sorted_rules,
+        errors: Vec::new(),
+        waivers: Vec::new(),
+    };
+    let _ = reader.document();
+    let Reader {
+        errors, waivers, ..
+    } = reader;
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let file = WaiverFile { source, waivers };
+    let duplicates = super::duplicates(std::slice::from_ref(&file));
+    if duplicates.is_empty() {
+        Ok(file)
+    } else {
+        Err(duplicates)
+    }
+}
+
+/// The read stopped: a syntax error or a limit, already recorded.
+struct Stop;
+
+type Step<T> = Result<T, Stop>;
+
+/// One field of an entry, as read so far.
+#[derive(Clone, Debug, Default)]
+enum Slot {
+    /// Not given.
+    #[default]
+    Absent,
+    /// Given with a value that was reported as unusable.
+    Rejected,
+    /// Given: the text and where it is.
+    Given(String, Pos),
+}
+
+/// The five fields of one entry.
+type Entry = [Slot; 5];
+
+struct Reader<'a> {
+    events: Events<'a>,
+    source: &'a SourceFile,
+    rule_ids: Vec<&'a str>,
+    errors: Vec<WaiverError>,
+    waivers: Vec<Waiver>,
+}
+
+impl<'a> Reader<'a> {
+    fn error(&mut self, code: WaiverCode, pos: Pos, message: String, label: &str, help: String) {
+        self.errors.push(WaiverError {
+            code,
+            message,
+            label: label.to_string(),
+            help: Some(help),
+            path: self.source.name.clone(),
+            pos: Some(Pos {
+                len: pos.len.max(1),
+                ..pos
+            }),
+            also: None,
+            src: Some(self.source.named_source()),
+        });
+    }
+
+    fn file_error(&mut self, code: WaiverCode, message: String, help: &str) {
+        let path = self.source.name.clone();
+        self.errors
+            .push(WaiverError::file_level(code, &path, message, help));
+    }
+
+    fn next(&mut self) -> Step<(Event<'a>, Pos)> {
+        match self.events.next_event() {
+            Ok((event, span)) => {
+                let pos = self.pos(&span);
+                Ok((event, pos))
+            }
+            Err(e) => {
+                self.stream_error(e);
+                Err(Stop)
+            }
+        }
+    }
+
+    fn pos(&self, span: &YSpan) -> Pos {
+        self.events.pos(span)
+    }
+
+    fn stream_error(&mut self, e: StreamError) {
+        match e {
+            StreamError::Syntax { pos, info } => self.error(
+                WaiverCode::Syntax,
+                pos,
+                format!("invalid YAML: {info}"),
+                "the YAML parser stopped here",
+                "check the indentation and the quoting around this place".into(),
+            ),
+            StreamError::AliasLimit(pos) => self.error(
+                WaiverCode::AliasLimit,
+                pos,
+                "aliases expand to too many values".into(),
+                "expansion limit reached here",
+                "write the waivers out instead of nesting aliases".into(),
+            ),
+            StreamError::DepthLimit(pos) => self.error(
+                WaiverCode::DepthLimit,
+                pos,
+                "the file nests deeper than allowed".into(),
+                "too deep",
+                "a waivers file is a list of flat mappings".into(),
+            ),
+        }
+    }
+
+    // ---- document ------------------------------------------------------------
+
+    fn document(&mut self) -> Step<()> {
+        let mut saw_document = false;
+        loop {
+            let (event, pos) = self.next()?;
+            match event {
+                Event::DocumentStart(_) if saw_document => {
+                    self.error(
+                        WaiverCode::MultipleDocuments,
+                        Pos { len: 3, ..pos },
+                        "a waivers file holds one YAML document; this is a second".into(),
+                        "second document starts here",
+                        "move the waivers into one `waivers:` list".into(),
+                    );
+                    return Err(Stop);
+                }
+                Event::DocumentStart(_) => {
+                    saw_document = true;
+                    self.root()?;
+                }
+                Event::StreamEnd if !saw_document => {
+                    self.empty();
+                    return Err(Stop);
+                }
+                Event::StreamEnd => return Ok(()),
+                _ => {}
+            }
+        }
+    }
+
+    fn empty(&mut self) {
+        let name = self.source.name.clone();
+        self.file_error(
+            WaiverCode::Empty,
+            format!("`{name}` holds no waivers"),
+            "start the file with `waivers:` and list the waivers under it (`waivers: []` for none)",
+        );
+    }
+
+    fn root(&mut self) -> Step<()> {
+        let (event, pos) = self.next()?;
+        match event {
+            Event::MappingStart(..) => self.root_mapping(pos),
+            Event::Scalar(ref text, style, ..) if is_null(text, style) => {
+                self.empty();
+                Err(Stop)
+            }
+            other => {
+                let found = describe(&other);
+                self.error(
+                    WaiverCode::WrongType,
+                    pos,
+                    format!("the root of a waivers file must be a mapping, found {found}"),
+                    "expected `waivers:` here",
+                    "start the file with `waivers:` and list the waivers under it".into(),
+                );
+                self.skip(&other)
+            }
+        }
+    }
+
+    fn root_mapping(&mut self, start: Pos) -> Step<()> {
+        let mut seen = false;
+        loop {
+            let (event, pos) = self.next()?;
+            let key = match event {
+                Event::MappingEnd => break,
+                Event::Scalar(text, ..) => text,
+                other => {
+                    self.complex_key(pos, &other)?;
+                    continue;
+                }
+            };
+            if key != "waivers" {
+                let suggestion = did_you_mean(&key, ["waivers"]);
+                // A misspelt `waivers` is reported once, as unknown, not also as missing.
+                seen |= closest(&key, ["waivers"]).is_some();
+                let help =
+                    suggestion.unwrap_or_else(|| "a waivers file holds only `waivers:`".into());
+                self.error(
+                    WaiverCode::UnknownField,
+                    pos,
+                    format!("unknown field `{key}` in the waivers file root"),
+                    "unknown field",
+                    help,
+                );
+                self.skip_next()?;
+            } else if seen {
+                self.duplicate_key(&key, pos);
+                self.skip_next()?;
+            } else {
+                seen = true;
+                self.waiver_list()?;
+            }
+        }
+        if !seen {
+            self.error(
+                WaiverCode::MissingField,
+                start,
+                "missing field `waivers` in the waivers file root".into(),
+                "this mapping has no `waivers`",
+                "list the waivers under `waivers:`".into(),
+            );
+        }
+        Ok(())
+    }
+
+    fn waiver_list(&mut self) -> Step<()> {
+        let (event, pos) = self.next()?;
+        match event {
+            Event::SequenceStart(..) => loop {
+                let (event, pos) = self.next()?;
+                match event {
+                    Event::SequenceEnd => return Ok(()),
+                    Event::MappingStart(..) => self.entry(pos)?,
+                    other => {
+                        let found = describe(&other);
+                        self.entry_shape_error(pos, &found);
+                        self.skip(&other)?;
+                    }
+                }
+            },
+            // `waivers:` with nothing under it: every waiver commented out.
+            Event::Scalar(ref text, style, ..) if is_null(text, style) => Ok(()),
+            other => {
+                let found = describe(&other);
+                self.error(
+                    WaiverCode::WrongType,
+                    pos,
+                    format!("`waivers` must be a list, found {found}"),
+                    "expected a list",
+                    "write each waiver as an entry `- rule: …` under `waivers:`".into(),
+                );
+                self.skip(&other)
+            }
+        }
+    }
+
+    fn entry_shape_error(&mut self, pos: Pos, found: &str) {
+        self.error(
+            WaiverCode::WrongType,
+            pos,
+            format!("expected a waiver (a mapping), found {found}"),
+            "expected `- rule: …`",
+            format!("give each waiver the fields {}", field_list()),
+        );
+    }
+
+    fn complex_key(&mut self, pos: Pos, event: &Event<'a>) -> Step<()> {
+        self.error(
+            WaiverCode::WrongType,
+            pos,
+            "keys must be plain names".into(),
+            "complex key",
+            format!("use the fields {}", field_list()),
+        );
+        self.skip(event)?;
+        self.skip_next()
+    }
+
+    fn duplicate_key(&mut self, key: &str, pos: Pos) {
+        self.error(
+            WaiverCode::DuplicateKey,
+            pos,
+            format!("`{key}` is given twice in one mapping"),
+            "second one here",
+            "keep one of the two; YAML mappings cannot repeat a key".into(),
+        );
+    }
+
+    // ---- one waiver ------------------------------------------------------------
+
+    /// Reads one entry (its `MappingStart` read) and keeps it when it is valid.
+    fn entry(&mut self, start: Pos) -> Step<()> {
+        let errors_before = self.errors.len();
+        let mut entry: Entry = Default::default();
+        let mut entry_pos = start;
+        let mut first = true;
+        loop {
+            let (event, pos) = self.next()?;
+            let key = match event {
+                Event::MappingEnd => break,
+                Event::Scalar(text, ..) => text,
+                other => {
+                    self.complex_key(pos, &other)?;
+                    continue;
+                }
+            };
+            if first {
+                // A waiver is shown at its first key, as scenario entries are.
+                entry_pos = pos;
+                first = false;
+            }
+            let Some(field) = FIELDS.iter().position(|f| *f == key) else {
+                // A misspelt field is reported once, as unknown with a suggestion,
+                // not also as missing.
+                if let Some(meant) =
+                    closest(&key, FIELDS).and_then(|c| FIELDS.iter().position(|f| *f == c))
+                {
+                    if matches!(entry[meant], Slot::Absent) {
+                        entry[meant] = Slot::Rejected;
+                    }
+                }
+                let help = did_you_mean(&key, FIELDS)
+                    .unwrap_or_else(|| format!("a waiver has the fields {}", field_list()));
+                self.error(
+                    WaiverCode::UnknownField,
+                    pos,
+                    format!("unknown field `{key}` in a waiver"),
+                    "unknown field",
+                    help,
+                );
+                self.skip_next()?;
+                continue;
+            };
+            if !matches!(entry[field], Slot::Absent) {
+                self.duplicate_key(&key, pos);
+                self.skip_next()?;
+                continue;
+            }
+            entry[field] = self.value(field, pos)?;
+        }
+        self.missing_fields(&entry, entry_pos);
+        if self.errors.len() == errors_before {
+            if let Some(waiver) = self.validate(entry, entry_pos) {
+                self.waivers.push(waiver);
+            }
+        }
+        Ok(())
+    }
+
+    /// The text of a field's value, or `Rejected` after recording why it is unusable.
+    fn value(&mut self, field: usize, key_pos: Pos) -> Step<Slot> {
+        let name = FIELDS[field];
+        let (event, pos) = self.next()?;
+        let (text, style, tagged) = match event {
+            Event::Scalar(text, style, _, tag) => (text, style, tag.is_some()),
+            other => {
+                let found = describe(&other);
+                let expected = expected_of(field);
+                self.error(
+                    WaiverCode::WrongType,
+                    pos,
+                    format!("expected {expected} for `{name}`, found {found}"),
+                    "wrong type",
+                    format!("`{name}` is {}", FIELD_HELP[field]),
+                );
+                self.skip(&other)?;
+                return Ok(Slot::Rejected);
+            }
+        };
+        let plain = style == ScalarStyle::Plain && !tagged;
+        if plain && is_null(&text, style) {
+            self.error(
+                WaiverCode::MissingField,
+                key_pos,
+                format!("`{name}` has no value"),
+                "no value",
+                format!("give `{name}` {}", FIELD_HELP[field]),
+            );
+            return Ok(Slot::Rejected);
+        }
+        if plain && name != "expires" {
+            if let Some(kind) = non_string_kind(&text) {
+                self.error(
+                    WaiverCode::WrongType,
+                    pos,
+                    format!("expected a string for `{name}`, found {kind} `{text}`"),
+                    "expected a string",
+                    format!("quote it to make it a string: `\"{text}\"`"),
+                );
+                return Ok(Slot::Rejected);
+            }
+        }
+        if text.trim().is_empty() {
+            self.error(
+                WaiverCode::MissingField,
+                pos,
+                format!("`{name}` is empty"),
+                "empty",
+                format!("give `{name}` {}", FIELD_HELP[field]),
+            );
+            return Ok(Slot::Rejected);
+        }
+        Ok(Slot::Given(text.into_owned(), pos))
+    }
+
+    fn missing_fields(&mut self, entry: &Entry, entry_pos: Pos) {
+        for (field, slot) in entry.iter().enumerate() {
+            if !matches!(slot, Slot::Absent) {
+                continue;
+            }
+            let name = FIELDS[field];
+            self.error(
+                WaiverCode::MissingField,
+                entry_pos,
+                format!("missing field `{name}` in a waiver"),
+                "this waiver",
+                format!("add `{name}:` with {}", FIELD_HELP[field]),
+            );
+        }
+    }
+
+    /// Checks the rule id and the date of an entry whose fields are all present.
+    fn validate(&mut self, entry: Entry, entry_pos: Pos) -> Option<Waiver> {
+        let [Slot::Given(rule, rule_pos), Slot::Given(subject, _), Slot::Given(reason, _), Slot::Given(owner, _), Slot::Given(expires, expires_pos)] =
+            entry
+        else {
+            return None;
+        };
+        let known_rule = self.rule_ids.binary_search(&rule.as_str()).is_ok();
+        if !known_rule {
+            let help = closest(&rule, self.rule_ids.iter().copied()).map_or_else(
+                || "run `eligo rules` to list the loaded rules".to_string(),
+                |c| format!("did you mean `{c}`?"),
+            );
+            self.error(
+                WaiverCode::UnknownRule,
+                rule_pos,
+                format!("no loaded rule has id `{rule}`"),
+                "unknown rule",
+                help,
+            );
+        }
+        let date = parse_date(&expires);
+        if date.is_none() {
+            self.invalid_date(&expires, expires_pos);
+        }
+        Some(Waiver {
+            rule,
+            subject,
+            reason,
+            owner,
+            expires: date.filter(|_| known_rule)?,
+            pos: entry_pos,
+        })
+    }
+
+    fn invalid_date(&mut self, text: &str, pos: Pos) {
+        let shape_ok = text.len() == 10 && text.as_bytes().get(4) == Some(&b'-');
+        let (message, help) = if shape_ok {
+            (
+                format!("`{text}` is not a date that exists"),
+                "check the month and the day",
+            )
+        } else {
+            (
+                format!("`{text}` is not a date in the form YYYY-MM-DD"),
+                "write dates as YYYY-MM-DD, e.g. `2027-01-31`",
+            )
+        };
+        self.error(
+            WaiverCode::InvalidDate,
+            pos,
+            message,
+            "invalid date",
+            help.into(),
+        );
+    }
+
+    // ---- skipping --------------------------------------------------------------
+
+    /// Skips the node that `first` starts.
+    fn skip(&mut self, first: &Event<'a>) -> Step<()> {
+        let mut depth: usize = match first {
+            Event::MappingStart(..) | Event::SequenceStart(..) => 1,
+            _ => return Ok(()),
+        };
+        while depth > 0 {
+            let (event, _) = self.next()?;
+            match event {
+                Event::MappingStart(..) | Event::SequenceStart(..) => depth += 1,
+                Event::MappingEnd | Event::SequenceEnd => depth -= 1,
+                Event::StreamEnd => return Err(Stop),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn skip_next(&mut self) -> Step<()> {
+        let (event, _) = self.next()?;
+        self.skip(&event)
+    }
+}
