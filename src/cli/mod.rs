@@ -1,6 +1,7 @@
 //! The command line: argument definitions and one module per subcommand.
 
 pub mod check;
+pub mod check_rules;
 pub mod files;
 pub mod rules;
 pub mod test;
@@ -38,6 +39,8 @@ pub enum Command {
     Test(test::TestArgs),
     /// List the loaded rules.
     Rules(rules::RulesArgs),
+    /// Check rule files without a scenario: errors and warnings (lints).
+    CheckRules(check_rules::CheckRulesArgs),
 }
 
 /// Where the rules come from (shared by every subcommand that loads rules).
@@ -83,11 +86,36 @@ pub fn run(cli: Cli) -> u8 {
         Command::Check(args) => check::run(&args),
         Command::Test(args) => test::run(&args),
         Command::Rules(args) => rules::run(&args),
+        Command::CheckRules(args) => check_rules::run(&args),
     }
 }
 
 /// Loads the rule files the user asked for, printing errors to stderr.
 pub fn load_rules(args: &RuleArgs, style: Style) -> Result<Program, u8> {
+    let (sources, mut errors) = rule_sources(args);
+    if sources.is_empty() && errors.is_empty() {
+        eprintln!("error: no rules loaded: `--no-default-rules` needs at least one `--rules PATH`");
+        return Err(EXIT_INPUT);
+    }
+    if errors.is_empty() {
+        match crate::lang::load_program(sources) {
+            Ok(program) => return Ok(program),
+            Err(e) => errors = e,
+        }
+    }
+    for e in &errors {
+        eprint!("{}", render_diagnostic(e, style));
+    }
+    eprintln!(
+        "{} in the rule files",
+        crate::report::human::plural(errors.len(), "error")
+    );
+    Err(EXIT_INPUT)
+}
+
+/// Reads the rule files the user asked for: the default pack unless dropped, then
+/// every `--rules` path. Unreadable paths become errors.
+pub fn rule_sources(args: &RuleArgs) -> (Vec<SourceFile>, Vec<RuleError>) {
     let mut sources = if args.no_default_rules {
         Vec::new()
     } else {
@@ -113,24 +141,7 @@ pub fn load_rules(args: &RuleArgs, style: Style) -> Result<Program, u8> {
             }),
         }
     }
-    if sources.is_empty() && errors.is_empty() {
-        eprintln!("error: no rules loaded: `--no-default-rules` needs at least one `--rules PATH`");
-        return Err(EXIT_INPUT);
-    }
-    if errors.is_empty() {
-        match crate::lang::load_program(sources) {
-            Ok(program) => return Ok(program),
-            Err(e) => errors = e,
-        }
-    }
-    for e in &errors {
-        eprint!("{}", render_diagnostic(e, style));
-    }
-    eprintln!(
-        "{} in the rule files",
-        crate::report::human::plural(errors.len(), "error")
-    );
-    Err(EXIT_INPUT)
+    (sources, errors)
 }
 
 /// The style for diagnostics written to stderr.
