@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod check_rules;
+pub mod coverage;
 pub mod files;
 pub mod rules;
 pub mod test;
