@@ -4,6 +4,7 @@ pub mod check;
 pub mod check_rules;
 pub mod coverage;
 pub mod files;
+pub mod fmt;
 pub mod rules;
 pub mod test;
 
@@ -40,6 +41,8 @@ pub enum Command {
     Test(test::TestArgs),
     /// List the loaded rules.
     Rules(rules::RulesArgs),
+    /// Format rule files in place (`--check`: only list unformatted ones).
+    Fmt(fmt::FmtArgs),
     /// Check rule files without a scenario: errors and warnings (lints).
     CheckRules(check_rules::CheckRulesArgs),
 }
@@ -88,6 +91,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Test(args) => test::run(&args),
         Command::Rules(args) => rules::run(&args),
         Command::CheckRules(args) => check_rules::run(&args),
+        Command::Fmt(args) => fmt::run(&args),
     }
 }
 

@@ -4,6 +4,7 @@ pub mod ast;
 pub mod compile;
 pub mod diag;
 pub mod error;
+pub mod fmt;
 pub mod lint;
 pub mod parse;
 pub mod schema_build;
