@@ -6,6 +6,7 @@ pub mod coverage;
 pub mod files;
 pub mod fmt;
 pub mod rules;
+pub mod schema;
 pub mod test;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -41,6 +42,8 @@ pub enum Command {
     Test(test::TestArgs),
     /// List the loaded rules.
     Rules(rules::RulesArgs),
+    /// Print a JSON Schema of the scenario format (for editors).
+    Schema(schema::SchemaArgs),
     /// Format rule files in place (`--check`: only list unformatted ones).
     Fmt(fmt::FmtArgs),
     /// Check rule files without a scenario: errors and warnings (lints).
@@ -92,6 +95,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Rules(args) => rules::run(&args),
         Command::CheckRules(args) => check_rules::run(&args),
         Command::Fmt(args) => fmt::run(&args),
+        Command::Schema(args) => schema::run(&args),
     }
 }
 
