@@ -133,6 +133,11 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// The value of a variable slot (for `explain`).
+    pub fn var(&self, slot: usize) -> Option<&Value<'a>> {
+        self.env.get(slot)
+    }
+
     /// Sets a variable slot.
     pub fn bind(&mut self, slot: usize, value: Value<'a>) {
         if let Some(v) = self.env.get_mut(slot) {

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod check_rules;
 pub mod coverage;
+pub mod explain;
 pub mod files;
 pub mod fmt;
 pub mod rules;
@@ -42,6 +43,8 @@ pub enum Command {
     Test(test::TestArgs),
     /// List the loaded rules.
     Rules(rules::RulesArgs),
+    /// Show each rule's verdict for one entity of a scenario, and why.
+    Explain(explain::ExplainArgs),
     /// Print a JSON Schema of the scenario format (for editors).
     Schema(schema::SchemaArgs),
     /// Format rule files in place (`--check`: only list unformatted ones).
@@ -96,6 +99,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::CheckRules(args) => check_rules::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Schema(args) => schema::run(&args),
+        Command::Explain(args) => explain::run(&args),
     }
 }
 
