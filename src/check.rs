@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use crate::eval::evaluate;
+use crate::eval::{evaluate_counted, RawFinding};
 use crate::program::Program;
 use crate::report::{FileKind, FileReport, Finding, Location};
 use crate::scenario::{load_scenario, read_scenario, LoadOptions, Scenario, ScenarioError};
@@ -54,11 +54,51 @@ pub fn check_source(
     }
 }
 
+/// Reads and checks a scenario file; a checked file also gives, per rule, how many
+/// bindings reached its `require` (see [`crate::eval::evaluate_counted`]).
+pub fn check_file_counted(
+    program: &Program,
+    path: &Path,
+    rule_ids: &HashSet<String>,
+    options: &LoadOptions,
+) -> (FileOutcome, Vec<u64>) {
+    let source = match read_scenario(path, &options.limits) {
+        Ok(source) => source,
+        Err(e) => {
+            let path = path.display().to_string();
+            return (
+                FileOutcome::Invalid {
+                    path,
+                    errors: vec![e],
+                },
+                Vec::new(),
+            );
+        }
+    };
+    let path = source.name.clone();
+    match load_scenario(&program.schema, source, rule_ids, options) {
+        Ok(scenario) => {
+            let (raw, reached) = evaluate_counted(program, &scenario.store);
+            (
+                FileOutcome::Checked(build_report(program, scenario, raw)),
+                reached,
+            )
+        }
+        Err(errors) => (FileOutcome::Invalid { path, errors }, Vec::new()),
+    }
+}
+
 /// Evaluates a loaded scenario and builds its report.
 pub fn report_scenario(program: &Program, scenario: Scenario) -> FileReport {
+    let raw = evaluate_counted(program, &scenario.store).0;
+    build_report(program, scenario, raw)
+}
+
+/// Builds the report of a scenario from the raw findings of its evaluation.
+fn build_report(program: &Program, scenario: Scenario, raw: Vec<RawFinding>) -> FileReport {
     let store = &scenario.store;
     let schema = &program.schema;
-    let mut findings: Vec<Finding> = evaluate(program, store)
+    let mut findings: Vec<Finding> = raw
         .into_iter()
         .filter_map(|raw| {
             let rule = program.rules.get(raw.rule)?;

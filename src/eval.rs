@@ -62,17 +62,35 @@ pub struct RawFinding {
 
 /// Evaluates every rule of `program` over `store`.
 pub fn evaluate(program: &Program, store: &Store) -> Vec<RawFinding> {
+    evaluate_counted(program, store).0
+}
+
+/// Evaluates every rule and also returns, per rule (indexed like
+/// [`Program::rules`]), how many bindings reached its `require` (for coverage).
+pub fn evaluate_counted(program: &Program, store: &Store) -> (Vec<RawFinding>, Vec<u64>) {
     let mut out = Vec::new();
+    let mut reached = Vec::with_capacity(program.rules.len());
     for index in 0..program.rules.len() {
-        out.extend(evaluate_rule(program, store, index));
+        let (findings, n) = evaluate_rule_counted(program, store, index);
+        out.extend(findings);
+        reached.push(n);
     }
-    out
+    (out, reached)
 }
 
 /// Evaluates one rule.
 pub fn evaluate_rule(program: &Program, store: &Store, index: usize) -> Vec<RawFinding> {
+    evaluate_rule_counted(program, store, index).0
+}
+
+/// Evaluates one rule; also returns how many bindings reached its `require`.
+pub fn evaluate_rule_counted(
+    program: &Program,
+    store: &Store,
+    index: usize,
+) -> (Vec<RawFinding>, u64) {
     let Some(rule) = program.rules.get(index) else {
-        return Vec::new();
+        return (Vec::new(), 0);
     };
     let mut ev = Evaluator {
         program,
@@ -83,13 +101,17 @@ pub fn evaluate_rule(program: &Program, store: &Store, index: usize) -> Vec<RawF
         rule: index,
         by_subject: HashMap::new(),
         findings: Vec::new(),
+        reached: 0,
     };
     ev.clauses(rule, 0, &mut sink);
-    sink.findings
+    (sink.findings, sink.reached)
 }
 
 struct Sink {
     rule: usize,
+    /// Bindings that reached `require` (one increment per binding: free next to
+    /// evaluating the condition).
+    reached: u64,
     by_subject: HashMap<EntityRef, usize>,
     findings: Vec<RawFinding>,
 }
@@ -111,6 +133,11 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// The value of a variable slot (for `explain`).
+    pub fn var(&self, slot: usize) -> Option<&Value<'a>> {
+        self.env.get(slot)
+    }
+
     /// Sets a variable slot.
     pub fn bind(&mut self, slot: usize, value: Value<'a>) {
         if let Some(v) = self.env.get_mut(slot) {
@@ -121,6 +148,7 @@ impl<'a> Evaluator<'a> {
     fn clauses(&mut self, rule: &'a Rule, i: usize, sink: &mut Sink) {
         match rule.clauses.get(i) {
             None => {
+                sink.reached += 1;
                 if !self.truthy(&rule.require) {
                     self.fire(rule, sink);
                 }

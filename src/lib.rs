@@ -20,6 +20,8 @@ pub mod check;
 pub mod cli;
 pub mod date;
 pub mod eval;
+pub mod explain;
+pub mod json_schema;
 pub mod lang;
 pub mod program;
 pub mod report;

@@ -1,9 +1,14 @@
 //! The command line: argument definitions and one module per subcommand.
 
 pub mod check;
+pub mod check_rules;
+pub mod coverage;
+pub mod explain;
 pub mod files;
+pub mod fmt;
 pub mod progress;
 pub mod rules;
+pub mod schema;
 pub mod test;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -39,6 +44,14 @@ pub enum Command {
     Test(test::TestArgs),
     /// List the loaded rules.
     Rules(rules::RulesArgs),
+    /// Show each rule's verdict for one entity of a scenario, and why.
+    Explain(explain::ExplainArgs),
+    /// Print a JSON Schema of the scenario format (for editors).
+    Schema(schema::SchemaArgs),
+    /// Format rule files in place (`--check`: only list unformatted ones).
+    Fmt(fmt::FmtArgs),
+    /// Check rule files without a scenario: errors and warnings (lints).
+    CheckRules(check_rules::CheckRulesArgs),
 }
 
 /// Where the rules come from (shared by every subcommand that loads rules).
@@ -50,6 +63,17 @@ pub struct RuleArgs {
     /// Do not load the embedded default CSP rule pack.
     #[arg(long)]
     pub no_default_rules: bool,
+}
+
+/// Output formats of the commands that report to people or to tools (every
+/// command but `check`, which has the CI formats too).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum TextFormat {
+    /// For people.
+    #[default]
+    Human,
+    /// JSON, for tools.
+    Json,
 }
 
 /// When to use colours.
@@ -92,6 +116,10 @@ pub fn run(cli: Cli) -> u8 {
         Command::Check(args) => check::run(&args),
         Command::Test(args) => test::run(&args),
         Command::Rules(args) => rules::run(&args),
+        Command::CheckRules(args) => check_rules::run(&args),
+        Command::Fmt(args) => fmt::run(&args),
+        Command::Schema(args) => schema::run(&args),
+        Command::Explain(args) => explain::run(&args),
     }
 }
 
@@ -131,6 +159,22 @@ pub const NO_RULES: &str =
 
 /// Loads the rule files the user asked for, returning the errors as data.
 pub fn try_load_rules(args: &RuleArgs) -> Result<Program, RulesFailure> {
+    let (sources, mut errors) = rule_sources(args);
+    if sources.is_empty() && errors.is_empty() {
+        return Err(RulesFailure::NoRules);
+    }
+    if errors.is_empty() {
+        match crate::lang::load_program(sources) {
+            Ok(program) => return Ok(program),
+            Err(e) => errors = e,
+        }
+    }
+    Err(RulesFailure::Invalid(errors))
+}
+
+/// Reads the rule files the user asked for: the default pack unless dropped, then
+/// every `--rules` path. Unreadable paths become errors.
+pub fn rule_sources(args: &RuleArgs) -> (Vec<SourceFile>, Vec<RuleError>) {
     let mut sources = if args.no_default_rules {
         Vec::new()
     } else {
@@ -156,16 +200,7 @@ pub fn try_load_rules(args: &RuleArgs) -> Result<Program, RulesFailure> {
             }),
         }
     }
-    if sources.is_empty() && errors.is_empty() {
-        return Err(RulesFailure::NoRules);
-    }
-    if errors.is_empty() {
-        match crate::lang::load_program(sources) {
-            Ok(program) => return Ok(program),
-            Err(e) => errors = e,
-        }
-    }
-    Err(RulesFailure::Invalid(errors))
+    (sources, errors)
 }
 
 /// The style for diagnostics written to stderr.

@@ -1,9 +1,9 @@
 //! `eligo rules`: list the loaded rules.
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use serde::Serialize;
 
-use super::{load_rules, stderr_style, ColorChoice, RuleArgs, EXIT_OK};
+use super::{load_rules, stderr_style, ColorChoice, RuleArgs, TextFormat, EXIT_OK};
 use crate::program::Program;
 
 /// Arguments of `eligo rules`.
@@ -14,17 +14,7 @@ pub struct RulesArgs {
     pub rules: RuleArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
-}
-
-/// Formats of the rule list.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// One line per rule.
-    #[default]
-    Human,
-    /// A JSON array.
-    Json,
+    pub format: TextFormat,
 }
 
 #[derive(Serialize)]
@@ -48,7 +38,7 @@ pub fn run(args: &RulesArgs) -> u8 {
 }
 
 /// The rule list in the given format.
-pub fn render(program: &Program, format: Format) -> String {
+pub fn render(program: &Program, format: TextFormat) -> String {
     let entries: Vec<RuleEntry<'_>> = program
         .rules
         .iter()
@@ -62,10 +52,10 @@ pub fn render(program: &Program, format: Format) -> String {
         })
         .collect();
     match format {
-        Format::Json => serde_json::to_string_pretty(&entries)
+        TextFormat::Json => serde_json::to_string_pretty(&entries)
             .map(|s| s + "\n")
             .unwrap_or_default(),
-        Format::Human => {
+        TextFormat::Human => {
             let width = entries.iter().map(|e| e.id.len()).max().unwrap_or(0);
             let mut out = String::new();
             for e in &entries {

@@ -9,8 +9,10 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use super::check::find_scenarios;
+use super::coverage::Coverage;
+use super::TextFormat;
 use super::{load_rules, stderr_style, ColorChoice, RuleArgs, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK};
-use crate::check::{check_file, FileOutcome};
+use crate::check::{check_file_counted, FileOutcome};
 use crate::report::human::render_diagnostic;
 use crate::report::FileReport;
 use crate::scenario::LoadOptions;
@@ -27,6 +29,12 @@ pub struct TestArgs {
     /// Count a scenario without an `expect` block as a failure.
     #[arg(long)]
     pub require_expect: bool,
+    /// Also report which rules fired, never fired, or never reached a subject.
+    #[arg(long)]
+    pub coverage: bool,
+    /// Output format: `human` lines, or one JSON document.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: TextFormat,
     /// When to use colours.
     #[arg(long, value_enum, default_value_t)]
     pub color: ColorChoice,
@@ -116,6 +124,53 @@ pub fn describe_failure(
     format!("FAIL {}: {}", report.path, parts.join("; "))
 }
 
+/// The outcome of a test run, for the JSON output.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct TestRun {
+    /// Scenarios whose findings equal their expectations.
+    pub passed: usize,
+    /// Scenarios that differ (or lack expectations under `--require-expect`).
+    pub failed: usize,
+    /// Scenarios without an `expect` block (not counted as failed).
+    pub without_expectations: usize,
+    /// Each failing scenario.
+    pub failures: Vec<Failure>,
+    /// Rule coverage, with `--coverage`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<Coverage>,
+}
+
+/// A failing scenario in the JSON output.
+#[derive(Debug, serde::Serialize)]
+pub struct Failure {
+    /// The scenario file.
+    pub path: String,
+    /// Expected (rule, subject) pairs that were not produced.
+    pub missing: Vec<Pair>,
+    /// Produced pairs that were not expected.
+    pub unexpected: Vec<Pair>,
+    /// The human line, as printed by the human format.
+    pub line: String,
+}
+
+/// A (rule, subject) pair.
+#[derive(Debug, serde::Serialize)]
+pub struct Pair {
+    /// The rule id.
+    pub rule: String,
+    /// The subject id.
+    pub subject: String,
+}
+
+fn pairs(list: &[(String, String)]) -> Vec<Pair> {
+    list.iter()
+        .map(|(rule, subject)| Pair {
+            rule: rule.clone(),
+            subject: subject.clone(),
+        })
+        .collect()
+}
+
 /// Runs `eligo test`.
 pub fn run(args: &TestArgs) -> u8 {
     let err_style = stderr_style(args.color);
@@ -126,48 +181,93 @@ pub fn run(args: &TestArgs) -> u8 {
     let (paths, mut input_errors) = find_scenarios(&args.paths);
     let rule_ids = program.rule_ids();
     let options = LoadOptions::default();
-    let (mut passed, mut failed, mut without) = (0usize, 0usize, 0usize);
+    let human = args.format == TextFormat::Human;
+    let mut run = TestRun::default();
+    let mut coverage = Coverage::new(&program);
     for path in &paths {
-        let report = match check_file(&program, path, &rule_ids, &options) {
+        let (outcome, reached) = check_file_counted(&program, path, &rule_ids, &options);
+        let report = match outcome {
             FileOutcome::Checked(report) => report,
             FileOutcome::Invalid { errors, .. } => {
                 input_errors.extend(errors);
                 continue;
             }
         };
-        match verdict(&report) {
-            Verdict::Pass => passed += 1,
+        coverage.add(&program, &report, &reached);
+        let line = match verdict(&report) {
+            Verdict::Pass => {
+                run.passed += 1;
+                continue;
+            }
             Verdict::Fail {
                 missing,
                 unexpected,
             } => {
-                failed += 1;
-                println!("{}", describe_failure(&report, &missing, &unexpected));
+                let line = describe_failure(&report, &missing, &unexpected);
+                run.failures.push(Failure {
+                    path: report.path.clone(),
+                    missing: pairs(&missing),
+                    unexpected: pairs(&unexpected),
+                    line: line.clone(),
+                });
+                run.failed += 1;
+                line
             }
             Verdict::NoExpectations if args.require_expect => {
-                failed += 1;
-                println!("FAIL {}: no expectations (`--require-expect`)", report.path);
+                run.failed += 1;
+                let line = format!("FAIL {}: no expectations (`--require-expect`)", report.path);
+                run.failures.push(Failure {
+                    path: report.path.clone(),
+                    missing: Vec::new(),
+                    unexpected: Vec::new(),
+                    line: line.clone(),
+                });
+                line
             }
             Verdict::NoExpectations => {
-                without += 1;
-                println!("SKIP {}: no expectations", report.path);
+                run.without_expectations += 1;
+                format!("SKIP {}: no expectations", report.path)
             }
+        };
+        if human {
+            println!("{line}");
         }
     }
     for e in &input_errors {
         eprint!("{}", render_diagnostic(e, err_style));
     }
-    let skipped = if without > 0 {
-        format!(", {without} without expectations")
-    } else {
-        String::new()
-    };
-    println!("{passed} passed, {failed} failed{skipped}");
+    if args.coverage {
+        run.coverage = Some(coverage);
+    }
+    print!("{}", render_run(&run, args.format));
     if !input_errors.is_empty() {
         EXIT_INPUT
-    } else if failed > 0 {
+    } else if run.failed > 0 {
         EXIT_FINDINGS
     } else {
         EXIT_OK
     }
+}
+
+/// The end of the output: coverage (if asked), then the closing line; or the JSON document.
+fn render_run(run: &TestRun, format: TextFormat) -> String {
+    if format == TextFormat::Json {
+        return serde_json::to_string_pretty(run)
+            .map(|s| s + "\n")
+            .unwrap_or_default();
+    }
+    let mut out = run
+        .coverage
+        .as_ref()
+        .map_or(String::new(), Coverage::render);
+    let skipped = if run.without_expectations > 0 {
+        format!(", {} without expectations", run.without_expectations)
+    } else {
+        String::new()
+    };
+    out.push_str(&format!(
+        "{} passed, {} failed{skipped}\n",
+        run.passed, run.failed
+    ));
+    out
 }

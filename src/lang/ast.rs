@@ -190,8 +190,11 @@ pub struct RuleDecl {
     pub summary: Template,
     /// `for`, `let` and `where` clauses in order.
     pub clauses: Vec<Clause>,
-    /// `require cond`
+    /// `require cond`, or with [`RuleDecl::forbid`] the condition of `forbid cond`.
     pub require: Expr,
+    /// `forbid cond`: every binding where `cond` holds is a violation
+    /// (the same as `require not cond`, said the way the violation is described).
+    pub forbid: bool,
     /// `else subject: "message"`: the entity the finding is about.
     pub subject: Expr,
     /// What is wrong.

@@ -80,6 +80,8 @@ pub fn compile_rules(
         file: 0,
         scope: Vec::new(),
         slots: Vec::new(),
+        used: Vec::new(),
+        lets: Vec::new(),
         const_depth: 0,
     };
     let mut rules: Vec<ir::Rule> = Vec::new();
@@ -99,11 +101,30 @@ pub fn compile_rules(
                 .get(file)
                 .map_or(String::new(), |s| doc_above(&s.text, decl.span.start));
             if let Some(rule) = compiler.rule(decl, doc) {
+                super::lint::check_rule(schema, decl, &rule, compiler.diags, file);
                 rules.push(rule);
             }
         }
     }
+    warn_unused_constants(&compiler.consts, compiler.diags);
     rules
+}
+
+/// Warns about named constants that nothing uses, in file order.
+fn warn_unused_constants(consts: &HashMap<String, ConstEntry<'_>>, diags: &mut Diags) {
+    let mut unused: Vec<&ConstEntry<'_>> = consts.values().filter(|c| !c.used).collect();
+    unused.sort_by_key(|c| (c.file, c.decl.span.start));
+    for c in unused {
+        let name = &c.decl.name.name;
+        diags.warning(
+            c.file,
+            c.decl.name.span,
+            CheckCode::UnusedConstant,
+            format!("constant `{name}` is never used"),
+            "never used",
+            Some(format!("use `{name}` in a rule, or remove it")),
+        );
+    }
 }
 
 /// The `##` comment lines directly above `offset`, without their markers.
@@ -130,6 +151,10 @@ struct Compiler<'s, 'f, 'd> {
     scope: Vec<(String, usize, Ty)>,
     /// Names of all slots of the current rule.
     slots: Vec<String>,
+    /// Whether each slot of the current rule is read somewhere.
+    used: Vec<bool>,
+    /// The rule-level `let` variables of the current rule: slot and name.
+    lets: Vec<(usize, Ident)>,
     const_depth: usize,
 }
 
@@ -149,6 +174,7 @@ impl Compiler<'_, '_, '_> {
     fn bind(&mut self, name: &Ident, ty: Ty) -> usize {
         let slot = self.slots.len();
         self.slots.push(name.name.clone());
+        self.used.push(false);
         self.scope.push((name.name.clone(), slot, ty));
         slot
     }
@@ -156,6 +182,8 @@ impl Compiler<'_, '_, '_> {
     fn rule(&mut self, decl: &RuleDecl, doc: String) -> Option<ir::Rule> {
         self.scope.clear();
         self.slots.clear();
+        self.used.clear();
+        self.lets.clear();
         let errors_before = self.diags.errors.len();
         let mut clauses = Vec::new();
         let mut related_slots = Vec::new();
@@ -164,7 +192,13 @@ impl Compiler<'_, '_, '_> {
                 clauses.push(c);
             }
         }
-        let require = self.condition(&decl.require);
+        let require = self.condition(&decl.require).map(|c| {
+            if decl.forbid {
+                CExpr::Not(Box::new(c))
+            } else {
+                c
+            }
+        });
         let subject = self.subject(&decl.subject);
         let message = self.template(&decl.message);
         let fix = decl.fix.as_ref().map(|t| self.template(t));
@@ -177,6 +211,7 @@ impl Compiler<'_, '_, '_> {
         if self.diags.errors.len() > errors_before {
             return None;
         }
+        self.warn_unused_lets();
         let (subject, _) = subject?;
         Some(ir::Rule {
             id: decl.id.name.clone(),
@@ -195,6 +230,28 @@ impl Compiler<'_, '_, '_> {
             slots: self.slots.len(),
             slot_names: self.slots.clone(),
         })
+    }
+
+    fn warn_unused_lets(&mut self) {
+        let unused: Vec<Ident> = self
+            .lets
+            .iter()
+            .filter(|(slot, _)| !self.used.get(*slot).copied().unwrap_or(true))
+            .map(|(_, var)| var.clone())
+            .collect();
+        for var in unused {
+            self.diags.warning(
+                self.file,
+                var.span,
+                CheckCode::UnusedLet,
+                format!("`let {}` is never used", var.name),
+                "never used",
+                Some(format!(
+                    "use `{}` in the rule, or remove the `let`",
+                    var.name
+                )),
+            );
+        }
     }
 
     fn clause(&mut self, clause: &Clause, related_slots: &mut Vec<usize>) -> Option<ir::Clause> {
@@ -244,6 +301,7 @@ impl Compiler<'_, '_, '_> {
                     return None;
                 }
                 let slot = self.bind(var, ty);
+                self.lets.push((slot, var.clone()));
                 Some(ir::Clause::Let { slot, value })
             }
             Clause::Where(cond) => Some(ir::Clause::Where(self.condition(cond)?)),
@@ -401,7 +459,11 @@ impl Compiler<'_, '_, '_> {
 
     fn name(&mut self, id: &Ident) -> Typed {
         if let Some((_, slot, ty)) = self.scope.iter().rev().find(|(n, _, _)| *n == id.name) {
-            return Some((CExpr::Var(*slot), ty.clone()));
+            let slot = *slot;
+            if let Some(u) = self.used.get_mut(slot) {
+                *u = true;
+            }
+            return Some((CExpr::Var(slot), ty.clone()));
         }
         if self.consts.contains_key(&id.name) {
             return self.constant(id);

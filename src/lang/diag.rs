@@ -8,6 +8,8 @@ pub struct Diags {
     files: Vec<SourceFile>,
     /// The errors in the order found.
     pub errors: Vec<RuleCheckError>,
+    /// The warnings (lints) in the order found; they do not stop loading.
+    pub warnings: Vec<RuleCheckError>,
 }
 
 impl Diags {
@@ -16,6 +18,24 @@ impl Diags {
         Diags {
             files: files.to_vec(),
             errors: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Records a warning at `span` of file `file`.
+    pub fn warning(
+        &mut self,
+        file: usize,
+        span: Span,
+        code: CheckCode,
+        message: String,
+        label: &str,
+        help: Option<String>,
+    ) {
+        self.error(file, span, code, message, label, help);
+        if let Some(mut w) = self.errors.pop() {
+            w.warning = true;
+            self.warnings.push(w);
         }
     }
 
@@ -40,6 +60,7 @@ impl Diags {
             src: source.named_source().with_language("text"),
             span,
             also: Vec::new(),
+            warning: false,
         });
     }
 

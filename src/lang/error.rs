@@ -118,6 +118,12 @@ pub enum CheckCode {
     InvalidSchema,
     /// A subject that is not an entity with an id.
     InvalidSubject,
+    /// Warning: a rule-level `let` whose variable is never used.
+    UnusedLet,
+    /// Warning: a named constant that no rule or constant uses.
+    UnusedConstant,
+    /// Warning: a condition that always holds or never holds.
+    ConstantCondition,
 }
 
 impl CheckCode {
@@ -132,6 +138,9 @@ impl CheckCode {
             CheckCode::Duplicate => "eligo::rules::duplicate",
             CheckCode::InvalidSchema => "eligo::rules::invalid_schema",
             CheckCode::InvalidSubject => "eligo::rules::invalid_subject",
+            CheckCode::UnusedLet => "eligo::rules::unused_let",
+            CheckCode::UnusedConstant => "eligo::rules::unused_constant",
+            CheckCode::ConstantCondition => "eligo::rules::constant_condition",
         }
     }
 }
@@ -154,11 +163,21 @@ pub struct RuleCheckError {
     pub span: Span,
     /// Secondary locations (e.g. the first of two duplicates).
     pub also: Vec<(String, Span)>,
+    /// A warning (a lint): reported by `eligo check-rules`, never fails loading.
+    pub warning: bool,
 }
 
 impl Diagnostic for RuleCheckError {
     fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
         Some(Box::new(self.code.as_str()))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(if self.warning {
+            miette::Severity::Warning
+        } else {
+            miette::Severity::Error
+        })
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {

@@ -4,6 +4,8 @@ pub mod ast;
 pub mod compile;
 pub mod diag;
 pub mod error;
+pub mod fmt;
+pub mod lint;
 pub mod parse;
 pub mod schema_build;
 
@@ -17,6 +19,14 @@ use crate::source::SourceFile;
 /// Syntax errors stop a file from being checked; if any file has one, the check
 /// errors of the others are not reported (they would be guesses).
 pub fn load_program(files: Vec<SourceFile>) -> Result<Program, Vec<RuleError>> {
+    load_program_with_warnings(files).map(|(program, _)| program)
+}
+
+/// Like [`load_program`], and also returns the warnings (lints such as an unused
+/// `let` or a condition that never holds), which do not stop loading.
+pub fn load_program_with_warnings(
+    files: Vec<SourceFile>,
+) -> Result<(Program, Vec<RuleCheckError>), Vec<RuleError>> {
     let mut parsed = Vec::new();
     let mut errors: Vec<RuleError> = Vec::new();
     for file in &files {
@@ -38,9 +48,10 @@ pub fn load_program(files: Vec<SourceFile>) -> Result<Program, Vec<RuleError>> {
     if !diags.errors.is_empty() {
         return Err(diags.errors.into_iter().map(RuleError::from).collect());
     }
-    Ok(Program {
+    let program = Program {
         schema,
         rules,
         files,
-    })
+    };
+    Ok((program, diags.warnings))
 }

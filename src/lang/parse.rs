@@ -14,7 +14,7 @@
 //! modifier  := "nonempty" | "nocase" | "min" number
 //! const     := "let" NAME "=" expr
 //! rule      := "rule" RULE_ID ":" ("error" | "warning") STRING clause*
-//!              "require" expr "else" expr ":" STRING ("fix" STRING)? ("related" expr ("," expr)*)?
+//!              ("require" | "forbid") expr "else" expr ":" STRING ("fix" STRING)? ("related" expr ("," expr)*)?
 //! clause    := "for" NAME "in" expr ("where" expr)? | "let" NAME "=" expr | "where" expr
 //! expr      := and ("or" and)*
 //! and       := not ("and" not)*
@@ -49,8 +49,8 @@ type PResult<'a, T> = IResult<In<'a>, T, PErr>;
 
 /// Words that cannot name a variable, constant or field in expressions.
 const KEYWORDS: &[&str] = &[
-    "and", "or", "not", "in", "has", "where", "for", "let", "require", "else", "fix", "related",
-    "rule", "true", "false",
+    "and", "or", "not", "in", "has", "where", "for", "let", "require", "forbid", "else", "fix",
+    "related", "rule", "true", "false",
 ];
 
 /// Deepest expression nesting accepted, against stack exhaustion on hostile input.
@@ -477,11 +477,12 @@ fn rule_decl(input: In) -> PResult<RuleDecl> {
     let (rest, severity) = cut(severity).parse(rest)?;
     let (rest, summary) = cut(expected("a quoted one-line summary", template_ws)).parse(rest)?;
     let (rest, clauses) = many0(clause).parse(rest)?;
-    let (rest, _) = cut(expected(
-        "`for`, `let`, `where` or `require`",
-        kw("require"),
+    let (rest, keyword) = cut(expected(
+        "`for`, `let`, `where`, `require` or `forbid`",
+        alt((kw("require"), kw("forbid"))),
     ))
     .parse(rest)?;
+    let forbid = *keyword.fragment() == "forbid";
     let (rest, require) = cut(|i| expr(i, 0)).parse(rest)?;
     let (rest, _) = cut(expected("`else` and the subject", kw("else"))).parse(rest)?;
     let (rest, subject) = cut(|i| postfix(i, 0)).parse(rest)?;
@@ -504,6 +505,7 @@ fn rule_decl(input: In) -> PResult<RuleDecl> {
         summary,
         clauses,
         require,
+        forbid,
         subject,
         message,
         fix,

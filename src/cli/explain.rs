@@ -1,0 +1,93 @@
+//! `eligo explain --subject ID SCENARIO`: each rule's verdict for one entity, and why.
+
+use clap::Args;
+use miette::Diagnostic;
+use std::path::PathBuf;
+use thiserror::Error;
+
+use super::TextFormat;
+use super::{load_rules, stderr_style, ColorChoice, RuleArgs, EXIT_INPUT, EXIT_OK};
+use crate::explain::{explain, render_human};
+use crate::report::human::render_diagnostic;
+use crate::scenario::{load_scenario, read_scenario, LoadOptions};
+use crate::suggest::did_you_mean;
+
+/// Arguments of `eligo explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The id of the entity to explain (a partner, customer, subscription, …).
+    #[arg(long, value_name = "ID")]
+    pub subject: String,
+    /// The scenario file.
+    #[arg(value_name = "SCENARIO")]
+    pub scenario: PathBuf,
+    /// Where the rules come from.
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: TextFormat,
+    /// When to use colours.
+    #[arg(long, value_enum, default_value_t)]
+    pub color: ColorChoice,
+}
+
+/// An `--subject` that is no id in the scenario.
+#[derive(Debug, Error, Diagnostic)]
+#[error("no entity has id `{id}` in `{path}`")]
+#[diagnostic(code(eligo::explain::unknown_subject))]
+pub struct UnknownSubject {
+    /// The id asked for.
+    pub id: String,
+    /// The scenario file.
+    pub path: String,
+    /// "did you mean" or the choices.
+    #[help]
+    pub help: Option<String>,
+}
+
+/// Runs `eligo explain`.
+pub fn run(args: &ExplainArgs) -> u8 {
+    let style = stderr_style(args.color);
+    let program = match load_rules(&args.rules, style) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let options = LoadOptions::default();
+    let loaded = read_scenario(&args.scenario, &options.limits)
+        .map_err(|e| vec![e])
+        .and_then(|source| load_scenario(&program.schema, source, &program.rule_ids(), &options));
+    let scenario = match loaded {
+        Ok(s) => s,
+        Err(errors) => {
+            for e in &errors {
+                eprint!("{}", render_diagnostic(e, style));
+            }
+            return EXIT_INPUT;
+        }
+    };
+    let store = &scenario.store;
+    let Some(&(kind, row)) = store.ids.get(args.subject.as_str()) else {
+        let mut ids: Vec<&str> = store.ids.keys().map(|k| &**k).collect();
+        ids.sort_unstable();
+        let e = UnknownSubject {
+            id: args.subject.clone(),
+            path: scenario.source.name.clone(),
+            help: did_you_mean(&args.subject, ids),
+        };
+        eprint!("{}", render_diagnostic(&e, style));
+        return EXIT_INPUT;
+    };
+    let x = explain(&program, store, kind, row);
+    match args.format {
+        TextFormat::Human => print!("{}", render_human(&x)),
+        TextFormat::Json => match serde_json::to_string_pretty(&x) {
+            Ok(text) => println!("{text}"),
+            Err(e) => {
+                eprintln!("error: cannot write the explanation: {e}");
+                return EXIT_INPUT;
+            }
+        },
+    }
+    EXIT_OK
+}

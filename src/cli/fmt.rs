@@ -1,0 +1,110 @@
+//! `eligo fmt`: format rule files in place, or check that they are formatted.
+//!
+//! Exit 0 when every file is (or now is) formatted; 1 with `--check` when some
+//! file is not (each is listed); 2 when a file cannot be read, written or parsed
+//! (the other files are still processed).
+
+use clap::Args;
+use std::path::{Path, PathBuf};
+
+use super::{files, stderr_style, ColorChoice, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK};
+use crate::lang::fmt::format_source;
+use crate::lang::RuleError;
+use crate::report::human::{render_diagnostic, Style};
+use crate::source::SourceFile;
+
+/// Arguments of `eligo fmt`.
+#[derive(Debug, Args)]
+pub struct FmtArgs {
+    /// Rule files, or folders to search for `*.rules`.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Change nothing: list the files that are not formatted and exit 1 if any.
+    #[arg(long)]
+    pub check: bool,
+    /// When to use colours.
+    #[arg(long, value_enum, default_value_t)]
+    pub color: ColorChoice,
+}
+
+/// What happened to one file.
+enum Outcome {
+    Unchanged,
+    Changed,
+    Failed,
+}
+
+/// Runs `eligo fmt`.
+pub fn run(args: &FmtArgs) -> u8 {
+    let style = stderr_style(args.color);
+    let mut failed = false;
+    let mut changed = 0usize;
+    for path in &args.paths {
+        let found = match files::rule_files(path) {
+            Ok(found) => found,
+            Err(e) => {
+                report_io(path, &e.to_string(), style);
+                failed = true;
+                continue;
+            }
+        };
+        for file in found {
+            match format_one(&file, args.check, style) {
+                Outcome::Unchanged => {}
+                Outcome::Changed => changed += 1,
+                Outcome::Failed => failed = true,
+            }
+        }
+    }
+    if failed {
+        EXIT_INPUT
+    } else if args.check && changed > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
+fn format_one(path: &Path, check: bool, style: Style) -> Outcome {
+    let name = path.display().to_string();
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) => {
+            report_io(path, &e.to_string(), style);
+            return Outcome::Failed;
+        }
+    };
+    let source = SourceFile::new(name.clone(), text.as_str());
+    let formatted = match format_source(&source) {
+        Ok(f) => f,
+        Err(e) => {
+            eprint!("{}", render_diagnostic(&e, style));
+            return Outcome::Failed;
+        }
+    };
+    if formatted == text {
+        return Outcome::Unchanged;
+    }
+    if check {
+        println!("{name}");
+        return Outcome::Changed;
+    }
+    match std::fs::write(path, formatted) {
+        Ok(()) => {
+            println!("formatted {name}");
+            Outcome::Changed
+        }
+        Err(e) => {
+            report_io(path, &e.to_string(), style);
+            Outcome::Failed
+        }
+    }
+}
+
+fn report_io(path: &Path, reason: &str, style: Style) {
+    let e = RuleError::Io {
+        path: path.display().to_string(),
+        reason: reason.to_string(),
+    };
+    eprint!("{}", render_diagnostic(&e, style));
+}

@@ -1,0 +1,31 @@
+//! `eligo schema`: print the JSON Schema of the scenario format for editors.
+
+use clap::Args;
+
+use super::{load_rules, stderr_style, ColorChoice, RuleArgs, EXIT_OK};
+use crate::json_schema::scenario_schema;
+
+/// Arguments of `eligo schema`.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Where the rules (and so the schema, custom fields included) come from.
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}
+
+/// Runs `eligo schema`.
+pub fn run(args: &SchemaArgs) -> u8 {
+    let program = match load_rules(&args.rules, stderr_style(ColorChoice::Auto)) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let schema = scenario_schema(&program);
+    match serde_json::to_string_pretty(&schema) {
+        Ok(text) => println!("{text}"),
+        Err(e) => {
+            eprintln!("error: cannot write the schema: {e}");
+            return super::EXIT_INPUT;
+        }
+    }
+    EXIT_OK
+}

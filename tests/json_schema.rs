@@ -1,0 +1,110 @@
+//! `eligo schema`: the generated JSON Schema accepts every valid fixture and
+//! rejects invalid ones that a schema can tell (keys, types, enums, required
+//! fields, empty lists, minimums, date layout, `expect` rule ids).
+
+mod common;
+
+use eligo::json_schema::scenario_schema;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn yaml_as_json(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap();
+    serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_dir() {
+            yaml_files(&p, out);
+        } else if p.extension().is_some_and(|e| e == "yaml") {
+            out.push(p);
+        }
+    }
+}
+
+fn validator(schema: &Value) -> jsonschema::Validator {
+    jsonschema::draft202012::new(schema).expect("the schema compiles")
+}
+
+#[test]
+fn the_schema_is_a_valid_draft_2020_12_schema() {
+    let schema = scenario_schema(&common::default_program());
+    assert!(jsonschema::draft202012::meta::is_valid(&schema));
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
+}
+
+#[test]
+fn every_valid_fixture_validates() {
+    let schema = scenario_schema(&common::default_program());
+    let v = validator(&schema);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut files = Vec::new();
+    yaml_files(&root.join("rules"), &mut files);
+    yaml_files(&root.join("books"), &mut files);
+    assert!(files.len() >= 60, "{} fixtures", files.len());
+    for path in files {
+        let errors: Vec<String> = v
+            .iter_errors(&yaml_as_json(&path))
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", path.display());
+    }
+}
+
+#[test]
+fn invalid_fixtures_a_schema_can_tell_fail() {
+    let schema = scenario_schema(&common::default_program());
+    let v = validator(&schema);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/invalid");
+    for name in [
+        "attestation-without-through",
+        "bad-date-format",
+        "bad-enum",
+        "empty-items",
+        "empty-roles",
+        "expect-unknown-rule",
+        "missing-field",
+        "multi-error",
+        "negative-quantity",
+        "no-collections",
+        "null-required",
+        "root-not-mapping",
+        "unknown-field",
+        "unknown-root-field",
+        "unquoted-number",
+        "wrong-type-list",
+        "wrong-type",
+        "yes-is-not-bool",
+    ] {
+        let instance = yaml_as_json(&dir.join(format!("{name}.yaml")));
+        assert!(!v.is_valid(&instance), "{name} should not validate");
+    }
+}
+
+#[test]
+fn custom_fields_from_rule_packs_are_in_the_schema() {
+    let mut sources = eligo::default_rule_sources();
+    sources.push(eligo::SourceFile::new(
+        "wave.rules",
+        "entity customer in customers {\n  migration_wave: int? min 1\n}\n",
+    ));
+    let program = eligo::load_program(sources).unwrap();
+    let schema = scenario_schema(&program);
+    let wave = &schema["$defs"]["kind_customer"]["properties"]["migration_wave"];
+    assert_eq!(
+        wave["anyOf"][0],
+        serde_json::json!({"type": "integer", "minimum": 1})
+    );
+    let v = validator(&schema);
+    let mut book =
+        yaml_as_json(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/books/clean-book.yaml"));
+    book["customers"][0]["migration_wave"] = serde_json::json!(2);
+    assert!(v.is_valid(&book));
+    book["customers"][0]["migration_wave"] = serde_json::json!(0);
+    assert!(!v.is_valid(&book));
+}
