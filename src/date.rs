@@ -4,7 +4,7 @@
 /// that shape and names a day that exists.
 pub fn parse_date(text: &str) -> Option<i32> {
     let bytes = text.as_bytes();
-    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+    if bytes.len() != 10 || bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {
         return None;
     }
     let year: i32 = digits(text.get(0..4)?)?;

@@ -119,7 +119,7 @@ pub fn explain(program: &Program, store: &Store, kind: KindId, row: u32) -> Expl
             .id_of(&program.schema, kind, row)
             .unwrap_or("")
             .to_string(),
-        kind: program.schema.kinds[kind].name.clone(),
+        kind: program.schema.kind(kind).name.clone(),
         not_reached: program.rules.len() - rules.len(),
         rules,
     }
@@ -310,7 +310,7 @@ impl<'a> Ctx<'a> {
         if let Some(id) = self.store.id_of(schema, kind, row) {
             return id.to_string();
         }
-        let k = &schema.kinds[kind];
+        let k = schema.kind(kind);
         let parent = k
             .fields
             .iter()

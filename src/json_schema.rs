@@ -126,21 +126,22 @@ fn field_schema(schema: &Schema, f: &Field, ty: &FieldType) -> Value {
     match ty {
         FieldType::Prim(p) => prim_schema(*p, f.min),
         FieldType::Enum(e) => {
-            json!({ "$ref": format!("#/$defs/{}", enum_def(&schema.enums[*e].name)) })
+            json!({ "$ref": format!("#/$defs/{}", enum_def(&schema.enum_decl(*e).name)) })
         }
         FieldType::Ref(k) => json!({
             "type": "string",
-            "description": format!("the id of a `{}`", schema.kinds[*k].name)
+            "description": format!("the id of a `{}`", schema.kind(*k).name)
         }),
         FieldType::Own(k) => {
-            json!({ "$ref": format!("#/$defs/{}", kind_def(&schema.kinds[*k].name)) })
+            json!({ "$ref": format!("#/$defs/{}", kind_def(&schema.kind(*k).name)) })
         }
         FieldType::List(inner) => {
-            let mut list = json!({ "type": "array", "items": field_schema(schema, f, inner) });
+            let items = field_schema(schema, f, inner);
             if f.nonempty {
-                list["minItems"] = json!(1);
+                json!({ "type": "array", "items": items, "minItems": 1 })
+            } else {
+                json!({ "type": "array", "items": items })
             }
-            list
         }
         FieldType::Inverse { .. } | FieldType::Parent(_) => json!({}),
     }
@@ -155,11 +156,14 @@ fn prim_schema(p: Prim, min: Option<f64>) -> Value {
         Prim::Date => json!({ "type": "string", "pattern": DATE_PATTERN }),
     };
     if let (Some(min), Prim::Int | Prim::Num) = (min, p) {
-        v["minimum"] = if min.fract() == 0.0 && min.abs() < 9e15 {
+        let minimum = if min.fract() == 0.0 && min.abs() < 9e15 {
             json!(min as i64)
         } else {
             json!(min)
         };
+        if let Some(object) = v.as_object_mut() {
+            object.insert("minimum".into(), minimum);
+        }
     }
     v
 }

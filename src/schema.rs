@@ -151,6 +151,24 @@ pub struct Kind {
 }
 
 impl Kind {
+    /// The field with this id.
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "field ids are only made by the schema builder, as indexes into `fields`"
+    )]
+    pub fn field_decl(&self, id: FieldId) -> &Field {
+        &self.fields[id]
+    }
+
+    /// The field with this id, to change it while building the schema.
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "field ids are only made by the schema builder, as indexes into `fields`"
+    )]
+    pub fn field_decl_mut(&mut self, id: FieldId) -> &mut Field {
+        &mut self.fields[id]
+    }
+
     /// The field with this name.
     pub fn field(&self, name: &str) -> Option<FieldId> {
         self.field_index.get(name).copied()
@@ -188,6 +206,33 @@ pub struct Schema {
 }
 
 impl Schema {
+    /// The kind with this id.
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "kind ids are only made by the schema builder, as indexes into `kinds`"
+    )]
+    pub fn kind(&self, id: KindId) -> &Kind {
+        &self.kinds[id]
+    }
+
+    /// The kind with this id, to change it while building the schema.
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "kind ids are only made by the schema builder, as indexes into `kinds`"
+    )]
+    pub fn kind_mut(&mut self, id: KindId) -> &mut Kind {
+        &mut self.kinds[id]
+    }
+
+    /// The enum with this id.
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "enum ids are only made by the schema builder, as indexes into `enums`"
+    )]
+    pub fn enum_decl(&self, id: EnumId) -> &Enum {
+        &self.enums[id]
+    }
+
     /// The kind with this name.
     pub fn kind_named(&self, name: &str) -> Option<KindId> {
         self.kinds.iter().position(|k| k.name == name)
@@ -207,12 +252,12 @@ impl Schema {
 
     /// The root kind.
     pub fn root(&self) -> &Kind {
-        &self.kinds[ROOT]
+        self.kind(ROOT)
     }
 
     /// Kinds whose entities carry ids, in declaration order.
     pub fn identified_kinds(&self) -> impl Iterator<Item = KindId> + '_ {
-        (0..self.kinds.len()).filter(|&k| self.kinds[k].id_field.is_some())
+        (0..self.kinds.len()).filter(|&k| self.kind(k).id_field.is_some())
     }
 
     /// A readable name of a field type with its article (`an integer`), for messages.
@@ -232,12 +277,12 @@ impl Schema {
             FieldType::Prim(Prim::Bool) => "boolean".into(),
             FieldType::Prim(Prim::Date) => "date".into(),
             FieldType::Prim(Prim::Id) => "id".into(),
-            FieldType::Enum(e) => format!("`{}` value", self.enums[*e].name),
-            FieldType::Ref(k) => format!("`{}` id", self.kinds[*k].name),
-            FieldType::Own(k) => format!("`{}` mapping", self.kinds[*k].name),
+            FieldType::Enum(e) => format!("`{}` value", self.enum_decl(*e).name),
+            FieldType::Ref(k) => format!("`{}` id", self.kind(*k).name),
+            FieldType::Own(k) => format!("`{}` mapping", self.kind(*k).name),
             FieldType::List(inner) => format!("list of {}s", self.bare_type_name(inner)),
-            FieldType::Inverse { kind, .. } => format!("list of `{}`", self.kinds[*kind].name),
-            FieldType::Parent(k) => format!("`{}`", self.kinds[*k].name),
+            FieldType::Inverse { kind, .. } => format!("list of `{}`", self.kind(*kind).name),
+            FieldType::Parent(k) => format!("`{}`", self.kind(*k).name),
         }
     }
 }

@@ -274,7 +274,7 @@ impl Compiler<'_, '_, '_> {
                 };
                 let slot = self.bind(var, (*elem).clone());
                 if let Ty::Entity(k) = *elem {
-                    if self.schema.kinds[k].id_field.is_some() {
+                    if self.schema.kind(k).id_field.is_some() {
                         related_slots.push(slot);
                     }
                 }
@@ -330,12 +330,12 @@ impl Compiler<'_, '_, '_> {
     fn subject(&mut self, e: &Expr) -> Option<(CExpr, KindId)> {
         let (c, ty) = self.expr(e)?;
         match ty {
-            Ty::Entity(k) if self.schema.kinds[k].id_field.is_some() => Some((c, k)),
+            Ty::Entity(k) if self.schema.kind(k).id_field.is_some() => Some((c, k)),
             other => {
                 let kinds: Vec<String> = self
                     .schema
                     .identified_kinds()
-                    .map(|k| format!("`{}`", self.schema.kinds[k].name))
+                    .map(|k| format!("`{}`", self.schema.kind(k).name))
                     .collect();
                 self.err(
                     e.span,
@@ -363,7 +363,7 @@ impl Compiler<'_, '_, '_> {
             _ => None,
         };
         match kind {
-            Some(k) if self.schema.kinds[k].id_field.is_some() => Some(c),
+            Some(k) if self.schema.kind(k).id_field.is_some() => Some(c),
             _ => {
                 self.err(
                     e.span,
@@ -470,7 +470,7 @@ impl Compiler<'_, '_, '_> {
         }
         let root = self.schema.root();
         if let Some(field) = root.field(&id.name) {
-            let ty = &root.fields[field].ty;
+            let ty = &root.field_decl(field).ty;
             return Some((CExpr::Root(field, decode(ty)), field_ty(ty)));
         }
         // A bare name: an enum value, once compared with an enum.
@@ -537,7 +537,7 @@ impl Compiler<'_, '_, '_> {
             }
             other => return self.no_fields(base, other, field),
         };
-        let k = &self.schema.kinds[kind];
+        let k = self.schema.kind(kind);
         let Some(f) = k.field(&field.name) else {
             let help = did_you_mean(&field.name, k.fields.iter().map(|f| f.name.as_str()));
             let name = k.name.clone();
@@ -550,7 +550,7 @@ impl Compiler<'_, '_, '_> {
             );
             return None;
         };
-        let fty = &k.fields[f].ty;
+        let fty = &k.field_decl(f).ty;
         let (d, t) = (decode(fty), field_ty(fty));
         if many {
             let flat = match t {
@@ -604,7 +604,7 @@ impl Compiler<'_, '_, '_> {
             );
             return None;
         };
-        let k = &self.schema.kinds[kind];
+        let k = self.schema.kind(kind);
         let Some(f) = k.field(&field.name) else {
             let help = did_you_mean(&field.name, k.fields.iter().map(|f| f.name.as_str()));
             let name = k.name.clone();
@@ -768,7 +768,7 @@ impl Compiler<'_, '_, '_> {
         let CExpr::Const(Const::Str(name)) = c else {
             return None;
         };
-        let decl = &self.schema.enums[en];
+        let decl = self.schema.enum_decl(en);
         match decl.variant(&name) {
             Some(v) => Some(CExpr::Const(Const::Enum(en, v))),
             None => {
@@ -957,8 +957,8 @@ pub fn ty_name(schema: &Schema, ty: &Ty) -> String {
         Ty::Num => "a number".into(),
         Ty::Str(_) => "a string".into(),
         Ty::Date => "a date".into(),
-        Ty::Enum(e) => format!("a `{}` value", schema.enums[*e].name),
-        Ty::Entity(k) => format!("a `{}`", schema.kinds[*k].name),
+        Ty::Enum(e) => format!("a `{}` value", schema.enum_decl(*e).name),
+        Ty::Entity(k) => format!("a `{}`", schema.kind(*k).name),
         Ty::List(inner) => format!(
             "a list of {}",
             ty_name(schema, inner)

@@ -137,11 +137,12 @@ impl Printer<'_> {
     /// Whether the source between the last printed text and `offset` holds a blank line.
     fn gap_has_blank(&self, offset: usize) -> bool {
         let gap = self.src.get(self.last_end..offset).unwrap_or("");
+        // The lines strictly between the previous token's line and this one.
         let segments: Vec<&str> = gap.split('\n').collect();
-        segments.len() > 2
-            && segments[1..segments.len() - 1]
-                .iter()
-                .any(|l| l.trim().is_empty())
+        let inner = segments
+            .get(1..segments.len().saturating_sub(1))
+            .unwrap_or(&[]);
+        inner.iter().any(|l| l.trim().is_empty())
     }
 
     fn blank_line(&mut self, wanted: bool) {
@@ -196,7 +197,9 @@ impl Printer<'_> {
     }
 
     fn has_comment_in(&self, span: Span) -> bool {
-        self.comments[self.next..]
+        self.comments
+            .get(self.next..)
+            .unwrap_or(&[])
             .iter()
             .any(|c| c.start >= span.start && c.start < span.end)
     }

@@ -58,7 +58,7 @@ fn collect_enums(files: &[RuleFile], schema: &mut Schema, diags: &mut Diags) {
         for item in &rf.items {
             let Item::Enum(e) = item else { continue };
             if let Some(prev) = schema.enum_named(&e.name.name) {
-                let first = schema.enums[prev].decl;
+                let first = schema.enum_decl(prev).decl;
                 diags.duplicate(file, e.name.span, "enum", &e.name.name, first);
                 continue;
             }
@@ -134,7 +134,7 @@ fn declare_kind(
         return None;
     }
     if let Some(existing) = schema.kind_named(&k.name.name) {
-        if schema.kinds[existing].collection != collection {
+        if schema.kind(existing).collection != collection {
             diags.error(
                 file,
                 k.span,
@@ -180,8 +180,8 @@ fn declare_kind(
 
 fn add_field(schema: &mut Schema, p: &PendingField<'_>, diags: &mut Diags) {
     let d = p.decl;
-    if let Some(&prev) = schema.kinds[p.kind].field_index.get(&d.name.name) {
-        let first = schema.kinds[p.kind].fields[prev].decl;
+    if let Some(&prev) = schema.kind(p.kind).field_index.get(&d.name.name) {
+        let first = schema.kind(p.kind).field_decl(prev).decl;
         diags.duplicate(p.file, d.name.span, "field", &d.name.name, first);
         return;
     }
@@ -202,7 +202,7 @@ fn add_field(schema: &mut Schema, p: &PendingField<'_>, diags: &mut Diags) {
     if let Some(default) = &d.default {
         field.default = resolve_default(schema, &field.ty, default, p.file, diags);
     }
-    let kind = &mut schema.kinds[p.kind];
+    let kind = schema.kind_mut(p.kind);
     let id = kind.fields.len();
     if field.ty == FieldType::Prim(Prim::Id) {
         if kind.id_field.is_some() {
@@ -232,7 +232,7 @@ fn claim_records(
     span: Span,
     diags: &mut Diags,
 ) {
-    let child = match &schema.kinds[kind].fields[field].ty {
+    let child = match &schema.kind(kind).field_decl(field).ty {
         FieldType::Own(c) => *c,
         FieldType::List(inner) => match inner.as_ref() {
             FieldType::Own(c) => *c,
@@ -240,8 +240,8 @@ fn claim_records(
         },
         _ => return,
     };
-    if schema.kinds[child].owner.is_some() {
-        let name = schema.kinds[child].name.clone();
+    if schema.kind(child).owner.is_some() {
+        let name = schema.kind(child).name.clone();
         diags.error(
             file,
             span,
@@ -252,7 +252,7 @@ fn claim_records(
         );
         return;
     }
-    schema.kinds[child].owner = Some(kind);
+    schema.kind_mut(child).owner = Some(kind);
 }
 
 fn resolve_type(
@@ -308,7 +308,7 @@ fn resolve_inverse(
         );
         return None;
     };
-    let source_kind = &schema.kinds[source];
+    let source_kind = schema.kind(source);
     let Some(source_field) = source_kind.field(&field.name) else {
         let help = did_you_mean(
             &field.name,
@@ -324,8 +324,8 @@ fn resolve_inverse(
         );
         return None;
     };
-    if source_kind.fields[source_field].ty != FieldType::Ref(kind) {
-        let target = &schema.kinds[kind].name;
+    if source_kind.field_decl(source_field).ty != FieldType::Ref(kind) {
+        let target = &schema.kind(kind).name;
         diags.error(
             file,
             field.span,
@@ -364,7 +364,7 @@ fn resolve_named(
                 FieldType::Enum(e)
             } else if let Some(k) = schema.kind_named(other) {
                 if k == kind {
-                    if schema.kinds[k].collection.is_none() {
+                    if schema.kind(k).collection.is_none() {
                         diags.error(
                             file,
                             name.span,
@@ -376,7 +376,7 @@ fn resolve_named(
                         return None;
                     }
                     FieldType::Ref(k)
-                } else if schema.kinds[k].collection.is_some() {
+                } else if schema.kind(k).collection.is_some() {
                     FieldType::Ref(k)
                 } else {
                     FieldType::Own(k)
@@ -482,10 +482,10 @@ fn resolve_default(
             [super::ast::TemplatePart::Text(s)] => Some(DefaultValue::Str(s.clone())),
             _ => None,
         },
-        (FieldType::Enum(en), ExprKind::Name(n)) => match schema.enums[*en].variant(&n.name) {
+        (FieldType::Enum(en), ExprKind::Name(n)) => match schema.enum_decl(*en).variant(&n.name) {
             Some(v) => Some(DefaultValue::Enum(v)),
             None => {
-                let decl = &schema.enums[*en];
+                let decl = schema.enum_decl(*en);
                 let help = did_you_mean(&n.name, decl.variants.iter().map(String::as_str));
                 diags.error(
                     file,
@@ -518,12 +518,12 @@ fn resolve_default(
 
 fn add_parent_links(schema: &mut Schema, diags: &mut Diags) {
     for child in 1..schema.kinds.len() {
-        if schema.kinds[child].collection.is_some() {
+        if schema.kind(child).collection.is_some() {
             continue;
         }
-        let Some(owner) = schema.kinds[child].owner else {
-            let (file, span) = schema.kinds[child].decl;
-            let name = schema.kinds[child].name.clone();
+        let Some(owner) = schema.kind(child).owner else {
+            let (file, span) = schema.kind(child).decl;
+            let name = schema.kind(child).name.clone();
             diags.error(
                 file,
                 span,
@@ -536,10 +536,10 @@ fn add_parent_links(schema: &mut Schema, diags: &mut Diags) {
             );
             continue;
         };
-        let link = schema.kinds[owner].name.clone();
-        let kind = &mut schema.kinds[child];
-        if kind.field_index.contains_key(&link) {
-            let (file, span) = kind.fields[kind.field_index[&link]].decl;
+        let link = schema.kind(owner).name.clone();
+        let kind = schema.kind_mut(child);
+        if let Some(&clash) = kind.field_index.get(&link) {
+            let (file, span) = kind.field_decl(clash).decl;
             diags.error(
                 file,
                 span,
@@ -567,11 +567,11 @@ fn add_parent_links(schema: &mut Schema, diags: &mut Diags) {
 
 fn add_collections(schema: &mut Schema, diags: &mut Diags) {
     for k in 1..schema.kinds.len() {
-        let Some(collection) = schema.kinds[k].collection.clone() else {
+        let Some(collection) = schema.kind(k).collection.clone() else {
             continue;
         };
-        let decl = schema.kinds[k].decl;
-        let root = &mut schema.kinds[ROOT];
+        let decl = schema.kind(k).decl;
+        let root = schema.kind_mut(ROOT);
         if root.field_index.contains_key(&collection) {
             diags.error(
                 decl.0,
@@ -652,7 +652,7 @@ fn resolve_required_if(
     file: usize,
     diags: &mut Diags,
 ) {
-    let k = &schema.kinds[kind];
+    let k = schema.kind(kind);
     let Some(target_id) = k.field(target) else {
         return;
     };
@@ -669,7 +669,7 @@ fn resolve_required_if(
         );
         return;
     };
-    let FieldType::Enum(en) = k.fields[sibling_id].ty else {
+    let FieldType::Enum(en) = k.field_decl(sibling_id).ty else {
         let message = format!(
             "`required if` compares an enum field, and `{}` is not one",
             sibling.name
@@ -684,7 +684,7 @@ fn resolve_required_if(
         );
         return;
     };
-    let decl = &schema.enums[en];
+    let decl = schema.enum_decl(en);
     let Some(v) = decl.variant(&value.name) else {
         let help = did_you_mean(&value.name, decl.variants.iter().map(String::as_str));
         let message = format!("`{}` is not a value of enum `{}`", value.name, decl.name);
@@ -698,5 +698,5 @@ fn resolve_required_if(
         );
         return;
     };
-    schema.kinds[kind].fields[target_id].required_if = Some((sibling_id, v));
+    schema.kind_mut(kind).field_decl_mut(target_id).required_if = Some((sibling_id, v));
 }

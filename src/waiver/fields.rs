@@ -20,9 +20,19 @@ pub fn field_list() -> String {
     names.join(", ")
 }
 
+/// The name of a field, by its index in [`FIELDS`].
+pub fn field_name(field: usize) -> &'static str {
+    FIELDS.get(field).copied().unwrap_or("field")
+}
+
+/// What a field holds, for help lines, by its index in [`FIELDS`].
+pub fn field_help(field: usize) -> &'static str {
+    FIELD_HELP.get(field).copied().unwrap_or("a value")
+}
+
 /// What a field's value must be, for messages.
 pub fn expected_of(field: usize) -> &'static str {
-    if FIELDS[field] == "expires" {
+    if field_name(field) == "expires" {
         "a date"
     } else {
         "a string"

@@ -26,7 +26,7 @@ use crate::source::SourceFile;
 use crate::suggest::{closest, did_you_mean};
 
 use super::fields::{
-    describe, expected_of, field_list, is_null, non_string_kind, FIELDS, FIELD_HELP,
+    describe, expected_of, field_help, field_list, field_name, is_null, non_string_kind, FIELDS,
 };
 
 /// The waivers of one file.
@@ -406,8 +406,8 @@ impl<'a> Reader<'a> {
                 if let Some(meant) =
                     closest(&key, FIELDS).and_then(|c| FIELDS.iter().position(|f| *f == c))
                 {
-                    if matches!(entry[meant], Slot::Absent) {
-                        entry[meant] = Slot::Rejected;
+                    if let Some(slot @ Slot::Absent) = entry.get_mut(meant) {
+                        *slot = Slot::Rejected;
                     }
                 }
                 let help = did_you_mean(&key, FIELDS)
@@ -422,12 +422,15 @@ impl<'a> Reader<'a> {
                 self.skip_next()?;
                 continue;
             };
-            if !matches!(entry[field], Slot::Absent) {
+            if !matches!(entry.get(field), Some(Slot::Absent)) {
                 self.duplicate_key(&key, pos);
                 self.skip_next()?;
                 continue;
             }
-            entry[field] = self.value(field, pos)?;
+            let value = self.value(field, pos)?;
+            if let Some(slot) = entry.get_mut(field) {
+                *slot = value;
+            }
         }
         self.missing_fields(&entry, entry_pos);
         if self.errors.len() == errors_before {
@@ -440,7 +443,7 @@ impl<'a> Reader<'a> {
 
     /// The text of a field's value, or `Rejected` after recording why it is unusable.
     fn value(&mut self, field: usize, key_pos: Pos) -> Step<Slot> {
-        let name = FIELDS[field];
+        let name = field_name(field);
         let (event, pos) = self.next()?;
         let (text, style, tagged) = match event {
             Event::Scalar(text, style, _, tag) => (text, style, tag.is_some()),
@@ -452,7 +455,7 @@ impl<'a> Reader<'a> {
                     pos,
                     format!("expected {expected} for `{name}`, found {found}"),
                     "wrong type",
-                    format!("`{name}` is {}", FIELD_HELP[field]),
+                    format!("`{name}` is {}", field_help(field)),
                 );
                 self.skip(&other)?;
                 return Ok(Slot::Rejected);
@@ -465,7 +468,7 @@ impl<'a> Reader<'a> {
                 key_pos,
                 format!("`{name}` has no value"),
                 "no value",
-                format!("give `{name}` {}", FIELD_HELP[field]),
+                format!("give `{name}` {}", field_help(field)),
             );
             return Ok(Slot::Rejected);
         }
@@ -487,7 +490,7 @@ impl<'a> Reader<'a> {
                 pos,
                 format!("`{name}` is empty"),
                 "empty",
-                format!("give `{name}` {}", FIELD_HELP[field]),
+                format!("give `{name}` {}", field_help(field)),
             );
             return Ok(Slot::Rejected);
         }
@@ -499,13 +502,13 @@ impl<'a> Reader<'a> {
             if !matches!(slot, Slot::Absent) {
                 continue;
             }
-            let name = FIELDS[field];
+            let name = field_name(field);
             self.error(
                 WaiverCode::MissingField,
                 entry_pos,
                 format!("missing field `{name}` in a waiver"),
                 "this waiver",
-                format!("add `{name}:` with {}", FIELD_HELP[field]),
+                format!("add `{name}:` with {}", field_help(field)),
             );
         }
     }

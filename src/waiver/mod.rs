@@ -104,7 +104,7 @@ pub fn duplicates(files: &[WaiverFile]) -> Vec<WaiverError> {
                 first.insert((&w.rule, &w.subject), (index, w.pos));
                 continue;
             };
-            let first_path = &files[first_file].source.name;
+            let first_path = files.get(first_file).map_or("", |f| f.source.name.as_str());
             let same_file = first_file == index;
             errors.push(WaiverError {
                 code: WaiverCode::DuplicateWaiver,
@@ -162,10 +162,15 @@ pub fn apply(
             else {
                 continue;
             };
-            let waiver = &files[f].waivers[w];
-            let used = &mut usage[f][w];
+            let Some(file) = files.get(f) else { continue };
+            let Some(waiver) = file.waivers.get(w) else {
+                continue;
+            };
+            let Some(used) = usage.get_mut(f).and_then(|u| u.get_mut(w)) else {
+                continue;
+            };
             if as_of <= waiver.expires {
-                finding.waived = Some(waiver.waived(&files[f].source.name));
+                finding.waived = Some(waiver.waived(&file.source.name));
                 used.waived += 1;
             } else if used.expired_in.as_ref().is_none_or(|(d, _)| as_of > *d) {
                 used.expired_in = Some((as_of, report.path.clone()));

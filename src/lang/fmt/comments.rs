@@ -43,7 +43,7 @@ fn scan(text: &str, strings: &[Span]) -> Vec<Comment> {
             i = s.end.max(i + 1);
             continue;
         }
-        if bytes[i] == b'#' {
+        if bytes.get(i) == Some(&b'#') {
             let end = text[i..].find('\n').map_or(text.len(), |n| i + n);
             let line_start = text[..i].rfind('\n').map_or(0, |n| n + 1);
             out.push(Comment {
