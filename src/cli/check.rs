@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use super::progress::Progress;
 use super::{
-    files, stderr_style, try_load_rules, ColorChoice, RuleArgs, RulesFailure, EXIT_FINDINGS,
-    EXIT_INPUT, EXIT_OK, NO_RULES,
+    files, stderr_style, try_load_rules, ColorChoice, LimitArgs, RuleArgs, RulesFailure,
+    EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, NO_RULES,
 };
 use crate::check::{check_file, FileOutcome};
 use crate::program::Program;
@@ -46,6 +46,9 @@ pub struct CheckArgs {
     /// Where the rules come from.
     #[command(flatten)]
     pub rules: RuleArgs,
+    /// Bounds on hostile input.
+    #[command(flatten)]
+    pub limits: LimitArgs,
     /// Report format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
@@ -102,7 +105,7 @@ pub fn run(args: &CheckArgs) -> u8 {
         }
     };
     run.rules = RuleInfo::of_program(&program);
-    let options = LoadOptions::default();
+    let options = args.limits.load_options();
     let waivers = load_waivers(args, &program, &options, &mut run, &mut problems);
     let complete = check_scenarios(args, &program, &options, &mut run, &mut problems);
     let waiver_reports = waiver::apply(&waivers, &mut run.reports, complete, options.today);

@@ -24,6 +24,9 @@ pub struct CheckRulesArgs {
     /// Do not load the embedded default CSP rule pack.
     #[arg(long)]
     pub no_default_rules: bool,
+    /// Deepest nesting of expressions in rule files.
+    #[arg(long, value_name = "N", default_value_t = crate::lang::parse::MAX_EXPR_DEPTH, value_parser = super::rule_depth)]
+    pub max_rule_depth: usize,
     /// Fail (exit 1) on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
@@ -97,6 +100,7 @@ pub fn run(args: &CheckRulesArgs) -> u8 {
     let rule_args = RuleArgs {
         rules: args.paths.clone(),
         no_default_rules: args.no_default_rules,
+        max_rule_depth: args.max_rule_depth,
     };
     let (sources, mut errors) = rule_sources(&rule_args);
     if sources.is_empty() && errors.is_empty() {
@@ -105,7 +109,7 @@ pub fn run(args: &CheckRulesArgs) -> u8 {
     }
     let mut warnings = Vec::new();
     if errors.is_empty() {
-        match crate::lang::load_program_with_warnings(sources) {
+        match crate::lang::load_program_full(sources, args.max_rule_depth) {
             Ok((_, w)) => warnings = w,
             Err(e) => errors = e,
         }

@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use thiserror::Error;
 
 use super::TextFormat;
-use super::{load_rules, stderr_style, ColorChoice, RuleArgs, EXIT_INPUT, EXIT_OK};
+use super::{load_rules, stderr_style, ColorChoice, LimitArgs, RuleArgs, EXIT_INPUT, EXIT_OK};
 use crate::explain::{explain, render_human};
 use crate::report::human::render_diagnostic;
-use crate::scenario::{load_scenario, read_scenario, LoadOptions};
+use crate::scenario::{load_scenario, read_scenario};
 use crate::suggest::did_you_mean;
 
 /// Arguments of `eligo explain`.
@@ -24,6 +24,9 @@ pub struct ExplainArgs {
     /// Where the rules come from.
     #[command(flatten)]
     pub rules: RuleArgs,
+    /// Bounds on hostile input.
+    #[command(flatten)]
+    pub limits: LimitArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: TextFormat,
@@ -53,7 +56,7 @@ pub fn run(args: &ExplainArgs) -> u8 {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let options = LoadOptions::default();
+    let options = args.limits.load_options();
     let loaded = read_scenario(&args.scenario, &options.limits)
         .map_err(|e| vec![e])
         .and_then(|source| load_scenario(&program.schema, source, &program.rule_ids(), &options));

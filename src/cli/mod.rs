@@ -17,6 +17,7 @@ use std::path::PathBuf;
 use crate::lang::RuleError;
 use crate::program::Program;
 use crate::report::human::{render_diagnostic, Style};
+use crate::scenario::{Limits, LoadOptions};
 use crate::source::SourceFile;
 
 /// Exit code: no error-level finding.
@@ -63,6 +64,52 @@ pub struct RuleArgs {
     /// Do not load the embedded default CSP rule pack.
     #[arg(long)]
     pub no_default_rules: bool,
+    /// Deepest nesting of expressions in rule files (parentheses, lists, calls,
+    /// filters, `not` chains).
+    #[arg(long, value_name = "N", default_value_t = crate::lang::parse::MAX_EXPR_DEPTH, value_parser = rule_depth)]
+    pub max_rule_depth: usize,
+}
+
+/// Parses `--max-rule-depth`: 1 up to the ceiling the parser's stack allows.
+pub fn rule_depth(text: &str) -> Result<usize, String> {
+    let ceiling = crate::lang::parse::MAX_EXPR_DEPTH_CEILING;
+    match text.parse::<usize>() {
+        Ok(n) if (1..=ceiling).contains(&n) => Ok(n),
+        _ => Err(format!("expected a whole number from 1 to {ceiling}")),
+    }
+}
+
+/// Bounds on scenario files, against hostile input; raise them for genuine files.
+#[derive(Debug, Args, Clone)]
+pub struct LimitArgs {
+    /// Largest scenario or waivers file, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_file_bytes)]
+    pub max_file_bytes: usize,
+    /// Deepest nesting of YAML mappings and lists.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_depth)]
+    pub max_depth: usize,
+    /// Most values that YAML aliases may expand to in one file.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_alias_events)]
+    pub max_alias_events: usize,
+    /// Longest string value, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_string_bytes)]
+    pub max_string_bytes: usize,
+}
+
+impl LimitArgs {
+    /// Load options with these limits (and today's date for `as_of` defaults).
+    pub fn load_options(&self) -> LoadOptions {
+        let limits = Limits {
+            max_file_bytes: self.max_file_bytes,
+            max_depth: self.max_depth,
+            max_alias_events: self.max_alias_events,
+            max_string_bytes: self.max_string_bytes,
+        };
+        LoadOptions {
+            limits,
+            ..LoadOptions::default()
+        }
+    }
 }
 
 /// Output formats of the commands that report to people or to tools (every
@@ -164,7 +211,7 @@ pub fn try_load_rules(args: &RuleArgs) -> Result<Program, RulesFailure> {
         return Err(RulesFailure::NoRules);
     }
     if errors.is_empty() {
-        match crate::lang::load_program(sources) {
+        match crate::lang::load_program_limited(sources, args.max_rule_depth) {
             Ok(program) => return Ok(program),
             Err(e) => errors = e,
         }

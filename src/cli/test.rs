@@ -11,11 +11,12 @@ use std::path::PathBuf;
 use super::check::find_scenarios;
 use super::coverage::Coverage;
 use super::TextFormat;
-use super::{load_rules, stderr_style, ColorChoice, RuleArgs, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK};
+use super::{
+    load_rules, stderr_style, ColorChoice, LimitArgs, RuleArgs, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK,
+};
 use crate::check::{check_file_counted, FileOutcome};
 use crate::report::human::render_diagnostic;
 use crate::report::FileReport;
-use crate::scenario::LoadOptions;
 
 /// Arguments of `eligo test`.
 #[derive(Debug, Args)]
@@ -26,6 +27,9 @@ pub struct TestArgs {
     /// Where the rules come from.
     #[command(flatten)]
     pub rules: RuleArgs,
+    /// Bounds on hostile input.
+    #[command(flatten)]
+    pub limits: LimitArgs,
     /// Count a scenario without an `expect` block as a failure.
     #[arg(long)]
     pub require_expect: bool,
@@ -180,7 +184,7 @@ pub fn run(args: &TestArgs) -> u8 {
     };
     let (paths, mut input_errors) = find_scenarios(&args.paths);
     let rule_ids = program.rule_ids();
-    let options = LoadOptions::default();
+    let options = args.limits.load_options();
     let human = args.format == TextFormat::Human;
     let mut run = TestRun::default();
     let mut coverage = Coverage::new(&program);

@@ -77,6 +77,9 @@ fn syntax_help(expected: &str) -> Option<&'static str> {
         "`for`, `let`, `where` or `require`" => {
             "a rule body is `for`, `let` and `where` clauses, then `require CONDITION` and `else SUBJECT: \"message\"`"
         }
+        "a shallower expression (the nesting limit is reached here)" => {
+            "expressions may nest 32 levels by default; raise the limit with `--max-rule-depth` (up to 64)"
+        }
         "`else` and the subject" => "after `require CONDITION` comes `else SUBJECT: \"message\"`",
         "`enum`, `entity`, `record`, `root`, `let` or `rule`" => {
             "every top-level item starts with one of these keywords; check the line above for an unclosed block"

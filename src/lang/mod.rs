@@ -27,10 +27,28 @@ pub fn load_program(files: Vec<SourceFile>) -> Result<Program, Vec<RuleError>> {
 pub fn load_program_with_warnings(
     files: Vec<SourceFile>,
 ) -> Result<(Program, Vec<RuleCheckError>), Vec<RuleError>> {
+    load_program_full(files, parse::MAX_EXPR_DEPTH)
+}
+
+/// Like [`load_program`], allowing expressions nested `max_depth` deep (at most
+/// [`parse::MAX_EXPR_DEPTH_CEILING`]).
+pub fn load_program_limited(
+    files: Vec<SourceFile>,
+    max_depth: usize,
+) -> Result<Program, Vec<RuleError>> {
+    load_program_full(files, max_depth).map(|(program, _)| program)
+}
+
+/// Parses and checks rule files with a nesting limit, returning the program and
+/// its warnings.
+pub fn load_program_full(
+    files: Vec<SourceFile>,
+    max_depth: usize,
+) -> Result<(Program, Vec<RuleCheckError>), Vec<RuleError>> {
     let mut parsed = Vec::new();
     let mut errors: Vec<RuleError> = Vec::new();
     for file in &files {
-        match parse::parse_rule_file(file) {
+        match parse::parse_rule_file_with(file, max_depth) {
             Ok(ast) => parsed.push(ast),
             Err(e) => errors.push(e.into()),
         }

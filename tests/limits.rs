@@ -1,0 +1,103 @@
+//! Every bound on hostile input is a clear error (exit 2, a stable code) with a
+//! flag to raise it, and raising it lets the same genuine input through.
+
+use assert_cmd::Command;
+use std::path::PathBuf;
+
+fn eligo() -> Command {
+    let mut cmd = Command::cargo_bin("eligo").unwrap();
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1");
+    cmd
+}
+
+const BOOK: &str = "fixtures/books/clean-book.yaml";
+
+/// Runs `eligo check` with extra arguments; returns the exit code and stderr.
+fn check(args: &[&str], file: &str) -> (i32, String) {
+    let out = eligo().arg("check").args(args).arg(file).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn temp_file(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("eligo-limits-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn file_size_limit() {
+    let (code, err) = check(&["--max-file-bytes", "1000"], BOOK);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("eligo::scenario::size_limit") && err.contains("--max-file-bytes"),
+        "{err}"
+    );
+    assert_eq!(check(&["--max-file-bytes", "100000"], BOOK).0, 0);
+}
+
+#[test]
+fn nesting_depth_limit() {
+    // The deepest path of a book: root, customers, a customer, relationships, one.
+    let (code, err) = check(&["--max-depth", "4"], BOOK);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("eligo::yaml::depth_limit") && err.contains("--max-depth"),
+        "{err}"
+    );
+    assert_eq!(check(&["--max-depth", "5"], BOOK).0, 0);
+}
+
+#[test]
+fn alias_expansion_limit() {
+    // Aliases are expanded before validation: a list of the same region ten times.
+    let text = "as_of: 2026-11-20\npartners:\n  - id: p1\n    region: &r europe\n    roles: [direct_bill]\n  - id: p2\n    region: *r\n    roles: [direct_bill]\n  - id: p3\n    region: *r\n    roles: [direct_bill]\n";
+    let file = temp_file("aliases.yaml", text);
+    let file = file.to_str().unwrap();
+    let (code, err) = check(&["--max-alias-events", "1"], file);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("eligo::yaml::alias_limit") && err.contains("--max-alias-events"),
+        "{err}"
+    );
+    assert_eq!(check(&[], file).0, 0);
+}
+
+#[test]
+fn string_length_limit() {
+    let (code, err) = check(&["--max-string-bytes", "8"], BOOK);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("eligo::scenario::size_limit") && err.contains("--max-string-bytes"),
+        "{err}"
+    );
+    assert_eq!(check(&["--max-string-bytes", "200"], BOOK).0, 0);
+}
+
+#[test]
+fn rule_nesting_limit() {
+    let depth = 40;
+    let condition = format!("{}s.quantity >= 0{}", "(".repeat(depth), ")".repeat(depth));
+    let rules = temp_file("deep.rules", &format!("rule deep: warning \"deep\"\n  for s in subscriptions\n  require {condition}\n  else s: \"{{s.id}}\"\n"));
+    let rules = rules.to_str().unwrap();
+    let (code, err) = check(&["--rules", rules], BOOK);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("eligo::rules::syntax") && err.contains("--max-rule-depth"),
+        "{err}"
+    );
+    assert_eq!(
+        check(&["--rules", rules, "--max-rule-depth", "48"], BOOK).0,
+        0
+    );
+    // Beyond what the parser's stack allows: a usage error, not a crash.
+    assert_eq!(
+        check(&["--rules", rules, "--max-rule-depth", "65"], BOOK).0,
+        2
+    );
+}
