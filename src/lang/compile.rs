@@ -9,7 +9,7 @@ use super::ast::{
 use super::diag::Diags;
 use super::error::CheckCode;
 use crate::program::{self as ir, CExpr, Const, Decode, Func, Part, Prim1};
-use crate::schema::{FieldType, KindId, Prim, Schema};
+use crate::schema::{FieldId, FieldType, KindId, Prim, Schema};
 use crate::source::{SourceFile, Span};
 use crate::suggest::did_you_mean;
 
@@ -537,19 +537,8 @@ impl Compiler<'_, '_, '_> {
             }
             other => return self.no_fields(base, other, field),
         };
+        let f = self.field_of(kind, field)?;
         let k = self.schema.kind(kind);
-        let Some(f) = k.field(&field.name) else {
-            let help = did_you_mean(&field.name, k.fields.iter().map(|f| f.name.as_str()));
-            let name = k.name.clone();
-            self.err(
-                field.span,
-                CheckCode::UnknownField,
-                format!("`{name}` has no field `{}`", field.name),
-                "unknown field",
-                help,
-            );
-            return None;
-        };
         let fty = &k.field_decl(f).ty;
         let (d, t) = (decode(fty), field_ty(fty));
         if many {
@@ -579,6 +568,24 @@ impl Compiler<'_, '_, '_> {
         }
     }
 
+    /// The field `field` of `kind`, or an unknown-field error with a suggestion.
+    fn field_of(&mut self, kind: KindId, field: &Ident) -> Option<FieldId> {
+        let k = self.schema.kind(kind);
+        if let Some(f) = k.field(&field.name) {
+            return Some(f);
+        }
+        let help = did_you_mean(&field.name, k.fields.iter().map(|f| f.name.as_str()));
+        let message = format!("`{}` has no field `{}`", k.name, field.name);
+        self.err(
+            field.span,
+            CheckCode::UnknownField,
+            message,
+            "unknown field",
+            help,
+        );
+        None
+    }
+
     fn no_fields(&mut self, base: &Expr, ty: &Ty, field: &Ident) -> Typed {
         let what = self.ty_name(ty);
         self.err(
@@ -604,19 +611,7 @@ impl Compiler<'_, '_, '_> {
             );
             return None;
         };
-        let k = self.schema.kind(kind);
-        let Some(f) = k.field(&field.name) else {
-            let help = did_you_mean(&field.name, k.fields.iter().map(|f| f.name.as_str()));
-            let name = k.name.clone();
-            self.err(
-                field.span,
-                CheckCode::UnknownField,
-                format!("`{name}` has no field `{}`", field.name),
-                "unknown field",
-                help,
-            );
-            return None;
-        };
+        let f = self.field_of(kind, field)?;
         Some((
             CExpr::Has {
                 base: Box::new(b),
