@@ -20,6 +20,7 @@ pub mod check;
 pub mod cli;
 pub mod date;
 pub mod eval;
+pub mod generate;
 pub mod lang;
 pub mod program;
 pub mod report;

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod files;
+pub mod generate;
 pub mod rules;
 pub mod test;
 
@@ -38,6 +39,9 @@ pub enum Command {
     Test(test::TestArgs),
     /// List the loaded rules.
     Rules(rules::RulesArgs),
+    /// Write a deterministic generated scenario (for benchmarks).
+    #[command(hide = true)]
+    Generate(generate::GenerateArgs),
 }
 
 /// Where the rules come from (shared by every subcommand that loads rules).
@@ -83,6 +87,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Check(args) => check::run(&args),
         Command::Test(args) => test::run(&args),
         Command::Rules(args) => rules::run(&args),
+        Command::Generate(args) => generate::run(&args),
     }
 }
 
