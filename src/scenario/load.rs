@@ -107,7 +107,7 @@ pub fn load_scenario(
     let mut loader = Loader {
         schema,
         events: Events::new(&text, options.limits),
-        store: Store::new(schema),
+        store: Store::with_source(schema, std::sync::Arc::clone(&text)),
         errors: Vec::new(),
         source: &source,
         pending: Vec::new(),
@@ -424,6 +424,7 @@ impl<'a> Loader<'a, '_> {
     fn mapping(&mut self, kind: KindId, row: u32, start: Pos) -> Step<u64> {
         let mut seen: u64 = 0;
         let mut first_key = true;
+        let mut next_guess: FieldId = 0;
         loop {
             let (event, span) = self.next()?;
             let key_pos = self.pos(&span);
@@ -452,10 +453,7 @@ impl<'a> Loader<'a, '_> {
                 self.expect_block()?;
                 continue;
             }
-            let Some(field) = self.schema.kinds[kind]
-                .field(&key)
-                .filter(|&f| !self.schema.kinds[kind].fields[f].ty.is_computed())
-            else {
+            let Some(field) = self.field_named(kind, &key, next_guess) else {
                 self.unknown_key(kind, &key, key_pos);
                 self.skip_next()?;
                 continue;
@@ -472,10 +470,23 @@ impl<'a> Loader<'a, '_> {
                 continue;
             }
             seen |= 1 << field;
+            next_guess = field + 1;
             self.field_value(kind, field, row, key_pos)?;
         }
         self.fill_absent(kind, row, seen, start);
         Ok(seen)
+    }
+
+    /// The field a key names (computed fields cannot be given). Keys are
+    /// usually written in declaration order, so the field after the previous
+    /// key is tried first, before the kind's name index.
+    fn field_named(&self, kind: KindId, key: &str, guess: FieldId) -> Option<FieldId> {
+        let fields = &self.schema.kinds[kind].fields;
+        let field = match fields.get(guess) {
+            Some(f) if f.name == key => Some(guess),
+            _ => self.schema.kinds[kind].field(key),
+        };
+        field.filter(|&f| !fields[f].ty.is_computed())
     }
 
     fn unknown_key(&mut self, kind: KindId, key: &str, pos: Pos) {
@@ -591,7 +602,7 @@ impl<'a> Loader<'a, '_> {
             DefaultValue::Date(d) => date_cell(*d),
             DefaultValue::Today => date_cell(self.options.today),
             DefaultValue::Enum(v) => *v,
-            DefaultValue::EmptyList => self.store.push_list(0, 0),
+            DefaultValue::EmptyList => self.store.empty_list(),
         }
     }
 
@@ -600,8 +611,9 @@ impl<'a> Loader<'a, '_> {
     fn field_value(&mut self, kind: KindId, field: FieldId, row: u32, key_pos: Pos) -> Step<()> {
         let (event, span) = self.next()?;
         let pos = self.pos(&span);
-        let ty = self.schema.kinds[kind].fields[field].ty.clone();
-        match (&ty, event) {
+        let schema = self.schema;
+        let ty = &schema.kinds[kind].fields[field].ty;
+        match (ty, event) {
             (_, Event::Scalar(text, style, _, tag)) => {
                 let scalar = Scalar {
                     tagged_str: is_str_tag(tag.as_deref()),
@@ -614,7 +626,7 @@ impl<'a> Loader<'a, '_> {
                 }
                 if let FieldType::List(_) = ty {
                     self.wrong_type(
-                        &ty,
+                        ty,
                         &self.describe_scalar(&scalar),
                         pos,
                         Some("write it as a list: `[a, b]`".into()),
@@ -622,15 +634,15 @@ impl<'a> Loader<'a, '_> {
                     return Ok(());
                 }
                 if let FieldType::Own(_) = ty {
-                    self.wrong_type(&ty, &self.describe_scalar(&scalar), pos, None);
+                    self.wrong_type(ty, &self.describe_scalar(&scalar), pos, None);
                     return Ok(());
                 }
                 let min = self.schema.kinds[kind].fields[field].min;
                 if let Some(cell) =
-                    self.scalar_cell(&ty, &scalar, Target::Cell(kind, field, row), min)
+                    self.scalar_cell(ty, &scalar, Target::Cell(kind, field, row), min)
                 {
                     self.store.set(kind, field, row, cell);
-                    if ty == FieldType::Prim(Prim::Id) {
+                    if *ty == FieldType::Prim(Prim::Id) {
                         self.register_id(kind, row, cell, scalar.pos);
                     }
                 }
@@ -648,7 +660,7 @@ impl<'a> Loader<'a, '_> {
             }
             (_, other) => {
                 let found = self.describe_event(&other);
-                self.wrong_type(&ty, &found, Pos { len: 1, ..pos }, None);
+                self.wrong_type(ty, &found, Pos { len: 1, ..pos }, None);
                 self.skip(&other)
             }
         }
@@ -806,6 +818,14 @@ impl<'a> Loader<'a, '_> {
                     self.string_expected(ty, s, what);
                     return None;
                 }
+                // Most references name an entity written above them: resolve
+                // those at once, so only forward references (and errors, which
+                // are reported at the end in file order) wait in `pending`.
+                if let Some((k, row)) = self.store.find_id(&s.text) {
+                    if k == *kind {
+                        return Some(row);
+                    }
+                }
                 self.pending.push(PendingRef {
                     target,
                     kind: *kind,
@@ -839,7 +859,7 @@ impl<'a> Loader<'a, '_> {
                     );
                     return None;
                 }
-                Some(self.store.push_str(&s.text))
+                Some(self.string_cell(s))
             }
             Prim::Bool => match (s.plain(), s.text.as_ref()) {
                 (true, "true" | "True" | "TRUE") => Some(1),
@@ -949,10 +969,21 @@ impl<'a> Loader<'a, '_> {
         None
     }
 
+    /// The cell of a string value: a range of the source when the scalar is
+    /// written verbatim there (plain and single-line, the usual case), else a copy.
+    fn string_cell(&mut self, s: &Scalar<'a>) -> u32 {
+        let (start, len) = (s.pos.offset as usize, s.pos.len as usize);
+        if self.source.text.get(start..start + len) == Some(s.text.as_ref()) {
+            self.store.push_source_str(s.pos.offset, s.pos.len)
+        } else {
+            self.store.push_str(&s.text)
+        }
+    }
+
     /// Records an entity's id, reporting one used before anywhere in the file.
     fn register_id(&mut self, kind: KindId, row: u32, cell: u32, pos: Pos) {
-        let id = self.store.str(cell);
-        if let Some(&(other_kind, other_row)) = self.store.ids.get(id) {
+        if let Some((other_kind, other_row)) = self.store.insert_id(cell, kind, row) {
+            let id = self.store.str(cell);
             let first = self.store.pos(other_kind, other_row);
             let other = &self.schema.kinds[other_kind].name;
             let message = format!(
@@ -969,10 +1000,7 @@ impl<'a> Loader<'a, '_> {
             if let Some(last) = self.errors.last_mut() {
                 last.also = Some(("first used here".into(), first));
             }
-            return;
         }
-        let id: Box<str> = id.into();
-        self.store.ids.insert(id, (kind, row));
     }
 
     fn string_expected(&mut self, ty: &FieldType, s: &Scalar<'a>, what: &str) {
@@ -1175,7 +1203,7 @@ impl Loader<'_, '_> {
     fn resolve_references(&mut self) {
         let pending = std::mem::take(&mut self.pending);
         for r in pending {
-            let Some(&(kind, row)) = self.store.ids.get(r.name.as_ref()) else {
+            let Some((kind, row)) = self.store.find_id(&r.name) else {
                 self.unknown_reference(&r);
                 continue;
             };
@@ -1223,10 +1251,9 @@ impl Loader<'_, '_> {
         }
         let mut ids: Vec<&str> = self
             .store
-            .ids
-            .iter()
-            .filter(|(_, (k, _))| *k == kind)
-            .map(|(id, _)| id.as_ref())
+            .ids()
+            .filter(|&(_, k, _)| k == kind)
+            .map(|(id, _, _)| id)
             .collect();
         ids.sort_unstable();
         let kind_name = &self.schema.kinds[kind].name;
@@ -1243,10 +1270,9 @@ impl Loader<'_, '_> {
     fn suggest_id(&self, name: &str, kind: KindId) -> Option<String> {
         let candidates = self
             .store
-            .ids
-            .iter()
-            .filter(|(_, (k, _))| *k == kind)
-            .map(|(id, _)| id.as_ref());
+            .ids()
+            .filter(|&(_, k, _)| k == kind)
+            .map(|(id, _, _)| id);
         let mut sorted: Vec<&str> = candidates.collect();
         sorted.sort_unstable();
         crate::suggest::closest(name, sorted).map(str::to_string)
@@ -1273,8 +1299,8 @@ impl Loader<'_, '_> {
                     help,
                 );
             }
-            if !self.store.ids.contains_key(e.subject.as_str()) {
-                let mut ids: Vec<&str> = self.store.ids.keys().map(|k| k.as_ref()).collect();
+            if self.store.find_id(&e.subject).is_none() {
+                let mut ids: Vec<&str> = self.store.ids().map(|(id, _, _)| id).collect();
                 ids.sort_unstable();
                 let help = crate::suggest::closest(&e.subject, ids)
                     .map(|s| format!("did you mean `{s}`?"));

@@ -6,7 +6,10 @@
 //! biased so that every day fits and [`NONE`] stays free. This keeps a million
 //! subscriptions in a few tens of megabytes and makes every field access an index.
 
-use std::collections::HashMap;
+use hashbrown::hash_table::Entry;
+use hashbrown::{DefaultHashBuilder, HashTable};
+use std::hash::BuildHasher;
+use std::sync::Arc;
 
 use crate::schema::{FieldId, KindId, Schema};
 
@@ -71,16 +74,37 @@ pub struct Store {
     pub ints: Vec<i64>,
     /// Number side table.
     pub nums: Vec<f64>,
-    /// All string values, back to back.
+    /// The scenario text. Most strings are written verbatim in it (plain
+    /// scalars), so the store points into it instead of keeping a second copy.
+    pub source: Arc<str>,
+    /// Strings that are not verbatim in the source (quoted, escaped, folded,
+    /// defaults), back to back.
     pub text: String,
-    /// Byte ranges of strings in `text`.
+    /// Where each string is: a byte range of `source`, or of `text` when the
+    /// start has [`IN_TEXT`] set.
     pub strs: Vec<(u32, u32)>,
     /// List ranges: rows of an owned record kind, or a range of `pool`.
     pub lists: Vec<(u32, u32)>,
     /// Elements of lists of values (enum values, references).
     pub pool: Vec<u32>,
     /// Every id in the scenario with its kind and row.
-    pub ids: HashMap<Box<str>, (KindId, u32)>,
+    ids: Ids,
+    /// The shared cell of the empty list (most inverse relations are empty).
+    empty_list: Option<u32>,
+}
+
+/// Marks a string range as lying in [`Store::text`] rather than the source.
+pub const IN_TEXT: u32 = 1 << 31;
+
+/// The id index: every id of the scenario, found by its text.
+///
+/// Entries are the (kind, row) of an entity and the cell of its id string; the
+/// text is not stored twice but read from the store, so the index costs 12
+/// bytes an id instead of an allocation per id.
+#[derive(Clone, Debug, Default)]
+struct Ids {
+    table: HashTable<(u32, u32, u32)>,
+    hasher: DefaultHashBuilder,
 }
 
 impl Store {
@@ -97,6 +121,14 @@ impl Store {
         Store {
             tables,
             ..Store::default()
+        }
+    }
+
+    /// An empty store whose strings may point into `source`.
+    pub fn with_source(schema: &Schema, source: Arc<str>) -> Self {
+        Store {
+            source,
+            ..Store::new(schema)
         }
     }
 
@@ -128,19 +160,23 @@ impl Store {
 
     /// Stores a string and returns its cell.
     pub fn push_str(&mut self, s: &str) -> u32 {
-        let start = self.text.len() as u32;
+        let start = self.text.len() as u32 | IN_TEXT;
         self.text.push_str(s);
         self.strs.push((start, s.len() as u32));
+        (self.strs.len() - 1) as u32
+    }
+
+    /// Stores a string that is the byte range `offset..offset + len` of the
+    /// source, without copying it, and returns its cell.
+    pub fn push_source_str(&mut self, offset: u32, len: u32) -> u32 {
+        self.strs.push((offset, len));
         (self.strs.len() - 1) as u32
     }
 
     /// The string of a string cell.
     #[inline]
     pub fn str(&self, cell: u32) -> &str {
-        self.strs
-            .get(cell as usize)
-            .and_then(|&(start, len)| self.text.get(start as usize..(start + len) as usize))
-            .unwrap_or("")
+        str_of(&self.strs, &self.text, &self.source, cell)
     }
 
     /// Stores an integer and returns its cell.
@@ -159,6 +195,18 @@ impl Store {
     pub fn push_list(&mut self, start: u32, len: u32) -> u32 {
         self.lists.push((start, len));
         (self.lists.len() - 1) as u32
+    }
+
+    /// The cell of an empty list, shared by every empty list of the store.
+    pub fn empty_list(&mut self) -> u32 {
+        match self.empty_list {
+            Some(cell) => cell,
+            None => {
+                let cell = self.push_list(0, 0);
+                self.empty_list = Some(cell);
+                cell
+            }
+        }
     }
 
     /// The range of a list cell.
@@ -190,5 +238,69 @@ impl Store {
             .get(row as usize)
             .copied()
             .unwrap_or_default()
+    }
+}
+
+/// The string of `cell`, given the store's string parts (split out so the id
+/// index can read strings while it is borrowed mutably).
+fn str_of<'s>(strs: &[(u32, u32)], text: &'s str, source: &'s str, cell: u32) -> &'s str {
+    let Some(&(start, len)) = strs.get(cell as usize) else {
+        return "";
+    };
+    let (from, start) = if start & IN_TEXT != 0 {
+        (text, start & !IN_TEXT)
+    } else {
+        (source, start)
+    };
+    from.get(start as usize..(start + len) as usize)
+        .unwrap_or("")
+}
+
+impl Store {
+    /// The kind and row of the entity with this id.
+    pub fn find_id(&self, id: &str) -> Option<(KindId, u32)> {
+        let hash = self.ids.hasher.hash_one(id);
+        self.ids
+            .table
+            .find(hash, |&(_, _, cell)| self.str(cell) == id)
+            .map(|&(kind, row, _)| (kind as KindId, row))
+    }
+
+    /// Records the id in string cell `cell` for a row; returns the entity that
+    /// already has this id, if any (and then records nothing).
+    pub fn insert_id(&mut self, cell: u32, kind: KindId, row: u32) -> Option<(KindId, u32)> {
+        let Store {
+            ids,
+            strs,
+            text,
+            source,
+            ..
+        } = self;
+        let text_of = |c: u32| str_of(strs, text, source, c);
+        let id = text_of(cell);
+        let hasher = &ids.hasher;
+        let entry = ids.table.entry(
+            hasher.hash_one(id),
+            |&(_, _, c)| text_of(c) == id,
+            |&(_, _, c)| hasher.hash_one(text_of(c)),
+        );
+        match entry {
+            Entry::Occupied(e) => {
+                let &(k, r, _) = e.get();
+                Some((k as KindId, r))
+            }
+            Entry::Vacant(e) => {
+                e.insert((kind as u32, row, cell));
+                None
+            }
+        }
+    }
+
+    /// Every id with its kind and row, in no particular order.
+    pub fn ids(&self) -> impl Iterator<Item = (&str, KindId, u32)> + '_ {
+        self.ids
+            .table
+            .iter()
+            .map(|&(kind, row, cell)| (self.str(cell), kind as KindId, row))
     }
 }
