@@ -74,23 +74,27 @@ pub fn read_scenario(path: &std::path::Path, limits: &Limits) -> Result<SourceFi
             Some("raise the limit with `--max-file-bytes` if the file is genuine".into()),
         ));
     }
-    let bytes = std::fs::read(path).map_err(io_error)?;
-    source_from_bytes(name, bytes)
+    let bytes = crate::source::read_shared(path).map_err(io_error)?;
+    match crate::source::shared_str(bytes) {
+        Ok(text) => Ok(SourceFile::new(name, text)),
+        Err(e) => Err(not_utf8(&name, e.valid_up_to())),
+    }
+}
+
+fn not_utf8(name: &str, at: usize) -> ScenarioError {
+    ScenarioError::file_level(
+        ScenarioCode::NotUtf8,
+        name,
+        format!("`{name}` is not UTF-8 text (invalid byte at offset {at})"),
+        Some("save the file as UTF-8".into()),
+    )
 }
 
 /// Makes a source file of bytes, rejecting text that is not UTF-8.
 pub fn source_from_bytes(name: String, bytes: Vec<u8>) -> Result<SourceFile, ScenarioError> {
     match String::from_utf8(bytes) {
         Ok(text) => Ok(SourceFile::new(name, text)),
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            Err(ScenarioError::file_level(
-                ScenarioCode::NotUtf8,
-                &name,
-                format!("`{name}` is not UTF-8 text (invalid byte at offset {at})"),
-                Some("save the file as UTF-8".into()),
-            ))
-        }
+        Err(e) => Err(not_utf8(&name, e.utf8_error().valid_up_to())),
     }
 }
 
@@ -113,6 +117,7 @@ pub fn load_scenario(
         pending: Vec::new(),
         expect: None,
         options,
+        recent: vec![(NONE, NONE); schema.kinds.len()],
     };
     let loaded = loader.document();
     if loaded.is_ok() {
@@ -239,6 +244,8 @@ struct Loader<'a, 's> {
     pending: Vec<PendingRef<'a>>,
     expect: Option<Vec<Expectation>>,
     options: &'a LoadOptions,
+    /// Per kind, the id cell and row of the last reference resolved.
+    recent: Vec<(u32, u32)>,
 }
 
 /// The load stopped: a syntax error or a limit, already recorded.
@@ -821,10 +828,8 @@ impl<'a> Loader<'a, '_> {
                 // Most references name an entity written above them: resolve
                 // those at once, so only forward references (and errors, which
                 // are reported at the end in file order) wait in `pending`.
-                if let Some((k, row)) = self.store.find_id(&s.text) {
-                    if k == *kind {
-                        return Some(row);
-                    }
+                if let Some(row) = self.resolve_now(*kind, &s.text) {
+                    return Some(row);
                 }
                 self.pending.push(PendingRef {
                     target,
@@ -969,15 +974,30 @@ impl<'a> Loader<'a, '_> {
         None
     }
 
+    /// The row of the `kind` entity named `id` if it is already known. The
+    /// last hit per kind is remembered: consecutive entries mostly name the
+    /// same customer and partner, and a string compare is cheaper than a hash
+    /// lookup (whose table is far larger than the cache at a million ids).
+    fn resolve_now(&mut self, kind: KindId, id: &str) -> Option<u32> {
+        if let Some(&(cell, row)) = self.recent.get(kind) {
+            if cell != NONE && self.store.str(cell) == id {
+                return Some(row);
+            }
+        }
+        let (k, row, cell) = self.store.find_id_cell(id)?;
+        if k != kind {
+            return None;
+        }
+        if let Some(slot) = self.recent.get_mut(kind) {
+            *slot = (cell, row);
+        }
+        Some(row)
+    }
+
     /// The cell of a string value: a range of the source when the scalar is
     /// written verbatim there (plain and single-line, the usual case), else a copy.
     fn string_cell(&mut self, s: &Scalar<'a>) -> u32 {
-        let (start, len) = (s.pos.offset as usize, s.pos.len as usize);
-        if self.source.text.get(start..start + len) == Some(s.text.as_ref()) {
-            self.store.push_source_str(s.pos.offset, s.pos.len)
-        } else {
-            self.store.push_str(&s.text)
-        }
+        self.store.push_scalar_str(&s.text, s.pos.offset, s.pos.len)
     }
 
     /// Records an entity's id, reporting one used before anywhere in the file.

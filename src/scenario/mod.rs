@@ -2,9 +2,11 @@
 
 pub mod error;
 pub mod events;
+pub mod ids;
 pub mod load;
 pub mod relations;
 pub mod store;
+pub mod strings;
 
 pub use error::{ScenarioCode, ScenarioError};
 pub use events::Limits;

@@ -1,16 +1,16 @@
 //! The entity store: one table per kind, one column of `u32` cells per field.
 //!
 //! A cell's meaning depends on its field's type: a boolean (0/1), an enum value,
-//! a row of the referenced kind, a row of the owned record, or an index into one of
-//! the side tables (integers, numbers, strings, list ranges). Dates are stored
-//! biased so that every day fits and [`NONE`] stays free. This keeps a million
-//! subscriptions in a few tens of megabytes and makes every field access an index.
+//! a row of the referenced kind, a row of the owned record, a small integer
+//! itself, a string (see [`Strings`]), or an index into one of the side tables
+//! (other integers, numbers, list ranges). Dates are stored biased so that every
+//! day fits and [`NONE`] stays free. This keeps a million subscriptions in a few
+//! tens of megabytes and makes every field access an index.
 
-use hashbrown::hash_table::Entry;
-use hashbrown::{DefaultHashBuilder, HashTable};
-use std::hash::BuildHasher;
 use std::sync::Arc;
 
+use super::ids::Ids;
+use super::strings::Strings;
 use crate::schema::{FieldId, KindId, Schema};
 
 /// The cell of an absent value.
@@ -47,7 +47,9 @@ pub struct Pos {
 /// The rows of one kind.
 #[derive(Clone, Debug, Default)]
 pub struct Table {
-    /// One column per field of the kind, each with one cell per row.
+    /// One column per field of the kind, with one cell per row. A column may be
+    /// shorter than the table: the missing cells are [`NONE`] (a field nobody
+    /// writes costs nothing, and adding a row touches no column).
     pub columns: Vec<Vec<u32>>,
     /// Where each row's mapping starts (its first key).
     pub pos: Vec<Pos>,
@@ -70,19 +72,12 @@ impl Table {
 pub struct Store {
     /// One table per kind, indexed by [`KindId`]; the root table has one row.
     pub tables: Vec<Table>,
-    /// Integer side table.
+    /// Integers that do not fit in a cell.
     pub ints: Vec<i64>,
     /// Number side table.
     pub nums: Vec<f64>,
-    /// The scenario text. Most strings are written verbatim in it (plain
-    /// scalars), so the store points into it instead of keeping a second copy.
-    pub source: Arc<str>,
-    /// Strings that are not verbatim in the source (quoted, escaped, folded,
-    /// defaults), back to back.
-    pub text: String,
-    /// Where each string is: a byte range of `source`, or of `text` when the
-    /// start has [`IN_TEXT`] set.
-    pub strs: Vec<(u32, u32)>,
+    /// String values, mostly read in place from the scenario text.
+    pub strings: Strings,
     /// List ranges: rows of an owned record kind, or a range of `pool`.
     pub lists: Vec<(u32, u32)>,
     /// Elements of lists of values (enum values, references).
@@ -93,19 +88,9 @@ pub struct Store {
     empty_list: Option<u32>,
 }
 
-/// Marks a string range as lying in [`Store::text`] rather than the source.
-pub const IN_TEXT: u32 = 1 << 31;
-
-/// The id index: every id of the scenario, found by its text.
-///
-/// Entries are the (kind, row) of an entity and the cell of its id string; the
-/// text is not stored twice but read from the store, so the index costs 12
-/// bytes an id instead of an allocation per id.
-#[derive(Clone, Debug, Default)]
-struct Ids {
-    table: HashTable<(u32, u32, u32)>,
-    hasher: DefaultHashBuilder,
-}
+/// Flags an integer cell that indexes [`Store::ints`]; other integer cells
+/// hold the value itself (quantities and the like are small and non-negative).
+const INT_SIDE: u32 = 1 << 31;
 
 impl Store {
     /// An empty store with one table per kind of the schema.
@@ -127,7 +112,7 @@ impl Store {
     /// An empty store whose strings may point into `source`.
     pub fn with_source(schema: &Schema, source: Arc<str>) -> Self {
         Store {
-            source,
+            strings: Strings::new(source),
             ..Store::new(schema)
         }
     }
@@ -135,9 +120,6 @@ impl Store {
     /// Appends a row of absent cells to a kind's table and returns its index.
     pub fn push_row(&mut self, kind: KindId, pos: Pos) -> u32 {
         let table = &mut self.tables[kind];
-        for column in &mut table.columns {
-            column.push(NONE);
-        }
         table.pos.push(pos);
         (table.pos.len() - 1) as u32
     }
@@ -153,36 +135,59 @@ impl Store {
 
     /// Sets the cell of a field of a row.
     pub fn set(&mut self, kind: KindId, field: FieldId, row: u32, cell: u32) {
-        if let Some(slot) = self.tables[kind].columns[field].get_mut(row as usize) {
-            *slot = cell;
+        let table = &mut self.tables[kind];
+        let row = row as usize;
+        if row >= table.pos.len() {
+            return;
         }
+        let column = &mut table.columns[field];
+        if row >= column.len() {
+            if cell == NONE {
+                return;
+            }
+            column.resize(row + 1, NONE);
+        }
+        column[row] = cell;
     }
 
-    /// Stores a string and returns its cell.
+    /// Stores a copy of a string and returns its cell.
     pub fn push_str(&mut self, s: &str) -> u32 {
-        let start = self.text.len() as u32 | IN_TEXT;
-        self.text.push_str(s);
-        self.strs.push((start, s.len() as u32));
-        (self.strs.len() - 1) as u32
+        self.strings.push_copy(s)
     }
 
-    /// Stores a string that is the byte range `offset..offset + len` of the
-    /// source, without copying it, and returns its cell.
-    pub fn push_source_str(&mut self, offset: u32, len: u32) -> u32 {
-        self.strs.push((offset, len));
-        (self.strs.len() - 1) as u32
+    /// Stores a scalar's string, whose token is at `offset..offset + len` of the
+    /// source, and returns its cell (in place when the source holds it verbatim).
+    pub fn push_scalar_str(&mut self, value: &str, offset: u32, len: u32) -> u32 {
+        self.strings.push_scalar(value, offset, len)
     }
 
     /// The string of a string cell.
     #[inline]
     pub fn str(&self, cell: u32) -> &str {
-        str_of(&self.strs, &self.text, &self.source, cell)
+        self.strings.get(cell)
     }
 
     /// Stores an integer and returns its cell.
     pub fn push_int(&mut self, value: i64) -> u32 {
-        self.ints.push(value);
-        (self.ints.len() - 1) as u32
+        match u32::try_from(value) {
+            Ok(small) if small < INT_SIDE => small,
+            _ => {
+                self.ints.push(value);
+                (self.ints.len() - 1) as u32 | INT_SIDE
+            }
+        }
+    }
+
+    /// The integer of an integer cell.
+    #[inline]
+    pub fn int(&self, cell: u32) -> Option<i64> {
+        if cell == NONE {
+            None
+        } else if cell & INT_SIDE == 0 {
+            Some(i64::from(cell))
+        } else {
+            self.ints.get((cell & !INT_SIDE) as usize).copied()
+        }
     }
 
     /// Stores a number and returns its cell.
@@ -239,68 +244,29 @@ impl Store {
             .copied()
             .unwrap_or_default()
     }
-}
 
-/// The string of `cell`, given the store's string parts (split out so the id
-/// index can read strings while it is borrowed mutably).
-fn str_of<'s>(strs: &[(u32, u32)], text: &'s str, source: &'s str, cell: u32) -> &'s str {
-    let Some(&(start, len)) = strs.get(cell as usize) else {
-        return "";
-    };
-    let (from, start) = if start & IN_TEXT != 0 {
-        (text, start & !IN_TEXT)
-    } else {
-        (source, start)
-    };
-    from.get(start as usize..(start + len) as usize)
-        .unwrap_or("")
-}
-
-impl Store {
     /// The kind and row of the entity with this id.
     pub fn find_id(&self, id: &str) -> Option<(KindId, u32)> {
-        let hash = self.ids.hasher.hash_one(id);
         self.ids
-            .table
-            .find(hash, |&(_, _, cell)| self.str(cell) == id)
-            .map(|&(kind, row, _)| (kind as KindId, row))
+            .find(&self.strings, id)
+            .map(|(kind, row, _)| (kind, row))
+    }
+
+    /// The kind, row and id cell of the entity with this id.
+    pub fn find_id_cell(&self, id: &str) -> Option<(KindId, u32, u32)> {
+        self.ids.find(&self.strings, id)
     }
 
     /// Records the id in string cell `cell` for a row; returns the entity that
     /// already has this id, if any (and then records nothing).
     pub fn insert_id(&mut self, cell: u32, kind: KindId, row: u32) -> Option<(KindId, u32)> {
-        let Store {
-            ids,
-            strs,
-            text,
-            source,
-            ..
-        } = self;
-        let text_of = |c: u32| str_of(strs, text, source, c);
-        let id = text_of(cell);
-        let hasher = &ids.hasher;
-        let entry = ids.table.entry(
-            hasher.hash_one(id),
-            |&(_, _, c)| text_of(c) == id,
-            |&(_, _, c)| hasher.hash_one(text_of(c)),
-        );
-        match entry {
-            Entry::Occupied(e) => {
-                let &(k, r, _) = e.get();
-                Some((k as KindId, r))
-            }
-            Entry::Vacant(e) => {
-                e.insert((kind as u32, row, cell));
-                None
-            }
-        }
+        self.ids.insert(&self.strings, cell, kind, row)
     }
 
     /// Every id with its kind and row, in no particular order.
     pub fn ids(&self) -> impl Iterator<Item = (&str, KindId, u32)> + '_ {
         self.ids
-            .table
             .iter()
-            .map(|&(kind, row, cell)| (self.str(cell), kind as KindId, row))
+            .map(|(kind, row, cell)| (self.str(cell), kind, row))
     }
 }
