@@ -135,6 +135,7 @@ def run_case(name, path, runs):
         for key in ("read_s", "load_s", "eval_s", "report_s", "total_s"):
             case[key] = med([p[key] for p in ph])
         case["findings"] = ph[0]["findings"]
+        case["peak_mb_after"] = ph[0]["peak_mb_after"]
     print(f"  {name}: floor {case['floor_s']:.3f} s, eligo {case['eligo_s']:.3f} s, "
           f"{case['eligo_rss'] / 2**20:.0f} MiB", file=sys.stderr)
     return case

@@ -5,7 +5,7 @@
 //! position so a file reports all its errors at once; only a YAML syntax error or
 //! a limit stops the pass early.
 
-use saphyr_parser::{Event, ScalarStyle, Span as YSpan};
+use saphyr_parser::{Event, ScalarStyle};
 use std::borrow::Cow;
 use std::collections::HashSet;
 
@@ -108,12 +108,33 @@ pub fn load_scenario(
     options: &LoadOptions,
 ) -> Result<Scenario, Vec<ScenarioError>> {
     let text = std::sync::Arc::clone(&source.text);
+    // The scope lets a large file be parsed on a second thread while this one
+    // loads the events; it ends when loading does.
+    let loaded = std::thread::scope(|scope| {
+        let events = Events::piped(&text, options.limits, scope);
+        load_events(schema, events, &source, rule_ids, options)
+    });
+    loaded.map(|(store, expect)| Scenario {
+        source,
+        store,
+        expect,
+    })
+}
+
+/// Loads the store and `expect` block of `source` from its event stream.
+fn load_events<'a>(
+    schema: &Schema,
+    events: Events<'a>,
+    source: &'a SourceFile,
+    rule_ids: &HashSet<String>,
+    options: &'a LoadOptions,
+) -> Result<(Store, Option<Vec<Expectation>>), Vec<ScenarioError>> {
     let mut loader = Loader {
         schema,
-        events: Events::new(&text, options.limits),
-        store: Store::with_source(schema, std::sync::Arc::clone(&text)),
+        events,
+        store: Store::with_source(schema, std::sync::Arc::clone(&source.text)),
         errors: Vec::new(),
-        source: &source,
+        source,
         pending: Vec::new(),
         expect: None,
         options,
@@ -133,11 +154,7 @@ pub fn load_scenario(
     if errors.is_empty() {
         let mut store = store;
         super::relations::build_inverses(schema, &mut store);
-        Ok(Scenario {
-            source,
-            store,
-            expect,
-        })
+        Ok((store, expect))
     } else {
         Err(errors)
     }
@@ -180,6 +197,14 @@ impl Scalar<'_> {
             return None;
         }
         let t = self.text.as_ref();
+        // Most strings start with a letter that no null, boolean or number can
+        // start with (numbers start with a digit, a sign or a dot).
+        if t.bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphabetic() && !b"nNtTfF".contains(&b))
+        {
+            return None;
+        }
         if self.is_null() {
             Some("null")
         } else if matches!(t, "true" | "True" | "TRUE" | "false" | "False" | "FALSE") {
@@ -304,12 +329,10 @@ impl<'a> Loader<'a, '_> {
         Stop
     }
 
-    fn next(&mut self) -> Step<(Event<'a>, YSpan)> {
-        self.events.next_event().map_err(|e| self.stream_error(e))
-    }
-
-    fn pos(&self, span: &YSpan) -> Pos {
-        self.events.pos(span)
+    fn next(&mut self) -> Step<(Event<'a>, Pos)> {
+        self.events
+            .next_with_pos()
+            .map_err(|e| self.stream_error(*e))
     }
 
     // ---- document --------------------------------------------------------
@@ -317,11 +340,10 @@ impl<'a> Loader<'a, '_> {
     fn document(&mut self) -> Step<()> {
         let mut saw_document = false;
         loop {
-            let (event, span) = self.next()?;
+            let (event, pos) = self.next()?;
             match event {
                 Event::StreamStart | Event::Nothing => {}
                 Event::DocumentStart(_) if saw_document => {
-                    let pos = self.pos(&span);
                     self.error(
                         ScenarioCode::MultipleDocuments,
                         Pos { len: 3, ..pos },
@@ -352,8 +374,7 @@ impl<'a> Loader<'a, '_> {
     }
 
     fn root(&mut self) -> Step<()> {
-        let (event, span) = self.next()?;
-        let pos = self.pos(&span);
+        let (event, pos) = self.next()?;
         match event {
             Event::MappingStart(..) => {
                 let row = self.store.push_row(ROOT, pos);
@@ -433,8 +454,7 @@ impl<'a> Loader<'a, '_> {
         let mut first_key = true;
         let mut next_guess: FieldId = 0;
         loop {
-            let (event, span) = self.next()?;
-            let key_pos = self.pos(&span);
+            let (event, key_pos) = self.next()?;
             let key = match event {
                 Event::MappingEnd => break,
                 Event::Scalar(text, ..) => text,
@@ -616,8 +636,7 @@ impl<'a> Loader<'a, '_> {
     // ---- values ----------------------------------------------------------
 
     fn field_value(&mut self, kind: KindId, field: FieldId, row: u32, key_pos: Pos) -> Step<()> {
-        let (event, span) = self.next()?;
-        let pos = self.pos(&span);
+        let (event, pos) = self.next()?;
         let schema = self.schema;
         let ty = &schema.kinds[kind].fields[field].ty;
         match (ty, event) {
@@ -739,8 +758,7 @@ impl<'a> Loader<'a, '_> {
     fn record_list(&mut self, child: KindId, parent_row: u32) -> Step<(u32, u32)> {
         let start = self.store.tables[child].len() as u32;
         loop {
-            let (event, span) = self.next()?;
-            let pos = self.pos(&span);
+            let (event, pos) = self.next()?;
             match event {
                 Event::SequenceEnd => break,
                 Event::MappingStart(..) => {
@@ -769,8 +787,7 @@ impl<'a> Loader<'a, '_> {
     fn value_list(&mut self, inner: &FieldType) -> Step<(u32, u32)> {
         let start = self.store.pool.len() as u32;
         loop {
-            let (event, span) = self.next()?;
-            let pos = self.pos(&span);
+            let (event, pos) = self.next()?;
             match event {
                 Event::SequenceEnd => break,
                 Event::Scalar(text, style, _, tag) => {
@@ -997,7 +1014,9 @@ impl<'a> Loader<'a, '_> {
     /// The cell of a string value: a range of the source when the scalar is
     /// written verbatim there (plain and single-line, the usual case), else a copy.
     fn string_cell(&mut self, s: &Scalar<'a>) -> u32 {
-        self.store.push_scalar_str(&s.text, s.pos.offset, s.pos.len)
+        let plain = s.style == ScalarStyle::Plain;
+        self.store
+            .push_scalar_str(&s.text, s.pos.offset, s.pos.len, plain)
     }
 
     /// Records an entity's id, reporting one used before anywhere in the file.
@@ -1089,13 +1108,11 @@ impl<'a> Loader<'a, '_> {
     // ---- expect ------------------------------------------------------------
 
     fn expect_block(&mut self) -> Step<()> {
-        let (event, span) = self.next()?;
-        let pos = self.pos(&span);
+        let (event, pos) = self.next()?;
         let mut entries = Vec::new();
         match event {
             Event::SequenceStart(..) => loop {
-                let (event, span) = self.next()?;
-                let pos = self.pos(&span);
+                let (event, pos) = self.next()?;
                 match event {
                     Event::SequenceEnd => break,
                     Event::MappingStart(..) => {
@@ -1139,8 +1156,7 @@ impl<'a> Loader<'a, '_> {
         let mut entry_pos = start;
         let mut first = true;
         loop {
-            let (event, span) = self.next()?;
-            let pos = self.pos(&span);
+            let (event, pos) = self.next()?;
             let key = match event {
                 Event::MappingEnd => break,
                 Event::Scalar(text, ..) => text,
@@ -1155,8 +1171,7 @@ impl<'a> Loader<'a, '_> {
                 entry_pos = pos;
                 first = false;
             }
-            let (event, span) = self.next()?;
-            let value_pos = self.pos(&span);
+            let (event, value_pos) = self.next()?;
             let value = match event {
                 Event::Scalar(text, ..) => text.into_owned(),
                 other => {

@@ -4,6 +4,7 @@ pub mod error;
 pub mod events;
 pub mod ids;
 pub mod load;
+pub mod pipe;
 pub mod relations;
 pub mod store;
 pub mod strings;

@@ -141,13 +141,13 @@ impl Store {
             return;
         }
         let column = &mut table.columns[field];
-        if row >= column.len() {
-            if cell == NONE {
-                return;
-            }
-            column.resize(row + 1, NONE);
+        if row < column.len() {
+            column[row] = cell;
+        } else if cell != NONE {
+            // Rows are filled in order, so this is nearly always a push.
+            column.resize(row, NONE);
+            column.push(cell);
         }
-        column[row] = cell;
     }
 
     /// Stores a copy of a string and returns its cell.
@@ -156,9 +156,10 @@ impl Store {
     }
 
     /// Stores a scalar's string, whose token is at `offset..offset + len` of the
-    /// source, and returns its cell (in place when the source holds it verbatim).
-    pub fn push_scalar_str(&mut self, value: &str, offset: u32, len: u32) -> u32 {
-        self.strings.push_scalar(value, offset, len)
+    /// source (`plain` for the plain style), and returns its cell (in place
+    /// when the source holds it verbatim).
+    pub fn push_scalar_str(&mut self, value: &str, offset: u32, len: u32, plain: bool) -> u32 {
+        self.strings.push_scalar(value, offset, len, plain)
     }
 
     /// The string of a string cell.

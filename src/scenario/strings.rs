@@ -71,17 +71,38 @@ impl Strings {
     }
 
     /// The cell of `value`, a scalar whose token is at `offset..offset + len`
-    /// of the source: in place when the source holds it verbatim, else a copy.
-    pub fn push_scalar(&mut self, value: &str, offset: u32, len: u32) -> u32 {
+    /// of the source (`plain` when its style is plain): in place when the
+    /// source holds it verbatim, else a copy.
+    pub fn push_scalar(&mut self, value: &str, offset: u32, len: u32, plain: bool) -> u32 {
         let (start, end) = (offset as usize, offset as usize + len as usize);
         if self.source.get(start..end) != Some(value) {
             return self.push_copy(value);
         }
-        if offset <= MAX_DIRECT && plain_end(self.source.as_bytes(), start) == end {
+        // A plain scalar equal to its token holds no line break, no ` #` and no
+        // trailing blank (a multi-line one is folded, so it differs from its
+        // token), so the plain-scalar rule ends it at `end` exactly when the rest
+        // of its line is blank or a comment; only that rest needs looking at.
+        let direct = plain && offset <= MAX_DIRECT && line_rest_is_empty(&self.source, end);
+        if direct {
+            debug_assert_eq!(plain_end(self.source.as_bytes(), start), end);
             return offset | DIRECT;
         }
         self.spans.push((offset, len));
         (self.spans.len() - 1) as u32
+    }
+}
+
+/// Whether the line holds only blanks or a comment from `end` on.
+fn line_rest_is_empty(text: &str, end: usize) -> bool {
+    let rest = text.as_bytes().get(end..).unwrap_or(&[]);
+    let blanks = rest
+        .iter()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count();
+    match rest.get(blanks) {
+        None | Some(b'\n' | b'\r') => true,
+        Some(b'#') => blanks > 0,
+        Some(_) => false,
     }
 }
 
@@ -118,8 +139,8 @@ mod tests {
     fn plain_scalars_are_read_in_place() {
         let text = "id: sub-1   # note\nname: a b\n";
         let mut s = Strings::new(Arc::from(text));
-        let id = s.push_scalar("sub-1", 4, 5);
-        let name = s.push_scalar("a b", 25, 3);
+        let id = s.push_scalar("sub-1", 4, 5, true);
+        let name = s.push_scalar("a b", 25, 3, true);
         assert_ne!(id & DIRECT, 0);
         assert_eq!((s.get(id), s.get(name)), ("sub-1", "a b"));
         assert!(s.spans.is_empty());
@@ -130,8 +151,8 @@ mod tests {
         let text = "a: [x, y]\nb: \"q\\tr\"\n";
         let mut s = Strings::new(Arc::from(text));
         // `x` in flow style: verbatim, but the plain-scalar rule would not stop at `,`.
-        let x = s.push_scalar("x", 4, 1);
-        let q = s.push_scalar("q\tr", 13, 6);
+        let x = s.push_scalar("x", 4, 1, true);
+        let q = s.push_scalar("q\tr", 13, 6, false);
         assert_eq!(x & DIRECT, 0);
         assert_eq!((s.get(x), s.get(q)), ("x", "q\tr"));
         assert_eq!(s.copies, "q\tr");
