@@ -72,7 +72,7 @@ def files_of(path):
 
 
 def measure(argv):
-    """Runs argv with stdout to /dev/null; returns (seconds, peak RSS bytes)."""
+    """Runs argv with stdout to /dev/null; returns (wall s, peak RSS bytes, CPU s)."""
     with open(os.devnull, "wb") as null:
         start = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=null, cwd=ROOT)
@@ -81,7 +81,7 @@ def measure(argv):
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode not in (0, 1):
         sys.exit(f"error: {argv} exited with {proc.returncode}")
-    return elapsed, usage.ru_maxrss * 1024
+    return elapsed, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime
 
 
 def phases(path):
@@ -110,14 +110,15 @@ def machine():
 
 def run_case(name, path, runs):
     """Interleaves floor and eligo runs so both see the same machine state."""
-    floor_t, floor_m, eligo_t, eligo_m = [], [], [], []
+    floor_t, floor_m, eligo_t, eligo_m, eligo_c = [], [], [], [], []
     for _ in range(runs):
-        t, m = measure([FLOOR] + files_of(path))
+        t, m, _ = measure([FLOOR] + files_of(path))
         floor_t.append(t)
         floor_m.append(m)
-        t, m = measure([ELIGO, "check", "--format", "json", path])
+        t, m, c = measure([ELIGO, "check", "--format", "json", path])
         eligo_t.append(t)
         eligo_m.append(m)
+        eligo_c.append(c)
     med = statistics.median
     case = {
         "case": name,
@@ -127,6 +128,7 @@ def run_case(name, path, runs):
         "floor_rss": med(floor_m),
         "eligo_s": med(eligo_t),
         "eligo_rss": med(eligo_m),
+        "eligo_cpu_s": med(eligo_c),
         "eligo_runs_s": eligo_t,
         "floor_runs_s": floor_t,
     }
@@ -152,9 +154,9 @@ def report(cases, info, runs):
         f"Linux {info['kernel']}, {info['rustc']}",
         f"medians of {runs} runs, interleaved",
         "",
-        "| case | file MB | floor s | eligo s | eligo/floor | eval s | eval share "
-        "| peak RSS MB | RSS/file |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| case | file MB | floor s | eligo s | eligo/floor | eligo CPU s | eval s "
+        "| eval share | peak RSS MB | RSS/file |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for c in cases:
         eval_s = c.get("eval_s")
@@ -162,7 +164,8 @@ def report(cases, info, runs):
                       else "– | –")
         lines.append(
             f"| {c['case']} | {c['bytes'] / 1e6:.1f} | {c['floor_s']:.3f} "
-            f"| {c['eligo_s']:.3f} | {c['eligo_s'] / c['floor_s']:.2f}x | {eval_cells} "
+            f"| {c['eligo_s']:.3f} | {c['eligo_s'] / c['floor_s']:.2f}x "
+            f"| {c['eligo_cpu_s']:.3f} | {eval_cells} "
             f"| {c['eligo_rss'] / 1e6:.0f} | {c['eligo_rss'] / c['bytes']:.2f}x |")
     lines += ["", "targets:"]
     for name in ("100k", "1M"):

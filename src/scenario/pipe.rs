@@ -11,20 +11,20 @@
 
 use saphyr_parser::{Event, Parser, ScanError, Span as YSpan};
 use std::borrow::Cow;
-use std::sync::mpsc::{sync_channel, Receiver, TryRecvError};
+use std::sync::mpsc::{sync_channel, Receiver};
 use std::thread::Scope;
 
 /// Files below this size are parsed on the loader's thread.
 pub const MIN_PIPED_BYTES: usize = 1 << 20;
 
-/// Events per batch.
-const BATCH: usize = 1024;
+/// Events per batch. Large batches mean few hand-overs: a thread that sleeps
+/// until the next batch is woken on its waker's core, and with a hand-over per
+/// thousand events the two threads ended up sharing one core.
+const BATCH: usize = 16_384;
 
-/// Batches in flight (a few megabytes of events at most).
-const DEPTH: usize = 16;
-
-/// Polls for a batch before blocking.
-const SPINS: usize = 50_000;
+/// Batches in flight besides the two being filled and drained (a few
+/// megabytes of events).
+const DEPTH: usize = 2;
 
 /// What the parser gives for one event.
 pub type Item<'a> = Result<(Event<'a>, YSpan), ScanError>;
@@ -71,30 +71,14 @@ impl<'a> Pipe<'a> {
         }
     }
 
-    /// The next batch; `None` once the producer hung up after its last one.
-    ///
-    /// Waits by polling for a while (well under a millisecond) before
-    /// blocking: a thread that sleeps on every batch is woken on its waker's
-    /// core, and the two threads then end up sharing one. The price is some CPU
-    /// time spent polling, reported in BENCHMARKS.md.
-    fn receive(&mut self) -> Option<Vec<Item<'a>>> {
-        for _ in 0..SPINS {
-            match self.rx.try_recv() {
-                Ok(batch) => return Some(batch),
-                Err(TryRecvError::Disconnected) => return None,
-                Err(TryRecvError::Empty) => std::hint::spin_loop(),
-            }
-        }
-        self.rx.recv().ok()
-    }
-
     /// The next event, as `Parser::next_event` would give it.
     pub fn next_event(&mut self) -> Option<Item<'a>> {
         loop {
             if let Some(item) = self.batch.next() {
                 return Some(item);
             }
-            self.batch = self.receive()?.into_iter();
+            // The producer hung up after its last batch: the stream is over.
+            self.batch = self.rx.recv().ok()?.into_iter();
         }
     }
 }
