@@ -5,8 +5,13 @@
 //! its quantifiers walk. One finding is kept per (rule, subject); further firings
 //! add to its `related` entities.
 
+mod index;
+mod items;
+
 use std::collections::HashMap;
 use std::rc::Rc;
+
+pub use items::Items;
 
 use crate::lang::ast::BinOp;
 use crate::program::{CExpr, Clause, Const, Decode, Func, Part, Prim1, Program, Rule};
@@ -93,9 +98,8 @@ pub fn evaluate_rule_counted(
         return (Vec::new(), 0);
     };
     let mut ev = Evaluator {
-        program,
-        store,
-        env: vec![Value::Absent; rule.slots],
+        lookups: index::plan(rule),
+        ..Evaluator::new(program, store, rule.slots)
     };
     let mut sink = Sink {
         rule: index,
@@ -121,6 +125,10 @@ pub struct Evaluator<'a> {
     program: &'a Program,
     store: &'a Store,
     env: Vec<Value<'a>>,
+    /// Per clause of the rule being evaluated: a hash lookup to use instead of
+    /// a scan (see [`index`]).
+    lookups: Vec<Option<index::Lookup<'a>>>,
+    indexes: index::Indexes<'a>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -130,6 +138,8 @@ impl<'a> Evaluator<'a> {
             program,
             store,
             env: vec![Value::Absent; slots],
+            lookups: Vec::new(),
+            indexes: index::Indexes::default(),
         }
     }
 
@@ -158,6 +168,15 @@ impl<'a> Evaluator<'a> {
                 collection,
                 filter,
             }) => {
+                if let Some((kind, rows)) = self.looked_up(i) {
+                    for row in rows {
+                        self.bind(*slot, Value::Entity(kind, row));
+                        if filter.as_ref().is_none_or(|f| self.truthy(f)) {
+                            self.clauses(rule, i + 1, sink);
+                        }
+                    }
+                    return;
+                }
                 let coll = self.eval(collection);
                 for item in items(&coll) {
                     self.bind(*slot, item);
@@ -177,6 +196,17 @@ impl<'a> Evaluator<'a> {
                 }
             }
         }
+    }
+
+    /// For clause `i` with a lookup: the kind and the rows whose field equals
+    /// the lookup's key, a superset of those that pass the filter. `None` means
+    /// scan (no lookup, or a key value that has no hash key).
+    fn looked_up(&mut self, i: usize) -> Option<(KindId, Vec<u32>)> {
+        let lookup = (*self.lookups.get(i)?)?;
+        let value = self.eval(lookup.key);
+        let k = index::key(&value, lookup.nocase)?;
+        let rows = self.indexes.rows(self.store, &lookup, &k).to_vec();
+        Some((lookup.kind, rows))
     }
 
     fn fire(&mut self, rule: &'a Rule, sink: &mut Sink) {
@@ -335,6 +365,16 @@ impl<'a> Evaluator<'a> {
             BinOp::Or => return Value::Bool(self.truthy(lhs) || self.truthy(rhs)),
             _ => {}
         }
+        if let (BinOp::In | BinOp::NotIn, CExpr::Const(Const::List(consts))) = (op, rhs) {
+            // `x in open` against a named constant list: compare with the
+            // constants in place rather than building the list per binding.
+            let l = self.eval(lhs);
+            let found = !matches!(l, Value::Absent)
+                && consts
+                    .iter()
+                    .any(|c| equal(&l, &const_value(c), nocase) == Some(true));
+            return Value::Bool(found == matches!(op, BinOp::In));
+        }
         let l = self.eval(lhs);
         let r = self.eval(rhs);
         let result = match op {
@@ -389,10 +429,7 @@ pub fn read(store: &Store, decode: Decode, cell: u32) -> Value<'_> {
     }
     match decode {
         Decode::Str(_) => Value::Str(store.str(cell)),
-        Decode::Int => store
-            .ints
-            .get(cell as usize)
-            .map_or(Value::Absent, |&i| Value::Int(i)),
+        Decode::Int => store.int(cell).map_or(Value::Absent, Value::Int),
         Decode::Num => store
             .nums
             .get(cell as usize)
@@ -444,26 +481,8 @@ pub fn len(v: &Value<'_>) -> usize {
 }
 
 /// The elements of a list value (nothing for other values).
-pub fn items<'a>(v: &Value<'a>) -> Box<dyn Iterator<Item = Value<'a>> + 'a> {
-    match v {
-        Value::Rows(k, start, n) => {
-            let k = *k;
-            Box::new((*start..start.saturating_add(*n)).map(move |r| Value::Entity(k, r)))
-        }
-        Value::Refs(k, rows) => {
-            let k = *k;
-            Box::new(rows.iter().map(move |&r| Value::Entity(k, r)))
-        }
-        Value::Enums(e, vals) => {
-            let e = *e;
-            Box::new(vals.iter().map(move |&v| Value::Enum(e, v)))
-        }
-        Value::List(list) => {
-            let list = Rc::clone(list);
-            Box::new((0..list.len()).filter_map(move |i| list.get(i).cloned()))
-        }
-        _ => Box::new(std::iter::empty()),
-    }
+pub fn items<'a>(v: &Value<'a>) -> Items<'a> {
+    Items::of(v)
 }
 
 /// Equality; `None` when either side is absent (absent equals nothing).

@@ -21,6 +21,7 @@ pub mod cli;
 pub mod date;
 pub mod eval;
 pub mod explain;
+pub mod generate;
 pub mod json_schema;
 pub mod lang;
 pub mod program;

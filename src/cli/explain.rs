@@ -70,8 +70,8 @@ pub fn run(args: &ExplainArgs) -> u8 {
         }
     };
     let store = &scenario.store;
-    let Some(&(kind, row)) = store.ids.get(args.subject.as_str()) else {
-        let mut ids: Vec<&str> = store.ids.keys().map(|k| &**k).collect();
+    let Some((kind, row)) = store.find_id(args.subject.as_str()) else {
+        let mut ids: Vec<&str> = store.ids().map(|(id, _, _)| id).collect();
         ids.sort_unstable();
         let e = UnknownSubject {
             id: args.subject.clone(),

@@ -6,6 +6,7 @@ pub mod coverage;
 pub mod explain;
 pub mod files;
 pub mod fmt;
+pub mod generate;
 pub mod progress;
 pub mod rules;
 pub mod schema;
@@ -53,6 +54,9 @@ pub enum Command {
     Fmt(fmt::FmtArgs),
     /// Check rule files without a scenario: errors and warnings (lints).
     CheckRules(check_rules::CheckRulesArgs),
+    /// Write a deterministic generated scenario (for benchmarks).
+    #[command(hide = true)]
+    Generate(generate::GenerateArgs),
 }
 
 /// Where the rules come from (shared by every subcommand that loads rules).
@@ -167,6 +171,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Fmt(args) => fmt::run(&args),
         Command::Schema(args) => schema::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Generate(args) => generate::run(&args),
     }
 }
 

@@ -5,13 +5,14 @@ use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, Na
 use std::fmt;
 use std::sync::Arc;
 
+use super::snippet::{Lines, Window};
 use super::{CheckRun, FileReport, Finding};
 use crate::lang::ast::Severity;
 
 /// A finding as a miette diagnostic.
 struct FindingDiagnostic<'a> {
     finding: &'a Finding,
-    src: NamedSource<Arc<str>>,
+    src: NamedSource<Window>,
 }
 
 impl fmt::Debug for FindingDiagnostic<'_> {
@@ -101,11 +102,13 @@ pub fn render_diagnostic(diagnostic: &dyn Diagnostic, style: Style) -> String {
 /// followed by its summary line.
 pub fn render_file(report: &FileReport, style: Style) -> String {
     let mut out = String::new();
-    let src = report.source.named_source();
+    // Each diagnostic sees only the lines around its finding (see `snippet`).
+    let mut lines = Lines::new(Arc::clone(&report.source.text));
     for finding in report.findings.iter().filter(|f| f.waived.is_none()) {
+        let window = lines.window(finding.offset as usize, finding.len as usize);
         let diagnostic = FindingDiagnostic {
             finding,
-            src: src.clone(),
+            src: NamedSource::new(&report.source.name, window).with_language("yaml"),
         };
         out.push_str(&render_diagnostic(&diagnostic, style));
         out.push('\n');

@@ -9,6 +9,7 @@ use saphyr_parser::{Event, Parser, ScanError, Span as YSpan, StrInput};
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use super::pipe::{Pipe, MIN_PIPED_BYTES};
 use super::store::Pos;
 use crate::source::CharToByte;
 
@@ -60,9 +61,17 @@ struct Recording<'a> {
     depth: usize,
 }
 
+/// Where parser events come from.
+enum Input<'a> {
+    /// A parser on this thread.
+    Inline(Box<Parser<'a, StrInput<'a>>>),
+    /// A parser on another thread.
+    Piped(Pipe<'a>),
+}
+
 /// The event stream.
 pub struct Events<'a> {
-    parser: Parser<'a, StrInput<'a>>,
+    input: Input<'a>,
     replays: Vec<(Recorded<'a>, usize)>,
     anchors: HashMap<usize, Recorded<'a>>,
     recordings: Vec<Recording<'a>>,
@@ -75,8 +84,32 @@ pub struct Events<'a> {
 impl<'a> Events<'a> {
     /// A stream over `text`.
     pub fn new(text: &'a str, limits: Limits) -> Self {
+        Self::with_input(
+            text,
+            limits,
+            Input::Inline(Box::new(Parser::new_from_str(text))),
+        )
+    }
+
+    /// A stream over `text` whose events come from a parser running on a
+    /// thread of `scope` when the text is large (see [`super::pipe`]).
+    pub fn piped<'scope, 'env>(
+        text: &'a str,
+        limits: Limits,
+        scope: &'scope std::thread::Scope<'scope, 'env>,
+    ) -> Self
+    where
+        'a: 'scope,
+    {
+        if text.len() < MIN_PIPED_BYTES {
+            return Self::new(text, limits);
+        }
+        Self::with_input(text, limits, Input::Piped(Pipe::spawn(scope, text)))
+    }
+
+    fn with_input(text: &'a str, limits: Limits, input: Input<'a>) -> Self {
         Events {
-            parser: Parser::new_from_str(text),
+            input,
             replays: Vec::new(),
             anchors: HashMap::new(),
             recordings: Vec::new(),
@@ -128,6 +161,19 @@ impl<'a> Events<'a> {
         }
     }
 
+    /// The next event with its position, aliases replaced by what they name.
+    ///
+    /// The loader's path: a position is a quarter of the size of a parser span,
+    /// and every event passes through a few calls, so this moves less. The
+    /// error is boxed for the same reason (it is rare and large).
+    #[inline]
+    pub fn next_with_pos(&mut self) -> Result<(Event<'a>, Pos), Box<StreamError>> {
+        match self.next_event() {
+            Ok((event, span)) => Ok((event, self.pos(&span))),
+            Err(e) => Err(Box::new(e)),
+        }
+    }
+
     /// The next event from a replay (flagged `true`) or from the parser.
     fn raw_next(&mut self) -> Result<(Event<'a>, YSpan, bool), StreamError> {
         while let Some((recorded, index)) = self.replays.last_mut() {
@@ -141,7 +187,11 @@ impl<'a> Events<'a> {
             }
             self.replays.pop();
         }
-        match self.parser.next_event() {
+        let next = match &mut self.input {
+            Input::Inline(parser) => parser.next_event(),
+            Input::Piped(pipe) => pipe.next_event(),
+        };
+        match next {
             Some(Ok((event, span))) => Ok((event, span, false)),
             Some(Err(e)) => Err(self.scan_error(e)),
             None => Ok((Event::StreamEnd, YSpan::default(), false)),

@@ -5,7 +5,7 @@
 //! position so a file reports all its errors at once; only a YAML syntax error or
 //! a limit stops the pass early.
 
-use saphyr_parser::{Event, ScalarStyle, Span as YSpan};
+use saphyr_parser::{Event, ScalarStyle};
 use std::borrow::Cow;
 use std::collections::HashSet;
 
@@ -74,23 +74,27 @@ pub fn read_scenario(path: &std::path::Path, limits: &Limits) -> Result<SourceFi
             Some("raise the limit with `--max-file-bytes` if the file is genuine".into()),
         ));
     }
-    let bytes = std::fs::read(path).map_err(io_error)?;
-    source_from_bytes(name, bytes)
+    let bytes = crate::source::read_shared(path).map_err(io_error)?;
+    match crate::source::shared_str(bytes) {
+        Ok(text) => Ok(SourceFile::new(name, text)),
+        Err(e) => Err(not_utf8(&name, e.valid_up_to())),
+    }
+}
+
+fn not_utf8(name: &str, at: usize) -> ScenarioError {
+    ScenarioError::file_level(
+        ScenarioCode::NotUtf8,
+        name,
+        format!("`{name}` is not UTF-8 text (invalid byte at offset {at})"),
+        Some("save the file as UTF-8".into()),
+    )
 }
 
 /// Makes a source file of bytes, rejecting text that is not UTF-8.
 pub fn source_from_bytes(name: String, bytes: Vec<u8>) -> Result<SourceFile, ScenarioError> {
     match String::from_utf8(bytes) {
         Ok(text) => Ok(SourceFile::new(name, text)),
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            Err(ScenarioError::file_level(
-                ScenarioCode::NotUtf8,
-                &name,
-                format!("`{name}` is not UTF-8 text (invalid byte at offset {at})"),
-                Some("save the file as UTF-8".into()),
-            ))
-        }
+        Err(e) => Err(not_utf8(&name, e.utf8_error().valid_up_to())),
     }
 }
 
@@ -104,15 +108,37 @@ pub fn load_scenario(
     options: &LoadOptions,
 ) -> Result<Scenario, Vec<ScenarioError>> {
     let text = std::sync::Arc::clone(&source.text);
+    // The scope lets a large file be parsed on a second thread while this one
+    // loads the events; it ends when loading does.
+    let loaded = std::thread::scope(|scope| {
+        let events = Events::piped(&text, options.limits, scope);
+        load_events(schema, events, &source, rule_ids, options)
+    });
+    loaded.map(|(store, expect)| Scenario {
+        source,
+        store,
+        expect,
+    })
+}
+
+/// Loads the store and `expect` block of `source` from its event stream.
+fn load_events<'a>(
+    schema: &Schema,
+    events: Events<'a>,
+    source: &'a SourceFile,
+    rule_ids: &HashSet<String>,
+    options: &'a LoadOptions,
+) -> Result<(Store, Option<Vec<Expectation>>), Vec<ScenarioError>> {
     let mut loader = Loader {
         schema,
-        events: Events::new(&text, options.limits),
-        store: Store::new(schema),
+        events,
+        store: Store::with_source(schema, std::sync::Arc::clone(&source.text)),
         errors: Vec::new(),
-        source: &source,
+        source,
         pending: Vec::new(),
         expect: None,
         options,
+        recent: vec![(NONE, NONE); schema.kinds.len()],
     };
     let loaded = loader.document();
     if loaded.is_ok() {
@@ -128,11 +154,7 @@ pub fn load_scenario(
     if errors.is_empty() {
         let mut store = store;
         super::relations::build_inverses(schema, &mut store);
-        Ok(Scenario {
-            source,
-            store,
-            expect,
-        })
+        Ok((store, expect))
     } else {
         Err(errors)
     }
@@ -175,6 +197,14 @@ impl Scalar<'_> {
             return None;
         }
         let t = self.text.as_ref();
+        // Most strings start with a letter that no null, boolean or number can
+        // start with (numbers start with a digit, a sign or a dot).
+        if t.bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphabetic() && !b"nNtTfF".contains(&b))
+        {
+            return None;
+        }
         if self.is_null() {
             Some("null")
         } else if matches!(t, "true" | "True" | "TRUE" | "false" | "False" | "FALSE") {
@@ -239,6 +269,8 @@ struct Loader<'a, 's> {
     pending: Vec<PendingRef<'a>>,
     expect: Option<Vec<Expectation>>,
     options: &'a LoadOptions,
+    /// Per kind, the id cell and row of the last reference resolved.
+    recent: Vec<(u32, u32)>,
 }
 
 /// The load stopped: a syntax error or a limit, already recorded.
@@ -297,12 +329,10 @@ impl<'a> Loader<'a, '_> {
         Stop
     }
 
-    fn next(&mut self) -> Step<(Event<'a>, YSpan)> {
-        self.events.next_event().map_err(|e| self.stream_error(e))
-    }
-
-    fn pos(&self, span: &YSpan) -> Pos {
-        self.events.pos(span)
+    fn next(&mut self) -> Step<(Event<'a>, Pos)> {
+        self.events
+            .next_with_pos()
+            .map_err(|e| self.stream_error(*e))
     }
 
     // ---- document --------------------------------------------------------
@@ -310,11 +340,10 @@ impl<'a> Loader<'a, '_> {
     fn document(&mut self) -> Step<()> {
         let mut saw_document = false;
         loop {
-            let (event, span) = self.next()?;
+            let (event, pos) = self.next()?;
             match event {
                 Event::StreamStart | Event::Nothing => {}
                 Event::DocumentStart(_) if saw_document => {
-                    let pos = self.pos(&span);
                     self.error(
                         ScenarioCode::MultipleDocuments,
                         Pos { len: 3, ..pos },
@@ -345,8 +374,7 @@ impl<'a> Loader<'a, '_> {
     }
 
     fn root(&mut self) -> Step<()> {
-        let (event, span) = self.next()?;
-        let pos = self.pos(&span);
+        let (event, pos) = self.next()?;
         match event {
             Event::MappingStart(..) => {
                 let row = self.store.push_row(ROOT, pos);
@@ -424,9 +452,9 @@ impl<'a> Loader<'a, '_> {
     fn mapping(&mut self, kind: KindId, row: u32, start: Pos) -> Step<u64> {
         let mut seen: u64 = 0;
         let mut first_key = true;
+        let mut next_guess: FieldId = 0;
         loop {
-            let (event, span) = self.next()?;
-            let key_pos = self.pos(&span);
+            let (event, key_pos) = self.next()?;
             let key = match event {
                 Event::MappingEnd => break,
                 Event::Scalar(text, ..) => text,
@@ -452,10 +480,7 @@ impl<'a> Loader<'a, '_> {
                 self.expect_block()?;
                 continue;
             }
-            let Some(field) = self.schema.kinds[kind]
-                .field(&key)
-                .filter(|&f| !self.schema.kinds[kind].fields[f].ty.is_computed())
-            else {
+            let Some(field) = self.field_named(kind, &key, next_guess) else {
                 self.unknown_key(kind, &key, key_pos);
                 self.skip_next()?;
                 continue;
@@ -472,10 +497,23 @@ impl<'a> Loader<'a, '_> {
                 continue;
             }
             seen |= 1 << field;
+            next_guess = field + 1;
             self.field_value(kind, field, row, key_pos)?;
         }
         self.fill_absent(kind, row, seen, start);
         Ok(seen)
+    }
+
+    /// The field a key names (computed fields cannot be given). Keys are
+    /// usually written in declaration order, so the field after the previous
+    /// key is tried first, before the kind's name index.
+    fn field_named(&self, kind: KindId, key: &str, guess: FieldId) -> Option<FieldId> {
+        let fields = &self.schema.kinds[kind].fields;
+        let field = match fields.get(guess) {
+            Some(f) if f.name == key => Some(guess),
+            _ => self.schema.kinds[kind].field(key),
+        };
+        field.filter(|&f| !fields[f].ty.is_computed())
     }
 
     fn unknown_key(&mut self, kind: KindId, key: &str, pos: Pos) {
@@ -591,17 +629,17 @@ impl<'a> Loader<'a, '_> {
             DefaultValue::Date(d) => date_cell(*d),
             DefaultValue::Today => date_cell(self.options.today),
             DefaultValue::Enum(v) => *v,
-            DefaultValue::EmptyList => self.store.push_list(0, 0),
+            DefaultValue::EmptyList => self.store.empty_list(),
         }
     }
 
     // ---- values ----------------------------------------------------------
 
     fn field_value(&mut self, kind: KindId, field: FieldId, row: u32, key_pos: Pos) -> Step<()> {
-        let (event, span) = self.next()?;
-        let pos = self.pos(&span);
-        let ty = self.schema.kinds[kind].fields[field].ty.clone();
-        match (&ty, event) {
+        let (event, pos) = self.next()?;
+        let schema = self.schema;
+        let ty = &schema.kinds[kind].fields[field].ty;
+        match (ty, event) {
             (_, Event::Scalar(text, style, _, tag)) => {
                 let scalar = Scalar {
                     tagged_str: is_str_tag(tag.as_deref()),
@@ -614,7 +652,7 @@ impl<'a> Loader<'a, '_> {
                 }
                 if let FieldType::List(_) = ty {
                     self.wrong_type(
-                        &ty,
+                        ty,
                         &self.describe_scalar(&scalar),
                         pos,
                         Some("write it as a list: `[a, b]`".into()),
@@ -622,15 +660,15 @@ impl<'a> Loader<'a, '_> {
                     return Ok(());
                 }
                 if let FieldType::Own(_) = ty {
-                    self.wrong_type(&ty, &self.describe_scalar(&scalar), pos, None);
+                    self.wrong_type(ty, &self.describe_scalar(&scalar), pos, None);
                     return Ok(());
                 }
                 let min = self.schema.kinds[kind].fields[field].min;
                 if let Some(cell) =
-                    self.scalar_cell(&ty, &scalar, Target::Cell(kind, field, row), min)
+                    self.scalar_cell(ty, &scalar, Target::Cell(kind, field, row), min)
                 {
                     self.store.set(kind, field, row, cell);
-                    if ty == FieldType::Prim(Prim::Id) {
+                    if *ty == FieldType::Prim(Prim::Id) {
                         self.register_id(kind, row, cell, scalar.pos);
                     }
                 }
@@ -648,7 +686,7 @@ impl<'a> Loader<'a, '_> {
             }
             (_, other) => {
                 let found = self.describe_event(&other);
-                self.wrong_type(&ty, &found, Pos { len: 1, ..pos }, None);
+                self.wrong_type(ty, &found, Pos { len: 1, ..pos }, None);
                 self.skip(&other)
             }
         }
@@ -720,8 +758,7 @@ impl<'a> Loader<'a, '_> {
     fn record_list(&mut self, child: KindId, parent_row: u32) -> Step<(u32, u32)> {
         let start = self.store.tables[child].len() as u32;
         loop {
-            let (event, span) = self.next()?;
-            let pos = self.pos(&span);
+            let (event, pos) = self.next()?;
             match event {
                 Event::SequenceEnd => break,
                 Event::MappingStart(..) => {
@@ -750,8 +787,7 @@ impl<'a> Loader<'a, '_> {
     fn value_list(&mut self, inner: &FieldType) -> Step<(u32, u32)> {
         let start = self.store.pool.len() as u32;
         loop {
-            let (event, span) = self.next()?;
-            let pos = self.pos(&span);
+            let (event, pos) = self.next()?;
             match event {
                 Event::SequenceEnd => break,
                 Event::Scalar(text, style, _, tag) => {
@@ -806,6 +842,12 @@ impl<'a> Loader<'a, '_> {
                     self.string_expected(ty, s, what);
                     return None;
                 }
+                // Most references name an entity written above them: resolve
+                // those at once, so only forward references (and errors, which
+                // are reported at the end in file order) wait in `pending`.
+                if let Some(row) = self.resolve_now(*kind, &s.text) {
+                    return Some(row);
+                }
                 self.pending.push(PendingRef {
                     target,
                     kind: *kind,
@@ -839,7 +881,7 @@ impl<'a> Loader<'a, '_> {
                     );
                     return None;
                 }
-                Some(self.store.push_str(&s.text))
+                Some(self.string_cell(s))
             }
             Prim::Bool => match (s.plain(), s.text.as_ref()) {
                 (true, "true" | "True" | "TRUE") => Some(1),
@@ -949,10 +991,38 @@ impl<'a> Loader<'a, '_> {
         None
     }
 
+    /// The row of the `kind` entity named `id` if it is already known. The
+    /// last hit per kind is remembered: consecutive entries mostly name the
+    /// same customer and partner, and a string compare is cheaper than a hash
+    /// lookup (whose table is far larger than the cache at a million ids).
+    fn resolve_now(&mut self, kind: KindId, id: &str) -> Option<u32> {
+        if let Some(&(cell, row)) = self.recent.get(kind) {
+            if cell != NONE && self.store.str(cell) == id {
+                return Some(row);
+            }
+        }
+        let (k, row, cell) = self.store.find_id_cell(id)?;
+        if k != kind {
+            return None;
+        }
+        if let Some(slot) = self.recent.get_mut(kind) {
+            *slot = (cell, row);
+        }
+        Some(row)
+    }
+
+    /// The cell of a string value: a range of the source when the scalar is
+    /// written verbatim there (plain and single-line, the usual case), else a copy.
+    fn string_cell(&mut self, s: &Scalar<'a>) -> u32 {
+        let plain = s.style == ScalarStyle::Plain;
+        self.store
+            .push_scalar_str(&s.text, s.pos.offset, s.pos.len, plain)
+    }
+
     /// Records an entity's id, reporting one used before anywhere in the file.
     fn register_id(&mut self, kind: KindId, row: u32, cell: u32, pos: Pos) {
-        let id = self.store.str(cell);
-        if let Some(&(other_kind, other_row)) = self.store.ids.get(id) {
+        if let Some((other_kind, other_row)) = self.store.insert_id(cell, kind, row) {
+            let id = self.store.str(cell);
             let first = self.store.pos(other_kind, other_row);
             let other = &self.schema.kinds[other_kind].name;
             let message = format!(
@@ -969,10 +1039,7 @@ impl<'a> Loader<'a, '_> {
             if let Some(last) = self.errors.last_mut() {
                 last.also = Some(("first used here".into(), first));
             }
-            return;
         }
-        let id: Box<str> = id.into();
-        self.store.ids.insert(id, (kind, row));
     }
 
     fn string_expected(&mut self, ty: &FieldType, s: &Scalar<'a>, what: &str) {
@@ -1041,13 +1108,11 @@ impl<'a> Loader<'a, '_> {
     // ---- expect ------------------------------------------------------------
 
     fn expect_block(&mut self) -> Step<()> {
-        let (event, span) = self.next()?;
-        let pos = self.pos(&span);
+        let (event, pos) = self.next()?;
         let mut entries = Vec::new();
         match event {
             Event::SequenceStart(..) => loop {
-                let (event, span) = self.next()?;
-                let pos = self.pos(&span);
+                let (event, pos) = self.next()?;
                 match event {
                     Event::SequenceEnd => break,
                     Event::MappingStart(..) => {
@@ -1091,8 +1156,7 @@ impl<'a> Loader<'a, '_> {
         let mut entry_pos = start;
         let mut first = true;
         loop {
-            let (event, span) = self.next()?;
-            let pos = self.pos(&span);
+            let (event, pos) = self.next()?;
             let key = match event {
                 Event::MappingEnd => break,
                 Event::Scalar(text, ..) => text,
@@ -1107,8 +1171,7 @@ impl<'a> Loader<'a, '_> {
                 entry_pos = pos;
                 first = false;
             }
-            let (event, span) = self.next()?;
-            let value_pos = self.pos(&span);
+            let (event, value_pos) = self.next()?;
             let value = match event {
                 Event::Scalar(text, ..) => text.into_owned(),
                 other => {
@@ -1175,7 +1238,7 @@ impl Loader<'_, '_> {
     fn resolve_references(&mut self) {
         let pending = std::mem::take(&mut self.pending);
         for r in pending {
-            let Some(&(kind, row)) = self.store.ids.get(r.name.as_ref()) else {
+            let Some((kind, row)) = self.store.find_id(&r.name) else {
                 self.unknown_reference(&r);
                 continue;
             };
@@ -1223,10 +1286,9 @@ impl Loader<'_, '_> {
         }
         let mut ids: Vec<&str> = self
             .store
-            .ids
-            .iter()
-            .filter(|(_, (k, _))| *k == kind)
-            .map(|(id, _)| id.as_ref())
+            .ids()
+            .filter(|&(_, k, _)| k == kind)
+            .map(|(id, _, _)| id)
             .collect();
         ids.sort_unstable();
         let kind_name = &self.schema.kinds[kind].name;
@@ -1243,10 +1305,9 @@ impl Loader<'_, '_> {
     fn suggest_id(&self, name: &str, kind: KindId) -> Option<String> {
         let candidates = self
             .store
-            .ids
-            .iter()
-            .filter(|(_, (k, _))| *k == kind)
-            .map(|(id, _)| id.as_ref());
+            .ids()
+            .filter(|&(_, k, _)| k == kind)
+            .map(|(id, _, _)| id);
         let mut sorted: Vec<&str> = candidates.collect();
         sorted.sort_unstable();
         crate::suggest::closest(name, sorted).map(str::to_string)
@@ -1273,8 +1334,8 @@ impl Loader<'_, '_> {
                     help,
                 );
             }
-            if !self.store.ids.contains_key(e.subject.as_str()) {
-                let mut ids: Vec<&str> = self.store.ids.keys().map(|k| k.as_ref()).collect();
+            if self.store.find_id(&e.subject).is_none() {
+                let mut ids: Vec<&str> = self.store.ids().map(|(id, _, _)| id).collect();
                 ids.sort_unstable();
                 let help = crate::suggest::closest(&e.subject, ids)
                     .map(|s| format!("did you mean `{s}`?"));

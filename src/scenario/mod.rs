@@ -2,9 +2,12 @@
 
 pub mod error;
 pub mod events;
+pub mod ids;
 pub mod load;
+pub mod pipe;
 pub mod relations;
 pub mod store;
+pub mod strings;
 
 pub use error::{ScenarioCode, ScenarioError};
 pub use events::Limits;

@@ -1,7 +1,7 @@
 //! Inverse relations, built once after loading.
 
 use super::store::{Store, NONE};
-use crate::schema::{FieldType, Schema};
+use crate::schema::{FieldId, FieldType, KindId, Schema};
 
 /// Fills every `inverse kind.field` column: for each target row, the rows of
 /// `kind` whose `field` points at it, in file order (a counting sort, linear).
@@ -13,39 +13,48 @@ pub fn build_inverses(schema: &Schema, store: &mut Store) {
                 field: source_field,
             } = field.ty
             {
-                let targets = store.tables[target_kind].len();
-                let sources = store.tables[source_kind].columns[source_field].clone();
-                let mut counts = vec![0u32; targets + 1];
-                for &t in &sources {
-                    if t != NONE {
-                        if let Some(c) = counts.get_mut(t as usize) {
-                            *c += 1;
-                        }
-                    }
-                }
-                let base = store.pool.len() as u32;
-                let mut starts = Vec::with_capacity(targets);
-                let mut next = base;
-                for &c in counts.iter().take(targets) {
-                    starts.push(next);
-                    next += c;
-                }
-                store.pool.resize(next as usize, NONE);
-                let mut fill = starts.clone();
-                for (row, &t) in sources.iter().enumerate() {
-                    if let Some(slot) = fill.get_mut(t as usize) {
-                        if let Some(cell) = store.pool.get_mut(*slot as usize) {
-                            *cell = row as u32;
-                        }
-                        *slot += 1;
-                    }
-                }
-                for (row, &start) in starts.iter().enumerate() {
-                    let len = counts.get(row).copied().unwrap_or(0);
-                    let cell = store.push_list(start, len);
-                    store.set(target_kind, field_id, row as u32, cell);
-                }
+                build_inverse(store, (target_kind, field_id), (source_kind, source_field));
             }
         }
     }
+}
+
+/// Builds one inverse column of `target` from the reference column `source`.
+fn build_inverse(store: &mut Store, target: (KindId, FieldId), source: (KindId, FieldId)) {
+    let targets = store.tables[target.0].len();
+    let mut counts = vec![0u32; targets];
+    for &t in &store.tables[source.0].columns[source.1] {
+        if let Some(c) = counts.get_mut(t as usize) {
+            *c += 1;
+        }
+    }
+    // Rows without referrers (most of them, for add-ons and transfer items)
+    // share one empty list instead of a list entry each.
+    let empty = store.empty_list();
+    let mut next = store.pool.len() as u32;
+    let mut starts = Vec::with_capacity(targets);
+    let mut cells = Vec::with_capacity(targets);
+    for &c in &counts {
+        starts.push(next);
+        cells.push(if c == 0 {
+            empty
+        } else {
+            store.push_list(next, c)
+        });
+        next += c;
+    }
+    let Store { tables, pool, .. } = store;
+    pool.resize(next as usize, NONE);
+    for (row, &t) in tables[source.0].columns[source.1].iter().enumerate() {
+        if t == NONE {
+            continue;
+        }
+        if let Some(slot) = starts.get_mut(t as usize) {
+            if let Some(cell) = pool.get_mut(*slot as usize) {
+                *cell = row as u32;
+            }
+            *slot += 1;
+        }
+    }
+    tables[target.0].columns[target.1] = cells;
 }

@@ -1,13 +1,16 @@
 //! The entity store: one table per kind, one column of `u32` cells per field.
 //!
 //! A cell's meaning depends on its field's type: a boolean (0/1), an enum value,
-//! a row of the referenced kind, a row of the owned record, or an index into one of
-//! the side tables (integers, numbers, strings, list ranges). Dates are stored
-//! biased so that every day fits and [`NONE`] stays free. This keeps a million
-//! subscriptions in a few tens of megabytes and makes every field access an index.
+//! a row of the referenced kind, a row of the owned record, a small integer
+//! itself, a string (see [`Strings`]), or an index into one of the side tables
+//! (other integers, numbers, list ranges). Dates are stored biased so that every
+//! day fits and [`NONE`] stays free. This keeps a million subscriptions in a few
+//! tens of megabytes and makes every field access an index.
 
-use std::collections::HashMap;
+use std::sync::Arc;
 
+use super::ids::Ids;
+use super::strings::Strings;
 use crate::schema::{FieldId, KindId, Schema};
 
 /// The cell of an absent value.
@@ -44,7 +47,9 @@ pub struct Pos {
 /// The rows of one kind.
 #[derive(Clone, Debug, Default)]
 pub struct Table {
-    /// One column per field of the kind, each with one cell per row.
+    /// One column per field of the kind, with one cell per row. A column may be
+    /// shorter than the table: the missing cells are [`NONE`] (a field nobody
+    /// writes costs nothing, and adding a row touches no column).
     pub columns: Vec<Vec<u32>>,
     /// Where each row's mapping starts (its first key).
     pub pos: Vec<Pos>,
@@ -67,21 +72,25 @@ impl Table {
 pub struct Store {
     /// One table per kind, indexed by [`KindId`]; the root table has one row.
     pub tables: Vec<Table>,
-    /// Integer side table.
+    /// Integers that do not fit in a cell.
     pub ints: Vec<i64>,
     /// Number side table.
     pub nums: Vec<f64>,
-    /// All string values, back to back.
-    pub text: String,
-    /// Byte ranges of strings in `text`.
-    pub strs: Vec<(u32, u32)>,
+    /// String values, mostly read in place from the scenario text.
+    pub strings: Strings,
     /// List ranges: rows of an owned record kind, or a range of `pool`.
     pub lists: Vec<(u32, u32)>,
     /// Elements of lists of values (enum values, references).
     pub pool: Vec<u32>,
     /// Every id in the scenario with its kind and row.
-    pub ids: HashMap<Box<str>, (KindId, u32)>,
+    ids: Ids,
+    /// The shared cell of the empty list (most inverse relations are empty).
+    empty_list: Option<u32>,
 }
+
+/// Flags an integer cell that indexes [`Store::ints`]; other integer cells
+/// hold the value itself (quantities and the like are small and non-negative).
+const INT_SIDE: u32 = 1 << 31;
 
 impl Store {
     /// An empty store with one table per kind of the schema.
@@ -100,12 +109,17 @@ impl Store {
         }
     }
 
+    /// An empty store whose strings may point into `source`.
+    pub fn with_source(schema: &Schema, source: Arc<str>) -> Self {
+        Store {
+            strings: Strings::new(source),
+            ..Store::new(schema)
+        }
+    }
+
     /// Appends a row of absent cells to a kind's table and returns its index.
     pub fn push_row(&mut self, kind: KindId, pos: Pos) -> u32 {
         let table = &mut self.tables[kind];
-        for column in &mut table.columns {
-            column.push(NONE);
-        }
         table.pos.push(pos);
         (table.pos.len() - 1) as u32
     }
@@ -121,32 +135,60 @@ impl Store {
 
     /// Sets the cell of a field of a row.
     pub fn set(&mut self, kind: KindId, field: FieldId, row: u32, cell: u32) {
-        if let Some(slot) = self.tables[kind].columns[field].get_mut(row as usize) {
-            *slot = cell;
+        let table = &mut self.tables[kind];
+        let row = row as usize;
+        if row >= table.pos.len() {
+            return;
+        }
+        let column = &mut table.columns[field];
+        if row < column.len() {
+            column[row] = cell;
+        } else if cell != NONE {
+            // Rows are filled in order, so this is nearly always a push.
+            column.resize(row, NONE);
+            column.push(cell);
         }
     }
 
-    /// Stores a string and returns its cell.
+    /// Stores a copy of a string and returns its cell.
     pub fn push_str(&mut self, s: &str) -> u32 {
-        let start = self.text.len() as u32;
-        self.text.push_str(s);
-        self.strs.push((start, s.len() as u32));
-        (self.strs.len() - 1) as u32
+        self.strings.push_copy(s)
+    }
+
+    /// Stores a scalar's string, whose token is at `offset..offset + len` of the
+    /// source (`plain` for the plain style), and returns its cell (in place
+    /// when the source holds it verbatim).
+    pub fn push_scalar_str(&mut self, value: &str, offset: u32, len: u32, plain: bool) -> u32 {
+        self.strings.push_scalar(value, offset, len, plain)
     }
 
     /// The string of a string cell.
     #[inline]
     pub fn str(&self, cell: u32) -> &str {
-        self.strs
-            .get(cell as usize)
-            .and_then(|&(start, len)| self.text.get(start as usize..(start + len) as usize))
-            .unwrap_or("")
+        self.strings.get(cell)
     }
 
     /// Stores an integer and returns its cell.
     pub fn push_int(&mut self, value: i64) -> u32 {
-        self.ints.push(value);
-        (self.ints.len() - 1) as u32
+        match u32::try_from(value) {
+            Ok(small) if small < INT_SIDE => small,
+            _ => {
+                self.ints.push(value);
+                (self.ints.len() - 1) as u32 | INT_SIDE
+            }
+        }
+    }
+
+    /// The integer of an integer cell.
+    #[inline]
+    pub fn int(&self, cell: u32) -> Option<i64> {
+        if cell == NONE {
+            None
+        } else if cell & INT_SIDE == 0 {
+            Some(i64::from(cell))
+        } else {
+            self.ints.get((cell & !INT_SIDE) as usize).copied()
+        }
     }
 
     /// Stores a number and returns its cell.
@@ -159,6 +201,18 @@ impl Store {
     pub fn push_list(&mut self, start: u32, len: u32) -> u32 {
         self.lists.push((start, len));
         (self.lists.len() - 1) as u32
+    }
+
+    /// The cell of an empty list, shared by every empty list of the store.
+    pub fn empty_list(&mut self) -> u32 {
+        match self.empty_list {
+            Some(cell) => cell,
+            None => {
+                let cell = self.push_list(0, 0);
+                self.empty_list = Some(cell);
+                cell
+            }
+        }
     }
 
     /// The range of a list cell.
@@ -190,5 +244,30 @@ impl Store {
             .get(row as usize)
             .copied()
             .unwrap_or_default()
+    }
+
+    /// The kind and row of the entity with this id.
+    pub fn find_id(&self, id: &str) -> Option<(KindId, u32)> {
+        self.ids
+            .find(&self.strings, id)
+            .map(|(kind, row, _)| (kind, row))
+    }
+
+    /// The kind, row and id cell of the entity with this id.
+    pub fn find_id_cell(&self, id: &str) -> Option<(KindId, u32, u32)> {
+        self.ids.find(&self.strings, id)
+    }
+
+    /// Records the id in string cell `cell` for a row; returns the entity that
+    /// already has this id, if any (and then records nothing).
+    pub fn insert_id(&mut self, cell: u32, kind: KindId, row: u32) -> Option<(KindId, u32)> {
+        self.ids.insert(&self.strings, cell, kind, row)
+    }
+
+    /// Every id with its kind and row, in no particular order.
+    pub fn ids(&self) -> impl Iterator<Item = (&str, KindId, u32)> + '_ {
+        self.ids
+            .iter()
+            .map(|(kind, row, cell)| (self.str(cell), kind, row))
     }
 }

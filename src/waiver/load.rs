@@ -97,9 +97,10 @@ pub fn parse_waivers(
         waivers: Vec::new(),
     };
     let _ = reader.document();
-    let Reader {
-        errors, waivers, ..
-    } = reader;
+    // The reader borrows `source`; it must be gone before the source moves on.
+    let errors = std::mem::take(&mut reader.errors);
+    let waivers = std::mem::take(&mut reader.waivers);
+    drop(reader);
     if !errors.is_empty() {
         return Err(errors);
     }

@@ -1,0 +1,13 @@
+//! Rule loading: parsing the default pack and checking it against its schema.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use std::hint::black_box;
+
+fn load_default_pack(c: &mut Criterion) {
+    c.bench_function("rules/load_and_check_default_pack", |b| {
+        b.iter(|| eligo::load_program(black_box(eligo::default_rule_sources())).unwrap())
+    });
+}
+
+criterion_group!(benches, load_default_pack);
+criterion_main!(benches);

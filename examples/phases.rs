@@ -1,0 +1,66 @@
+//! Where the time of one `eligo check --format json` goes, phase by phase, for
+//! the benchmark driver (`benches/run.py`): reading the file, loading it into
+//! the store, evaluating all rules, and building and rendering the report
+//! (which evaluates again, as `eligo check` does once). On Linux it also gives
+//! the peak resident memory after each phase.
+//!
+//! `cargo run --release --example phases -- FILE` prints one JSON object.
+
+use std::path::Path;
+use std::time::Instant;
+
+use eligo::scenario::{load_scenario, read_scenario, LoadOptions};
+
+/// Peak resident memory so far in MB (`VmHWM`), or 0 where unknown.
+fn peak_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb * 1024.0 / 1e6)
+}
+
+fn main() -> std::process::ExitCode {
+    let Some(path) = std::env::args().nth(1) else {
+        eprintln!("usage: phases FILE");
+        return std::process::ExitCode::from(2);
+    };
+    let Ok(program) = eligo::load_program(eligo::default_rule_sources()) else {
+        eprintln!("error: the default rules do not compile");
+        return std::process::ExitCode::from(2);
+    };
+    let options = LoadOptions::default();
+    let start = Instant::now();
+    let Ok(source) = read_scenario(Path::new(&path), &options.limits) else {
+        eprintln!("error: cannot read `{path}`");
+        return std::process::ExitCode::from(2);
+    };
+    let read = start.elapsed();
+    let read_mb = peak_mb();
+    let Ok(scenario) = load_scenario(&program.schema, source, &program.rule_ids(), &options) else {
+        eprintln!("error: `{path}` is not a valid scenario");
+        return std::process::ExitCode::from(2);
+    };
+    let load = start.elapsed();
+    let load_mb = peak_mb();
+    let raw = eligo::eval::evaluate(&program, &scenario.store);
+    let eval = start.elapsed();
+    let eval_mb = peak_mb();
+    let findings = raw.len();
+    drop(raw);
+    let report = eligo::check::report_scenario(&program, scenario);
+    let json = eligo::report::json::render(&[&report]);
+    let end = start.elapsed();
+    println!(
+        "{{\"read_s\": {:.6}, \"load_s\": {:.6}, \"eval_s\": {:.6}, \"report_s\": {:.6}, \"total_s\": {:.6}, \"findings\": {findings}, \"json_bytes\": {}, \"peak_mb_after\": {{\"read\": {read_mb:.1}, \"load\": {load_mb:.1}, \"eval\": {eval_mb:.1}, \"report\": {:.1}}}}}",
+        read.as_secs_f64(),
+        (load - read).as_secs_f64(),
+        (eval - load).as_secs_f64(),
+        (end - eval).as_secs_f64(),
+        end.as_secs_f64(),
+        json.len(),
+        peak_mb()
+    );
+    std::process::ExitCode::SUCCESS
+}
