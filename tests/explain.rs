@@ -17,7 +17,7 @@ fn explained(fixture: &str, subject: &str) -> eligo::explain::Explanation {
         &common::options(),
     )
     .unwrap_or_else(|_| panic!("{fixture} loads"));
-    let &(kind, row) = scenario.store.ids.get(subject).expect("subject exists");
+    let (kind, row) = scenario.store.find_id(subject).expect("subject exists");
     // The rule verdicts agree with `eligo check`.
     let FileOutcome::Checked(report) = common::check_fixture(&program, &path) else {
         panic!("{fixture} checks");
