@@ -578,7 +578,7 @@ pub fn display(program: &Program, store: &Store, v: &Value<'_>) -> String {
             .unwrap_or_default(),
         Value::Entity(k, r) => store
             .id_of(schema, *k, *r)
-            .map_or_else(|| schema.kinds[*k].name.clone(), str::to_string),
+            .map_or_else(|| schema.kind(*k).name.clone(), str::to_string),
         list => {
             let parts: Vec<String> = items(list).map(|i| display(program, store, &i)).collect();
             parts.join(", ")

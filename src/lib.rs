@@ -12,6 +12,17 @@
 //! ```
 
 #![warn(missing_docs)]
+// No panic paths on input: outside unit tests, every access that can fail is
+// checked; the few that cannot carry an `#[expect]` stating why.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
 // Diagnostics carry their source snippet; they are built on the cold error path
 // only, so their size does not matter for speed.
 #![allow(clippy::result_large_err)]

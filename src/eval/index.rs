@@ -206,7 +206,7 @@ impl<'a> Indexes<'a> {
 
 fn build<'a>(store: &'a Store, lookup: &Lookup<'_>) -> HashMap<Key<'a>, Vec<u32>> {
     let mut index: HashMap<Key<'a>, Vec<u32>> = HashMap::new();
-    for row in 0..store.tables[lookup.kind].len() as u32 {
+    for row in 0..store.table(lookup.kind).len() as u32 {
         let cell = store.cell(lookup.kind, lookup.field, row);
         if let Some(k) = key(&read(store, lookup.decode, cell), lookup.nocase) {
             index.entry(k).or_default().push(row);

@@ -84,9 +84,9 @@ impl Lines {
         }
         let (at, line) = self.cursor;
         let first_line = if start >= at {
-            line + breaks(&bytes[at..start])
+            line + breaks(bytes.get(at..start).unwrap_or(&[]))
         } else {
-            line - breaks(&bytes[start..at])
+            line - breaks(bytes.get(start..at).unwrap_or(&[]))
         };
         self.cursor = (start, first_line);
         Window {
@@ -105,7 +105,7 @@ fn is_break(b: u8) -> bool {
 /// The start of the line holding `p`.
 fn line_start(text: &[u8], p: usize) -> usize {
     let mut i = p;
-    while i > 0 && !is_break(text[i - 1]) {
+    while i > 0 && text.get(i - 1).is_some_and(|&b| !is_break(b)) {
         i -= 1;
     }
     i
@@ -116,7 +116,7 @@ fn prev_line_start(text: &[u8], s: usize) -> usize {
     if s == 0 {
         return 0;
     }
-    let crlf = s >= 2 && text[s - 1] == b'\n' && text[s - 2] == b'\r';
+    let crlf = s >= 2 && text.get(s - 2..s) == Some(b"\r\n");
     line_start(text, s - 1 - usize::from(crlf))
 }
 
@@ -124,11 +124,11 @@ fn prev_line_start(text: &[u8], s: usize) -> usize {
 /// the last line).
 fn next_line_start(text: &[u8], p: usize) -> usize {
     let mut i = p;
-    while i < text.len() && !is_break(text[i]) {
+    while text.get(i).is_some_and(|&b| !is_break(b)) {
         i += 1;
     }
     if i < text.len() {
-        let crlf = text[i] == b'\r' && text.get(i + 1) == Some(&b'\n');
+        let crlf = text.get(i..i + 2) == Some(b"\r\n");
         i += 1 + usize::from(crlf);
     }
     i

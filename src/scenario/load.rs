@@ -473,7 +473,9 @@ impl<'a> Loader<'a, '_> {
             };
             if first_key && kind != ROOT {
                 // An entry is shown at its first key: `- id: sub-1` points at `id`.
-                self.store.tables[kind].pos[row as usize] = key_pos;
+                if let Some(slot) = self.store.table_mut(kind).pos.get_mut(row as usize) {
+                    *slot = key_pos;
+                }
             }
             first_key = false;
             if kind == ROOT && key == "expect" {
@@ -508,16 +510,16 @@ impl<'a> Loader<'a, '_> {
     /// usually written in declaration order, so the field after the previous
     /// key is tried first, before the kind's name index.
     fn field_named(&self, kind: KindId, key: &str, guess: FieldId) -> Option<FieldId> {
-        let fields = &self.schema.kinds[kind].fields;
+        let fields = &self.schema.kind(kind).fields;
         let field = match fields.get(guess) {
             Some(f) if f.name == key => Some(guess),
-            _ => self.schema.kinds[kind].field(key),
+            _ => self.schema.kind(kind).field(key),
         };
-        field.filter(|&f| !fields[f].ty.is_computed())
+        field.filter(|&f| fields.get(f).is_some_and(|d| !d.ty.is_computed()))
     }
 
     fn unknown_key(&mut self, kind: KindId, key: &str, pos: Pos) {
-        let k = &self.schema.kinds[kind];
+        let k = &self.schema.kind(kind);
         let mut names: Vec<&str> = k
             .fields
             .iter()
@@ -545,7 +547,7 @@ impl<'a> Loader<'a, '_> {
     /// Applies defaults and reports missing required fields.
     fn fill_absent(&mut self, kind: KindId, row: u32, seen: u64, start: Pos) {
         let schema = self.schema;
-        for (id, field) in schema.kinds[kind].fields.iter().enumerate() {
+        for (id, field) in schema.kind(kind).fields.iter().enumerate() {
             if seen & (1 << id) != 0 || field.ty.is_computed() {
                 continue;
             }
@@ -564,7 +566,7 @@ impl<'a> Loader<'a, '_> {
     /// Reports fields that are required because a sibling has a given value.
     fn check_required_ifs(&mut self, kind: KindId, row: u32, start: Pos) {
         let schema = self.schema;
-        let k = &schema.kinds[kind];
+        let k = &schema.kind(kind);
         for (id, field) in k.fields.iter().enumerate() {
             let Some((sibling, value)) = field.required_if else {
                 continue;
@@ -574,11 +576,12 @@ impl<'a> Loader<'a, '_> {
             {
                 continue;
             }
-            let sibling_field = &k.fields[sibling];
+            let sibling_field = &k.field_decl(sibling);
             let FieldType::Enum(en) = sibling_field.ty else {
                 continue;
             };
-            let value_name = schema.enums[en]
+            let value_name = schema
+                .enum_decl(en)
                 .variants
                 .get(value as usize)
                 .map_or("", String::as_str);
@@ -605,8 +608,8 @@ impl<'a> Loader<'a, '_> {
     }
 
     fn missing(&mut self, kind: KindId, field: FieldId, pos: Pos) {
-        let k = &self.schema.kinds[kind];
-        let f = &k.fields[field];
+        let k = &self.schema.kind(kind);
+        let f = &k.field_decl(field);
         let ty = self.schema.type_name(&f.ty);
         self.error(
             ScenarioCode::MissingField,
@@ -638,7 +641,7 @@ impl<'a> Loader<'a, '_> {
     fn field_value(&mut self, kind: KindId, field: FieldId, row: u32, key_pos: Pos) -> Step<()> {
         let (event, pos) = self.next()?;
         let schema = self.schema;
-        let ty = &schema.kinds[kind].fields[field].ty;
+        let ty = &schema.kind(kind).field_decl(field).ty;
         match (ty, event) {
             (_, Event::Scalar(text, style, _, tag)) => {
                 let scalar = Scalar {
@@ -663,7 +666,7 @@ impl<'a> Loader<'a, '_> {
                     self.wrong_type(ty, &self.describe_scalar(&scalar), pos, None);
                     return Ok(());
                 }
-                let min = self.schema.kinds[kind].fields[field].min;
+                let min = self.schema.kind(kind).field_decl(field).min;
                 if let Some(cell) =
                     self.scalar_cell(ty, &scalar, Target::Cell(kind, field, row), min)
                 {
@@ -693,12 +696,12 @@ impl<'a> Loader<'a, '_> {
     }
 
     fn null_value(&mut self, kind: KindId, field: FieldId, row: u32, key_pos: Pos) -> Step<()> {
-        let f = &self.schema.kinds[kind].fields[field];
+        let f = &self.schema.kind(kind).field_decl(field);
         if let Some(default) = f.default.clone() {
             let cell = self.default_cell(&default);
             self.store.set(kind, field, row, cell);
         } else if !f.optional {
-            let k = &self.schema.kinds[kind];
+            let k = &self.schema.kind(kind);
             let ty = self.schema.type_name(&f.ty);
             self.error(
                 ScenarioCode::MissingField,
@@ -714,7 +717,9 @@ impl<'a> Loader<'a, '_> {
     /// Loads a nested record mapping (its `MappingStart` read) and returns its row.
     fn record(&mut self, child: KindId, parent_row: u32, pos: Pos) -> Step<u32> {
         let row = self.store.push_row(child, pos);
-        if let Some(parent_field) = self.schema.kinds[child]
+        if let Some(parent_field) = self
+            .schema
+            .kind(child)
             .fields
             .iter()
             .position(|f| matches!(f.ty, FieldType::Parent(_)))
@@ -738,7 +743,7 @@ impl<'a> Loader<'a, '_> {
             FieldType::Own(child) => self.record_list(*child, row)?,
             _ => self.value_list(inner)?,
         };
-        let f = &self.schema.kinds[kind].fields[field];
+        let f = &self.schema.kind(kind).field_decl(field);
         if f.nonempty && count == 0 {
             let name = f.name.clone();
             self.error(
@@ -756,7 +761,7 @@ impl<'a> Loader<'a, '_> {
     }
 
     fn record_list(&mut self, child: KindId, parent_row: u32) -> Step<(u32, u32)> {
-        let start = self.store.tables[child].len() as u32;
+        let start = self.store.table(child).len() as u32;
         loop {
             let (event, pos) = self.next()?;
             match event {
@@ -780,7 +785,7 @@ impl<'a> Loader<'a, '_> {
                 }
             }
         }
-        let end = self.store.tables[child].len() as u32;
+        let end = self.store.table(child).len() as u32;
         Ok((start, end - start))
     }
 
@@ -976,7 +981,7 @@ impl<'a> Loader<'a, '_> {
     }
 
     fn enum_cell(&mut self, e: usize, s: &Scalar<'a>) -> Option<u32> {
-        let decl = &self.schema.enums[e];
+        let decl = &self.schema.enum_decl(e);
         if let Some(v) = decl.variant(&s.text) {
             return Some(v);
         }
@@ -1024,7 +1029,7 @@ impl<'a> Loader<'a, '_> {
         if let Some((other_kind, other_row)) = self.store.insert_id(cell, kind, row) {
             let id = self.store.str(cell);
             let first = self.store.pos(other_kind, other_row);
-            let other = &self.schema.kinds[other_kind].name;
+            let other = &self.schema.kind(other_kind).name;
             let message = format!(
                 "id `{id}` is already used by a `{other}` at line {}",
                 first.line
@@ -1249,9 +1254,11 @@ impl Loader<'_, '_> {
                     r.pos,
                     format!(
                         "`{}` is a `{}`, not a `{}`",
-                        r.name, schema.kinds[kind].name, schema.kinds[r.kind].name
+                        r.name,
+                        schema.kind(kind).name,
+                        schema.kind(r.kind).name
                     ),
-                    format!("expected a `{}` id", schema.kinds[r.kind].name),
+                    format!("expected a `{}` id", schema.kind(r.kind).name),
                     Some(self.id_hint(&r.name, r.kind)),
                 );
                 continue;
@@ -1268,7 +1275,7 @@ impl Loader<'_, '_> {
     }
 
     fn unknown_reference(&mut self, r: &PendingRef<'_>) {
-        let kind_name = &self.schema.kinds[r.kind].name;
+        let kind_name = &self.schema.kind(r.kind).name;
         let help = Some(self.id_hint(&r.name, r.kind));
         self.error(
             ScenarioCode::UnknownReference,
@@ -1291,7 +1298,7 @@ impl Loader<'_, '_> {
             .map(|(id, _, _)| id)
             .collect();
         ids.sort_unstable();
-        let kind_name = &self.schema.kinds[kind].name;
+        let kind_name = &self.schema.kind(kind).name;
         match ids.as_slice() {
             [] => format!("the file declares no `{kind_name}`"),
             some => {

@@ -21,9 +21,14 @@ pub fn build_inverses(schema: &Schema, store: &mut Store) {
 
 /// Builds one inverse column of `target` from the reference column `source`.
 fn build_inverse(store: &mut Store, target: (KindId, FieldId), source: (KindId, FieldId)) {
-    let targets = store.tables[target.0].len();
+    let targets = store.table(target.0).len();
     let mut counts = vec![0u32; targets];
-    for &t in &store.tables[source.0].columns[source.1] {
+    let references = store
+        .table(source.0)
+        .columns
+        .get(source.1)
+        .map_or(&[][..], Vec::as_slice);
+    for &t in references {
         if let Some(c) = counts.get_mut(t as usize) {
             *c += 1;
         }
@@ -45,7 +50,8 @@ fn build_inverse(store: &mut Store, target: (KindId, FieldId), source: (KindId, 
     }
     let Store { tables, pool, .. } = store;
     pool.resize(next as usize, NONE);
-    for (row, &t) in tables[source.0].columns[source.1].iter().enumerate() {
+    let references = tables.get(source.0).and_then(|t| t.columns.get(source.1));
+    for (row, &t) in references.into_iter().flatten().enumerate() {
         if t == NONE {
             continue;
         }
@@ -56,5 +62,10 @@ fn build_inverse(store: &mut Store, target: (KindId, FieldId), source: (KindId, 
             *slot += 1;
         }
     }
-    tables[target.0].columns[target.1] = cells;
+    if let Some(column) = tables
+        .get_mut(target.0)
+        .and_then(|t| t.columns.get_mut(target.1))
+    {
+        *column = cells;
+    }
 }

@@ -117,9 +117,27 @@ impl Store {
         }
     }
 
+    /// The table of a kind.
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "the store has one table per kind of its schema, and kind ids come from that schema"
+    )]
+    pub fn table(&self, kind: KindId) -> &Table {
+        &self.tables[kind]
+    }
+
+    /// The table of a kind, to fill it while loading.
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "the store has one table per kind of its schema, and kind ids come from that schema"
+    )]
+    pub fn table_mut(&mut self, kind: KindId) -> &mut Table {
+        &mut self.tables[kind]
+    }
+
     /// Appends a row of absent cells to a kind's table and returns its index.
     pub fn push_row(&mut self, kind: KindId, pos: Pos) -> u32 {
-        let table = &mut self.tables[kind];
+        let table = self.table_mut(kind);
         table.pos.push(pos);
         (table.pos.len() - 1) as u32
     }
@@ -127,22 +145,26 @@ impl Store {
     /// The cell of a field of a row.
     #[inline]
     pub fn cell(&self, kind: KindId, field: FieldId, row: u32) -> u32 {
-        self.tables[kind].columns[field]
-            .get(row as usize)
+        self.table(kind)
+            .columns
+            .get(field)
+            .and_then(|column| column.get(row as usize))
             .copied()
             .unwrap_or(NONE)
     }
 
     /// Sets the cell of a field of a row.
     pub fn set(&mut self, kind: KindId, field: FieldId, row: u32, cell: u32) {
-        let table = &mut self.tables[kind];
+        let table = self.table_mut(kind);
         let row = row as usize;
         if row >= table.pos.len() {
             return;
         }
-        let column = &mut table.columns[field];
-        if row < column.len() {
-            column[row] = cell;
+        let Some(column) = table.columns.get_mut(field) else {
+            return;
+        };
+        if let Some(slot) = column.get_mut(row) {
+            *slot = cell;
         } else if cell != NONE {
             // Rows are filled in order, so this is nearly always a push.
             column.resize(row, NONE);
@@ -232,14 +254,14 @@ impl Store {
 
     /// The id of a row of a kind with ids.
     pub fn id_of(&self, schema: &Schema, kind: KindId, row: u32) -> Option<&str> {
-        let field = schema.kinds[kind].id_field?;
+        let field = schema.kind(kind).id_field?;
         let cell = self.cell(kind, field, row);
         (cell != NONE).then(|| self.str(cell))
     }
 
     /// The position of a row.
     pub fn pos(&self, kind: KindId, row: u32) -> Pos {
-        self.tables[kind]
+        self.table(kind)
             .pos
             .get(row as usize)
             .copied()

@@ -125,7 +125,7 @@ fn plain_end(text: &[u8], start: usize) -> usize {
         }
         prev_blank = b == b' ' || b == b'\t';
     }
-    while end > 0 && matches!(rest[end - 1], b' ' | b'\t') {
+    while end > 0 && matches!(rest.get(end - 1), Some(b' ' | b'\t')) {
         end -= 1;
     }
     start + end
