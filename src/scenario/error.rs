@@ -93,12 +93,24 @@ impl fmt::Display for ScenarioCode {
     }
 }
 
-/// One problem with a scenario file.
+/// A stable diagnostic code of an input file (a scenario or a waivers file).
+pub trait InputCode: Copy + fmt::Debug + fmt::Display + Send + Sync + 'static {
+    /// The code, e.g. `eligo::scenario::unknown_field`.
+    fn code_str(self) -> &'static str;
+}
+
+impl InputCode for ScenarioCode {
+    fn code_str(self) -> &'static str {
+        self.as_str()
+    }
+}
+
+/// One problem with an input file, positioned in it when it has a place there.
 #[derive(Debug, Error)]
 #[error("{message}")]
-pub struct ScenarioError {
+pub struct InputError<C: InputCode> {
     /// The stable code.
-    pub code: ScenarioCode,
+    pub code: C,
     /// What is wrong (lowercase, no final period, user text in backticks).
     pub message: String,
     /// The label under the position.
@@ -114,6 +126,9 @@ pub struct ScenarioError {
     /// The file's text, for snippets.
     pub src: Option<NamedSource<Arc<str>>>,
 }
+
+/// One problem with a scenario file.
+pub type ScenarioError = InputError<ScenarioCode>;
 
 impl ScenarioError {
     /// An error with no position (file-level).
@@ -136,9 +151,9 @@ impl ScenarioError {
     }
 }
 
-impl Diagnostic for ScenarioError {
+impl<C: InputCode> Diagnostic for InputError<C> {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(self.code.as_str()))
+        Some(Box::new(self.code.code_str()))
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {

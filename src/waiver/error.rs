@@ -1,11 +1,8 @@
 //! Diagnostics for waivers files.
 
-use miette::{Diagnostic, LabeledSpan, NamedSource};
 use std::fmt;
-use std::sync::Arc;
-use thiserror::Error;
 
-use crate::scenario::Pos;
+use crate::scenario::error::{InputCode, InputError};
 
 /// Stable codes of waivers-file errors.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -73,25 +70,12 @@ impl fmt::Display for WaiverCode {
 }
 
 /// One problem with a waivers file.
-#[derive(Debug, Error)]
-#[error("{message}")]
-pub struct WaiverError {
-    /// The stable code.
-    pub code: WaiverCode,
-    /// What is wrong (lowercase, no final period, user text in backticks).
-    pub message: String,
-    /// The label under the position.
-    pub label: String,
-    /// What to do.
-    pub help: Option<String>,
-    /// The file's display name.
-    pub path: String,
-    /// Where, when the problem has a place in the file.
-    pub pos: Option<Pos>,
-    /// Another place that explains this one (the first of two duplicates).
-    pub also: Option<(String, Pos)>,
-    /// The file's text, for snippets.
-    pub src: Option<NamedSource<Arc<str>>>,
+pub type WaiverError = InputError<WaiverCode>;
+
+impl InputCode for WaiverCode {
+    fn code_str(self) -> &'static str {
+        self.as_str()
+    }
 }
 
 impl WaiverError {
@@ -107,36 +91,5 @@ impl WaiverError {
             also: None,
             src: None,
         }
-    }
-}
-
-impl Diagnostic for WaiverError {
-    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(self.code.as_str()))
-    }
-
-    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
-    }
-
-    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.pos
-            .and(self.src.as_ref())
-            .map(|s| s as &dyn miette::SourceCode)
-    }
-
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let pos = self.pos?;
-        self.src.as_ref()?;
-        let primary = LabeledSpan::new_primary_with_span(
-            Some(self.label.clone()),
-            (pos.offset as usize, pos.len as usize),
-        );
-        let also = self.also.iter().map(|(label, p)| {
-            LabeledSpan::new_with_span(Some(label.clone()), (p.offset as usize, p.len as usize))
-        });
-        Some(Box::new(std::iter::once(primary).chain(also)))
     }
 }
