@@ -174,6 +174,24 @@ impl<'a> Events<'a> {
         }
     }
 
+    /// Skips the rest of the node that `first` (an event already read) starts.
+    /// Returns `false` when the stream ends inside it.
+    pub fn skip_node(&mut self, first: &Event<'a>) -> Result<bool, Box<StreamError>> {
+        let mut depth: usize = match first {
+            Event::MappingStart(..) | Event::SequenceStart(..) => 1,
+            _ => return Ok(true),
+        };
+        while depth > 0 {
+            match self.next_event().map_err(Box::new)?.0 {
+                Event::MappingStart(..) | Event::SequenceStart(..) => depth += 1,
+                Event::MappingEnd | Event::SequenceEnd => depth -= 1,
+                Event::StreamEnd => return Ok(false),
+                _ => {}
+            }
+        }
+        Ok(true)
+    }
+
     /// The next event from a replay (flagged `true`) or from the parser.
     fn raw_next(&mut self) -> Result<(Event<'a>, YSpan, bool), StreamError> {
         while let Some((recorded, index)) = self.replays.last_mut() {

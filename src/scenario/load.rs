@@ -1089,20 +1089,11 @@ impl<'a> Loader<'a, '_> {
 
     /// Skips the node that `first` starts.
     fn skip(&mut self, first: &Event<'a>) -> Step<()> {
-        let mut depth: usize = match first {
-            Event::MappingStart(..) | Event::SequenceStart(..) => 1,
-            _ => return Ok(()),
-        };
-        while depth > 0 {
-            let (event, _) = self.next()?;
-            match event {
-                Event::MappingStart(..) | Event::SequenceStart(..) => depth += 1,
-                Event::MappingEnd | Event::SequenceEnd => depth -= 1,
-                Event::StreamEnd => return Err(Stop),
-                _ => {}
-            }
+        match self.events.skip_node(first) {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(Stop),
+            Err(e) => Err(self.stream_error(*e)),
         }
-        Ok(())
     }
 
     fn skip_next(&mut self) -> Step<()> {
