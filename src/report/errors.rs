@@ -9,9 +9,8 @@ use serde::Serialize;
 use std::sync::Arc;
 
 use crate::lang::RuleError;
-use crate::scenario::ScenarioError;
+use crate::scenario::error::{InputCode, InputError as FileError};
 use crate::source::line_col;
-use crate::waiver::WaiverError;
 
 /// One input error: a file that could not be used.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -67,23 +66,10 @@ fn at_offset(
     }
 }
 
-impl From<&ScenarioError> for InputError {
-    fn from(e: &ScenarioError) -> Self {
+impl<C: InputCode> From<&FileError<C>> for InputError {
+    fn from(e: &FileError<C>) -> Self {
         InputError {
-            code: e.code.as_str().to_string(),
-            message: e.message.clone(),
-            help: e.help.clone(),
-            path: e.path.clone(),
-            line: e.pos.map(|p| p.line),
-            column: e.pos.map(|p| p.column),
-        }
-    }
-}
-
-impl From<&WaiverError> for InputError {
-    fn from(e: &WaiverError) -> Self {
-        InputError {
-            code: e.code.as_str().to_string(),
+            code: e.code.code_str().to_string(),
             message: e.message.clone(),
             help: e.help.clone(),
             path: e.path.clone(),
