@@ -533,7 +533,7 @@ impl<'a> Loader<'a, '_> {
         let place = if kind == ROOT {
             "the scenario root".to_string()
         } else {
-            format!("a `{}`", k.name)
+            format!("{} `{}`", article(&k.name), k.name)
         };
         self.error(
             ScenarioCode::UnknownField,
@@ -598,8 +598,11 @@ impl<'a> Loader<'a, '_> {
                     ..entry
                 },
                 format!(
-                    "missing field `{}` in a `{}`: it is required when `{}` is `{value_name}`",
-                    field.name, k.name, sibling_field.name
+                    "missing field `{}` in {} `{}`: it is required when `{}` is `{value_name}`",
+                    field.name,
+                    article(&k.name),
+                    k.name,
+                    sibling_field.name
                 ),
                 format!("this `{}` has no `{}`", k.name, field.name),
                 Some(format!("add `{}:` with {ty}", field.name)),
@@ -617,7 +620,12 @@ impl<'a> Loader<'a, '_> {
                 len: pos.len.max(1),
                 ..pos
             },
-            format!("missing field `{}` in a `{}`", f.name, k.name),
+            format!(
+                "missing field `{}` in {} `{}`",
+                f.name,
+                article(&k.name),
+                k.name
+            ),
             format!("this `{}` has no `{}`", k.name, f.name),
             Some(format!("add `{}:` with {ty}", f.name)),
         );
@@ -707,7 +715,7 @@ impl<'a> Loader<'a, '_> {
                 ScenarioCode::MissingField,
                 key_pos,
                 format!("`{}` has no value", f.name),
-                format!("a `{}` needs a `{}`", k.name, f.name),
+                format!("{} `{}` needs a `{}`", article(&k.name), k.name, f.name),
                 Some(format!("give `{}` {ty}", f.name)),
             );
         }
@@ -1244,12 +1252,18 @@ impl Loader<'_, '_> {
                     ScenarioCode::WrongReferenceKind,
                     r.pos,
                     format!(
-                        "`{}` is a `{}`, not a `{}`",
+                        "`{}` is {} `{}`, not {} `{}`",
                         r.name,
+                        article(&schema.kind(kind).name),
                         schema.kind(kind).name,
+                        article(&schema.kind(r.kind).name),
                         schema.kind(r.kind).name
                     ),
-                    format!("expected a `{}` id", schema.kind(r.kind).name),
+                    format!(
+                        "expected {} `{}` id",
+                        article(&schema.kind(r.kind).name),
+                        schema.kind(r.kind).name
+                    ),
                     Some(self.id_hint(&r.name, r.kind)),
                 );
                 continue;
@@ -1346,6 +1360,15 @@ impl Loader<'_, '_> {
                 );
             }
         }
+    }
+}
+
+/// `a` or `an` before a name, by its first letter (`an `item``, `a `partner``).
+fn article(name: &str) -> &'static str {
+    if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
     }
 }
 
