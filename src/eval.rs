@@ -97,17 +97,19 @@ pub fn evaluate_rule_counted(
     let Some(rule) = program.rules.get(index) else {
         return (Vec::new(), 0);
     };
-    let mut ev = Evaluator {
-        lookups: index::plan(rule),
-        ..Evaluator::new(program, store, rule.slots)
-    };
+    let mut ev = Evaluator::for_rule(program, store, rule);
     let mut sink = Sink {
         rule: index,
         by_subject: HashMap::new(),
         findings: Vec::new(),
         reached: 0,
     };
-    ev.clauses(rule, 0, &mut sink);
+    ev.each_binding(rule, &mut |ev| {
+        sink.reached += 1;
+        if !ev.truthy(&rule.require) {
+            ev.fire(rule, &mut sink);
+        }
+    });
     (sink.findings, sink.reached)
 }
 
@@ -143,6 +145,21 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// An evaluator for `rule`, with its join lookups planned.
+    pub fn for_rule(program: &'a Program, store: &'a Store, rule: &'a Rule) -> Self {
+        Evaluator {
+            lookups: index::plan(rule),
+            ..Evaluator::new(program, store, rule.slots)
+        }
+    }
+
+    /// Calls `visit` once for every binding of `rule`'s `for`/`let`/`where`
+    /// clauses, with the variables set as `require` sees them. Rule evaluation
+    /// and `explain` both walk bindings through here, so they cannot disagree.
+    pub fn each_binding(&mut self, rule: &'a Rule, visit: &mut dyn FnMut(&mut Self)) {
+        self.clauses(rule, 0, visit);
+    }
+
     /// The value of a variable slot (for `explain`).
     pub fn var(&self, slot: usize) -> Option<&Value<'a>> {
         self.env.get(slot)
@@ -155,14 +172,9 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn clauses(&mut self, rule: &'a Rule, i: usize, sink: &mut Sink) {
+    fn clauses(&mut self, rule: &'a Rule, i: usize, visit: &mut dyn FnMut(&mut Self)) {
         match rule.clauses.get(i) {
-            None => {
-                sink.reached += 1;
-                if !self.truthy(&rule.require) {
-                    self.fire(rule, sink);
-                }
-            }
+            None => visit(self),
             Some(Clause::For {
                 slot,
                 collection,
@@ -172,7 +184,7 @@ impl<'a> Evaluator<'a> {
                     for row in rows {
                         self.bind(*slot, Value::Entity(kind, row));
                         if filter.as_ref().is_none_or(|f| self.truthy(f)) {
-                            self.clauses(rule, i + 1, sink);
+                            self.clauses(rule, i + 1, visit);
                         }
                     }
                     return;
@@ -181,18 +193,18 @@ impl<'a> Evaluator<'a> {
                 for item in items(&coll) {
                     self.bind(*slot, item);
                     if filter.as_ref().is_none_or(|f| self.truthy(f)) {
-                        self.clauses(rule, i + 1, sink);
+                        self.clauses(rule, i + 1, visit);
                     }
                 }
             }
             Some(Clause::Let { slot, value }) => {
                 let v = self.eval(value);
                 self.bind(*slot, v);
-                self.clauses(rule, i + 1, sink);
+                self.clauses(rule, i + 1, visit);
             }
             Some(Clause::Where(cond)) => {
                 if self.truthy(cond) {
-                    self.clauses(rule, i + 1, sink);
+                    self.clauses(rule, i + 1, visit);
                 }
             }
         }
@@ -203,9 +215,27 @@ impl<'a> Evaluator<'a> {
     /// scan (no lookup, or a key value that has no hash key).
     fn looked_up(&mut self, i: usize) -> Option<(KindId, Vec<u32>)> {
         let lookup = (*self.lookups.get(i)?)?;
+        self.rows_for(&lookup)
+    }
+
+    /// For a filter over a root collection with a usable equality: as
+    /// [`Self::looked_up`], planned on the spot (a walk of the condition's
+    /// conjuncts, small next to the scan it saves).
+    fn lookup_scan(
+        &mut self,
+        collection: &'a CExpr,
+        cond: &'a CExpr,
+        slot: usize,
+    ) -> Option<(KindId, Vec<u32>)> {
+        let lookup = index::plan_scan(collection, cond, slot)?;
+        self.rows_for(&lookup)
+    }
+
+    /// The rows matching a lookup's key, or `None` when the key value has no hash key.
+    fn rows_for(&mut self, lookup: &index::Lookup<'a>) -> Option<(KindId, Vec<u32>)> {
         let value = self.eval(lookup.key);
         let k = index::key(&value, lookup.nocase)?;
-        let rows = self.indexes.rows(self.store, &lookup, &k).to_vec();
+        let rows = self.indexes.rows(self.store, lookup, &k).to_vec();
         Some((lookup.kind, rows))
     }
 
@@ -332,8 +362,19 @@ impl<'a> Evaluator<'a> {
                 collection,
                 cond,
             } => {
-                let coll = self.eval(collection);
                 let mut out = Vec::new();
+                if let Some((kind, rows)) = self.lookup_scan(collection, cond, *slot) {
+                    // The rows whose field equals the key, in row order: a
+                    // superset of the result, still checked against `cond`.
+                    for row in rows {
+                        self.bind(*slot, Value::Entity(kind, row));
+                        if self.truthy(cond) {
+                            out.push(Value::Entity(kind, row));
+                        }
+                    }
+                    return Value::List(Rc::new(out));
+                }
+                let coll = self.eval(collection);
                 for item in items(&coll) {
                     self.bind(*slot, item.clone());
                     if self.truthy(cond) {

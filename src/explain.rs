@@ -108,8 +108,8 @@ pub fn explain(program: &Program, store: &Store, kind: KindId, row: u32) -> Expl
             src,
         };
         let mut found = Vec::new();
-        let mut ev = Evaluator::new(program, store, rule.slots);
-        ctx.walk(&mut ev, 0, &mut found);
+        let mut ev = Evaluator::for_rule(program, store, rule);
+        ev.each_binding(rule, &mut |ev| found.extend(ctx.binding(ev)));
         if !found.is_empty() {
             rules.push(summarize(rule, found));
         }
@@ -165,40 +165,7 @@ struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    /// Enumerates the bindings as the evaluator does, recording those that involve the target.
-    fn walk(&self, ev: &mut Evaluator<'a>, i: usize, out: &mut Vec<Binding>) {
-        match self.rule.clauses.get(i) {
-            None => {
-                if let Some(b) = self.binding(ev) {
-                    out.push(b);
-                }
-            }
-            Some(Clause::For {
-                slot,
-                collection,
-                filter,
-            }) => {
-                let coll = ev.eval(collection);
-                for item in items(&coll) {
-                    ev.bind(*slot, item);
-                    if filter.as_ref().is_none_or(|f| ev.truthy(f)) {
-                        self.walk(ev, i + 1, out);
-                    }
-                }
-            }
-            Some(Clause::Let { slot, value }) => {
-                let v = ev.eval(value);
-                ev.bind(*slot, v);
-                self.walk(ev, i + 1, out);
-            }
-            Some(Clause::Where(cond)) => {
-                if ev.truthy(cond) {
-                    self.walk(ev, i + 1, out);
-                }
-            }
-        }
-    }
-
+    /// The binding the evaluator is at, when it involves the target entity.
     fn binding(&self, ev: &mut Evaluator<'a>) -> Option<Binding> {
         let slots = clause_slots(self.rule);
         let (tk, tr) = self.target;

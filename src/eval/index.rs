@@ -50,15 +50,26 @@ pub fn plan(rule: &Rule) -> Vec<Option<Lookup<'_>>> {
 fn plan_clause(clause: &Clause) -> Option<Lookup<'_>> {
     let Clause::For {
         slot,
-        collection: CExpr::Root(_, Decode::Rows(kind)),
+        collection,
         filter: Some(filter),
     } = clause
     else {
         return None;
     };
+    plan_scan(collection, filter, *slot)
+}
+
+/// The lookup for walking `collection` with the variable at `slot` bound to each
+/// element and keeping those where `cond` holds: when the collection is a root
+/// collection and `cond` has a conjunct `x.f == E` with `E` not mentioning the
+/// variable. Serves `for … where` clauses and `(x in … where …)` filters alike.
+pub fn plan_scan<'e>(collection: &'e CExpr, cond: &'e CExpr, slot: usize) -> Option<Lookup<'e>> {
+    let CExpr::Root(_, Decode::Rows(kind)) = collection else {
+        return None;
+    };
     let mut parts = Vec::new();
-    conjuncts(filter, &mut parts);
-    parts.into_iter().find_map(|c| equality(c, *slot, *kind))
+    conjuncts(cond, &mut parts);
+    parts.into_iter().find_map(|c| equality(c, slot, *kind))
 }
 
 fn conjuncts<'e>(e: &'e CExpr, out: &mut Vec<&'e CExpr>) {
