@@ -83,11 +83,6 @@ pub fn evaluate_counted(program: &Program, store: &Store) -> (Vec<RawFinding>, V
     (out, reached)
 }
 
-/// Evaluates one rule.
-pub fn evaluate_rule(program: &Program, store: &Store, index: usize) -> Vec<RawFinding> {
-    evaluate_rule_counted(program, store, index).0
-}
-
 /// Evaluates one rule; also returns how many bindings reached its `require`.
 pub fn evaluate_rule_counted(
     program: &Program,

@@ -17,11 +17,6 @@ pub struct Program {
 }
 
 impl Program {
-    /// The rule with this id.
-    pub fn rule(&self, id: &str) -> Option<&Rule> {
-        self.rules.iter().find(|r| r.id == id)
-    }
-
     /// The ids of all rules.
     pub fn rule_ids(&self) -> std::collections::HashSet<String> {
         self.rules.iter().map(|r| r.id.clone()).collect()

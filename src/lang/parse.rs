@@ -146,17 +146,6 @@ pub fn parse_rule_file_with(
     }
 }
 
-/// Parses one expression (used by tests and by `explain`).
-pub fn parse_expr(source: &SourceFile) -> Result<Expr, RuleSyntaxError> {
-    let input = In::new_extra(&source.text, MAX_EXPR_DEPTH);
-    let result = all_consuming(delimited(ws, |i| expr(i, 0), ws))
-        .parse(input)
-        .finish();
-    result
-        .map(|(_, e)| e)
-        .map_err(|e| RuleSyntaxError::new(source, e.offset, e.expected))
-}
-
 // ---- lexical helpers -------------------------------------------------------
 
 fn comment(input: In) -> PResult<In> {
