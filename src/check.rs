@@ -95,7 +95,7 @@ pub fn report_scenario(program: &Program, scenario: Scenario) -> FileReport {
 }
 
 /// Builds the report of a scenario from the raw findings of its evaluation.
-fn build_report(program: &Program, scenario: Scenario, raw: Vec<RawFinding>) -> FileReport {
+pub fn build_report(program: &Program, scenario: Scenario, raw: Vec<RawFinding>) -> FileReport {
     let store = &scenario.store;
     let schema = &program.schema;
     let mut findings: Vec<Finding> = raw
