@@ -11,6 +11,7 @@ use std::collections::HashSet;
 
 use super::error::{ScenarioCode, ScenarioError};
 use super::events::{Events, Limits, StreamError};
+use super::ids::{Ids, NotInserted};
 use super::store::{date_cell, Pos, Store, NONE, PENDING};
 use super::Scenario;
 use crate::date::parse_date;
@@ -139,12 +140,15 @@ fn load_events<'a>(
         expect: None,
         options,
         recent: vec![(NONE, NONE); schema.kinds.len()],
+        ids: Ids::new(schema.kinds.len()),
     };
     let loaded = loader.document();
     if loaded.is_ok() {
         loader.resolve_references();
         loader.check_expectations(rule_ids);
     }
+    // The id index goes here, before the inverse relations are built: it is
+    // only needed while loading, and dropping it first keeps the two apart.
     let Loader {
         store,
         errors,
@@ -271,6 +275,8 @@ struct Loader<'a, 's> {
     options: &'a LoadOptions,
     /// Per kind, the id cell and row of the last reference resolved.
     recent: Vec<(u32, u32)>,
+    /// Every id read so far.
+    ids: Ids,
 }
 
 /// The load stopped: a syntax error or a limit, already recorded.
@@ -473,9 +479,7 @@ impl<'a> Loader<'a, '_> {
             };
             if first_key && kind != ROOT {
                 // An entry is shown at its first key: `- id: sub-1` points at `id`.
-                if let Some(slot) = self.store.table_mut(kind).pos.get_mut(row as usize) {
-                    *slot = key_pos;
-                }
+                self.store.set_row_pos(kind, row, key_pos);
             }
             first_key = false;
             if kind == ROOT && key == "expect" {
@@ -1014,14 +1018,26 @@ impl<'a> Loader<'a, '_> {
                 return Some(row);
             }
         }
-        let (k, row, cell) = self.store.find_id_cell(id)?;
+        let (k, row) = self.find_id(id)?;
         if k != kind {
             return None;
         }
+        let cell = self
+            .schema
+            .kind(kind)
+            .id_field
+            .map_or(NONE, |f| self.store.cell(kind, f, row));
         if let Some(slot) = self.recent.get_mut(kind) {
             *slot = (cell, row);
         }
         Some(row)
+    }
+
+    /// The kind and row of the entity with this id, if it has been read.
+    fn find_id(&self, id: &str) -> Option<(KindId, u32)> {
+        let store = &self.store;
+        self.ids
+            .find(id, |kind, row| store.row_id(kind, row).unwrap_or_default())
     }
 
     /// The cell of a string value: a range of the source when the scalar is
@@ -1034,7 +1050,24 @@ impl<'a> Loader<'a, '_> {
 
     /// Records an entity's id, reporting one used before anywhere in the file.
     fn register_id(&mut self, kind: KindId, row: u32, cell: u32, pos: Pos) {
-        if let Some((other_kind, other_row)) = self.store.insert_id(cell, kind, row) {
+        let store = &self.store;
+        let inserted = self.ids.insert(store.str(cell), kind, row, |kind, row| {
+            store.row_id(kind, row).unwrap_or_default()
+        });
+        if inserted == Err(NotInserted::TooManyRows) {
+            let name = &self.schema.kind(kind).name;
+            self.error(
+                ScenarioCode::SizeLimit,
+                pos,
+                format!(
+                    "more than {} entities of kind `{name}` in one file",
+                    self.ids.max_row()
+                ),
+                "one too many".into(),
+                Some("split the scenario into several files".into()),
+            );
+        }
+        if let Err(NotInserted::Taken(other_kind, other_row)) = inserted {
             let id = self.store.str(cell);
             let first = self.store.pos(other_kind, other_row);
             let other = &self.schema.kind(other_kind).name;
@@ -1242,7 +1275,7 @@ impl Loader<'_, '_> {
     fn resolve_references(&mut self) {
         let pending = std::mem::take(&mut self.pending);
         for r in pending {
-            let Some((kind, row)) = self.store.find_id(&r.name) else {
+            let Some((kind, row)) = self.find_id(&r.name) else {
                 self.unknown_reference(&r);
                 continue;
             };
@@ -1346,7 +1379,7 @@ impl Loader<'_, '_> {
                     help,
                 );
             }
-            if self.store.find_id(&e.subject).is_none() {
+            if self.find_id(&e.subject).is_none() {
                 let mut ids: Vec<&str> = self.store.ids().map(|(id, _, _)| id).collect();
                 ids.sort_unstable();
                 let help = crate::suggest::closest(&e.subject, ids)

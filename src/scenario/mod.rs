@@ -3,6 +3,7 @@
 pub mod error;
 pub mod events;
 pub mod ids;
+pub mod lines;
 pub mod load;
 pub mod pipe;
 pub mod relations;
