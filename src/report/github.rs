@@ -37,8 +37,8 @@ fn finding_command(f: &Finding) -> String {
                 w.expires
             ),
         ),
-        (None, Severity::Error) => ("error", f.rule.clone(), f.message()),
-        (None, Severity::Warning) => ("warning", f.rule.clone(), f.message()),
+        (None, Severity::Error) => ("error", f.rule.to_string(), f.message().to_string()),
+        (None, Severity::Warning) => ("warning", f.rule.to_string(), f.message().to_string()),
     };
     let message = if f.related.is_empty() {
         message
@@ -48,7 +48,7 @@ fn finding_command(f: &Finding) -> String {
     command_line(
         command,
         &[
-            ("file", f.location.path.clone()),
+            ("file", f.location.path.to_string()),
             ("line", f.location.line.to_string()),
             ("col", f.location.column.to_string()),
             ("title", title),

@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use super::{CheckRun, FileKind, FileReport, InputError, Location, Totals, Waived};
+use super::{CheckRun, FileKind, FileReport, InputError, Location, MessageText, Totals, Waived};
 
 #[derive(Serialize)]
 struct JsonReport<'a> {
@@ -30,7 +30,7 @@ struct JsonFinding<'a> {
     rule: &'a str,
     severity: &'a str,
     subject: &'a str,
-    message: String,
+    message: MessageText<'a>,
     location: &'a Location,
     related: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -109,7 +109,7 @@ fn file(r: &FileReport) -> JsonFile<'_> {
                 message: f.message(),
                 location: &f.location,
                 related: &f.related,
-                waived: f.waived.as_ref(),
+                waived: f.waived.as_deref(),
             })
             .collect(),
         summary: add(Totals::default(), r),

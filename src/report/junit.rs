@@ -44,7 +44,11 @@ fn file_suite(file: &FileReport, rules: &[RuleInfo], deny_warnings: bool) -> Tes
         suite.add_property(("scenario", name.as_str()));
     }
     for rule in rules {
-        let findings: Vec<&Finding> = file.findings.iter().filter(|f| f.rule == rule.id).collect();
+        let findings: Vec<&Finding> = file
+            .findings
+            .iter()
+            .filter(|f| *f.rule == *rule.id)
+            .collect();
         let mut case = TestCase::new(rule.id.as_str(), status(rule, &findings, deny_warnings));
         case.set_classname(file.path.as_str());
         if rule.severity == Severity::Warning && !deny_warnings {
@@ -70,7 +74,7 @@ fn status(rule: &RuleInfo, findings: &[&Finding], deny_warnings: bool) -> TestCa
         let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
         status.set_type(rule.severity.as_str());
         status.set_message(match active.as_slice() {
-            [only] => only.message(),
+            [only] => only.message().to_string(),
             many => format!("{} findings of {}", many.len(), rule.id),
         });
         status.set_description(list(&[active, waived].concat()));

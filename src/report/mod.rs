@@ -9,6 +9,8 @@ pub mod sarif;
 pub mod snippet;
 
 use serde::Serialize;
+use std::fmt;
+use std::sync::Arc;
 
 pub use errors::InputError;
 
@@ -19,25 +21,35 @@ use crate::source::SourceFile;
 /// Where a finding points: the subject's entry in the scenario file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Location {
-    /// The scenario file.
-    pub path: String,
+    /// The scenario file (shared by the findings of a file).
+    #[serde(serialize_with = "shared_str")]
+    pub path: Arc<str>,
     /// 1-based line.
     pub line: u32,
     /// 1-based column.
     pub column: u32,
 }
 
+/// Serializes shared text as a plain string, as a `String` would be.
+fn shared_str<S: serde::Serializer>(text: &Arc<str>, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(text)
+}
+
 /// One rule that does not hold for one subject.
+///
+/// A big scenario has tens of thousands of findings, so what they have in
+/// common is shared rather than copied: the rule id and summary (one copy per
+/// rule) and the location's path (one per file).
 #[derive(Clone, Debug)]
 pub struct Finding {
     /// The rule id.
-    pub rule: String,
+    pub rule: Arc<str>,
     /// Error or warning.
     pub severity: Severity,
     /// The id of the entity it is about.
     pub subject: String,
     /// The rule's one-line summary.
-    pub summary: String,
+    pub summary: Arc<str>,
     /// What is wrong.
     pub problem: String,
     /// What to do.
@@ -51,8 +63,9 @@ pub struct Finding {
     /// Other entities involved, sorted.
     pub related: Vec<String>,
     /// The waiver that accepts this finding, if one does; a waived finding
-    /// does not fail the run and is counted apart.
-    pub waived: Option<Waived>,
+    /// does not fail the run and is counted apart. Boxed: most findings are not
+    /// waived, and they need not carry the room for a waiver.
+    pub waived: Option<Box<Waived>>,
 }
 
 /// The waiver that covers a finding: why, who, until when, and where it is written.
@@ -80,12 +93,38 @@ pub enum FileKind {
 }
 
 impl Finding {
-    /// The full message: what is wrong and what to do.
-    pub fn message(&self) -> String {
-        match &self.fix {
-            Some(fix) => format!("{}; {fix}", self.problem),
-            None => self.problem.clone(),
+    /// The full message: what is wrong and what to do, as text to format (the
+    /// reports write it out without building a string per finding).
+    pub fn message(&self) -> MessageText<'_> {
+        MessageText {
+            problem: &self.problem,
+            fix: self.fix.as_deref(),
         }
+    }
+}
+
+/// A finding's full message: the problem, then `; ` and the fix when there is one.
+#[derive(Clone, Copy, Debug)]
+pub struct MessageText<'a> {
+    problem: &'a str,
+    fix: Option<&'a str>,
+}
+
+impl fmt::Display for MessageText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.problem)?;
+        if let Some(fix) = self.fix {
+            f.write_str("; ")?;
+            f.write_str(fix)?;
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for MessageText<'_> {
+    /// As a string, written piece by piece.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
     }
 }
 

@@ -143,17 +143,17 @@ fn finding_result(f: &Finding, index: &BTreeMap<&str, i64>) -> SarifResult {
         props.insert("related".to_string(), json!(f.related));
     }
     let mut result = SarifResult::builder()
-        .rule_id(f.rule.as_str())
+        .rule_id(&*f.rule)
         .level(level)
-        .message(message(f.message()))
+        .message(message(f.message().to_string()))
         .locations(vec![location(
             &f.location.path,
             Some((f.location.line, f.location.column)),
         )])
         .properties(PropertyBag::builder().additional_properties(props).build())
         .build();
-    result.rule_index = index.get(f.rule.as_str()).copied();
-    result.suppressions = f.waived.as_ref().map(|w| vec![suppression(w)]);
+    result.rule_index = index.get(&*f.rule).copied();
+    result.suppressions = f.waived.as_deref().map(|w| vec![suppression(w)]);
     result
 }
 
