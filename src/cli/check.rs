@@ -7,6 +7,7 @@
 
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::progress::Progress;
@@ -187,7 +188,11 @@ fn finish(args: &CheckArgs, run: &CheckRun, problems: &Problems, what_failed: &s
     // Rules that did not load leave nothing to report in the human format.
     let nothing_checked = run.rules.is_empty() && args.format == Format::Human;
     if !nothing_checked {
-        print!("{}", render(args.format, run, out_style));
+        if let Err(code) = super::write_stdout("the report", |out| {
+            write_report(args.format, run, out_style, out)
+        }) {
+            return code;
+        }
     }
     if run.errors.is_empty() {
         return if run.fails() { EXIT_FINDINGS } else { EXIT_OK };
@@ -227,13 +232,18 @@ pub fn find_scenarios(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ScenarioError>) {
     (found, errors)
 }
 
-/// The run in the chosen format.
-pub fn render(format: Format, run: &CheckRun, style: Style) -> String {
+/// Writes the run in the chosen format.
+pub fn write_report(
+    format: Format,
+    run: &CheckRun,
+    style: Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
-        Format::Human => human::render_run(run, style),
-        Format::Json => json::render_run(run),
-        Format::Sarif => sarif::render(run),
-        Format::Junit => junit::render(run),
-        Format::Github => github::render(run),
+        Format::Human => human::write_run(run, style, out),
+        Format::Json => json::write_run(run, out),
+        Format::Sarif => sarif::write(run, out),
+        Format::Junit => junit::write(run, out),
+        Format::Github => github::write(run, out),
     }
 }

@@ -10,6 +10,7 @@ pub mod snippet;
 
 use serde::Serialize;
 use std::fmt;
+use std::io;
 use std::sync::Arc;
 
 pub use errors::InputError;
@@ -28,6 +29,14 @@ pub struct Location {
     pub line: u32,
     /// 1-based column.
     pub column: u32,
+}
+
+/// Runs a report writer into memory and returns the text, for callers that
+/// want a string rather than a stream (tests, benchmarks).
+fn render_to_string(write: impl FnOnce(&mut Vec<u8>) -> io::Result<()>) -> io::Result<String> {
+    let mut buf = Vec::new();
+    write(&mut buf)?;
+    String::from_utf8(buf).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
 }
 
 /// Serializes shared text as a plain string, as a `String` would be.
@@ -242,5 +251,65 @@ impl CheckRun {
     pub fn fails(&self) -> bool {
         let t = self.totals();
         t.errors > 0 || (self.deny_warnings && t.warnings > 0)
+    }
+}
+
+/// Runs for the reporters' unit tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::path::Path;
+
+    use super::{CheckRun, InputError, RuleInfo};
+    use crate::check::{check_file, FileOutcome};
+
+    /// A run with every kind of entry: findings, waived findings, a waivers
+    /// file's findings, and input errors of an invalid scenario.
+    pub fn sample_run() -> CheckRun {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let program = crate::load_program(crate::default_rule_sources()).unwrap();
+        let options = crate::scenario::LoadOptions::default();
+        let ids = program.rule_ids();
+        let mut run = CheckRun {
+            rules: RuleInfo::of_program(&program),
+            ..CheckRun::default()
+        };
+        for name in [
+            "fixtures/books/mixed-book.yaml",
+            "fixtures/rules/extension-no-dap/fires.yaml",
+            "fixtures/invalid/bad-enum.yaml",
+        ] {
+            run.scenario_files += 1;
+            match check_file(&program, &root.join(name), &ids, &options) {
+                FileOutcome::Checked(report) => run.reports.push(report),
+                FileOutcome::Invalid { errors, .. } => {
+                    run.invalid_files += 1;
+                    run.errors.extend(errors.iter().map(InputError::from));
+                }
+            }
+        }
+        let waivers = crate::waiver::read_waivers(
+            &root.join("fixtures/waivers/mixed-book.yaml"),
+            &ids,
+            &options.limits,
+        )
+        .unwrap();
+        let extra = crate::waiver::apply(&[waivers], &mut run.reports, false, options.today);
+        run.reports.extend(extra);
+        assert!(run.reports.iter().any(|r| r.waived() > 0), "nothing waived");
+        assert!(!run.errors.is_empty(), "no input error");
+        run
+    }
+
+    /// A writer whose reader has gone: every write fails as on a closed pipe.
+    pub struct ClosedPipe;
+
+    impl std::io::Write for ClosedPipe {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::ErrorKind::BrokenPipe.into())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Err(std::io::ErrorKind::BrokenPipe.into())
+        }
     }
 }
