@@ -149,7 +149,9 @@ fn check_scenarios(
 ) -> bool {
     let (paths, path_errors) = find_scenarios(&args.paths);
     problems.add(run, &path_errors);
-    let outcomes = check_all(program, &paths, options);
+    // Only the human report shows the scenario text (in its snippets).
+    let keep_text = args.format == Format::Human;
+    let outcomes = check_all(program, &paths, options, keep_text);
     run.scenario_files = paths.len();
     for outcome in outcomes {
         match outcome {
@@ -164,13 +166,23 @@ fn check_scenarios(
 }
 
 /// Checks files on every core; the outcomes come back in the order of `paths`.
-pub fn check_all(program: &Program, paths: &[PathBuf], options: &LoadOptions) -> Vec<FileOutcome> {
+/// Without `keep_text`, each report lets go of its file's text as soon as it
+/// is built (see [`crate::report::FileReport::drop_text`]).
+pub fn check_all(
+    program: &Program,
+    paths: &[PathBuf],
+    options: &LoadOptions,
+    keep_text: bool,
+) -> Vec<FileOutcome> {
     let rule_ids = program.rule_ids();
     let progress = Progress::new(paths.len());
     let outcomes = paths
         .par_iter()
         .map(|path: &PathBuf| {
-            let outcome = check_file(program, Path::new(path), &rule_ids, options);
+            let mut outcome = check_file(program, Path::new(path), &rule_ids, options);
+            if let (FileOutcome::Checked(report), false) = (&mut outcome, keep_text) {
+                report.drop_text();
+            }
             progress.tick();
             outcome
         })

@@ -198,3 +198,29 @@ pub fn plural(n: usize, word: &str) -> String {
         format!("{n} {word}s")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testing::sample_run;
+
+    #[test]
+    fn a_report_without_its_text_still_renders() {
+        let run = sample_run();
+        let Some(mut report) = run.reports.into_iter().find(|r| r.errors() > 0) else {
+            panic!("no report with errors");
+        };
+        let style = Style {
+            color: false,
+            width: 100,
+        };
+        let with_text = render_file(&report, style);
+        report.drop_text();
+        let without = render_file(&report, style);
+        assert!(without.len() < with_text.len());
+        for f in report.findings.iter().filter(|f| f.waived.is_none()) {
+            assert!(without.contains(&format!("{}\n\n", f.rule)), "{}", f.rule);
+        }
+        assert!(without.ends_with(&format!("{}\n", file_summary(&report))));
+    }
+}

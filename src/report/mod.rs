@@ -172,6 +172,14 @@ impl FileReport {
         self.findings.iter().filter(|f| f.waived.is_some()).count()
     }
 
+    /// Lets go of the file's text, which only the human report uses (for its
+    /// snippets): a batch checked for another format would otherwise hold the
+    /// text of every file until the report is written. The human report of a
+    /// file without its text cannot show the findings' snippets.
+    pub fn drop_text(&mut self) {
+        self.source.text = Arc::from("");
+    }
+
     fn active(&self, severity: Severity) -> usize {
         self.findings
             .iter()
