@@ -78,7 +78,7 @@ struct RunSummary {
     input_errors: usize,
 }
 
-/// Renders reports with no input error as pretty-printed JSON (see [`write`]).
+/// Renders reports with no input error as pretty-printed JSON (see [`write()`]).
 pub fn render(reports: &[&FileReport]) -> String {
     super::render_to_string(|out| write(reports, out))
         .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}\n"))
