@@ -106,9 +106,11 @@ fn main() -> std::process::ExitCode {
     phases.push(phase("evaluate"));
     let report = eligo::check::build_report(&program, scenario, raw);
     phases.push(phase("report"));
-    let json = eligo::report::json::render(&[&report]);
+    if let Err(e) = eligo::report::json::write(&[&report], &mut std::io::sink()) {
+        eprintln!("error: cannot render the report: {e}");
+        return std::process::ExitCode::from(2);
+    }
     phases.push(phase("render"));
-    drop(json);
     println!("{{\"file\": {file_mb:.1}, {}}}", phases.join(", "));
     std::process::ExitCode::SUCCESS
 }

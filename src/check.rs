@@ -2,12 +2,13 @@
 
 use std::collections::HashSet;
 use std::path::Path;
+use std::sync::Arc;
 
-use crate::eval::{evaluate_counted, RawFinding};
+use crate::eval::{evaluate_counted, EntityRef, RawFinding};
 use crate::program::Program;
 use crate::report::{FileKind, FileReport, Finding, Location};
-use crate::scenario::{load_scenario, read_scenario, LoadOptions, Scenario, ScenarioError};
-use crate::schema::ROOT;
+use crate::scenario::{load_scenario, read_scenario, LoadOptions, Scenario, ScenarioError, Store};
+use crate::schema::{Schema, ROOT};
 use crate::source::SourceFile;
 
 /// The result of checking one file.
@@ -95,43 +96,52 @@ pub fn report_scenario(program: &Program, scenario: Scenario) -> FileReport {
 }
 
 /// Builds the report of a scenario from the raw findings of its evaluation.
+///
+/// The scenario's store is dropped as soon as the findings hold what they need
+/// of it (ids, positions, the scenario's name and date), before they are
+/// sorted: the sort's buffer then takes room the store has given back.
 pub fn build_report(program: &Program, scenario: Scenario, raw: Vec<RawFinding>) -> FileReport {
     let store = &scenario.store;
     let schema = &program.schema;
-    let mut findings: Vec<Finding> = raw
-        .into_iter()
-        .filter_map(|raw| {
-            let rule = program.rules.get(raw.rule)?;
-            let (kind, row) = raw.subject;
-            let subject = store.id_of(schema, kind, row)?.to_string();
-            let pos = store.pos(kind, row);
-            let mut related: Vec<String> = raw
-                .related
-                .iter()
-                .filter_map(|&(k, r)| store.id_of(schema, k, r).map(str::to_string))
-                .filter(|id| *id != subject)
-                .collect();
-            related.sort();
-            related.dedup();
-            Some(Finding {
-                rule: rule.id.clone(),
-                severity: rule.severity,
-                subject,
-                summary: rule.summary.clone(),
-                problem: raw.message,
-                fix: raw.fix,
-                location: Location {
-                    path: scenario.source.name.clone(),
-                    line: pos.line,
-                    column: pos.column,
-                },
-                offset: pos.offset,
-                len: pos.len,
-                related,
-                waived: None,
-            })
-        })
+    // One copy of each rule's id and summary and of the path, shared by the
+    // findings: at a million subscriptions there are tens of thousands of them.
+    let shared: Vec<(Arc<str>, Arc<str>)> = program
+        .rules
+        .iter()
+        .map(|r| (Arc::from(r.id.as_str()), Arc::from(r.summary.as_str())))
         .collect();
+    let path: Arc<str> = Arc::from(scenario.source.name.as_str());
+    let mut findings: Vec<Finding> = Vec::with_capacity(raw.len());
+    findings.extend(raw.into_iter().filter_map(|raw| {
+        let rule = program.rules.get(raw.rule)?;
+        let (rule_id, summary) = shared.get(raw.rule)?;
+        let (kind, row) = raw.subject;
+        let subject = store.id_of(schema, kind, row)?;
+        let pos = store.pos(kind, row);
+        Some(Finding {
+            rule: Arc::clone(rule_id),
+            severity: rule.severity,
+            subject: subject.to_string(),
+            summary: Arc::clone(summary),
+            problem: exact(raw.message),
+            fix: raw.fix.map(exact),
+            location: Location {
+                path: Arc::clone(&path),
+                line: pos.line,
+                column: pos.column,
+            },
+            offset: pos.offset,
+            len: pos.len,
+            related: related_ids(store, schema, &raw.related, subject),
+            waived: None,
+        })
+    }));
+    let scenario_name = schema.root().field("scenario").and_then(|f| {
+        let cell = store.cell(ROOT, f, 0);
+        (cell != crate::scenario::store::NONE).then(|| store.str(cell).to_string())
+    });
+    let as_of = as_of(program, store);
+    drop(scenario.store);
     findings.sort_by(|a, b| {
         (a.location.line, a.location.column, &a.rule, &a.subject).cmp(&(
             b.location.line,
@@ -140,23 +150,44 @@ pub fn build_report(program: &Program, scenario: Scenario, raw: Vec<RawFinding>)
             &b.subject,
         ))
     });
-    let scenario_name = schema.root().field("scenario").and_then(|f| {
-        let cell = store.cell(ROOT, f, 0);
-        (cell != crate::scenario::store::NONE).then(|| store.str(cell).to_string())
-    });
     FileReport {
         path: scenario.source.name.clone(),
         scenario: scenario_name,
         kind: FileKind::Scenario,
-        as_of: as_of(program, store),
+        as_of,
         findings,
         expect: scenario.expect,
         source: scenario.source,
     }
 }
 
+/// The ids of a finding's other entities, sorted, without repeats or the subject.
+/// Ids are compared as borrowed text and copied once each.
+fn related_ids(
+    store: &Store,
+    schema: &Schema,
+    related: &[EntityRef],
+    subject: &str,
+) -> Vec<String> {
+    let mut ids: Vec<&str> = related
+        .iter()
+        .filter_map(|&(k, r)| store.id_of(schema, k, r))
+        .filter(|id| *id != subject)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.into_iter().map(str::to_string).collect()
+}
+
+/// A string without spare capacity: messages are built by pushing, which
+/// leaves up to half of their buffer unused, and the report keeps them all.
+fn exact(mut text: String) -> String {
+    text.shrink_to_fit();
+    text
+}
+
 /// The scenario's `as_of` date, when the schema declares one as a root date field.
-fn as_of(program: &Program, store: &crate::scenario::Store) -> Option<i32> {
+fn as_of(program: &Program, store: &Store) -> Option<i32> {
     let root = program.schema.root();
     let field = root.field("as_of")?;
     if !matches!(

@@ -12,7 +12,11 @@ fn rules_fired(text: String) -> BTreeSet<String> {
     let program = common::default_program();
     let source = SourceFile::new("generated.yaml", text);
     match check_source(&program, source, &program.rule_ids(), &common::options()) {
-        FileOutcome::Checked(report) => report.findings.into_iter().map(|f| f.rule).collect(),
+        FileOutcome::Checked(report) => report
+            .findings
+            .into_iter()
+            .map(|f| f.rule.to_string())
+            .collect(),
         FileOutcome::Invalid { errors, .. } => {
             panic!(
                 "generated scenario is invalid:\n{}",

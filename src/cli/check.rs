@@ -7,6 +7,7 @@
 
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::progress::Progress;
@@ -148,7 +149,9 @@ fn check_scenarios(
 ) -> bool {
     let (paths, path_errors) = find_scenarios(&args.paths);
     problems.add(run, &path_errors);
-    let outcomes = check_all(program, &paths, options);
+    // Only the human report shows the scenario text (in its snippets).
+    let keep_text = args.format == Format::Human;
+    let outcomes = check_all(program, &paths, options, keep_text);
     run.scenario_files = paths.len();
     for outcome in outcomes {
         match outcome {
@@ -163,13 +166,23 @@ fn check_scenarios(
 }
 
 /// Checks files on every core; the outcomes come back in the order of `paths`.
-pub fn check_all(program: &Program, paths: &[PathBuf], options: &LoadOptions) -> Vec<FileOutcome> {
+/// Without `keep_text`, each report lets go of its file's text as soon as it
+/// is built (see [`crate::report::FileReport::drop_text`]).
+pub fn check_all(
+    program: &Program,
+    paths: &[PathBuf],
+    options: &LoadOptions,
+    keep_text: bool,
+) -> Vec<FileOutcome> {
     let rule_ids = program.rule_ids();
     let progress = Progress::new(paths.len());
     let outcomes = paths
         .par_iter()
         .map(|path: &PathBuf| {
-            let outcome = check_file(program, Path::new(path), &rule_ids, options);
+            let mut outcome = check_file(program, Path::new(path), &rule_ids, options);
+            if let (FileOutcome::Checked(report), false) = (&mut outcome, keep_text) {
+                report.drop_text();
+            }
             progress.tick();
             outcome
         })
@@ -187,7 +200,11 @@ fn finish(args: &CheckArgs, run: &CheckRun, problems: &Problems, what_failed: &s
     // Rules that did not load leave nothing to report in the human format.
     let nothing_checked = run.rules.is_empty() && args.format == Format::Human;
     if !nothing_checked {
-        print!("{}", render(args.format, run, out_style));
+        if let Err(code) = super::write_stdout("the report", |out| {
+            write_report(args.format, run, out_style, out)
+        }) {
+            return code;
+        }
     }
     if run.errors.is_empty() {
         return if run.fails() { EXIT_FINDINGS } else { EXIT_OK };
@@ -227,13 +244,18 @@ pub fn find_scenarios(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ScenarioError>) {
     (found, errors)
 }
 
-/// The run in the chosen format.
-pub fn render(format: Format, run: &CheckRun, style: Style) -> String {
+/// Writes the run in the chosen format.
+pub fn write_report(
+    format: Format,
+    run: &CheckRun,
+    style: Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
-        Format::Human => human::render_run(run, style),
-        Format::Json => json::render_run(run),
-        Format::Sarif => sarif::render(run),
-        Format::Junit => junit::render(run),
-        Format::Github => github::render(run),
+        Format::Human => human::write_run(run, style, out),
+        Format::Json => json::write_run(run, out),
+        Format::Sarif => sarif::write(run, out),
+        Format::Junit => junit::write(run, out),
+        Format::Github => github::write(run, out),
     }
 }

@@ -101,7 +101,7 @@ impl Coverage {
             entry.bindings += n;
             entry.scenarios_reached += usize::from(n > 0);
             let id = program.rules.get(i).map_or("", |r| r.id.as_str());
-            let findings = report.findings.iter().filter(|f| f.rule == id).count();
+            let findings = report.findings.iter().filter(|f| &*f.rule == id).count();
             entry.findings += findings;
             entry.scenarios_fired += usize::from(findings > 0);
             entry.status = if entry.findings > 0 {

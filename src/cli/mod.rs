@@ -13,6 +13,7 @@ pub mod schema;
 pub mod test;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 
 use crate::lang::RuleError;
@@ -253,6 +254,29 @@ pub fn rule_sources(args: &RuleArgs) -> (Vec<SourceFile>, Vec<RuleError>) {
         }
     }
     (sources, errors)
+}
+
+/// Writes output to stdout through a buffer, as it is produced: a report can be
+/// tens of megabytes, which need not be held as one string first.
+///
+/// A reader that stops reading (`eligo check … | head`) closes the pipe; that
+/// is not a failure, so the rest of the output is dropped quietly and `Ok` is
+/// returned. Any other write error is reported on stderr, naming `what` was
+/// being written, and gives the exit code of unusable input or output.
+pub fn write_stdout(
+    what: &str,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), u8> {
+    let stdout = io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    match write(&mut out).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => {
+            eprintln!("error: cannot write {what}: {e}");
+            Err(EXIT_INPUT)
+        }
+    }
 }
 
 /// The style for diagnostics written to stderr.

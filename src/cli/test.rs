@@ -74,7 +74,7 @@ pub fn verdict(report: &FileReport) -> Verdict {
     let actual: BTreeSet<(String, String)> = report
         .findings
         .iter()
-        .map(|f| (f.rule.clone(), f.subject.clone()))
+        .map(|f| (f.rule.to_string(), f.subject.clone()))
         .collect();
     let missing: Vec<_> = expected.difference(&actual).cloned().collect();
     let unexpected: Vec<_> = actual.difference(&expected).cloned().collect();
@@ -113,7 +113,7 @@ pub fn describe_failure(
             let at = report
                 .findings
                 .iter()
-                .find(|f| &f.rule == rule && &f.subject == subject)
+                .find(|f| *f.rule == **rule && f.subject == *subject)
                 .map_or(String::new(), |f| {
                     format!(" (at {}:{})", f.location.line, f.location.column)
                 });

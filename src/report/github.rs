@@ -6,22 +6,22 @@
 //! values escape `%`, `\r`, `\n`, `:` and `,`; the message escapes `%`, `\r` and
 //! `\n`, as the runner expects.
 
+use std::io::{self, Write};
+
 use super::{CheckRun, Finding, InputError};
 use crate::lang::ast::Severity;
 
-/// Renders a run as workflow commands, closed by a plain summary line.
-pub fn render(run: &CheckRun) -> String {
-    let mut out = String::new();
+/// Writes a run as workflow commands, closed by a plain summary line.
+pub fn write(run: &CheckRun, out: &mut dyn Write) -> io::Result<()> {
     for report in &run.reports {
         for finding in &report.findings {
-            out.push_str(&finding_command(finding));
+            out.write_all(finding_command(finding).as_bytes())?;
         }
     }
     for error in &run.errors {
-        out.push_str(&error_command(error));
+        out.write_all(error_command(error).as_bytes())?;
     }
-    out.push_str(&format!("eligo: {}\n", super::human::run_summary(run)));
-    out
+    writeln!(out, "eligo: {}", super::human::run_summary(run))
 }
 
 fn finding_command(f: &Finding) -> String {
@@ -37,8 +37,8 @@ fn finding_command(f: &Finding) -> String {
                 w.expires
             ),
         ),
-        (None, Severity::Error) => ("error", f.rule.clone(), f.message()),
-        (None, Severity::Warning) => ("warning", f.rule.clone(), f.message()),
+        (None, Severity::Error) => ("error", f.rule.to_string(), f.message().to_string()),
+        (None, Severity::Warning) => ("warning", f.rule.to_string(), f.message().to_string()),
     };
     let message = if f.related.is_empty() {
         message
@@ -48,7 +48,7 @@ fn finding_command(f: &Finding) -> String {
     command_line(
         command,
         &[
-            ("file", f.location.path.clone()),
+            ("file", f.location.path.to_string()),
             ("line", f.location.line.to_string()),
             ("col", f.location.column.to_string()),
             ("title", title),

@@ -3,6 +3,7 @@
 
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 use std::fmt;
+use std::io::{self, Write};
 use std::sync::Arc;
 
 use super::snippet::{Lines, Window};
@@ -99,9 +100,15 @@ pub fn render_diagnostic(diagnostic: &dyn Diagnostic, style: Style) -> String {
 }
 
 /// Renders the findings of one file, then its waived findings (one line each),
-/// followed by its summary line.
+/// followed by its summary line (see [`write_file`]).
 pub fn render_file(report: &FileReport, style: Style) -> String {
-    let mut out = String::new();
+    super::render_to_string(|out| write_file(report, style, out))
+        .unwrap_or_else(|e| format!("{}: {e}\n", report.path))
+}
+
+/// Writes the findings of one file, then its waived findings (one line each),
+/// followed by its summary line. Each diagnostic is written as it is rendered.
+pub fn write_file(report: &FileReport, style: Style, out: &mut dyn Write) -> io::Result<()> {
     // Each diagnostic sees only the lines around its finding (see `snippet`).
     let mut lines = Lines::new(Arc::clone(&report.source.text));
     for finding in report.findings.iter().filter(|f| f.waived.is_none()) {
@@ -110,17 +117,15 @@ pub fn render_file(report: &FileReport, style: Style) -> String {
             finding,
             src: NamedSource::new(&report.source.name, window).with_language("yaml"),
         };
-        out.push_str(&render_diagnostic(&diagnostic, style));
-        out.push('\n');
+        out.write_all(render_diagnostic(&diagnostic, style).as_bytes())?;
+        out.write_all(b"\n")?;
     }
     for finding in &report.findings {
         if let Some(line) = waived_line(finding) {
-            out.push_str(&line);
+            out.write_all(line.as_bytes())?;
         }
     }
-    out.push_str(&file_summary(report));
-    out.push('\n');
-    out
+    writeln!(out, "{}", file_summary(report))
 }
 
 /// A waived finding in two lines: what, and who accepted it until when and why.
@@ -164,16 +169,12 @@ pub fn file_summary(report: &FileReport) -> String {
     }
 }
 
-/// Renders every report of a run and the closing summary line.
-pub fn render_run(run: &CheckRun, style: Style) -> String {
-    let mut out = String::new();
+/// Writes every report of a run and the closing summary line.
+pub fn write_run(run: &CheckRun, style: Style, out: &mut dyn Write) -> io::Result<()> {
     for report in &run.reports {
-        out.push_str(&render_file(report, style));
+        write_file(report, style, out)?;
     }
-    out.push('\n');
-    out.push_str(&run_summary(run));
-    out.push('\n');
-    out
+    writeln!(out, "\n{}", run_summary(run))
 }
 
 /// `checked 12 files: 3 errors, 1 warning, 2 waived, 0 invalid`.
@@ -195,5 +196,31 @@ pub fn plural(n: usize, word: &str) -> String {
         format!("{n} {word}")
     } else {
         format!("{n} {word}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testing::sample_run;
+
+    #[test]
+    fn a_report_without_its_text_still_renders() {
+        let run = sample_run();
+        let Some(mut report) = run.reports.into_iter().find(|r| r.errors() > 0) else {
+            panic!("no report with errors");
+        };
+        let style = Style {
+            color: false,
+            width: 100,
+        };
+        let with_text = render_file(&report, style);
+        report.drop_text();
+        let without = render_file(&report, style);
+        assert!(without.len() < with_text.len());
+        for f in report.findings.iter().filter(|f| f.waived.is_none()) {
+            assert!(without.contains(&format!("{}\n\n", f.rule)), "{}", f.rule);
+        }
+        assert!(without.ends_with(&format!("{}\n", file_summary(&report))));
     }
 }

@@ -13,12 +13,13 @@
 //! `<error>` (the file could not be checked at all).
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+use std::io::{self, Write};
 
 use super::{CheckRun, FileKind, FileReport, Finding, InputError, RuleInfo};
 use crate::lang::ast::Severity;
 
-/// Renders a run as a JUnit XML document.
-pub fn render(run: &CheckRun) -> String {
+/// Writes a run as a JUnit XML document (which ends with a newline).
+pub fn write(run: &CheckRun, out: &mut dyn Write) -> io::Result<()> {
     let mut report = Report::new("eligo");
     let waiver_rules = crate::waiver::rule_infos();
     for file in &run.reports {
@@ -31,11 +32,25 @@ pub fn render(run: &CheckRun) -> String {
     for (path, errors) in errors_by_path(&run.errors) {
         report.add_test_suite(error_suite(path, &errors));
     }
-    match report.to_string() {
-        Ok(xml) if xml.ends_with('\n') => xml,
-        Ok(xml) => xml + "\n",
-        Err(e) => format!("<!-- eligo could not write the JUnit report: {e} -->\n"),
+    report.serialize(out).map_err(|e| io_error(&e))
+}
+
+/// The I/O error behind a serialization error, so that the caller can tell a
+/// closed pipe from other failures; any other cause becomes an `Other` error.
+fn io_error(e: &quick_junit::SerializeError) -> io::Error {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cause {
+        // quick-xml keeps its I/O errors in an `Arc`.
+        let io = err.downcast_ref::<io::Error>().or_else(|| {
+            err.downcast_ref::<std::sync::Arc<io::Error>>()
+                .map(|a| a.as_ref())
+        });
+        if let Some(io) = io {
+            return io::Error::new(io.kind(), io.to_string());
+        }
+        cause = err.source();
     }
+    io::Error::other(format!("cannot write the JUnit report: {e}"))
 }
 
 fn file_suite(file: &FileReport, rules: &[RuleInfo], deny_warnings: bool) -> TestSuite {
@@ -44,7 +59,11 @@ fn file_suite(file: &FileReport, rules: &[RuleInfo], deny_warnings: bool) -> Tes
         suite.add_property(("scenario", name.as_str()));
     }
     for rule in rules {
-        let findings: Vec<&Finding> = file.findings.iter().filter(|f| f.rule == rule.id).collect();
+        let findings: Vec<&Finding> = file
+            .findings
+            .iter()
+            .filter(|f| *f.rule == *rule.id)
+            .collect();
         let mut case = TestCase::new(rule.id.as_str(), status(rule, &findings, deny_warnings));
         case.set_classname(file.path.as_str());
         if rule.severity == Severity::Warning && !deny_warnings {
@@ -70,7 +89,7 @@ fn status(rule: &RuleInfo, findings: &[&Finding], deny_warnings: bool) -> TestCa
         let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
         status.set_type(rule.severity.as_str());
         status.set_message(match active.as_slice() {
-            [only] => only.message(),
+            [only] => only.message().to_string(),
             many => format!("{} findings of {}", many.len(), rule.id),
         });
         status.set_description(list(&[active, waived].concat()));
@@ -153,4 +172,23 @@ fn error_suite(path: &str, errors: &[&InputError]) -> TestSuite {
     case.set_classname(path);
     suite.add_test_case(case);
     suite
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testing::{sample_run, ClosedPipe};
+
+    #[test]
+    fn a_closed_pipe_is_told_apart_through_quick_junits_error() {
+        let err = write(&sample_run(), &mut ClosedPipe).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::BrokenPipe);
+    }
+
+    #[test]
+    fn the_document_ends_with_a_newline() {
+        let mut out = Vec::new();
+        write(&sample_run(), &mut out).unwrap();
+        assert!(out.ends_with(b"</testsuites>\n"));
+    }
 }

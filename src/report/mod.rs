@@ -9,6 +9,9 @@ pub mod sarif;
 pub mod snippet;
 
 use serde::Serialize;
+use std::fmt;
+use std::io;
+use std::sync::Arc;
 
 pub use errors::InputError;
 
@@ -19,25 +22,43 @@ use crate::source::SourceFile;
 /// Where a finding points: the subject's entry in the scenario file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Location {
-    /// The scenario file.
-    pub path: String,
+    /// The scenario file (shared by the findings of a file).
+    #[serde(serialize_with = "shared_str")]
+    pub path: Arc<str>,
     /// 1-based line.
     pub line: u32,
     /// 1-based column.
     pub column: u32,
 }
 
+/// Runs a report writer into memory and returns the text, for callers that
+/// want a string rather than a stream (tests, benchmarks).
+fn render_to_string(write: impl FnOnce(&mut Vec<u8>) -> io::Result<()>) -> io::Result<String> {
+    let mut buf = Vec::new();
+    write(&mut buf)?;
+    String::from_utf8(buf).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+}
+
+/// Serializes shared text as a plain string, as a `String` would be.
+fn shared_str<S: serde::Serializer>(text: &Arc<str>, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(text)
+}
+
 /// One rule that does not hold for one subject.
+///
+/// A big scenario has tens of thousands of findings, so what they have in
+/// common is shared rather than copied: the rule id and summary (one copy per
+/// rule) and the location's path (one per file).
 #[derive(Clone, Debug)]
 pub struct Finding {
     /// The rule id.
-    pub rule: String,
+    pub rule: Arc<str>,
     /// Error or warning.
     pub severity: Severity,
     /// The id of the entity it is about.
     pub subject: String,
     /// The rule's one-line summary.
-    pub summary: String,
+    pub summary: Arc<str>,
     /// What is wrong.
     pub problem: String,
     /// What to do.
@@ -51,8 +72,9 @@ pub struct Finding {
     /// Other entities involved, sorted.
     pub related: Vec<String>,
     /// The waiver that accepts this finding, if one does; a waived finding
-    /// does not fail the run and is counted apart.
-    pub waived: Option<Waived>,
+    /// does not fail the run and is counted apart. Boxed: most findings are not
+    /// waived, and they need not carry the room for a waiver.
+    pub waived: Option<Box<Waived>>,
 }
 
 /// The waiver that covers a finding: why, who, until when, and where it is written.
@@ -80,12 +102,38 @@ pub enum FileKind {
 }
 
 impl Finding {
-    /// The full message: what is wrong and what to do.
-    pub fn message(&self) -> String {
-        match &self.fix {
-            Some(fix) => format!("{}; {fix}", self.problem),
-            None => self.problem.clone(),
+    /// The full message: what is wrong and what to do, as text to format (the
+    /// reports write it out without building a string per finding).
+    pub fn message(&self) -> MessageText<'_> {
+        MessageText {
+            problem: &self.problem,
+            fix: self.fix.as_deref(),
         }
+    }
+}
+
+/// A finding's full message: the problem, then `; ` and the fix when there is one.
+#[derive(Clone, Copy, Debug)]
+pub struct MessageText<'a> {
+    problem: &'a str,
+    fix: Option<&'a str>,
+}
+
+impl fmt::Display for MessageText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.problem)?;
+        if let Some(fix) = self.fix {
+            f.write_str("; ")?;
+            f.write_str(fix)?;
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for MessageText<'_> {
+    /// As a string, written piece by piece.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
     }
 }
 
@@ -122,6 +170,14 @@ impl FileReport {
     /// The number of waived findings (of either severity).
     pub fn waived(&self) -> usize {
         self.findings.iter().filter(|f| f.waived.is_some()).count()
+    }
+
+    /// Lets go of the file's text, which only the human report uses (for its
+    /// snippets): a batch checked for another format would otherwise hold the
+    /// text of every file until the report is written. The human report of a
+    /// file without its text cannot show the findings' snippets.
+    pub fn drop_text(&mut self) {
+        self.source.text = Arc::from("");
     }
 
     fn active(&self, severity: Severity) -> usize {
@@ -203,5 +259,65 @@ impl CheckRun {
     pub fn fails(&self) -> bool {
         let t = self.totals();
         t.errors > 0 || (self.deny_warnings && t.warnings > 0)
+    }
+}
+
+/// Runs for the reporters' unit tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::path::Path;
+
+    use super::{CheckRun, InputError, RuleInfo};
+    use crate::check::{check_file, FileOutcome};
+
+    /// A run with every kind of entry: findings, waived findings, a waivers
+    /// file's findings, and input errors of an invalid scenario.
+    pub fn sample_run() -> CheckRun {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let program = crate::load_program(crate::default_rule_sources()).unwrap();
+        let options = crate::scenario::LoadOptions::default();
+        let ids = program.rule_ids();
+        let mut run = CheckRun {
+            rules: RuleInfo::of_program(&program),
+            ..CheckRun::default()
+        };
+        for name in [
+            "fixtures/books/mixed-book.yaml",
+            "fixtures/rules/extension-no-dap/fires.yaml",
+            "fixtures/invalid/bad-enum.yaml",
+        ] {
+            run.scenario_files += 1;
+            match check_file(&program, &root.join(name), &ids, &options) {
+                FileOutcome::Checked(report) => run.reports.push(report),
+                FileOutcome::Invalid { errors, .. } => {
+                    run.invalid_files += 1;
+                    run.errors.extend(errors.iter().map(InputError::from));
+                }
+            }
+        }
+        let waivers = crate::waiver::read_waivers(
+            &root.join("fixtures/waivers/mixed-book.yaml"),
+            &ids,
+            &options.limits,
+        )
+        .unwrap();
+        let extra = crate::waiver::apply(&[waivers], &mut run.reports, false, options.today);
+        run.reports.extend(extra);
+        assert!(run.reports.iter().any(|r| r.waived() > 0), "nothing waived");
+        assert!(!run.errors.is_empty(), "no input error");
+        run
+    }
+
+    /// A writer whose reader has gone: every write fails as on a closed pipe.
+    pub struct ClosedPipe;
+
+    impl std::io::Write for ClosedPipe {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::ErrorKind::BrokenPipe.into())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Err(std::io::ErrorKind::BrokenPipe.into())
+        }
     }
 }

@@ -14,14 +14,15 @@
 //!
 //! The model types come from `serde-sarif`, generated from the official schema.
 
+use serde::{Serialize, Serializer};
 use serde_json::{json, Value};
 use serde_sarif::sarif::{
     ArtifactLocation, Invocation, Location as SarifLocation, Message, MultiformatMessageString,
     Notification, PhysicalLocation, PropertyBag, Region, ReportingConfiguration,
-    ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif, Suppression, Tool,
-    ToolComponent,
+    ReportingDescriptor, Result as SarifResult, ResultLevel, Suppression, Tool, ToolComponent,
 };
 use std::collections::BTreeMap;
+use std::io::{self, Write};
 
 use super::{CheckRun, Finding, InputError, RuleInfo, Waived};
 use crate::lang::ast::Severity;
@@ -29,41 +30,75 @@ use crate::lang::ast::Severity;
 /// The schema URI written in `$schema`.
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
-/// Renders a run as a pretty-printed SARIF log.
-pub fn render(run: &CheckRun) -> String {
+/// The SARIF log: `serde_sarif::sarif::Sarif` with the fields written here, in
+/// its order (alphabetical, as generated from the schema), so the text is the
+/// same as the model's. It exists to stream the results (see [`Results`]).
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    runs: [LogRun<'a>; 1],
+    version: &'static str,
+}
+
+/// `serde_sarif::sarif::Run`, likewise.
+#[derive(Serialize)]
+struct LogRun<'a> {
+    #[serde(rename = "columnKind")]
+    column_kind: &'static str,
+    invocations: [Invocation; 1],
+    results: Results<'a>,
+    tool: Tool,
+}
+
+/// The results, each built from its finding or input error as it is written,
+/// then dropped: the whole log is never in memory.
+struct Results<'a> {
+    run: &'a CheckRun,
+    index: &'a BTreeMap<String, i64>,
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let findings = self.run.reports.iter().flat_map(|r| &r.findings);
+        serializer.collect_seq(
+            findings
+                .map(|f| finding_result(f, self.index))
+                .chain(self.run.errors.iter().map(|e| error_result(e, self.index))),
+        )
+    }
+}
+
+/// Writes a run as a pretty-printed SARIF log and a newline.
+pub fn write(run: &CheckRun, out: &mut dyn Write) -> io::Result<()> {
     let rules = descriptors(run);
-    let index: BTreeMap<&str, i64> = rules
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.id.as_str(), i as i64))
-        .collect();
-    let mut results: Vec<SarifResult> = run
-        .reports
-        .iter()
-        .flat_map(|r| &r.findings)
-        .map(|f| finding_result(f, &index))
-        .collect();
-    results.extend(run.errors.iter().map(|e| error_result(e, &index)));
+    let index = rule_index(&rules);
     let driver = ToolComponent::builder()
         .name("eligo")
         .semantic_version(env!("CARGO_PKG_VERSION"))
         .rules(rules)
         .build();
-    let sarif_run = Run::builder()
-        .tool(Tool::builder().driver(driver).build())
-        .invocations(vec![invocation(&run.errors)])
-        .column_kind("unicodeCodePoints")
-        .results(results)
-        .build();
-    let log = Sarif::builder()
-        .schema(SCHEMA_URI)
-        .version("2.1.0")
-        .runs(vec![sarif_run])
-        .build();
-    let mut out =
-        serde_json::to_string_pretty(&log).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    out.push('\n');
-    out
+    let log = Log {
+        schema: SCHEMA_URI,
+        runs: [LogRun {
+            column_kind: "unicodeCodePoints",
+            invocations: [invocation(&run.errors)],
+            results: Results { run, index: &index },
+            tool: Tool::builder().driver(driver).build(),
+        }],
+        version: "2.1.0",
+    };
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    out.write_all(b"\n")
+}
+
+/// Each descriptor's position, for the results' `ruleIndex`.
+fn rule_index(rules: &[ReportingDescriptor]) -> BTreeMap<String, i64> {
+    rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.clone(), i as i64))
+        .collect()
 }
 
 /// The loaded rules, the waiver rules, then the input-error codes that occur (sorted).
@@ -132,7 +167,7 @@ fn level_name(severity: Severity) -> &'static str {
     }
 }
 
-fn finding_result(f: &Finding, index: &BTreeMap<&str, i64>) -> SarifResult {
+fn finding_result(f: &Finding, index: &BTreeMap<String, i64>) -> SarifResult {
     let level = match f.severity {
         Severity::Error => ResultLevel::Error,
         Severity::Warning => ResultLevel::Warning,
@@ -143,17 +178,17 @@ fn finding_result(f: &Finding, index: &BTreeMap<&str, i64>) -> SarifResult {
         props.insert("related".to_string(), json!(f.related));
     }
     let mut result = SarifResult::builder()
-        .rule_id(f.rule.as_str())
+        .rule_id(&*f.rule)
         .level(level)
-        .message(message(f.message()))
+        .message(message(f.message().to_string()))
         .locations(vec![location(
             &f.location.path,
             Some((f.location.line, f.location.column)),
         )])
         .properties(PropertyBag::builder().additional_properties(props).build())
         .build();
-    result.rule_index = index.get(f.rule.as_str()).copied();
-    result.suppressions = f.waived.as_ref().map(|w| vec![suppression(w)]);
+    result.rule_index = index.get(&*f.rule).copied();
+    result.suppressions = f.waived.as_deref().map(|w| vec![suppression(w)]);
     result
 }
 
@@ -173,7 +208,7 @@ fn suppression(w: &Waived) -> Suppression {
         .build()
 }
 
-fn error_result(e: &InputError, index: &BTreeMap<&str, i64>) -> SarifResult {
+fn error_result(e: &InputError, index: &BTreeMap<String, i64>) -> SarifResult {
     let mut result = SarifResult::builder()
         .rule_id(e.code.as_str())
         .level(ResultLevel::Error)
@@ -262,7 +297,60 @@ pub fn artifact_uri(path: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::artifact_uri;
+    use super::*;
+    use crate::report::testing::{sample_run, ClosedPipe};
+    use serde_sarif::sarif::{Run, Sarif};
+
+    /// The log built whole with the `serde-sarif` model, as it was before the
+    /// results were streamed: the reference for the streamed text.
+    fn model(run: &CheckRun) -> String {
+        let rules = descriptors(run);
+        let index = rule_index(&rules);
+        let mut results: Vec<SarifResult> = run
+            .reports
+            .iter()
+            .flat_map(|r| &r.findings)
+            .map(|f| finding_result(f, &index))
+            .collect();
+        results.extend(run.errors.iter().map(|e| error_result(e, &index)));
+        let driver = ToolComponent::builder()
+            .name("eligo")
+            .semantic_version(env!("CARGO_PKG_VERSION"))
+            .rules(rules)
+            .build();
+        let sarif_run = Run::builder()
+            .tool(Tool::builder().driver(driver).build())
+            .invocations(vec![invocation(&run.errors)])
+            .column_kind("unicodeCodePoints")
+            .results(results)
+            .build();
+        let log = Sarif::builder()
+            .schema(SCHEMA_URI)
+            .version("2.1.0")
+            .runs(vec![sarif_run])
+            .build();
+        serde_json::to_string_pretty(&log).unwrap() + "\n"
+    }
+
+    fn streamed(run: &CheckRun) -> String {
+        let mut out = Vec::new();
+        write(run, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn the_streamed_log_is_the_models_text() {
+        let run = sample_run();
+        assert_eq!(streamed(&run), model(&run));
+        let empty = CheckRun::default();
+        assert_eq!(streamed(&empty), model(&empty));
+    }
+
+    #[test]
+    fn a_closed_pipe_is_an_error_not_a_panic() {
+        let err = write(&sample_run(), &mut ClosedPipe).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::BrokenPipe);
+    }
 
     #[test]
     fn paths_become_uri_references() {

@@ -13,6 +13,7 @@ pub mod fields;
 pub mod load;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 pub use error::{WaiverCode, WaiverError};
 pub use load::{parse_waivers, read_waivers, WaiverFile};
@@ -48,15 +49,15 @@ pub struct Waiver {
 }
 
 impl Waiver {
-    fn location(&self, path: &str) -> Location {
+    fn location(&self, path: &Arc<str>) -> Location {
         Location {
-            path: path.to_string(),
+            path: Arc::clone(path),
             line: self.pos.line,
             column: self.pos.column,
         }
     }
 
-    fn waived(&self, path: &str) -> Waived {
+    fn waived(&self, path: &Arc<str>) -> Waived {
         Waived {
             reason: self.reason.clone(),
             owner: self.owner.clone(),
@@ -151,6 +152,11 @@ pub fn apply(
             index.insert((&waiver.rule, &waiver.subject), (f, w));
         }
     }
+    // Each file's path, shared by the waivers it lends to findings.
+    let paths: Vec<Arc<str>> = files
+        .iter()
+        .map(|f| Arc::from(f.source.name.as_str()))
+        .collect();
     let mut usage: Vec<Vec<Usage>> = files
         .iter()
         .map(|f| vec![Usage::default(); f.waivers.len()])
@@ -158,11 +164,12 @@ pub fn apply(
     for report in reports.iter_mut() {
         let as_of = report.as_of.unwrap_or(today);
         for finding in &mut report.findings {
-            let Some(&(f, w)) = index.get(&(finding.rule.as_str(), finding.subject.as_str()))
-            else {
+            let Some(&(f, w)) = index.get(&(&*finding.rule, finding.subject.as_str())) else {
                 continue;
             };
-            let Some(file) = files.get(f) else { continue };
+            let (Some(file), Some(path)) = (files.get(f), paths.get(f)) else {
+                continue;
+            };
             let Some(waiver) = file.waivers.get(w) else {
                 continue;
             };
@@ -170,7 +177,7 @@ pub fn apply(
                 continue;
             };
             if as_of <= waiver.expires {
-                finding.waived = Some(waiver.waived(&file.source.name));
+                finding.waived = Some(Box::new(waiver.waived(path)));
                 used.waived += 1;
             } else if used.expired_in.as_ref().is_none_or(|(d, _)| as_of > *d) {
                 used.expired_in = Some((as_of, report.path.clone()));
@@ -191,15 +198,15 @@ pub fn apply(
 
 /// The report of one waivers file: a finding per expired or unused waiver.
 fn waivers_report(file: &WaiverFile, usage: &[Usage], latest: i32, complete: bool) -> FileReport {
-    let path = &file.source.name;
+    let path: Arc<str> = Arc::from(file.source.name.as_str());
     let findings = file
         .waivers
         .iter()
         .zip(usage)
-        .filter_map(|(w, u)| verdict(w, u, latest, complete).map(|v| finding(w, path, v)))
+        .filter_map(|(w, u)| verdict(w, u, latest, complete).map(|v| finding(w, &path, v)))
         .collect();
     FileReport {
-        path: path.clone(),
+        path: file.source.name.clone(),
         scenario: None,
         kind: FileKind::Waivers,
         as_of: None,
@@ -250,17 +257,17 @@ fn verdict(w: &Waiver, u: &Usage, latest: i32, complete: bool) -> Option<Verdict
     })
 }
 
-fn finding(w: &Waiver, path: &str, v: Verdict) -> Finding {
+fn finding(w: &Waiver, path: &Arc<str>, v: Verdict) -> Finding {
     let (severity, summary) = if v.rule == EXPIRED_RULE {
         (Severity::Error, EXPIRED_SUMMARY)
     } else {
         (Severity::Warning, UNUSED_SUMMARY)
     };
     Finding {
-        rule: v.rule.to_string(),
+        rule: Arc::from(v.rule),
         severity,
         subject: w.subject.clone(),
-        summary: summary.to_string(),
+        summary: Arc::from(summary),
         problem: v.problem,
         fix: Some(v.fix),
         location: w.location(path),

@@ -1,0 +1,102 @@
+//! Reports are written to stdout as they are produced, not built as one string
+//! first: the bytes are those of the in-memory rendering, and a stdout that
+//! cannot take them (a closed pipe, a full disk) is handled, not a panic.
+
+mod common;
+
+use assert_cmd::Command;
+use std::io::Read;
+use std::path::Path;
+use std::process::Stdio;
+
+use eligo::check::FileOutcome;
+
+const BOOKS: &[&str] = &[
+    "fixtures/books/apac-reseller-move.yaml",
+    "fixtures/books/clean-book.yaml",
+    "fixtures/books/latam-cleanup.yaml",
+    "fixtures/books/mixed-book.yaml",
+    "fixtures/books/nordics-wave-1.yaml",
+];
+
+fn eligo() -> Command {
+    let mut cmd = Command::cargo_bin("eligo").unwrap();
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .env_remove("CI");
+    cmd
+}
+
+fn stdout_of(args: &[&str]) -> String {
+    let out = eligo().arg("check").args(args).output().unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn streamed_reports_equal_the_string_rendering() {
+    let program = common::default_program();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for book in BOOKS {
+        let FileOutcome::Checked(report) = common::check_fixture(&program, &root.join(book)) else {
+            panic!("{book} should be valid");
+        };
+        // One valid file: the run's JSON is that of its report alone.
+        let json = stdout_of(&["--format", "json", book]);
+        assert_eq!(json, eligo::report::json::render(&[&report]), "{book}");
+        // The human run is the file's report, a blank line and the run's summary.
+        let human = stdout_of(&["--color", "never", book]);
+        let file = common::render_report(&report);
+        assert!(human.starts_with(&file), "{book}:\n{human}");
+        let rest = human.strip_prefix(&file).unwrap_or_default();
+        assert!(rest.starts_with("\nchecked 1 file: "), "{book}: {rest}");
+    }
+}
+
+#[test]
+fn a_closed_stdout_does_not_panic() {
+    for format in ["human", "json", "sarif", "junit", "github"] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_eligo"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["check", "--format", format, "fixtures/books"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader goes away before the report is written.
+        drop(child.stdout.take());
+        let mut stderr = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert!(!stderr.contains("panicked"), "{format}: {stderr}");
+        assert_eq!(status.code(), Some(1), "{format}: {stderr}");
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_stdout_is_an_error_with_exit_two() {
+    for format in ["human", "json", "sarif", "junit", "github"] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_eligo"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["check", "--format", format, "fixtures/books"])
+            .stdout(full)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(!stderr.contains("panicked"), "{format}: {stderr}");
+        assert!(
+            stderr.starts_with("error: cannot write the report: "),
+            "{format}: {stderr}"
+        );
+        assert_eq!(out.status.code(), Some(2), "{format}");
+    }
+}
