@@ -170,6 +170,23 @@ impl Store {
         }
     }
 
+    /// Puts every column in its smallest form and frees the spare capacity of
+    /// the columns and side tables, once loading is done.
+    pub fn shrink_to_fit(&mut self) {
+        for table in &mut self.tables {
+            let rows = table.len();
+            for column in &mut table.columns {
+                column.compact(rows);
+            }
+        }
+        self.ints.shrink_to_fit();
+        self.nums.shrink_to_fit();
+        self.lists.shrink_to_fit();
+        self.pool.shrink_to_fit();
+        self.strings.spans.shrink_to_fit();
+        self.strings.copies.shrink_to_fit();
+    }
+
     /// Stores a copy of a string and returns its cell.
     pub fn push_str(&mut self, s: &str) -> u32 {
         self.strings.push_copy(s)
