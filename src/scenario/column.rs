@@ -1,7 +1,7 @@
 //! One field's cells, for every row of a table, stored by what they hold.
 //!
 //! A column reads like a `Vec<u32>` of cells whose missing cells are a *fill*
-//! cell ([`NONE`] unless said otherwise), but keeps its cells in one of four
+//! cell ([`NONE`] unless said otherwise), but keeps its cells in one of five
 //! forms, chosen by the field's type and then by the data:
 //!
 //! - **narrow** (one byte a cell) for enum values and booleans, **half** (two
@@ -11,14 +11,17 @@
 //!   inverse relations): a presence bitmap with the number of present rows
 //!   before each 64-row block, and the cells of the present rows, so that a
 //!   read is a block lookup and a popcount;
-//! - **wide** (four bytes) otherwise.
+//! - **wide** (four bytes) otherwise;
+//! - **framed** (one or two bytes above a base cell per 64 rows) for large
+//!   cells that grow with the row: ids and names read in place (offsets in
+//!   the source), references to the owner or to the customer, dates.
 //!
 //! While loading, a column that is not narrow by type starts sparse and turns
 //! dense (narrow, half or wide, whichever holds its cells) once most of its
 //! rows have a cell; a dense column gets wider when a cell does not fit. Every
 //! change goes one way, so a column is rewritten at most a few times. When
 //! loading ends, [`Column::compact`] picks the smallest form for the data
-//! once more and trims the spare capacity.
+//! once more (only it makes framed columns) and trims the spare capacity.
 
 use super::store::NONE;
 use crate::schema::{FieldType, Prim, Schema};
@@ -50,6 +53,10 @@ enum Repr {
     Wide(Vec<u32>),
     /// The cells of the rows that have one.
     Sparse(Sparse),
+    /// One byte a cell above a base per 64 rows.
+    FramedNarrow(Framed<u8>),
+    /// Two bytes a cell above a base per 64 rows.
+    FramedHalf(Framed<u16>),
 }
 
 /// The width of a dense column, narrowest first.
@@ -163,6 +170,55 @@ fn dense<T: Stored>(len: usize, get: impl Fn(usize) -> u32) -> Option<Vec<T>> {
         cells.push(T::encode(get(row))?);
     }
     Some(cells)
+}
+
+/// Cells stored as offsets above a base cell per 64 rows (plus one, so that
+/// 0 is [`NONE`]): ids and names read in place are byte offsets of the
+/// source, and references to the owning entity or to the customer grow
+/// with the row, so 64 neighbouring cells are close together even where
+/// the cells themselves are large.
+#[derive(Clone, Debug)]
+struct Framed<T> {
+    /// The smallest cell of each 64 rows (other than [`NONE`]).
+    bases: Vec<u32>,
+    /// Each row's cell minus its base.
+    offsets: Vec<T>,
+}
+
+impl<T: Stored> Framed<T> {
+    #[inline]
+    fn get(&self, row: usize, fill: u32) -> u32 {
+        let Some(offset) = self.offsets.get(row) else {
+            return fill;
+        };
+        match offset.decode() {
+            NONE => NONE,
+            offset => self.bases.get(row / 64).map_or(NONE, |&base| base + offset),
+        }
+    }
+
+    /// The first `len` cells that `get` gives, if every 64 of them fit.
+    fn new(len: usize, get: impl Fn(usize) -> u32) -> Option<Framed<T>> {
+        let mut framed = Framed {
+            bases: Vec::with_capacity(len.div_ceil(64)),
+            offsets: Vec::with_capacity(len),
+        };
+        for start in (0..len).step_by(64) {
+            let rows = start..len.min(start + 64);
+            let base = rows.clone().map(&get).min().unwrap_or(0);
+            framed.bases.push(base);
+            for row in rows {
+                let cell = get(row);
+                let offset = if cell == NONE { NONE } else { cell - base };
+                framed.offsets.push(T::encode(offset)?);
+            }
+        }
+        Some(framed)
+    }
+
+    fn bytes(&self) -> usize {
+        self.bases.len() * 4 + self.offsets.len() * std::mem::size_of::<T>()
+    }
 }
 
 /// Cuts a dense column to its first `len` cells and frees the spare capacity.
@@ -373,6 +429,8 @@ impl Column {
             Repr::Narrow(cells) => dense_get(cells, row, self.fill),
             Repr::Half(cells) => dense_get(cells, row, self.fill),
             Repr::Sparse(sparse) => sparse.get(row, self.fill),
+            Repr::FramedNarrow(framed) => framed.get(row, self.fill),
+            Repr::FramedHalf(framed) => framed.get(row, self.fill),
         }
     }
 
@@ -404,6 +462,9 @@ impl Column {
                     !sparse.denser_than_sparse(fill)
                 }
             }
+            // Only compaction makes these, after loading: a write goes to a
+            // plain form.
+            Repr::FramedNarrow(_) | Repr::FramedHalf(_) => false,
         };
         if !done {
             self.densify(Width::of(cell));
@@ -424,7 +485,7 @@ impl Column {
         match &self.repr {
             Repr::Narrow(_) => Width::Narrow,
             Repr::Half(_) => Width::Half,
-            Repr::Wide(_) => Width::Wide,
+            Repr::Wide(_) | Repr::FramedNarrow(_) | Repr::FramedHalf(_) => Width::Wide,
             Repr::Sparse(sparse) => sparse.width.unwrap_or(Width::Narrow),
         }
     }
@@ -436,6 +497,8 @@ impl Column {
             Repr::Half(cells) => cells.len(),
             Repr::Wide(cells) => cells.len(),
             Repr::Sparse(sparse) => sparse.end(),
+            Repr::FramedNarrow(framed) => framed.offsets.len(),
+            Repr::FramedHalf(framed) => framed.offsets.len(),
         }
     }
 
@@ -465,21 +528,61 @@ impl Column {
                 width = width.max(Width::of(cell));
             }
         }
+        let dense_bytes = end * width.bytes();
         let sparse_bytes = end.div_ceil(64) * BLOCK_BYTES + present * 4;
-        let to_sparse = sparse_bytes < end * width.bytes();
+        let framed = if width > Width::Narrow {
+            self.frame_width(end)
+                .filter(|w| *w < width)
+                .map(|w| (w, end.div_ceil(64) * 4 + end * w.bytes()))
+                .filter(|&(_, bytes)| bytes < dense_bytes.min(sparse_bytes))
+        } else {
+            None
+        };
+        let to_sparse = framed.is_none() && sparse_bytes < dense_bytes;
         // When the form stays, trimming the spare capacity is enough.
-        match &mut self.repr {
-            Repr::Sparse(sparse) if to_sparse && sparse.values.len() == present => {
-                sparse.blocks.truncate(end.div_ceil(64));
-                sparse.blocks.shrink_to_fit();
-                sparse.values.shrink_to_fit();
+        if framed.is_none() {
+            match &mut self.repr {
+                Repr::Sparse(sparse) if to_sparse && sparse.values.len() == present => {
+                    sparse.blocks.truncate(end.div_ceil(64));
+                    sparse.blocks.shrink_to_fit();
+                    sparse.values.shrink_to_fit();
+                    return;
+                }
+                Repr::Narrow(cells) if !to_sparse && width == Width::Narrow => {
+                    return trim(cells, end)
+                }
+                Repr::Half(cells) if !to_sparse && width == Width::Half => return trim(cells, end),
+                Repr::Wide(cells) if !to_sparse && width == Width::Wide => return trim(cells, end),
+                _ => {}
             }
-            Repr::Narrow(cells) if !to_sparse && width == Width::Narrow => trim(cells, end),
-            Repr::Half(cells) if !to_sparse && width == Width::Half => trim(cells, end),
-            Repr::Wide(cells) if !to_sparse && width == Width::Wide => trim(cells, end),
-            _ if to_sparse => self.repr = Repr::Sparse(self.sparse_repr(end, present)),
-            _ => self.repr = self.dense_repr(width, end),
         }
+        let get = |row: usize| self.get(row as u32);
+        let repr = match framed {
+            Some((Width::Narrow, _)) => Framed::new(end, get).map(Repr::FramedNarrow),
+            Some(_) => Framed::new(end, get).map(Repr::FramedHalf),
+            None if to_sparse => Some(Repr::Sparse(self.sparse_repr(end, present))),
+            None => None,
+        };
+        self.repr = repr.unwrap_or_else(|| self.dense_repr(width, end));
+    }
+
+    /// The narrowest width that holds every cell of the first `end` rows
+    /// above the smallest cell of its 64 rows, if narrower than wide.
+    fn frame_width(&self, end: usize) -> Option<Width> {
+        let mut width = Width::Narrow;
+        for start in (0..end).step_by(64) {
+            let cells = (start..end.min(start + 64))
+                .map(|row| self.get(row as u32))
+                .filter(|&cell| cell != NONE);
+            let (low, high) = cells.fold((u32::MAX, 0), |(l, h), c| (l.min(c), h.max(c)));
+            if low <= high {
+                width = width.max(Width::of(high - low));
+                if width == Width::Wide {
+                    return None;
+                }
+            }
+        }
+        Some(width)
     }
 
     /// The first `end` cells in sparse form, `present` of them not the fill.
@@ -505,17 +608,21 @@ impl Column {
             Repr::Half(cells) => cells.len() * 2,
             Repr::Wide(cells) => cells.len() * 4,
             Repr::Sparse(sparse) => sparse.bytes(),
+            Repr::FramedNarrow(framed) => framed.bytes(),
+            Repr::FramedHalf(framed) => framed.bytes(),
         }
     }
 
     /// The form the cells are in, for tests and diagnostics: `narrow`,
-    /// `half`, `wide` or `sparse`.
+    /// `half`, `wide`, `sparse`, `framed narrow` or `framed half`.
     pub fn form(&self) -> &'static str {
         match &self.repr {
             Repr::Narrow(_) => "narrow",
             Repr::Half(_) => "half",
             Repr::Wide(_) => "wide",
             Repr::Sparse(_) => "sparse",
+            Repr::FramedNarrow(_) => "framed narrow",
+            Repr::FramedHalf(_) => "framed half",
         }
     }
 }
@@ -634,6 +741,30 @@ mod tests {
         }
 
         #[test]
+        fn framed_reads_like_a_vec_of_cells(
+            steps in prop::collection::vec((0u32..300, prop::bool::weighted(0.1)), 0..1500),
+            scale in prop_oneof![Just(1u32), Just(60)],
+            start in prop_oneof![Just(0u32), Just(1 << 31), Just(u32::MAX - 500_000)],
+            after in writes(1500),
+        ) {
+            // Cells that grow with the row by up to 300 (or 5), some absent.
+            let mut model = Vec::new();
+            let mut cell = start;
+            for &(step, absent) in &steps {
+                cell += step / scale;
+                model.push(if absent { NONE } else { cell });
+            }
+            let mut column = Column::sparse();
+            for (row, &cell) in model.iter().enumerate() {
+                column.set(row as u32, cell);
+            }
+            column.compact(model.len());
+            same(&column, &model)?;
+            prop_assert_eq!(column.get(model.len() as u32), NONE);
+            apply(&mut column, &mut model, &after, 0)?;
+        }
+
+        #[test]
         fn tally_counts_references(
             rows in 0..300usize,
             refs in prop::collection::vec(prop_oneof![0u32..300, Just(NONE), Just(PENDING)], 0..600),
@@ -732,24 +863,62 @@ mod tests {
         assert_eq!(column.form(), "sparse");
         assert_eq!(column.heap_bytes(), 79 * BLOCK_BYTES + 4);
         assert_eq!(column.get(5000), 1);
-        // A wide column whose cells fit in two bytes: half, trimmed.
+        // Large cells that are all over the place: wide, trimmed.
+        let scattered = |row: u32| row.wrapping_mul(2_654_435_761) >> 1;
         let mut column = Column::sparse();
         for row in 0..5000 {
-            column.set(row, 70_000 - row);
+            column.set(row, scattered(row));
         }
         assert_eq!(column.form(), "wide");
         column.compact(6000);
         assert_eq!((column.form(), column.heap_bytes()), ("wide", 20_000));
+        // Cells that fit in two bytes: half.
         for row in 0..5000 {
-            column.set(row, row);
+            column.set(row, scattered(row) % 65_000);
         }
         column.compact(6000);
         assert_eq!((column.form(), column.heap_bytes()), ("half", 10_000));
+        assert_eq!(column.get(4999), scattered(4999) % 65_000);
         // Nothing at all: no bytes.
         let mut column = Column::sparse();
         column.compact(6000);
         assert_eq!(column.heap_bytes(), 0);
         assert_eq!(column.get(10), NONE);
+    }
+
+    #[test]
+    fn compact_frames_large_cells_that_grow_with_the_row() {
+        // Source offsets of ids, ~200 bytes apart: two bytes above a base.
+        let mut column = Column::sparse();
+        for row in 0..1000 {
+            column.set(row, (1 << 31) + 200 * row);
+        }
+        column.set(500, NONE);
+        column.compact(1000);
+        assert_eq!(column.form(), "framed half");
+        assert_eq!(column.heap_bytes(), 16 * 4 + 1000 * 2);
+        assert_eq!(column.get(499), (1 << 31) + 200 * 499);
+        assert_eq!(column.get(500), NONE);
+        assert_eq!(column.get(1000), NONE);
+        // A written cell makes it plain again.
+        column.set(3, 7);
+        assert_eq!(column.form(), "wide");
+        assert_eq!((column.get(3), column.get(4)), (7, (1 << 31) + 800));
+        // References to the owner, a few rows each: one byte above a base.
+        let mut column = Column::sparse();
+        for row in 0..100_000 {
+            column.set(row, 70_000 + row / 8);
+        }
+        column.compact(100_000);
+        assert_eq!(column.form(), "framed narrow");
+        assert_eq!(column.get(99_999), 70_000 + 99_999 / 8);
+        // Cells that a frame would not make narrower: plain half.
+        let mut column = Column::sparse();
+        for row in 0..1000 {
+            column.set(row, 60_000 + row * 997 % 5000);
+        }
+        column.compact(1000);
+        assert_eq!(column.form(), "half");
     }
 
     #[test]
