@@ -143,3 +143,21 @@ fn several_paths_files_and_folders_are_checked_together() {
         "in the order given, folders in sorted order"
     );
 }
+
+#[test]
+fn eligo_test_gives_the_same_output_on_one_thread_and_many() {
+    let test = |threads: &str, format: &str| {
+        let out = eligo()
+            .args(["test", "--coverage", "--format", format, "fixtures/"])
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    for format in ["human", "json"] {
+        let single = test("1", format);
+        assert_eq!(single, test("4", format), "{format}");
+        assert!(single.contains("63"), "{single}");
+    }
+}

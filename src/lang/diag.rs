@@ -32,10 +32,9 @@ impl Diags {
         label: &str,
         help: Option<String>,
     ) {
-        self.error(file, span, code, message, label, help);
-        if let Some(mut w) = self.errors.pop() {
-            w.warning = true;
-            self.warnings.push(w);
+        if let Some(mut warning) = self.entry(file, span, code, message, label, help) {
+            warning.warning = true;
+            self.warnings.push(warning);
         }
     }
 
@@ -49,10 +48,23 @@ impl Diags {
         label: &str,
         help: Option<String>,
     ) {
-        let Some(source) = self.files.get(file) else {
-            return;
-        };
-        self.errors.push(RuleCheckError {
+        if let Some(error) = self.entry(file, span, code, message, label, help) {
+            self.errors.push(error);
+        }
+    }
+
+    /// A diagnostic at `span` of file `file` (none for an unknown file).
+    fn entry(
+        &self,
+        file: usize,
+        span: Span,
+        code: CheckCode,
+        message: String,
+        label: &str,
+        help: Option<String>,
+    ) -> Option<RuleCheckError> {
+        let source = self.files.get(file)?;
+        Some(RuleCheckError {
             code,
             message,
             label: label.to_string(),
@@ -61,7 +73,7 @@ impl Diags {
             span,
             also: Vec::new(),
             warning: false,
-        });
+        })
     }
 
     /// Records a second declaration of a name, pointing at the first.

@@ -40,7 +40,7 @@ impl RuleSyntaxError {
             found,
             src: source.named_source().with_language("text"),
             span: Span::new(offset, offset + len),
-            help: expected.and_then(syntax_help).map(str::to_string),
+            help: expected.and_then(syntax_help),
         }
     }
 
@@ -70,22 +70,27 @@ impl RuleSyntaxError {
 }
 
 /// A hint for the common syntax mistakes, keyed by what the parser expected.
-fn syntax_help(expected: &str) -> Option<&'static str> {
-    Some(match expected {
+fn syntax_help(expected: &str) -> Option<String> {
+    if expected == crate::lang::parse::TOO_DEEP {
+        return Some(format!(
+            "expressions may nest {} levels by default; raise the limit with `--max-rule-depth` (up to {})",
+            crate::lang::parse::MAX_EXPR_DEPTH,
+            crate::lang::parse::MAX_EXPR_DEPTH_CEILING
+        ));
+    }
+    let help = match expected {
         "`error` or `warning`" => "a rule starts `rule my-rule: error \"summary\"` (or `warning`)",
         "a closing `\"` on the same line" | "a closing `\"`" => "strings end on the line they start; close it with `\"`",
         "`for`, `let`, `where` or `require`" => {
             "a rule body is `for`, `let` and `where` clauses, then `require CONDITION` and `else SUBJECT: \"message\"`"
-        }
-        "a shallower expression (the nesting limit is reached here)" => {
-            "expressions may nest 32 levels by default; raise the limit with `--max-rule-depth` (up to 64)"
         }
         "`else` and the subject" => "after `require CONDITION` comes `else SUBJECT: \"message\"`",
         "`enum`, `entity`, `record`, `root`, `let` or `rule`" => {
             "every top-level item starts with one of these keywords; check the line above for an unclosed block"
         }
         _ => return None,
-    })
+    };
+    Some(help.to_string())
 }
 
 fn describe_found(rest: &str) -> String {

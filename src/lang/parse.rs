@@ -59,6 +59,9 @@ const KEYWORDS: &[&str] = &[
 /// nest a handful of levels.
 pub const MAX_EXPR_DEPTH: usize = 32;
 
+/// What the parser expected where expressions nest deeper than allowed.
+pub const TOO_DEEP: &str = "a shallower expression (the nesting limit is reached here)";
+
 /// The highest nesting limit that can be asked for. Measured in a debug build on
 /// a 2 MiB stack (a spawned thread's default, as in rayon workers and tests), the
 /// costliest forms overflow at about 90 levels; 64 leaves room to spare.
@@ -559,7 +562,7 @@ fn too_deep(input: &In, depth: usize) -> Option<nom::Err<PErr>> {
     (depth > input.extra).then(|| {
         nom::Err::Failure(PErr {
             offset: offset(input),
-            expected: Some("a shallower expression (the nesting limit is reached here)"),
+            expected: Some(TOO_DEEP),
         })
     })
 }

@@ -1,34 +1,46 @@
-//! The id index: every id of a scenario, found by its text.
+//! The id index: every id of a scenario, found by its text, while it loads.
 //!
-//! Entries are the kind and row of an entity, the cell of its id string and
-//! 32 bits of its hash; the text itself is read from the store's [`Strings`],
-//! not kept twice, so the index costs 16 bytes an id rather than an allocation
-//! each. The stored hash lets the table grow without reading every id again:
-//! at a million ids those reads are cache misses all over the source text, and
-//! they were most of the cost of growing. Ids are hashed with foldhash
-//! (hashbrown's default), several times faster than SipHash on short keys.
+//! An entry is the kind and row of an entity packed in 32 bits, and 32 bits of
+//! the hash of its id: 8 bytes an id, and no copy of the text, which is read
+//! back from the store (through the `id_of` callback) to confirm a match. The
+//! stored hash lets the table grow without reading every id again: at a
+//! million ids those reads are cache misses all over the source text. Ids are
+//! hashed with foldhash (hashbrown's default), several times faster than
+//! SipHash on short keys.
+//!
+//! The index lives only as long as loading: references are resolved then, and
+//! nothing afterwards needs to find an entity by its id often enough to pay
+//! for keeping it (at a million subscriptions it is 19 MB).
 
-use hashbrown::hash_table::Entry;
+use hashbrown::hash_table::Entry as Slot;
 use hashbrown::{DefaultHashBuilder, HashTable};
 use std::hash::BuildHasher;
 
-use super::strings::Strings;
 use crate::schema::KindId;
 
 /// The id index.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Ids {
-    table: HashTable<Entry32>,
+    table: HashTable<Entry>,
     hasher: DefaultHashBuilder,
+    /// How many low bits of a key hold the kind.
+    kind_bits: u32,
 }
 
-/// Kind, row, id cell and hash of an entity.
+/// An entity's kind and row (`row << kind_bits | kind`) and its id's hash.
 #[derive(Clone, Copy, Debug)]
-struct Entry32 {
-    kind: u32,
-    row: u32,
-    cell: u32,
+struct Entry {
+    key: u32,
     hash: u32,
+}
+
+/// Why an id was not recorded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotInserted {
+    /// Another entity, of this kind and row, has the id already.
+    Taken(KindId, u32),
+    /// The row is beyond what an entry can hold (see [`Ids::max_row`]).
+    TooManyRows,
 }
 
 /// The table's hash of a 32-bit id hash: spread over 64 bits, since hashbrown
@@ -37,49 +49,133 @@ fn spread(hash: u32) -> u64 {
     u64::from(hash).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
-impl Ids {
-    /// The kind, row and id cell of the entity with this id.
-    pub fn find(&self, strings: &Strings, id: &str) -> Option<(KindId, u32, u32)> {
-        let hash = self.hasher.hash_one(id) as u32;
-        self.table
-            .find(spread(hash), |e| {
-                e.hash == hash && strings.get(e.cell) == id
-            })
-            .map(|e| (e.kind as KindId, e.row, e.cell))
-    }
+/// The key of a kind and row (the row fits: see [`Ids::max_row`]).
+fn pack(kind_bits: u32, kind: KindId, row: u32) -> u32 {
+    row.checked_shl(kind_bits).unwrap_or(0) | kind as u32
+}
 
-    /// Records the id in string cell `cell` for a row; returns the entity that
-    /// already has this id, if any (and then records nothing).
-    pub fn insert(
-        &mut self,
-        strings: &Strings,
-        cell: u32,
-        kind: KindId,
-        row: u32,
-    ) -> Option<(KindId, u32)> {
-        let id = strings.get(cell);
-        let hash = self.hasher.hash_one(id) as u32;
-        let entry = self.table.entry(
-            spread(hash),
-            |e| e.hash == hash && strings.get(e.cell) == id,
-            |e| spread(e.hash),
-        );
-        match entry {
-            Entry::Occupied(e) => Some((e.get().kind as KindId, e.get().row)),
-            Entry::Vacant(e) => {
-                e.insert(Entry32 {
-                    kind: kind as u32,
-                    row,
-                    cell,
-                    hash,
-                });
-                None
-            }
+/// The kind and row of a key.
+fn unpack(kind_bits: u32, key: u32) -> (KindId, u32) {
+    let mask = 1u32.checked_shl(kind_bits).map_or(u32::MAX, |bit| bit - 1);
+    (
+        (key & mask) as KindId,
+        key.checked_shr(kind_bits).unwrap_or(0),
+    )
+}
+
+impl Ids {
+    /// An empty index for a schema of `kinds` kinds.
+    pub fn new(kinds: usize) -> Self {
+        let kind_bits = usize::BITS - kinds.saturating_sub(1).leading_zeros();
+        Ids {
+            table: HashTable::new(),
+            hasher: DefaultHashBuilder::default(),
+            kind_bits,
         }
     }
 
-    /// Every entry: kind, row and id cell, in no particular order.
-    pub fn iter(&self) -> impl Iterator<Item = (KindId, u32, u32)> + '_ {
-        self.table.iter().map(|e| (e.kind as KindId, e.row, e.cell))
+    /// The largest row an entry can hold: 2^28 - 1 for up to 16 kinds, more
+    /// rows than a file within the default size limit can declare.
+    pub fn max_row(&self) -> u32 {
+        u32::MAX.checked_shr(self.kind_bits).unwrap_or(0)
+    }
+
+    /// The kind and row of the entity with this id; `id_of` gives the id of
+    /// a recorded entity.
+    pub fn find<'s>(
+        &self,
+        id: &str,
+        id_of: impl Fn(KindId, u32) -> &'s str,
+    ) -> Option<(KindId, u32)> {
+        let hash = self.hasher.hash_one(id) as u32;
+        self.table
+            .find(spread(hash), |e| {
+                e.hash == hash && {
+                    let (kind, row) = unpack(self.kind_bits, e.key);
+                    id_of(kind, row) == id
+                }
+            })
+            .map(|e| unpack(self.kind_bits, e.key))
+    }
+
+    /// Records `id` for a row, unless another entity has it (or the row does
+    /// not fit an entry); `id_of` gives the id of a recorded entity.
+    pub fn insert<'s>(
+        &mut self,
+        id: &str,
+        kind: KindId,
+        row: u32,
+        id_of: impl Fn(KindId, u32) -> &'s str,
+    ) -> Result<(), NotInserted> {
+        if row > self.max_row() {
+            return Err(NotInserted::TooManyRows);
+        }
+        let hash = self.hasher.hash_one(id) as u32;
+        let kind_bits = self.kind_bits;
+        let slot = self.table.entry(
+            spread(hash),
+            |e| {
+                e.hash == hash && {
+                    let (kind, row) = unpack(kind_bits, e.key);
+                    id_of(kind, row) == id
+                }
+            },
+            |e| spread(e.hash),
+        );
+        match slot {
+            Slot::Occupied(e) => {
+                let (kind, row) = unpack(kind_bits, e.get().key);
+                Err(NotInserted::Taken(kind, row))
+            }
+            Slot::Vacant(e) => {
+                e.insert(Entry {
+                    key: pack(kind_bits, kind, row),
+                    hash,
+                });
+                Ok(())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_what_was_inserted_and_refuses_duplicates() {
+        let names: Vec<Vec<String>> = (0..3)
+            .map(|k| (0..500).map(|r| format!("k{k}-{r}")).collect())
+            .collect();
+        let id_of = |k: KindId, r: u32| names[k][r as usize].as_str();
+        let mut ids = Ids::new(3);
+        for (k, rows) in names.iter().enumerate() {
+            for r in 0..rows.len() as u32 {
+                assert_eq!(ids.insert(&names[k][r as usize], k, r, id_of), Ok(()));
+            }
+        }
+        assert_eq!(ids.find("k2-499", id_of), Some((2, 499)));
+        assert_eq!(ids.find("k0-0", id_of), Some((0, 0)));
+        assert_eq!(ids.find("k3-0", id_of), None);
+        assert_eq!(
+            ids.insert("k1-7", 0, 0, id_of),
+            Err(NotInserted::Taken(1, 7))
+        );
+    }
+
+    #[test]
+    fn rows_beyond_the_packing_are_refused() {
+        let ids = Ids::new(9);
+        assert_eq!(ids.max_row(), (1 << 28) - 1);
+        let mut ids = Ids::new(1);
+        assert_eq!(ids.max_row(), u32::MAX);
+        let mut big = Ids::new(1 << 20);
+        assert_eq!(big.max_row(), (1 << 12) - 1);
+        assert_eq!(
+            big.insert("x", 0, 1 << 12, |_, _| "x"),
+            Err(NotInserted::TooManyRows)
+        );
+        assert_eq!(ids.insert("x", 0, u32::MAX, |_, _| "x"), Ok(()));
+        assert_eq!(ids.find("x", |_, _| "x"), Some((0, u32::MAX)));
     }
 }

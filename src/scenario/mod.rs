@@ -4,6 +4,7 @@ pub mod column;
 pub mod error;
 pub mod events;
 pub mod ids;
+pub mod lines;
 pub mod load;
 pub mod pipe;
 pub mod relations;

@@ -6,21 +6,25 @@
 //! parses, and the loader consuming its events, a large file takes about as
 //! long as parsing alone on a machine with two cores. Events travel in batches
 //! so that the channel costs little per event, and the channel is bounded so
-//! that a parser running ahead holds only a few batches. Small files are
-//! parsed inline (a thread is not worth it for them).
+//! that a parser running ahead holds only a few batches. Emptied batches go
+//! back to the parser to be filled again: a fresh 1 MB batch each time would
+//! be fresh pages each time, and at a million subscriptions that was
+//! hundreds of thousands of page faults. Small files are parsed inline (a
+//! thread is not worth it for them).
 
 use saphyr_parser::{Event, Parser, ScanError, Span as YSpan};
 use std::borrow::Cow;
-use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::mpsc::{channel, sync_channel, Receiver, Sender};
 use std::thread::Scope;
 
 /// Files below this size are parsed on the loader's thread.
 pub const MIN_PIPED_BYTES: usize = 1 << 20;
 
-/// Events per batch. Large batches mean few hand-overs: a thread that sleeps
-/// until the next batch is woken on its waker's core, and with a hand-over per
-/// thousand events the two threads ended up sharing one core.
-const BATCH: usize = 16_384;
+/// Events per batch (136 bytes an event). Large batches mean few hand-overs:
+/// a thread that sleeps until the next batch is woken on its waker's core,
+/// and with a hand-over per thousand events the two threads ended up sharing
+/// one core.
+const BATCH: usize = 8_192;
 
 /// Batches in flight besides the two being filled and drained (a few
 /// megabytes of events).
@@ -32,7 +36,11 @@ pub type Item<'a> = Result<(Event<'a>, YSpan), ScanError>;
 /// The consuming end.
 pub struct Pipe<'a> {
     rx: Receiver<Vec<Item<'a>>>,
-    batch: std::vec::IntoIter<Item<'a>>,
+    /// Where emptied batches go back to the parser.
+    back: Sender<Vec<Item<'a>>>,
+    /// The batch being drained, in reverse order (so that taking the next
+    /// event is a `pop` and the batch keeps its buffer).
+    batch: Vec<Item<'a>>,
 }
 
 impl<'a> Pipe<'a> {
@@ -42,10 +50,16 @@ impl<'a> Pipe<'a> {
         'a: 'scope,
     {
         let (tx, rx) = sync_channel::<Vec<Item<'a>>>(DEPTH);
+        let (back, returned) = channel::<Vec<Item<'a>>>();
         let ascii = text.is_ascii();
         scope.spawn(move || {
             let mut parser = Parser::new_from_str(text);
-            let mut batch = Vec::with_capacity(BATCH);
+            let fresh = || {
+                returned
+                    .try_recv()
+                    .unwrap_or_else(|_| Vec::with_capacity(BATCH))
+            };
+            let mut batch = fresh();
             loop {
                 let mut item = parser.next_event();
                 if ascii {
@@ -58,7 +72,8 @@ impl<'a> Pipe<'a> {
                 if batch.len() == BATCH || last {
                     // A closed channel means the loader stopped (an error it
                     // reports, or a limit): stop parsing too.
-                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                    let mut full = std::mem::replace(&mut batch, fresh());
+                    full.reverse();
                     if tx.send(full).is_err() || last {
                         return;
                     }
@@ -67,18 +82,22 @@ impl<'a> Pipe<'a> {
         });
         Pipe {
             rx,
-            batch: Vec::new().into_iter(),
+            back,
+            batch: Vec::new(),
         }
     }
 
     /// The next event, as `Parser::next_event` would give it.
     pub fn next_event(&mut self) -> Option<Item<'a>> {
         loop {
-            if let Some(item) = self.batch.next() {
+            if let Some(item) = self.batch.pop() {
                 return Some(item);
             }
             // The producer hung up after its last batch: the stream is over.
-            self.batch = self.rx.recv().ok()?.into_iter();
+            let next = self.rx.recv().ok()?;
+            let empty = std::mem::replace(&mut self.batch, next);
+            // The parser may be done and gone: then the batch is just freed.
+            let _ = self.back.send(empty);
         }
     }
 }

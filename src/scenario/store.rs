@@ -12,7 +12,7 @@
 use std::sync::Arc;
 
 use super::column::Column;
-use super::ids::Ids;
+use super::lines::LineMarks;
 use super::strings::Strings;
 use crate::schema::{FieldId, KindId, Schema};
 
@@ -55,19 +55,25 @@ pub struct Table {
     /// (a field nobody writes costs nothing, and adding a row touches no
     /// column), or the shared empty list for inverse relations.
     pub columns: Vec<Column>,
-    /// Where each row's mapping starts (its first key).
-    pub pos: Vec<Pos>,
+    /// Byte offset of each row in the source (its first key: `- id: sub-1`
+    /// is shown at `id`); line and column are found from it when asked (see
+    /// [`LineMarks`]).
+    pub starts: Vec<u32>,
+    /// Length in bytes of the token at each row's start (its first key, or
+    /// the mapping's start for an empty one), at most 255: the length a
+    /// report underlines.
+    pub widths: Vec<u8>,
 }
 
 impl Table {
     /// The number of rows.
     pub fn len(&self) -> usize {
-        self.pos.len()
+        self.starts.len()
     }
 
     /// Whether the table has no row.
     pub fn is_empty(&self) -> bool {
-        self.pos.is_empty()
+        self.starts.is_empty()
     }
 }
 
@@ -86,8 +92,10 @@ pub struct Store {
     pub lists: Vec<(u32, u32)>,
     /// Elements of lists of values (enum values, references).
     pub pool: Vec<u32>,
-    /// Every id in the scenario with its kind and row.
-    ids: Ids,
+    /// Per kind, its id field, if it has one.
+    id_fields: Vec<Option<FieldId>>,
+    /// Known lines of row offsets, to find a row's line and column.
+    lines: LineMarks,
     /// The shared cell of the empty list (most inverse relations are empty).
     empty_list: Option<u32>,
 }
@@ -108,11 +116,12 @@ impl Store {
                     .iter()
                     .map(|f| Column::for_type(&f.ty, schema))
                     .collect(),
-                pos: Vec::new(),
+                ..Table::default()
             })
             .collect();
         Store {
             tables,
+            id_fields: schema.kinds.iter().map(|k| k.id_field).collect(),
             ..Store::default()
         }
     }
@@ -143,11 +152,28 @@ impl Store {
         &mut self.tables[kind]
     }
 
-    /// Appends a row of absent cells to a kind's table and returns its index.
+    /// Appends a row of absent cells, whose mapping starts at `pos`, to a
+    /// kind's table and returns its index.
     pub fn push_row(&mut self, kind: KindId, pos: Pos) -> u32 {
+        self.lines.note(pos.offset, pos.line);
         let table = self.table_mut(kind);
-        table.pos.push(pos);
-        (table.pos.len() - 1) as u32
+        table.starts.push(pos.offset);
+        table.widths.push(u8::try_from(pos.len).unwrap_or(u8::MAX));
+        (table.starts.len() - 1) as u32
+    }
+
+    /// Moves a row's position (to its first key, once it is read).
+    pub fn set_row_pos(&mut self, kind: KindId, row: u32, pos: Pos) {
+        self.lines.note(pos.offset, pos.line);
+        let table = self.table_mut(kind);
+        let width = u8::try_from(pos.len).unwrap_or(u8::MAX);
+        if let (Some(start), Some(w)) = (
+            table.starts.get_mut(row as usize),
+            table.widths.get_mut(row as usize),
+        ) {
+            *start = pos.offset;
+            *w = width;
+        }
     }
 
     /// The cell of a field of a row.
@@ -274,37 +300,46 @@ impl Store {
         (cell != NONE).then(|| self.str(cell))
     }
 
-    /// The position of a row.
+    /// The id of a row, if its kind has ids and the row's id has been read.
+    pub fn row_id(&self, kind: KindId, row: u32) -> Option<&str> {
+        let field = self.id_fields.get(kind).copied().flatten()?;
+        let cell = self.cell(kind, field, row);
+        (cell != NONE && cell != PENDING).then(|| self.str(cell))
+    }
+
+    /// The position of a row: where its mapping starts.
     pub fn pos(&self, kind: KindId, row: u32) -> Pos {
-        self.table(kind)
-            .pos
-            .get(row as usize)
-            .copied()
-            .unwrap_or_default()
+        let table = self.table(kind);
+        let Some(&offset) = table.starts.get(row as usize) else {
+            return Pos::default();
+        };
+        let (line, column) = self.lines.locate(&self.strings.source, offset);
+        Pos {
+            line,
+            column,
+            offset,
+            len: table.widths.get(row as usize).copied().map_or(0, u32::from),
+        }
     }
 
-    /// The kind and row of the entity with this id.
+    /// The kind and row of the entity with this id. This looks at every id
+    /// (the index used while loading is gone by now): it is for a lookup or
+    /// two, such as `eligo explain --subject`.
     pub fn find_id(&self, id: &str) -> Option<(KindId, u32)> {
-        self.ids
-            .find(&self.strings, id)
-            .map(|(kind, row, _)| (kind, row))
+        self.ids()
+            .find(|&(text, _, _)| text == id)
+            .map(|(_, kind, row)| (kind, row))
     }
 
-    /// The kind, row and id cell of the entity with this id.
-    pub fn find_id_cell(&self, id: &str) -> Option<(KindId, u32, u32)> {
-        self.ids.find(&self.strings, id)
-    }
-
-    /// Records the id in string cell `cell` for a row; returns the entity that
-    /// already has this id, if any (and then records nothing).
-    pub fn insert_id(&mut self, cell: u32, kind: KindId, row: u32) -> Option<(KindId, u32)> {
-        self.ids.insert(&self.strings, cell, kind, row)
-    }
-
-    /// Every id with its kind and row, in no particular order.
+    /// Every id with its kind and row, kind by kind in row order.
     pub fn ids(&self) -> impl Iterator<Item = (&str, KindId, u32)> + '_ {
-        self.ids
+        self.id_fields
             .iter()
-            .map(|(kind, row, cell)| (self.str(cell), kind, row))
+            .enumerate()
+            .filter(|(_, field)| field.is_some())
+            .flat_map(move |(kind, _)| {
+                (0..self.table(kind).len() as u32)
+                    .filter_map(move |row| Some((self.row_id(kind, row)?, kind, row)))
+            })
     }
 }

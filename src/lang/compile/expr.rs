@@ -1,0 +1,434 @@
+//! Expressions: literals, names, fields, operators, comparisons, lists.
+
+use crate::lang::ast::{BinOp, Expr, ExprKind, Ident, Template, TemplatePart};
+use crate::lang::error::CheckCode;
+use crate::program::{CExpr, Const};
+use crate::schema::{FieldId, KindId};
+use crate::source::Span;
+use crate::suggest::did_you_mean;
+
+use super::types::{find_name_span, same_elem};
+use super::{decode, field_ty, Compiler, Ty, Typed};
+
+impl Compiler<'_, '_, '_> {
+    // ---- expressions -------------------------------------------------------
+
+    pub(super) fn expr(&mut self, e: &Expr) -> Typed {
+        match &e.kind {
+            ExprKind::Bool(b) => Some((CExpr::Const(Const::Bool(*b)), Ty::Bool)),
+            ExprKind::Int(i) => Some((CExpr::Const(Const::Int(*i)), Ty::Int)),
+            ExprKind::Num(n) => Some((CExpr::Const(Const::Num(*n)), Ty::Num)),
+            ExprKind::Date(d) => Some((CExpr::Const(Const::Date(*d)), Ty::Date)),
+            ExprKind::Str(t) => self.string_literal(t, e.span),
+            ExprKind::Name(id) => self.name(id),
+            ExprKind::Field(base, field) => self.field(base, field),
+            ExprKind::Has(base, field) => self.has(base, field),
+            ExprKind::Not(inner) => Some((CExpr::Not(Box::new(self.condition(inner)?)), Ty::Bool)),
+            ExprKind::Binary(op, lhs, rhs) => self.binary(*op, lhs, rhs),
+            ExprKind::List(items) => self.list(items, e.span),
+            ExprKind::Call(func, args) => self.call(func, args, e.span),
+            ExprKind::Filter {
+                var,
+                collection,
+                cond,
+            } => self.filter(var, collection, cond, false),
+        }
+    }
+
+    pub(super) fn string_literal(&mut self, t: &Template, span: Span) -> Typed {
+        match t.parts.as_slice() {
+            [] => Some((CExpr::Const(Const::Str(String::new())), Ty::Str(false))),
+            [TemplatePart::Text(s)] => Some((CExpr::Const(Const::Str(s.clone())), Ty::Str(false))),
+            _ => {
+                self.err(
+                    span,
+                    CheckCode::TypeMismatch,
+                    "interpolation is allowed in messages only".into(),
+                    "not a message",
+                    None,
+                );
+                None
+            }
+        }
+    }
+
+    pub(super) fn name(&mut self, id: &Ident) -> Typed {
+        if let Some((_, slot, ty)) = self.scope.iter().rev().find(|(n, _, _)| *n == id.name) {
+            let slot = *slot;
+            if let Some(u) = self.used.get_mut(slot) {
+                *u = true;
+            }
+            return Some((CExpr::Var(slot), ty.clone()));
+        }
+        if self.consts.contains_key(&id.name) {
+            return self.constant(id);
+        }
+        let root = self.schema.root();
+        if let Some(field) = root.field(&id.name) {
+            let ty = &root.field_decl(field).ty;
+            return Some((CExpr::Root(field, decode(ty)), field_ty(ty)));
+        }
+        // A bare name: an enum value, once compared with an enum.
+        Some((CExpr::Const(Const::Str(id.name.clone())), Ty::Sym))
+    }
+
+    pub(super) fn constant(&mut self, id: &Ident) -> Typed {
+        if self.const_depth > 16 {
+            self.err(
+                id.span,
+                CheckCode::TypeMismatch,
+                format!("constant `{}` refers to itself", id.name),
+                "cycle",
+                None,
+            );
+            return None;
+        }
+        let entry = self.consts.get_mut(&id.name)?;
+        entry.used = true;
+        let (decl, file) = (entry.decl, entry.file);
+        let saved_scope = std::mem::take(&mut self.scope);
+        let saved_file = std::mem::replace(&mut self.file, file);
+        self.const_depth += 1;
+        let result = self.expr(&decl.value);
+        self.const_depth -= 1;
+        self.file = saved_file;
+        self.scope = saved_scope;
+        result
+    }
+
+    pub(super) fn unknown_name(&mut self, e: &Expr) {
+        let name = match &e.kind {
+            ExprKind::Name(id) => id.name.clone(),
+            _ => "expression".into(),
+        };
+        let mut candidates: Vec<String> = self.scope.iter().map(|(n, _, _)| n.clone()).collect();
+        candidates.extend(self.consts.keys().cloned());
+        candidates.extend(self.schema.root().fields.iter().map(|f| f.name.clone()));
+        candidates.sort();
+        let help = did_you_mean(
+            &name,
+            candidates.iter().map(String::as_str).collect::<Vec<_>>(),
+        );
+        self.err(
+            e.span,
+            CheckCode::UnknownName,
+            format!("unknown name `{name}`"),
+            "not a variable, constant or root field",
+            help,
+        );
+    }
+
+    pub(super) fn field(&mut self, base: &Expr, field: &Ident) -> Typed {
+        let (b, ty) = self.expr(base)?;
+        let (kind, many) = match &ty {
+            Ty::Entity(k) => (*k, false),
+            Ty::List(inner) => match inner.as_ref() {
+                Ty::Entity(k) => (*k, true),
+                other => return self.no_fields(base, other, field),
+            },
+            Ty::Sym => {
+                self.unknown_name(base);
+                return None;
+            }
+            other => return self.no_fields(base, other, field),
+        };
+        let f = self.field_of(kind, field)?;
+        let k = self.schema.kind(kind);
+        let fty = &k.field_decl(f).ty;
+        let (d, t) = (decode(fty), field_ty(fty));
+        if many {
+            let flat = match t {
+                Ty::List(inner) => *inner,
+                other => other,
+            };
+            Some((
+                CExpr::MapField {
+                    base: Box::new(b),
+                    kind,
+                    field: f,
+                    decode: d,
+                },
+                Ty::List(Box::new(flat)),
+            ))
+        } else {
+            Some((
+                CExpr::Field {
+                    base: Box::new(b),
+                    kind,
+                    field: f,
+                    decode: d,
+                },
+                t,
+            ))
+        }
+    }
+
+    /// The field `field` of `kind`, or an unknown-field error with a suggestion.
+    pub(super) fn field_of(&mut self, kind: KindId, field: &Ident) -> Option<FieldId> {
+        let k = self.schema.kind(kind);
+        if let Some(f) = k.field(&field.name) {
+            return Some(f);
+        }
+        let help = did_you_mean(&field.name, k.fields.iter().map(|f| f.name.as_str()));
+        let message = format!("`{}` has no field `{}`", k.name, field.name);
+        self.err(
+            field.span,
+            CheckCode::UnknownField,
+            message,
+            "unknown field",
+            help,
+        );
+        None
+    }
+
+    pub(super) fn no_fields(&mut self, base: &Expr, ty: &Ty, field: &Ident) -> Typed {
+        let what = self.ty_name(ty);
+        self.err(
+            base.span.to(field.span),
+            CheckCode::TypeMismatch,
+            format!("{what} has no fields"),
+            "not an entity",
+            None,
+        );
+        None
+    }
+
+    pub(super) fn has(&mut self, base: &Expr, field: &Ident) -> Typed {
+        let (b, ty) = self.expr(base)?;
+        let Ty::Entity(kind) = ty else {
+            let what = self.ty_name(&ty);
+            self.err(
+                base.span,
+                CheckCode::TypeMismatch,
+                format!("`has` needs an entity, found {what}"),
+                "not an entity",
+                None,
+            );
+            return None;
+        };
+        let f = self.field_of(kind, field)?;
+        Some((
+            CExpr::Has {
+                base: Box::new(b),
+                kind,
+                field: f,
+            },
+            Ty::Bool,
+        ))
+    }
+
+    pub(super) fn binary(&mut self, op: BinOp, lhs: &Expr, rhs: &Expr) -> Typed {
+        if matches!(op, BinOp::And | BinOp::Or) {
+            let l = self.condition(lhs);
+            let r = self.condition(rhs);
+            return Some((
+                CExpr::Binary {
+                    op,
+                    lhs: Box::new(l?),
+                    rhs: Box::new(r?),
+                    nocase: false,
+                },
+                Ty::Bool,
+            ));
+        }
+        let l = self.expr(lhs);
+        let r = self.expr(rhs);
+        let ((lc, lt), (rc, rt)) = (l?, r?);
+        match op {
+            BinOp::In | BinOp::NotIn => self.membership(op, (lc, lt, lhs), (rc, rt, rhs)),
+            _ => self.comparison(op, (lc, lt, lhs), (rc, rt, rhs)),
+        }
+    }
+
+    pub(super) fn comparison(
+        &mut self,
+        op: BinOp,
+        l: (CExpr, Ty, &Expr),
+        r: (CExpr, Ty, &Expr),
+    ) -> Typed {
+        let (lc, lt) = self.coerce(l.0, l.1, &r.1, l.2)?;
+        let (rc, rt) = self.coerce(r.0, r.1, &lt, r.2)?;
+        let span = l.2.span.to(r.2.span);
+        if lt == Ty::Sym && rt == Ty::Sym {
+            self.unknown_name(l.2);
+            return None;
+        }
+        let ordered = matches!(op, BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge);
+        let compatible = match (&lt, &rt) {
+            (Ty::Int | Ty::Num, Ty::Int | Ty::Num) => true,
+            (Ty::Str(_), Ty::Str(_)) | (Ty::Date, Ty::Date) => true,
+            (Ty::Bool, Ty::Bool) | (Ty::Enum(_), Ty::Enum(_)) | (Ty::Entity(_), Ty::Entity(_)) => {
+                !ordered && lt == rt
+            }
+            _ => false,
+        };
+        if !compatible {
+            let (a, b) = (self.ty_name(&lt), self.ty_name(&rt));
+            let what = if ordered { "order" } else { "compare" };
+            self.err(
+                span,
+                CheckCode::TypeMismatch,
+                format!("cannot {what} {a} with {b}"),
+                "mismatched types",
+                None,
+            );
+            return None;
+        }
+        let nocase = matches!(lt, Ty::Str(true)) || matches!(rt, Ty::Str(true));
+        Some((
+            CExpr::Binary {
+                op,
+                lhs: Box::new(lc),
+                rhs: Box::new(rc),
+                nocase,
+            },
+            Ty::Bool,
+        ))
+    }
+
+    pub(super) fn membership(
+        &mut self,
+        op: BinOp,
+        l: (CExpr, Ty, &Expr),
+        r: (CExpr, Ty, &Expr),
+    ) -> Typed {
+        let Ty::List(elem) = r.1.clone() else {
+            let what = self.ty_name(&r.1);
+            self.err(
+                r.2.span,
+                CheckCode::TypeMismatch,
+                format!("`in` needs a list on its right, found {what}"),
+                "not a list",
+                None,
+            );
+            return None;
+        };
+        let (lc, lt) = self.coerce(l.0, l.1, &elem, l.2)?;
+        let (rc, rt) = self.coerce(r.0, r.1, &Ty::List(Box::new(lt.clone())), r.2)?;
+        let Ty::List(elem) = rt else { return None };
+        let same = match (&lt, elem.as_ref()) {
+            (Ty::Int | Ty::Num, Ty::Int | Ty::Num) | (Ty::Str(_), Ty::Str(_)) => true,
+            (a, b) => a == b && *a != Ty::Sym,
+        };
+        if !same {
+            let (a, b) = (self.ty_name(&lt), self.ty_name(&elem));
+            self.err(
+                l.2.span.to(r.2.span),
+                CheckCode::TypeMismatch,
+                format!("cannot look for {a} in a list of {b}"),
+                "mismatched types",
+                None,
+            );
+            return None;
+        }
+        let nocase = matches!(lt, Ty::Str(true)) || matches!(*elem, Ty::Str(true));
+        Some((
+            CExpr::Binary {
+                op,
+                lhs: Box::new(lc),
+                rhs: Box::new(rc),
+                nocase,
+            },
+            Ty::Bool,
+        ))
+    }
+
+    /// Turns bare names into values of `target`'s enum; other expressions pass.
+    pub(super) fn coerce(&mut self, c: CExpr, ty: Ty, target: &Ty, e: &Expr) -> Typed {
+        match (&ty, target) {
+            (Ty::Sym, Ty::Enum(en)) => Some((self.enum_value(c, *en, e)?, Ty::Enum(*en))),
+            (Ty::List(inner), Ty::List(t)) if **inner == Ty::Sym => match t.as_ref() {
+                Ty::Enum(en) => {
+                    let items = match c {
+                        CExpr::Const(Const::List(items)) => {
+                            items.into_iter().map(CExpr::Const).collect()
+                        }
+                        CExpr::List(items) => items,
+                        other => vec![other],
+                    };
+                    let mut out = Vec::new();
+                    for item in items {
+                        match self.enum_value(item, *en, e)? {
+                            CExpr::Const(k) => out.push(k),
+                            _ => return None,
+                        }
+                    }
+                    Some((
+                        CExpr::Const(Const::List(out)),
+                        Ty::List(Box::new(Ty::Enum(*en))),
+                    ))
+                }
+                _ => Some((c, ty)),
+            },
+            _ => Some((c, ty)),
+        }
+    }
+
+    pub(super) fn enum_value(&mut self, c: CExpr, en: usize, e: &Expr) -> Option<CExpr> {
+        let CExpr::Const(Const::Str(name)) = c else {
+            return None;
+        };
+        let decl = self.schema.enum_decl(en);
+        match decl.variant(&name) {
+            Some(v) => Some(CExpr::Const(Const::Enum(en, v))),
+            None => {
+                let help = did_you_mean(&name, decl.variants.iter().map(String::as_str));
+                let enum_name = decl.name.clone();
+                let span = find_name_span(e, &name).unwrap_or(e.span);
+                self.err(
+                    span,
+                    CheckCode::UnknownEnumValue,
+                    format!("`{name}` is not a value of enum `{enum_name}`"),
+                    "unknown value",
+                    help,
+                );
+                None
+            }
+        }
+    }
+
+    pub(super) fn list(&mut self, items: &[Expr], _span: Span) -> Typed {
+        let mut compiled = Vec::new();
+        let mut elem: Option<Ty> = None;
+        for item in items {
+            let (c, t) = self.expr(item)?;
+            let (c, t) = match &elem {
+                Some(prev) => self.coerce(c, t, prev, item)?,
+                None => (c, t),
+            };
+            match &elem {
+                Some(prev) if !same_elem(prev, &t) => {
+                    let (a, b) = (self.ty_name(prev), self.ty_name(&t));
+                    self.err(
+                        item.span,
+                        CheckCode::TypeMismatch,
+                        format!("a list of {a} cannot hold {b}"),
+                        "mismatched element",
+                        None,
+                    );
+                    return None;
+                }
+                _ => {}
+            }
+            if elem.is_none() || elem == Some(Ty::Sym) {
+                elem = Some(t);
+            }
+            compiled.push(c);
+        }
+        let elem = elem.unwrap_or(Ty::Sym);
+        if compiled.iter().all(|c| matches!(c, CExpr::Const(_))) {
+            let consts = compiled
+                .into_iter()
+                .filter_map(|c| {
+                    if let CExpr::Const(k) = c {
+                        Some(k)
+                    } else {
+                        None
+                    }
+                })
+                .collect();
+            return Some((CExpr::Const(Const::List(consts)), Ty::List(Box::new(elem))));
+        }
+        Some((CExpr::List(compiled), Ty::List(Box::new(elem))))
+    }
+}

@@ -1,0 +1,209 @@
+//! Mappings: the keys of an entity or record, defaults and required fields.
+
+use saphyr_parser::Event;
+
+use super::references::article;
+use super::{Loader, Step};
+use crate::scenario::error::ScenarioCode;
+use crate::scenario::store::{date_cell, Pos, NONE};
+use crate::schema::{DefaultValue, FieldId, FieldType, KindId, ROOT};
+use crate::suggest::did_you_mean;
+
+impl<'a> Loader<'a, '_> {
+    // ---- mappings --------------------------------------------------------
+
+    /// Loads the keys of a mapping (its `MappingStart` already read) into `row`.
+    /// Returns the mask of fields seen.
+    pub(super) fn mapping(&mut self, kind: KindId, row: u32, start: Pos) -> Step<u64> {
+        let mut seen: u64 = 0;
+        let mut first_key = true;
+        let mut next_guess: FieldId = 0;
+        loop {
+            let (event, key_pos) = self.next()?;
+            let key = match event {
+                Event::MappingEnd => break,
+                Event::Scalar(text, ..) => text,
+                other => {
+                    self.error(
+                        ScenarioCode::WrongType,
+                        key_pos,
+                        "keys must be plain names".into(),
+                        "complex key".into(),
+                        None,
+                    );
+                    self.skip(&other)?;
+                    self.skip_next()?;
+                    continue;
+                }
+            };
+            if first_key && kind != ROOT {
+                // An entry is shown at its first key: `- id: sub-1` points at `id`.
+                self.store.set_row_pos(kind, row, key_pos);
+            }
+            first_key = false;
+            if kind == ROOT && key == "expect" {
+                self.expect_block()?;
+                continue;
+            }
+            let Some(field) = self.field_named(kind, &key, next_guess) else {
+                self.unknown_key(kind, &key, key_pos);
+                self.skip_next()?;
+                continue;
+            };
+            if seen & (1 << field) != 0 {
+                self.error(
+                    ScenarioCode::DuplicateKey,
+                    key_pos,
+                    format!("`{key}` is given twice in one mapping"),
+                    "second `".to_string() + &key + "` here",
+                    Some("keep one of the two; YAML mappings cannot repeat a key".into()),
+                );
+                self.skip_next()?;
+                continue;
+            }
+            seen |= 1 << field;
+            next_guess = field + 1;
+            self.field_value(kind, field, row, key_pos)?;
+        }
+        self.fill_absent(kind, row, seen, start);
+        Ok(seen)
+    }
+
+    /// The field a key names (computed fields cannot be given). Keys are
+    /// usually written in declaration order, so the field after the previous
+    /// key is tried first, before the kind's name index.
+    pub(super) fn field_named(&self, kind: KindId, key: &str, guess: FieldId) -> Option<FieldId> {
+        let fields = &self.schema.kind(kind).fields;
+        let field = match fields.get(guess) {
+            Some(f) if f.name == key => Some(guess),
+            _ => self.schema.kind(kind).field(key),
+        };
+        field.filter(|&f| fields.get(f).is_some_and(|d| !d.ty.is_computed()))
+    }
+
+    pub(super) fn unknown_key(&mut self, kind: KindId, key: &str, pos: Pos) {
+        let k = &self.schema.kind(kind);
+        let mut names: Vec<&str> = k
+            .fields
+            .iter()
+            .filter(|f| !f.ty.is_computed())
+            .map(|f| f.name.as_str())
+            .collect();
+        if kind == ROOT {
+            names.push("expect");
+        }
+        let help = did_you_mean(key, names.iter().copied());
+        let place = if kind == ROOT {
+            "the scenario root".to_string()
+        } else {
+            format!("{} `{}`", article(&k.name), k.name)
+        };
+        self.error(
+            ScenarioCode::UnknownField,
+            pos,
+            format!("unknown field `{key}` in {place}"),
+            "unknown field".into(),
+            help,
+        );
+    }
+
+    /// Applies defaults and reports missing required fields.
+    pub(super) fn fill_absent(&mut self, kind: KindId, row: u32, seen: u64, start: Pos) {
+        let schema = self.schema;
+        for (id, field) in schema.kind(kind).fields.iter().enumerate() {
+            if seen & (1 << id) != 0 || field.ty.is_computed() {
+                continue;
+            }
+            if let Some(default) = &field.default {
+                let cell = self.default_cell(default);
+                self.store.set(kind, id, row, cell);
+            } else if !field.optional {
+                let entry = self.store.pos(kind, row);
+                let pos = if kind == ROOT { start } else { entry };
+                self.missing(kind, id, pos);
+            }
+        }
+        self.check_required_ifs(kind, row, start);
+    }
+
+    /// Reports fields that are required because a sibling has a given value.
+    pub(super) fn check_required_ifs(&mut self, kind: KindId, row: u32, start: Pos) {
+        let schema = self.schema;
+        let k = &schema.kind(kind);
+        for (id, field) in k.fields.iter().enumerate() {
+            let Some((sibling, value)) = field.required_if else {
+                continue;
+            };
+            if self.store.cell(kind, id, row) != NONE
+                || self.store.cell(kind, sibling, row) != value
+            {
+                continue;
+            }
+            let sibling_field = &k.field_decl(sibling);
+            let FieldType::Enum(en) = sibling_field.ty else {
+                continue;
+            };
+            let value_name = schema
+                .enum_decl(en)
+                .variants
+                .get(value as usize)
+                .map_or("", String::as_str);
+            let entry = if kind == ROOT {
+                start
+            } else {
+                self.store.pos(kind, row)
+            };
+            let ty = schema.type_name(&field.ty);
+            self.error(
+                ScenarioCode::MissingField,
+                Pos {
+                    len: entry.len.max(1),
+                    ..entry
+                },
+                format!(
+                    "missing field `{}` in {} `{}`: it is required when `{}` is `{value_name}`",
+                    field.name,
+                    article(&k.name),
+                    k.name,
+                    sibling_field.name
+                ),
+                format!("this `{}` has no `{}`", k.name, field.name),
+                Some(format!("add `{}:` with {ty}", field.name)),
+            );
+        }
+    }
+
+    pub(super) fn missing(&mut self, kind: KindId, field: FieldId, pos: Pos) {
+        let k = &self.schema.kind(kind);
+        let f = &k.field_decl(field);
+        let ty = self.schema.type_name(&f.ty);
+        self.error(
+            ScenarioCode::MissingField,
+            Pos {
+                len: pos.len.max(1),
+                ..pos
+            },
+            format!(
+                "missing field `{}` in {} `{}`",
+                f.name,
+                article(&k.name),
+                k.name
+            ),
+            format!("this `{}` has no `{}`", k.name, f.name),
+            Some(format!("add `{}:` with {ty}", f.name)),
+        );
+    }
+
+    pub(super) fn default_cell(&mut self, default: &DefaultValue) -> u32 {
+        match default {
+            DefaultValue::Bool(b) => u32::from(*b),
+            DefaultValue::Int(i) => self.store.push_int(*i),
+            DefaultValue::Num(n) => self.store.push_num(*n),
+            DefaultValue::Str(s) => self.store.push_str(s),
+            DefaultValue::Date(d) => date_cell(*d),
+            DefaultValue::Today => date_cell(self.options.today),
+            DefaultValue::Enum(v) => *v,
+            DefaultValue::EmptyList => self.store.empty_list(),
+        }
+    }
+}

@@ -1,0 +1,378 @@
+//! Loads a scenario file into an entity [`Store`], validating it against the schema.
+//!
+//! One pass over the YAML events builds every table; references are resolved and
+//! inverse relations built once at the end. Every problem is collected with its
+//! position so a file reports all its errors at once; only a YAML syntax error or
+//! a limit stops the pass early.
+//!
+//! This module reads the file and walks the document; `mapping` loads the keys
+//! of an entity or record, `values` checks and stores each value, `scalar`
+//! says what a plain scalar means under the YAML 1.2 core schema, `references`
+//! resolves ids at the end, and `expect` reads the `expect` block.
+
+use saphyr_parser::{Event, ScalarStyle};
+use std::borrow::Cow;
+use std::collections::HashSet;
+
+use super::error::{ScenarioCode, ScenarioError};
+use super::events::{Events, Limits, StreamError};
+use super::ids::Ids;
+use super::store::{Pos, Store, NONE};
+use super::Scenario;
+use crate::schema::{FieldId, FieldType, KindId, Schema, ROOT};
+use crate::source::SourceFile;
+
+mod expect;
+mod mapping;
+mod references;
+mod scalar;
+mod values;
+
+use scalar::Scalar;
+
+/// One `expect` entry: a finding the scenario's author expects.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Expectation {
+    /// The rule id.
+    pub rule: String,
+    /// The subject id.
+    pub subject: String,
+    /// Where the entry is.
+    pub pos: Pos,
+    /// Where its rule id is.
+    pub rule_pos: Pos,
+    /// Where its subject id is.
+    pub subject_pos: Pos,
+}
+
+/// Options of a load.
+#[derive(Clone, Debug)]
+pub struct LoadOptions {
+    /// Bounds on hostile input.
+    pub limits: Limits,
+    /// The value of `today` defaults (days since 1970-01-01).
+    pub today: i32,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            limits: Limits::default(),
+            today: crate::date::today_utc(),
+        }
+    }
+}
+
+/// Reads a scenario file from disk, checking size and encoding.
+pub fn read_scenario(path: &std::path::Path, limits: &Limits) -> Result<SourceFile, ScenarioError> {
+    let name = path.display().to_string();
+    let io_error = |e: std::io::Error| {
+        ScenarioError::file_level(
+            ScenarioCode::Io,
+            &name,
+            format!("cannot read `{name}`: {e}"),
+            Some("check that the path exists and is readable".into()),
+        )
+    };
+    let size = std::fs::metadata(path).map_err(io_error)?.len();
+    if size > limits.max_file_bytes as u64 {
+        return Err(ScenarioError::file_level(
+            ScenarioCode::SizeLimit,
+            &name,
+            format!(
+                "`{name}` is {size} bytes, more than the limit of {} bytes",
+                limits.max_file_bytes
+            ),
+            Some("raise the limit with `--max-file-bytes` if the file is genuine".into()),
+        ));
+    }
+    let bytes = crate::source::read_shared(path).map_err(io_error)?;
+    match crate::source::shared_str(bytes) {
+        Ok(text) => Ok(SourceFile::new(name, text)),
+        Err(e) => Err(not_utf8(&name, e.valid_up_to())),
+    }
+}
+
+fn not_utf8(name: &str, at: usize) -> ScenarioError {
+    ScenarioError::file_level(
+        ScenarioCode::NotUtf8,
+        name,
+        format!("`{name}` is not UTF-8 text (invalid byte at offset {at})"),
+        Some("save the file as UTF-8".into()),
+    )
+}
+
+/// Makes a source file of bytes, rejecting text that is not UTF-8.
+pub fn source_from_bytes(name: String, bytes: Vec<u8>) -> Result<SourceFile, ScenarioError> {
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(SourceFile::new(name, text)),
+        Err(e) => Err(not_utf8(&name, e.utf8_error().valid_up_to())),
+    }
+}
+
+/// Loads a scenario from a source file.
+///
+/// `rule_ids` are the loaded rules, against which `expect` entries are checked.
+pub fn load_scenario(
+    schema: &Schema,
+    source: SourceFile,
+    rule_ids: &HashSet<String>,
+    options: &LoadOptions,
+) -> Result<Scenario, Vec<ScenarioError>> {
+    let text = std::sync::Arc::clone(&source.text);
+    // The scope lets a large file be parsed on a second thread while this one
+    // loads the events; it ends when loading does.
+    let loaded = std::thread::scope(|scope| {
+        let events = Events::piped(&text, options.limits, scope);
+        load_events(schema, events, &source, rule_ids, options)
+    });
+    loaded.map(|(store, expect)| Scenario {
+        source,
+        store,
+        expect,
+    })
+}
+
+/// Loads the store and `expect` block of `source` from its event stream.
+fn load_events<'a>(
+    schema: &Schema,
+    events: Events<'a>,
+    source: &'a SourceFile,
+    rule_ids: &HashSet<String>,
+    options: &'a LoadOptions,
+) -> Result<(Store, Option<Vec<Expectation>>), Vec<ScenarioError>> {
+    let mut loader = Loader {
+        schema,
+        events,
+        store: Store::with_source(schema, std::sync::Arc::clone(&source.text)),
+        errors: Vec::new(),
+        source,
+        pending: Vec::new(),
+        expect: None,
+        options,
+        recent: vec![(NONE, NONE); schema.kinds.len()],
+        ids: Ids::new(schema.kinds.len()),
+    };
+    let loaded = loader.document();
+    if loaded.is_ok() {
+        loader.resolve_references();
+        loader.check_expectations(rule_ids);
+    }
+    // The id index goes here, before the inverse relations are built: it is
+    // only needed while loading, and dropping it first keeps the two apart.
+    let Loader {
+        store,
+        errors,
+        expect,
+        ..
+    } = loader;
+    if errors.is_empty() {
+        let mut store = store;
+        super::relations::build_inverses(schema, &mut store);
+        store.shrink_to_fit();
+        Ok((store, expect))
+    } else {
+        Err(errors)
+    }
+}
+
+/// Where a reference's row goes once its id is known.
+enum Target {
+    Cell(KindId, FieldId, u32),
+    Pool(usize),
+}
+
+struct PendingRef<'a> {
+    target: Target,
+    kind: KindId,
+    name: Cow<'a, str>,
+    pos: Pos,
+}
+
+struct Loader<'a, 's> {
+    schema: &'s Schema,
+    events: Events<'a>,
+    store: Store,
+    errors: Vec<ScenarioError>,
+    source: &'a SourceFile,
+    pending: Vec<PendingRef<'a>>,
+    expect: Option<Vec<Expectation>>,
+    options: &'a LoadOptions,
+    /// Per kind, the id cell and row of the last reference resolved.
+    recent: Vec<(u32, u32)>,
+    /// Every id read so far.
+    ids: Ids,
+}
+
+/// The load stopped: a syntax error or a limit, already recorded.
+struct Stop;
+
+type Step<T> = Result<T, Stop>;
+
+impl<'a> Loader<'a, '_> {
+    // ---- errors ----------------------------------------------------------
+
+    fn error(
+        &mut self,
+        code: ScenarioCode,
+        pos: Pos,
+        message: String,
+        label: String,
+        help: Option<String>,
+    ) {
+        self.errors.push(ScenarioError {
+            code,
+            message,
+            label,
+            help,
+            path: self.source.name.clone(),
+            pos: Some(pos),
+            also: None,
+            src: Some(self.source.named_source()),
+        });
+    }
+
+    fn stream_error(&mut self, e: StreamError) -> Stop {
+        let limits = self.options.limits;
+        match e {
+            StreamError::Syntax { pos, info } => self.error(
+                ScenarioCode::Syntax,
+                pos,
+                format!("invalid YAML: {info}"),
+                "the YAML parser stopped here".into(),
+                Some("check the indentation and the quoting around this place".into()),
+            ),
+            StreamError::AliasLimit(pos) => self.error(
+                ScenarioCode::AliasLimit,
+                pos,
+                format!("aliases expand to more than {} values", limits.max_alias_events),
+                "expansion limit reached here".into(),
+                Some("write the values out instead of nesting aliases, or raise `--max-alias-events`".into()),
+            ),
+            StreamError::DepthLimit(pos) => self.error(
+                ScenarioCode::DepthLimit,
+                pos,
+                format!("nesting deeper than {} levels", limits.max_depth),
+                "too deep".into(),
+                Some("scenario files need only a few levels; raise `--max-depth` if this is genuine".into()),
+            ),
+        }
+        Stop
+    }
+
+    fn next(&mut self) -> Step<(Event<'a>, Pos)> {
+        self.events
+            .next_with_pos()
+            .map_err(|e| self.stream_error(*e))
+    }
+
+    // ---- document --------------------------------------------------------
+
+    fn document(&mut self) -> Step<()> {
+        let mut saw_document = false;
+        loop {
+            let (event, pos) = self.next()?;
+            match event {
+                Event::StreamStart | Event::Nothing => {}
+                Event::DocumentStart(_) if saw_document => {
+                    self.error(
+                        ScenarioCode::MultipleDocuments,
+                        Pos { len: 3, ..pos },
+                        "a scenario file holds one YAML document; this is a second".into(),
+                        "second document starts here".into(),
+                        Some("split the documents into separate files".into()),
+                    );
+                    return Err(Stop);
+                }
+                Event::DocumentStart(_) => {
+                    saw_document = true;
+                    self.root()?;
+                }
+                Event::DocumentEnd => {}
+                Event::StreamEnd if !saw_document => {
+                    self.errors.push(ScenarioError::file_level(
+                        ScenarioCode::Empty,
+                        &self.source.name,
+                        format!("`{}` holds no scenario", self.source.name),
+                        Some("a scenario is a mapping with at least one of its collections, e.g. `subscriptions: []`".into()),
+                    ));
+                    return Err(Stop);
+                }
+                Event::StreamEnd => return Ok(()),
+                _ => {}
+            }
+        }
+    }
+
+    fn root(&mut self) -> Step<()> {
+        let (event, pos) = self.next()?;
+        match event {
+            Event::MappingStart(..) => {
+                let row = self.store.push_row(ROOT, pos);
+                let seen = self.mapping(ROOT, row, pos)?;
+                self.require_a_collection(seen, pos);
+                Ok(())
+            }
+            Event::Scalar(text, style, ..)
+                if style == ScalarStyle::Plain && matches!(text.as_ref(), "" | "~" | "null") =>
+            {
+                self.errors.push(ScenarioError::file_level(
+                    ScenarioCode::Empty,
+                    &self.source.name,
+                    format!("`{}` holds no scenario", self.source.name),
+                    Some("a scenario is a mapping with at least one of its collections, e.g. `subscriptions: []`".into()),
+                ));
+                Err(Stop)
+            }
+            other => {
+                let found = self.describe_event(&other);
+                self.error(
+                    ScenarioCode::WrongType,
+                    Pos {
+                        len: pos.len.max(1),
+                        ..pos
+                    },
+                    format!("the scenario root must be a mapping, found {found}"),
+                    "expected a mapping here".into(),
+                    Some(format!(
+                        "start the file with keys such as {}",
+                        self.collection_list()
+                    )),
+                );
+                self.skip(&other)
+            }
+        }
+    }
+
+    fn collection_list(&self) -> String {
+        let names: Vec<String> = self
+            .schema
+            .kinds
+            .iter()
+            .filter_map(|k| k.collection.as_ref().map(|c| format!("`{c}:`")))
+            .collect();
+        names.join(", ")
+    }
+
+    fn require_a_collection(&mut self, seen: u64, pos: Pos) {
+        let root = self.schema.root();
+        let any = root
+            .fields
+            .iter()
+            .enumerate()
+            .any(|(i, f)| seen & (1 << i) != 0 && matches!(f.ty, FieldType::List(ref inner) if matches!(**inner, FieldType::Own(_))));
+        if !any {
+            let list = self.collection_list();
+            self.error(
+                ScenarioCode::NoCollections,
+                Pos {
+                    len: pos.len.max(1),
+                    ..pos
+                },
+                "the scenario lists nothing to check".into(),
+                "no collection in this mapping".into(),
+                Some(format!("add at least one of {list} (an empty list counts)")),
+            );
+        }
+    }
+}

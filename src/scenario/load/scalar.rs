@@ -1,0 +1,97 @@
+//! Scalars as the parser gives them, and what they mean under the YAML 1.2 core schema.
+
+use saphyr_parser::ScalarStyle;
+use std::borrow::Cow;
+
+use crate::scenario::store::Pos;
+
+/// A scalar as the parser gives it.
+pub(super) struct Scalar<'a> {
+    pub(super) text: Cow<'a, str>,
+    pub(super) style: ScalarStyle,
+    /// `!!str` forces a string.
+    pub(super) tagged_str: bool,
+    pub(super) pos: Pos,
+}
+
+impl Scalar<'_> {
+    pub(super) fn plain(&self) -> bool {
+        self.style == ScalarStyle::Plain && !self.tagged_str
+    }
+
+    pub(super) fn is_null(&self) -> bool {
+        self.plain() && matches!(self.text.as_ref(), "" | "~" | "null" | "Null" | "NULL")
+    }
+
+    /// What a plain scalar means under the YAML 1.2 core schema, for messages.
+    pub(super) fn core_kind(&self) -> Option<&'static str> {
+        if !self.plain() {
+            return None;
+        }
+        let t = self.text.as_ref();
+        // Most strings start with a letter that no null, boolean or number can
+        // start with (numbers start with a digit, a sign or a dot).
+        if t.bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphabetic() && !b"nNtTfF".contains(&b))
+        {
+            return None;
+        }
+        if self.is_null() {
+            Some("null")
+        } else if matches!(t, "true" | "True" | "TRUE" | "false" | "False" | "FALSE") {
+            Some("a boolean")
+        } else if core_int(t).is_some() || core_float(t).is_some() {
+            Some("a number")
+        } else {
+            None
+        }
+    }
+}
+
+pub(super) fn core_int(t: &str) -> Option<i64> {
+    let digits = t.strip_prefix('+').unwrap_or(t);
+    if let Some(oct) = digits.strip_prefix("0o") {
+        return i64::from_str_radix(oct, 8).ok();
+    }
+    if let Some(hex) = digits.strip_prefix("0x") {
+        return i64::from_str_radix(hex, 16).ok();
+    }
+    let body = digits.strip_prefix('-').unwrap_or(digits);
+    if body.is_empty() || !body.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+pub(super) fn core_float(t: &str) -> Option<f64> {
+    let body = t.trim_start_matches(['+', '-']);
+    match body {
+        ".inf" | ".Inf" | ".INF" => {
+            return Some(if t.starts_with('-') {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            })
+        }
+        ".nan" | ".NaN" | ".NAN" => return Some(f64::NAN),
+        _ => {}
+    }
+    let valid = !body.is_empty()
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'))
+        && body
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_digit() || b == b'.');
+    if valid {
+        t.parse().ok()
+    } else {
+        None
+    }
+}
+
+pub(super) fn is_str_tag(tag: Option<&saphyr_parser::Tag>) -> bool {
+    tag.is_some_and(|t| t.suffix == "str" && (t.handle == "tag:yaml.org,2002:" || t.handle == "!!"))
+}
