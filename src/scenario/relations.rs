@@ -1,6 +1,7 @@
 //! Inverse relations, built once after loading.
 
-use super::store::{Store, NONE};
+use super::column::Tally;
+use super::store::{Store, Table, NONE};
 use crate::schema::{FieldId, FieldType, KindId, Schema};
 
 /// Fills every `inverse kind.field` column: for each target row, the rows of
@@ -19,53 +20,61 @@ pub fn build_inverses(schema: &Schema, store: &mut Store) {
     }
 }
 
+/// The cells of column `source`, one per row of its kind's table.
+fn references(
+    tables: &[Table],
+    source: (KindId, FieldId),
+) -> impl Iterator<Item = u32> + Clone + '_ {
+    let table = tables.get(source.0);
+    let column = table.and_then(|t| t.columns.get(source.1));
+    let rows = match (table, column) {
+        (Some(t), Some(_)) => t.len() as u32,
+        _ => 0,
+    };
+    (0..rows).map(move |row| column.map_or(NONE, |c| c.get(row)))
+}
+
 /// Builds one inverse column of `target` from the reference column `source`.
+///
+/// The only memory it needs besides its result is the result itself: the
+/// column first holds each target's number of referrers (only the targets
+/// that have one get an entry: most subscriptions have no add-on and no
+/// transfer item), then its list cell, whose length counts the referrers
+/// placed so far while the pool is filled.
 fn build_inverse(store: &mut Store, target: (KindId, FieldId), source: (KindId, FieldId)) {
     let targets = store.table(target.0).len();
-    let mut counts = vec![0u32; targets];
-    let references = store
-        .table(source.0)
-        .columns
-        .get(source.1)
-        .map_or(&[][..], Vec::as_slice);
-    for &t in references {
-        if let Some(c) = counts.get_mut(t as usize) {
-            *c += 1;
-        }
-    }
-    // Rows without referrers (most of them, for add-ons and transfer items)
-    // share one empty list instead of a list entry each.
+    let mut tally = Tally::new(targets, references(&store.tables, source));
+    // Rows without referrers share one empty list.
     let empty = store.empty_list();
     let mut next = store.pool.len() as u32;
-    let mut starts = Vec::with_capacity(targets);
-    let mut cells = Vec::with_capacity(targets);
-    for &c in &counts {
-        starts.push(next);
-        cells.push(if c == 0 {
-            empty
-        } else {
-            store.push_list(next, c)
-        });
-        next += c;
+    store.lists.reserve_exact(tally.values_mut().len());
+    for value in tally.values_mut() {
+        let count = *value;
+        *value = store.push_list(next, 0);
+        next += count;
     }
-    let Store { tables, pool, .. } = store;
-    pool.resize(next as usize, NONE);
-    let references = tables.get(source.0).and_then(|t| t.columns.get(source.1));
-    for (row, &t) in references.into_iter().flatten().enumerate() {
-        if t == NONE {
+    store.pool.reserve_exact(next as usize - store.pool.len());
+    store.pool.resize(next as usize, NONE);
+    let Store {
+        tables,
+        pool,
+        lists,
+        ..
+    } = store;
+    for (row, t) in (0u32..).zip(references(tables, source)) {
+        let Some(list) = tally.get(t) else {
             continue;
-        }
-        if let Some(slot) = starts.get_mut(t as usize) {
-            if let Some(cell) = pool.get_mut(*slot as usize) {
-                *cell = row as u32;
+        };
+        if let Some((start, len)) = lists.get_mut(list as usize) {
+            if let Some(slot) = pool.get_mut((*start + *len) as usize) {
+                *slot = row;
             }
-            *slot += 1;
+            *len += 1;
         }
     }
-    if let Some(column) = tables
-        .get_mut(target.0)
-        .and_then(|t| t.columns.get_mut(target.1))
-    {
-        *column = cells;
+    if let Some(t) = store.tables.get_mut(target.0) {
+        if let Some(column) = t.columns.get_mut(target.1) {
+            *column = tally.into_column(empty, targets);
+        }
     }
 }

@@ -4,11 +4,14 @@
 //! a row of the referenced kind, a row of the owned record, a small integer
 //! itself, a string (see [`Strings`]), or an index into one of the side tables
 //! (other integers, numbers, list ranges). Dates are stored biased so that every
-//! day fits and [`NONE`] stays free. This keeps a million subscriptions in a few
-//! tens of megabytes and makes every field access an index.
+//! day fits and [`NONE`] stays free. Columns keep their cells in one to four
+//! bytes, or only for the rows that have one (see [`Column`]). This keeps a
+//! million subscriptions in a few tens of megabytes and makes every field
+//! access an index or two.
 
 use std::sync::Arc;
 
+use super::column::Column;
 use super::lines::LineMarks;
 use super::strings::Strings;
 use crate::schema::{FieldId, KindId, Schema};
@@ -47,10 +50,11 @@ pub struct Pos {
 /// The rows of one kind.
 #[derive(Clone, Debug, Default)]
 pub struct Table {
-    /// One column per field of the kind, with one cell per row. A column may be
-    /// shorter than the table: the missing cells are [`NONE`] (a field nobody
-    /// writes costs nothing, and adding a row touches no column).
-    pub columns: Vec<Vec<u32>>,
+    /// One column per field of the kind, with one cell per row. A column may
+    /// hold fewer cells than the table has rows: the missing cells are [`NONE`]
+    /// (a field nobody writes costs nothing, and adding a row touches no
+    /// column), or the shared empty list for inverse relations.
+    pub columns: Vec<Column>,
     /// Byte offset of each row in the source (its first key: `- id: sub-1`
     /// is shown at `id`); line and column are found from it when asked (see
     /// [`LineMarks`]).
@@ -107,7 +111,11 @@ impl Store {
             .kinds
             .iter()
             .map(|k| Table {
-                columns: vec![Vec::new(); k.fields.len()],
+                columns: k
+                    .fields
+                    .iter()
+                    .map(|f| Column::for_type(&f.ty, schema))
+                    .collect(),
                 ..Table::default()
             })
             .collect();
@@ -174,28 +182,35 @@ impl Store {
         self.table(kind)
             .columns
             .get(field)
-            .and_then(|column| column.get(row as usize))
-            .copied()
-            .unwrap_or(NONE)
+            .map_or(NONE, |column| column.get(row))
     }
 
     /// Sets the cell of a field of a row.
     pub fn set(&mut self, kind: KindId, field: FieldId, row: u32, cell: u32) {
         let table = self.table_mut(kind);
-        let row = row as usize;
-        if row >= table.len() {
+        if row as usize >= table.len() {
             return;
         }
-        let Some(column) = table.columns.get_mut(field) else {
-            return;
-        };
-        if let Some(slot) = column.get_mut(row) {
-            *slot = cell;
-        } else if cell != NONE {
-            // Rows are filled in order, so this is nearly always a push.
-            column.resize(row, NONE);
-            column.push(cell);
+        if let Some(column) = table.columns.get_mut(field) {
+            column.set(row, cell);
         }
+    }
+
+    /// Puts every column in its smallest form and frees the spare capacity of
+    /// the columns and side tables, once loading is done.
+    pub fn shrink_to_fit(&mut self) {
+        for table in &mut self.tables {
+            let rows = table.len();
+            for column in &mut table.columns {
+                column.compact(rows);
+            }
+        }
+        self.ints.shrink_to_fit();
+        self.nums.shrink_to_fit();
+        self.lists.shrink_to_fit();
+        self.pool.shrink_to_fit();
+        self.strings.spans.shrink_to_fit();
+        self.strings.copies.shrink_to_fit();
     }
 
     /// Stores a copy of a string and returns its cell.

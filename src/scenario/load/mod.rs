@@ -169,6 +169,7 @@ fn load_events<'a>(
     if errors.is_empty() {
         let mut store = store;
         super::relations::build_inverses(schema, &mut store);
+        store.shrink_to_fit();
         Ok((store, expect))
     } else {
         Err(errors)
