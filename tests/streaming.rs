@@ -100,3 +100,69 @@ fn a_full_stdout_is_an_error_with_exit_two() {
         assert_eq!(out.status.code(), Some(2), "{format}");
     }
 }
+
+/// Every command that prints, with the exit code it gives when all is well.
+const PRINTING_COMMANDS: &[(&[&str], i32)] = &[
+    (&["rules"], 0),
+    (&["rules", "--format", "json"], 0),
+    (&["schema"], 0),
+    (&["check-rules"], 0),
+    (&["test", "--coverage", "fixtures/"], 0),
+    (
+        &[
+            "explain",
+            "--subject",
+            "nw-e3",
+            "fixtures/books/mixed-book.yaml",
+        ],
+        0,
+    ),
+];
+
+#[test]
+fn other_commands_survive_a_closed_stdout() {
+    for (args, code) in PRINTING_COMMANDS {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_eligo"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(*args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let mut stderr = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(status.code(), Some(*code), "{args:?}: {stderr}");
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn other_commands_report_a_full_stdout_with_exit_two() {
+    for (args, _) in PRINTING_COMMANDS {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_eligo"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(*args)
+            .stdout(full)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(
+            stderr.starts_with("error: cannot write "),
+            "{args:?}: {stderr}"
+        );
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+    }
+}

@@ -119,7 +119,10 @@ pub fn run(args: &CheckRulesArgs) -> u8 {
         .map(|e| e as &dyn Diagnostic)
         .chain(warnings.iter().map(|w| w as &dyn Diagnostic))
         .collect();
-    print!("{}", render(args, &all, errors.len(), warnings.len()));
+    let report = render(args, &all, errors.len(), warnings.len());
+    if let Err(code) = super::print_stdout("the lint report", &report) {
+        return code;
+    }
     exit_code(&errors, warnings.len(), args.deny_warnings)
 }
 

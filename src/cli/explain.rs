@@ -82,15 +82,18 @@ pub fn run(args: &ExplainArgs) -> u8 {
         return EXIT_INPUT;
     };
     let x = explain(&program, store, kind, row);
-    match args.format {
-        TextFormat::Human => print!("{}", render_human(&x)),
+    let text = match args.format {
+        TextFormat::Human => render_human(&x),
         TextFormat::Json => match serde_json::to_string_pretty(&x) {
-            Ok(text) => println!("{text}"),
+            Ok(text) => text + "\n",
             Err(e) => {
                 eprintln!("error: cannot write the explanation: {e}");
                 return EXIT_INPUT;
             }
         },
+    };
+    match super::print_stdout("the explanation", &text) {
+        Ok(()) => EXIT_OK,
+        Err(code) => code,
     }
-    EXIT_OK
 }

@@ -39,6 +39,8 @@ pub fn run(args: &FmtArgs) -> u8 {
     let style = stderr_style(args.color);
     let mut failed = false;
     let mut changed = 0usize;
+    // The files listed (`--check`) or formatted, printed once all are done.
+    let mut listed = String::new();
     for path in &args.paths {
         let found = match files::rule_files(path) {
             Ok(found) => found,
@@ -49,12 +51,15 @@ pub fn run(args: &FmtArgs) -> u8 {
             }
         };
         for file in found {
-            match format_one(&file, args.check, style) {
+            match format_one(&file, args.check, style, &mut listed) {
                 Outcome::Unchanged => {}
                 Outcome::Changed => changed += 1,
                 Outcome::Failed => failed = true,
             }
         }
+    }
+    if let Err(code) = super::print_stdout("the file list", &listed) {
+        return code;
     }
     if failed {
         EXIT_INPUT
@@ -65,7 +70,9 @@ pub fn run(args: &FmtArgs) -> u8 {
     }
 }
 
-fn format_one(path: &Path, check: bool, style: Style) -> Outcome {
+/// Formats (or with `check`, checks) one file, adding a line to `listed` when
+/// it is not formatted.
+fn format_one(path: &Path, check: bool, style: Style, listed: &mut String) -> Outcome {
     let name = path.display().to_string();
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
@@ -86,12 +93,12 @@ fn format_one(path: &Path, check: bool, style: Style) -> Outcome {
         return Outcome::Unchanged;
     }
     if check {
-        println!("{name}");
+        listed.push_str(&format!("{name}\n"));
         return Outcome::Changed;
     }
     match std::fs::write(path, formatted) {
         Ok(()) => {
-            println!("formatted {name}");
+            listed.push_str(&format!("formatted {name}\n"));
             Outcome::Changed
         }
         Err(e) => {

@@ -279,6 +279,11 @@ pub fn write_stdout(
     }
 }
 
+/// Writes `text` to stdout as [`write_stdout`] does.
+pub fn print_stdout(what: &str, text: &str) -> Result<(), u8> {
+    write_stdout(what, |out| out.write_all(text.as_bytes()))
+}
+
 /// The style for diagnostics written to stderr.
 pub fn stderr_style(color: ColorChoice) -> Style {
     use std::io::IsTerminal;

@@ -33,8 +33,10 @@ pub fn run(args: &RulesArgs) -> u8 {
         Ok(p) => p,
         Err(code) => return code,
     };
-    print!("{}", render(&program, args.format));
-    EXIT_OK
+    match super::print_stdout("the rule list", &render(&program, args.format)) {
+        Ok(()) => EXIT_OK,
+        Err(code) => code,
+    }
 }
 
 /// The rule list in the given format.

@@ -20,12 +20,15 @@ pub fn run(args: &SchemaArgs) -> u8 {
         Err(code) => return code,
     };
     let schema = scenario_schema(&program);
-    match serde_json::to_string_pretty(&schema) {
-        Ok(text) => println!("{text}"),
+    let text = match serde_json::to_string_pretty(&schema) {
+        Ok(text) => text + "\n",
         Err(e) => {
             eprintln!("error: cannot write the schema: {e}");
             return super::EXIT_INPUT;
         }
+    };
+    match super::print_stdout("the schema", &text) {
+        Ok(()) => EXIT_OK,
+        Err(code) => code,
     }
-    EXIT_OK
 }

@@ -189,6 +189,8 @@ pub fn run(args: &TestArgs) -> u8 {
     let options = args.limits.load_options();
     let human = args.format == TextFormat::Human;
     let mut run = TestRun::default();
+    // The verdict lines (human format), then the closing part, written at once.
+    let mut out = String::new();
     let mut coverage = Coverage::new(&program);
     // Files are checked on every core, and their verdicts taken in path order,
     // so the output is the same whatever the number of threads.
@@ -241,7 +243,8 @@ pub fn run(args: &TestArgs) -> u8 {
             }
         };
         if human {
-            println!("{line}");
+            out.push_str(&line);
+            out.push('\n');
         }
     }
     for e in &input_errors {
@@ -250,7 +253,10 @@ pub fn run(args: &TestArgs) -> u8 {
     if args.coverage {
         run.coverage = Some(coverage);
     }
-    print!("{}", render_run(&run, args.format));
+    out.push_str(&render_run(&run, args.format));
+    if let Err(code) = super::print_stdout("the test report", &out) {
+        return code;
+    }
     if !input_errors.is_empty() {
         EXIT_INPUT
     } else if run.failed > 0 {
