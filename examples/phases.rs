@@ -1,8 +1,8 @@
 //! Where the time of one `eligo check --format json` goes, phase by phase, for
 //! the benchmark driver (`benches/run.py`): reading the file, loading it into
-//! the store, evaluating all rules, and building and rendering the report
-//! (which evaluates again, as `eligo check` does once). On Linux it also gives
-//! the peak resident memory after each phase.
+//! the store, evaluating all rules, and building the report and writing it
+//! (to a sink that counts its bytes, as `eligo check` streams it to stdout).
+//! On Linux it also gives the peak resident memory after each phase.
 //!
 //! `cargo run --release --example phases -- FILE` prints one JSON object.
 
@@ -19,6 +19,20 @@ fn peak_mb() -> f64 {
         .find_map(|l| l.strip_prefix("VmHWM:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
         .map_or(0.0, |kb| kb * 1024.0 / 1e6)
+}
+
+/// A writer that only counts the bytes written to it.
+struct Counted(usize);
+
+impl std::io::Write for Counted {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 fn main() -> std::process::ExitCode {
@@ -48,9 +62,12 @@ fn main() -> std::process::ExitCode {
     let eval = start.elapsed();
     let eval_mb = peak_mb();
     let findings = raw.len();
-    drop(raw);
-    let report = eligo::check::report_scenario(&program, scenario);
-    let json = eligo::report::json::render(&[&report]);
+    let report = eligo::check::build_report(&program, scenario, raw);
+    let mut json = Counted(0);
+    if let Err(e) = eligo::report::json::write(&[&report], &mut json) {
+        eprintln!("error: cannot render the report: {e}");
+        return std::process::ExitCode::from(2);
+    }
     let end = start.elapsed();
     println!(
         "{{\"read_s\": {:.6}, \"load_s\": {:.6}, \"eval_s\": {:.6}, \"report_s\": {:.6}, \"total_s\": {:.6}, \"findings\": {findings}, \"json_bytes\": {}, \"peak_mb_after\": {{\"read\": {read_mb:.1}, \"load\": {load_mb:.1}, \"eval\": {eval_mb:.1}, \"report\": {:.1}}}}}",
@@ -59,7 +76,7 @@ fn main() -> std::process::ExitCode {
         (eval - load).as_secs_f64(),
         (end - eval).as_secs_f64(),
         end.as_secs_f64(),
-        json.len(),
+        json.0,
         peak_mb()
     );
     std::process::ExitCode::SUCCESS
