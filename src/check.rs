@@ -8,7 +8,7 @@ use crate::eval::{evaluate_counted, EntityRef, RawFinding};
 use crate::program::Program;
 use crate::report::{FileKind, FileReport, Finding, Location};
 use crate::scenario::{load_scenario, read_scenario, LoadOptions, Scenario, ScenarioError, Store};
-use crate::schema::{Schema, ROOT};
+use crate::schema::ROOT;
 use crate::source::SourceFile;
 
 /// The result of checking one file.
@@ -116,7 +116,7 @@ pub fn build_report(program: &Program, scenario: Scenario, raw: Vec<RawFinding>)
         let rule = program.rules.get(raw.rule)?;
         let (rule_id, summary) = shared.get(raw.rule)?;
         let (kind, row) = raw.subject;
-        let subject = store.id_of(schema, kind, row)?;
+        let subject = store.row_id(kind, row)?;
         let pos = store.pos(kind, row);
         Some(Finding {
             rule: Arc::clone(rule_id),
@@ -132,7 +132,7 @@ pub fn build_report(program: &Program, scenario: Scenario, raw: Vec<RawFinding>)
             },
             offset: pos.offset,
             len: pos.len,
-            related: related_ids(store, schema, &raw.related, subject),
+            related: related_ids(store, &raw.related, subject),
             waived: None,
         })
     }));
@@ -163,15 +163,10 @@ pub fn build_report(program: &Program, scenario: Scenario, raw: Vec<RawFinding>)
 
 /// The ids of a finding's other entities, sorted, without repeats or the subject.
 /// Ids are compared as borrowed text and copied once each.
-fn related_ids(
-    store: &Store,
-    schema: &Schema,
-    related: &[EntityRef],
-    subject: &str,
-) -> Vec<String> {
+fn related_ids(store: &Store, related: &[EntityRef], subject: &str) -> Vec<String> {
     let mut ids: Vec<&str> = related
         .iter()
-        .filter_map(|&(k, r)| store.id_of(schema, k, r))
+        .filter_map(|&(k, r)| store.row_id(k, r))
         .filter(|id| *id != subject)
         .collect();
     ids.sort_unstable();

@@ -613,7 +613,7 @@ pub fn display(program: &Program, store: &Store, v: &Value<'_>) -> String {
             .cloned()
             .unwrap_or_default(),
         Value::Entity(k, r) => store
-            .id_of(schema, *k, *r)
+            .row_id(*k, *r)
             .map_or_else(|| schema.kind(*k).name.clone(), str::to_string),
         list => {
             let parts: Vec<String> = items(list).map(|i| display(program, store, &i)).collect();

@@ -115,10 +115,7 @@ pub fn explain(program: &Program, store: &Store, kind: KindId, row: u32) -> Expl
         }
     }
     Explanation {
-        subject: store
-            .id_of(&program.schema, kind, row)
-            .unwrap_or("")
-            .to_string(),
+        subject: store.row_id(kind, row).unwrap_or("").to_string(),
         kind: program.schema.kind(kind).name.clone(),
         not_reached: program.rules.len() - rules.len(),
         rules,
@@ -274,7 +271,7 @@ impl<'a> Ctx<'a> {
 
     fn label(&self, kind: KindId, row: u32) -> String {
         let schema = &self.program.schema;
-        if let Some(id) = self.store.id_of(schema, kind, row) {
+        if let Some(id) = self.store.row_id(kind, row) {
             return id.to_string();
         }
         let k = schema.kind(kind);

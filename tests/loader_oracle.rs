@@ -52,7 +52,7 @@ fn store_agrees_with_serde_yaml() {
                         (FieldType::Ref(target), Some(Value::String(id))) => {
                             assert_ne!(cell, NONE);
                             assert_eq!(
-                                store.id_of(schema, *target, cell),
+                                store.row_id(*target, cell),
                                 Some(id.as_str()),
                                 "{}: `{}.{}`",
                                 path.display(),

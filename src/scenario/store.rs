@@ -293,13 +293,6 @@ impl Store {
             .unwrap_or(&[])
     }
 
-    /// The id of a row of a kind with ids.
-    pub fn id_of(&self, schema: &Schema, kind: KindId, row: u32) -> Option<&str> {
-        let field = schema.kind(kind).id_field?;
-        let cell = self.cell(kind, field, row);
-        (cell != NONE).then(|| self.str(cell))
-    }
-
     /// The id of a row, if its kind has ids and the row's id has been read.
     pub fn row_id(&self, kind: KindId, row: u32) -> Option<&str> {
         let field = self.id_fields.get(kind).copied().flatten()?;
