@@ -52,28 +52,51 @@ fn streamed_reports_equal_the_string_rendering() {
     }
 }
 
+/// Runs eligo with `args` while its reader has gone away; gives the exit code
+/// and stderr.
+fn run_with_closed_stdout(args: &[&str]) -> (Option<i32>, String) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_eligo"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The reader goes away before anything is written.
+    drop(child.stdout.take());
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    (child.wait().unwrap().code(), stderr)
+}
+
+/// Runs eligo with `args` writing to `/dev/full`; gives the exit code and stderr.
+#[cfg(target_os = "linux")]
+fn run_with_full_stdout(args: &[&str]) -> (Option<i32>, String) {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_eligo"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .stdout(full)
+        .output()
+        .unwrap();
+    (out.status.code(), String::from_utf8(out.stderr).unwrap())
+}
+
 #[test]
 fn a_closed_stdout_does_not_panic() {
     for format in ["human", "json", "sarif", "junit", "github"] {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_eligo"))
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .args(["check", "--format", format, "fixtures/books"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        // The reader goes away before the report is written.
-        drop(child.stdout.take());
-        let mut stderr = String::new();
-        child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut stderr)
-            .unwrap();
-        let status = child.wait().unwrap();
+        let (code, stderr) =
+            run_with_closed_stdout(&["check", "--format", format, "fixtures/books"]);
         assert!(!stderr.contains("panicked"), "{format}: {stderr}");
-        assert_eq!(status.code(), Some(1), "{format}: {stderr}");
+        assert_eq!(code, Some(1), "{format}: {stderr}");
     }
 }
 
@@ -81,23 +104,13 @@ fn a_closed_stdout_does_not_panic() {
 #[test]
 fn a_full_stdout_is_an_error_with_exit_two() {
     for format in ["human", "json", "sarif", "junit", "github"] {
-        let full = std::fs::OpenOptions::new()
-            .write(true)
-            .open("/dev/full")
-            .unwrap();
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_eligo"))
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .args(["check", "--format", format, "fixtures/books"])
-            .stdout(full)
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8(out.stderr).unwrap();
+        let (code, stderr) = run_with_full_stdout(&["check", "--format", format, "fixtures/books"]);
         assert!(!stderr.contains("panicked"), "{format}: {stderr}");
         assert!(
             stderr.starts_with("error: cannot write the report: "),
             "{format}: {stderr}"
         );
-        assert_eq!(out.status.code(), Some(2), "{format}");
+        assert_eq!(code, Some(2), "{format}");
     }
 }
 
@@ -122,24 +135,9 @@ const PRINTING_COMMANDS: &[(&[&str], i32)] = &[
 #[test]
 fn other_commands_survive_a_closed_stdout() {
     for (args, code) in PRINTING_COMMANDS {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_eligo"))
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .args(*args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        drop(child.stdout.take());
-        let mut stderr = String::new();
-        child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut stderr)
-            .unwrap();
-        let status = child.wait().unwrap();
+        let (status, stderr) = run_with_closed_stdout(args);
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
-        assert_eq!(status.code(), Some(*code), "{args:?}: {stderr}");
+        assert_eq!(status, Some(*code), "{args:?}: {stderr}");
     }
 }
 
@@ -147,22 +145,12 @@ fn other_commands_survive_a_closed_stdout() {
 #[test]
 fn other_commands_report_a_full_stdout_with_exit_two() {
     for (args, _) in PRINTING_COMMANDS {
-        let full = std::fs::OpenOptions::new()
-            .write(true)
-            .open("/dev/full")
-            .unwrap();
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_eligo"))
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .args(*args)
-            .stdout(full)
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8(out.stderr).unwrap();
+        let (status, stderr) = run_with_full_stdout(args);
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
         assert!(
             stderr.starts_with("error: cannot write "),
             "{args:?}: {stderr}"
         );
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(status, Some(2), "{args:?}");
     }
 }
