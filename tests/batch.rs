@@ -2,18 +2,14 @@
 //! through the binary on every core and on one, must give byte-identical reports
 //! with the right counts.
 
-use assert_cmd::Command;
+mod common;
+
+use common::eligo;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 const COPIES: usize = 40;
-
-fn eligo() -> Command {
-    let mut cmd = Command::cargo_bin("eligo").unwrap();
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1");
-    cmd
-}
 
 fn books() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/books");

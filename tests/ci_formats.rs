@@ -2,7 +2,10 @@
 //! few fixtures, the SARIF output validated against the official SARIF 2.1.0
 //! schema, the JUnit output parsed back, input errors carried as data.
 
-use assert_cmd::Command;
+mod common;
+
+use common::eligo;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -11,14 +14,6 @@ const WARNING_ONLY: &str = "fixtures/rules/extension-no-dap/fires.yaml";
 const WAIVERS: &str = "fixtures/waivers/mixed-book.yaml";
 const BAD_ENUM: &str = "fixtures/invalid/bad-enum.yaml";
 const NOT_UTF8: &str = "fixtures/invalid/not-utf8.yaml";
-
-fn eligo() -> Command {
-    let mut cmd = Command::cargo_bin("eligo").unwrap();
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .env_remove("CI");
-    cmd
-}
 
 /// Runs `eligo check` with `args`; returns exit code, stdout, stderr.
 fn check(args: &[&str]) -> (i32, String, String) {

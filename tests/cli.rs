@@ -1,14 +1,11 @@
 //! The `eligo` binary: exit codes, formats and file discovery.
 
+mod common;
+
+use common::eligo;
+
 use assert_cmd::Command;
 use std::path::Path;
-
-fn eligo() -> Command {
-    let mut cmd = Command::cargo_bin("eligo").unwrap();
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1");
-    cmd
-}
 
 fn stdout_of(cmd: &mut Command) -> String {
     String::from_utf8(cmd.output().unwrap().stdout).unwrap()

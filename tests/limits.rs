@@ -1,15 +1,11 @@
 //! Every bound on hostile input is a clear error (exit 2, a stable code) with a
 //! flag to raise it, and raising it lets the same genuine input through.
 
-use assert_cmd::Command;
-use std::path::PathBuf;
+mod common;
 
-fn eligo() -> Command {
-    let mut cmd = Command::cargo_bin("eligo").unwrap();
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1");
-    cmd
-}
+use common::eligo;
+
+use std::path::PathBuf;
 
 const BOOK: &str = "fixtures/books/clean-book.yaml";
 

@@ -4,7 +4,8 @@
 
 mod common;
 
-use assert_cmd::Command;
+use common::eligo;
+
 use std::io::Read;
 use std::path::Path;
 use std::process::Stdio;
@@ -18,14 +19,6 @@ const BOOKS: &[&str] = &[
     "fixtures/books/mixed-book.yaml",
     "fixtures/books/nordics-wave-1.yaml",
 ];
-
-fn eligo() -> Command {
-    let mut cmd = Command::cargo_bin("eligo").unwrap();
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .env_remove("CI");
-    cmd
-}
 
 fn stdout_of(args: &[&str]) -> String {
     let out = eligo().arg("check").args(args).output().unwrap();

@@ -1,14 +1,9 @@
 //! The authoring commands end to end: `check-rules`, `fmt`, `test --coverage`,
 //! `explain` and `schema` (exit codes and output shapes).
 
-use assert_cmd::Command;
+mod common;
 
-fn eligo() -> Command {
-    let mut cmd = Command::cargo_bin("eligo").unwrap();
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1");
-    cmd
-}
+use common::eligo;
 
 fn run(args: &[&str]) -> (Option<i32>, String, String) {
     let out = eligo().args(args).output().unwrap();

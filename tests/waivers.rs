@@ -3,7 +3,8 @@
 
 mod common;
 
-use assert_cmd::Command;
+use common::eligo;
+
 use serde_json::Value;
 use std::collections::HashSet;
 
@@ -11,13 +12,6 @@ use eligo::scenario::Limits;
 use eligo::waiver::parse_waivers;
 
 const MIXED: &str = "fixtures/books/mixed-book.yaml";
-
-fn eligo() -> Command {
-    let mut cmd = Command::cargo_bin("eligo").unwrap();
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1");
-    cmd
-}
 
 fn json_check(args: &[&str]) -> (i32, Value) {
     let out = eligo()

@@ -3,10 +3,21 @@
 
 use std::path::Path;
 
+use assert_cmd::Command;
 use eligo::check::{check_source, FileOutcome};
 use eligo::report::human::{render_diagnostic, render_file, Style};
 use eligo::scenario::{LoadOptions, ScenarioError};
 use eligo::{default_rule_sources, load_program, Program, SourceFile};
+
+/// The eligo binary, run from the crate root, without colour, and outside CI
+/// (whose variable changes nothing but the progress bar, which needs a terminal).
+pub fn eligo() -> Command {
+    let mut cmd = Command::cargo_bin("eligo").unwrap();
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .env_remove("CI");
+    cmd
+}
 
 /// The embedded default pack, compiled.
 pub fn default_program() -> Program {
