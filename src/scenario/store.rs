@@ -197,13 +197,15 @@ impl Store {
     }
 
     /// Puts every column in its smallest form and frees the spare capacity of
-    /// the columns and side tables, once loading is done.
+    /// the columns, row positions and side tables, once loading is done.
     pub fn shrink_to_fit(&mut self) {
         for table in &mut self.tables {
             let rows = table.len();
             for column in &mut table.columns {
                 column.compact(rows);
             }
+            table.starts.shrink_to_fit();
+            table.widths.shrink_to_fit();
         }
         self.ints.shrink_to_fit();
         self.nums.shrink_to_fit();
