@@ -274,16 +274,7 @@ impl Compiler<'_, '_, '_> {
             );
             return None;
         }
-        let nocase = matches!(lt, Ty::Str(true)) || matches!(rt, Ty::Str(true));
-        Some((
-            CExpr::Binary {
-                op,
-                lhs: Box::new(lc),
-                rhs: Box::new(rc),
-                nocase,
-            },
-            Ty::Bool,
-        ))
+        Some(test(op, lc, rc, [&lt, &rt]))
     }
 
     pub(super) fn membership(
@@ -321,16 +312,7 @@ impl Compiler<'_, '_, '_> {
             );
             return None;
         }
-        let nocase = matches!(lt, Ty::Str(true)) || matches!(*elem, Ty::Str(true));
-        Some((
-            CExpr::Binary {
-                op,
-                lhs: Box::new(lc),
-                rhs: Box::new(rc),
-                nocase,
-            },
-            Ty::Bool,
-        ))
+        Some(test(op, lc, rc, [&lt, &elem]))
     }
 
     /// Turns bare names into values of `target`'s enum; other expressions pass.
@@ -431,4 +413,17 @@ impl Compiler<'_, '_, '_> {
         }
         Some((CExpr::List(compiled), Ty::List(Box::new(elem))))
     }
+}
+
+/// A comparison or membership test of two checked operands: a boolean,
+/// compared without regard to case when either side's strings are `nocase`.
+fn test(op: BinOp, lhs: CExpr, rhs: CExpr, operand_types: [&Ty; 2]) -> (CExpr, Ty) {
+    let nocase = operand_types.iter().any(|t| matches!(t, Ty::Str(true)));
+    let test = CExpr::Binary {
+        op,
+        lhs: Box::new(lhs),
+        rhs: Box::new(rhs),
+        nocase,
+    };
+    (test, Ty::Bool)
 }
