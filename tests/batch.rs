@@ -43,6 +43,16 @@ fn generate(root: &Path) -> usize {
     written
 }
 
+/// The paths of the files of a JSON report, in report order.
+fn report_paths(json: &Value) -> Vec<&str> {
+    json["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect()
+}
+
 fn run(args: &[&str], threads: Option<&str>) -> (i32, Vec<u8>, Vec<u8>) {
     let mut cmd = eligo();
     cmd.arg("check").args(args);
@@ -82,12 +92,7 @@ fn two_hundred_files_are_deterministic_and_counted_right() {
     assert_eq!(json["summary"]["files"], 200);
     assert_eq!(json["summary"]["errors"], errors);
     assert_eq!(json["summary"]["warnings"], warnings);
-    let paths: Vec<&str> = json["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["path"].as_str().unwrap())
-        .collect();
+    let paths = report_paths(&json);
     let mut sorted = paths.clone();
     sorted.sort();
     assert_eq!(paths, sorted, "files are reported in path order");
@@ -122,12 +127,7 @@ fn several_paths_files_and_folders_are_checked_together() {
     );
     assert_eq!(code, 1);
     let json: Value = serde_json::from_slice(&out).unwrap();
-    let paths: Vec<&str> = json["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["path"].as_str().unwrap())
-        .collect();
+    let paths = report_paths(&json);
     assert_eq!(
         paths,
         [
