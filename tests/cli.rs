@@ -202,3 +202,16 @@ fn tempdir() -> std::path::PathBuf {
     assert!(Path::new(&dir).is_dir());
     dir
 }
+
+/// The capped runner passes arguments and the exit code through unchanged.
+#[test]
+fn capped_runner_passes_arguments_and_exit_code() {
+    common::eligo_capped(common::MEMORY_CAP_KIB)
+        .args(["check", "fixtures/books/clean-book.yaml"])
+        .assert()
+        .code(0);
+    common::eligo_capped(common::MEMORY_CAP_KIB)
+        .args(["check", "fixtures/books/mixed-book.yaml"])
+        .assert()
+        .code(1);
+}

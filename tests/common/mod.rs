@@ -74,3 +74,23 @@ pub fn render_report(report: &eligo::report::FileReport) -> String {
 pub fn source(path: &Path) -> SourceFile {
     SourceFile::new(display_path(path), std::fs::read_to_string(path).unwrap())
 }
+
+/// Address-space cap for runs of hostile inputs: a regression that blows up
+/// memory fails the test (allocation error, non-zero exit) instead of taking the
+/// machine down. 2 GiB leaves room for the binary's own mappings.
+pub const MEMORY_CAP_KIB: u64 = 2 * 1024 * 1024;
+
+/// The eligo binary under `ulimit -v` (see [`MEMORY_CAP_KIB`]), with the same
+/// environment as [`eligo`]. Arguments are appended as usual; the shell only
+/// sets the limit and `exec`s the binary, so the exit code is the binary's.
+pub fn eligo_capped(cap_kib: u64) -> Command {
+    let bin = assert_cmd::cargo::cargo_bin("eligo");
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!("ulimit -v {cap_kib} && exec \"$0\" \"$@\""))
+        .arg(bin)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .env_remove("CI");
+    cmd
+}
