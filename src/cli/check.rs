@@ -17,7 +17,7 @@ use super::{
 };
 use crate::check::{check_file, FileOutcome};
 use crate::program::Program;
-use crate::report::human::{self, plural, render_diagnostic, Style};
+use crate::report::human::{self, plural, Style};
 use crate::report::{github, json, junit, sarif, CheckRun, InputError, RuleInfo};
 use crate::scenario::{LoadOptions, ScenarioError};
 use crate::waiver::{self, WaiverFile};
@@ -76,10 +76,9 @@ impl Problems {
     where
         for<'e> InputError: From<&'e E>,
     {
-        for e in errors {
-            run.errors.push(InputError::from(e));
-            self.rendered.push(render_diagnostic(e, self.style));
-        }
+        run.errors.extend(errors.iter().map(InputError::from));
+        self.rendered
+            .extend(human::render_grouped(errors, self.style));
     }
 }
 

@@ -93,9 +93,14 @@ pub struct LimitArgs {
     /// Deepest nesting of YAML mappings and lists.
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_depth)]
     pub max_depth: usize,
-    /// Most values that YAML aliases may expand to in one file.
+    /// Most values that YAML aliases may expand to in one file (a larger file
+    /// may expand to as many values as it has bytes).
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_alias_events)]
     pub max_alias_events: usize,
+    /// Most bytes of text that YAML aliases may expand to in one file (a larger
+    /// file may expand to 4 times its size).
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_alias_bytes)]
+    pub max_alias_bytes: usize,
     /// Longest string value, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_string_bytes)]
     pub max_string_bytes: usize,
@@ -108,6 +113,7 @@ impl LimitArgs {
             max_file_bytes: self.max_file_bytes,
             max_depth: self.max_depth,
             max_alias_events: self.max_alias_events,
+            max_alias_bytes: self.max_alias_bytes,
             max_string_bytes: self.max_string_bytes,
         };
         LoadOptions {

@@ -224,3 +224,84 @@ mod tests {
         assert!(without.ends_with(&format!("{}\n", file_summary(&report))));
     }
 }
+
+/// The first of several identical diagnostics, rendered with their count.
+struct MoreLikeIt<'a> {
+    first: &'a dyn Diagnostic,
+    more: usize,
+}
+
+impl fmt::Debug for MoreLikeIt<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.first, f)
+    }
+}
+
+impl fmt::Display for MoreLikeIt<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (and {} more like it)", self.first, self.more)
+    }
+}
+
+impl std::error::Error for MoreLikeIt<'_> {}
+
+impl Diagnostic for MoreLikeIt<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.first.code()
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        self.first.severity()
+    }
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.first.help()
+    }
+    fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.first.url()
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.first.source_code()
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.first.labels()
+    }
+}
+
+/// Renders diagnostics for people, identical ones grouped: the first of a
+/// group is rendered once, at its place, with the number of others that
+/// have the same code, message and help (as for an unknown field misspelled
+/// the same way in every entity of a generated book). Groups keep the order
+/// of their first diagnostics. The machine formats list every diagnostic.
+pub fn render_grouped<E: Diagnostic>(diagnostics: &[E], style: Style) -> Vec<String> {
+    type Key = (Option<String>, String, Option<String>);
+    let mut groups: Vec<(usize, usize)> = Vec::new();
+    let mut index: std::collections::HashMap<Key, usize> = std::collections::HashMap::new();
+    for (i, d) in diagnostics.iter().enumerate() {
+        let key = (
+            d.code().map(|c| c.to_string()),
+            d.to_string(),
+            d.help().map(|h| h.to_string()),
+        );
+        match index.entry(key) {
+            std::collections::hash_map::Entry::Occupied(group) => {
+                if let Some(g) = groups.get_mut(*group.get()) {
+                    g.1 += 1;
+                }
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(groups.len());
+                groups.push((i, 0));
+            }
+        }
+    }
+    groups
+        .into_iter()
+        .filter_map(|(first, more)| {
+            let first: &dyn Diagnostic = diagnostics.get(first)?;
+            Some(if more == 0 {
+                render_diagnostic(first, style)
+            } else {
+                render_diagnostic(&MoreLikeIt { first, more }, style)
+            })
+        })
+        .collect()
+}

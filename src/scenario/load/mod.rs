@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 
 use super::error::{ScenarioCode, ScenarioError};
-use super::events::{Events, Limits, StreamError};
+use super::events::{control_char_help, control_char_message, Events, Limits, StreamError};
 use super::ids::Ids;
 use super::store::{Pos, Store, NONE};
 use super::Scenario;
@@ -242,12 +242,22 @@ impl<'a> Loader<'a, '_> {
                 "the YAML parser stopped here".into(),
                 Some("check the indentation and the quoting around this place".into()),
             ),
-            StreamError::AliasLimit(pos) => self.error(
+            StreamError::ControlChar { pos, found } => self.error(
+                ScenarioCode::Syntax,
+                pos,
+                control_char_message(found),
+                "not allowed in YAML".into(),
+                Some(control_char_help(found)),
+            ),
+            StreamError::AliasLimit(pos, bound) => self.error(
                 ScenarioCode::AliasLimit,
                 pos,
-                format!("aliases expand to more than {} values", limits.max_alias_events),
+                bound.message(),
                 "expansion limit reached here".into(),
-                Some("write the values out instead of nesting aliases, or raise `--max-alias-events`".into()),
+                Some(format!(
+                    "write the values out instead of nesting aliases, or raise `{}`",
+                    bound.flag()
+                )),
             ),
             StreamError::DepthLimit(pos) => self.error(
                 ScenarioCode::DepthLimit,
