@@ -61,6 +61,18 @@ fn printable(c: char) -> bool {
         || matches!(c, '\u{FFFE}' | '\u{FFFF}'))
 }
 
+/// A copy of `text` with every character that is not printable replaced by
+/// as many `?` as it has bytes, so that offsets stay valid: what the snippet
+/// of a control-character error shows instead of the character itself.
+pub fn printable_copy(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            let (keep, n) = if printable(c) { (Some(c), 0) } else { (None, c.len_utf8()) };
+            keep.into_iter().chain(std::iter::repeat_n('?', n))
+        })
+        .collect()
+}
+
 /// The byte offset of the first tab that indents a line, on the line of byte
 /// `from` or after it: where a parser error about tabs as indentation belongs.
 pub fn indentation_tab(text: &str, from: usize) -> Option<usize> {
@@ -102,6 +114,14 @@ mod tests {
         assert_eq!(first_control_char("k: \u{FFFF}"), Some((3, '\u{FFFF}')));
         let late = format!("{}\x1b[2J", "x".repeat(1000));
         assert_eq!(first_control_char(&late), Some((1000, '\x1b')));
+    }
+
+    #[test]
+    fn the_printable_copy_keeps_offsets() {
+        let text = "a: \x1b[2J \u{9b}x \u{FFFF}é\n";
+        let copy = printable_copy(text);
+        assert_eq!(copy.len(), text.len());
+        assert_eq!(copy, "a: ?[2J ??x ???é\n");
     }
 
     #[test]

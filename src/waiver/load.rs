@@ -21,6 +21,7 @@ use super::error::{WaiverCode, WaiverError};
 use super::Waiver;
 use crate::date::parse_date;
 use crate::scenario::events::{control_char_help, control_char_message, Events, StreamError};
+use crate::scenario::load::printable_source;
 use crate::scenario::{Limits, Pos};
 use crate::source::SourceFile;
 use crate::suggest::{closest, did_you_mean};
@@ -183,13 +184,19 @@ impl<'a> Reader<'a> {
                 "the YAML parser stopped here",
                 "check the indentation and the quoting around this place".into(),
             ),
-            StreamError::ControlChar { pos, found } => self.error(
-                WaiverCode::Syntax,
-                pos,
-                control_char_message(found),
-                "not allowed in YAML",
-                control_char_help(found),
-            ),
+            StreamError::ControlChar { pos, found } => {
+                self.error(
+                    WaiverCode::Syntax,
+                    pos,
+                    control_char_message(found),
+                    "not allowed in YAML",
+                    control_char_help(found),
+                );
+                // The snippet must not send the character to the terminal.
+                if let Some(last) = self.errors.last_mut() {
+                    last.src = Some(printable_source(self.source));
+                }
+            }
             StreamError::AliasLimit(pos, bound) => self.error(
                 WaiverCode::AliasLimit,
                 pos,

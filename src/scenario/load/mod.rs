@@ -17,6 +17,7 @@ use std::collections::HashSet;
 use super::error::{ScenarioCode, ScenarioError};
 use super::events::{control_char_help, control_char_message, Events, Limits, StreamError};
 use super::ids::Ids;
+use super::text_checks::printable_copy;
 use super::store::{Pos, Store, NONE};
 use super::Scenario;
 use crate::schema::{FieldId, FieldType, KindId, Schema, ROOT};
@@ -91,6 +92,13 @@ pub fn read_scenario(path: &std::path::Path, limits: &Limits) -> Result<SourceFi
         Ok(text) => Ok(SourceFile::new(name, text)),
         Err(e) => Err(not_utf8(&name, e.valid_up_to())),
     }
+}
+
+/// The file for the snippet of a control-character error: its text with every
+/// control character shown as `?` (see [`printable_copy`]).
+pub fn printable_source(source: &SourceFile) -> miette::NamedSource<std::sync::Arc<str>> {
+    let text: std::sync::Arc<str> = printable_copy(&source.text).into();
+    miette::NamedSource::new(&source.name, text).with_language("yaml")
 }
 
 fn not_utf8(name: &str, at: usize) -> ScenarioError {
@@ -242,13 +250,19 @@ impl<'a> Loader<'a, '_> {
                 "the YAML parser stopped here".into(),
                 Some("check the indentation and the quoting around this place".into()),
             ),
-            StreamError::ControlChar { pos, found } => self.error(
-                ScenarioCode::Syntax,
-                pos,
-                control_char_message(found),
-                "not allowed in YAML".into(),
-                Some(control_char_help(found)),
-            ),
+            StreamError::ControlChar { pos, found } => {
+                self.error(
+                    ScenarioCode::Syntax,
+                    pos,
+                    control_char_message(found),
+                    "not allowed in YAML".into(),
+                    Some(control_char_help(found)),
+                );
+                // The snippet must not send the character to the terminal.
+                if let Some(last) = self.errors.last_mut() {
+                    last.src = Some(printable_source(self.source));
+                }
+            }
             StreamError::AliasLimit(pos, bound) => self.error(
                 ScenarioCode::AliasLimit,
                 pos,
