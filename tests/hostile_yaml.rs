@@ -32,7 +32,8 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 /// (thread stacks and allocator arenas count against the cap too).
 fn capped(cap_kib: u64) -> Command {
     let mut cmd = common::eligo_capped(cap_kib);
-    cmd.env("RAYON_NUM_THREADS", "1").env("MALLOC_ARENA_MAX", "2");
+    cmd.env("RAYON_NUM_THREADS", "1")
+        .env("MALLOC_ARENA_MAX", "2");
     cmd
 }
 
@@ -256,9 +257,21 @@ fn a_tab_after_a_colon_or_before_a_comment_separates() {
 fn a_tab_used_as_indentation_is_reported_at_its_line() {
     let dir = temp_dir("tab-indent");
     for (name, text, at) in [
-        ("plain", "customers:\n  - id: c1\n\tregion: europe\n", (3, 1)),
-        ("quoted", "customers:\n  - id: \"c1\"\n  \tregion: europe\n", (3, 3)),
-        ("block", "customers:\n  - id: c1\n    tenant: |\n\t  x\n", (4, 1)),
+        (
+            "plain",
+            "customers:\n  - id: c1\n\tregion: europe\n",
+            (3, 1),
+        ),
+        (
+            "quoted",
+            "customers:\n  - id: \"c1\"\n  \tregion: europe\n",
+            (3, 3),
+        ),
+        (
+            "block",
+            "customers:\n  - id: c1\n    tenant: |\n\t  x\n",
+            (4, 1),
+        ),
     ] {
         let file = write(&dir, &format!("{name}.yaml"), text);
         let (code, errors, _) = check_json(&file);
@@ -283,7 +296,11 @@ fn control_characters_are_errors_at_their_position() {
     ] {
         // In a value, and in a comment (which YAML does not show to eligo).
         for (place, text, at) in [
-            ("value", format!("{VALID_CUSTOMER}    tenant: x{bad}y\n"), (5, 14)),
+            (
+                "value",
+                format!("{VALID_CUSTOMER}    tenant: x{bad}y\n"),
+                (5, 14),
+            ),
             ("comment", format!("{VALID_CUSTOMER}# note {bad}\n"), (5, 8)),
         ] {
             let file = write(&dir, &format!("{name}-{place}.yaml"), &text);

@@ -74,7 +74,10 @@ fn shared_relationships() -> String {
 #[test]
 fn alias_expansion_limit() {
     let text = shared_relationships();
-    assert!(text.len() < 99 * 122, "the aliases expand beyond the file's size");
+    assert!(
+        text.len() < 99 * 122,
+        "the aliases expand beyond the file's size"
+    );
     let file = temp_file("aliases.yaml", &text);
     let file = file.to_str().unwrap();
     let (code, err) = check(&["--max-alias-events", "1"], file);

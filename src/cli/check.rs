@@ -18,7 +18,7 @@ use super::{
 use crate::check::{check_file, FileOutcome};
 use crate::program::Program;
 use crate::report::human::{self, plural, Style};
-use crate::report::{github, json, junit, sarif, CheckRun, InputError, RuleInfo};
+use crate::report::{github, grouped, json, junit, sarif, CheckRun, InputError, RuleInfo};
 use crate::scenario::{LoadOptions, ScenarioError};
 use crate::waiver::{self, WaiverFile};
 
@@ -78,7 +78,7 @@ impl Problems {
     {
         run.errors.extend(errors.iter().map(InputError::from));
         self.rendered
-            .extend(human::render_grouped(errors, self.style));
+            .extend(grouped::render_grouped(errors, self.style));
     }
 }
 

@@ -8,7 +8,8 @@ use thiserror::Error;
 use super::TextFormat;
 use super::{load_rules, stderr_style, ColorChoice, LimitArgs, RuleArgs, EXIT_INPUT, EXIT_OK};
 use crate::explain::{explain, render_human};
-use crate::report::human::{render_diagnostic, render_grouped};
+use crate::report::grouped::render_grouped;
+use crate::report::human::render_diagnostic;
 use crate::scenario::{load_scenario, read_scenario};
 use crate::suggest::did_you_mean;
 

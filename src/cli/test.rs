@@ -17,7 +17,7 @@ use super::{
     load_rules, stderr_style, ColorChoice, LimitArgs, RuleArgs, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK,
 };
 use crate::check::{check_file_counted, FileOutcome};
-use crate::report::human::render_grouped;
+use crate::report::grouped::render_grouped;
 use crate::report::FileReport;
 
 /// Arguments of `eligo test`.

@@ -2,6 +2,7 @@
 
 pub mod errors;
 pub mod github;
+pub mod grouped;
 pub mod human;
 pub mod json;
 pub mod junit;

@@ -240,7 +240,11 @@ mod tests {
             let a = whole.read_span(&span, 2, 2).unwrap();
             let b = read_window(&text, bounds, &span, 2, 2).unwrap();
             assert_eq!(a.data(), b.data(), "data at {offset}");
-            assert_eq!((a.line(), a.column()), (b.line(), b.column()), "at {offset}");
+            assert_eq!(
+                (a.line(), a.column()),
+                (b.line(), b.column()),
+                "at {offset}"
+            );
         }
     }
 

@@ -191,7 +191,10 @@ impl<'a> Events<'a> {
             replays: Vec::new(),
             tape: Tape::default(),
             replayed: (0, 0),
-            bounds: (limits.alias_values(text.len()), limits.alias_bytes(text.len())),
+            bounds: (
+                limits.alias_values(text.len()),
+                limits.alias_bytes(text.len()),
+            ),
             depth: 0,
             limits,
             positions: CharToByte::new(text),
@@ -309,10 +312,16 @@ impl<'a> Events<'a> {
         self.replayed.0 += 1;
         self.replayed.1 = self.replayed.1.saturating_add(bytes);
         if self.replayed.0 > self.bounds.0 {
-            return Err(StreamError::AliasLimit(pos, AliasBound::Values(self.bounds.0)));
+            return Err(StreamError::AliasLimit(
+                pos,
+                AliasBound::Values(self.bounds.0),
+            ));
         }
         if self.replayed.1 > self.bounds.1 {
-            return Err(StreamError::AliasLimit(pos, AliasBound::Bytes(self.bounds.1)));
+            return Err(StreamError::AliasLimit(
+                pos,
+                AliasBound::Bytes(self.bounds.1),
+            ));
         }
         Ok(())
     }

@@ -108,7 +108,10 @@ impl Tape {
         }
         // Close every anchor whose node this event completes (a scalar's at
         // once, a collection's at its end).
-        let closes = matches!(event, Event::Scalar(..) | Event::MappingEnd | Event::SequenceEnd);
+        let closes = matches!(
+            event,
+            Event::Scalar(..) | Event::MappingEnd | Event::SequenceEnd
+        );
         while closes && self.open.last().is_some_and(|o| o.depth == depth) {
             if let Some(o) = self.open.pop() {
                 self.anchors.insert(o.anchor, (o.start, self.entries.len()));
@@ -132,7 +135,9 @@ impl Tape {
                 };
                 What::Scalar(*style, index, push_tag(&mut self.tags, tag.as_ref()))
             }
-            Event::MappingStart(_, tag) => What::Start(true, push_tag(&mut self.tags, tag.as_ref())),
+            Event::MappingStart(_, tag) => {
+                What::Start(true, push_tag(&mut self.tags, tag.as_ref()))
+            }
             Event::SequenceStart(_, tag) => {
                 What::Start(false, push_tag(&mut self.tags, tag.as_ref()))
             }
@@ -153,7 +158,10 @@ impl Tape {
     /// The next event of `replay`, at the alias's position, with the length
     /// of its text; an alias inside it comes back as a new replay to push.
     pub fn next<'a>(&self, replay: &mut Replay, source: &'a str) -> Option<Taped<'a>> {
-        let entry = *self.entries.get(replay.next).filter(|_| replay.next < replay.end)?;
+        let entry = *self
+            .entries
+            .get(replay.next)
+            .filter(|_| replay.next < replay.end)?;
         replay.next += 1;
         let tag = |i: u32| self.tags.get(i as usize).map(|t| Cow::Owned(t.clone()));
         let event = match entry.what {
@@ -167,7 +175,11 @@ impl Tape {
                     ),
                     None => {
                         let start = entry.pos.offset as usize;
-                        Cow::Borrowed(source.get(start..start + entry.pos.len as usize).unwrap_or(""))
+                        Cow::Borrowed(
+                            source
+                                .get(start..start + entry.pos.len as usize)
+                                .unwrap_or(""),
+                        )
                     }
                 };
                 Event::Scalar(text, style, 0, tag(t))
@@ -220,10 +232,22 @@ mod tests {
         let events = [
             (Event::SequenceStart(1, None), pos(3, 1), 1),
             (Event::SequenceStart(2, None), pos(7, 1), 2),
-            (Event::Scalar("x".into(), ScalarStyle::Plain, 0, None), pos(8, 1), 2),
-            (Event::Scalar("y".into(), ScalarStyle::Plain, 0, None), pos(11, 1), 2),
+            (
+                Event::Scalar("x".into(), ScalarStyle::Plain, 0, None),
+                pos(8, 1),
+                2,
+            ),
+            (
+                Event::Scalar("y".into(), ScalarStyle::Plain, 0, None),
+                pos(11, 1),
+                2,
+            ),
             (Event::SequenceEnd, pos(12, 1), 1),
-            (Event::Scalar("z".into(), ScalarStyle::Plain, 0, None), pos(15, 1), 1),
+            (
+                Event::Scalar("z".into(), ScalarStyle::Plain, 0, None),
+                pos(15, 1),
+                1,
+            ),
             (Event::SequenceEnd, pos(16, 1), 0),
         ];
         for (event, p, depth) in &events {

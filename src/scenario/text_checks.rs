@@ -67,7 +67,11 @@ fn printable(c: char) -> bool {
 pub fn printable_copy(text: &str) -> String {
     text.chars()
         .flat_map(|c| {
-            let (keep, n) = if printable(c) { (Some(c), 0) } else { (None, c.len_utf8()) };
+            let (keep, n) = if printable(c) {
+                (Some(c), 0)
+            } else {
+                (None, c.len_utf8())
+            };
             keep.into_iter().chain(std::iter::repeat_n('?', n))
         })
         .collect()
@@ -87,7 +91,10 @@ pub fn indentation_tab(text: &str, from: usize) -> Option<usize> {
             .iter()
             .take_while(|&&b| b == b' ' || b == b'\t')
             .count();
-        if let Some(tab) = rest.get(..indent).and_then(|i| i.iter().position(|&b| b == b'\t')) {
+        if let Some(tab) = rest
+            .get(..indent)
+            .and_then(|i| i.iter().position(|&b| b == b'\t'))
+        {
             return Some(line_start + tab);
         }
         let line_end = rest

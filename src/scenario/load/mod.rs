@@ -17,8 +17,8 @@ use std::collections::HashSet;
 use super::error::{ScenarioCode, ScenarioError};
 use super::events::{control_char_help, control_char_message, Events, Limits, StreamError};
 use super::ids::Ids;
-use super::text_checks::printable_copy;
 use super::store::{Pos, Store, NONE};
+use super::text_checks::printable_copy;
 use super::Scenario;
 use crate::schema::{FieldId, FieldType, KindId, Schema, ROOT};
 use crate::source::SourceFile;
@@ -278,7 +278,10 @@ impl<'a> Loader<'a, '_> {
                 pos,
                 format!("nesting deeper than {} levels", limits.max_depth),
                 "too deep".into(),
-                Some("scenario files need only a few levels; raise `--max-depth` if this is genuine".into()),
+                Some(
+                    "scenario files need only a few levels; raise `--max-depth` if this is genuine"
+                        .into(),
+                ),
             ),
         }
         Stop
