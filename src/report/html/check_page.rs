@@ -50,8 +50,9 @@ fn input_errors(page: &mut Page, errors: &[Value]) {
         return;
     }
     page.fmt(format_args!(
-        "<section id=\"input-errors\" class=\"alert\" aria-labelledby=\"input-errors-h\"><h2 id=\"input-errors-h\">Input errors</h2><p>{} input error(s): the files below could not be checked, so nothing was passed. Fix them first.</p>",
-        errors.len()
+        "<section id=\"input-errors\" class=\"alert\" aria-labelledby=\"input-errors-h\"><h2 id=\"input-errors-h\">Input errors</h2><p>{} input error{}: the files below could not be checked, so nothing was passed. Fix them first.</p>",
+        errors.len(),
+        plural(errors.len() as u64)
     ));
     page.raw("<table class=\"data\" id=\"input-errors-table\">");
     page.head_row(&["Place", "Code", "Message", "Help"]);
