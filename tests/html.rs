@@ -123,12 +123,14 @@ fn assert_self_contained(html: &str, page: &Html) {
         csp.contains(&format!("style-src {}", hash(&style))),
         "{csp}"
     );
-    for element in page.select(&sel("[src], link, iframe, object, embed, img, [style]")) {
-        panic!(
-            "an element that loads or styles from outside: {:?}",
-            element.value()
-        );
-    }
+    let outside: Vec<_> = page
+        .select(&sel("[src], link, iframe, object, embed, img, [style]"))
+        .map(|e| format!("{:?}", e.value()))
+        .collect();
+    assert!(
+        outside.is_empty(),
+        "elements that load or style from outside: {outside:?}"
+    );
     for a in page.select(&sel("a[href]")) {
         let href = a.value().attr("href").unwrap();
         assert!(href.starts_with('#'), "a link out of the page: {href}");

@@ -157,6 +157,12 @@ pub fn of_reports<'a>(reports: &[&'a FileReport]) -> JsonReport<'a> {
     }
 }
 
+/// Renders a whole run as pretty-printed JSON (see [`write_run()`]).
+pub fn render_run(run: &CheckRun) -> String {
+    super::render_to_string(|out| write_run(run, out))
+        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}\n"))
+}
+
 /// Writes a whole run, input errors included, as pretty-printed JSON and a newline.
 pub fn write_run(run: &CheckRun, out: &mut dyn Write) -> io::Result<()> {
     finish(&of_run(run), out)
