@@ -272,3 +272,33 @@ test("a report of 100k subscriptions opens and filters without freezing", async 
   assert.ok(sortMs < 2000, `sorting took ${sortMs} ms`);
   await assertClean(view);
 });
+
+test("axe-core finds no WCAG 2 A or AA violation (contrast, labels, headings)", async () => {
+  const axe = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+  const pages = [
+    reports("axe-errors-and-waivers", [
+      "fixtures/books/mixed-book.yaml",
+      "fixtures/invalid/bad-enum.yaml",
+      "--waivers",
+      "fixtures/waivers/mixed-book.yaml",
+    ]).file,
+  ];
+  for (const file of pages) {
+    const view = await open(file);
+    // Evaluated through the DevTools protocol, which the page's policy does
+    // not govern: the page itself still allows no other script.
+    await view.page.evaluate(axe);
+    for (const media of ["screen", "print"]) {
+      await view.page.emulateMedia({ media });
+      const result = await view.page.evaluate(() =>
+        window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] })
+      );
+      const found = result.violations.map(
+        (v) => `${v.id}: ${v.help} (${v.nodes.length}) ${v.nodes[0].html.slice(0, 120)}`
+      );
+      assert.deepEqual(found, [], `${media}: ${found.join("\n")}`);
+      assert.ok(result.passes.some((p) => p.id === "color-contrast"), "contrast was checked");
+    }
+    await assertClean(view);
+  }
+});
