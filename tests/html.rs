@@ -289,32 +289,60 @@ fn hostile_ids_stay_text() {
     assert_eq!(page_readiness(&page), readiness(&json));
 }
 
-/// A plan as `eligo plan --format json` describes it (DOMAIN.md section 7).
+/// A plan in the shape of `eligo plan --format json` (DOMAIN.md section 7),
+/// with a hostile customer id.
 fn sample_plan() -> Value {
+    let finding = |rule: &str, subject: &str, message: &str, fix: &str| json!({"rule": rule, "severity": "error", "subject": subject, "message": message, "fix": fix});
+    let moved = finding(
+        "customer-moved-to-provider",
+        "plan-northwind",
+        "northwind has no relationship with fabrikam",
+        "move northwind to fabrikam first",
+    );
+    let reservation = finding(
+        "transferable-offer",
+        "ad-ri",
+        "ad-ri is an azure_reservation subscription",
+        "cancel it and buy it again through fabrikam",
+    );
+    let outcome = |sub: &str, customer: &str, outcome: &str, request: Value, findings: Value| {
+        json!({"subscription": sub, "customer": customer, "outcome": outcome, "request": request,
+               "with": null, "findings": findings})
+    };
     json!({
+        "path": "books/plan.yaml", "scenario": "plan-test", "from": "contoso", "to": "fabrikam",
+        "wave_size": 2,
+        "summary": {"requests": 2, "waves": 2,
+                    "customers": {"ready": 2, "blocked": 1, "nothing_to_move": 0},
+                    "subscriptions": {"planned": 3, "already_requested": 0, "excluded": 1,
+                                      "blocked": 1, "out_of_scope": 1}},
+        "waves": [{"wave": 1, "requests": ["plan-adatum"], "subscriptions": 2, "oversize": false},
+                  {"wave": 2, "requests": ["plan-<b>"], "subscriptions": 1, "oversize": false}],
         "requests": [
-            {"id": "plan-adatum", "wave": 1, "customer": "adatum", "from": "contoso", "to": "fabrikam",
-             "items": [{"subscription": "ad-e3"}, {"subscription": "ad-e3-addon"}]},
-            {"id": "plan-<b>", "wave": 2, "customer": "<b>bold</b>", "from": "contoso", "to": "fabrikam",
+            {"id": "plan-adatum", "wave": 1, "customer": "adatum",
+             "fields": {"id": "plan-adatum", "from": "contoso", "to": "fabrikam", "customer": "adatum", "status": "active"},
+             "items": [{"subscription": "ad-e3", "quantity": 25}, {"subscription": "ad-e3-addon"}]},
+            {"id": "plan-<b>", "wave": 2, "customer": "<b>bold</b>",
+             "fields": {"id": "plan-<b>", "from": "contoso", "to": "fabrikam", "customer": "<b>bold</b>", "status": "active"},
              "items": [{"subscription": "b-1"}]}
         ],
-        "outcomes": [
-            {"subscription": "ad-e3", "customer": "adatum", "outcome": "planned", "request": "plan-adatum", "findings": []},
-            {"subscription": "ad-e3-addon", "customer": "adatum", "outcome": "planned", "request": "plan-adatum", "findings": []},
-            {"subscription": "b-1", "customer": "<b>bold</b>", "outcome": "planned", "request": "plan-<b>", "findings": []},
-            {"subscription": "ad-ri", "customer": "adatum", "outcome": "excluded", "request": null,
-             "findings": [{"rule": "transferable-offer", "severity": "error",
-                           "message": "ad-ri is an azure_reservation subscription", "fix": "cancel it and buy it again through fabrikam"}]},
-            {"subscription": "nw-1", "customer": "northwind", "outcome": "blocked", "request": null,
-             "findings": [{"rule": "customer-moved-to-provider", "severity": "error",
-                           "message": "northwind has no relationship with fabrikam", "fix": "move northwind to fabrikam first"}]},
-            {"subscription": "x-1", "customer": "other", "outcome": "out_of_scope", "request": null, "findings": []}
+        "customers": [
+            {"customer": "adatum", "status": "ready", "request": "plan-adatum", "wave": 1, "subscriptions": 3, "blockers": []},
+            {"customer": "<b>bold</b>", "status": "ready", "request": "plan-<b>", "wave": 2, "subscriptions": 1, "blockers": []},
+            {"customer": "northwind", "status": "blocked", "request": null, "wave": null, "subscriptions": 1, "blockers": [moved]}
         ],
-        "summary": {"customers": {"ready": 2, "blocked": 1, "nothing_to_move": 0},
-                    "subscriptions": {"planned": 3, "excluded": 1, "blocked": 1, "out_of_scope": 1}},
+        "outcomes": [
+            outcome("ad-e3", "adatum", "planned", json!("plan-adatum"), json!([])),
+            outcome("ad-e3-addon", "adatum", "planned", json!("plan-adatum"), json!([])),
+            outcome("b-1", "<b>bold</b>", "planned", json!("plan-<b>"), json!([])),
+            outcome("ad-ri", "adatum", "excluded", Value::Null, json!([reservation])),
+            outcome("nw-1", "northwind", "blocked", Value::Null, json!([moved])),
+            outcome("x-1", "other", "out_of_scope", Value::Null, json!([]))
+        ],
         "blockers": [
-            {"fix": "move northwind to fabrikam first", "rule": "customer-moved-to-provider",
-             "customers": ["northwind"], "subscriptions": ["nw-1"]}
+            {"rule": "customer-moved-to-provider", "summary": "The customer must be moved to the provider first",
+             "customers": [{"customer": "northwind", "fix": "move northwind to fabrikam first"}],
+             "count": 1, "unblocks": 1}
         ]
     })
 }
@@ -357,9 +385,14 @@ fn a_plan_shows_waves_outcomes_and_blockers() {
     );
     assert_eq!(texts(&page, "[data-outcome-count=planned]"), ["3"]);
     assert_eq!(
-        texts(&page, ".blocker .fix"),
-        ["move northwind to fabrikam first"]
+        texts(&page, ".blocker .fixes li"),
+        ["northwind: move northwind to fabrikam first"]
     );
+    let readiness: Vec<_> = page
+        .select(&sel("#plan-customers-table tbody tr"))
+        .map(|tr| tr.value().attr("data-readiness").unwrap().to_string())
+        .collect();
+    assert_eq!(readiness, ["blocked", "ready", "ready"]);
     assert_eq!(texts(&page, "[data-summary=\"customers.blocked\"]"), ["1"]);
     let reasons = texts(&page, "#outcomes-table .reasons li").concat();
     assert!(

@@ -2,7 +2,8 @@
 //! the plan's JSON value: the summary, the requests by wave, the outcome of
 //! every subscription and the blockers grouped by fix.
 //!
-//! The plan's JSON shape (DOMAIN.md section 7) is read leniently: a field that
+//! The plan's JSON shape (DOMAIN.md section 7; `src/plan/json.rs` documents
+//! it) is read leniently: a field that
 //! is absent shows as empty, and fields this page does not know are shown as
 //! they are (the summary's counts, a blocker's other fields), so an added
 //! field appears without a change here.
@@ -20,12 +21,108 @@ pub const SERVER_OUTCOMES: usize = 2000;
 
 /// The header and every section of a plan report.
 pub fn body(page: &mut Page, plan: &Value) {
-    page.raw("<header><h1>eligo plan report</h1><nav aria-label=\"Sections\"><a href=\"#plan-summary\">Summary</a> <a href=\"#blockers\">Blockers</a> <a href=\"#requests\">Requests</a> <a href=\"#outcomes\">Outcomes</a></nav></header><main id=\"main\">");
+    header(page, plan);
+    page.raw("<main id=\"main\">");
     summary(page, plan.get("summary").unwrap_or(&Value::Null));
     blockers(page, list(plan, "blockers"));
+    customers(page, list(plan, "customers"));
     requests(page, list(plan, "requests"));
     outcomes(page, list(plan, "outcomes"));
     page.raw("</main>");
+}
+
+fn header(page: &mut Page, plan: &Value) {
+    page.raw("<header><h1>eligo plan report</h1><ul class=\"files\">");
+    let path = text(plan, "path");
+    if !path.is_empty() {
+        page.fmt(format_args!(
+            "<li><span class=\"path\">{}</span>",
+            Esc(path)
+        ));
+        let scenario = text(plan, "scenario");
+        if !scenario.is_empty() {
+            page.fmt(format_args!(" — {}", Esc(scenario)));
+        }
+        page.raw("</li>");
+    }
+    let (from, to) = (text(plan, "from"), text(plan, "to"));
+    if !from.is_empty() || !to.is_empty() {
+        page.fmt(format_args!(
+            "<li>from <span class=\"id\">{}</span> to <span class=\"id\">{}</span>",
+            Esc(from),
+            Esc(to)
+        ));
+        if let Some(n) = plan.get("wave_size").and_then(Value::as_u64) {
+            page.fmt(format_args!(", waves of at most {n} subscriptions"));
+        }
+        page.raw("</li>");
+    }
+    page.raw("</ul><nav aria-label=\"Sections\"><a href=\"#plan-summary\">Summary</a> <a href=\"#blockers\">Blockers</a> <a href=\"#plan-customers\">Customers</a> <a href=\"#requests\">Requests</a> <a href=\"#outcomes\">Outcomes</a></nav></header>");
+}
+
+fn customers(page: &mut Page, customers: &[Value]) {
+    if customers.is_empty() {
+        return;
+    }
+    page.raw("<section id=\"plan-customers\" aria-labelledby=\"plan-customers-h\"><h2 id=\"plan-customers-h\">Customers</h2>");
+    let mut order: Vec<&Value> = customers.iter().collect();
+    order.sort_by_key(|c| customer_rank(text(c, "status")));
+    page.raw("<table class=\"data\" id=\"plan-customers-table\">");
+    page.head_row(&[
+        "Customer",
+        "Readiness",
+        "Request",
+        "Wave",
+        "Subscriptions",
+        "What unblocks it",
+    ]);
+    page.raw("<tbody>");
+    for c in order.iter().take(SERVER_OUTCOMES) {
+        let status = text(c, "status");
+        page.fmt(format_args!(
+            "<tr data-customer=\"{}\" data-readiness=\"{}\">",
+            Esc(text(c, "customer")),
+            Esc(status)
+        ));
+        page.element("th", "id", text(c, "customer"));
+        page.fmt(format_args!(
+            "<td><span class=\"badge r-{}\">{}</span></td>",
+            Anchor(status),
+            Esc(&status.replace('_', " "))
+        ));
+        page.element("td", "id", text(c, "request"));
+        page.element("td", "num", &scalar(c.get("wave")));
+        page.element("td", "num", &scalar(c.get("subscriptions")));
+        page.raw("<td>");
+        reasons(page, list(c, "blockers"));
+        page.raw("</td></tr>");
+    }
+    page.raw("</tbody></table>");
+    if order.len() > SERVER_OUTCOMES {
+        page.fmt(format_args!(
+            "<p class=\"note\">The table lists {SERVER_OUTCOMES} of {} customers (blocked first); <code>--format json</code> lists them all.</p>",
+            order.len()
+        ));
+    }
+    page.raw("</section>");
+}
+
+/// Blocked customers first, then ready ones.
+fn customer_rank(status: &str) -> u8 {
+    match status {
+        "blocked" => 0,
+        "ready" => 1,
+        _ => 2,
+    }
+}
+
+/// A number or a string as text; nothing for null.
+fn scalar(v: Option<&Value>) -> String {
+    match v {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    }
 }
 
 fn summary(page: &mut Page, summary: &Value) {
@@ -63,25 +160,58 @@ fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, String)>) {
 }
 
 fn blockers(page: &mut Page, blockers: &[Value]) {
-    page.raw("<section id=\"blockers\" aria-labelledby=\"blockers-h\"><h2 id=\"blockers-h\">Blockers, grouped by fix</h2>");
+    page.raw("<section id=\"blockers\" aria-labelledby=\"blockers-h\"><h2 id=\"blockers-h\">Blockers and their fixes</h2>");
     if blockers.is_empty() {
         page.raw("<p>Nothing blocks the plan.</p></section>");
         return;
     }
-    page.raw("<ol class=\"blockers\">");
+    page.raw("<p class=\"explain\">What stands between blocked customers and their transfer requests, by rule, with the fix for each customer.</p><ol class=\"blockers\">");
     for b in blockers {
-        page.raw("<li class=\"blocker\">");
-        page.element("p", "fix", text(b, "fix"));
-        page.raw("<dl class=\"facts\">");
+        page.raw("<li class=\"blocker\"><p class=\"fix\">");
+        let (rule, summary) = (text(b, "rule"), text(b, "summary"));
+        if !rule.is_empty() {
+            page.fmt(format_args!("<code>{}</code> ", Esc(rule)));
+        }
+        page.text(if summary.is_empty() {
+            text(b, "fix")
+        } else {
+            summary
+        });
+        page.raw("</p><dl class=\"facts\">");
         if let Value::Object(map) = b {
-            for (key, value) in map.iter().filter(|(k, _)| k.as_str() != "fix") {
-                page.element("dt", "", key);
+            let shown = ["rule", "summary", "customers"];
+            for (key, value) in map.iter().filter(|(k, _)| !shown.contains(&k.as_str())) {
+                page.element("dt", "", &key.replace('_', " "));
                 page.element("dd", "", &describe(value));
             }
         }
-        page.raw("</dl></li>");
+        page.raw("</dl>");
+        fixes(page, list(b, "customers"));
+        page.raw("</li>");
     }
     page.raw("</ol></section>");
+}
+
+/// The customers a blocker holds back, each with its fix.
+fn fixes(page: &mut Page, customers: &[Value]) {
+    if customers.is_empty() {
+        return;
+    }
+    page.raw("<ul class=\"fixes\">");
+    for c in customers.iter().take(SERVER_OUTCOMES) {
+        page.fmt(format_args!(
+            "<li><span class=\"id\">{}</span>: {}</li>",
+            Esc(text(c, "customer")),
+            Esc(text(c, "fix"))
+        ));
+    }
+    if customers.len() > SERVER_OUTCOMES {
+        page.fmt(format_args!(
+            "<li>… {} more</li>",
+            customers.len() - SERVER_OUTCOMES
+        ));
+    }
+    page.raw("</ul>");
 }
 
 /// A value as one line of text: lists as their count and their first ids.
@@ -145,8 +275,9 @@ fn requests(page: &mut Page, requests: &[Value]) {
             page.raw("<tr>");
             page.element("th", "id", text(r, "id"));
             page.element("td", "id", text(r, "customer"));
-            page.element("td", "id", text(r, "from"));
-            page.element("td", "id", text(r, "to"));
+            let fields = r.get("fields").unwrap_or(r);
+            page.element("td", "id", text(fields, "from"));
+            page.element("td", "id", text(fields, "to"));
             page.element("td", "id", &item_ids(r));
             page.raw("</tr>");
         }
@@ -218,27 +349,32 @@ fn outcome_row(page: &mut Page, o: &Value) {
     ));
     page.element("td", "id", text(o, "request"));
     page.raw("<td>");
-    let findings = list(o, "findings");
-    if !findings.is_empty() {
-        page.raw("<ul class=\"reasons\">");
-        for f in findings {
-            page.fmt(format_args!(
-                "<li><span class=\"sev sev-{}\">{}</span> <code>{}</code> {}",
-                Anchor(text(f, "severity")),
-                Esc(text(f, "severity")),
-                Esc(text(f, "rule")),
-                Esc(text(f, "message"))
-            ));
-            let fix = text(f, "fix");
-            if !fix.is_empty() {
-                page.fmt(format_args!(
-                    " <span class=\"fix\">Fix: {}</span>",
-                    Esc(fix)
-                ));
-            }
-            page.raw("</li>");
-        }
-        page.raw("</ul>");
-    }
+    reasons(page, list(o, "findings"));
     page.raw("</td></tr>");
+}
+
+/// Findings as a list: severity, rule, message and fix.
+fn reasons(page: &mut Page, findings: &[Value]) {
+    if findings.is_empty() {
+        return;
+    }
+    page.raw("<ul class=\"reasons\">");
+    for f in findings {
+        page.fmt(format_args!(
+            "<li><span class=\"sev sev-{}\">{}</span> <code>{}</code> {}",
+            Anchor(text(f, "severity")),
+            Esc(text(f, "severity")),
+            Esc(text(f, "rule")),
+            Esc(text(f, "message"))
+        ));
+        let fix = text(f, "fix");
+        if !fix.is_empty() {
+            page.fmt(format_args!(
+                " <span class=\"fix\">Fix: {}</span>",
+                Esc(fix)
+            ));
+        }
+        page.raw("</li>");
+    }
+    page.raw("</ul>");
 }
