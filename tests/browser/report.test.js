@@ -260,7 +260,7 @@ test("a report of 100k subscriptions opens and filters without freezing", async 
     document.querySelector("#findings-table thead th:nth-child(7) button").click();
     return performance.now() - t;
   });
-  await page.screenshot({ path: path.join(OUT, "book-100000.png") });
+  await shoot(page, "book-100000");
   console.log(
     `100k subscriptions: ${all.length} findings, ${bytes} bytes; ` +
       `load ${Math.round(timing.load)} ms (DOMContentLoaded ${Math.round(timing.domContentLoaded)} ms, ` +
