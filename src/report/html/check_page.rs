@@ -241,6 +241,9 @@ fn findings(page: &mut Page, model: &Model<'_>) {
         finding_row(page, row);
     }
     page.raw("</tbody></table></div>");
+    if rows.is_empty() {
+        page.raw("<p class=\"explain\">No findings: every rule holds for every entity of the checked files.</p>");
+    }
     if rows.len() > SERVER_ROWS {
         page.fmt(format_args!(
             "<p class=\"note server-only\">Without JavaScript this table shows the first {SERVER_ROWS} of {} findings; the page holds them all (open it with JavaScript enabled), and <code>--format json</code> lists them too.</p>",
