@@ -160,6 +160,8 @@ fn load_events<'a>(
         options,
         recent: vec![(NONE, NONE); schema.kinds.len()],
         ids: Ids::new(schema.kinds.len()),
+        id_index: None,
+        suggest_budget: (1 << 25).max(source.text.len().saturating_mul(32)),
     };
     let loaded = loader.document();
     if loaded.is_ok() {
@@ -210,6 +212,11 @@ struct Loader<'a, 's> {
     recent: Vec<(u32, u32)>,
     /// Every id read so far.
     ids: Ids,
+    /// The ids sorted, for suggestions, once an unknown id needs them.
+    id_index: Option<references::IdIndex>,
+    /// Comparisons of names with ids left for "did you mean" suggestions
+    /// (in products of their lengths): max(2^25, 32 x the file's size).
+    suggest_budget: usize,
 }
 
 /// The load stopped: a syntax error or a limit, already recorded.
