@@ -134,6 +134,8 @@ pub fn build_report(program: &Program, scenario: Scenario, raw: Vec<RawFinding>)
             len: pos.len,
             related: related_ids(store, &raw.related, subject),
             waived: None,
+            places: Vec::new(),
+            baseline: None,
         })
     }));
     let scenario_name = schema.root().field("scenario").and_then(|f| {
@@ -158,6 +160,7 @@ pub fn build_report(program: &Program, scenario: Scenario, raw: Vec<RawFinding>)
         findings,
         expect: scenario.expect,
         source: scenario.source,
+        fixed: None,
     }
 }
 

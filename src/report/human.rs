@@ -111,7 +111,7 @@ pub fn render_file(report: &FileReport, style: Style) -> String {
 pub fn write_file(report: &FileReport, style: Style, out: &mut dyn Write) -> io::Result<()> {
     // Each diagnostic sees only the lines around its finding (see `snippet`).
     let mut lines = Lines::new(Arc::clone(&report.source.text));
-    for finding in report.findings.iter().filter(|f| f.waived.is_none()) {
+    for finding in report.findings.iter().filter(|f| f.fails_run()) {
         let window = lines.window(finding.offset as usize, finding.len as usize);
         let diagnostic = FindingDiagnostic {
             finding,
@@ -125,6 +125,7 @@ pub fn write_file(report: &FileReport, style: Style, out: &mut dyn Write) -> io:
             out.write_all(line.as_bytes())?;
         }
     }
+    super::baseline_lines::write(report, out)?;
     writeln!(out, "{}", file_summary(report))
 }
 
@@ -152,11 +153,12 @@ fn waived_line(f: &Finding) -> Option<String> {
 /// `path: 2 errors, 1 warning` (or `path: ok`), with `, 1 waived` when some are.
 pub fn file_summary(report: &FileReport) -> String {
     let (e, w, x) = (report.errors(), report.warnings(), report.waived());
-    let waived = if x > 0 {
+    let mut waived = if x > 0 {
         format!(", {x} waived")
     } else {
         String::new()
     };
+    waived.push_str(&super::baseline_lines::counts(report));
     if e == 0 && w == 0 {
         format!("{}: ok{waived}", report.path)
     } else {
@@ -171,17 +173,50 @@ pub fn file_summary(report: &FileReport) -> String {
 
 /// Writes every report of a run and the closing summary line.
 pub fn write_run(run: &CheckRun, style: Style, out: &mut dyn Write) -> io::Result<()> {
+    if run.quiet {
+        // Findings only: no summary lines.
+        for report in &run.reports {
+            write_findings(report, style, out)?;
+        }
+        return Ok(());
+    }
     for report in &run.reports {
         write_file(report, style, out)?;
     }
     writeln!(out, "\n{}", run_summary(run))
 }
 
+/// Writes the failing findings of one file as diagnostics, nothing else.
+fn write_findings(report: &FileReport, style: Style, out: &mut dyn Write) -> io::Result<()> {
+    let mut lines = Lines::new(Arc::clone(&report.source.text));
+    for finding in report.findings.iter().filter(|f| f.fails_run()) {
+        let window = lines.window(finding.offset as usize, finding.len as usize);
+        let diagnostic = FindingDiagnostic {
+            finding,
+            src: NamedSource::new(&report.source.name, window).with_language("yaml"),
+        };
+        out.write_all(render_diagnostic(&diagnostic, style).as_bytes())?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
 /// `checked 12 files: 3 errors, 1 warning, 2 waived, 0 invalid`.
 pub fn run_summary(run: &CheckRun) -> String {
     let t = run.totals();
+    let baseline = if run.reports.iter().any(|r| r.fixed.is_some()) {
+        let fixed: usize = run
+            .reports
+            .iter()
+            .filter_map(|r| r.fixed.as_ref())
+            .map(Vec::len)
+            .sum();
+        format!(", {} known, {fixed} fixed", t.known)
+    } else {
+        String::new()
+    };
     format!(
-        "checked {}: {}, {}, {} waived, {} invalid",
+        "checked {}: {}, {}, {} waived{baseline}, {} invalid",
         plural(run.scenario_files, "file"),
         plural(t.errors, "error"),
         plural(t.warnings, "warning"),

@@ -9,7 +9,8 @@ use serde::{Serialize, Serializer};
 use std::io::{self, Write};
 
 use super::{
-    CheckRun, FileKind, FileReport, Finding, InputError, Location, MessageText, Totals, Waived,
+    BaselineState, CheckRun, FileKind, FileReport, Finding, Fixed, InputError, Location,
+    MessageText, Place, Totals, Waived,
 };
 
 #[derive(Serialize)]
@@ -36,6 +37,9 @@ struct JsonFile<'a> {
     scenario: Option<&'a str>,
     findings: Findings<'a>,
     summary: Totals,
+    /// Baseline entries that no finding matches any more (with a baseline only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixed: Option<&'a [Fixed]>,
 }
 
 /// The findings of a file, serialized one by one.
@@ -50,7 +54,9 @@ impl Serialize for Findings<'_> {
             message: f.message(),
             location: &f.location,
             related: &f.related,
+            locations: &f.places,
             waived: f.waived.as_deref(),
+            baseline: f.baseline,
         }))
     }
 }
@@ -63,8 +69,14 @@ struct JsonFinding<'a> {
     message: MessageText<'a>,
     location: &'a Location,
     related: &'a [String],
+    /// The places to edit (DOMAIN.md section 6); `location` stays the subject's.
+    #[serde(skip_serializing_if = "<[Place]>::is_empty")]
+    locations: &'a [Place],
     #[serde(skip_serializing_if = "Option::is_none")]
     waived: Option<&'a Waived>,
+    /// `known` or `new`, with a baseline only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<BaselineState>,
 }
 
 /// Totals over the run: what `eligo check` decided on.
@@ -132,6 +144,7 @@ fn add(t: Totals, r: &FileReport) -> Totals {
         errors: t.errors + r.errors(),
         warnings: t.warnings + r.warnings(),
         waived: t.waived + r.waived(),
+        known: t.known + r.known(),
     }
 }
 
@@ -142,6 +155,7 @@ fn file(r: &FileReport) -> JsonFile<'_> {
         scenario: r.scenario.as_deref(),
         findings: Findings(&r.findings),
         summary: add(Totals::default(), r),
+        fixed: r.fixed.as_deref(),
     }
 }
 

@@ -213,6 +213,7 @@ fn waivers_report(file: &WaiverFile, usage: &[Usage], latest: i32, complete: boo
         findings,
         expect: None,
         source: file.source.clone(),
+        fixed: None,
     }
 }
 
@@ -275,5 +276,7 @@ fn finding(w: &Waiver, path: &Arc<str>, v: Verdict) -> Finding {
         len: w.pos.len,
         related: Vec::new(),
         waived: None,
+        places: Vec::new(),
+        baseline: None,
     }
 }
