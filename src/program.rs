@@ -71,6 +71,8 @@ pub struct Rule {
     pub fix: Option<Vec<Part>>,
     /// Entities to list as related, besides the `for` variables.
     pub related: Vec<CExpr>,
+    /// The places to edit (`else s at i, …`): entities or records, or lists of them.
+    pub places: Vec<CExpr>,
     /// Slots of `for` variables bound to entities with ids (listed as related).
     pub related_slots: Vec<usize>,
     /// Number of variable slots.

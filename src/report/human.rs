@@ -6,14 +6,61 @@ use std::fmt;
 use std::io::{self, Write};
 use std::sync::Arc;
 
-use super::snippet::{Lines, Window};
-use super::{CheckRun, FileReport, Finding};
+use super::snippet::Lines;
+use super::snippet::Window;
+use super::snippet_places::{window_at_line, Windows};
+use super::{CheckRun, FileReport, Finding, Place};
 use crate::lang::ast::Severity;
 
 /// A finding as a miette diagnostic.
 struct FindingDiagnostic<'a> {
     finding: &'a Finding,
+    src: NamedSource<Windows>,
+    /// The places to edit far from the subject.
+    far: Vec<PlaceDiagnostic>,
+}
+
+/// Lines between the subject and a place shown in the subject's snippet.
+const NEAR_LINES: u32 = 6;
+
+fn is_near(f: &Finding, p: &Place) -> bool {
+    p.location.line.abs_diff(f.location.line) <= NEAR_LINES
+}
+
+/// Places to edit far from their finding's subject and close to each other,
+/// with their own snippet.
+#[derive(Debug)]
+struct PlaceDiagnostic {
+    /// Label, offset and length of each place.
+    labels: Vec<(String, usize, usize)>,
     src: NamedSource<Window>,
+}
+
+impl fmt::Display for PlaceDiagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.labels.as_slice() {
+            [(label, ..)] => write!(f, "edit here: {label}"),
+            labels => write!(f, "edit here: {} places", labels.len()),
+        }
+    }
+}
+
+impl std::error::Error for PlaceDiagnostic {}
+
+impl Diagnostic for PlaceDiagnostic {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(miette::Severity::Advice)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.src)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.labels.iter().map(|(label, offset, len)| {
+            LabeledSpan::new_with_span(Some(label.clone()), (*offset, *len))
+        })))
+    }
 }
 
 impl fmt::Debug for FindingDiagnostic<'_> {
@@ -60,12 +107,32 @@ impl Diagnostic for FindingDiagnostic<'_> {
         Some(&self.src)
     }
 
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn Diagnostic> + 'b>> {
+        if self.far.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.far.iter().map(|d| d as &dyn Diagnostic)))
+    }
+
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let f = self.finding;
         let label = format!("{}: {}", f.subject, f.summary);
         let span =
             LabeledSpan::new_primary_with_span(Some(label), (f.offset as usize, f.len as usize));
-        Some(Box::new(std::iter::once(span)))
+        // The places to edit near the subject, as secondary labels (not the
+        // subject's entry again); farther ones are related diagnostics, each
+        // with its own snippet (miette would show every line in between).
+        let places = f
+            .places
+            .iter()
+            .filter(move |p| p.offset != f.offset && is_near(f, p))
+            .map(|p| {
+                LabeledSpan::new_with_span(
+                    Some(format!("edit here: {}", p.label)),
+                    (p.offset as usize, p.len as usize),
+                )
+            });
+        Some(Box::new(std::iter::once(span).chain(places)))
     }
 }
 
@@ -112,11 +179,7 @@ pub fn write_file(report: &FileReport, style: Style, out: &mut dyn Write) -> io:
     // Each diagnostic sees only the lines around its finding (see `snippet`).
     let mut lines = Lines::new(Arc::clone(&report.source.text));
     for finding in report.findings.iter().filter(|f| f.fails_run()) {
-        let window = lines.window(finding.offset as usize, finding.len as usize);
-        let diagnostic = FindingDiagnostic {
-            finding,
-            src: NamedSource::new(&report.source.name, window).with_language("yaml"),
-        };
+        let diagnostic = finding_diagnostic(&mut lines, report, finding);
         out.write_all(render_diagnostic(&diagnostic, style).as_bytes())?;
         out.write_all(b"\n")?;
     }
@@ -127,6 +190,73 @@ pub fn write_file(report: &FileReport, style: Style, out: &mut dyn Write) -> io:
     }
     super::baseline_lines::write(report, out)?;
     writeln!(out, "{}", file_summary(report))
+}
+
+/// A finding as a diagnostic: its snippet holds the subject and the places
+/// near it; the places farther away come as related diagnostics.
+fn finding_diagnostic<'a>(
+    lines: &mut Lines,
+    report: &FileReport,
+    f: &'a Finding,
+) -> FindingDiagnostic<'a> {
+    let window_of = |p: &Place| {
+        window_at_line(
+            &report.source.text,
+            p.offset as usize,
+            p.len as usize,
+            p.location.line,
+        )
+    };
+    let windows = Windows {
+        main: lines.window(f.offset as usize, f.len as usize),
+        places: f
+            .places
+            .iter()
+            .filter(|p| is_near(f, p))
+            .map(window_of)
+            .collect(),
+    };
+    let mut far_places: Vec<&Place> = f.places.iter().filter(|p| !is_near(f, p)).collect();
+    far_places.sort_by_key(|p| p.offset);
+    // Places a few lines apart share one snippet.
+    let mut groups: Vec<Vec<&Place>> = Vec::new();
+    for p in far_places {
+        match groups.last_mut() {
+            Some(group)
+                if group
+                    .last()
+                    .is_some_and(|q| p.location.line - q.location.line <= NEAR_LINES) =>
+            {
+                group.push(p);
+            }
+            _ => groups.push(vec![p]),
+        }
+    }
+    let far = groups
+        .into_iter()
+        .filter_map(|group| {
+            let (first, last) = (group.first()?, group.last()?);
+            let len = (last.offset + last.len).saturating_sub(first.offset) as usize;
+            let window = window_at_line(
+                &report.source.text,
+                first.offset as usize,
+                len,
+                first.location.line,
+            );
+            Some(PlaceDiagnostic {
+                labels: group
+                    .iter()
+                    .map(|p| (p.label.clone(), p.offset as usize, p.len as usize))
+                    .collect(),
+                src: NamedSource::new(&report.source.name, window).with_language("yaml"),
+            })
+        })
+        .collect();
+    FindingDiagnostic {
+        finding: f,
+        src: NamedSource::new(&report.source.name, windows).with_language("yaml"),
+        far,
+    }
 }
 
 /// A waived finding in two lines: what, and who accepted it until when and why.
@@ -190,11 +320,7 @@ pub fn write_run(run: &CheckRun, style: Style, out: &mut dyn Write) -> io::Resul
 fn write_findings(report: &FileReport, style: Style, out: &mut dyn Write) -> io::Result<()> {
     let mut lines = Lines::new(Arc::clone(&report.source.text));
     for finding in report.findings.iter().filter(|f| f.fails_run()) {
-        let window = lines.window(finding.offset as usize, finding.len as usize);
-        let diagnostic = FindingDiagnostic {
-            finding,
-            src: NamedSource::new(&report.source.name, window).with_language("yaml"),
-        };
+        let diagnostic = finding_diagnostic(&mut lines, report, finding);
         out.write_all(render_diagnostic(&diagnostic, style).as_bytes())?;
         out.write_all(b"\n")?;
     }

@@ -9,7 +9,9 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod sarif;
+mod sarif_baseline;
 pub mod snippet;
+pub mod snippet_places;
 
 use serde::Serialize;
 use std::fmt;
