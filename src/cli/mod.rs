@@ -2,7 +2,9 @@
 
 pub mod check;
 pub mod check_rules;
+pub mod completions;
 pub mod coverage;
+pub mod diff;
 pub mod explain;
 pub mod files;
 pub mod fmt;
@@ -56,6 +58,11 @@ pub enum Command {
     Fmt(fmt::FmtArgs),
     /// Check rule files without a scenario: errors and warnings (lints).
     CheckRules(check_rules::CheckRulesArgs),
+    /// Compare two runs (JSON reports or scenario files): added, fixed and
+    /// changed findings.
+    Diff(diff::DiffArgs),
+    /// Print shell completions (bash, zsh, fish, powershell).
+    Completions(completions::CompletionsArgs),
     /// Write a deterministic generated scenario (for benchmarks).
     #[command(hide = true)]
     Generate(generate::GenerateArgs),
@@ -182,6 +189,8 @@ pub fn run(cli: Cli) -> u8 {
         Command::Schema(args) => schema::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Generate(args) => generate::run(&args),
+        Command::Diff(args) => diff::run(&args),
+        Command::Completions(args) => completions::run(&args),
     }
 }
 
