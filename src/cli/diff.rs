@@ -15,8 +15,7 @@ use std::path::{Path, PathBuf};
 
 use super::settings::{self, ConfigArgs};
 use super::{
-    stderr_style, ColorChoice, LimitArgs, RuleArgs, TextFormat, EXIT_FINDINGS, EXIT_INPUT,
-    EXIT_OK,
+    stderr_style, ColorChoice, LimitArgs, RuleArgs, TextFormat, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK,
 };
 use crate::baseline::{normalize, read_report, ReportFile};
 use crate::check::{check_file, FileOutcome};
@@ -163,7 +162,10 @@ fn load_program(
 /// non-blank byte opens a JSON object (a scenario is a YAML mapping, which
 /// could also start with `{`, but then it is not a report and fails as one).
 fn is_report(path: &Path) -> bool {
-    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+    {
         return true;
     }
     use std::io::Read;
@@ -253,7 +255,11 @@ pub fn compare(old: Vec<Entry>, new: Vec<Entry>) -> Diff {
     };
     let by_path = !(one_file(&old) && one_file(&new));
     let key = |e: &Entry| -> Key {
-        let path = if by_path { e.path.clone() } else { String::new() };
+        let path = if by_path {
+            e.path.clone()
+        } else {
+            String::new()
+        };
         (path, e.rule.clone(), e.subject.clone())
     };
     let mut old_by_key: BTreeMap<Key, Entry> = old.into_iter().map(|e| (key(&e), e)).collect();
@@ -261,7 +267,9 @@ pub fn compare(old: Vec<Entry>, new: Vec<Entry>) -> Diff {
     for entry in new {
         match old_by_key.remove(&key(&entry)) {
             None => diff.added.push(entry),
-            Some(before) if before.severity != entry.severity || before.message != entry.message => {
+            Some(before)
+                if before.severity != entry.severity || before.message != entry.message =>
+            {
                 diff.changed.push(Changed {
                     old: before,
                     new: entry,
@@ -295,10 +303,7 @@ pub fn render_human(diff: &Diff) -> String {
         out.push_str(&format!("changed ({}):\n", diff.changed.len()));
         for c in &diff.changed {
             out.push_str(&line('~', &c.new));
-            out.push_str(&format!(
-                "    was {}: {}\n",
-                c.old.severity, c.old.message
-            ));
+            out.push_str(&format!("    was {}: {}\n", c.old.severity, c.old.message));
         }
     }
     let added_errors = diff.added.iter().filter(|e| e.severity == "error").count();

@@ -10,10 +10,12 @@ pub mod files;
 pub mod fmt;
 pub mod generate;
 pub mod progress;
+pub mod rule_docs;
 pub mod rules;
 pub mod schema;
 pub mod settings;
 pub mod test;
+pub mod test_update;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{self, BufWriter, Write};
