@@ -165,16 +165,22 @@ impl ColorChoice {
         self.resolve(std::io::stdout().is_terminal())
     }
 
-    /// Whether to colour a stream that is (or is not) a terminal. `auto` follows
-    /// <https://no-color.org>: a `NO_COLOR` variable that is set and not empty
-    /// turns colours off; `always` and `never` are explicit and win over it.
+    /// Whether to colour a stream that is (or is not) a terminal. `auto`
+    /// follows, in this order: <https://no-color.org> (a `NO_COLOR` that is
+    /// set and not empty turns colours off), <https://force-color.org> (a
+    /// `FORCE_COLOR` that is set and not empty turns them on, for CI logs
+    /// that render colours), `TERM=dumb` (off), then whether the stream is a
+    /// terminal. `always` and `never` are explicit and win over all of them.
     pub fn resolve(self, is_terminal: bool) -> bool {
+        let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
         match self {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
+            ColorChoice::Auto if set("NO_COLOR") => false,
+            ColorChoice::Auto if set("FORCE_COLOR") => true,
             ColorChoice::Auto => {
-                let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-                !no_color && is_terminal
+                let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+                !dumb && is_terminal
             }
         }
     }
