@@ -180,18 +180,17 @@ fn find_block(text: &str) -> Option<(usize, usize)> {
             }
             Some(_) => {
                 let trimmed = line.trim_end_matches(['\r', '\n']);
-                if line.starts_with([' ', '\t'])
-                    && !trimmed.trim().is_empty()
-                    && !trimmed.trim_start().starts_with('#')
-                {
+                let blank_or_comment =
+                    trimmed.trim().is_empty() || trimmed.trim_start().starts_with('#');
+                let indented = line.starts_with([' ', '\t']) && !blank_or_comment;
+                let item = line.starts_with("- ") || trimmed == "-";
+                if indented || item {
                     end = offset;
-                } else if line.starts_with("- ") || trimmed == "-" {
-                    end = offset;
-                } else if trimmed.trim().is_empty() || trimmed.trim_start().starts_with('#') {
-                    // Maybe inside the block, maybe after it: decided by what follows.
-                } else {
+                } else if !blank_or_comment {
                     break;
                 }
+                // A blank or comment line may be inside the block or after it:
+                // what follows decides.
             }
         }
     }

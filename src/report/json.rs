@@ -87,7 +87,14 @@ struct RunSummary {
     errors: usize,
     warnings: usize,
     waived: usize,
+    /// Findings a baseline knows (only when there are some).
+    #[serde(skip_serializing_if = "is_zero")]
+    known: usize,
     input_errors: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Renders reports with no input error as pretty-printed JSON (see [`write()`]).
@@ -112,6 +119,7 @@ pub fn write(reports: &[&FileReport], out: &mut dyn Write) -> io::Result<()> {
                 errors: totals.errors,
                 warnings: totals.warnings,
                 waived: totals.waived,
+                known: totals.known,
                 input_errors: 0,
             },
         },
@@ -132,6 +140,7 @@ pub fn write_run(run: &CheckRun, out: &mut dyn Write) -> io::Result<()> {
                 errors: totals.errors,
                 warnings: totals.warnings,
                 waived: totals.waived,
+                known: totals.known,
                 input_errors: run.errors.len(),
             },
         },
