@@ -247,8 +247,17 @@ fn diff_rejects_invalid_input() {
 fn junit_agrees_with_the_exit_code_under_a_baseline() {
     let dir = tempdir("junit");
     let book = book_in(&dir);
-    run(eligo().current_dir(&dir).args(["check", "--write-baseline", "b.json", &book]));
-    let (code, out, _) = run(eligo().current_dir(&dir).args(["check", "--format", "junit", "--baseline", "b.json", &book]));
+    run(eligo()
+        .current_dir(&dir)
+        .args(["check", "--write-baseline", "b.json", &book]));
+    let (code, out, _) = run(eligo().current_dir(&dir).args([
+        "check",
+        "--format",
+        "junit",
+        "--baseline",
+        "b.json",
+        &book,
+    ]));
     assert_eq!(code, 0);
     assert!(!out.contains("<failure"), "{out}");
     assert!(out.contains("known in the baseline"), "{out}");

@@ -120,10 +120,7 @@ pub fn run(args: &CheckArgs) -> u8 {
         Ok(config) => config,
         Err(code) => return code,
     };
-    let settings = match CheckSettings::resolve(args, config.as_ref()) {
-        Ok(settings) => settings,
-        Err(e) => return settings::print_errors(&[e], err_style),
-    };
+    let (settings, mut config_errors) = CheckSettings::resolve(args, config.as_ref());
     let mut problems = Problems {
         style: err_style,
         rendered: Vec::new(),
@@ -139,18 +136,22 @@ pub fn run(args: &CheckArgs) -> u8 {
             eprintln!("{NO_RULES}");
             return EXIT_INPUT;
         }
-        Err(RulesFailure::Config(errors)) => return settings::print_errors(&errors, err_style),
+        Err(RulesFailure::Config(errors)) => {
+            config_errors.extend(errors);
+            return settings::print_errors(&config_errors, err_style);
+        }
         Err(RulesFailure::Invalid(errors)) => {
             problems.add(&mut run, &errors);
             let what = format!("{} in the rule files", plural(errors.len(), "error"));
             return finish(args, &settings, &run, &problems, &what);
         }
     };
-    let selected = settings::select_rules(
+    let selected = settings::select_rules_after(
         &mut program,
         &args.select,
         &args.ignore,
         config.as_ref(),
+        config_errors,
         err_style,
     );
     if let Err(code) = selected {

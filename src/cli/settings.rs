@@ -101,11 +101,24 @@ pub fn select_rules(
     config: Option<&Config>,
     style: Style,
 ) -> Result<(), u8> {
+    select_rules_after(program, select_flag, ignore_flag, config, Vec::new(), style)
+}
+
+/// [`select_rules`], reporting `pending` configuration errors (found before)
+/// together with its own, so a file's errors are all shown at once.
+pub fn select_rules_after(
+    program: &mut Program,
+    select_flag: &[String],
+    ignore_flag: &[String],
+    config: Option<&Config>,
+    pending: Vec<ConfigError>,
+    style: Style,
+) -> Result<(), u8> {
     let ids: Vec<String> = program.rules.iter().map(|r| r.id.clone()).collect();
     let select_flag: Vec<String> = clean(select_flag).map(String::from).collect();
     let ignore_flag: Vec<String> = clean(ignore_flag).map(String::from).collect();
     let mut errors: Vec<String> = Vec::new();
-    let mut config_errors: Vec<ConfigError> = Vec::new();
+    let mut config_errors: Vec<ConfigError> = pending;
     let file = config.map(|c| &c.values);
     let select = if !select_flag.is_empty() {
         check_flag_ids("--select", &select_flag, &ids, &mut errors);
@@ -198,16 +211,22 @@ pub struct CheckSettings {
 
 impl CheckSettings {
     /// Merges the flags of `eligo check` with the configuration file; a
-    /// `format` the file gets wrong is an input error at its line.
+    /// `format` the file gets wrong is an input error at its line (returned
+    /// beside the settings, which then use the default format, so that the
+    /// file's other errors are found too).
     pub fn resolve(
         args: &super::check::CheckArgs,
         config: Option<&Config>,
-    ) -> Result<CheckSettings, ConfigError> {
+    ) -> (CheckSettings, Vec<ConfigError>) {
         let file = config.map(|c| &c.values);
+        let mut errors = Vec::new();
         let format = match (args.format, config) {
             (Some(format), _) => format,
             (None, Some(c)) => match &c.values.format {
-                Some(name) => parse_format(c, name)?,
+                Some(name) => parse_format(c, name).unwrap_or_else(|e| {
+                    errors.push(e);
+                    super::check::Format::default()
+                }),
                 None => super::check::Format::default(),
             },
             (None, None) => super::check::Format::default(),
@@ -216,7 +235,7 @@ impl CheckSettings {
             .baseline
             .clone()
             .or_else(|| config.and_then(|c| c.values.baseline.as_ref().map(|p| c.resolve(p))));
-        Ok(CheckSettings {
+        let settings = CheckSettings {
             format,
             deny_warnings: args.deny_warnings
                 || file.and_then(|f| f.deny_warnings).unwrap_or(false),
@@ -224,7 +243,8 @@ impl CheckSettings {
             waivers: waivers(&args.waivers, config),
             options: args.limits.load_options_with(config),
             baseline,
-        })
+        };
+        (settings, errors)
     }
 }
 

@@ -67,11 +67,8 @@ fn file_suite(file: &FileReport, rules: &[RuleInfo], deny_warnings: bool) -> Tes
         let mut case = TestCase::new(rule.id.as_str(), status(rule, &findings, deny_warnings));
         case.set_classname(file.path.as_str());
         if rule.severity == Severity::Warning && !deny_warnings {
-            let active: Vec<&Finding> = findings
-                .iter()
-                .copied()
-                .filter(|f| f.fails_run())
-                .collect();
+            let active: Vec<&Finding> =
+                findings.iter().copied().filter(|f| f.fails_run()).collect();
             if !active.is_empty() {
                 case.set_system_out(list(&active));
             }
