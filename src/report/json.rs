@@ -70,7 +70,7 @@ struct JsonFinding<'a> {
     location: &'a Location,
     related: &'a [String],
     /// The places to edit (DOMAIN.md section 6); `location` stays the subject's.
-    #[serde(skip_serializing_if = "<[Place]>::is_empty")]
+    /// Always present (empty when the rule names none), so readers need no default.
     locations: &'a [Place],
     #[serde(skip_serializing_if = "Option::is_none")]
     waived: Option<&'a Waived>,
