@@ -141,6 +141,9 @@ pub fn run(args: &CheckArgs) -> u8 {
             return settings::print_errors(&config_errors, err_style);
         }
         Err(RulesFailure::Invalid(errors)) => {
+            if !config_errors.is_empty() {
+                settings::print_errors(&config_errors, err_style);
+            }
             problems.add(&mut run, &errors);
             let what = format!("{} in the rule files", plural(errors.len(), "error"));
             return finish(args, &settings, &run, &problems, &what);

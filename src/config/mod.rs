@@ -357,3 +357,98 @@ fn relative_to(path: &Path, base: &Path) -> PathBuf {
         Err(_) => path.to_path_buf(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_text(text: &str) -> Result<Config, Vec<ConfigError>> {
+        parse(SourceFile::new("eligo.yaml", text), PathBuf::from("team"))
+    }
+
+    #[test]
+    fn an_empty_or_comment_only_file_is_all_defaults() {
+        for text in ["", "# nothing yet\n", "---\n", "~\n"] {
+            let config = parse_text(text).unwrap();
+            assert!(
+                config.values.rules.is_empty() && config.values.select.is_none(),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn values_are_typed_and_paths_relative_to_the_file() {
+        let config = parse_text(
+            "rules: [policies]\nselect: [a, b]\nlimits: {max_depth: 9}\nconstants: {x: 1}\n",
+        )
+        .unwrap();
+        assert_eq!(
+            config.resolve(Path::new("policies")),
+            PathBuf::from("team/policies")
+        );
+        assert_eq!(config.values.select, Some(vec!["a".into(), "b".into()]));
+        assert_eq!(config.limits(Limits::default()).max_depth, 9);
+        assert_eq!(config.pos("select[1]").line, 2);
+        assert_eq!(config.pos("select[1]").column, 13);
+        assert_eq!(config.key_pos("constants.x").column, 13);
+    }
+
+    #[test]
+    fn every_unknown_key_is_reported_with_a_suggestion() {
+        let errors = parse_text("selct: [a]\nignor: [b]\nlimits:\n  max_dept: 3\n").unwrap_err();
+        let messages: Vec<(&str, Option<&str>)> = errors
+            .iter()
+            .map(|e| (e.message.as_str(), e.help.as_deref()))
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                (
+                    "unknown key `selct` in a configuration file",
+                    Some("did you mean `select`?")
+                ),
+                (
+                    "unknown key `ignor` in a configuration file",
+                    Some("did you mean `ignore`?")
+                ),
+                (
+                    "unknown key `max_dept` in `limits`",
+                    Some("did you mean `max_depth`?")
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn wrong_types_point_at_the_value() {
+        let errors = parse_text("select: [a]\nlimits:\n  max_depth: deep\n").unwrap_err();
+        let [e] = errors.as_slice() else {
+            panic!("{errors:?}")
+        };
+        assert_eq!(e.code, ConfigCode::WrongType);
+        let pos = e.pos.unwrap();
+        assert_eq!((pos.line, pos.column), (3, 14));
+    }
+
+    #[test]
+    fn a_second_document_and_alias_bombs_are_refused() {
+        assert!(parse_text("select: [a]\n---\nselect: [b]\n").is_err());
+        let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 0..8 {
+            bomb.push_str(&format!(
+                "b{i}: &b{i} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n",
+                p = if i == 0 {
+                    "a".to_string()
+                } else {
+                    format!("b{}", i - 1)
+                }
+            ));
+        }
+        let errors = parse_text(&bomb).unwrap_err();
+        assert!(
+            errors.iter().any(|e| e.message.contains("aliases")),
+            "{errors:?}"
+        );
+    }
+}
