@@ -107,20 +107,13 @@ impl Diagnostic for FindingDiagnostic<'_> {
         Some(&self.src)
     }
 
-    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn Diagnostic> + 'b>> {
-        if self.far.is_empty() {
-            return None;
-        }
-        Some(Box::new(self.far.iter().map(|d| d as &dyn Diagnostic)))
-    }
-
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let f = self.finding;
         let label = format!("{}: {}", f.subject, f.summary);
         let span =
             LabeledSpan::new_primary_with_span(Some(label), (f.offset as usize, f.len as usize));
         // The places to edit near the subject, as secondary labels (not the
-        // subject's entry again); farther ones are related diagnostics, each
+        // subject's entry again); farther ones are diagnostics of their own, each
         // with its own snippet (miette would show every line in between).
         let places = f
             .places
@@ -179,9 +172,7 @@ pub fn write_file(report: &FileReport, style: Style, out: &mut dyn Write) -> io:
     // Each diagnostic sees only the lines around its finding (see `snippet`).
     let mut lines = Lines::new(Arc::clone(&report.source.text));
     for finding in report.findings.iter().filter(|f| f.fails_run()) {
-        let diagnostic = finding_diagnostic(&mut lines, report, finding);
-        out.write_all(render_diagnostic(&diagnostic, style).as_bytes())?;
-        out.write_all(b"\n")?;
+        write_finding(&finding_diagnostic(&mut lines, report, finding), style, out)?;
     }
     for finding in &report.findings {
         if let Some(line) = waived_line(finding) {
@@ -192,8 +183,18 @@ pub fn write_file(report: &FileReport, style: Style, out: &mut dyn Write) -> io:
     writeln!(out, "{}", file_summary(report))
 }
 
+/// Writes a finding's diagnostic, then one snippet per group of places to
+/// edit far from its subject (each a diagnostic of its own, `☞ edit here`).
+fn write_finding(d: &FindingDiagnostic<'_>, style: Style, out: &mut dyn Write) -> io::Result<()> {
+    out.write_all(render_diagnostic(d, style).as_bytes())?;
+    for place in &d.far {
+        out.write_all(render_diagnostic(place, style).as_bytes())?;
+    }
+    out.write_all(b"\n")
+}
+
 /// A finding as a diagnostic: its snippet holds the subject and the places
-/// near it; the places farther away come as related diagnostics.
+/// near it; the places farther away come as diagnostics of their own.
 fn finding_diagnostic<'a>(
     lines: &mut Lines,
     report: &FileReport,
@@ -320,9 +321,7 @@ pub fn write_run(run: &CheckRun, style: Style, out: &mut dyn Write) -> io::Resul
 fn write_findings(report: &FileReport, style: Style, out: &mut dyn Write) -> io::Result<()> {
     let mut lines = Lines::new(Arc::clone(&report.source.text));
     for finding in report.findings.iter().filter(|f| f.fails_run()) {
-        let diagnostic = finding_diagnostic(&mut lines, report, finding);
-        out.write_all(render_diagnostic(&diagnostic, style).as_bytes())?;
-        out.write_all(b"\n")?;
+        write_finding(&finding_diagnostic(&mut lines, report, finding), style, out)?;
     }
     Ok(())
 }
