@@ -482,3 +482,19 @@ fn limits_come_from_the_config_unless_a_flag_is_given() {
         .arg(book));
     assert_eq!(code, 1);
 }
+
+#[test]
+fn quiet_test_output_lists_failures_only() {
+    let (code, out, _) = run(eligo().args(["test", "--quiet", "fixtures/"]));
+    assert_eq!(code, 0);
+    assert_eq!(out, "");
+    let dir = tempdir("quiet-test");
+    let text = std::fs::read_to_string("fixtures/rules/addon-with-base/fires.yaml")
+        .unwrap()
+        .replace("subject: sub-audio", "subject: sub-e3");
+    std::fs::write(dir.join("wrong.yaml"), text).unwrap();
+    let (code, out, _) = run(eligo().args(["test", "-q"]).arg(dir.join("wrong.yaml")));
+    assert_eq!(code, 1);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.starts_with("FAIL "), "{out}");
+}

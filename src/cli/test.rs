@@ -43,6 +43,9 @@ pub struct TestArgs {
     /// keeping the rest of the file byte for byte.
     #[arg(long)]
     pub update: bool,
+    /// Print the failures only: no `SKIP` lines and no closing line (human format).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
     /// Which configuration file to read.
     #[command(flatten)]
     pub config: super::settings::ConfigArgs,
@@ -284,6 +287,9 @@ pub fn run(args: &TestArgs) -> u8 {
             }
             Verdict::NoExpectations => {
                 run.without_expectations += 1;
+                if args.quiet {
+                    continue;
+                }
                 format!("SKIP {}: no expectations", report.path)
             }
         };
@@ -298,7 +304,9 @@ pub fn run(args: &TestArgs) -> u8 {
     if args.coverage {
         run.coverage = Some(coverage);
     }
-    out.push_str(&render_run(&run, args.format));
+    if !(args.quiet && human) {
+        out.push_str(&render_run(&run, args.format));
+    }
     if let Err(code) = super::print_stdout("the test report", &out) {
         return code;
     }
