@@ -21,7 +21,7 @@ use crate::check::{check_file, FileOutcome};
 use crate::program::Program;
 use crate::report::human::{self, plural, render_diagnostic, Style};
 use crate::report::{
-    concise, github, json, junit, markdown, sarif, CheckRun, InputError, RuleInfo,
+    concise, github, html, json, junit, markdown, sarif, CheckRun, InputError, RuleInfo,
 };
 use crate::scenario::{LoadOptions, ScenarioError};
 use crate::waiver::{self, WaiverFile};
@@ -45,6 +45,8 @@ pub enum Format {
     /// Markdown summary tables and the top findings, for pull-request comments
     /// and `$GITHUB_STEP_SUMMARY`.
     Markdown,
+    /// One self-contained HTML page, for people to open, send and print.
+    Html,
 }
 
 /// Arguments of `eligo check`.
@@ -374,5 +376,6 @@ pub fn write_report(
         Format::Github => github::write(run, out),
         Format::Concise => concise::write(run, out),
         Format::Markdown => markdown::write(run, out),
+        Format::Html => html::write_run(run, out),
     }
 }

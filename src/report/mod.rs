@@ -2,8 +2,10 @@
 
 pub mod baseline_lines;
 pub mod concise;
+pub mod customers;
 pub mod errors;
 pub mod github;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
@@ -62,6 +64,9 @@ pub struct Finding {
     pub severity: Severity,
     /// The id of the entity it is about.
     pub subject: String,
+    /// The customer it concerns (the subject, or the customer the subject
+    /// names; see [`customers`]), shared by that customer's findings.
+    pub customer: Option<Arc<str>>,
     /// The rule's one-line summary.
     pub summary: Arc<str>,
     /// What is wrong.
@@ -211,6 +216,8 @@ pub struct FileReport {
     pub as_of: Option<i32>,
     /// Findings ordered by location, then rule.
     pub findings: Vec<Finding>,
+    /// The book's customers in file order (empty for a waivers file).
+    pub customers: Vec<customers::CustomerEntry>,
     /// The file's `expect` block, if any.
     pub expect: Option<Vec<Expectation>>,
     /// The file, for snippets.
