@@ -30,6 +30,7 @@
 pub mod check;
 pub mod cli;
 pub mod date;
+pub mod escape;
 pub mod eval;
 pub mod explain;
 pub mod generate;

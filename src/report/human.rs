@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use super::snippet::{Lines, Window};
 use super::{CheckRun, FileReport, Finding};
+use crate::escape;
 use crate::lang::ast::Severity;
 
 /// A finding as a miette diagnostic.
@@ -46,10 +47,13 @@ impl Diagnostic for FindingDiagnostic<'_> {
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         let f = self.finding;
-        let related = (!f.related.is_empty()).then(|| format!("related: {}", f.related.join(", ")));
-        let text = match (&f.fix, related) {
+        // Each part is one line: a line feed inside a user value is escaped
+        // here, since the help keeps the one between the parts.
+        let related = (!f.related.is_empty())
+            .then(|| format!("related: {}", escape::text(&f.related.join(", "))));
+        let text = match (f.fix.as_deref().map(escape::text), related) {
             (Some(fix), Some(rel)) => format!("{fix}\n{rel}"),
-            (Some(fix), None) => fix.clone(),
+            (Some(fix), None) => fix.into_owned(),
             (None, Some(rel)) => rel,
             (None, None) => return None,
         };
@@ -88,13 +92,16 @@ pub fn handler(style: Style) -> GraphicalReportHandler {
     GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
         .with_links(false)
+        .with_context_lines(super::safe::CONTEXT)
 }
 
-/// Renders any diagnostic.
+/// Renders any diagnostic, its user text escaped and its snippet bounded
+/// (see [`super::safe`]).
 pub fn render_diagnostic(diagnostic: &dyn Diagnostic, style: Style) -> String {
+    let safe = super::safe::Safe::new(diagnostic);
     let mut out = String::new();
-    if handler(style).render_report(&mut out, diagnostic).is_err() {
-        out = format!("{diagnostic}\n");
+    if handler(style).render_report(&mut out, &safe).is_err() {
+        out = format!("{safe}\n");
     }
     out
 }
@@ -134,16 +141,16 @@ fn waived_line(f: &Finding) -> Option<String> {
     let loc = &f.location;
     Some(format!(
         "waived {} on {} at {}:{}:{}: {}\n  waiver: {} (owner {}, expires {}, {}:{}:{})\n\n",
-        f.rule,
-        f.subject,
-        loc.path,
+        escape::value(&f.rule),
+        escape::value(&f.subject),
+        escape::value(&loc.path),
         loc.line,
         loc.column,
-        f.problem,
-        w.reason,
-        w.owner,
+        escape::value(&f.problem),
+        escape::value(&w.reason),
+        escape::value(&w.owner),
         w.expires,
-        w.location.path,
+        escape::value(&w.location.path),
         w.location.line,
         w.location.column
     ))
@@ -157,12 +164,12 @@ pub fn file_summary(report: &FileReport) -> String {
     } else {
         String::new()
     };
+    let path = escape::value(&report.path);
     if e == 0 && w == 0 {
-        format!("{}: ok{waived}", report.path)
+        format!("{path}: ok{waived}")
     } else {
         format!(
-            "{}: {}, {}{waived}",
-            report.path,
+            "{path}: {}, {}{waived}",
             plural(e, "error"),
             plural(w, "warning")
         )

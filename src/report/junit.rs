@@ -16,7 +16,13 @@ use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 use std::io::{self, Write};
 
 use super::{CheckRun, FileKind, FileReport, Finding, InputError, RuleInfo};
+use crate::escape::{self, xml};
 use crate::lang::ast::Severity;
+
+/// A user value in one line of a JUnit text, cut if long.
+fn short(s: &str) -> std::borrow::Cow<'_, str> {
+    escape::truncate(s, escape::MAX_VALUE_BYTES)
+}
 
 /// Writes a run as a JUnit XML document (which ends with a newline).
 pub fn write(run: &CheckRun, out: &mut dyn Write) -> io::Result<()> {
@@ -54,9 +60,9 @@ fn io_error(e: &quick_junit::SerializeError) -> io::Error {
 }
 
 fn file_suite(file: &FileReport, rules: &[RuleInfo], deny_warnings: bool) -> TestSuite {
-    let mut suite = TestSuite::new(file.path.as_str());
+    let mut suite = TestSuite::new(xml(&short(&file.path)));
     if let Some(name) = &file.scenario {
-        suite.add_property(("scenario", name.as_str()));
+        suite.add_property(("scenario", xml(&short(name)).as_str()));
     }
     for rule in rules {
         let findings: Vec<&Finding> = file
@@ -64,8 +70,8 @@ fn file_suite(file: &FileReport, rules: &[RuleInfo], deny_warnings: bool) -> Tes
             .iter()
             .filter(|f| *f.rule == *rule.id)
             .collect();
-        let mut case = TestCase::new(rule.id.as_str(), status(rule, &findings, deny_warnings));
-        case.set_classname(file.path.as_str());
+        let mut case = TestCase::new(xml(&rule.id), status(rule, &findings, deny_warnings));
+        case.set_classname(xml(&short(&file.path)));
         if rule.severity == Severity::Warning && !deny_warnings {
             let active: Vec<&Finding> = findings
                 .iter()
@@ -73,7 +79,7 @@ fn file_suite(file: &FileReport, rules: &[RuleInfo], deny_warnings: bool) -> Tes
                 .filter(|f| f.waived.is_none())
                 .collect();
             if !active.is_empty() {
-                case.set_system_out(list(&active));
+                case.set_system_out(xml(&list(&active)));
             }
         }
         suite.add_test_case(case);
@@ -89,19 +95,22 @@ fn status(rule: &RuleInfo, findings: &[&Finding], deny_warnings: bool) -> TestCa
         let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
         status.set_type(rule.severity.as_str());
         status.set_message(match active.as_slice() {
-            [only] => only.message().to_string(),
-            many => format!("{} findings of {}", many.len(), rule.id),
+            [only] => xml(&short(&only.message().to_string())),
+            many => format!("{} findings of {}", many.len(), xml(&rule.id)),
         });
-        status.set_description(list(&[active, waived].concat()));
+        status.set_description(xml(&list(&[active, waived].concat())));
         status
     } else if active.is_empty() && !waived.is_empty() {
         let mut status = TestCaseStatus::skipped();
         status.set_type("waived");
         status.set_message(match waived.as_slice() {
-            [only] => format!("waived: {}", only.waived.as_ref().map_or("", |w| &w.reason)),
+            [only] => xml(&format!(
+                "waived: {}",
+                short(only.waived.as_ref().map_or("", |w| &w.reason))
+            )),
             many => format!("{} findings waived", many.len()),
         });
-        status.set_description(list(&waived));
+        status.set_description(xml(&list(&waived)));
         status
     } else {
         TestCaseStatus::success()
@@ -116,17 +125,19 @@ fn list(findings: &[&Finding]) -> String {
             let l = &f.location;
             let mut line = format!(
                 "{}:{}:{}: {} {}: {}",
-                l.path,
+                escape::text(&short(&l.path)),
                 l.line,
                 l.column,
                 f.severity.as_str(),
-                f.subject,
-                f.message()
+                escape::text(&short(&f.subject)),
+                escape::text(&short(&f.message().to_string()))
             );
             if let Some(w) = &f.waived {
                 line.push_str(&format!(
                     " [waived: {} (owner {}, expires {})]",
-                    w.reason, w.owner, w.expires
+                    escape::text(&short(&w.reason)),
+                    escape::text(&short(&w.owner)),
+                    w.expires
                 ));
             }
             line
@@ -148,12 +159,12 @@ fn errors_by_path(errors: &[InputError]) -> Vec<(&str, Vec<&InputError>)> {
 }
 
 fn error_suite(path: &str, errors: &[&InputError]) -> TestSuite {
-    let mut suite = TestSuite::new(path);
+    let mut suite = TestSuite::new(xml(&short(path)));
     let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
     if let Some(first) = errors.first() {
-        status.set_type(first.code.as_str());
+        status.set_type(xml(&first.code));
         status.set_message(match errors {
-            [only] => only.message.clone(),
+            [only] => xml(&short(&only.message)),
             many => format!("{} input errors", many.len()),
         });
     }
@@ -163,13 +174,18 @@ fn error_suite(path: &str, errors: &[&InputError]) -> TestSuite {
             let help = e
                 .help
                 .as_deref()
-                .map_or(String::new(), |h| format!(" (help: {h})"));
-            format!("{}: {}: {}{help}", e.place(), e.code, e.message)
+                .map_or(String::new(), |h| format!(" (help: {})", escape::text(&short(h))));
+            format!(
+                "{}: {}: {}{help}",
+                escape::text(&short(&e.place())),
+                e.code,
+                escape::text(&short(&e.message))
+            )
         })
         .collect();
-    status.set_description(lines.join("\n"));
+    status.set_description(xml(&lines.join("\n")));
     let mut case = TestCase::new("valid input", status);
-    case.set_classname(path);
+    case.set_classname(xml(&short(path)));
     suite.add_test_case(case);
     suite
 }
