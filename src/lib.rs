@@ -33,6 +33,7 @@ pub mod date;
 pub mod escape;
 pub mod eval;
 pub mod explain;
+pub mod input;
 pub mod generate;
 pub mod json_schema;
 pub mod lang;

@@ -8,14 +8,14 @@
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::progress::Progress;
 use super::{
     files, stderr_style, try_load_rules, ColorChoice, LimitArgs, RuleArgs, RulesFailure,
     EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, NO_RULES,
 };
-use crate::check::{check_file, FileOutcome};
+use crate::check::{check_source, FileOutcome};
 use crate::program::Program;
 use crate::report::human::{self, plural, render_diagnostic, Style};
 use crate::report::{github, json, junit, sarif, CheckRun, InputError, RuleInfo};
@@ -63,6 +63,10 @@ pub struct CheckArgs {
     /// When to use colours (`auto` honours `NO_COLOR`).
     #[arg(long, value_enum, default_value_t)]
     pub color: ColorChoice,
+    /// The path shown in reports for the scenario read from standard input
+    /// (the path `-`).
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
 }
 
 /// Input errors as data for the report, and rendered for stderr.
@@ -151,7 +155,7 @@ fn check_scenarios(
     problems.add(run, &path_errors);
     // Only the human report shows the scenario text (in its snippets).
     let keep_text = args.format == Format::Human;
-    let outcomes = check_all(program, &paths, options, keep_text);
+    let outcomes = check_all(program, &paths, args.stdin_filename.as_deref(), options, keep_text);
     run.scenario_files = paths.len();
     for outcome in outcomes {
         match outcome {
@@ -171,6 +175,7 @@ fn check_scenarios(
 pub fn check_all(
     program: &Program,
     paths: &[PathBuf],
+    stdin_name: Option<&str>,
     options: &LoadOptions,
     keep_text: bool,
 ) -> Vec<FileOutcome> {
@@ -179,7 +184,13 @@ pub fn check_all(
     let outcomes = paths
         .par_iter()
         .map(|path: &PathBuf| {
-            let mut outcome = check_file(program, Path::new(path), &rule_ids, options);
+            let mut outcome = match files::read_input(path, stdin_name, &options.limits) {
+                Ok(source) => check_source(program, source, &rule_ids, options),
+                Err(e) => FileOutcome::Invalid {
+                    path: path.display().to_string(),
+                    errors: vec![e],
+                },
+            };
             if let (FileOutcome::Checked(report), false) = (&mut outcome, keep_text) {
                 report.drop_text();
             }
@@ -220,19 +231,37 @@ fn finish(args: &CheckArgs, run: &CheckRun, problems: &Problems, what_failed: &s
     EXIT_INPUT
 }
 
-/// Expands the paths into scenario files; unreadable paths become input errors.
+/// Expands the paths into scenario files; unreadable paths, and entries of
+/// folders that are not read (see [`files`]), become input errors.
 pub fn find_scenarios(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ScenarioError>) {
     let mut found = Vec::new();
     let mut errors = Vec::new();
+    // Standard input can be read once: a second `-` adds nothing.
+    let mut stdin_seen = false;
     for path in paths {
+        if files::is_stdin(path) && std::mem::replace(&mut stdin_seen, true) {
+            continue;
+        }
         match files::scenario_files(path) {
-            Ok(list) if list.is_empty() => errors.push(ScenarioError::file_level(
-                crate::scenario::ScenarioCode::Io,
-                &path.display().to_string(),
-                format!("no `*.yaml` or `*.yml` file under `{}`", path.display()),
-                Some("give a scenario file or a folder that holds some".into()),
-            )),
-            Ok(list) => found.extend(list),
+            Ok(list) if list.files.is_empty() && list.refused.is_empty() => {
+                errors.push(ScenarioError::file_level(
+                    crate::scenario::ScenarioCode::Io,
+                    &path.display().to_string(),
+                    format!("no `*.yaml` or `*.yml` file under `{}`", path.display()),
+                    Some("give a scenario file or a folder that holds some".into()),
+                ))
+            }
+            Ok(list) => {
+                found.extend(list.files);
+                errors.extend(list.refused.into_iter().map(|r| {
+                    ScenarioError::file_level(
+                        crate::scenario::ScenarioCode::Io,
+                        &r.path.display().to_string(),
+                        r.message,
+                        Some(r.help),
+                    )
+                }));
+            }
             Err(e) => errors.push(ScenarioError::file_level(
                 crate::scenario::ScenarioCode::Io,
                 &path.display().to_string(),

@@ -43,7 +43,13 @@ pub fn run(args: &FmtArgs) -> u8 {
     let mut listed = String::new();
     for path in &args.paths {
         let found = match files::rule_files(path) {
-            Ok(found) => found,
+            Ok(found) => {
+                for r in &found.refused {
+                    report_io(&r.path, &r.message, style);
+                    failed = true;
+                }
+                found.files
+            }
             Err(e) => {
                 report_io(path, &e.to_string(), style);
                 failed = true;
@@ -74,10 +80,10 @@ pub fn run(args: &FmtArgs) -> u8 {
 /// it is not formatted.
 fn format_one(path: &Path, check: bool, style: Style, listed: &mut String) -> Outcome {
     let name = path.display().to_string();
-    let text = match std::fs::read_to_string(path) {
+    let text = match crate::input::read_text(path, files::MAX_RULE_FILE_BYTES) {
         Ok(text) => text,
         Err(e) => {
-            report_io(path, &e.to_string(), style);
+            report_io(path, &e, style);
             return Outcome::Failed;
         }
     };

@@ -36,6 +36,10 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// Follow symbolic links met in folders, when they stay inside the folder
+    /// given (by default none is followed).
+    #[arg(long, global = true)]
+    pub follow_symlinks: bool,
 }
 
 /// The subcommands.
@@ -164,6 +168,7 @@ impl ColorChoice {
 
 /// Runs the parsed command line and returns the exit code.
 pub fn run(cli: Cli) -> u8 {
+    files::set_follow_symlinks(cli.follow_symlinks);
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Test(args) => test::run(&args),
@@ -237,15 +242,19 @@ pub fn rule_sources(args: &RuleArgs) -> (Vec<SourceFile>, Vec<RuleError>) {
     for path in &args.rules {
         match files::rule_files(path) {
             Ok(found) => {
-                for file in found {
-                    match std::fs::read_to_string(&file) {
+                for file in found.files {
+                    match crate::input::read_text(&file, files::MAX_RULE_FILE_BYTES) {
                         Ok(text) => sources.push(SourceFile::new(file.display().to_string(), text)),
-                        Err(e) => errors.push(RuleError::Io {
+                        Err(reason) => errors.push(RuleError::Io {
                             path: file.display().to_string(),
-                            reason: e.to_string(),
+                            reason,
                         }),
                     }
                 }
+                errors.extend(found.refused.into_iter().map(|r| RuleError::Io {
+                    path: r.path.display().to_string(),
+                    reason: r.message,
+                }));
             }
             Err(e) => errors.push(RuleError::Io {
                 path: path.display().to_string(),

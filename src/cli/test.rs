@@ -16,7 +16,8 @@ use super::TextFormat;
 use super::{
     load_rules, stderr_style, ColorChoice, LimitArgs, RuleArgs, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK,
 };
-use crate::check::{check_file_counted, FileOutcome};
+use super::files;
+use crate::check::{check_source_counted, FileOutcome};
 use crate::report::human::render_diagnostic;
 use crate::report::FileReport;
 
@@ -44,6 +45,10 @@ pub struct TestArgs {
     /// When to use colours.
     #[arg(long, value_enum, default_value_t)]
     pub color: ColorChoice,
+    /// The path shown in reports for the scenario read from standard input
+    /// (the path `-`).
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
 }
 
 /// The verdict on one scenario.
@@ -196,7 +201,18 @@ pub fn run(args: &TestArgs) -> u8 {
     // so the output is the same whatever the number of threads.
     let checked: Vec<_> = paths
         .par_iter()
-        .map(|path| check_file_counted(&program, path, &rule_ids, &options))
+        .map(
+            |path| match files::read_input(path, args.stdin_filename.as_deref(), &options.limits) {
+                Ok(source) => check_source_counted(&program, source, &rule_ids, &options),
+                Err(e) => (
+                    FileOutcome::Invalid {
+                        path: path.display().to_string(),
+                        errors: vec![e],
+                    },
+                    Vec::new(),
+                ),
+            },
+        )
         .collect();
     for (outcome, reached) in checked {
         let report = match outcome {

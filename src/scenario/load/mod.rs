@@ -63,30 +63,50 @@ impl Default for LoadOptions {
     }
 }
 
-/// Reads a scenario file from disk, checking size and encoding.
+/// Reads a scenario file from disk (or a pipe or device named on the command
+/// line), checking size while reading, and encoding.
 pub fn read_scenario(path: &std::path::Path, limits: &Limits) -> Result<SourceFile, ScenarioError> {
     let name = path.display().to_string();
-    let io_error = |e: std::io::Error| {
-        ScenarioError::file_level(
-            ScenarioCode::Io,
-            &name,
-            format!("cannot read `{name}`: {e}"),
-            Some("check that the path exists and is readable".into()),
-        )
+    let bytes = crate::input::read_path(path, limits.max_file_bytes);
+    scenario_source(name, bytes, limits)
+}
+
+/// Reads a scenario from standard input, shown in reports as `name`.
+pub fn read_scenario_stdin(name: String, limits: &Limits) -> Result<SourceFile, ScenarioError> {
+    let bytes = crate::input::read_stdin(limits.max_file_bytes);
+    scenario_source(name, bytes, limits)
+}
+
+/// The source of a read, or the scenario error that says why there is none.
+fn scenario_source(
+    name: String,
+    bytes: Result<std::sync::Arc<[u8]>, crate::input::ReadError>,
+    limits: &Limits,
+) -> Result<SourceFile, ScenarioError> {
+    use crate::input::ReadError;
+    let bytes = match bytes {
+        Ok(bytes) => bytes,
+        Err(ReadError::Io(e)) => {
+            return Err(ScenarioError::file_level(
+                ScenarioCode::Io,
+                &name,
+                format!("cannot read `{name}`: {e}"),
+                Some("check that the path exists and is readable".into()),
+            ))
+        }
+        Err(ReadError::TooLarge { size }) => {
+            let size = size.map_or("larger than".to_string(), |s| format!("{s} bytes, more than"));
+            return Err(ScenarioError::file_level(
+                ScenarioCode::SizeLimit,
+                &name,
+                format!(
+                    "`{name}` is {size} the limit of {} bytes",
+                    limits.max_file_bytes
+                ),
+                Some("raise the limit with `--max-file-bytes` if the file is genuine".into()),
+            ));
+        }
     };
-    let size = std::fs::metadata(path).map_err(io_error)?.len();
-    if size > limits.max_file_bytes as u64 {
-        return Err(ScenarioError::file_level(
-            ScenarioCode::SizeLimit,
-            &name,
-            format!(
-                "`{name}` is {size} bytes, more than the limit of {} bytes",
-                limits.max_file_bytes
-            ),
-            Some("raise the limit with `--max-file-bytes` if the file is genuine".into()),
-        ));
-    }
-    let bytes = crate::source::read_shared(path).map_err(io_error)?;
     match crate::source::shared_str(bytes) {
         Ok(text) => Ok(SourceFile::new(name, text)),
         Err(e) => Err(not_utf8(&name, e.valid_up_to())),
