@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use super::progress::Progress;
 use super::{
     files, stderr_style, try_load_rules, ColorChoice, LimitArgs, RuleArgs, RulesFailure,
-    EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, NO_RULES,
+    EXIT_FINDINGS, EXIT_INPUT, EXIT_OK,
 };
 use crate::check::{check_source, FileOutcome};
 use crate::program::Program;
@@ -99,8 +99,8 @@ pub fn run(args: &CheckArgs) -> u8 {
     };
     let program = match try_load_rules(&args.rules) {
         Ok(program) => program,
-        Err(RulesFailure::NoRules) => {
-            eprintln!("{NO_RULES}");
+        Err(RulesFailure::NoRules(message)) => {
+            eprintln!("{message}");
             return EXIT_INPUT;
         }
         Err(RulesFailure::Invalid(errors)) => {

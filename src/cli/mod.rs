@@ -88,14 +88,29 @@ pub fn rule_depth(text: &str) -> Result<usize, String> {
     }
 }
 
+/// The deepest YAML nesting `--max-depth` may allow: the YAML parser counts
+/// flow nesting in a byte and stops at 256 levels by itself, so a larger
+/// flag would name a bound that never applies.
+pub const MAX_DEPTH_CEILING: usize = 255;
+
+/// Parses `--max-depth`: 1 up to the ceiling of the YAML parser.
+pub fn yaml_depth(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if (1..=MAX_DEPTH_CEILING).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "expected a whole number from 1 to {MAX_DEPTH_CEILING} (the YAML parser's own limit)"
+        )),
+    }
+}
+
 /// Bounds on scenario files, against hostile input; raise them for genuine files.
 #[derive(Debug, Args, Clone)]
 pub struct LimitArgs {
     /// Largest scenario or waivers file, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_file_bytes)]
     pub max_file_bytes: usize,
-    /// Deepest nesting of YAML mappings and lists.
-    #[arg(long, value_name = "N", default_value_t = Limits::default().max_depth)]
+    /// Deepest nesting of YAML mappings and lists (at most 255).
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_depth, value_parser = yaml_depth)]
     pub max_depth: usize,
     /// Most values that YAML aliases may expand to in one file.
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_alias_events)]
@@ -184,8 +199,9 @@ pub fn run(cli: Cli) -> u8 {
 /// Why the rules could not be loaded.
 #[derive(Debug)]
 pub enum RulesFailure {
-    /// `--no-default-rules` without any `--rules` (a usage error).
-    NoRules,
+    /// No rule to run: `--no-default-rules` without any `--rules`, or rule
+    /// files that define none (only a schema); the message says which.
+    NoRules(&'static str),
     /// Rule files that cannot be read or do not compile.
     Invalid(Vec<RuleError>),
 }
@@ -194,8 +210,8 @@ pub enum RulesFailure {
 pub fn load_rules(args: &RuleArgs, style: Style) -> Result<Program, u8> {
     match try_load_rules(args) {
         Ok(program) => Ok(program),
-        Err(RulesFailure::NoRules) => {
-            eprintln!("{NO_RULES}");
+        Err(RulesFailure::NoRules(message)) => {
+            eprintln!("{message}");
             Err(EXIT_INPUT)
         }
         Err(RulesFailure::Invalid(errors)) => {
@@ -215,14 +231,22 @@ pub fn load_rules(args: &RuleArgs, style: Style) -> Result<Program, u8> {
 pub const NO_RULES: &str =
     "error: no rules loaded: `--no-default-rules` needs at least one `--rules PATH`";
 
+/// The input error of rule files that define no rule: a run would check
+/// nothing and pass.
+pub const NO_RULES_DEFINED: &str =
+    "error: no rules loaded: the rule files given define no rule (only a schema), so nothing would be checked; add a rule pack with `--rules PATH`, or drop `--no-default-rules`";
+
 /// Loads the rule files the user asked for, returning the errors as data.
 pub fn try_load_rules(args: &RuleArgs) -> Result<Program, RulesFailure> {
     let (sources, mut errors) = rule_sources(args);
     if sources.is_empty() && errors.is_empty() {
-        return Err(RulesFailure::NoRules);
+        return Err(RulesFailure::NoRules(NO_RULES));
     }
     if errors.is_empty() {
         match crate::lang::load_program_limited(sources, args.max_rule_depth) {
+            Ok(program) if program.rules.is_empty() => {
+                return Err(RulesFailure::NoRules(NO_RULES_DEFINED))
+            }
             Ok(program) => return Ok(program),
             Err(e) => errors = e,
         }

@@ -22,6 +22,7 @@ use super::Scenario;
 use crate::schema::{FieldId, FieldType, KindId, Schema, ROOT};
 use crate::source::SourceFile;
 
+mod directive;
 mod expect;
 mod mapping;
 mod references;
@@ -306,6 +307,7 @@ impl<'a> Loader<'a, '_> {
                 }
                 Event::DocumentStart(_) => {
                     saw_document = true;
+                    self.check_yaml_version(pos.offset as usize)?;
                     self.root()?;
                 }
                 Event::DocumentEnd => {}
@@ -322,6 +324,31 @@ impl<'a> Loader<'a, '_> {
                 _ => {}
             }
         }
+    }
+
+    /// Rejects a `%YAML` directive (before the document, at `start`) of a
+    /// version other than 1.0 to 1.2: the parser reads every document as
+    /// YAML 1.2 and would otherwise take another version silently.
+    fn check_yaml_version(&mut self, start: usize) -> Step<()> {
+        let text = std::sync::Arc::clone(&self.source.text);
+        let Some((offset, version)) = directive::unsupported_version(&text, start) else {
+            return Ok(());
+        };
+        let (line, column) = crate::source::line_col(&text, offset);
+        let pos = Pos {
+            line: line as u32,
+            column: column as u32,
+            offset: offset as u32,
+            len: version.len().max(1) as u32,
+        };
+        self.error(
+            ScenarioCode::Syntax,
+            pos,
+            format!("unsupported YAML version `{version}`"),
+            "eligo reads YAML 1.2".into(),
+            Some("remove the `%YAML` line, or write `%YAML 1.2`".into()),
+        );
+        Err(Stop)
     }
 
     fn root(&mut self) -> Step<()> {
