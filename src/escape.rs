@@ -84,18 +84,26 @@ fn escape(s: &str, keep_lines: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// `s` cut to about `max` bytes (on a character boundary), followed by
-/// `…(N bytes)` giving the whole length, when it is longer.
+/// `s` cut to about `max` bytes when it is longer: its start and its end
+/// are kept (the end of a message is usually what it says about the value),
+/// around `…(N bytes)…` giving the whole length.
 pub fn truncate(s: &str, max: usize) -> Cow<'_, str> {
     if s.len() <= max {
         return Cow::Borrowed(s);
     }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
+    let mut head = max * 3 / 4;
+    while !s.is_char_boundary(head) {
+        head -= 1;
     }
-    let head = s.get(..end).unwrap_or_default();
-    Cow::Owned(format!("{head}…({} bytes)", s.len()))
+    let mut tail = s.len() - (max - head);
+    while !s.is_char_boundary(tail) {
+        tail += 1;
+    }
+    let (start, end) = (
+        s.get(..head).unwrap_or_default(),
+        s.get(tail..).unwrap_or_default(),
+    );
+    Cow::Owned(format!("{start}…({} bytes)…{end}", s.len()))
 }
 
 /// [`text`] of [`truncate`]d to [`MAX_VALUE_BYTES`]: the usual treatment of
@@ -144,10 +152,11 @@ mod tests {
 
     #[test]
     fn long_values_are_cut_with_their_length() {
-        let long = "é".repeat(3000);
+        let long = format!("{} end", "é".repeat(3000));
         let cut = truncate(&long, 101);
-        assert!(cut.starts_with(&"é".repeat(50)));
-        assert!(cut.ends_with("…(6000 bytes)"));
+        assert!(cut.starts_with(&"é".repeat(37)));
+        assert!(cut.contains("é…(6004 bytes)…é"), "{cut}");
+        assert!(cut.ends_with("é end"));
         assert_eq!(truncate("short", 10), "short");
     }
 

@@ -151,7 +151,10 @@ mod tests {
         let data = vec![7u8; 3 * CHUNK + 5];
         assert_eq!(&*read_from(&data[..], 0, data.len()).unwrap(), &data[..]);
         assert_eq!(&*read_from(&data[..], 10, data.len()).unwrap(), &data[..]);
-        assert_eq!(&*read_from(&data[..], data.len(), data.len()).unwrap(), &data[..]);
+        assert_eq!(
+            &*read_from(&data[..], data.len(), data.len()).unwrap(),
+            &data[..]
+        );
         assert_eq!(&*read_from(&b""[..], 0, 0).unwrap(), b"");
     }
 

@@ -155,7 +155,13 @@ fn check_scenarios(
     problems.add(run, &path_errors);
     // Only the human report shows the scenario text (in its snippets).
     let keep_text = args.format == Format::Human;
-    let outcomes = check_all(program, &paths, args.stdin_filename.as_deref(), options, keep_text);
+    let outcomes = check_all(
+        program,
+        &paths,
+        args.stdin_filename.as_deref(),
+        options,
+        keep_text,
+    );
     run.scenario_files = paths.len();
     for outcome in outcomes {
         match outcome {

@@ -61,9 +61,13 @@ pub fn run(args: &ExplainArgs) -> u8 {
         Err(code) => return code,
     };
     let options = args.limits.load_options();
-    let loaded = super::files::read_input(&args.scenario, args.stdin_filename.as_deref(), &options.limits)
-        .map_err(|e| vec![e])
-        .and_then(|source| load_scenario(&program.schema, source, &program.rule_ids(), &options));
+    let loaded = super::files::read_input(
+        &args.scenario,
+        args.stdin_filename.as_deref(),
+        &options.limits,
+    )
+    .map_err(|e| vec![e])
+    .and_then(|source| load_scenario(&program.schema, source, &program.rule_ids(), &options));
     let scenario = match loaded {
         Ok(s) => s,
         Err(errors) => {

@@ -180,9 +180,8 @@ impl Walk<'_> {
 
     /// The entries of `dir`, sorted by name.
     fn entries(&self, dir: &Path) -> io::Result<Vec<std::fs::DirEntry>> {
-        let mut entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)?
-            .filter_map(Result::ok)
-            .collect();
+        let mut entries: Vec<std::fs::DirEntry> =
+            std::fs::read_dir(dir)?.filter_map(Result::ok).collect();
         entries.sort_by_key(std::fs::DirEntry::file_name);
         Ok(entries)
     }
@@ -240,7 +239,10 @@ impl Walk<'_> {
         }
         let resolved = std::fs::canonicalize(&path).ok();
         let (Some(meta), Some(resolved)) = (target, resolved) else {
-            warn(&format!("skipped dangling symbolic link `{}`", path.display()));
+            warn(&format!(
+                "skipped dangling symbolic link `{}`",
+                path.display()
+            ));
             return None;
         };
         if !resolved.starts_with(&self.root) {
@@ -264,7 +266,8 @@ impl Walk<'_> {
             );
             return None;
         }
-        self.first_visit(&resolved, &meta).then_some(Step::File(path))
+        self.first_visit(&resolved, &meta)
+            .then_some(Step::File(path))
     }
 
     fn wanted(&self, path: &Path) -> bool {
@@ -329,7 +332,11 @@ fn parse_ignore(dir: &Path, file: &Path, text: &str) -> Gitignore {
             continue;
         }
         if let Err(e) = builder.add_line(Some(file.to_path_buf()), line) {
-            warn(&format!("{}:{}: invalid pattern: {e}", file.display(), n + 1));
+            warn(&format!(
+                "{}:{}: invalid pattern: {e}",
+                file.display(),
+                n + 1
+            ));
         }
     }
     builder.build().unwrap_or_else(|e| {
@@ -384,7 +391,8 @@ mod tests {
     #[test]
     fn patterns_follow_gitignore() {
         let gi = ignore("invalid/\n*.tmp.yaml\n!keep.tmp.yaml\n/top.yaml\ndeep/**/x.yaml\n");
-        let ignored = |p: &str, dir: bool| is_ignored(Path::new(p), dir, &[ignore("").clone(), gi.clone()]);
+        let ignored =
+            |p: &str, dir: bool| is_ignored(Path::new(p), dir, &[ignore("").clone(), gi.clone()]);
         assert!(ignored("/r/invalid", true));
         assert!(ignored("/r/a/invalid", true));
         assert!(!ignored("/r/invalid", false));

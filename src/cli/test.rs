@@ -12,11 +12,11 @@ use std::path::PathBuf;
 
 use super::check::find_scenarios;
 use super::coverage::Coverage;
+use super::files;
 use super::TextFormat;
 use super::{
     load_rules, stderr_style, ColorChoice, LimitArgs, RuleArgs, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK,
 };
-use super::files;
 use crate::check::{check_source_counted, FileOutcome};
 use crate::report::human::render_diagnostic;
 use crate::report::FileReport;
@@ -201,8 +201,8 @@ pub fn run(args: &TestArgs) -> u8 {
     // so the output is the same whatever the number of threads.
     let checked: Vec<_> = paths
         .par_iter()
-        .map(
-            |path| match files::read_input(path, args.stdin_filename.as_deref(), &options.limits) {
+        .map(|path| {
+            match files::read_input(path, args.stdin_filename.as_deref(), &options.limits) {
                 Ok(source) => check_source_counted(&program, source, &rule_ids, &options),
                 Err(e) => (
                     FileOutcome::Invalid {
@@ -211,8 +211,8 @@ pub fn run(args: &TestArgs) -> u8 {
                     },
                     Vec::new(),
                 ),
-            },
-        )
+            }
+        })
         .collect();
     for (outcome, reached) in checked {
         let report = match outcome {

@@ -171,10 +171,9 @@ fn error_suite(path: &str, errors: &[&InputError]) -> TestSuite {
     let lines: Vec<String> = errors
         .iter()
         .map(|e| {
-            let help = e
-                .help
-                .as_deref()
-                .map_or(String::new(), |h| format!(" (help: {})", escape::text(&short(h))));
+            let help = e.help.as_deref().map_or(String::new(), |h| {
+                format!(" (help: {})", escape::text(&short(h)))
+            });
             format!(
                 "{}: {}: {}{help}",
                 escape::text(&short(&e.place())),

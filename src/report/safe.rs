@@ -59,7 +59,10 @@ pub struct Safe {
 impl Safe {
     /// Copies what miette would render of `diagnostic`, made safe.
     pub fn new(diagnostic: &dyn Diagnostic) -> Safe {
-        let labels: Vec<LabeledSpan> = diagnostic.labels().map(Iterator::collect).unwrap_or_default();
+        let labels: Vec<LabeledSpan> = diagnostic
+            .labels()
+            .map(Iterator::collect)
+            .unwrap_or_default();
         let (source, labels) = match diagnostic.source_code() {
             Some(src) if !labels.is_empty() => {
                 let (source, labels) = rebuild(src, &labels);
@@ -79,7 +82,9 @@ impl Safe {
                 .related()
                 .map(|r| r.map(Safe::new).collect())
                 .unwrap_or_default(),
-            cause: diagnostic.diagnostic_source().map(|d| Box::new(Safe::new(d))),
+            cause: diagnostic
+                .diagnostic_source()
+                .map(|d| Box::new(Safe::new(d))),
         }
     }
 }
@@ -100,7 +105,9 @@ impl std::error::Error for Safe {}
 
 impl Diagnostic for Safe {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.code.as_ref().map(|c| Box::new(c) as Box<dyn fmt::Display>)
+        self.code
+            .as_ref()
+            .map(|c| Box::new(c) as Box<dyn fmt::Display>)
     }
 
     fn severity(&self) -> Option<Severity> {
@@ -108,11 +115,15 @@ impl Diagnostic for Safe {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.url.as_ref().map(|u| Box::new(u) as Box<dyn fmt::Display>)
+        self.url
+            .as_ref()
+            .map(|u| Box::new(u) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {

@@ -57,7 +57,9 @@ pub fn read_waivers(
         Ok(bytes) => bytes.to_vec(),
         Err(crate::input::ReadError::Io(e)) => return Err(io_error(e)),
         Err(crate::input::ReadError::TooLarge { size }) => {
-            let size = size.map_or("larger than".to_string(), |s| format!("{s} bytes, more than"));
+            let size = size.map_or("larger than".to_string(), |s| {
+                format!("{s} bytes, more than")
+            });
             return Err(vec![WaiverError::file_level(
                 WaiverCode::SizeLimit,
                 &name,

@@ -19,7 +19,8 @@ pub fn unsupported_version(text: &str, end: usize) -> Option<(usize, &str)> {
             .split(|c: char| c.is_whitespace() || c == '#')
             .next()
             .unwrap_or_default();
-        let start = at + line.len() - rest.len() + (rest.len() - rest.trim_start_matches([' ', '\t']).len());
+        let start = at + line.len() - rest.len()
+            + (rest.len() - rest.trim_start_matches([' ', '\t']).len());
         if !matches!(version, "1.0" | "1.1" | "1.2") {
             return Some((start, version));
         }
@@ -36,7 +37,10 @@ mod tests {
         let text = "# c\n%YAML 2.0\n---\na: 1\n";
         assert_eq!(unsupported_version(text, 15), Some((10, "2.0")));
         assert_eq!(unsupported_version("%YAML 1.2\n---\n", 10), None);
-        assert_eq!(unsupported_version("%YAML   1.3 # x\n---\n", 16), Some((8, "1.3")));
+        assert_eq!(
+            unsupported_version("%YAML   1.3 # x\n---\n", 16),
+            Some((8, "1.3"))
+        );
         assert_eq!(unsupported_version("a: '%YAML 2.0'\n", 0), None);
     }
 }

@@ -96,7 +96,9 @@ fn scenario_source(
             ))
         }
         Err(ReadError::TooLarge { size }) => {
-            let size = size.map_or("larger than".to_string(), |s| format!("{s} bytes, more than"));
+            let size = size.map_or("larger than".to_string(), |s| {
+                format!("{s} bytes, more than")
+            });
             return Err(ScenarioError::file_level(
                 ScenarioCode::SizeLimit,
                 &name,

@@ -89,7 +89,8 @@ impl<'a> Loader<'a, '_> {
         // A collection key with nothing after it is a slip (entries not
         // indented below it, or cut away), not "no entities": a null here
         // would otherwise pass silently as an empty collection.
-        let collection = matches!(&f.ty, FieldType::List(inner) if matches!(**inner, FieldType::Own(_)));
+        let collection =
+            matches!(&f.ty, FieldType::List(inner) if matches!(**inner, FieldType::Own(_)));
         if kind == ROOT && collection {
             self.error(
                 ScenarioCode::WrongType,
