@@ -99,12 +99,12 @@ fn format_one(path: &Path, check: bool, style: Style, listed: &mut String) -> Ou
         return Outcome::Unchanged;
     }
     if check {
-        listed.push_str(&format!("{name}\n"));
+        listed.push_str(&format!("{}\n", crate::escape::value(&name)));
         return Outcome::Changed;
     }
     match std::fs::write(path, formatted) {
         Ok(()) => {
-            listed.push_str(&format!("formatted {name}\n"));
+            listed.push_str(&format!("formatted {}\n", crate::escape::value(&name)));
             Outcome::Changed
         }
         Err(e) => {

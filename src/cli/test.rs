@@ -18,6 +18,7 @@ use super::{
     load_rules, stderr_style, ColorChoice, LimitArgs, RuleArgs, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK,
 };
 use crate::check::{check_source_counted, FileOutcome};
+use crate::escape;
 use crate::report::human::render_diagnostic;
 use crate::report::FileReport;
 
@@ -109,7 +110,7 @@ pub fn describe_failure(
                 .map_or(String::new(), |e| {
                     format!(" (expected at line {})", e.pos.line)
                 });
-            format!("{rule} on {subject}{at}")
+            format!("{} on {}{at}", escape::value(rule), escape::value(subject))
         })
         .collect();
     let unexpected: Vec<String> = unexpected
@@ -122,7 +123,7 @@ pub fn describe_failure(
                 .map_or(String::new(), |f| {
                     format!(" (at {}:{})", f.location.line, f.location.column)
                 });
-            format!("{rule} on {subject}{at}")
+            format!("{} on {}{at}", escape::value(rule), escape::value(subject))
         })
         .collect();
     let mut parts = Vec::new();
@@ -132,7 +133,7 @@ pub fn describe_failure(
     if !unexpected.is_empty() {
         parts.push(format!("unexpected: {}", unexpected.join(", ")));
     }
-    format!("FAIL {}: {}", report.path, parts.join("; "))
+    format!("FAIL {}: {}", escape::value(&report.path), parts.join("; "))
 }
 
 /// The outcome of a test run, for the JSON output.
@@ -244,7 +245,10 @@ pub fn run(args: &TestArgs) -> u8 {
             }
             Verdict::NoExpectations if args.require_expect => {
                 run.failed += 1;
-                let line = format!("FAIL {}: no expectations (`--require-expect`)", report.path);
+                let line = format!(
+                    "FAIL {}: no expectations (`--require-expect`)",
+                    escape::value(&report.path)
+                );
                 run.failures.push(Failure {
                     path: report.path.clone(),
                     missing: Vec::new(),
@@ -255,7 +259,7 @@ pub fn run(args: &TestArgs) -> u8 {
             }
             Verdict::NoExpectations => {
                 run.without_expectations += 1;
-                format!("SKIP {}: no expectations", report.path)
+                format!("SKIP {}: no expectations", escape::value(&report.path))
             }
         };
         if human {
