@@ -71,10 +71,10 @@ pub fn render(program: &Program, format: TextFormat) -> String {
             for e in &entries {
                 out.push_str(&format!(
                     "{:<width$}  {:<7}  {}  ({}:{})\n",
-                    esc(&e.id),
+                    esc(e.id),
                     e.severity,
-                    esc(&e.summary),
-                    esc(&e.file),
+                    esc(e.summary),
+                    esc(e.file),
                     e.line
                 ));
             }
