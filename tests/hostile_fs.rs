@@ -533,3 +533,44 @@ fn max_depth_is_bounded_by_the_parser() {
         .assert()
         .code(0);
 }
+
+#[test]
+fn a_rule_id_past_column_65535_lists_and_reports() {
+    let tmp = TempDir::new("long-rule-id");
+    let rules = tmp.write(
+        "long.rules",
+        format!(
+            "rule {}: warning \"s\"\n  for p in partners\n  require false\n  else p: \"{{p.id}}\"\n",
+            "r".repeat(70_000)
+        ),
+    );
+    let out = eligo()
+        .arg("rules")
+        .arg("--rules")
+        .arg(&rules)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(out.stdout.len() < 20_000, "{}", out.stdout.len());
+    for format in FORMATS {
+        let out = eligo()
+            .args(["check", "--format", format, "--rules"])
+            .arg(&rules)
+            .arg("fixtures/books/clean-book.yaml")
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{format}: {}",
+            &text(&out)[..2000]
+        );
+    }
+    let out = eligo()
+        .args(["test", "--coverage", "--rules"])
+        .arg(&rules)
+        .arg("fixtures/books/clean-book.yaml")
+        .output()
+        .unwrap();
+    assert_ne!(out.status.code(), Some(101), "{}", text(&out));
+}
