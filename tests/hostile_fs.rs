@@ -574,3 +574,143 @@ fn a_rule_id_past_column_65535_lists_and_reports() {
         .unwrap();
     assert_ne!(out.status.code(), Some(101), "{}", text(&out));
 }
+
+// ---- the everyday formats: concise lines and places to edit ---------------------
+
+/// An id with a screen clear, a hyperlink, a bell, a workflow command after a
+/// carriage return and a bidi override, as a quoted YAML scalar.
+const HOSTILE_ID: &str =
+    r#""p\e[2J\e]8;;http://x\a\r::warning file=README.md,line=1::INJECTED\u202E""#;
+
+/// The subscription whose place to edit (its transfer item) is far from its
+/// entry: the place gets a `☞ edit here` snippet of its own.
+fn far_place_book() -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(root.join("fixtures/books/mixed-book.yaml"))
+        .unwrap()
+        .replace("nw-azure-plan", HOSTILE_ID)
+}
+
+/// The same finding with the transfer item two lines above the entry: the
+/// place is a secondary label in the finding's own snippet.
+fn near_place_book() -> String {
+    let book = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules/transferable-offer/fires.yaml"),
+    )
+    .unwrap();
+    let head = book.split("subscriptions:\n").next().unwrap().to_string();
+    head + &format!(
+        "transfers:
+  - id: tr-1
+    from: contoso
+    to: fabrikam
+    customer: adatum
+    status: active
+    created: 2026-11-02
+    items:
+      - subscription: {HOSTILE_ID}
+subscriptions:
+  - id: {HOSTILE_ID}
+    name: Azure plan
+    customer: adatum
+    partner: contoso
+    offer: azure_plan
+"
+    )
+}
+
+#[test]
+fn a_hostile_id_is_escaped_in_concise_lines_and_places_to_edit() {
+    let tmp = TempDir::new("places");
+    let far = tmp.write("far.yaml", far_place_book());
+    let near = tmp.write("near.yaml", near_place_book());
+    for path in [&far, &near] {
+        let concise = eligo()
+            .args(["check", "--format", "concise"])
+            .arg(path)
+            .output()
+            .unwrap();
+        assert_eq!(concise.status.code(), Some(1), "{}", text(&concise));
+        assert_no_raw_controls("concise stdout", &concise.stdout);
+        assert_no_raw_controls("concise stderr", &concise.stderr);
+        let lines = String::from_utf8(concise.stdout).unwrap();
+        let line = lines
+            .lines()
+            .find(|l| l.contains("error[transferable-offer] p\\e[2J"))
+            .unwrap_or_else(|| panic!("{lines}"));
+        assert!(
+            line.contains(
+                r"\e]8;;http://x\u{7}\r::warning file=README.md,line=1::INJECTED\u{202e}"
+            ),
+            "{line}"
+        );
+
+        let human = eligo()
+            .args(["check", "--color", "never"])
+            .arg(path)
+            .output()
+            .unwrap();
+        assert_eq!(human.status.code(), Some(1), "{}", text(&human));
+        assert_no_raw_controls("human stdout", &human.stdout);
+        assert_no_raw_controls("human stderr", &human.stderr);
+        let report = String::from_utf8(human.stdout).unwrap();
+        let label = r"edit here: item (subscription p\e[2J\e]8;;http://x\u{7}\r::warning";
+        assert!(report.contains(label), "{report}");
+    }
+    // The far place has a snippet of its own; the near one is a label in
+    // the finding's snippet.
+    let human = |path: &Path| {
+        let out = eligo()
+            .args(["check", "--color", "never"])
+            .arg(path)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(human(&far).contains(r"☞ edit here: item (subscription p\e[2J"));
+    assert!(!human(&near).contains("☞ edit here: item (subscription p"));
+}
+
+/// The transfer item at a column past 65,535 of a flow list, its
+/// subscription's entry right below (`gap` 0: a label in the finding's
+/// snippet) or ten lines further (a `☞` snippet of its own).
+fn long_line_place_book(gap: usize) -> String {
+    let book = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules/transferable-offer/fires.yaml"),
+    )
+    .unwrap();
+    let head = book.split("subscriptions:\n").next().unwrap().to_string();
+    let pad = " ".repeat(70_000);
+    head + &format!(
+        "transfers: [{{id: tr-1, from: contoso, to: fabrikam, customer: adatum, status: active, \
+         created: 2026-11-02, items: [{pad}{{subscription: {HOSTILE_ID}}}]}}]\n{}\
+         subscriptions:\n  - id: {HOSTILE_ID}\n    name: Azure plan\n    customer: adatum\n    \
+         partner: contoso\n    offer: azure_plan\n",
+        "# between\n".repeat(gap)
+    )
+}
+
+#[test]
+fn a_place_past_column_65535_renders_near_and_far() {
+    let tmp = TempDir::new("long-place");
+    for (name, gap) in [("near.yaml", 0), ("far.yaml", 10)] {
+        let path = tmp.write(name, long_line_place_book(gap));
+        let out = eligo()
+            .args(["check", "--color", "never"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let report = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert_eq!(out.status.code(), Some(1), "{name}: {}", text(&out));
+        assert!(report.len() < 20_000, "{name}: {}", report.len());
+        assert_no_raw_controls("human stdout", &out.stdout);
+        assert!(
+            report.contains(r"edit here: item (subscription p\e[2J"),
+            "{name}: {report}"
+        );
+        // The far place's own snippet keeps the place's real column.
+        if gap > 0 {
+            assert!(report.contains("far.yaml:39:70117]"), "{report}");
+        }
+    }
+}

@@ -22,6 +22,9 @@ pub struct FmtArgs {
     /// Change nothing: list the files that are not formatted and exit 1 if any.
     #[arg(long)]
     pub check: bool,
+    /// With `--check`: print a unified diff of what formatting would change.
+    #[arg(long, requires = "check")]
+    pub diff: bool,
     /// When to use colours.
     #[arg(long, value_enum, default_value_t)]
     pub color: ColorChoice,
@@ -57,7 +60,7 @@ pub fn run(args: &FmtArgs) -> u8 {
             }
         };
         for file in found {
-            match format_one(&file, args.check, style, &mut listed) {
+            match format_one(&file, args, style, &mut listed) {
                 Outcome::Unchanged => {}
                 Outcome::Changed => changed += 1,
                 Outcome::Failed => failed = true,
@@ -78,7 +81,8 @@ pub fn run(args: &FmtArgs) -> u8 {
 
 /// Formats (or with `check`, checks) one file, adding a line to `listed` when
 /// it is not formatted.
-fn format_one(path: &Path, check: bool, style: Style, listed: &mut String) -> Outcome {
+fn format_one(path: &Path, args: &FmtArgs, style: Style, listed: &mut String) -> Outcome {
+    let check = args.check;
     let name = path.display().to_string();
     let text = match crate::input::read_text(path, files::MAX_RULE_FILE_BYTES) {
         Ok(text) => text,
@@ -98,6 +102,10 @@ fn format_one(path: &Path, check: bool, style: Style, listed: &mut String) -> Ou
     if formatted == text {
         return Outcome::Unchanged;
     }
+    if check && args.diff {
+        listed.push_str(&unified_diff(&name, &text, &formatted));
+        return Outcome::Changed;
+    }
     if check {
         listed.push_str(&format!("{}\n", crate::escape::value(&name)));
         return Outcome::Changed;
@@ -112,6 +120,36 @@ fn format_one(path: &Path, check: bool, style: Style, listed: &mut String) -> Ou
             Outcome::Failed
         }
     }
+}
+
+/// A unified diff of a file and its formatted text, three lines of context;
+/// relative paths get git's `a/` and `b/`, so `git apply` takes the diff.
+///
+/// The file's lines are written as they are when the output goes to a pipe
+/// or a file (`git apply` needs the bytes), and with their control
+/// characters as visible escapes on a terminal (see [`crate::escape`]): a
+/// rule file can hold an escape sequence in a string or a comment.
+fn unified_diff(name: &str, text: &str, formatted: &str) -> String {
+    use std::io::IsTerminal;
+    let diff = similar::TextDiff::from_lines(text, formatted);
+    let name = crate::escape::value(name);
+    let (old, new) = if Path::new(&name).is_absolute() {
+        (name.clone(), name)
+    } else {
+        (format!("a/{name}"), format!("b/{name}"))
+    };
+    let mut out = diff
+        .unified_diff()
+        .context_radius(3)
+        .header(&old, &new)
+        .to_string();
+    if std::io::stdout().is_terminal() {
+        out = crate::escape::lines(&out).into_owned();
+    }
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out
 }
 
 fn report_io(path: &Path, reason: &str, style: Style) {

@@ -16,7 +16,7 @@ use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanConten
 use std::sync::Arc;
 
 /// Lines kept around a span: more than any context miette is asked for here.
-const MARGIN: usize = 8;
+pub(super) const MARGIN: usize = 8;
 
 /// Bytes a window reaches along a line, before and after its span.
 pub const REACH: usize = 1024;
@@ -24,14 +24,21 @@ pub const REACH: usize = 1024;
 /// Part of a source file, seen by miette as the whole file.
 #[derive(Clone, Debug)]
 pub struct Window {
-    text: Arc<str>,
-    start: usize,
-    end: usize,
+    pub(super) text: Arc<str>,
+    pub(super) start: usize,
+    pub(super) end: usize,
     /// Line breaks before `start`, counted as miette counts them.
-    first_line: usize,
+    pub(super) first_line: usize,
     /// Bytes between the start of its line and `start` (0 unless the line
     /// was cut).
-    first_column: usize,
+    pub(super) first_column: usize,
+}
+
+impl Window {
+    /// Whether the span lies inside the window.
+    pub fn holds(&self, span: &SourceSpan) -> bool {
+        span.offset() >= self.start && span.offset() + span.len() <= self.end
+    }
 }
 
 impl SourceCode for Window {
@@ -74,9 +81,12 @@ impl SourceCode for Window {
 /// Cuts windows out of one file, for spans given in (roughly) file order.
 #[derive(Debug)]
 pub struct Lines {
-    text: Arc<str>,
+    pub(super) text: Arc<str>,
     /// An offset, the line breaks before it, and the start of its line.
     cursor: (usize, usize, usize),
+    /// Where long lines that a window was cut from start, by 0-based line:
+    /// windows cut out of order (places to edit) look each up once.
+    long_line_starts: std::collections::HashMap<usize, usize>,
 }
 
 impl Lines {
@@ -85,7 +95,27 @@ impl Lines {
         Lines {
             text,
             cursor: (0, 0, 0),
+            long_line_starts: std::collections::HashMap::new(),
         }
+    }
+
+    /// The bytes between the start of 0-based `line` and `at`, a position on
+    /// it. Only a window cut out of a long line starts off a line start; the
+    /// scan back to it is made once per line, so the places on one long line
+    /// (a book on one line of JSON) cost it once, not once each.
+    pub(super) fn column_of(&mut self, at: usize, line: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        if at == 0 || bytes.get(at - 1).is_some_and(|&b| is_break(b)) {
+            return 0;
+        }
+        let start = *self.long_line_starts.entry(line).or_insert_with(|| {
+            let mut s = at;
+            while s > 0 && bytes.get(s - 1).is_some_and(|&b| !is_break(b)) {
+                s -= 1;
+            }
+            s
+        });
+        at.saturating_sub(start)
     }
 
     /// The window around the span at `offset..offset + len`.
@@ -151,7 +181,7 @@ fn is_break(b: u8) -> bool {
 
 /// The start of the line holding `p`, or, on a long line, the char boundary
 /// [`REACH`] bytes before `p`.
-fn line_start(text: &str, p: usize) -> usize {
+pub(super) fn line_start(text: &str, p: usize) -> usize {
     let bytes = text.as_bytes();
     let floor = p.saturating_sub(REACH);
     let mut i = p;
@@ -166,7 +196,7 @@ fn line_start(text: &str, p: usize) -> usize {
 
 /// The start of the line before the one starting at `s` (`s` itself at 0,
 /// or when `s` is not a line start: a long line was cut there).
-fn prev_line_start(text: &str, s: usize) -> usize {
+pub(super) fn prev_line_start(text: &str, s: usize) -> usize {
     let bytes = text.as_bytes();
     if s == 0 || !bytes.get(s - 1).is_some_and(|&b| is_break(b)) {
         return s;
@@ -178,7 +208,7 @@ fn prev_line_start(text: &str, s: usize) -> usize {
 /// The start of the line after the one holding `p` (the end of the text at
 /// the last line), or, on a long line, the char boundary [`REACH`] bytes
 /// after `p`.
-fn next_line_start(text: &str, p: usize) -> usize {
+pub(super) fn next_line_start(text: &str, p: usize) -> usize {
     let bytes = text.as_bytes();
     let ceiling = (p + REACH).min(bytes.len());
     let mut i = p;
