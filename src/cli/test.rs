@@ -17,7 +17,7 @@ use super::TextFormat;
 use super::{stderr_style, ColorChoice, LimitArgs, RuleArgs, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK};
 use crate::check::{check_source_counted, FileOutcome};
 use crate::escape;
-use crate::report::human::render_diagnostic;
+use crate::report::grouped::render_grouped;
 use crate::report::FileReport;
 
 /// Arguments of `eligo test`.
@@ -333,8 +333,11 @@ pub fn run(args: &TestArgs) -> u8 {
             out.push('\n');
         }
     }
-    for e in &input_errors {
-        eprint!("{}", render_diagnostic(e, err_style));
+    // Grouped file by file (a file's errors are contiguous).
+    for file in input_errors.chunk_by(|a, b| a.path == b.path) {
+        for text in render_grouped(file, err_style) {
+            eprint!("{text}");
+        }
     }
     if args.coverage {
         run.coverage = Some(coverage);
