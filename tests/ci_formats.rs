@@ -193,11 +193,60 @@ fn input_errors_are_data_in_json() {
         "file-level errors have no line"
     );
     assert_eq!(json["summary"]["invalid_files"], 2);
-    assert_eq!(
-        json["files"].as_array().unwrap().len(),
-        1,
-        "the valid file is still reported"
-    );
+    let files = json["files"].as_array().unwrap();
+    assert_eq!(files.len(), 3, "the invalid files are listed too");
+    assert_eq!(files[0]["path"], WARNING_ONLY);
+    assert!(files[0].get("errors").is_none(), "valid files have no `errors`");
+    assert_eq!(files[1]["path"], BAD_ENUM);
+    assert_eq!(files[1]["findings"], serde_json::json!([]));
+    assert_eq!(files[1]["errors"][0], errors[0]);
+    assert_eq!(files[2]["errors"][0], errors[1]);
+}
+
+/// Where each of `paths` first occurs in `text`, in order of occurrence.
+fn order_of<'a>(text: &str, paths: &[&'a str]) -> Vec<&'a str> {
+    let mut found: Vec<(usize, &str)> = paths
+        .iter()
+        .map(|p| (text.find(p).unwrap_or_else(|| panic!("{p} missing: {text}")), *p))
+        .collect();
+    found.sort();
+    found.into_iter().map(|(_, p)| p).collect()
+}
+
+#[test]
+fn every_format_lists_files_in_path_order_invalid_ones_included() {
+    let paths = [
+        "fixtures/books/clean-book.yaml",
+        BAD_ENUM,
+        WARNING_ONLY,
+        NOT_UTF8,
+    ];
+    for format in ["human", "json", "sarif", "junit", "github"] {
+        let mut args = vec!["--format", format];
+        args.extend_from_slice(&paths);
+        let (code, out, err) = check(&args);
+        assert_eq!(code, 2, "{format}");
+        // SARIF and GitHub list findings, and the clean book has none.
+        let expected: Vec<&str> = match format {
+            "sarif" | "github" => paths[1..].to_vec(),
+            _ => paths.to_vec(),
+        };
+        // The SARIF invocation lists the input errors before the results.
+        let listed = match format {
+            "sarif" => &out[out.find("\"results\"").unwrap()..],
+            _ => &out[..],
+        };
+        assert_eq!(order_of(listed, &expected), expected, "{format}");
+        if format != "github" {
+            assert!(
+                err.ends_with(
+                    "2 input errors in 2 files, so the run fails (exit 2): \
+                     fixtures/invalid/bad-enum.yaml (1), fixtures/invalid/not-utf8.yaml (1)\n"
+                ),
+                "{format}: {err}"
+            );
+        }
+    }
 }
 
 #[test]
@@ -239,12 +288,15 @@ fn github_annotations_have_file_line_col_and_title() {
 #[test]
 fn color_flag_applies_to_stdout_and_stderr_and_wins_over_no_color() {
     let has_ansi = |s: &str| s.contains('\u{1b}');
-    let (_, out, err) = check(&["--color", "always", MIXED, BAD_ENUM]);
+    // The human report shows an invalid scenario's diagnostics on stdout; a
+    // missing waivers file belongs to no listed file, so its go to stderr.
+    let missing = "fixtures/waivers/no-such-file.yaml";
+    let (_, out, err) = check(&["--color", "always", MIXED, BAD_ENUM, "--waivers", missing]);
     assert!(has_ansi(&out) && has_ansi(&err), "--color always");
-    let (_, out, err) = check(&["--color", "never", MIXED, BAD_ENUM]);
+    let (_, out, err) = check(&["--color", "never", MIXED, BAD_ENUM, "--waivers", missing]);
     assert!(!has_ansi(&out) && !has_ansi(&err), "--color never");
     // `auto` writing to a pipe: no colour, and none in machine formats ever.
-    let (_, out, err) = check(&[MIXED, BAD_ENUM]);
+    let (_, out, err) = check(&[MIXED, BAD_ENUM, "--waivers", missing]);
     assert!(!has_ansi(&out) && !has_ansi(&err), "auto");
     for format in ["json", "sarif", "junit", "github"] {
         let (_, out, _) = check(&["--color", "always", "--format", format, MIXED]);

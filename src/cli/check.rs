@@ -17,7 +17,7 @@ use super::{
 };
 use crate::check::{check_file, FileOutcome};
 use crate::program::Program;
-use crate::report::human::{self, plural, render_diagnostic, Style};
+use crate::report::human::{self, render_diagnostic, Style};
 use crate::report::{github, json, junit, sarif, CheckRun, InputError, RuleInfo};
 use crate::scenario::{LoadOptions, ScenarioError};
 use crate::waiver::{self, WaiverFile};
@@ -65,10 +65,15 @@ pub struct CheckArgs {
     pub color: ColorChoice,
 }
 
-/// Input errors as data for the report, and rendered for stderr.
+/// Input errors as data for the report, and rendered for stderr; for the
+/// human report, also rendered for stdout (where invalid scenario files are
+/// shown in their place). Both lists follow [`CheckRun::errors`].
 struct Problems {
     style: Style,
     rendered: Vec<String>,
+    /// The style of stdout, when the human report shows diagnostics there.
+    out_style: Option<Style>,
+    rendered_out: Vec<String>,
 }
 
 impl Problems {
@@ -76,9 +81,16 @@ impl Problems {
     where
         for<'e> InputError: From<&'e E>,
     {
+        run.errors.extend(errors.iter().map(InputError::from));
+        self.render(errors);
+    }
+
+    fn render<E: miette::Diagnostic>(&mut self, errors: &[E]) {
         for e in errors {
-            run.errors.push(InputError::from(e));
             self.rendered.push(render_diagnostic(e, self.style));
+            if let Some(style) = self.out_style {
+                self.rendered_out.push(render_diagnostic(e, style));
+            }
         }
     }
 }
@@ -88,6 +100,8 @@ pub fn run(args: &CheckArgs) -> u8 {
     let mut problems = Problems {
         style: stderr_style(args.color),
         rendered: Vec::new(),
+        out_style: (args.format == Format::Human).then(|| stdout_style(args.color)),
+        rendered_out: Vec::new(),
     };
     let mut run = CheckRun {
         deny_warnings: args.deny_warnings,
@@ -101,8 +115,7 @@ pub fn run(args: &CheckArgs) -> u8 {
         }
         Err(RulesFailure::Invalid(errors)) => {
             problems.add(&mut run, &errors);
-            let what = format!("{} in the rule files", plural(errors.len(), "error"));
-            return finish(args, &run, &problems, &what);
+            return finish(args, &run, &problems);
         }
     };
     run.rules = RuleInfo::of_program(&program);
@@ -111,11 +124,7 @@ pub fn run(args: &CheckArgs) -> u8 {
     let complete = check_scenarios(args, &program, &options, &mut run, &mut problems);
     let waiver_reports = waiver::apply(&waivers, &mut run.reports, complete, options.today);
     run.reports.extend(waiver_reports);
-    let what = format!(
-        "{} in the input files: nothing was passed",
-        plural(run.errors.len(), "input error")
-    );
-    finish(args, &run, &problems, &what)
+    finish(args, &run, &problems)
 }
 
 /// Reads every `--waivers` file; invalid ones become input errors.
@@ -156,9 +165,9 @@ fn check_scenarios(
     for outcome in outcomes {
         match outcome {
             FileOutcome::Checked(report) => run.reports.push(report),
-            FileOutcome::Invalid { errors, .. } => {
-                run.invalid_files += 1;
-                problems.add(run, &errors);
+            FileOutcome::Invalid { path, errors } => {
+                problems.render(&errors);
+                run.push_invalid(path, errors.iter().map(InputError::from));
             }
         }
     }
@@ -191,17 +200,27 @@ pub fn check_all(
     outcomes
 }
 
-/// Prints the report and the input errors, and returns the exit code.
-fn finish(args: &CheckArgs, run: &CheckRun, problems: &Problems, what_failed: &str) -> u8 {
-    let out_style = Style {
-        color: args.color.enabled(),
+/// The style of the report on stdout.
+fn stdout_style(color: ColorChoice) -> Style {
+    Style {
+        color: color.enabled(),
         width: 100,
-    };
+    }
+}
+
+/// Prints the report and the input errors, and returns the exit code.
+fn finish(args: &CheckArgs, run: &CheckRun, problems: &Problems) -> u8 {
     // Rules that did not load leave nothing to report in the human format.
     let nothing_checked = run.rules.is_empty() && args.format == Format::Human;
     if !nothing_checked {
         if let Err(code) = super::write_stdout("the report", |out| {
-            write_report(args.format, run, out_style, out)
+            write_report(
+                args.format,
+                run,
+                stdout_style(args.color),
+                &problems.rendered_out,
+                out,
+            )
         }) {
             return code;
         }
@@ -210,12 +229,16 @@ fn finish(args: &CheckArgs, run: &CheckRun, problems: &Problems, what_failed: &s
         return if run.fails() { EXIT_FINDINGS } else { EXIT_OK };
     }
     // Annotations already carry the errors into the log; other formats also
-    // explain them on stderr, where people look.
+    // explain them on stderr, where people look. The human report has shown
+    // the invalid scenario files' diagnostics in their place on stdout.
     if args.format != Format::Github {
-        for text in &problems.rendered {
-            eprint!("{text}");
+        for (i, text) in problems.rendered.iter().enumerate() {
+            let shown = !nothing_checked && args.format == Format::Human && run.is_listed_error(i);
+            if !shown {
+                eprint!("{text}");
+            }
         }
-        eprintln!("{what_failed}");
+        eprintln!("{}", human::input_failure(&run.errors));
     }
     EXIT_INPUT
 }
@@ -245,14 +268,17 @@ pub fn find_scenarios(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ScenarioError>) {
 }
 
 /// Writes the run in the chosen format.
+/// `diagnostics` are the input errors rendered for the human report (see
+/// [`human::write_run`]).
 pub fn write_report(
     format: Format,
     run: &CheckRun,
     style: Style,
+    diagnostics: &[String],
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        Format::Human => human::write_run(run, style, out),
+        Format::Human => human::write_run(run, style, diagnostics, out),
         Format::Json => json::write_run(run, out),
         Format::Sarif => sarif::write(run, out),
         Format::Junit => junit::write(run, out),

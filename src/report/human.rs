@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use std::sync::Arc;
 
 use super::snippet::{Lines, Window};
-use super::{CheckRun, FileReport, Finding};
+use super::{CheckRun, Entry, FileReport, Finding, InputError};
 use crate::lang::ast::Severity;
 
 /// A finding as a miette diagnostic.
@@ -169,12 +169,72 @@ pub fn file_summary(report: &FileReport) -> String {
     }
 }
 
-/// Writes every report of a run and the closing summary line.
-pub fn write_run(run: &CheckRun, style: Style, out: &mut dyn Write) -> io::Result<()> {
-    for report in &run.reports {
-        write_file(report, style, out)?;
+/// Writes every file of a run in order, then the closing summary line. An
+/// invalid scenario file shows its diagnostics in its place (`diagnostics[i]`
+/// is `run.errors[i]` rendered) and a line that names it.
+pub fn write_run(
+    run: &CheckRun,
+    style: Style,
+    diagnostics: &[String],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    for entry in run.entries() {
+        match entry {
+            Entry::Checked(report) => write_file(report, style, out)?,
+            Entry::Invalid {
+                path,
+                errors,
+                first,
+            } => {
+                let shown = diagnostics.get(first..first + errors.len()).unwrap_or(&[]);
+                for text in shown {
+                    out.write_all(text.as_bytes())?;
+                    out.write_all(b"\n")?;
+                }
+                writeln!(out, "{}", invalid_summary(path, errors.len()))?;
+            }
+        }
     }
     writeln!(out, "\n{}", run_summary(run))
+}
+
+/// `path: invalid (2 input errors)`.
+pub fn invalid_summary(path: &str, errors: usize) -> String {
+    format!("{path}: invalid ({})", plural(errors, "input error"))
+}
+
+/// Most files a failure line names; the rest are counted.
+const NAMED_FILES: usize = 5;
+
+/// The closing line of a run with input errors: how many, and in which files
+/// (`3 input errors in 2 files, nothing was checked as passing: a.yaml (1),
+/// b.rules (2)`), at most [`NAMED_FILES`] of them by name.
+pub fn input_failure(errors: &[InputError]) -> String {
+    let mut files: Vec<(&str, usize)> = Vec::new();
+    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for e in errors {
+        let slot = *index.entry(&e.path).or_insert_with(|| {
+            files.push((&e.path, 0));
+            files.len() - 1
+        });
+        if let Some((_, n)) = files.get_mut(slot) {
+            *n += 1;
+        }
+    }
+    let mut named: Vec<String> = files
+        .iter()
+        .take(NAMED_FILES)
+        .map(|(path, n)| format!("{path} ({n})"))
+        .collect();
+    if files.len() > NAMED_FILES {
+        named.push(format!("and {} more", files.len() - NAMED_FILES));
+    }
+    format!(
+        "{} in {}, so the run fails (exit 2): {}",
+        plural(errors.len(), "input error"),
+        plural(files.len(), "file"),
+        named.join(", ")
+    )
 }
 
 /// `checked 12 files: 3 errors, 1 warning, 2 waived, 0 invalid`.

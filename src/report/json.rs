@@ -1,6 +1,9 @@
 //! The JSON report of DOMAIN.md section 5, with the fields this version adds:
 //! per file `kind`; per finding `waived` (only on waived findings); per summary
 //! `waived`; and at the top level `errors` (input errors as data) and `summary`.
+//! An invalid scenario file is listed in `files` in its place, with no findings
+//! and its input errors as `errors` (which valid files leave out); the top-level
+//! `errors` still lists every input error.
 //!
 //! Waived findings are listed but not counted in `summary.errors` or
 //! `summary.warnings`, so those keep their meaning: what fails the run.
@@ -9,7 +12,8 @@ use serde::{Serialize, Serializer};
 use std::io::{self, Write};
 
 use super::{
-    CheckRun, FileKind, FileReport, Finding, InputError, Location, MessageText, Totals, Waived,
+    CheckRun, Entry, FileKind, FileReport, Finding, InputError, Location, MessageText, Totals,
+    Waived,
 };
 
 #[derive(Serialize)]
@@ -21,11 +25,14 @@ struct JsonReport<'a> {
 
 /// The files, each serialized from its report as it is written: the JSON is
 /// never built in memory, as values or as text.
-struct Files<'a>(Vec<&'a FileReport>);
+struct Files<'a>(Vec<Entry<'a>>);
 
 impl Serialize for Files<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(|r| file(r)))
+        serializer.collect_seq(self.0.iter().map(|entry| match *entry {
+            Entry::Checked(r) => file(r),
+            Entry::Invalid { path, errors, .. } => invalid_file(path, errors),
+        }))
     }
 }
 
@@ -36,6 +43,9 @@ struct JsonFile<'a> {
     scenario: Option<&'a str>,
     findings: Findings<'a>,
     summary: Totals,
+    /// Why the file could not be checked (only on invalid files).
+    #[serde(skip_serializing_if = "<[InputError]>::is_empty")]
+    errors: &'a [InputError],
 }
 
 /// The findings of a file, serialized one by one.
@@ -89,7 +99,7 @@ pub fn write(reports: &[&FileReport], out: &mut dyn Write) -> io::Result<()> {
     let totals = reports.iter().fold(Totals::default(), |t, r| add(t, r));
     finish(
         &JsonReport {
-            files: Files(reports.to_vec()),
+            files: Files(reports.iter().map(|r| Entry::Checked(r)).collect()),
             errors: &[],
             summary: RunSummary {
                 files: reports
@@ -112,7 +122,7 @@ pub fn write_run(run: &CheckRun, out: &mut dyn Write) -> io::Result<()> {
     let totals = run.totals();
     finish(
         &JsonReport {
-            files: Files(run.reports.iter().collect()),
+            files: Files(run.entries().collect()),
             errors: &run.errors,
             summary: RunSummary {
                 files: run.scenario_files,
@@ -142,6 +152,18 @@ fn file(r: &FileReport) -> JsonFile<'_> {
         scenario: r.scenario.as_deref(),
         findings: Findings(&r.findings),
         summary: add(Totals::default(), r),
+        errors: &[],
+    }
+}
+
+fn invalid_file<'a>(path: &'a str, errors: &'a [InputError]) -> JsonFile<'a> {
+    JsonFile {
+        path,
+        kind: FileKind::Scenario,
+        scenario: None,
+        findings: Findings(&[]),
+        summary: Totals::default(),
+        errors,
     }
 }
 

@@ -22,7 +22,7 @@ use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 use std::io::{self, Write};
 use std::time::Duration;
 
-use super::{CheckRun, FileKind, FileReport, Finding, InputError, RuleInfo};
+use super::{CheckRun, Entry, FileKind, FileReport, Finding, InputError, RuleInfo};
 use crate::lang::ast::Severity;
 
 /// Writes a run as a JUnit XML document (which ends with a newline).
@@ -30,14 +30,23 @@ pub fn write(run: &CheckRun, out: &mut dyn Write) -> io::Result<()> {
     let mut report = Report::new("eligo");
     report.set_time(Duration::ZERO);
     let waiver_rules = crate::waiver::rule_infos();
-    for file in &run.reports {
-        let rules = match file.kind {
-            FileKind::Scenario => &run.rules,
-            FileKind::Waivers => &waiver_rules,
-        };
-        report.add_test_suite(file_suite(file, rules, run.deny_warnings));
+    for entry in run.entries() {
+        match entry {
+            Entry::Checked(file) => {
+                let rules = match file.kind {
+                    FileKind::Scenario => &run.rules,
+                    FileKind::Waivers => &waiver_rules,
+                };
+                report.add_test_suite(file_suite(file, rules, run.deny_warnings));
+            }
+            Entry::Invalid { path, errors, .. } => {
+                let errors: Vec<&InputError> = errors.iter().collect();
+                report.add_test_suite(error_suite(path, &errors));
+            }
+        }
     }
-    for (path, errors) in errors_by_path(&run.errors) {
+    let others: Vec<&InputError> = run.other_errors().collect();
+    for (path, errors) in errors_by_path(&others) {
         report.add_test_suite(error_suite(path, &errors));
     }
     let mut xml = Vec::new();
@@ -173,12 +182,16 @@ fn list(findings: &[&Finding]) -> String {
 }
 
 /// Input errors grouped by file, files in the order they first appear.
-fn errors_by_path(errors: &[InputError]) -> Vec<(&str, Vec<&InputError>)> {
+fn errors_by_path<'a>(errors: &[&'a InputError]) -> Vec<(&'a str, Vec<&'a InputError>)> {
     let mut groups: Vec<(&str, Vec<&InputError>)> = Vec::new();
-    for e in errors {
-        match groups.iter_mut().find(|(p, _)| *p == e.path) {
-            Some((_, list)) => list.push(e),
-            None => groups.push((&e.path, vec![e])),
+    let mut index = std::collections::HashMap::new();
+    for &e in errors {
+        let slot = *index.entry(e.path.as_str()).or_insert_with(|| {
+            groups.push((&e.path, Vec::new()));
+            groups.len() - 1
+        });
+        if let Some((_, list)) = groups.get_mut(slot) {
+            list.push(e);
         }
     }
     groups

@@ -24,7 +24,7 @@ use serde_sarif::sarif::{
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use super::{CheckRun, Finding, InputError, RuleInfo, Waived};
+use super::{CheckRun, Entry, Finding, InputError, RuleInfo, Waived};
 use crate::lang::ast::Severity;
 
 /// The schema URI written in `$schema`.
@@ -60,13 +60,26 @@ struct Results<'a> {
 
 impl Serialize for Results<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let findings = self.run.reports.iter().flat_map(|r| &r.findings);
-        serializer.collect_seq(
-            findings
-                .map(|f| finding_result(f, self.index))
-                .chain(self.run.errors.iter().map(|e| error_result(e, self.index))),
-        )
+        serializer.collect_seq(results(self.run, self.index))
     }
+}
+
+/// The results in output order: each file's findings, or its input errors
+/// when it is invalid, then the input errors of no listed file.
+fn results<'a>(
+    run: &'a CheckRun,
+    index: &'a BTreeMap<String, i64>,
+) -> impl Iterator<Item = SarifResult> + 'a {
+    run.entries()
+        .flat_map(move |entry| -> Box<dyn Iterator<Item = SarifResult> + 'a> {
+            match entry {
+                Entry::Checked(r) => Box::new(r.findings.iter().map(|f| finding_result(f, index))),
+                Entry::Invalid { errors, .. } => {
+                    Box::new(errors.iter().map(|e| error_result(e, index)))
+                }
+            }
+        })
+        .chain(run.other_errors().map(|e| error_result(e, index)))
 }
 
 /// Writes a run as a pretty-printed SARIF log and a newline.
@@ -82,7 +95,7 @@ pub fn write(run: &CheckRun, out: &mut dyn Write) -> io::Result<()> {
         schema: SCHEMA_URI,
         runs: [LogRun {
             column_kind: "unicodeCodePoints",
-            invocations: [invocation(&run.errors)],
+            invocations: [invocation(run)],
             results: Results { run, index: &index },
             tool: Tool::builder().driver(driver).build(),
         }],
@@ -230,9 +243,9 @@ fn error_text(e: &InputError) -> String {
     }
 }
 
-fn invocation(errors: &[InputError]) -> Invocation {
-    let notifications: Vec<Notification> = errors
-        .iter()
+fn invocation(run: &CheckRun) -> Invocation {
+    let notifications: Vec<Notification> = run
+        .errors_in_order()
         .map(|e| {
             Notification::builder()
                 .level("error")
@@ -250,7 +263,7 @@ fn invocation(errors: &[InputError]) -> Invocation {
         })
         .collect();
     let mut invocation = Invocation::builder()
-        .execution_successful(errors.is_empty())
+        .execution_successful(run.errors.is_empty())
         .build();
     invocation.tool_execution_notifications = (!notifications.is_empty()).then_some(notifications);
     invocation
@@ -306,13 +319,7 @@ mod tests {
     fn model(run: &CheckRun) -> String {
         let rules = descriptors(run);
         let index = rule_index(&rules);
-        let mut results: Vec<SarifResult> = run
-            .reports
-            .iter()
-            .flat_map(|r| &r.findings)
-            .map(|f| finding_result(f, &index))
-            .collect();
-        results.extend(run.errors.iter().map(|e| error_result(e, &index)));
+        let results: Vec<SarifResult> = results(run, &index).collect();
         let driver = ToolComponent::builder()
             .name("eligo")
             .semantic_version(env!("CARGO_PKG_VERSION"))
@@ -320,7 +327,7 @@ mod tests {
             .build();
         let sarif_run = Run::builder()
             .tool(Tool::builder().driver(driver).build())
-            .invocations(vec![invocation(&run.errors)])
+            .invocations(vec![invocation(run)])
             .column_kind("unicodeCodePoints")
             .results(results)
             .build();
