@@ -40,8 +40,23 @@ fn every_format_matches_its_snapshots() {
             all.extend_from_slice(args);
             let (got, stdout, _) = check(&all);
             assert_eq!(got, *code, "{format} {name}");
-            insta::assert_snapshot!(format!("{format}-{name}"), stdout);
+            insta::assert_snapshot!(format!("{format}-{name}"), without_root(&stdout));
         }
+    }
+}
+
+/// A SARIF log with the checkout's absolute URI (`%SRCROOT%`) replaced by
+/// `file:///[root]/`, so that snapshots do not depend on where the checkout
+/// is; other text as it is.
+fn without_root(text: &str) -> String {
+    let root = serde_json::from_str::<Value>(text).ok().and_then(|log| {
+        log["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+            .as_str()
+            .map(str::to_string)
+    });
+    match root {
+        Some(root) => text.replace(&root, "file:///[root]/"),
+        None => text.to_string(),
     }
 }
 
@@ -196,7 +211,10 @@ fn input_errors_are_data_in_json() {
     let files = json["files"].as_array().unwrap();
     assert_eq!(files.len(), 3, "the invalid files are listed too");
     assert_eq!(files[0]["path"], WARNING_ONLY);
-    assert!(files[0].get("errors").is_none(), "valid files have no `errors`");
+    assert!(
+        files[0].get("errors").is_none(),
+        "valid files have no `errors`"
+    );
     assert_eq!(files[1]["path"], BAD_ENUM);
     assert_eq!(files[1]["findings"], serde_json::json!([]));
     assert_eq!(files[1]["errors"][0], errors[0]);
@@ -207,7 +225,13 @@ fn input_errors_are_data_in_json() {
 fn order_of<'a>(text: &str, paths: &[&'a str]) -> Vec<&'a str> {
     let mut found: Vec<(usize, &str)> = paths
         .iter()
-        .map(|p| (text.find(p).unwrap_or_else(|| panic!("{p} missing: {text}")), *p))
+        .map(|p| {
+            (
+                text.find(p)
+                    .unwrap_or_else(|| panic!("{p} missing: {text}")),
+                *p,
+            )
+        })
         .collect();
     found.sort();
     found.into_iter().map(|(_, p)| p).collect()
@@ -317,4 +341,95 @@ fn missing_waivers_file_is_an_input_error_in_every_format() {
     assert_eq!(code, 2);
     let json: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(json["errors"][0]["code"], "eligo::waivers::io");
+}
+
+/// The SARIF log of `eligo check --format sarif ARGS` run in `dir`.
+fn sarif_from(dir: &str, args: &[&str]) -> Value {
+    let out = eligo()
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(dir))
+        .args(["check", "--format", "sarif"])
+        .args(args)
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// (uri, uriBaseId, fingerprint) of every result.
+fn placed(log: &Value) -> Vec<(String, Value, Value)> {
+    log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let artifact = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+            (
+                artifact["uri"].as_str().unwrap().to_string(),
+                artifact["uriBaseId"].clone(),
+                r["partialFingerprints"].clone(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn sarif_uris_are_relative_to_the_repository_root_from_any_folder() {
+    let from_root = sarif_from(".", &[MIXED]);
+    let from_books = sarif_from("fixtures/books", &["mixed-book.yaml"]);
+    let placed_root = placed(&from_root);
+    assert!(!placed_root.is_empty());
+    assert_eq!(placed_root, placed(&from_books));
+    for (uri, base, fingerprint) in &placed_root {
+        assert_eq!(uri, MIXED);
+        assert_eq!(base, "%SRCROOT%");
+        assert!(fingerprint["eligo/ruleSubject/v1"].is_string());
+    }
+    let run = &from_books["runs"][0];
+    let root = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .unwrap();
+    assert!(
+        root.starts_with("file:///") && root.ends_with('/'),
+        "{root}"
+    );
+    assert_eq!(run["automationDetails"]["id"], "eligo/");
+    let driver = &run["tool"]["driver"];
+    assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(driver["semanticVersion"], env!("CARGO_PKG_VERSION"));
+    for rule in driver["rules"].as_array().unwrap() {
+        let name = rule["name"].as_str().unwrap();
+        assert_ne!(rule["id"], name);
+        assert!(name.chars().all(|c| c.is_ascii_alphanumeric()), "{name}");
+    }
+    // `--sarif-root` picks another base.
+    let from_fixtures = sarif_from(".", &["--sarif-root", "fixtures", MIXED]);
+    assert_eq!(placed(&from_fixtures)[0].0, "books/mixed-book.yaml");
+}
+
+#[test]
+fn sarif_fingerprints_follow_rule_and_subject_not_lines() {
+    // The same finding (rule, subject) in two files, on different lines.
+    let log = sarif_from(
+        ".",
+        &[
+            "fixtures/rules/extension-no-dap/fires.yaml",
+            "fixtures/books/mixed-book.yaml",
+        ],
+    );
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let key = |r: &Value| {
+        (
+            r["ruleId"].clone(),
+            r["properties"]["subject"].clone(),
+            r["partialFingerprints"]["eligo/ruleSubject/v1"].clone(),
+        )
+    };
+    let keys: Vec<_> = results.iter().map(key).collect();
+    for a in &keys {
+        for b in &keys {
+            assert_eq!((&a.0, &a.1) == (&b.0, &b.1), a.2 == b.2, "{a:?} {b:?}");
+        }
+    }
+    let region = &results[0]["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["endLine"], region["startLine"]);
+    assert!(region["endColumn"].as_i64() > region["startColumn"].as_i64());
 }

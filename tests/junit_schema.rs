@@ -17,9 +17,19 @@ const CASES: &[&[&str]] = &[
         "--waivers",
         "fixtures/waivers/mixed-book.yaml",
     ],
-    &["--deny-warnings", "fixtures/rules/extension-no-dap/fires.yaml"],
-    &["fixtures/invalid/bad-enum.yaml", "fixtures/invalid/not-utf8.yaml"],
-    &["--rules", "fixtures/bad-rules/unknown-field.rules", "fixtures/books/"],
+    &[
+        "--deny-warnings",
+        "fixtures/rules/extension-no-dap/fires.yaml",
+    ],
+    &[
+        "fixtures/invalid/bad-enum.yaml",
+        "fixtures/invalid/not-utf8.yaml",
+    ],
+    &[
+        "--rules",
+        "fixtures/bad-rules/unknown-field.rules",
+        "fixtures/books/",
+    ],
     &["fixtures/"],
 ];
 

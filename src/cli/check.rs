@@ -18,6 +18,7 @@ use super::{
 use crate::check::{check_file, FileOutcome};
 use crate::program::Program;
 use crate::report::human::{self, render_diagnostic, Style};
+use crate::report::sarif::Place;
 use crate::report::{github, json, junit, sarif, CheckRun, InputError, RuleInfo};
 use crate::scenario::{LoadOptions, ScenarioError};
 use crate::waiver::{self, WaiverFile};
@@ -63,17 +64,17 @@ pub struct CheckArgs {
     /// When to use colours (`auto` honours `NO_COLOR`).
     #[arg(long, value_enum, default_value_t)]
     pub color: ColorChoice,
+    /// The folder SARIF file URIs are relative to (default: the nearest folder
+    /// at or above the current one that holds `.git`).
+    #[arg(long, value_name = "DIR")]
+    pub sarif_root: Option<PathBuf>,
 }
 
-/// Input errors as data for the report, and rendered for stderr; for the
-/// human report, also rendered for stdout (where invalid scenario files are
-/// shown in their place). Both lists follow [`CheckRun::errors`].
+/// Input errors as data for the report, and rendered for stderr (one text
+/// per entry of [`CheckRun::errors`]).
 struct Problems {
     style: Style,
     rendered: Vec<String>,
-    /// The style of stdout, when the human report shows diagnostics there.
-    out_style: Option<Style>,
-    rendered_out: Vec<String>,
 }
 
 impl Problems {
@@ -88,9 +89,6 @@ impl Problems {
     fn render<E: miette::Diagnostic>(&mut self, errors: &[E]) {
         for e in errors {
             self.rendered.push(render_diagnostic(e, self.style));
-            if let Some(style) = self.out_style {
-                self.rendered_out.push(render_diagnostic(e, style));
-            }
         }
     }
 }
@@ -100,8 +98,6 @@ pub fn run(args: &CheckArgs) -> u8 {
     let mut problems = Problems {
         style: stderr_style(args.color),
         rendered: Vec::new(),
-        out_style: (args.format == Format::Human).then(|| stdout_style(args.color)),
-        rendered_out: Vec::new(),
     };
     let mut run = CheckRun {
         deny_warnings: args.deny_warnings,
@@ -214,13 +210,12 @@ fn finish(args: &CheckArgs, run: &CheckRun, problems: &Problems) -> u8 {
     let nothing_checked = run.rules.is_empty() && args.format == Format::Human;
     if !nothing_checked {
         if let Err(code) = super::write_stdout("the report", |out| {
-            write_report(
-                args.format,
-                run,
-                stdout_style(args.color),
-                &problems.rendered_out,
-                out,
-            )
+            let options = ReportOptions {
+                style: stdout_style(args.color),
+                diagnostics: &problems.rendered,
+                sarif_root: args.sarif_root.as_deref(),
+            };
+            write_report(args.format, run, &options, out)
         }) {
             return code;
         }
@@ -230,7 +225,7 @@ fn finish(args: &CheckArgs, run: &CheckRun, problems: &Problems) -> u8 {
     }
     // Annotations already carry the errors into the log; other formats also
     // explain them on stderr, where people look. The human report has shown
-    // the invalid scenario files' diagnostics in their place on stdout.
+    // those of the invalid scenario files in their place.
     if args.format != Format::Github {
         for (i, text) in problems.rendered.iter().enumerate() {
             let shown = !nothing_checked && args.format == Format::Human && run.is_listed_error(i);
@@ -267,20 +262,38 @@ pub fn find_scenarios(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ScenarioError>) {
     (found, errors)
 }
 
+/// How to write a run, besides its format.
+#[derive(Clone, Copy, Debug)]
+pub struct ReportOptions<'a> {
+    /// How the human report draws.
+    pub style: Style,
+    /// The input errors rendered for stderr, one per entry of
+    /// [`CheckRun::errors`]: the human report shows those of each invalid
+    /// scenario file in its place.
+    pub diagnostics: &'a [String],
+    /// `--sarif-root`, if given.
+    pub sarif_root: Option<&'a Path>,
+}
+
 /// Writes the run in the chosen format.
-/// `diagnostics` are the input errors rendered for the human report (see
-/// [`human::write_run`]).
 pub fn write_report(
     format: Format,
     run: &CheckRun,
-    style: Style,
-    diagnostics: &[String],
+    options: &ReportOptions<'_>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        Format::Human => human::write_run(run, style, diagnostics, out),
+        Format::Human => {
+            let mut show = |errors: &[InputError], first: usize| {
+                let texts = options.diagnostics.get(first..first + errors.len());
+                for text in texts.unwrap_or(&[]) {
+                    eprint!("{text}");
+                }
+            };
+            human::write_run(run, options.style, &mut show, out)
+        }
         Format::Json => json::write_run(run, out),
-        Format::Sarif => sarif::write(run, out),
+        Format::Sarif => sarif::write(run, &Place::from_current_dir(options.sarif_root)?, out),
         Format::Junit => junit::write(run, out),
         Format::Github => github::write(run, out),
     }

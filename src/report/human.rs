@@ -170,12 +170,14 @@ pub fn file_summary(report: &FileReport) -> String {
 }
 
 /// Writes every file of a run in order, then the closing summary line. An
-/// invalid scenario file shows its diagnostics in its place (`diagnostics[i]`
-/// is `run.errors[i]` rendered) and a line that names it.
+/// invalid scenario file is a line that names it, after `show_errors` has
+/// been called with its errors and their index in [`CheckRun::errors`] (the
+/// caller shows the diagnostics on stderr; `out` is flushed first, so that on
+/// a terminal they appear in their place).
 pub fn write_run(
     run: &CheckRun,
     style: Style,
-    diagnostics: &[String],
+    show_errors: &mut dyn FnMut(&[InputError], usize),
     out: &mut dyn Write,
 ) -> io::Result<()> {
     for entry in run.entries() {
@@ -186,11 +188,8 @@ pub fn write_run(
                 errors,
                 first,
             } => {
-                let shown = diagnostics.get(first..first + errors.len()).unwrap_or(&[]);
-                for text in shown {
-                    out.write_all(text.as_bytes())?;
-                    out.write_all(b"\n")?;
-                }
+                out.flush()?;
+                show_errors(errors, first);
                 writeln!(out, "{}", invalid_summary(path, errors.len()))?;
             }
         }

@@ -6,6 +6,7 @@ pub mod human;
 pub mod json;
 pub mod junit;
 pub mod sarif;
+pub mod sarif_ids;
 pub mod snippet;
 
 use serde::Serialize;
@@ -340,7 +341,9 @@ impl CheckRun {
     pub fn is_listed_error(&self, i: usize) -> bool {
         // The ranges are in order and do not overlap.
         let after = self.invalid.partition_point(|f| f.errors.end <= i);
-        self.invalid.get(after).is_some_and(|f| f.errors.contains(&i))
+        self.invalid
+            .get(after)
+            .is_some_and(|f| f.errors.contains(&i))
     }
 
     /// Whether the findings fail the run (input errors aside).
