@@ -19,7 +19,7 @@ use crate::check::{check_file, FileOutcome};
 use crate::program::Program;
 use crate::report::human::{self, render_diagnostic, Style};
 use crate::report::sarif::Place;
-use crate::report::{github, json, junit, sarif, CheckRun, InputError, RuleInfo};
+use crate::report::{github, html, json, junit, sarif, CheckRun, InputError, RuleInfo};
 use crate::scenario::{LoadOptions, ScenarioError};
 use crate::waiver::{self, WaiverFile};
 
@@ -37,6 +37,8 @@ pub enum Format {
     Junit,
     /// GitHub Actions workflow commands (annotations).
     Github,
+    /// One self-contained HTML page, for people to open, send and print.
+    Html,
 }
 
 /// Arguments of `eligo check`.
@@ -296,5 +298,6 @@ pub fn write_report(
         Format::Sarif => sarif::write(run, &Place::from_current_dir(options.sarif_root)?, out),
         Format::Junit => junit::write(run, out),
         Format::Github => github::write(run, out),
+        Format::Html => html::write_run(run, out),
     }
 }
