@@ -18,8 +18,8 @@ use std::io::{self, Write};
 
 use super::customers::CustomerEntry;
 use super::{
-    CheckRun, Entry, FileKind, FileReport, Finding, InputError, Location, MessageText, RuleInfo,
-    Totals, Waived,
+    BaselineState, CheckRun, Entry, FileKind, FileReport, Finding, Fixed, InputError, Location,
+    MessageText, Place, RuleInfo, Totals, Waived,
 };
 
 /// The report as serialized: built from the run and written as it goes (the
@@ -55,6 +55,9 @@ struct JsonFile<'a> {
     customers: &'a [CustomerEntry],
     findings: Findings<'a>,
     summary: Totals,
+    /// Baseline entries that no finding matches any more (with a baseline only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixed: Option<&'a [Fixed]>,
     /// Why the file could not be checked (only on invalid files).
     #[serde(skip_serializing_if = "<[InputError]>::is_empty")]
     errors: &'a [InputError],
@@ -102,7 +105,9 @@ impl Serialize for Findings<'_> {
             fix: f.fix.as_deref(),
             location: &f.location,
             related: &f.related,
+            locations: &f.places,
             waived: f.waived.as_deref(),
+            baseline: f.baseline,
         }))
     }
 }
@@ -119,8 +124,14 @@ struct JsonFinding<'a> {
     fix: Option<&'a str>,
     location: &'a Location,
     related: &'a [String],
+    /// The places to edit (DOMAIN.md section 6); `location` stays the subject's.
+    /// Always present (empty when the rule names none), so readers need no default.
+    locations: &'a [Place],
     #[serde(skip_serializing_if = "Option::is_none")]
     waived: Option<&'a Waived>,
+    /// `known` or `new`, with a baseline only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<BaselineState>,
 }
 
 /// Totals over the run: what `eligo check` decided on.
@@ -131,7 +142,14 @@ struct RunSummary {
     errors: usize,
     warnings: usize,
     waived: usize,
+    /// Findings a baseline knows (only when there are some).
+    #[serde(skip_serializing_if = "is_zero")]
+    known: usize,
     input_errors: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Renders reports with no input error as pretty-printed JSON (see [`write()`]).
@@ -161,6 +179,7 @@ pub fn of_reports<'a>(reports: &[&'a FileReport]) -> JsonReport<'a> {
             errors: totals.errors,
             warnings: totals.warnings,
             waived: totals.waived,
+            known: totals.known,
             input_errors: 0,
         },
     }
@@ -190,6 +209,7 @@ pub fn of_run(run: &CheckRun) -> JsonReport<'_> {
             errors: totals.errors,
             warnings: totals.warnings,
             waived: totals.waived,
+            known: totals.known,
             input_errors: run.errors.len(),
         },
     }
@@ -200,6 +220,7 @@ fn add(t: Totals, r: &FileReport) -> Totals {
         errors: t.errors + r.errors(),
         warnings: t.warnings + r.warnings(),
         waived: t.waived + r.waived(),
+        known: t.known + r.known(),
     }
 }
 
@@ -211,6 +232,7 @@ fn file(r: &FileReport) -> JsonFile<'_> {
         customers: &r.customers,
         findings: Findings(&r.findings),
         summary: add(Totals::default(), r),
+        fixed: r.fixed.as_deref(),
         errors: &[],
     }
 }
@@ -223,6 +245,7 @@ fn invalid_file<'a>(path: &'a str, errors: &'a [InputError]) -> JsonFile<'a> {
         customers: &[],
         findings: Findings(&[]),
         summary: Totals::default(),
+        fixed: None,
         errors,
     }
 }

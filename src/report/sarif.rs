@@ -71,19 +71,19 @@ struct LogRun<'a> {
 /// Where the files are: the folder artifact URIs are relative to, and the
 /// folder relative paths were given from.
 #[derive(Clone, Debug)]
-pub struct Place {
+pub struct Root {
     /// The source root (see [`sarif_ids::source_root`]).
     pub root: PathBuf,
     /// The current folder.
     pub cwd: PathBuf,
 }
 
-impl Place {
+impl Root {
     /// The root given with `--sarif-root`, or the repository's, from the
     /// current folder.
-    pub fn from_current_dir(explicit: Option<&Path>) -> io::Result<Place> {
+    pub fn from_current_dir(explicit: Option<&Path>) -> io::Result<Root> {
         let cwd = std::env::current_dir()?;
-        Ok(Place {
+        Ok(Root {
             root: sarif_ids::source_root(explicit, &cwd),
             cwd,
         })
@@ -93,7 +93,7 @@ impl Place {
 /// What every result needs: the rules' positions and where the files are.
 struct Ctx<'a> {
     index: &'a BTreeMap<String, i64>,
-    place: &'a Place,
+    root: &'a Root,
 }
 
 /// The results, each built from its finding or input error as it is written,
@@ -115,7 +115,18 @@ fn results<'a>(run: &'a CheckRun, ctx: &'a Ctx<'a>) -> impl Iterator<Item = Sari
     run.entries()
         .flat_map(move |entry| -> Box<dyn Iterator<Item = SarifResult> + 'a> {
             match entry {
-                Entry::Checked(r) => Box::new(r.findings.iter().map(|f| finding_result(f, ctx))),
+                Entry::Checked(r) => {
+                    // Then the baseline entries no finding matches any more.
+                    let fixed = r.fixed.iter().flatten().map(move |fixed| {
+                        super::sarif_baseline::absent_result(&r.path, fixed, ctx.index, ctx.root)
+                    });
+                    Box::new(
+                        r.findings
+                            .iter()
+                            .map(|f| finding_result(f, ctx))
+                            .chain(fixed),
+                    )
+                }
                 Entry::Invalid { errors, .. } => {
                     Box::new(errors.iter().map(|e| error_result(e, ctx)))
                 }
@@ -125,12 +136,12 @@ fn results<'a>(run: &'a CheckRun, ctx: &'a Ctx<'a>) -> impl Iterator<Item = Sari
 }
 
 /// Writes a run as a pretty-printed SARIF log and a newline.
-pub fn write(run: &CheckRun, place: &Place, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(run: &CheckRun, root: &Root, out: &mut dyn Write) -> io::Result<()> {
     let rules = descriptors(run);
     let index = rule_index(&rules);
     let ctx = Ctx {
         index: &index,
-        place,
+        root,
     };
     let log = Log {
         schema: SCHEMA_URI,
@@ -138,7 +149,7 @@ pub fn write(run: &CheckRun, place: &Place, out: &mut dyn Write) -> io::Result<(
             automation_details: automation_details(),
             column_kind: "unicodeCodePoints",
             invocations: [invocation(run, &ctx)],
-            original_uri_base_ids: original_uri_base_ids(place),
+            original_uri_base_ids: original_uri_base_ids(root),
             results: Results { run, ctx: &ctx },
             tool: Tool::builder().driver(driver(rules)).build(),
         }],
@@ -170,7 +181,7 @@ fn automation_details() -> RunAutomationDetails {
 }
 
 /// `%SRCROOT%`: the source root as an absolute `file://` URI.
-fn original_uri_base_ids(place: &Place) -> BTreeMap<String, ArtifactLocation> {
+fn original_uri_base_ids(place: &Root) -> BTreeMap<String, ArtifactLocation> {
     let mut root = sarif_ids::file_uri(&place.root.to_string_lossy());
     if !root.ends_with('/') {
         root.push('/');
@@ -247,7 +258,7 @@ fn text(s: &str) -> MultiformatMessageString {
     MultiformatMessageString::builder().text(s).build()
 }
 
-fn message(s: String) -> Message {
+pub(super) fn message(s: String) -> Message {
     Message::builder().text(s).build()
 }
 
@@ -273,7 +284,7 @@ fn finding_result(f: &Finding, ctx: &Ctx<'_>) -> SarifResult {
         .level(level)
         .message(message(f.message().to_string()))
         .locations(vec![location(
-            ctx.place,
+            ctx.root,
             &f.location.path,
             Some(Span {
                 line: f.location.line,
@@ -288,11 +299,12 @@ fn finding_result(f: &Finding, ctx: &Ctx<'_>) -> SarifResult {
         .properties(PropertyBag::builder().additional_properties(props).build())
         .build();
     result.rule_index = ctx.index.get(&*f.rule).copied();
-    result.suppressions = f.waived.as_deref().map(|w| vec![suppression(w, ctx.place)]);
+    result.suppressions = f.waived.as_deref().map(|w| vec![suppression(w, ctx.root)]);
+    super::sarif_baseline::add_places_and_state(&mut result, f, ctx.root);
     result
 }
 
-fn suppression(w: &Waived, place: &Place) -> Suppression {
+fn suppression(w: &Waived, place: &Root) -> Suppression {
     let mut props = BTreeMap::new();
     props.insert("owner".to_string(), json!(w.owner));
     props.insert("expires".to_string(), json!(w.expires));
@@ -320,7 +332,7 @@ fn error_result(e: &InputError, ctx: &Ctx<'_>) -> SarifResult {
         .message(message(error_text(e)))
         // Code scanning needs a line: a file-level error is shown at the top.
         .locations(vec![location(
-            ctx.place,
+            ctx.root,
             &e.path,
             Some(Span {
                 line: e.line.unwrap_or(1),
@@ -348,7 +360,7 @@ fn invocation(run: &CheckRun, ctx: &Ctx<'_>) -> Invocation {
                 .level("error")
                 .message(message(error_text(e)))
                 .locations(vec![location(
-                    ctx.place,
+                    ctx.root,
                     &e.path,
                     e.line.zip(e.column).map(|(line, column)| Span {
                         line,
@@ -376,13 +388,13 @@ fn invocation(run: &CheckRun, ctx: &Ctx<'_>) -> Invocation {
 
 /// A place in a file: where it starts and, when known, how many characters
 /// (code points) it covers on its line.
-struct Span {
-    line: u32,
-    column: u32,
-    width: Option<u32>,
+pub(super) struct Span {
+    pub(super) line: u32,
+    pub(super) column: u32,
+    pub(super) width: Option<u32>,
 }
 
-fn location(place: &Place, path: &str, at: Option<Span>) -> SarifLocation {
+pub(super) fn location(place: &Root, path: &str, at: Option<Span>) -> SarifLocation {
     let (uri, base) = sarif_ids::artifact(path, &place.root, &place.cwd);
     let mut artifact = ArtifactLocation::builder().uri(uri).build();
     artifact.uri_base_id = base.map(str::to_string);
@@ -412,9 +424,9 @@ mod tests {
     use crate::report::testing::{sample_run, ClosedPipe};
     use serde_sarif::sarif::{Run, Sarif};
 
-    fn place() -> Place {
+    fn place() -> Root {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-        Place {
+        Root {
             cwd: root.clone(),
             root,
         }
@@ -428,7 +440,7 @@ mod tests {
         let index = rule_index(&rules);
         let ctx = Ctx {
             index: &index,
-            place: &place,
+            root: &place,
         };
         let results: Vec<SarifResult> = results(run, &ctx).collect();
         let mut sarif_run = Run::builder()
