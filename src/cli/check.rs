@@ -22,7 +22,7 @@ use crate::program::Program;
 use crate::report::human::{self, render_diagnostic, Style};
 use crate::report::sarif::Root;
 use crate::report::{
-    concise, github, html, json, junit, markdown, sarif, CheckRun, InputError, RuleInfo,
+    concise, github, grouped, html, json, junit, markdown, sarif, CheckRun, InputError, RuleInfo,
 };
 use crate::scenario::{LoadOptions, ScenarioError};
 use crate::waiver::{self, WaiverFile};
@@ -102,11 +102,13 @@ pub struct CheckArgs {
     pub sarif_root: Option<PathBuf>,
 }
 
-/// Input errors as data for the report, and rendered for stderr (one text
-/// per entry of [`CheckRun::errors`]).
+/// Input errors as data for the report, and rendered for stderr (identical
+/// ones grouped, see [`grouped`]), each text with the index in
+/// [`CheckRun::errors`] of the first error of the batch it was rendered from
+/// (a file's errors are one batch).
 struct Problems {
     style: Style,
-    rendered: Vec<String>,
+    rendered: Vec<(usize, String)>,
 }
 
 impl Problems {
@@ -114,14 +116,14 @@ impl Problems {
     where
         for<'e> InputError: From<&'e E>,
     {
+        self.render(run.errors.len(), errors);
         run.errors.extend(errors.iter().map(InputError::from));
-        self.render(errors);
     }
 
-    fn render<E: miette::Diagnostic>(&mut self, errors: &[E]) {
-        for e in errors {
-            self.rendered.push(render_diagnostic(e, self.style));
-        }
+    /// Renders a batch of errors whose first is `run.errors[first]`.
+    fn render<E: miette::Diagnostic>(&mut self, first: usize, errors: &[E]) {
+        let texts = grouped::render_grouped(errors, self.style);
+        self.rendered.extend(texts.into_iter().map(|t| (first, t)));
     }
 }
 
@@ -260,7 +262,7 @@ fn check_scenarios(
         match outcome {
             FileOutcome::Checked(report) => run.reports.push(report),
             FileOutcome::Invalid { path, errors } => {
-                problems.render(&errors);
+                problems.render(run.errors.len(), &errors);
                 run.push_invalid(path, errors.iter().map(InputError::from));
             }
         }
@@ -334,8 +336,8 @@ fn finish(args: &CheckArgs, settings: &CheckSettings, run: &CheckRun, problems: 
     // explain them on stderr, where people look. The human report has shown
     // those of the invalid scenario files in their place.
     if format != Format::Github {
-        for (i, text) in problems.rendered.iter().enumerate() {
-            let shown = !nothing_checked && format == Format::Human && run.is_listed_error(i);
+        for (first, text) in &problems.rendered {
+            let shown = !nothing_checked && format == Format::Human && run.is_listed_error(*first);
             if !shown {
                 eprint!("{text}");
             }
@@ -374,10 +376,10 @@ pub fn find_scenarios(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ScenarioError>) {
 pub struct ReportOptions<'a> {
     /// How the human report draws.
     pub style: Style,
-    /// The input errors rendered for stderr, one per entry of
-    /// [`CheckRun::errors`]: the human report shows those of each invalid
-    /// scenario file in its place.
-    pub diagnostics: &'a [String],
+    /// The input errors rendered for stderr, each with the index of the
+    /// first error of its batch in [`CheckRun::errors`]: the human report
+    /// shows those of each invalid scenario file in its place.
+    pub diagnostics: &'a [(usize, String)],
     /// `--sarif-root`, if given.
     pub sarif_root: Option<&'a Path>,
 }
@@ -391,9 +393,11 @@ pub fn write_report(
 ) -> io::Result<()> {
     match format {
         Format::Human => {
-            let mut show = |errors: &[InputError], first: usize| {
-                let texts = options.diagnostics.get(first..first + errors.len());
-                for text in texts.unwrap_or(&[]) {
+            let mut show = |_: &[InputError], first: usize| {
+                // The texts are in the order of their batches.
+                let start = options.diagnostics.partition_point(|(f, _)| *f < first);
+                let rest = options.diagnostics.get(start..).unwrap_or(&[]);
+                for (_, text) in rest.iter().take_while(|(f, _)| *f == first) {
                     eprint!("{text}");
                 }
             };
