@@ -63,6 +63,11 @@ pub fn load_program_full(
     } else {
         Vec::new()
     };
+    let plan = if diags.errors.is_empty() {
+        crate::plan::spec::build_plan_spec(&schema, &parsed, &mut diags)
+    } else {
+        None
+    };
     if !diags.errors.is_empty() {
         return Err(diags.errors.into_iter().map(RuleError::from).collect());
     }
@@ -70,6 +75,7 @@ pub fn load_program_full(
         schema,
         rules,
         files,
+        plan,
     };
     Ok((program, diags.warnings))
 }

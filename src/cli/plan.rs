@@ -1,0 +1,246 @@
+//! `eligo plan`: the transfer requests a transitioning partner can submit, and
+//! what happens to every subscription it bills (DOMAIN.md section 7).
+
+use clap::{Args, ValueEnum};
+use miette::Diagnostic;
+use std::path::PathBuf;
+use thiserror::Error;
+
+use super::{load_rules, stderr_style, ColorChoice, LimitArgs, RuleArgs, EXIT_INPUT, EXIT_OK};
+use crate::plan::view::View;
+use crate::plan::write::WriteError;
+use crate::plan::{build_plan, choose_parties, json, partner_center, write, yaml, Plan, PlanSpec};
+use crate::program::Program;
+use crate::report::human::{render_diagnostic, Style};
+use crate::scenario::{load_scenario, read_scenario, LoadOptions, Scenario};
+use crate::source::SourceFile;
+
+/// Plan formats.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    /// A summary for people: customers ready and blocked, what cannot move, blockers by fix.
+    #[default]
+    Human,
+    /// A `transfers:` list to add to the book.
+    Yaml,
+    /// Requests, one outcome per subscription, waves, blockers and a summary.
+    Json,
+    /// One Partner Center create-transfer call per request.
+    PartnerCenter,
+}
+
+/// Arguments of `eligo plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The scenario file (the book).
+    #[arg(value_name = "SCENARIO")]
+    pub scenario: PathBuf,
+    /// The transitioning partner (default: the only direct-bill partner whose
+    /// indirect-reseller enrollment has started).
+    #[arg(long, value_name = "PARTNER")]
+    pub from: Option<String>,
+    /// The indirect provider (default: the one with an accepted partnership
+    /// with the transitioning partner).
+    #[arg(long, value_name = "PROVIDER")]
+    pub to: Option<String>,
+    /// Group ready customers into waves of at most N subscriptions, largest first.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub wave_size: Option<u64>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: PlanFormat,
+    /// Add the planned requests to the scenario file itself (every other byte
+    /// of the file is kept).
+    #[arg(long)]
+    pub write: bool,
+    /// Where the rules come from.
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// Bounds on hostile input.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    /// When to use colours.
+    #[arg(long, value_enum, default_value_t)]
+    pub color: ColorChoice,
+}
+
+/// The loaded rules declare no `plan`.
+#[derive(Debug, Error, Diagnostic)]
+#[error("the loaded rules declare no `plan`")]
+#[diagnostic(
+    code(eligo::plan::no_plan),
+    help("load the default pack, or declare `plan COLLECTION {{ … }}` in a rule file (README, \"Planning transfers\")")
+)]
+pub struct NoPlan;
+
+/// Runs `eligo plan`.
+pub fn run(args: &PlanArgs) -> u8 {
+    let style = stderr_style(args.color);
+    match plan_command(args, style) {
+        Ok(()) => EXIT_OK,
+        Err(code) => code,
+    }
+}
+
+fn fail(e: &dyn Diagnostic, style: Style) -> u8 {
+    eprint!("{}", render_diagnostic(e, style));
+    EXIT_INPUT
+}
+
+fn plan_command(args: &PlanArgs, style: Style) -> Result<(), u8> {
+    if args.write && args.scenario.as_os_str() == "-" {
+        eprintln!("error: `--write` needs a scenario file, not standard input");
+        return Err(EXIT_INPUT);
+    }
+    let program = load_rules(&args.rules, style)?;
+    let Some(spec) = program.plan.clone() else {
+        return Err(fail(&NoPlan, style));
+    };
+    let options = args.limits.load_options();
+    let scenario = load(&program, &args.scenario, &options, style)?;
+    let store = &scenario.store;
+    let parties = choose_parties(
+        &program.schema,
+        &spec,
+        store,
+        args.from.as_deref(),
+        args.to.as_deref(),
+    )
+    .map_err(|e| fail(&e, style))?;
+    let wave_size = args
+        .wave_size
+        .map(|n| usize::try_from(n).unwrap_or(usize::MAX));
+    let plan = build_plan(&program, &spec, store, parties, wave_size);
+    let view = View {
+        program: &program,
+        spec: &spec,
+        store,
+        plan: &plan,
+    };
+    let path = scenario.source.name.clone();
+    let text = render(
+        &view,
+        args.format,
+        &path,
+        scenario_name(&program, &scenario).as_deref(),
+    )
+    .map_err(|e| e.map_or(EXIT_INPUT, |d| fail(d.as_ref(), style)))?;
+    if args.write {
+        write_back(&program, &spec, &plan, &view, &scenario, &options, style)?;
+    }
+    super::print_stdout("the plan", &text)
+}
+
+fn load(
+    program: &Program,
+    path: &std::path::Path,
+    options: &LoadOptions,
+    style: Style,
+) -> Result<Scenario, u8> {
+    let loaded = read_scenario(path, &options.limits)
+        .map_err(|e| vec![e])
+        .and_then(|source| load_scenario(&program.schema, source, &program.rule_ids(), options));
+    loaded.map_err(|errors| {
+        for e in &errors {
+            eprint!("{}", render_diagnostic(e, style));
+        }
+        EXIT_INPUT
+    })
+}
+
+/// The scenario's display name, when it has one.
+fn scenario_name(program: &Program, scenario: &Scenario) -> Option<String> {
+    let field = program.schema.root().field("scenario")?;
+    let cell = scenario.store.cell(crate::schema::ROOT, field, 0);
+    (cell != crate::scenario::store::NONE).then(|| scenario.store.str(cell).to_string())
+}
+
+type RenderError = Option<Box<dyn Diagnostic>>;
+
+fn render(
+    view: &View<'_>,
+    format: PlanFormat,
+    path: &str,
+    name: Option<&str>,
+) -> Result<String, RenderError> {
+    let pretty = |v: &serde_json::Value| {
+        serde_json::to_string_pretty(v)
+            .map(|t| t + "\n")
+            .map_err(|e| {
+                eprintln!("error: cannot write the plan: {e}");
+                None
+            })
+    };
+    match format {
+        PlanFormat::Human => Ok(crate::plan::human::render(view, path)),
+        PlanFormat::Json => pretty(&json::to_value(view, path, name)),
+        PlanFormat::PartnerCenter => match partner_center::calls(view, path) {
+            Ok(v) => pretty(&v),
+            Err(e) => Err(Some(Box::new(e))),
+        },
+        PlanFormat::Yaml => yaml::document(view).map_err(|e| {
+            eprintln!("error: cannot write the plan: {e}");
+            None
+        }),
+    }
+}
+
+/// Inserts the planned requests into the scenario file, after checking that
+/// the result loads and holds them.
+fn write_back(
+    program: &Program,
+    spec: &PlanSpec,
+    plan: &Plan,
+    view: &View<'_>,
+    scenario: &Scenario,
+    options: &LoadOptions,
+    style: Style,
+) -> Result<(), u8> {
+    let path = scenario.source.name.clone();
+    let refuse = |why: String| {
+        fail(
+            &WriteError {
+                path: path.clone(),
+                why,
+            },
+            style,
+        )
+    };
+    if plan.requests.is_empty() {
+        eprintln!("nothing to write: no request is planned");
+        return Ok(());
+    }
+    let mut failed = None;
+    let text = write::insert(&scenario.source.text, &spec.collection, |indent| {
+        yaml::entries(view, indent).unwrap_or_else(|e| {
+            failed = Some(e.to_string());
+            String::new()
+        })
+    });
+    let text = match (text, failed) {
+        (Ok(t), None) => t,
+        (Err(why), _) | (_, Some(why)) => return Err(refuse(why)),
+    };
+    let source = SourceFile::new(path.clone(), text.clone());
+    match load_scenario(&program.schema, source, &program.rule_ids(), options) {
+        Ok(s)
+            if plan
+                .requests
+                .iter()
+                .all(|r| s.store.find_id(&r.id).is_some()) => {}
+        _ => {
+            return Err(refuse(
+                "the file's layout does not take a block list entry".into(),
+            ))
+        }
+    }
+    if let Err(e) = std::fs::write(&path, text) {
+        eprintln!("error: cannot write `{path}`: {e}");
+        return Err(EXIT_INPUT);
+    }
+    eprintln!(
+        "wrote {} to {path}",
+        crate::report::human::plural(plan.requests.len(), "request")
+    );
+    Ok(())
+}
