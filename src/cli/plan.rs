@@ -9,7 +9,7 @@ use thiserror::Error;
 use super::{load_rules, stderr_style, ColorChoice, LimitArgs, RuleArgs, EXIT_INPUT, EXIT_OK};
 use crate::plan::view::View;
 use crate::plan::write::WriteError;
-use crate::plan::{build_plan, choose_parties, json, partner_center, write, yaml, Plan, PlanSpec};
+use crate::plan::{build_plan, choose_parties, json, partner_center, write, yaml, Plan};
 use crate::program::Program;
 use crate::report::human::{render_diagnostic, Style};
 use crate::scenario::{load_scenario, read_scenario, LoadOptions, Scenario};
@@ -44,8 +44,8 @@ pub struct PlanArgs {
     #[arg(long, value_name = "PROVIDER")]
     pub to: Option<String>,
     /// Group ready customers into waves of at most N subscriptions, largest first.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
-    pub wave_size: Option<u64>,
+    #[arg(long, value_name = "N", value_parser = wave_size)]
+    pub wave_size: Option<usize>,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: PlanFormat,
@@ -62,6 +62,14 @@ pub struct PlanArgs {
     /// When to use colours.
     #[arg(long, value_enum, default_value_t)]
     pub color: ColorChoice,
+}
+
+/// Parses `--wave-size`: a whole number of at least 1.
+fn wave_size(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err("expected a whole number of at least 1".into()),
+    }
 }
 
 /// The loaded rules declare no `plan`.
@@ -118,17 +126,29 @@ fn plan_command(args: &PlanArgs, style: Style) -> Result<(), u8> {
         plan: &plan,
     };
     let path = scenario.source.name.clone();
-    let text = render(
-        &view,
-        args.format,
-        &path,
-        scenario_name(&program, &scenario).as_deref(),
-    )
-    .map_err(|e| e.map_or(EXIT_INPUT, |d| fail(d.as_ref(), style)))?;
+    let name = scenario_name(&program, &scenario);
+    let text = match args.format {
+        PlanFormat::Json => None,
+        format => Some(render(&view, format, &path).map_err(|e| match e {
+            Some(d) => fail(d.as_ref(), style),
+            None => EXIT_INPUT,
+        })?),
+    };
     if args.write {
-        write_back(&program, &spec, &plan, &view, &scenario, &options, style)?;
+        write_back(&program, &plan, &view, &scenario, &options, style)?;
     }
-    super::print_stdout("the plan", &text)
+    match text {
+        Some(text) => super::print_stdout("the plan", &text),
+        None => super::write_stdout("the plan", |out| {
+            let doc = json::PlanJson {
+                view: &view,
+                path: &path,
+                scenario: name.as_deref(),
+            };
+            serde_json::to_writer_pretty(&mut *out, &doc)?;
+            out.write_all(b"\n")
+        }),
+    }
 }
 
 fn load(
@@ -157,31 +177,22 @@ fn scenario_name(program: &Program, scenario: &Scenario) -> Option<String> {
 
 type RenderError = Option<Box<dyn Diagnostic>>;
 
-fn render(
-    view: &View<'_>,
-    format: PlanFormat,
-    path: &str,
-    name: Option<&str>,
-) -> Result<String, RenderError> {
-    let pretty = |v: &serde_json::Value| {
-        serde_json::to_string_pretty(v)
-            .map(|t| t + "\n")
-            .map_err(|e| {
-                eprintln!("error: cannot write the plan: {e}");
-                None
-            })
+fn render(view: &View<'_>, format: PlanFormat, path: &str) -> Result<String, RenderError> {
+    let cannot = |e: &dyn std::fmt::Display| {
+        eprintln!("error: cannot write the plan: {e}");
+        None
     };
     match format {
         PlanFormat::Human => Ok(crate::plan::human::render(view, path)),
-        PlanFormat::Json => pretty(&json::to_value(view, path, name)),
+        // Streamed by the caller, never held as one string.
+        PlanFormat::Json => Ok(String::new()),
         PlanFormat::PartnerCenter => match partner_center::calls(view, path) {
-            Ok(v) => pretty(&v),
+            Ok(v) => serde_json::to_string_pretty(&v)
+                .map(|t| t + "\n")
+                .map_err(|e| cannot(&e)),
             Err(e) => Err(Some(Box::new(e))),
         },
-        PlanFormat::Yaml => yaml::document(view).map_err(|e| {
-            eprintln!("error: cannot write the plan: {e}");
-            None
-        }),
+        PlanFormat::Yaml => yaml::document(view).map_err(|e| cannot(&e)),
     }
 }
 
@@ -189,7 +200,6 @@ fn render(
 /// the result loads and holds them.
 fn write_back(
     program: &Program,
-    spec: &PlanSpec,
     plan: &Plan,
     view: &View<'_>,
     scenario: &Scenario,
@@ -210,17 +220,7 @@ fn write_back(
         eprintln!("nothing to write: no request is planned");
         return Ok(());
     }
-    let mut failed = None;
-    let text = write::insert(&scenario.source.text, &spec.collection, |indent| {
-        yaml::entries(view, indent).unwrap_or_else(|e| {
-            failed = Some(e.to_string());
-            String::new()
-        })
-    });
-    let text = match (text, failed) {
-        (Ok(t), None) => t,
-        (Err(why), _) | (_, Some(why)) => return Err(refuse(why)),
-    };
+    let text = write::with_requests(&scenario.source.text, view).map_err(&refuse)?;
     let source = SourceFile::new(path.clone(), text.clone());
     match load_scenario(&program.schema, source, &program.rule_ids(), options) {
         Ok(s)

@@ -9,17 +9,22 @@
 //! no extra round. The loop ends at the first evaluation with no such finding;
 //! that evaluation is the guarantee.
 //!
-//! With the default pack the drops are final after one round (no rule fires on
-//! a request because another item left it), so a plan costs two evaluations.
-//! A pack whose verdicts do change as items leave gets more rounds; after
-//! [`ITEM_ROUNDS`] of them a group with any finding is blocked whole, so every
-//! further round removes at least one request and the loop always ends.
+//! Only the first evaluation runs every rule: later ones run only the rules
+//! that read proposed rows ([`super::affected`]), since the others cannot
+//! change their verdict. With the default pack the drops are final after one
+//! round (no rule fires on a request because another item left it), so a plan
+//! costs one full evaluation and one of the transfer rules. A pack whose
+//! verdicts do change as items leave gets more rounds: after [`ITEM_ROUNDS`]
+//! of them every group with a finding is blocked whole, and if even that does
+//! not settle (verdicts that depend on other groups' requests) the rest is
+//! blocked too. So there are at most `ITEM_ROUNDS + 3` evaluations, each linear
+//! in the book: the plan is linear.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::propose::{with_proposal, Parties, Proposed};
 use super::{EntityOutcome, Group, GroupStatus, Outcome, Plan, Reason, Request};
-use crate::eval::{evaluate, RawFinding};
+use crate::eval::{evaluate, evaluate_rule_counted, RawFinding};
 use crate::lang::ast::Severity;
 use crate::program::Program;
 use crate::scenario::store::{Store, NONE};
@@ -57,6 +62,7 @@ pub fn run(program: &Program, spec: &PlanSpec, book: &Store, parties: Parties) -
         .collect();
     let dependents = dependents(spec, book, &candidates);
     let mut excluded: HashMap<u32, Exclusion> = HashMap::new();
+    let reading = super::affected::rules_reading_proposal(program, spec);
     let mut rounds = 0;
     loop {
         let active: Vec<usize> = (0..works.len())
@@ -76,7 +82,11 @@ pub fn run(program: &Program, spec: &PlanSpec, book: &Store, parties: Parties) -
             })
             .collect();
         let (store, first) = with_proposal(&program.schema, spec, book, parties, &proposed);
-        let raw = evaluate(program, &store);
+        let raw = if rounds == 0 {
+            evaluate(program, &store)
+        } else {
+            evaluate_some(program, &store, &reading)
+        };
         rounds += 1;
         let planned: HashSet<u32> = proposed
             .iter()
@@ -86,6 +96,13 @@ pub fn run(program: &Program, spec: &PlanSpec, book: &Store, parties: Parties) -
             failures(program, spec, &store, &raw, first, &active, &planned);
         if group_errors.is_empty() && item_errors.is_empty() {
             break;
+        }
+        if rounds > ITEM_ROUNDS + 1 {
+            // Blocking the failing groups whole did not settle it either: the
+            // pack's verdicts depend on other groups' requests. Plan nothing
+            // more rather than evaluate without end.
+            unsettled(&mut works, rounds);
+            continue;
         }
         let whole_groups = rounds > ITEM_ROUNDS;
         for (i, reasons) in group_errors {
@@ -109,6 +126,34 @@ pub fn run(program: &Program, spec: &PlanSpec, book: &Store, parties: Parties) -
         }
     }
     assemble(spec, book, parties, works, &requested, excluded, rounds)
+}
+
+/// Evaluates only the rules at `indexes`.
+fn evaluate_some(program: &Program, store: &Store, indexes: &[usize]) -> Vec<RawFinding> {
+    let mut out = Vec::new();
+    for &i in indexes {
+        out.extend(evaluate_rule_counted(program, store, i).0);
+    }
+    out
+}
+
+/// Blocks every group still planned, saying why.
+fn unsettled(works: &mut [Work], rounds: usize) {
+    for w in works
+        .iter_mut()
+        .filter(|w| w.blocked.is_none() && !w.items.is_empty())
+    {
+        w.blocked = Some(vec![Reason {
+            rule: "plan-unsettled".into(),
+            severity: "error",
+            subject: w.id.clone(),
+            message: format!(
+                "the rules' verdict on {} still changed after {rounds} evaluations",
+                w.id
+            ),
+            fix: Some("fix the findings of the other requests first, then plan again".into()),
+        }]);
+    }
 }
 
 /// Rows of the moved kind held by an open request of the book, with its id.

@@ -125,11 +125,11 @@ fn blocked(view: &View<'_>, out: &mut String) {
     for b in blockers {
         let _ = writeln!(
             out,
-            "  {} ({}): {}; fixing it alone unblocks {}",
+            "  {}: {} ({} by this fix alone)\n    {}",
             b.rule,
             plural(b.groups.len(), g),
+            b.unblocks,
             b.summary,
-            b.unblocks
         );
         for (row, fix) in &b.groups {
             let _ = writeln!(out, "      {}: {fix}", view.group(*row));

@@ -8,6 +8,7 @@
 //! finds no error on a planned request or item (see [`fixpoint`]). What a
 //! request is made of comes from the `plan` declaration ([`spec`]).
 
+pub mod affected;
 pub mod fixpoint;
 pub mod human;
 pub mod json;

@@ -32,7 +32,7 @@ pub enum PartyError {
         help: Option<String>,
     },
     /// No default could be found.
-    #[error("no {what} to plan for: {why}")]
+    #[error("no partner can be the {what}: {why}")]
     #[diagnostic(code(eligo::plan::no_party), help("name it with `{flag} ID`"))]
     None {
         /// What was looked for.
@@ -43,7 +43,7 @@ pub enum PartyError {
         flag: &'static str,
     },
     /// Several candidates for a default.
-    #[error("several {what}s could be planned for: {ids}")]
+    #[error("several partners could be the {what}: {ids}")]
     #[diagnostic(
         code(eligo::plan::ambiguous_party),
         help("choose one with `{flag} ID`")

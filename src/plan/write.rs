@@ -206,3 +206,18 @@ mod tests {
         assert!(insert("transfers: [{id: a}]\n", "transfers", entry).is_err());
     }
 }
+
+/// The scenario text with the planned requests of `view` inserted (see [`insert`]).
+pub fn with_requests(text: &str, view: &super::view::View<'_>) -> Result<String, String> {
+    let mut failed = None;
+    let out = insert(text, &view.spec.collection, |indent| {
+        super::yaml::entries(view, indent).unwrap_or_else(|e| {
+            failed = Some(e.to_string());
+            String::new()
+        })
+    });
+    match (out, failed) {
+        (Ok(t), None) => Ok(t),
+        (Err(why), _) | (_, Some(why)) => Err(why),
+    }
+}

@@ -32,8 +32,8 @@ pub fn entries(view: &View<'_>, indent: usize) -> Result<String, serde_yaml::Err
 pub fn document(view: &View<'_>) -> Result<String, serde_yaml::Error> {
     let plan = view.plan;
     let mut out = format!(
-        "# eligo plan: {} request(s) from {} to {}; add them to the book's `{}` list\n",
-        plan.requests.len(),
+        "# eligo plan: {} from {} to {}; add them to the book's `{}` list\n",
+        crate::report::human::plural(plan.requests.len(), "request"),
         comment_safe(view.from()),
         comment_safe(view.to()),
         view.spec.collection
