@@ -10,7 +10,6 @@ use std::path::Path;
 use common::eligo;
 use eligo::check::{check_source, FileOutcome};
 use eligo::lang::ast::Severity;
-use eligo::plan::propose::Parties;
 use eligo::plan::view::View;
 use eligo::plan::{build_plan, choose_parties, json, write, Outcome, Plan, PlanSpec};
 use eligo::scenario::{load_scenario, Scenario};
@@ -395,4 +394,39 @@ fn without_the_default_pack_a_plan_must_be_declared() {
     ]);
     assert_eq!(code, 2);
     assert!(stderr.contains("declare no `plan`"), "{stderr}");
+}
+
+#[test]
+fn plan_declarations_are_checked_against_the_schema() {
+    let schema = std::fs::read_to_string("rules/schema.rules").unwrap();
+    let plan = "let open = [active, in_progress]\n\
+                plan transfers {\n  items: items.subscriptoin\n  group: customer = customer\n  \
+                from: from = partner\n  to: to\n  colour: blue\n  open: status in open\n}\n";
+    let errors = eligo::load_program(vec![
+        SourceFile::new("schema.rules", schema.clone()),
+        SourceFile::new("plan.rules", plan),
+    ])
+    .unwrap_err();
+    let text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    assert!(
+        text.iter()
+            .any(|t| t.contains("unknown plan entry `colour`")),
+        "{text:?}"
+    );
+    assert!(
+        text.iter()
+            .any(|t| t.contains("`item` has no field `subscriptoin`")),
+        "{text:?}"
+    );
+    let good = plan
+        .replace("subscriptoin", "subscription")
+        .replace("  colour: blue\n", "");
+    let program = eligo::load_program(vec![
+        SourceFile::new("schema.rules", schema),
+        SourceFile::new("plan.rules", good),
+    ])
+    .unwrap();
+    let spec = program.plan.unwrap();
+    assert_eq!(spec.collection, "transfers");
+    assert_eq!(spec.open.unwrap().1.len(), 2);
 }

@@ -115,10 +115,7 @@ fn plan_command(args: &PlanArgs, style: Style) -> Result<(), u8> {
         args.to.as_deref(),
     )
     .map_err(|e| fail(&e, style))?;
-    let wave_size = args
-        .wave_size
-        .map(|n| usize::try_from(n).unwrap_or(usize::MAX));
-    let plan = build_plan(&program, &spec, store, parties, wave_size);
+    let plan = build_plan(&program, &spec, store, parties, args.wave_size);
     let view = View {
         program: &program,
         spec: &spec,

@@ -66,10 +66,10 @@ pub fn calls(view: &View<'_>, path: &str) -> Result<Value, MissingIds> {
                 continue;
             }
             let id = get(spec.moved, row, "pc_id");
-            let mut item = json!({ "subscriptionId": id });
-            if let Some(m) = &mpn {
-                item["partnerIdOnRecord"] = json!(m);
-            }
+            let item = match &mpn {
+                Some(m) => json!({ "subscriptionId": id, "partnerIdOnRecord": m }),
+                None => json!({ "subscriptionId": id }),
+            };
             items.push(item);
         }
         out.push(json!({

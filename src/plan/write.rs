@@ -156,6 +156,21 @@ fn value_of<'a>(line: &'a str, collection: &str) -> &'a str {
     rest.trim_matches([' ', '\t'])
 }
 
+/// The scenario text with the planned requests of `view` inserted (see [`insert`]).
+pub fn with_requests(text: &str, view: &super::view::View<'_>) -> Result<String, String> {
+    let mut failed = None;
+    let out = insert(text, &view.spec.collection, |indent| {
+        super::yaml::entries(view, indent).unwrap_or_else(|e| {
+            failed = Some(e.to_string());
+            String::new()
+        })
+    });
+    match (out, failed) {
+        (Ok(t), None) => Ok(t),
+        (Err(why), _) | (_, Some(why)) => Err(why),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::insert;
@@ -204,20 +219,5 @@ mod tests {
             "transfers:\r\n  - id: a\r\n  - id: new\r\n"
         );
         assert!(insert("transfers: [{id: a}]\n", "transfers", entry).is_err());
-    }
-}
-
-/// The scenario text with the planned requests of `view` inserted (see [`insert`]).
-pub fn with_requests(text: &str, view: &super::view::View<'_>) -> Result<String, String> {
-    let mut failed = None;
-    let out = insert(text, &view.spec.collection, |indent| {
-        super::yaml::entries(view, indent).unwrap_or_else(|e| {
-            failed = Some(e.to_string());
-            String::new()
-        })
-    });
-    match (out, failed) {
-        (Ok(t), None) => Ok(t),
-        (Err(why), _) | (_, Some(why)) => Err(why),
     }
 }
