@@ -76,7 +76,7 @@ pub fn calls(view: &View<'_>, path: &str) -> Result<Value, MissingIds> {
             "request": r.id,
             "wave": r.wave,
             "method": "POST",
-            "path": format!("/v1/customers/{customer}/transfers"),
+            "path": format!("/v1/customers/{}/transfers", path_segment(&customer)),
             "body": {
                 "sourcePartnerTenantId": source,
                 "targetPartnerTenantId": target,
@@ -111,4 +111,27 @@ fn moves_with_another(view: &View<'_>, rows: &std::collections::HashSet<u32>, ro
     };
     let target = view.store.cell(view.spec.moved, with, row);
     target != crate::scenario::store::NONE && rows.contains(&target)
+}
+
+/// A URL path segment: unreserved characters as they are, every other byte
+/// percent-encoded (a tenant id is a GUID, but the book is user input).
+fn path_segment(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn path_segments_are_percent_encoded() {
+        assert_eq!(super::path_segment("ab-12.x_~"), "ab-12.x_~");
+        assert_eq!(super::path_segment("a/b c?é"), "a%2Fb%20c%3F%C3%A9");
+    }
 }
