@@ -430,3 +430,11 @@ fn plan_declarations_are_checked_against_the_schema() {
     assert_eq!(spec.collection, "transfers");
     assert_eq!(spec.open.unwrap().1.len(), 2);
 }
+
+#[test]
+fn the_html_format_renders_the_json_document() {
+    let (code, stdout, stderr) = run_plan(&["fixtures/plan/blocked.yaml", "--format", "html"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.starts_with("<!DOCTYPE html>"));
+    assert!(stdout.contains("plan-adatum") && stdout.contains("customer-moved-to-provider"));
+}

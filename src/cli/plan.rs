@@ -27,6 +27,8 @@ pub enum PlanFormat {
     Json,
     /// One Partner Center create-transfer call per request.
     PartnerCenter,
+    /// One self-contained HTML page, rendered from the JSON document.
+    Html,
 }
 
 /// Arguments of `eligo plan`.
@@ -125,7 +127,7 @@ fn plan_command(args: &PlanArgs, style: Style) -> Result<(), u8> {
     let path = scenario.source.name.clone();
     let name = scenario_name(&program, &scenario);
     let text = match args.format {
-        PlanFormat::Json => None,
+        PlanFormat::Json | PlanFormat::Html => None,
         format => Some(render(&view, format, &path).map_err(|e| match e {
             Some(d) => fail(d.as_ref(), style),
             None => EXIT_INPUT,
@@ -142,6 +144,9 @@ fn plan_command(args: &PlanArgs, style: Style) -> Result<(), u8> {
                 path: &path,
                 scenario: name.as_deref(),
             };
+            if args.format == PlanFormat::Html {
+                return crate::report::html::write_plan(&doc, out);
+            }
             serde_json::to_writer_pretty(&mut *out, &doc)?;
             out.write_all(b"\n")
         }),
@@ -182,7 +187,7 @@ fn render(view: &View<'_>, format: PlanFormat, path: &str) -> Result<String, Ren
     match format {
         PlanFormat::Human => Ok(crate::plan::human::render(view, path)),
         // Streamed by the caller, never held as one string.
-        PlanFormat::Json => Ok(String::new()),
+        PlanFormat::Json | PlanFormat::Html => Ok(String::new()),
         PlanFormat::PartnerCenter => match partner_center::calls(view, path) {
             Ok(v) => serde_json::to_string_pretty(&v)
                 .map(|t| t + "\n")
