@@ -438,3 +438,23 @@ fn the_html_format_renders_the_json_document() {
     assert!(stdout.starts_with("<!DOCTYPE html>"));
     assert!(stdout.contains("plan-adatum") && stdout.contains("customer-moved-to-provider"));
 }
+
+/// After the first evaluation, only the rules that read transfer requests or
+/// items run again: those of `rules/transfers.rules`.
+#[test]
+fn later_rounds_run_only_the_transfer_rules() {
+    let program = common::default_program();
+    let spec = program.plan.as_ref().unwrap();
+    let reading: Vec<usize> = eligo::plan::affected::rules_reading_proposal(&program, spec);
+    let files: HashSet<&str> = reading
+        .iter()
+        .map(|&i| program.files[program.rules[i].file].name.as_str())
+        .collect();
+    assert_eq!(files, HashSet::from(["<default>/transfers.rules"]));
+    let transfer_rules = program
+        .rules
+        .iter()
+        .filter(|r| program.files[r.file].name == "<default>/transfers.rules")
+        .count();
+    assert_eq!(reading.len(), transfer_rules);
+}
