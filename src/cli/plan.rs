@@ -6,7 +6,7 @@ use miette::Diagnostic;
 use std::path::PathBuf;
 use thiserror::Error;
 
-use super::{load_rules, stderr_style, ColorChoice, LimitArgs, RuleArgs, EXIT_INPUT, EXIT_OK};
+use super::{stderr_style, ColorChoice, LimitArgs, RuleArgs, EXIT_INPUT, EXIT_OK};
 use crate::plan::view::View;
 use crate::plan::write::WriteError;
 use crate::plan::{build_plan, choose_parties, json, partner_center, write, yaml, Plan};
@@ -64,6 +64,10 @@ pub struct PlanArgs {
     /// When to use colours.
     #[arg(long, value_enum, default_value_t)]
     pub color: ColorChoice,
+    /// Which configuration file to read (its rules, constants, rule selection
+    /// and limits apply, as they do to `check`).
+    #[command(flatten)]
+    pub config: super::settings::ConfigArgs,
 }
 
 /// Parses `--wave-size`: a whole number of at least 1.
@@ -102,11 +106,14 @@ fn plan_command(args: &PlanArgs, style: Style) -> Result<(), u8> {
         eprintln!("error: `--write` needs a scenario file, not standard input");
         return Err(EXIT_INPUT);
     }
-    let program = load_rules(&args.rules, style)?;
+    let config = args.config.load(style)?;
+    let rule_args = super::settings::rule_args(&args.rules, config.as_ref());
+    let mut program = super::load_rules_with(&rule_args, config.as_ref(), style)?;
+    super::settings::select_rules(&mut program, &[], &[], config.as_ref(), style)?;
     let Some(spec) = program.plan.clone() else {
         return Err(fail(&NoPlan, style));
     };
-    let options = args.limits.load_options();
+    let options = args.limits.load_options_with(config.as_ref());
     let scenario = load(&program, &args.scenario, &options, style)?;
     let store = &scenario.store;
     let parties = choose_parties(
