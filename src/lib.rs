@@ -37,6 +37,7 @@ pub mod explain;
 pub mod generate;
 pub mod json_schema;
 pub mod lang;
+pub mod plan;
 pub mod program;
 pub mod report;
 pub mod scenario;

@@ -14,6 +14,8 @@ pub struct Program {
     pub rules: Vec<Rule>,
     /// The rule files, indexed by [`Rule::file`].
     pub files: Vec<SourceFile>,
+    /// What `eligo plan` proposes, when a rule file declares a `plan`.
+    pub plan: Option<crate::plan::PlanSpec>,
     /// Ids of rules loaded but not run (`--select`/`--ignore`): still known,
     /// so a scenario's `expect` or a waiver may name them.
     pub deselected: Vec<String>,

@@ -9,6 +9,7 @@ pub mod explain;
 pub mod files;
 pub mod fmt;
 pub mod generate;
+pub mod plan;
 pub mod progress;
 pub mod rule_docs;
 pub mod rules;
@@ -60,6 +61,8 @@ pub enum Command {
     Fmt(fmt::FmtArgs),
     /// Check rule files without a scenario: errors and warnings (lints).
     CheckRules(check_rules::CheckRulesArgs),
+    /// Plan the transfer requests of a book: what can move, what is blocked and why.
+    Plan(plan::PlanArgs),
     /// Compare two runs (JSON reports or scenario files): added, fixed and
     /// changed findings.
     Diff(diff::DiffArgs),
@@ -201,6 +204,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Fmt(args) => fmt::run(&args),
         Command::Schema(args) => schema::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Plan(args) => plan::run(&args),
         Command::Generate(args) => generate::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Completions(args) => completions::run(&args),
