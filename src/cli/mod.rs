@@ -7,6 +7,7 @@ pub mod explain;
 pub mod files;
 pub mod fmt;
 pub mod generate;
+pub mod import;
 pub mod progress;
 pub mod rules;
 pub mod schema;
@@ -55,6 +56,8 @@ pub enum Command {
     Fmt(fmt::FmtArgs),
     /// Check rule files without a scenario: errors and warnings (lints).
     CheckRules(check_rules::CheckRulesArgs),
+    /// Build a scenario from Partner Center exports (and overlays).
+    Import(import::ImportArgs),
     /// Write a deterministic generated scenario (for benchmarks).
     #[command(hide = true)]
     Generate(generate::GenerateArgs),
@@ -172,6 +175,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Fmt(args) => fmt::run(&args),
         Command::Schema(args) => schema::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Import(args) => import::run(&args),
         Command::Generate(args) => generate::run(&args),
     }
 }
