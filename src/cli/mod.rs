@@ -9,6 +9,7 @@ pub mod fmt;
 pub mod generate;
 pub mod import;
 pub mod progress;
+pub mod reconcile;
 pub mod rules;
 pub mod schema;
 pub mod test;
@@ -58,6 +59,8 @@ pub enum Command {
     CheckRules(check_rules::CheckRulesArgs),
     /// Build a scenario from Partner Center exports (and overlays).
     Import(import::ImportArgs),
+    /// Compare Partner Center's eligibility answers with eligo's findings.
+    Reconcile(reconcile::ReconcileArgs),
     /// Write a deterministic generated scenario (for benchmarks).
     #[command(hide = true)]
     Generate(generate::GenerateArgs),
@@ -176,6 +179,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Schema(args) => schema::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Import(args) => import::run(&args),
+        Command::Reconcile(args) => reconcile::run(&args),
         Command::Generate(args) => generate::run(&args),
     }
 }

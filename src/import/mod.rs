@@ -20,6 +20,7 @@ pub mod map;
 pub mod model;
 pub mod overlay;
 pub mod read;
+pub mod reconcile;
 pub mod record;
 pub mod write;
 
