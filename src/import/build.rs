@@ -99,7 +99,7 @@ fn partner_entities(raw: &Raw, ids: &[String]) -> Vec<Entity> {
         .iter()
         .zip(ids)
         .map(|(p, id)| {
-            let mut e = Entity::new(id.clone(), p.tenant_id.clone(), raw.file(p.origin).name.clone());
+            let mut e = Entity::new(id.clone(), p.tenant_id.clone(), raw.name(p.origin));
             e.fields.opt("name", text(&p.name));
             e.fields.opt("region", p.region.clone().map(Val::Plain));
             e.fields.opt("tenant", text(&p.domain));
@@ -114,7 +114,7 @@ fn customer_entities(raw: &Raw, ids: &[String], partner_ids: &[String]) -> Vec<E
         .iter()
         .zip(ids)
         .map(|(c, id)| {
-            let mut e = Entity::new(id.clone(), Some(c.tenant_id.clone()), raw.file(c.origin).name.clone());
+            let mut e = Entity::new(id.clone(), Some(c.tenant_id.clone()), raw.name(c.origin));
             e.fields.opt("name", text(&c.name));
             e.fields.opt("region", c.region.clone().map(Val::Plain));
             e.fields.opt("tenant", text(&c.domain));
@@ -170,7 +170,7 @@ fn subscription_entities(
     let mut resellers = Vec::new();
     let mut out = Vec::with_capacity(raw.subscriptions.len());
     for (i, (s, id)) in raw.subscriptions.iter().zip(&sub_ids).enumerate() {
-        let mut e = Entity::new(id.clone(), Some(s.pc_id.clone()), raw.file(s.loc.file).name.clone());
+        let mut e = Entity::new(id.clone(), Some(s.pc_id.clone()), raw.name(s.loc.file));
         e.fields.opt("name", text(&s.name));
         e.fields.opt("customer", customer_ids.get(s.customer).map(|c| Val::Str(c.clone())));
         e.fields.opt("partner", partner_ids.get(s.partner).map(|p| Val::Str(p.clone())));
@@ -216,7 +216,7 @@ fn transfer_entities(
     let partner = |tenant: &str| raw.partner_by_tenant.get(tenant).and_then(|&i| partner_ids.get(i)).cloned();
     let mut out = Vec::with_capacity(raw.transfers.len());
     for (t, id) in raw.transfers.iter().zip(&transfer_ids) {
-        let mut e = Entity::new(id.clone(), Some(t.pc_id.clone()), raw.file(t.loc.file).name.clone());
+        let mut e = Entity::new(id.clone(), Some(t.pc_id.clone()), raw.name(t.loc.file));
         e.fields.opt("from", partner(&t.from.0).map(Val::Str));
         e.fields.opt("to", partner(&t.to.0).map(Val::Str));
         e.fields.opt("customer", customer_ids.get(t.customer).map(|c| Val::Str(c.clone())));

@@ -47,17 +47,15 @@ impl<'m> Reader<'m> {
             Ok(names) => names,
             Err(e) => return self.errors.push(e),
         };
+        let listed: std::collections::HashSet<usize> = customers.iter().copied().collect();
         for name in names {
             let tenant = name.to_lowercase();
-            match customers.iter().find(|&&c| self.customer_tenant(c) == Some(&tenant)) {
+            let customer = self.raw.customer_by_tenant.get(&tenant).filter(|c| listed.contains(c));
+            match customer {
                 Some(&customer) => self.customer_folder(dir, &format!("{folder}/{name}"), customer, partner),
                 None => self.errors.push(no_customer(dir, &folder, &name, &self.map.raw.files.customers)),
             }
         }
-    }
-
-    fn customer_tenant(&self, customer: usize) -> Option<&String> {
-        self.raw.customers.get(customer).map(|c| &c.tenant_id)
     }
 
     fn read(&mut self, dir: &ExportDir, rel: &str) -> Option<usize> {

@@ -1,6 +1,9 @@
 //! The scenario being built: entities as ordered fields, so overlays merge into
 //! them field by field and the writer keeps a stable order.
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
 /// A value of a scenario field.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Val {
@@ -14,21 +17,25 @@ pub enum Val {
     Map(Fields),
 }
 
+/// A field name: the importer's own are static, an overlay's are its text.
+pub type Key = Cow<'static, str>;
+
 /// Ordered fields of an entity or a nested mapping.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Fields(pub Vec<(String, Val)>);
+pub struct Fields(pub Vec<(Key, Val)>);
 
 impl Fields {
     /// Sets a field, keeping its place when it is already there.
-    pub fn set(&mut self, key: &str, value: Val) {
-        match self.0.iter_mut().find(|(k, _)| k == key) {
+    pub fn set(&mut self, key: impl Into<Key>, value: Val) {
+        let key = key.into();
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
             Some(slot) => slot.1 = value,
-            None => self.0.push((key.to_string(), value)),
+            None => self.0.push((key, value)),
         }
     }
 
     /// Sets a field when there is a value.
-    pub fn opt(&mut self, key: &str, value: Option<Val>) {
+    pub fn opt(&mut self, key: &'static str, value: Option<Val>) {
         if let Some(v) = value {
             self.set(key, v);
         }
@@ -44,11 +51,14 @@ impl Fields {
         self.0.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v)
     }
 
-    /// Puts the fields named in `order` first, in that order (the scenario
-    /// format's order, so files read the same whatever the overlay's order).
-    pub fn sort_by_order(&mut self, order: &[&str]) {
+    /// The fields with those named in `order` first, in that order (the
+    /// scenario format's order, so files read the same whatever the overlay's
+    /// order).
+    pub fn in_order(&self, order: &[&str]) -> Vec<(&str, &Val)> {
         let rank = |k: &str| order.iter().position(|o| *o == k).unwrap_or(order.len());
-        self.0.sort_by_key(|(k, _)| rank(k));
+        let mut v: Vec<(&str, &Val)> = self.0.iter().map(|(k, v)| (k.as_ref(), v)).collect();
+        v.sort_by_key(|(k, _)| rank(k));
+        v
     }
 }
 
@@ -60,14 +70,14 @@ pub struct Entity {
     /// Its Partner Center id (lower case), which overlays may match too.
     pub pc_id: Option<String>,
     /// The file it came from (for the `# from` comment).
-    pub origin: String,
+    pub origin: Arc<str>,
     /// Its fields, `id` first.
     pub fields: Fields,
 }
 
 impl Entity {
     /// An entity with its id field set.
-    pub fn new(id: String, pc_id: Option<String>, origin: String) -> Self {
+    pub fn new(id: String, pc_id: Option<String>, origin: Arc<str>) -> Self {
         let mut fields = Fields::default();
         fields.set("id", Val::Str(id.clone()));
         Entity { id, pc_id, origin, fields }
@@ -109,5 +119,5 @@ pub struct Scenario {
     /// Entities of each of [`KINDS`], in that order.
     pub kinds: [Vec<Entity>; 4],
     /// Partnerships, each with the overlay that gave it.
-    pub partnerships: Vec<(Fields, String)>,
+    pub partnerships: Vec<(Fields, Arc<str>)>,
 }

@@ -114,6 +114,8 @@ pub struct TransferRaw {
 pub struct Raw {
     /// Every file read, for diagnostics and `# from` comments.
     pub files: Vec<SourceFile>,
+    /// Their display names, shared by the entities that came from them.
+    pub names: Vec<std::sync::Arc<str>>,
     /// Partners.
     pub partners: Vec<PartnerRaw>,
     /// Customers.
@@ -135,8 +137,17 @@ pub struct Raw {
 impl Raw {
     /// Keeps a file and returns its index.
     pub fn add_file(&mut self, file: SourceFile) -> usize {
+        self.names.push(std::sync::Arc::from(file.name.as_str()));
         self.files.push(file);
         self.files.len() - 1
+    }
+
+    /// The display name of the file at an index, shared.
+    pub fn name(&self, index: usize) -> std::sync::Arc<str> {
+        match self.names.get(index) {
+            Some(n) => std::sync::Arc::clone(n),
+            None => std::sync::Arc::from(""),
+        }
     }
 
     /// The file at an index (there always is one: indexes come from `add_file`).

@@ -8,6 +8,7 @@
 //! so an entry that matches nothing is reported at its place.
 
 use saphyr_parser::{Event, ScalarStyle};
+use std::collections::HashMap;
 
 use super::error::{at, ImportCode, ImportError};
 use super::fragment::{Entity, Fields, Scenario, Val, KINDS};
@@ -119,7 +120,7 @@ fn value(node: &Node) -> Val {
 fn fields(pairs: &[(Node, Node)]) -> Fields {
     let mut f = Fields::default();
     for (k, v) in pairs {
-        f.set(k.scalar().unwrap_or(""), value(v));
+        f.set(k.scalar().unwrap_or("").to_string(), value(v));
     }
     f
 }
@@ -138,11 +139,11 @@ pub fn merge(file: &SourceFile, root: &Node, scenario: &mut Scenario, errors: &m
         } else if name == "partnerships" {
             for item in seq(val) {
                 if let Kind::Map(p) = &item.kind {
-                    scenario.partnerships.push((fields(p), file.name.clone()));
+                    scenario.partnerships.push((fields(p), file.name.as_str().into()));
                 }
             }
         } else if ROOT.contains(&name) {
-            scenario.root.set(name, value(val));
+            scenario.root.set(name.to_string(), value(val));
         } else {
             let all: Vec<&str> = KINDS.iter().chain(ROOT.iter()).copied().collect();
             errors.push(at(ImportCode::Overlay, file, key.span, format!("unknown key `{name}` in an overlay"), "unknown key", crate::suggest::did_you_mean(name, all.iter().copied())));
@@ -162,6 +163,15 @@ fn entries(file: &SourceFile, list: &Node, kind: usize, scenario: &mut Scenario,
         return;
     };
     let kind_name = KINDS.get(kind).copied().unwrap_or("");
+    // By readable id and by Partner Center id: overlays of big books name
+    // thousands of entities, so no entry may scan them all.
+    let mut index: HashMap<String, usize> = HashMap::with_capacity(entities.len() * 2);
+    for (i, e) in entities.iter().enumerate() {
+        index.insert(e.id.clone(), i);
+        if let Some(pc) = &e.pc_id {
+            index.entry(pc.clone()).or_insert(i);
+        }
+    }
     for item in seq(list) {
         let Kind::Map(pairs) = &item.kind else {
             errors.push(at(ImportCode::Overlay, file, item.span, format!("an entry of `{kind_name}` is not a mapping"), "expected `id: …` and fields", None));
@@ -172,19 +182,12 @@ fn entries(file: &SourceFile, list: &Node, kind: usize, scenario: &mut Scenario,
             continue;
         };
         let id = id_node.scalar().unwrap_or("");
-        match find(entities, id) {
+        let found = index.get(id).or_else(|| index.get(&id.to_lowercase())).copied();
+        match found.and_then(|i| entities.get_mut(i)) {
             Some(entity) => merge_fields(&mut entity.fields, pairs, id_key),
             None => errors.push(no_match(file, id_node, id, kind_name, entities)),
         }
     }
-}
-
-/// The entity with this readable id, or this Partner Center id (any case).
-fn find<'e>(entities: &'e mut [Entity], id: &str) -> Option<&'e mut Entity> {
-    let lower = id.to_lowercase();
-    entities
-        .iter_mut()
-        .find(|e| e.id == id || e.pc_id.as_deref() == Some(lower.as_str()))
 }
 
 fn no_match(file: &SourceFile, node: &Node, id: &str, kind: &str, entities: &[Entity]) -> ImportError {
@@ -206,7 +209,7 @@ fn merge_fields(target: &mut Fields, pairs: &[(Node, Node)], id_key: &Node) {
         match (key, target.get_mut(key), &v.kind) {
             ("mca", Some(Val::Map(existing)), Kind::Map(p)) => merge_fields(existing, p, id_key),
             ("relationships", Some(Val::List(existing)), Kind::Seq(items)) => merge_relationships(existing, items, id_key),
-            _ => target.set(key, value(v)),
+            _ => target.set(key.to_string(), value(v)),
         }
     }
 }

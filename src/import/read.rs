@@ -25,6 +25,8 @@ pub struct ExportDir {
     canonical: PathBuf,
     /// Largest file, in bytes.
     limit: u64,
+    /// Folders inside the export reached without a symbolic link.
+    plain_dirs: std::cell::RefCell<std::collections::HashSet<String>>,
 }
 
 impl ExportDir {
@@ -51,6 +53,7 @@ impl ExportDir {
             root: root.to_path_buf(),
             canonical,
             limit,
+            plain_dirs: Default::default(),
         })
     }
 
@@ -66,15 +69,16 @@ impl ExportDir {
     pub fn read(&self, rel: &str) -> Result<Option<SourceFile>, ImportError> {
         let path = self.root.join(rel);
         let name = self.name(rel);
-        if std::fs::symlink_metadata(&path).is_err() {
-            return Ok(None);
+        match self.has_link(rel) {
+            None => return Ok(None),
+            Some(true) => self.check_resolved(&path, &name)?,
+            Some(false) => {}
         }
-        self.check_inside(&path, &name)?;
         let io = |e: std::io::Error| {
             file_error(ImportCode::Io, &name, format!("cannot read `{name}`: {e}"), None)
         };
-        let meta = std::fs::metadata(&path).map_err(io)?;
-        if !meta.is_file() {
+        let file = std::fs::File::open(&path).map_err(io)?;
+        if !file.metadata().map_err(io)?.is_file() {
             return Err(file_error(
                 ImportCode::Io,
                 &name,
@@ -82,7 +86,6 @@ impl ExportDir {
                 Some("an export holds plain JSON or CSV files; replace it with the saved response".into()),
             ));
         }
-        let file = std::fs::File::open(&path).map_err(io)?;
         let mut bytes = Vec::new();
         file.take(self.limit.saturating_add(1))
             .read_to_end(&mut bytes)
@@ -98,6 +101,33 @@ impl ExportDir {
         text(name, bytes).map(Some)
     }
 
+    /// Whether a symbolic link lies on the way from the export folder to `rel`
+    /// (`None` when `rel` does not exist). Folders already walked are
+    /// remembered: a large export has tens of thousands of files in a few
+    /// thousand folders, and each check is a system call.
+    fn has_link(&self, rel: &str) -> Option<bool> {
+        let mut prefix = String::new();
+        let mut linked = false;
+        for part in rel.split('/') {
+            if !prefix.is_empty() {
+                prefix.push('/');
+            }
+            prefix.push_str(part);
+            if part == ".." {
+                linked = true;
+            }
+            if self.plain_dirs.borrow().contains(&prefix) {
+                continue;
+            }
+            let meta = std::fs::symlink_metadata(self.root.join(&prefix)).ok()?;
+            linked |= meta.file_type().is_symlink();
+            if meta.is_dir() && !linked {
+                self.plain_dirs.borrow_mut().insert(prefix.clone());
+            }
+        }
+        Some(linked)
+    }
+
     /// The sub-folders of `rel` (sorted by name), or none when it does not exist.
     pub fn folders(&self, rel: &str) -> Result<Vec<String>, ImportError> {
         let path = self.root.join(rel);
@@ -105,23 +135,32 @@ impl ExportDir {
         let Ok(entries) = std::fs::read_dir(&path) else {
             return Ok(Vec::new());
         };
-        self.check_inside(&path, &name)?;
+        if self.has_link(rel) == Some(true) {
+            self.check_resolved(&path, &name)?;
+        }
         let mut found = Vec::new();
         for entry in entries.flatten() {
-            let child = entry.path();
-            if child.is_dir() {
-                let file_name = entry.file_name().to_string_lossy().into_owned();
-                let child_name = format!("{rel}/{file_name}");
-                self.check_inside(&child, &self.name(&child_name))?;
-                found.push(file_name);
+            let file_name = entry.file_name().to_string_lossy().into_owned();
+            let child_rel = format!("{rel}/{file_name}");
+            let Ok(kind) = entry.file_type() else { continue };
+            if kind.is_symlink() {
+                self.check_resolved(&entry.path(), &self.name(&child_rel))?;
+                if !entry.path().is_dir() {
+                    continue;
+                }
+            } else if kind.is_dir() {
+                self.plain_dirs.borrow_mut().insert(child_rel);
+            } else {
+                continue;
             }
+            found.push(file_name);
         }
         found.sort();
         Ok(found)
     }
 
     /// Refuses a path whose links lead out of the export folder.
-    fn check_inside(&self, path: &Path, name: &str) -> Result<(), ImportError> {
+    fn check_resolved(&self, path: &Path, name: &str) -> Result<(), ImportError> {
         let resolved = std::fs::canonicalize(path).map_err(|e| {
             file_error(ImportCode::Io, name, format!("cannot read `{name}`: {e}"), None)
         })?;

@@ -26,7 +26,8 @@ pub struct Cell {
 /// The fields of one entity, by the importer's field names.
 #[derive(Debug, Clone)]
 pub struct Rec<F> {
-    cells: HashMap<F, Cell>,
+    /// A handful of fields: a list beats hashing them.
+    cells: Vec<(F, Cell)>,
     /// The whole entity's byte range.
     pub span: (usize, usize),
 }
@@ -46,13 +47,13 @@ impl<F: Hash + Eq + Copy> Rec<F> {
     }
 
     /// A record from cells read elsewhere (a CSV row).
-    pub fn from_cells(cells: HashMap<F, Cell>, span: (usize, usize)) -> Self {
+    pub fn from_cells(cells: Vec<(F, Cell)>, span: (usize, usize)) -> Self {
         Rec { cells, span }
     }
 
     /// A field's cell.
     pub fn get(&self, field: F) -> Option<&Cell> {
-        self.cells.get(&field)
+        self.cells.iter().find(|(f, _)| *f == field).map(|(_, c)| c)
     }
 
     /// A field's text, empty strings counting as absent.

@@ -40,7 +40,7 @@ pub fn write(scenario: &Scenario, sources: &[String]) -> String {
     out
 }
 
-fn partnerships(out: &mut String, list: &[(Fields, String)]) {
+fn partnerships(out: &mut String, list: &[(Fields, std::sync::Arc<str>)]) {
     out.push_str("partnerships:");
     if list.is_empty() {
         out.push_str(" []\n");
@@ -49,21 +49,19 @@ fn partnerships(out: &mut String, list: &[(Fields, String)]) {
     out.push('\n');
     for (fields, origin) in list {
         let _ = writeln!(out, "  # from {}", comment(origin));
-        item(out, fields, 2);
+        item(out, &fields.in_order(&[]), 2);
     }
 }
 
 fn entity(out: &mut String, e: &Entity, kind: &str) {
     let _ = writeln!(out, "  # from {}", comment(&e.origin));
-    let mut fields = e.fields.clone();
-    fields.sort_by_order(field_order(kind));
-    item(out, &fields, 2);
+    item(out, &e.fields.in_order(field_order(kind)), 2);
 }
 
 /// A list entry `- k: v` at `indent`, its other fields below it.
-fn item(out: &mut String, fields: &Fields, indent: usize) {
+fn item(out: &mut String, fields: &[(&str, &Val)], indent: usize) {
     let mut first = true;
-    for (k, v) in &fields.0 {
+    for &(k, v) in fields {
         if first {
             let _ = write!(out, "{:indent$}- ", "");
             first = false;
@@ -99,7 +97,7 @@ fn field_inline(out: &mut String, key: &str, value: &Val, indent: usize) {
             out.push('\n');
             for i in items {
                 match i {
-                    Val::Map(f) => item(out, &ordered(f, key), indent + 2),
+                    Val::Map(f) => item(out, &f.in_order(field_order(key)), indent + 2),
                     Val::List(_) => {
                         let _ = writeln!(out, "{:w$}- []", "", w = indent + 2);
                     }
@@ -112,18 +110,11 @@ fn field_inline(out: &mut String, key: &str, value: &Val, indent: usize) {
         Val::Map(f) if f.0.is_empty() => out.push_str(" {}\n"),
         Val::Map(f) => {
             out.push('\n');
-            for (k, v) in &ordered(f, key).0 {
+            for (k, v) in f.in_order(field_order(key)) {
                 field(out, k, v, indent + 2);
             }
         }
     }
-}
-
-/// A nested mapping's fields in the scenario format's order.
-fn ordered(fields: &Fields, key: &str) -> Fields {
-    let mut f = fields.clone();
-    f.sort_by_order(field_order(key));
-    f
 }
 
 fn scalar(value: &Val) -> String {
