@@ -13,6 +13,7 @@ pub mod build;
 pub mod csv_file;
 pub mod error;
 pub mod export;
+pub mod folder;
 pub mod fragment;
 pub mod ids;
 pub mod json;

@@ -77,6 +77,16 @@ pub struct SubscriptionRaw {
     pub loc: Loc,
 }
 
+impl SubscriptionRaw {
+    /// Points its places at the file with this index.
+    pub fn set_file(&mut self, file: usize) {
+        self.loc.file = file;
+        for (_, loc) in self.base.iter_mut().chain(self.reseller.iter_mut()) {
+            loc.file = file;
+        }
+    }
+}
+
 /// A transfer request's line item.
 #[derive(Debug, Clone)]
 pub struct ItemRaw {
@@ -107,6 +117,16 @@ pub struct TransferRaw {
     pub items: Vec<ItemRaw>,
     /// Where the entry is.
     pub loc: Loc,
+}
+
+impl TransferRaw {
+    /// Points its places at the file with this index.
+    pub fn set_file(&mut self, file: usize) {
+        self.loc.file = file;
+        for item in &mut self.items {
+            item.loc.file = file;
+        }
+    }
 }
 
 /// Everything read from the exports.

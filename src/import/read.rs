@@ -26,7 +26,7 @@ pub struct ExportDir {
     /// Largest file, in bytes.
     limit: u64,
     /// Folders inside the export reached without a symbolic link.
-    plain_dirs: std::cell::RefCell<std::collections::HashSet<String>>,
+    plain_dirs: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
 impl ExportDir {
@@ -116,13 +116,15 @@ impl ExportDir {
             if part == ".." {
                 linked = true;
             }
-            if self.plain_dirs.borrow().contains(&prefix) {
+            if self.plain_dirs.lock().is_ok_and(|d| d.contains(&prefix)) {
                 continue;
             }
             let meta = std::fs::symlink_metadata(self.root.join(&prefix)).ok()?;
             linked |= meta.file_type().is_symlink();
             if meta.is_dir() && !linked {
-                self.plain_dirs.borrow_mut().insert(prefix.clone());
+                if let Ok(mut dirs) = self.plain_dirs.lock() {
+                    dirs.insert(prefix.clone());
+                }
             }
         }
         Some(linked)
@@ -149,7 +151,9 @@ impl ExportDir {
                     continue;
                 }
             } else if kind.is_dir() {
-                self.plain_dirs.borrow_mut().insert(child_rel);
+                if let Ok(mut dirs) = self.plain_dirs.lock() {
+                    dirs.insert(child_rel);
+                }
             } else {
                 continue;
             }
