@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use crate::eval::{evaluate_counted, EntityRef, RawFinding};
 use crate::program::Program;
+use crate::report::customers::{CustomerIds, CustomerIndex};
 use crate::report::{FileKind, FileReport, Finding, Location};
 use crate::scenario::{load_scenario, read_scenario, LoadOptions, Scenario, ScenarioError, Store};
 use crate::schema::ROOT;
@@ -111,6 +112,8 @@ pub fn build_report(program: &Program, scenario: Scenario, raw: Vec<RawFinding>)
         .map(|r| (Arc::from(r.id.as_str()), Arc::from(r.summary.as_str())))
         .collect();
     let path: Arc<str> = Arc::from(scenario.source.name.as_str());
+    let customer_index = CustomerIndex::new(schema);
+    let mut customer_ids = CustomerIds::default();
     let mut findings: Vec<Finding> = Vec::with_capacity(raw.len());
     findings.extend(raw.into_iter().filter_map(|raw| {
         let rule = program.rules.get(raw.rule)?;
@@ -118,10 +121,15 @@ pub fn build_report(program: &Program, scenario: Scenario, raw: Vec<RawFinding>)
         let (kind, row) = raw.subject;
         let subject = store.row_id(kind, row)?;
         let pos = store.pos(kind, row);
+        let customer = customer_index.as_ref().and_then(|index| {
+            let customer_row = index.customer_row(store, kind, row)?;
+            customer_ids.get(store, index, customer_row)
+        });
         Some(Finding {
             rule: Arc::clone(rule_id),
             severity: rule.severity,
             subject: subject.to_string(),
+            customer,
             summary: Arc::clone(summary),
             problem: exact(raw.message),
             fix: raw.fix.map(exact),
@@ -141,6 +149,7 @@ pub fn build_report(program: &Program, scenario: Scenario, raw: Vec<RawFinding>)
         (cell != crate::scenario::store::NONE).then(|| store.str(cell).to_string())
     });
     let as_of = as_of(program, store);
+    let customers = customer_index.map_or_else(Vec::new, |index| index.customers(schema, store));
     drop(scenario.store);
     findings.sort_by(|a, b| {
         (a.location.line, a.location.column, &a.rule, &a.subject).cmp(&(
@@ -156,6 +165,7 @@ pub fn build_report(program: &Program, scenario: Scenario, raw: Vec<RawFinding>)
         kind: FileKind::Scenario,
         as_of,
         findings,
+        customers,
         expect: scenario.expect,
         source: scenario.source,
     }

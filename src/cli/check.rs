@@ -18,7 +18,7 @@ use super::{
 use crate::check::{check_file, FileOutcome};
 use crate::program::Program;
 use crate::report::human::{self, plural, render_diagnostic, Style};
-use crate::report::{github, json, junit, sarif, CheckRun, InputError, RuleInfo};
+use crate::report::{github, html, json, junit, sarif, CheckRun, InputError, RuleInfo};
 use crate::scenario::{LoadOptions, ScenarioError};
 use crate::waiver::{self, WaiverFile};
 
@@ -36,6 +36,8 @@ pub enum Format {
     Junit,
     /// GitHub Actions workflow commands (annotations).
     Github,
+    /// One self-contained HTML page, for people to open, send and print.
+    Html,
 }
 
 /// Arguments of `eligo check`.
@@ -257,5 +259,6 @@ pub fn write_report(
         Format::Sarif => sarif::write(run, out),
         Format::Junit => junit::write(run, out),
         Format::Github => github::write(run, out),
+        Format::Html => html::write_run(run, out),
     }
 }

@@ -1,7 +1,9 @@
 //! Reports: the findings of each checked file, rendered for people or machines.
 
+pub mod customers;
 pub mod errors;
 pub mod github;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
@@ -57,6 +59,9 @@ pub struct Finding {
     pub severity: Severity,
     /// The id of the entity it is about.
     pub subject: String,
+    /// The customer it concerns (the subject, or the customer the subject
+    /// names; see [`customers`]), shared by that customer's findings.
+    pub customer: Option<Arc<str>>,
     /// The rule's one-line summary.
     pub summary: Arc<str>,
     /// What is wrong.
@@ -150,6 +155,8 @@ pub struct FileReport {
     pub as_of: Option<i32>,
     /// Findings ordered by location, then rule.
     pub findings: Vec<Finding>,
+    /// The book's customers in file order (empty for a waivers file).
+    pub customers: Vec<customers::CustomerEntry>,
     /// The file's `expect` block, if any.
     pub expect: Option<Vec<Expectation>>,
     /// The file, for snippets.

@@ -211,6 +211,7 @@ fn waivers_report(file: &WaiverFile, usage: &[Usage], latest: i32, complete: boo
         kind: FileKind::Waivers,
         as_of: None,
         findings,
+        customers: Vec::new(),
         expect: None,
         source: file.source.clone(),
     }
@@ -267,6 +268,7 @@ fn finding(w: &Waiver, path: &Arc<str>, v: Verdict) -> Finding {
         rule: Arc::from(v.rule),
         severity,
         subject: w.subject.clone(),
+        customer: None,
         summary: Arc::from(summary),
         problem: v.problem,
         fix: Some(v.fix),
