@@ -70,11 +70,15 @@ pub fn run(args: &ImportArgs) -> u8 {
 pub fn report_failure(failure: &ImportFailure, style: Style) -> u8 {
     let count = match failure {
         ImportFailure::Input(errors) => {
-            errors.iter().for_each(|e| eprint!("{}", render_diagnostic(e, style)));
+            errors
+                .iter()
+                .for_each(|e| eprint!("{}", render_diagnostic(e, style)));
             errors.len()
         }
         ImportFailure::Invalid(errors) => {
-            errors.iter().for_each(|e| eprint!("{}", render_diagnostic(e, style)));
+            errors
+                .iter()
+                .for_each(|e| eprint!("{}", render_diagnostic(e, style)));
             errors.len()
         }
     };

@@ -4,11 +4,14 @@
 use clap::Args;
 use std::path::PathBuf;
 
-use super::{load_rules, stderr_style, ColorChoice, LimitArgs, RuleArgs, TextFormat, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK};
+use super::{
+    load_rules, stderr_style, ColorChoice, LimitArgs, RuleArgs, TextFormat, EXIT_FINDINGS,
+    EXIT_INPUT, EXIT_OK,
+};
 use crate::check::{check_file, FileOutcome};
+use crate::import::load_map;
 use crate::import::read::{ExportDir, DEFAULT_MAX_FILE_BYTES};
 use crate::import::reconcile::{answers, reconcile, render_human, Book};
-use crate::import::load_map;
 use crate::report::human::{plural, render_diagnostic, Style};
 
 /// Arguments of `eligo reconcile`.
@@ -52,7 +55,9 @@ pub fn run(args: &ReconcileArgs) -> u8 {
     let report = match check_file(&program, &args.scenario, &program.rule_ids(), &options) {
         FileOutcome::Checked(report) => report,
         FileOutcome::Invalid { errors, .. } => {
-            errors.iter().for_each(|e| eprint!("{}", render_diagnostic(e, style)));
+            errors
+                .iter()
+                .for_each(|e| eprint!("{}", render_diagnostic(e, style)));
             return EXIT_INPUT;
         }
     };
@@ -102,7 +107,9 @@ pub fn run(args: &ReconcileArgs) -> u8 {
 }
 
 fn fail(errors: &[crate::import::error::ImportError], style: Style) -> u8 {
-    errors.iter().for_each(|e| eprint!("{}", render_diagnostic(e, style)));
+    errors
+        .iter()
+        .for_each(|e| eprint!("{}", render_diagnostic(e, style)));
     eprintln!("{} in the exports", plural(errors.len(), "error"));
     EXIT_INPUT
 }

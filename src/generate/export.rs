@@ -36,13 +36,25 @@ pub fn write_export(book: &Book, dir: &Path) -> io::Result<()> {
     }
     for (p, partner) in book.partners.iter().enumerate() {
         let root = dir.join(book.partner_id(p));
-        write_json(&root.join("profiles/organization.json"), &organization(book, p, partner.region))?;
+        write_json(
+            &root.join("profiles/organization.json"),
+            &organization(book, p, partner.region),
+        )?;
         let customers = &customers_of[p];
         let list: Vec<Value> = customers.iter().map(|&c| customer(book, c)).collect();
-        write_json(&root.join("customers.json"), &json!({ "totalCount": list.len(), "items": list }))?;
+        write_json(
+            &root.join("customers.json"),
+            &json!({ "totalCount": list.len(), "items": list }),
+        )?;
         for &c in customers {
             let requests = transfers.get(&(p, c)).map(Vec::as_slice).unwrap_or(&[]);
-            customer_folder(book, &root.join("customers").join(tenant(CUSTOMER, c)), p, c, requests)?;
+            customer_folder(
+                book,
+                &root.join("customers").join(tenant(CUSTOMER, c)),
+                p,
+                c,
+                requests,
+            )?;
         }
     }
     let mut overlay = io::BufWriter::new(std::fs::File::create(dir.join("overlay.yaml"))?);
@@ -76,7 +88,11 @@ const TRANSFER: u32 = 0x07a4_0000;
 
 /// A deterministic GUID for entity `i` of a kind.
 fn tenant(kind: u32, i: usize) -> String {
-    format!("{kind:08x}-{:04x}-4000-8000-{:012x}", (i >> 48) & 0xffff, i & 0xffff_ffff_ffff)
+    format!(
+        "{kind:08x}-{:04x}-4000-8000-{:012x}",
+        (i >> 48) & 0xffff,
+        i & 0xffff_ffff_ffff
+    )
 }
 
 fn country(region: &str) -> &'static str {
@@ -126,7 +142,13 @@ fn customer(book: &Book, c: usize) -> Value {
     })
 }
 
-fn customer_folder(book: &Book, folder: &Path, p: usize, c: usize, requests: &[usize]) -> io::Result<()> {
+fn customer_folder(
+    book: &Book,
+    folder: &Path,
+    p: usize,
+    c: usize,
+    requests: &[usize],
+) -> io::Result<()> {
     let customer = &book.customers[c];
     let subs: Vec<Value> = customer
         .subs
@@ -134,7 +156,10 @@ fn customer_folder(book: &Book, folder: &Path, p: usize, c: usize, requests: &[u
         .filter(|&s| book.subscriptions[s].partner == p)
         .map(|s| subscription(s, &book.subscriptions[s]))
         .collect();
-    write_json(&folder.join("subscriptions.json"), &json!({ "totalCount": subs.len(), "items": subs }))?;
+    write_json(
+        &folder.join("subscriptions.json"),
+        &json!({ "totalCount": subs.len(), "items": subs }),
+    )?;
     let transfers: Vec<Value> = requests
         .iter()
         .map(|&i| (i, &book.transfers[i]))
@@ -149,7 +174,10 @@ fn customer_folder(book: &Book, folder: &Path, p: usize, c: usize, requests: &[u
         if let Some(d) = mca.date {
             item["dateAgreed"] = json!(format!("{}T00:00:00", format_date(d)));
         }
-        write_json(&folder.join("agreements.json"), &json!({ "totalCount": 1, "items": [item] }))?;
+        write_json(
+            &folder.join("agreements.json"),
+            &json!({ "totalCount": 1, "items": [item] }),
+        )?;
     }
     Ok(())
 }
@@ -165,14 +193,32 @@ fn subscription(i: usize, s: &Subscription) -> Value {
     });
     let offer: (&str, Value) = match s.offer {
         "azure_payg" => ("MS-AZR-0145P", json!({ "billingType": "usage" })),
-        "azure_plan" => ("DZH318Z0BPS6:0001:DZH318Z0BML6", json!({ "billingType": "usage" })),
-        "azure_reservation" => ("DZH318Z0BQ4L:0002:DZH318Z0C0N5", json!({ "productType": { "id": "Azure", "subType": { "id": "VirtualMachines" } } })),
-        "term_based" => ("CFQ7TTC0LH18:0001:CFQ7TTC0K971", json!({ "productType": { "id": "OnlineServicesNCE" } })),
-        "software" => ("DG7GMGF0FKZV:0003:DG7GMGF0DQLM", json!({ "productType": { "id": "Software" } })),
-        "marketplace_saas" => ("DZH318Z0BXWC:0001:DZH318Z0BMJX", json!({ "isMicrosoftProduct": false })),
+        "azure_plan" => (
+            "DZH318Z0BPS6:0001:DZH318Z0BML6",
+            json!({ "billingType": "usage" }),
+        ),
+        "azure_reservation" => (
+            "DZH318Z0BQ4L:0002:DZH318Z0C0N5",
+            json!({ "productType": { "id": "Azure", "subType": { "id": "VirtualMachines" } } }),
+        ),
+        "term_based" => (
+            "CFQ7TTC0LH18:0001:CFQ7TTC0K971",
+            json!({ "productType": { "id": "OnlineServicesNCE" } }),
+        ),
+        "software" => (
+            "DG7GMGF0FKZV:0003:DG7GMGF0DQLM",
+            json!({ "productType": { "id": "Software" } }),
+        ),
+        "marketplace_saas" => (
+            "DZH318Z0BXWC:0001:DZH318Z0BMJX",
+            json!({ "isMicrosoftProduct": false }),
+        ),
         "dynamics" => (DYNAMICS_OFFER, json!({ "billingType": "license" })),
         "intune" => (INTUNE_OFFER, json!({ "billingType": "license" })),
-        _ => ("91FD106F-4B2C-4938-95AC-F54F74E9A239", json!({ "billingType": "license" })),
+        _ => (
+            "91FD106F-4B2C-4938-95AC-F54F74E9A239",
+            json!({ "billingType": "license" }),
+        ),
     };
     v["offerId"] = json!(offer.0);
     if let (Value::Object(target), Value::Object(extra)) = (&mut v, offer.1) {
@@ -197,7 +243,8 @@ fn transfer(book: &Book, i: usize, t: &Transfer) -> Value {
         .items
         .iter()
         .map(|&(s, q)| {
-            let mut item = json!({ "id": 0, "subscriptionId": tenant(SUBSCRIPTION, s).to_uppercase() });
+            let mut item =
+                json!({ "id": 0, "subscriptionId": tenant(SUBSCRIPTION, s).to_uppercase() });
             if let Some(q) = q {
                 item["quantity"] = json!(q);
             }
@@ -219,26 +266,47 @@ fn transfer(book: &Book, i: usize, t: &Transfer) -> Value {
 }
 
 fn write_overlay<W: Write>(book: &Book, names: &Names, out: &mut W) -> io::Result<()> {
-    writeln!(out, "# What Partner Center does not hold about the generated book.")?;
-    writeln!(out, "scenario: {}\nas_of: {}\npartners:", book.name, format_date(book.as_of))?;
+    writeln!(
+        out,
+        "# What Partner Center does not hold about the generated book."
+    )?;
+    writeln!(
+        out,
+        "scenario: {}\nas_of: {}\npartners:",
+        book.name,
+        format_date(book.as_of)
+    )?;
     for (p, partner) in book.partners.iter().enumerate() {
         let roles = match partner.kind {
             PartnerKind::Provider => "[indirect_provider]",
             PartnerKind::DirectBill => "[direct_bill, indirect_reseller]",
             PartnerKind::Reseller => "[indirect_reseller]",
         };
-        writeln!(out, "  - id: {}\n    mpn_id: \"{}\"\n    roles: {roles}", tenant(PARTNER, p), partner.mpn_id)?;
+        writeln!(
+            out,
+            "  - id: {}\n    mpn_id: \"{}\"\n    roles: {roles}",
+            tenant(PARTNER, p),
+            partner.mpn_id
+        )?;
         if partner.kind != PartnerKind::Provider {
             writeln!(out, "    enrollment: {}", partner.enrollment)?;
         }
-        writeln!(out, "    mpa_signed: {}\n    sandbox: {}", partner.mpa_signed, partner.sandbox)?;
+        writeln!(
+            out,
+            "    mpa_signed: {}\n    sandbox: {}",
+            partner.mpa_signed, partner.sandbox
+        )?;
         if let Some(r) = partner.revenue {
             writeln!(out, "    revenue_12m_usd: {r}")?;
         }
     }
     writeln!(out, "partnerships:")?;
     for ps in &book.partnerships {
-        writeln!(out, "  - {{ provider: {}, reseller: {}, status: {} }}", names.partners[ps.provider], names.partners[ps.reseller], ps.status)?;
+        writeln!(
+            out,
+            "  - {{ provider: {}, reseller: {}, status: {} }}",
+            names.partners[ps.provider], names.partners[ps.reseller], ps.status
+        )?;
     }
     writeln!(out, "customers:")?;
     for (c, customer) in book.customers.iter().enumerate() {
@@ -250,14 +318,23 @@ fn write_overlay<W: Write>(book: &Book, names: &Names, out: &mut W) -> io::Resul
             writeln!(out, "    affiliate_of: {}", names.partners[a])?;
         }
         if let Some(mca) = &customer.mca {
-            let through = mca.through.map(|t| format!(", through: {}", names.partners[t])).unwrap_or_default();
+            let through = mca
+                .through
+                .map(|t| format!(", through: {}", names.partners[t]))
+                .unwrap_or_default();
             writeln!(out, "    mca: {{ via: {}{through} }}", mca.via)?;
         }
         writeln!(out, "    relationships:")?;
         for p in customers_partners(book, c) {
             let r = customer.relationships.iter().find(|r| r.partner == p);
-            let (via, consent, dap) = r.map_or(("direct", false, false), |r| (r.via, r.consent, r.dap_required));
-            writeln!(out, "      - {{ partner: {}, via: {via}, consent: {consent}, dap_required: {dap} }}", names.partners[p])?;
+            let (via, consent, dap) = r.map_or(("direct", false, false), |r| {
+                (r.via, r.consent, r.dap_required)
+            });
+            writeln!(
+                out,
+                "      - {{ partner: {}, via: {via}, consent: {consent}, dap_required: {dap} }}",
+                names.partners[p]
+            )?;
         }
     }
     Ok(())
@@ -267,7 +344,11 @@ fn write_overlay<W: Write>(book: &Book, names: &Names, out: &mut W) -> io::Resul
 fn customers_partners(book: &Book, c: usize) -> Vec<usize> {
     let customer = &book.customers[c];
     let mut out: Vec<usize> = customer.relationships.iter().map(|r| r.partner).collect();
-    out.extend(book.subscriptions[customer.subs.clone()].iter().map(|s| s.partner));
+    out.extend(
+        book.subscriptions[customer.subs.clone()]
+            .iter()
+            .map(|s| s.partner),
+    );
     out.sort_unstable();
     out.dedup();
     out

@@ -37,10 +37,15 @@ pub fn build(raw: &mut Raw, errors: &mut Vec<ImportError>) -> Built {
     let mut scenario = Scenario::default();
     scenario.kinds[0] = partner_entities(raw, &partner_ids);
     scenario.kinds[1] = customer_entities(raw, &customer_ids, &partner_ids);
-    let (subs, sub_ids, resellers) = subscription_entities(raw, &mut ids, &customer_ids, &partner_ids, errors);
+    let (subs, sub_ids, resellers) =
+        subscription_entities(raw, &mut ids, &customer_ids, &partner_ids, errors);
     scenario.kinds[2] = subs;
-    scenario.kinds[3] = transfer_entities(raw, &mut ids, &customer_ids, &partner_ids, &sub_ids, errors);
-    Built { scenario, resellers }
+    scenario.kinds[3] =
+        transfer_entities(raw, &mut ids, &customer_ids, &partner_ids, &sub_ids, errors);
+    Built {
+        scenario,
+        resellers,
+    }
 }
 
 /// Partners named by transfer requests but in no export get an entry of their own.
@@ -75,7 +80,13 @@ fn partners(raw: &Raw, ids: &mut Ids) -> Vec<String> {
         .partners
         .iter()
         .enumerate()
-        .map(|(i, p)| (slug(p.name.as_deref().unwrap_or("")), p.tenant_id.clone().unwrap_or_default(), i))
+        .map(|(i, p)| {
+            (
+                slug(p.name.as_deref().unwrap_or("")),
+                p.tenant_id.clone().unwrap_or_default(),
+                i,
+            )
+        })
         .collect();
     assign(keys, ids, "partner")
 }
@@ -85,7 +96,13 @@ fn customers(raw: &Raw, ids: &mut Ids) -> Vec<String> {
         .customers
         .iter()
         .enumerate()
-        .map(|(i, c)| (slug(c.name.as_deref().unwrap_or("")), c.tenant_id.clone(), i))
+        .map(|(i, c)| {
+            (
+                slug(c.name.as_deref().unwrap_or("")),
+                c.tenant_id.clone(),
+                i,
+            )
+        })
         .collect();
     assign(keys, ids, "customer")
 }
@@ -172,8 +189,14 @@ fn subscription_entities(
     for (i, (s, id)) in raw.subscriptions.iter().zip(&sub_ids).enumerate() {
         let mut e = Entity::new(id.clone(), Some(s.pc_id.clone()), raw.name(s.loc.file));
         e.fields.opt("name", text(&s.name));
-        e.fields.opt("customer", customer_ids.get(s.customer).map(|c| Val::Str(c.clone())));
-        e.fields.opt("partner", partner_ids.get(s.partner).map(|p| Val::Str(p.clone())));
+        e.fields.opt(
+            "customer",
+            customer_ids.get(s.customer).map(|c| Val::Str(c.clone())),
+        );
+        e.fields.opt(
+            "partner",
+            partner_ids.get(s.partner).map(|p| Val::Str(p.clone())),
+        );
         e.fields.set("offer", Val::Plain(s.offer.clone()));
         e.fields.opt("offer_id", text(&s.offer_id));
         e.fields.set("pc_id", Val::Str(s.pc_id.clone()));
@@ -183,10 +206,15 @@ fn subscription_entities(
                 None => errors.push(unknown(raw, *loc, "base subscription", base)),
             }
         }
-        e.fields.opt("quantity", s.quantity.map(|q| Val::Plain(q.to_string())));
+        e.fields
+            .opt("quantity", s.quantity.map(|q| Val::Plain(q.to_string())));
         e.fields.set("status", Val::Plain(s.status.clone()));
         if let Some((value, loc)) = &s.reseller {
-            resellers.push(Deferred { subscription: i, value: value.clone(), loc: *loc });
+            resellers.push(Deferred {
+                subscription: i,
+                value: value.clone(),
+                loc: *loc,
+            });
         }
         out.push(e);
     }
@@ -208,18 +236,29 @@ fn transfer_entities(
         .enumerate()
         .map(|(i, t)| {
             let customer = customer_ids.get(t.customer).unwrap_or(&none);
-            let day = t.created.clone().unwrap_or_else(|| short(&t.pc_id).to_string());
+            let day = t
+                .created
+                .clone()
+                .unwrap_or_else(|| short(&t.pc_id).to_string());
             (format!("{customer}-transfer-{day}"), t.pc_id.clone(), i)
         })
         .collect();
     let transfer_ids = assign(keys, ids, "transfer");
-    let partner = |tenant: &str| raw.partner_by_tenant.get(tenant).and_then(|&i| partner_ids.get(i)).cloned();
+    let partner = |tenant: &str| {
+        raw.partner_by_tenant
+            .get(tenant)
+            .and_then(|&i| partner_ids.get(i))
+            .cloned()
+    };
     let mut out = Vec::with_capacity(raw.transfers.len());
     for (t, id) in raw.transfers.iter().zip(&transfer_ids) {
         let mut e = Entity::new(id.clone(), Some(t.pc_id.clone()), raw.name(t.loc.file));
         e.fields.opt("from", partner(&t.from.0).map(Val::Str));
         e.fields.opt("to", partner(&t.to.0).map(Val::Str));
-        e.fields.opt("customer", customer_ids.get(t.customer).map(|c| Val::Str(c.clone())));
+        e.fields.opt(
+            "customer",
+            customer_ids.get(t.customer).map(|c| Val::Str(c.clone())),
+        );
         e.fields.set("status", Val::Plain(t.status.clone()));
         e.fields.opt("created", t.created.clone().map(Val::Plain));
         e.fields.set("pc_id", Val::Str(t.pc_id.clone()));

@@ -23,7 +23,10 @@ pub fn records<F: Hash + Eq + Copy>(
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
         .from_reader(file.text.as_bytes());
-    let headers = reader.headers().map_err(|e| vec![csv_error(file, &e)])?.clone();
+    let headers = reader
+        .headers()
+        .map_err(|e| vec![csv_error(file, &e)])?
+        .clone();
     let header_end = file.text.find('\n').unwrap_or(file.text.len());
     let index: HashMap<String, usize> = headers
         .iter()
@@ -67,10 +70,22 @@ pub fn records<F: Hash + Eq + Copy>(
                 let text = row.get(i)?;
                 let range = row.range(i)?;
                 let span = (start + range.start, start + range.end.max(range.start + 1));
-                Some((field, Cell { text: text.to_string(), is_string: true, is_bool: false, span }))
+                Some((
+                    field,
+                    Cell {
+                        text: text.to_string(),
+                        is_string: true,
+                        is_bool: false,
+                        span,
+                    },
+                ))
             })
             .collect();
-        let end = file.text.get(start..).and_then(|t| t.find('\n')).map_or(file.text.len(), |n| start + n);
+        let end = file
+            .text
+            .get(start..)
+            .and_then(|t| t.find('\n'))
+            .map_or(file.text.len(), |n| start + n);
         out.push(Rec::from_cells(cells, (start, end)));
     }
     if errors.is_empty() {
@@ -83,7 +98,9 @@ pub fn records<F: Hash + Eq + Copy>(
 fn csv_error(file: &SourceFile, error: &csv::Error) -> ImportError {
     let offset = error.position().map_or(0, |p| p.byte() as usize);
     let reason = match error.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
             format!("a row has {len} fields where the header has {expected_len}")
         }
         _ => error.to_string(),

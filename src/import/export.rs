@@ -5,16 +5,14 @@ use jsonc_parser::ast::Value;
 
 use super::csv_file;
 use super::error::{at, file_error, ImportCode, ImportError};
-use super::json;
-use super::map::{
-    CustomerField as C, Map, OrgField as O,
-};
 use super::folder::{parse_folder, Content, Parsed};
+use super::json;
+use super::map::{CustomerField as C, Map, OrgField as O};
 use super::model::{CustomerRaw, Raw, SubscriptionRaw};
-use rayon::prelude::*;
 use super::read::ExportDir;
 use super::record::{required, Cell, Rec};
 use crate::source::SourceFile;
+use rayon::prelude::*;
 
 /// Reads an export into `raw`, pushing every problem to `errors`.
 pub struct Reader<'m> {
@@ -52,17 +50,29 @@ impl<'m> Reader<'m> {
         let mut found = Vec::with_capacity(names.len());
         for name in names {
             let tenant = name.to_lowercase();
-            let customer = self.raw.customer_by_tenant.get(&tenant).filter(|c| listed.contains(c));
+            let customer = self
+                .raw
+                .customer_by_tenant
+                .get(&tenant)
+                .filter(|c| listed.contains(c));
             match customer {
                 Some(&customer) => found.push((format!("{folder}/{name}"), customer)),
-                None => self.errors.push(no_customer(dir, &folder, &name, &self.map.raw.files.customers)),
+                None => self.errors.push(no_customer(
+                    dir,
+                    &folder,
+                    &name,
+                    &self.map.raw.files.customers,
+                )),
             }
         }
         // Reading and parsing the folders is most of an import's work, and
         // each folder stands alone: do it on every core, then add the results
         // in folder order, so the outcome does not depend on the threads.
         let map = self.map;
-        let parsed: Vec<Parsed> = found.par_iter().map(|(rel, _)| parse_folder(dir, map, rel)).collect();
+        let parsed: Vec<Parsed> = found
+            .par_iter()
+            .map(|(rel, _)| parse_folder(dir, map, rel))
+            .collect();
         for (p, (_, customer)) in parsed.into_iter().zip(found) {
             self.add_folder(p, customer, partner);
         }
@@ -95,19 +105,24 @@ impl<'m> Reader<'m> {
                 ImportCode::Io,
                 &dir.name(rel),
                 format!("the export has no `{}`", dir.name(rel)),
-                Some("save `GET /v1/profiles/organization` there: it says whose export this is".into()),
+                Some(
+                    "save `GET /v1/profiles/organization` there: it says whose export this is"
+                        .into(),
+                ),
             ));
             return None;
         };
         let mut found = None;
         self.with_json(index, |r, file, value| {
             let Some(object) = value.as_object() else {
-                r.errors.push(not_object(file, value, "the organization profile"));
+                r.errors
+                    .push(not_object(file, value, "the organization profile"));
                 return;
             };
             let rec = Rec::from_json(object, &r.map.raw.organization);
             let paths = r.map.raw.organization.get(&O::TenantId);
-            let tenant = match required(file, &rec, O::TenantId, "the organization profile", paths) {
+            let tenant = match required(file, &rec, O::TenantId, "the organization profile", paths)
+            {
                 Ok(tenant) => tenant,
                 Err(e) => return r.errors.push(e),
             };
@@ -138,9 +153,14 @@ impl<'m> Reader<'m> {
                     ImportCode::Unmapped,
                     file,
                     cell.span,
-                    format!("country `{}` is not in the mapping's region table", cell.text),
+                    format!(
+                        "country `{}` is not in the mapping's region table",
+                        cell.text
+                    ),
                     "unknown country",
-                    Some(format!("add `{code}: <region>` under `regions:` in the mapping (`--map FILE`)")),
+                    Some(format!(
+                        "add `{code}: <region>` under `regions:` in the mapping (`--map FILE`)"
+                    )),
                 ));
                 None
             }
@@ -152,16 +172,20 @@ impl<'m> Reader<'m> {
         let files = self.map.raw.files.clone();
         let recs: Vec<(usize, Rec<C>)> = if let Some(index) = self.read(dir, &files.customers) {
             let mut recs = Vec::new();
-            self.with_json(index, |r, file, value| match json::list_of(file, value, &r.map.raw.list_items) {
-                Ok(items) => {
-                    for item in items {
-                        match item.as_object() {
-                            Some(o) => recs.push((index, Rec::from_json(o, &r.map.raw.customer))),
-                            None => r.errors.push(not_object(file, item, "a customer")),
+            self.with_json(index, |r, file, value| {
+                match json::list_of(file, value, &r.map.raw.list_items) {
+                    Ok(items) => {
+                        for item in items {
+                            match item.as_object() {
+                                Some(o) => {
+                                    recs.push((index, Rec::from_json(o, &r.map.raw.customer)))
+                                }
+                                None => r.errors.push(not_object(file, item, "a customer")),
+                            }
                         }
                     }
+                    Err(e) => r.errors.push(e),
                 }
-                Err(e) => r.errors.push(e),
             });
             recs
         } else if let Some(index) = self.read(dir, &files.customers_csv) {
@@ -177,7 +201,11 @@ impl<'m> Reader<'m> {
             self.errors.push(file_error(
                 ImportCode::Io,
                 &dir.name(&files.customers),
-                format!("the export has neither `{}` nor `{}`", dir.name(&files.customers), dir.name(&files.customers_csv)),
+                format!(
+                    "the export has neither `{}` nor `{}`",
+                    dir.name(&files.customers),
+                    dir.name(&files.customers_csv)
+                ),
                 Some("save `GET /v1/customers` (or the portal's customer export) there".into()),
             ));
             Vec::new()
@@ -189,7 +217,13 @@ impl<'m> Reader<'m> {
 
     fn customer(&mut self, index: usize, rec: &Rec<C>, partner: usize) -> Option<usize> {
         let file = self.raw.file(index).clone();
-        let id = match required(&file, rec, C::Id, "a customer", self.map.raw.customer.get(&C::Id)) {
+        let id = match required(
+            &file,
+            rec,
+            C::Id,
+            "a customer",
+            self.map.raw.customer.get(&C::Id),
+        ) {
             Ok(id) => id.to_lowercase(),
             Err(e) => {
                 self.errors.push(e);
@@ -205,7 +239,9 @@ impl<'m> Reader<'m> {
                     origin: index,
                     ..CustomerRaw::default()
                 });
-                self.raw.customer_by_tenant.insert(id, self.raw.customers.len() - 1);
+                self.raw
+                    .customer_by_tenant
+                    .insert(id, self.raw.customers.len() - 1);
                 self.raw.customers.len() - 1
             }
         };
@@ -240,7 +276,9 @@ impl<'m> Reader<'m> {
                         t.set_file(index);
                         if !self.raw.transfer_by_id.contains_key(&t.pc_id) {
                             // Both partners' exports list the same request: keep the first.
-                            self.raw.transfer_by_id.insert(t.pc_id.clone(), self.raw.transfers.len());
+                            self.raw
+                                .transfer_by_id
+                                .insert(t.pc_id.clone(), self.raw.transfers.len());
                             self.raw.transfers.push(t);
                         }
                     }
@@ -260,7 +298,11 @@ impl<'m> Reader<'m> {
 
     fn add_subscription(&mut self, s: SubscriptionRaw) {
         if let Some(&first) = self.raw.subscription_by_id.get(&s.pc_id) {
-            let earlier = self.raw.subscriptions.get(first).map(|f| self.raw.file(f.loc.file).name.clone());
+            let earlier = self
+                .raw
+                .subscriptions
+                .get(first)
+                .map(|f| self.raw.file(f.loc.file).name.clone());
             let file = self.raw.file(s.loc.file);
             self.errors.push(at(
                 ImportCode::Duplicate,
@@ -268,11 +310,16 @@ impl<'m> Reader<'m> {
                 (s.loc.span.0, s.loc.span.0 + 1),
                 format!("subscription `{}` is listed twice", s.pc_id),
                 "second listing",
-                Some(format!("it is also in `{}`; keep one export's copy", earlier.unwrap_or_default())),
+                Some(format!(
+                    "it is also in `{}`; keep one export's copy",
+                    earlier.unwrap_or_default()
+                )),
             ));
             return;
         }
-        self.raw.subscription_by_id.insert(s.pc_id.clone(), self.raw.subscriptions.len());
+        self.raw
+            .subscription_by_id
+            .insert(s.pc_id.clone(), self.raw.subscriptions.len());
         self.raw.subscriptions.push(s);
     }
 }
@@ -305,13 +352,20 @@ pub(super) fn mapped(
         cell.span,
         format!("{what} `{}` is not in the mapping", cell.text),
         format!("unknown {what}"),
-        Some(format!("add `{}: <value>` under `{table}:` in the mapping (`--map FILE`)", cell.text.trim())),
+        Some(format!(
+            "add `{}: <value>` under `{table}:` in the mapping (`--map FILE`)",
+            cell.text.trim()
+        )),
     ));
     None
 }
 
 /// The `YYYY-MM-DD` of an ISO-8601 date-time, or an error at the value.
-pub(super) fn date(file: &SourceFile, cell: &Cell, errors: &mut Vec<ImportError>) -> Option<String> {
+pub(super) fn date(
+    file: &SourceFile,
+    cell: &Cell,
+    errors: &mut Vec<ImportError>,
+) -> Option<String> {
     let day = cell.text.trim().get(..10).unwrap_or("");
     if crate::date::parse_date(day).is_some() {
         return Some(day.to_string());
@@ -343,7 +397,12 @@ fn no_customer(dir: &ExportDir, folder: &str, name: &str, list: &str) -> ImportE
     file_error(
         ImportCode::UnknownReference,
         &path,
-        format!("customer folder `{path}` names no customer of `{}`", dir.name(list)),
-        Some(format!("save the customer list again (it lacks `{name}`), or remove the folder")),
+        format!(
+            "customer folder `{path}` names no customer of `{}`",
+            dir.name(list)
+        ),
+        Some(format!(
+            "save the customer list again (it lacks `{name}`), or remove the folder"
+        )),
     )
 }

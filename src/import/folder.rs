@@ -9,7 +9,10 @@ use super::csv_file;
 use super::error::{at, ImportCode, ImportError};
 use super::export::{date, mapped, not_object, offer_key};
 use super::json;
-use super::map::{AgreementField as A, ItemField as I, Map, OfferFacts, SubscriptionField as S, TransferField as T};
+use super::map::{
+    AgreementField as A, ItemField as I, Map, OfferFacts, SubscriptionField as S,
+    TransferField as T,
+};
 use super::model::{ItemRaw, Loc, SubscriptionRaw, TransferRaw};
 use super::read::ExportDir;
 use super::record::{count, required, Cell, Rec};
@@ -48,11 +51,25 @@ pub fn parse_folder(dir: &ExportDir, map: &Map, rel: &str) -> Parsed {
         }
     };
     if let Some(file) = read(&f.subscriptions, &mut out) {
-        let subs = with_list(&file, map, &mut out.errors, |o, errors| subscription(map, &file, &Rec::from_json(o, &map.raw.subscription), errors));
+        let subs = with_list(&file, map, &mut out.errors, |o, errors| {
+            subscription(
+                map,
+                &file,
+                &Rec::from_json(o, &map.raw.subscription),
+                errors,
+            )
+        });
         out.files.push((file, Content::Subscriptions(subs)));
     } else if let Some(file) = read(&f.subscriptions_csv, &mut out) {
-        let subs = match csv_file::records(&file, &map.raw.subscriptions_csv, &[S::Id, S::Name, S::Status]) {
-            Ok(recs) => recs.iter().filter_map(|r| subscription(map, &file, r, &mut out.errors)).collect(),
+        let subs = match csv_file::records(
+            &file,
+            &map.raw.subscriptions_csv,
+            &[S::Id, S::Name, S::Status],
+        ) {
+            Ok(recs) => recs
+                .iter()
+                .filter_map(|r| subscription(map, &file, r, &mut out.errors))
+                .collect(),
             Err(e) => {
                 out.errors.extend(e);
                 Vec::new()
@@ -61,11 +78,15 @@ pub fn parse_folder(dir: &ExportDir, map: &Map, rel: &str) -> Parsed {
         out.files.push((file, Content::Subscriptions(subs)));
     }
     if let Some(file) = read(&f.transfers, &mut out) {
-        let transfers = with_list(&file, map, &mut out.errors, |o, errors| transfer(map, &file, o, errors));
+        let transfers = with_list(&file, map, &mut out.errors, |o, errors| {
+            transfer(map, &file, o, errors)
+        });
         out.files.push((file, Content::Transfers(transfers)));
     }
     if let Some(file) = read(&f.agreements, &mut out) {
-        let mca = with_list(&file, map, &mut out.errors, |o, errors| agreement(map, &file, o, errors));
+        let mca = with_list(&file, map, &mut out.errors, |o, errors| {
+            agreement(map, &file, o, errors)
+        });
         let latest = mca.into_iter().max();
         out.files.push((file, Content::Mca(latest)));
     }
@@ -103,8 +124,19 @@ fn with_list<R>(
     out
 }
 
-fn subscription(map: &Map, file: &SourceFile, rec: &Rec<S>, errors: &mut Vec<ImportError>) -> Option<SubscriptionRaw> {
-    let id = match required(file, rec, S::Id, "a subscription", map.raw.subscription.get(&S::Id)) {
+fn subscription(
+    map: &Map,
+    file: &SourceFile,
+    rec: &Rec<S>,
+    errors: &mut Vec<ImportError>,
+) -> Option<SubscriptionRaw> {
+    let id = match required(
+        file,
+        rec,
+        S::Id,
+        "a subscription",
+        map.raw.subscription.get(&S::Id),
+    ) {
         Ok(id) => id.to_lowercase(),
         Err(e) => {
             errors.push(e);
@@ -114,14 +146,28 @@ fn subscription(map: &Map, file: &SourceFile, rec: &Rec<S>, errors: &mut Vec<Imp
     let offer = offer(map, file, rec, errors);
     let status = match rec.get(S::Status) {
         None => Some("active".to_string()),
-        Some(cell) => mapped(map.subscription_status.get(&cell.text), file, cell, "subscription status", "subscription_status", errors),
+        Some(cell) => mapped(
+            map.subscription_status.get(&cell.text),
+            file,
+            cell,
+            "subscription status",
+            "subscription_status",
+            errors,
+        ),
     };
     let quantity = rec
         .get(S::Quantity)
         .filter(|c| !c.text.trim().is_empty())
         .and_then(|c| count(file, c, "quantity").map_err(|e| errors.push(e)).ok());
-    let loc = |c: &Cell| Loc { file: 0, span: c.span };
-    let reference = |field| rec.get(field).filter(|c| !c.text.trim().is_empty()).map(|c| (c.text.trim().to_lowercase(), loc(c)));
+    let loc = |c: &Cell| Loc {
+        file: 0,
+        span: c.span,
+    };
+    let reference = |field| {
+        rec.get(field)
+            .filter(|c| !c.text.trim().is_empty())
+            .map(|c| (c.text.trim().to_lowercase(), loc(c)))
+    };
     Some(SubscriptionRaw {
         pc_id: id,
         name: rec.text(S::Name).map(str::to_string),
@@ -133,19 +179,30 @@ fn subscription(map: &Map, file: &SourceFile, rec: &Rec<S>, errors: &mut Vec<Imp
         status: status?,
         base: reference(S::Base),
         reseller: reference(S::Reseller),
-        loc: Loc { file: 0, span: rec.span },
+        loc: Loc {
+            file: 0,
+            span: rec.span,
+        },
     })
 }
 
 /// The scenario offer of a subscription through the offer table.
-fn offer(map: &Map, file: &SourceFile, rec: &Rec<S>, errors: &mut Vec<ImportError>) -> Option<String> {
+fn offer(
+    map: &Map,
+    file: &SourceFile,
+    rec: &Rec<S>,
+    errors: &mut Vec<ImportError>,
+) -> Option<String> {
     let facts = OfferFacts {
         offer_id: rec.text(S::OfferId),
         name: rec.text(S::Name),
         product_type: rec.text(S::ProductType),
         product_subtype: rec.text(S::ProductSubtype),
         billing_type: rec.text(S::BillingType),
-        microsoft_product: rec.get(S::MicrosoftProduct).filter(|c| c.is_bool).map(|c| c.text == "true"),
+        microsoft_product: rec
+            .get(S::MicrosoftProduct)
+            .filter(|c| c.is_bool)
+            .map(|c| c.text == "true"),
     };
     if let Some(offer) = map.offer(&facts) {
         return Some(offer.to_string());
@@ -176,10 +233,21 @@ fn offer(map: &Map, file: &SourceFile, rec: &Rec<S>, errors: &mut Vec<ImportErro
     None
 }
 
-fn transfer(map: &Map, file: &SourceFile, object: &Object<'_>, errors: &mut Vec<ImportError>) -> Option<TransferRaw> {
+fn transfer(
+    map: &Map,
+    file: &SourceFile,
+    object: &Object<'_>,
+    errors: &mut Vec<ImportError>,
+) -> Option<TransferRaw> {
     let paths = &map.raw.transfer;
     let rec = Rec::from_json(object, paths);
-    let need = |field, errors: &mut Vec<ImportError>| match required(file, &rec, field, "a transfer request", paths.get(&field)) {
+    let need = |field, errors: &mut Vec<ImportError>| match required(
+        file,
+        &rec,
+        field,
+        "a transfer request",
+        paths.get(&field),
+    ) {
         Ok(v) => Some(v.to_lowercase()),
         Err(e) => {
             errors.push(e);
@@ -190,12 +258,20 @@ fn transfer(map: &Map, file: &SourceFile, object: &Object<'_>, errors: &mut Vec<
     let from = need(T::SourceTenantId, errors);
     let to = need(T::TargetTenantId, errors);
     let status = match rec.get(T::Status) {
-        Some(c) => mapped(map.transfer_status.get(&c.text), file, c, "transfer status", "transfer_status", errors),
+        Some(c) => mapped(
+            map.transfer_status.get(&c.text),
+            file,
+            c,
+            "transfer status",
+            "transfer_status",
+            errors,
+        ),
         None => need(T::Status, errors),
     };
     let created = rec.get(T::Created).and_then(|c| date(file, c, errors));
     let mut items = Vec::new();
-    let list = json::first(object, paths.get(&T::Items)).and_then(|v| json::items(v, &map.raw.list_items));
+    let list =
+        json::first(object, paths.get(&T::Items)).and_then(|v| json::items(v, &map.raw.list_items));
     for value in list.unwrap_or(&[]) {
         item(map, file, value, &mut items, true, errors);
     }
@@ -207,45 +283,89 @@ fn transfer(map: &Map, file: &SourceFile, object: &Object<'_>, errors: &mut Vec<
         from: (from?, rec.text(T::SourceName).map(str::to_string)),
         to: (to?, rec.text(T::TargetName).map(str::to_string)),
         items,
-        loc: Loc { file: 0, span: rec.span },
+        loc: Loc {
+            file: 0,
+            span: rec.span,
+        },
     })
 }
 
 /// A line item and, after it, its add-on items.
-fn item(map: &Map, file: &SourceFile, value: &Value<'_>, out: &mut Vec<ItemRaw>, addons: bool, errors: &mut Vec<ImportError>) {
+fn item(
+    map: &Map,
+    file: &SourceFile,
+    value: &Value<'_>,
+    out: &mut Vec<ItemRaw>,
+    addons: bool,
+    errors: &mut Vec<ImportError>,
+) {
     let Some(object) = value.as_object() else {
         return errors.push(not_object(file, value, "a transfer line item"));
     };
     let paths = &map.raw.item;
     let rec = Rec::from_json(object, paths);
-    let subscription = match (rec.get(I::Subscription), required(file, &rec, I::Subscription, "a transfer line item", paths.get(&I::Subscription))) {
+    let subscription = match (
+        rec.get(I::Subscription),
+        required(
+            file,
+            &rec,
+            I::Subscription,
+            "a transfer line item",
+            paths.get(&I::Subscription),
+        ),
+    ) {
         (Some(cell), Ok(id)) => (id.to_lowercase(), cell.span),
         (_, Err(e)) => return errors.push(e),
         (None, Ok(_)) => return,
     };
-    let quantity = rec.get(I::Quantity).and_then(|c| count(file, c, "quantity").map_err(|e| errors.push(e)).ok());
+    let quantity = rec
+        .get(I::Quantity)
+        .and_then(|c| count(file, c, "quantity").map_err(|e| errors.push(e)).ok());
     out.push(ItemRaw {
         subscription: subscription.0,
         quantity,
-        loc: Loc { file: 0, span: subscription.1 },
+        loc: Loc {
+            file: 0,
+            span: subscription.1,
+        },
     });
     if !addons {
         return;
     }
-    let nested = json::first(object, paths.get(&I::Addons)).and_then(|v| json::items(v, &map.raw.list_items));
+    let nested = json::first(object, paths.get(&I::Addons))
+        .and_then(|v| json::items(v, &map.raw.list_items));
     for addon in nested.unwrap_or(&[]) {
         item(map, file, addon, out, false, errors);
     }
 }
 
 /// An agreement: `Some(date)` for an MCA acceptance, `None` for others.
-fn agreement(map: &Map, file: &SourceFile, object: &Object<'_>, errors: &mut Vec<ImportError>) -> Option<Option<String>> {
+fn agreement(
+    map: &Map,
+    file: &SourceFile,
+    object: &Object<'_>,
+    errors: &mut Vec<ImportError>,
+) -> Option<Option<String>> {
     let rec = Rec::from_json(object, &map.raw.agreement);
     let Some(cell) = rec.get(A::Type) else {
-        let _ = required(file, &rec, A::Type, "an agreement", map.raw.agreement.get(&A::Type)).map_err(|e| errors.push(e));
+        let _ = required(
+            file,
+            &rec,
+            A::Type,
+            "an agreement",
+            map.raw.agreement.get(&A::Type),
+        )
+        .map_err(|e| errors.push(e));
         return None;
     };
-    let kind = mapped(map.agreement_types.get(&cell.text), file, cell, "agreement type", "agreement_types", errors);
+    let kind = mapped(
+        map.agreement_types.get(&cell.text),
+        file,
+        cell,
+        "agreement type",
+        "agreement_types",
+        errors,
+    );
     if kind.as_deref() != Some("mca") {
         return None;
     }

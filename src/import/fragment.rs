@@ -80,7 +80,12 @@ impl Entity {
     pub fn new(id: String, pc_id: Option<String>, origin: Arc<str>) -> Self {
         let mut fields = Fields::default();
         fields.set("id", Val::Str(id.clone()));
-        Entity { id, pc_id, origin, fields }
+        Entity {
+            id,
+            pc_id,
+            origin,
+            fields,
+        }
     }
 }
 
@@ -91,18 +96,36 @@ pub const KINDS: [&str; 4] = ["partners", "customers", "subscriptions", "transfe
 pub fn field_order(kind: &str) -> &'static [&'static str] {
     match kind {
         "partners" => &[
-            "id", "name", "mpn_id", "region", "roles", "tenant", "tenant_id", "enrollment",
-            "mpa_signed", "sandbox", "revenue_12m_usd",
+            "id",
+            "name",
+            "mpn_id",
+            "region",
+            "roles",
+            "tenant",
+            "tenant_id",
+            "enrollment",
+            "mpa_signed",
+            "sandbox",
+            "revenue_12m_usd",
         ],
         "customers" => &[
-            "id", "name", "region", "tenant", "tenant_id", "acquired_as", "affiliate_of", "mca",
+            "id",
+            "name",
+            "region",
+            "tenant",
+            "tenant_id",
+            "acquired_as",
+            "affiliate_of",
+            "mca",
             "relationships",
         ],
         "subscriptions" => &[
             "id", "name", "customer", "partner", "offer", "offer_id", "pc_id", "base", "quantity",
             "status", "reseller",
         ],
-        "transfers" => &["id", "from", "to", "customer", "status", "created", "pc_id", "items"],
+        "transfers" => &[
+            "id", "from", "to", "customer", "status", "created", "pc_id", "items",
+        ],
         // Nested mappings, by the field that holds them.
         "mca" => &["via", "through", "date"],
         "relationships" => &["partner", "via", "consent", "dap_required"],

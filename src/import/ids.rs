@@ -1,7 +1,7 @@
 //! Readable ids derived from names (`Adatum Corp` → `adatum-corp`), unique
 //! across the whole scenario and the same on every import of the same data.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// The id form of a name: lower case, words joined by `-`.
 pub fn slug(name: &str) -> String {
@@ -27,6 +27,9 @@ pub fn slug(name: &str) -> String {
 #[derive(Debug, Default)]
 pub struct Ids {
     taken: HashSet<String>,
+    /// The next suffix to try per base, so that k clashes on one name cost
+    /// time linear in k, not quadratic.
+    next: HashMap<String, usize>,
 }
 
 impl Ids {
@@ -36,14 +39,15 @@ impl Ids {
         if self.taken.insert(base.to_string()) {
             return base.to_string();
         }
-        (2..)
-            .map(|n| format!("{base}-{n}"))
-            .find(|candidate| !self.taken.contains(candidate))
-            .map(|id| {
-                self.taken.insert(id.clone());
-                id
-            })
-            .unwrap_or_default()
+        let mut n = self.next.get(base).copied().unwrap_or(2);
+        loop {
+            let candidate = format!("{base}-{n}");
+            if self.taken.insert(candidate.clone()) {
+                self.next.insert(base.to_string(), n + 1);
+                return candidate;
+            }
+            n += 1;
+        }
     }
 }
 

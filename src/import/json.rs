@@ -120,7 +120,9 @@ pub fn list_of<'v, 'a>(
             range(value),
             format!("`{}` is not a list", file.name),
             "expected an array or an object with `items`",
-            Some(format!("a list response is `[...]` or `{{\"totalCount\": n, \"{key}\": [...]}}`")),
+            Some(format!(
+                "a list response is `[...]` or `{{\"totalCount\": n, \"{key}\": [...]}}`"
+            )),
         )
     })
 }

@@ -9,7 +9,6 @@
 
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
-use std::hash::Hash;
 
 use super::error::{at, ImportCode, ImportError};
 use crate::source::SourceFile;
@@ -278,7 +277,8 @@ impl Map {
 
     /// Parses a mapping file.
     pub fn parse(file: &SourceFile) -> Result<Map, Vec<ImportError>> {
-        let raw: Mapping = serde_yaml::from_str(&file.text).map_err(|e| vec![yaml_error(file, &e)])?;
+        let raw: Mapping =
+            serde_yaml::from_str(&file.text).map_err(|e| vec![yaml_error(file, &e)])?;
         let map = Map {
             subscription_status: Table::new(&raw.subscription_status),
             transfer_status: Table::new(&raw.transfer_status),
@@ -319,16 +319,23 @@ fn offer_matches(rule: &OfferRule, facts: &OfferFacts<'_>) -> bool {
         (rule.offer_id.as_deref(), facts.offer_id, true),
         (rule.name.as_deref(), facts.name, false),
         (rule.product_type.as_deref(), facts.product_type, false),
-        (rule.product_subtype.as_deref(), facts.product_subtype, false),
+        (
+            rule.product_subtype.as_deref(),
+            facts.product_subtype,
+            false,
+        ),
         (rule.billing_type.as_deref(), facts.billing_type, false),
     ];
-    let any = conditions.iter().any(|(want, _, _)| want.is_some()) || rule.microsoft_product.is_some();
-    let strings = conditions.iter().all(|(want, have, is_offer)| match (want, have) {
-        (None, _) => true,
-        (Some(_), None) => false,
-        (Some(w), Some(h)) if *is_offer => offer_id_matches(w, h),
-        (Some(w), Some(h)) => norm(w) == norm(h),
-    });
+    let any =
+        conditions.iter().any(|(want, _, _)| want.is_some()) || rule.microsoft_product.is_some();
+    let strings = conditions
+        .iter()
+        .all(|(want, have, is_offer)| match (want, have) {
+            (None, _) => true,
+            (Some(_), None) => false,
+            (Some(w), Some(h)) if *is_offer => offer_id_matches(w, h),
+            (Some(w), Some(h)) => norm(w) == norm(h),
+        });
     let microsoft = match rule.microsoft_product {
         None => true,
         Some(w) => facts.microsoft_product == Some(w),
@@ -343,7 +350,9 @@ fn offer_id_matches(want: &str, have: &str) -> bool {
     if want == have {
         return true;
     }
-    have.strip_prefix(&want).is_some_and(|rest| rest.starts_with(':')) && want.contains(':')
+    have.strip_prefix(&want)
+        .is_some_and(|rest| rest.starts_with(':'))
+        && want.contains(':')
 }
 
 /// Whether `text` matches `pattern`, where `*` stands for any run of characters
@@ -374,14 +383,19 @@ pub fn wildcard(pattern: &str, text: &str) -> bool {
             },
         }
     }
-    p.get(pi..).is_some_and(|rest| rest.iter().all(|&c| c == '*'))
+    p.get(pi..)
+        .is_some_and(|rest| rest.iter().all(|&c| c == '*'))
 }
 
 /// A serde_yaml error as a diagnostic at its place, with "did you mean" for an
 /// unknown key.
 fn yaml_error(file: &SourceFile, error: &serde_yaml::Error) -> ImportError {
     let message = error.to_string();
-    let first = message.split(" at line ").next().unwrap_or(&message).to_string();
+    let first = message
+        .split(" at line ")
+        .next()
+        .unwrap_or(&message)
+        .to_string();
     let help = unknown_key_help(&first).or_else(|| {
         Some("compare with the shipped mapping: `rules/partner-center.map.yaml`".to_string())
     });
@@ -389,7 +403,14 @@ fn yaml_error(file: &SourceFile, error: &serde_yaml::Error) -> ImportError {
         .location()
         .map(|l| (l.index(), l.index() + 1))
         .unwrap_or((0, 0));
-    let mut err = at(ImportCode::Mapping, file, span, format!("invalid mapping: {first}"), "here", help);
+    let mut err = at(
+        ImportCode::Mapping,
+        file,
+        span,
+        format!("invalid mapping: {first}"),
+        "here",
+        help,
+    );
     if error.location().is_none() {
         err.pos = None;
     }
@@ -407,35 +428,46 @@ fn unknown_key_help(message: &str) -> Option<String> {
     crate::suggest::did_you_mean(name, choices.iter().copied())
 }
 
-/// Lets `HashMap` keys of the field enums be listed in a stable order.
-pub fn sorted<K: Ord + Copy + Hash, V>(map: &HashMap<K, V>) -> Vec<(K, &V)> {
-    let mut v: Vec<(K, &V)> = map.iter().map(|(k, v)| (*k, v)).collect();
-    v.sort_by(|a, b| a.0.cmp(&b.0));
-    v
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn wildcards_match_reason_texts() {
-        assert!(wildcard("subscription: * is in state: suspended", "subscription: ab-12 is in state: suspended"));
-        assert!(!wildcard("subscription: * is in state: suspended", "subscription: ab is in state: deleted"));
-        assert!(wildcard("*already part of another transfer*", "subscription is already part of another transfer request id : x"));
+        assert!(wildcard(
+            "subscription: * is in state: suspended",
+            "subscription: ab-12 is in state: suspended"
+        ));
+        assert!(!wildcard(
+            "subscription: * is in state: suspended",
+            "subscription: ab is in state: deleted"
+        ));
+        assert!(wildcard(
+            "*already part of another transfer*",
+            "subscription is already part of another transfer request id : x"
+        ));
     }
 
     #[test]
     fn two_part_offer_ids_match_three_part_ones() {
-        assert!(offer_id_matches("CFQ7TTC0LH18:0001", "cfq7ttc0lh18:0001:CFQ7TTC0K971"));
-        assert!(!offer_id_matches("CFQ7TTC0LH18:0001", "CFQ7TTC0LH18:00012:X"));
+        assert!(offer_id_matches(
+            "CFQ7TTC0LH18:0001",
+            "cfq7ttc0lh18:0001:CFQ7TTC0K971"
+        ));
+        assert!(!offer_id_matches(
+            "CFQ7TTC0LH18:0001",
+            "CFQ7TTC0LH18:00012:X"
+        ));
         assert!(offer_id_matches("MS-AZR-0145P", "ms-azr-0145p"));
     }
 
     #[test]
     fn the_default_mapping_parses() {
         let map = Map::default_map().unwrap();
-        assert_eq!(map.transfer_status.get("PartiallyComplete"), Some("partially_completed"));
+        assert_eq!(
+            map.transfer_status.get("PartiallyComplete"),
+            Some("partially_completed")
+        );
         assert_eq!(map.transfer_status.get("Complete"), Some("completed"));
     }
 }

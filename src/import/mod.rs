@@ -74,15 +74,26 @@ pub fn load_map(path: Option<&PathBuf>, limit: u64) -> Result<Map, Vec<ImportErr
 /// Reads a single file (a mapping, an overlay, a scenario), bounded.
 pub fn read_file(path: &std::path::Path, limit: u64) -> Result<SourceFile, ImportError> {
     let name = display(path);
-    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-    let file_name = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let file_name = path
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let dir = ExportDir::open(parent, limit)?;
     match dir.read(&file_name) {
         Ok(Some(mut file)) => {
             file.name = name;
             Ok(file)
         }
-        Ok(None) => Err(file_error(ImportCode::Io, &name, format!("cannot read `{name}`: no such file"), None)),
+        Ok(None) => Err(file_error(
+            ImportCode::Io,
+            &name,
+            format!("cannot read `{name}`: no such file"),
+            None,
+        )),
         Err(mut e) => {
             e.path = name.clone();
             e.message = e.message.replace(&dir.name(&file_name), &name);
@@ -93,14 +104,23 @@ pub fn read_file(path: &std::path::Path, limit: u64) -> Result<SourceFile, Impor
 
 /// Imports exports into scenario text; `program` checks the result.
 pub fn import(options: &ImportOptions, program: &Program) -> Result<String, ImportFailure> {
-    let map = load_map(options.map.as_ref(), options.max_file_bytes).map_err(ImportFailure::Input)?;
+    let map =
+        load_map(options.map.as_ref(), options.max_file_bytes).map_err(ImportFailure::Input)?;
     let (mut scenario, errors) = gather(options, &map);
     if !errors.is_empty() {
         return Err(ImportFailure::Input(errors));
     }
     // By id, so the file does not depend on the order of the exports.
-    scenario.kinds.iter_mut().for_each(|k| k.sort_by(|a, b| a.id.cmp(&b.id)));
-    let sources: Vec<String> = options.exports.iter().chain(&options.overlays).map(|p| display(p)).collect();
+    scenario
+        .kinds
+        .iter_mut()
+        .for_each(|k| k.sort_by(|a, b| a.id.cmp(&b.id)));
+    let sources: Vec<String> = options
+        .exports
+        .iter()
+        .chain(&options.overlays)
+        .map(|p| display(p))
+        .collect();
     let text = write::write(&scenario, &sources);
     validate(program, &text)?;
     Ok(text)
@@ -115,11 +135,17 @@ fn gather(options: &ImportOptions, map: &Map) -> (Scenario, Vec<ImportError>) {
             Err(e) => reader.errors.push(e),
         }
     }
-    let export::Reader { mut raw, mut errors, .. } = reader;
+    let export::Reader {
+        mut raw,
+        mut errors,
+        ..
+    } = reader;
     let built = build::build(&mut raw, &mut errors);
     let mut scenario = built.scenario;
     for path in &options.overlays {
-        match read_file(path, options.max_file_bytes).and_then(|f| overlay::parse(&f).map(|n| (f, n))) {
+        match read_file(path, options.max_file_bytes)
+            .and_then(|f| overlay::parse(&f).map(|n| (f, n)))
+        {
             Ok((file, root)) => overlay::merge(&file, &root, &mut scenario, &mut errors),
             Err(e) => errors.push(e),
         }
@@ -130,7 +156,12 @@ fn gather(options: &ImportOptions, map: &Map) -> (Scenario, Vec<ImportError>) {
 
 /// Sets each subscription's `reseller` to the partner whose `mpn_id` (from an
 /// overlay) or tenant id is the export's reseller of record.
-fn resolve_resellers(raw: &model::Raw, deferred: &[build::Deferred], scenario: &mut Scenario, errors: &mut Vec<ImportError>) {
+fn resolve_resellers(
+    raw: &model::Raw,
+    deferred: &[build::Deferred],
+    scenario: &mut Scenario,
+    errors: &mut Vec<ImportError>,
+) {
     if deferred.is_empty() {
         return;
     }

@@ -54,13 +54,27 @@ pub fn parse(file: &SourceFile) -> Result<Node, ImportError> {
             StreamError::DepthLimit(pos) => (pos, "nesting deeper than the limit".into()),
         };
         let start = pos.offset as usize;
-        at(ImportCode::Overlay, file, (start, start + 1), format!("`{}` is not valid YAML: {info}", file.name), "here", None)
+        at(
+            ImportCode::Overlay,
+            file,
+            (start, start + 1),
+            format!("`{}` is not valid YAML: {info}", file.name),
+            "here",
+            None,
+        )
     };
     loop {
         let (event, pos) = events.next_with_pos().map_err(stream)?;
         match event {
             Event::StreamEnd => {
-                return Err(at(ImportCode::Overlay, file, (0, 0), format!("`{}` is empty", file.name), "", Some("an overlay is a scenario fragment: `partners:`, `customers:`, …".into())))
+                return Err(at(
+                    ImportCode::Overlay,
+                    file,
+                    (0, 0),
+                    format!("`{}` is empty", file.name),
+                    "",
+                    Some("an overlay is a scenario fragment: `partners:`, `customers:`, …".into()),
+                ))
             }
             Event::MappingStart(..) | Event::SequenceStart(..) | Event::Scalar(..) => {
                 let start = pos.offset as usize;
@@ -71,11 +85,18 @@ pub fn parse(file: &SourceFile) -> Result<Node, ImportError> {
     }
 }
 
-fn node<'a>(events: &mut Events<'a>, first: Event<'a>, start: usize) -> Result<Node, Box<StreamError>> {
+fn node<'a>(
+    events: &mut Events<'a>,
+    first: Event<'a>,
+    start: usize,
+) -> Result<Node, Box<StreamError>> {
     let kind = match first {
         Event::Scalar(text, style, ..) => {
             let len = text.len();
-            return Ok(Node { span: (start, start + len.max(1)), kind: Kind::Scalar(text.into_owned(), style == ScalarStyle::Plain) });
+            return Ok(Node {
+                span: (start, start + len.max(1)),
+                kind: Kind::Scalar(text.into_owned(), style == ScalarStyle::Plain),
+            });
         }
         Event::SequenceStart(..) => {
             let mut items = Vec::new();
@@ -104,7 +125,10 @@ fn node<'a>(events: &mut Events<'a>, first: Event<'a>, start: usize) -> Result<N
         }
         _ => Kind::Scalar(String::new(), true),
     };
-    Ok(Node { span: (start, start + 1), kind })
+    Ok(Node {
+        span: (start, start + 1),
+        kind,
+    })
 }
 
 /// A tree value as a scenario value: scalars keep whether they were plain.
@@ -127,9 +151,21 @@ fn fields(pairs: &[(Node, Node)]) -> Fields {
 
 /// Merges an overlay into the scenario; every entry that matches nothing, and
 /// every key that is not part of the scenario format, is an error.
-pub fn merge(file: &SourceFile, root: &Node, scenario: &mut Scenario, errors: &mut Vec<ImportError>) {
+pub fn merge(
+    file: &SourceFile,
+    root: &Node,
+    scenario: &mut Scenario,
+    errors: &mut Vec<ImportError>,
+) {
     let Kind::Map(pairs) = &root.kind else {
-        return errors.push(at(ImportCode::Overlay, file, root.span, format!("`{}` is not a mapping", file.name), "expected `partners:`, `customers:`, …", None));
+        return errors.push(at(
+            ImportCode::Overlay,
+            file,
+            root.span,
+            format!("`{}` is not a mapping", file.name),
+            "expected `partners:`, `customers:`, …",
+            None,
+        ));
     };
     const ROOT: [&str; 4] = ["scenario", "as_of", "expect", "partnerships"];
     for (key, val) in pairs {
@@ -139,14 +175,23 @@ pub fn merge(file: &SourceFile, root: &Node, scenario: &mut Scenario, errors: &m
         } else if name == "partnerships" {
             for item in seq(val) {
                 if let Kind::Map(p) = &item.kind {
-                    scenario.partnerships.push((fields(p), file.name.as_str().into()));
+                    scenario
+                        .partnerships
+                        .push((fields(p), file.name.as_str().into()));
                 }
             }
         } else if ROOT.contains(&name) {
             scenario.root.set(name.to_string(), value(val));
         } else {
             let all: Vec<&str> = KINDS.iter().chain(ROOT.iter()).copied().collect();
-            errors.push(at(ImportCode::Overlay, file, key.span, format!("unknown key `{name}` in an overlay"), "unknown key", crate::suggest::did_you_mean(name, all.iter().copied())));
+            errors.push(at(
+                ImportCode::Overlay,
+                file,
+                key.span,
+                format!("unknown key `{name}` in an overlay"),
+                "unknown key",
+                crate::suggest::did_you_mean(name, all.iter().copied()),
+            ));
         }
     }
 }
@@ -158,7 +203,13 @@ fn seq(node: &Node) -> &[Node] {
     }
 }
 
-fn entries(file: &SourceFile, list: &Node, kind: usize, scenario: &mut Scenario, errors: &mut Vec<ImportError>) {
+fn entries(
+    file: &SourceFile,
+    list: &Node,
+    kind: usize,
+    scenario: &mut Scenario,
+    errors: &mut Vec<ImportError>,
+) {
     let Some(entities) = scenario.kinds.get_mut(kind) else {
         return;
     };
@@ -174,15 +225,32 @@ fn entries(file: &SourceFile, list: &Node, kind: usize, scenario: &mut Scenario,
     }
     for item in seq(list) {
         let Kind::Map(pairs) = &item.kind else {
-            errors.push(at(ImportCode::Overlay, file, item.span, format!("an entry of `{kind_name}` is not a mapping"), "expected `id: …` and fields", None));
+            errors.push(at(
+                ImportCode::Overlay,
+                file,
+                item.span,
+                format!("an entry of `{kind_name}` is not a mapping"),
+                "expected `id: …` and fields",
+                None,
+            ));
             continue;
         };
         let Some((id_key, id_node)) = pairs.iter().find(|(k, _)| k.scalar() == Some("id")) else {
-            errors.push(at(ImportCode::Overlay, file, item.span, format!("an entry of `{kind_name}` has no `id`"), "no id", Some("name the entity by its readable id or its Partner Center id".into())));
+            errors.push(at(
+                ImportCode::Overlay,
+                file,
+                item.span,
+                format!("an entry of `{kind_name}` has no `id`"),
+                "no id",
+                Some("name the entity by its readable id or its Partner Center id".into()),
+            ));
             continue;
         };
         let id = id_node.scalar().unwrap_or("");
-        let found = index.get(id).or_else(|| index.get(&id.to_lowercase())).copied();
+        let found = index
+            .get(id)
+            .or_else(|| index.get(&id.to_lowercase()))
+            .copied();
         match found.and_then(|i| entities.get_mut(i)) {
             Some(entity) => merge_fields(&mut entity.fields, pairs, id_key),
             None => errors.push(no_match(file, id_node, id, kind_name, entities)),
@@ -190,11 +258,24 @@ fn entries(file: &SourceFile, list: &Node, kind: usize, scenario: &mut Scenario,
     }
 }
 
-fn no_match(file: &SourceFile, node: &Node, id: &str, kind: &str, entities: &[Entity]) -> ImportError {
+fn no_match(
+    file: &SourceFile,
+    node: &Node,
+    id: &str,
+    kind: &str,
+    entities: &[Entity],
+) -> ImportError {
     let help = crate::suggest::closest(id, entities.iter().map(|e| e.id.as_str()))
         .map(|c| format!("did you mean `{c}`?"))
         .or_else(|| Some(format!("an overlay only adds to the {kind} of the exports; check the id (readable or Partner Center)")));
-    at(ImportCode::Overlay, file, node.span, format!("overlay entry `{id}` matches none of the imported {kind}"), "matches nothing", help)
+    at(
+        ImportCode::Overlay,
+        file,
+        node.span,
+        format!("overlay entry `{id}` matches none of the imported {kind}"),
+        "matches nothing",
+        help,
+    )
 }
 
 /// The overlay's fields win; `mca` merges field by field and `relationships`
@@ -208,7 +289,9 @@ fn merge_fields(target: &mut Fields, pairs: &[(Node, Node)], id_key: &Node) {
         }
         match (key, target.get_mut(key), &v.kind) {
             ("mca", Some(Val::Map(existing)), Kind::Map(p)) => merge_fields(existing, p, id_key),
-            ("relationships", Some(Val::List(existing)), Kind::Seq(items)) => merge_relationships(existing, items, id_key),
+            ("relationships", Some(Val::List(existing)), Kind::Seq(items)) => {
+                merge_relationships(existing, items, id_key)
+            }
             _ => target.set(key.to_string(), value(v)),
         }
     }
@@ -220,7 +303,10 @@ fn merge_relationships(existing: &mut Vec<Val>, items: &[Node], id_key: &Node) {
             existing.push(value(item));
             continue;
         };
-        let partner = pairs.iter().find(|(k, _)| k.scalar() == Some("partner")).and_then(|(_, v)| v.scalar());
+        let partner = pairs
+            .iter()
+            .find(|(k, _)| k.scalar() == Some("partner"))
+            .and_then(|(_, v)| v.scalar());
         let slot = existing.iter_mut().find_map(|r| match r {
             Val::Map(f) if partner.is_some() && matches!(f.get("partner"), Some(Val::Str(p)) | Some(Val::Plain(p)) if Some(p.as_str()) == partner) => Some(f),
             _ => None,

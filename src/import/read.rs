@@ -75,7 +75,12 @@ impl ExportDir {
             Some(false) => {}
         }
         let io = |e: std::io::Error| {
-            file_error(ImportCode::Io, &name, format!("cannot read `{name}`: {e}"), None)
+            file_error(
+                ImportCode::Io,
+                &name,
+                format!("cannot read `{name}`: {e}"),
+                None,
+            )
         };
         let file = std::fs::File::open(&path).map_err(io)?;
         if !file.metadata().map_err(io)?.is_file() {
@@ -83,7 +88,10 @@ impl ExportDir {
                 ImportCode::Io,
                 &name,
                 format!("`{name}` is not a regular file"),
-                Some("an export holds plain JSON or CSV files; replace it with the saved response".into()),
+                Some(
+                    "an export holds plain JSON or CSV files; replace it with the saved response"
+                        .into(),
+                ),
             ));
         }
         let mut bytes = Vec::new();
@@ -144,7 +152,9 @@ impl ExportDir {
         for entry in entries.flatten() {
             let file_name = entry.file_name().to_string_lossy().into_owned();
             let child_rel = format!("{rel}/{file_name}");
-            let Ok(kind) = entry.file_type() else { continue };
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
             if kind.is_symlink() {
                 self.check_resolved(&entry.path(), &self.name(&child_rel))?;
                 if !entry.path().is_dir() {
@@ -166,7 +176,12 @@ impl ExportDir {
     /// Refuses a path whose links lead out of the export folder.
     fn check_resolved(&self, path: &Path, name: &str) -> Result<(), ImportError> {
         let resolved = std::fs::canonicalize(path).map_err(|e| {
-            file_error(ImportCode::Io, name, format!("cannot read `{name}`: {e}"), None)
+            file_error(
+                ImportCode::Io,
+                name,
+                format!("cannot read `{name}`: {e}"),
+                None,
+            )
         })?;
         if resolved.starts_with(&self.canonical) {
             Ok(())

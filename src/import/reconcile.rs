@@ -35,7 +35,14 @@ pub struct Answer {
 }
 
 /// Reads every eligibility answer of the exports.
-pub fn answers(dirs: &[ExportDir], map: &Map) -> (Vec<Answer>, Vec<crate::source::SourceFile>, Vec<ImportError>) {
+pub fn answers(
+    dirs: &[ExportDir],
+    map: &Map,
+) -> (
+    Vec<Answer>,
+    Vec<crate::source::SourceFile>,
+    Vec<ImportError>,
+) {
     let (mut out, mut files, mut errors) = (Vec::new(), Vec::new(), Vec::new());
     let f = &map.raw.files;
     for dir in dirs {
@@ -63,7 +70,13 @@ pub fn answers(dirs: &[ExportDir], map: &Map) -> (Vec<Answer>, Vec<crate::source
     (out, files, errors)
 }
 
-fn read_answers(file: &crate::source::SourceFile, index: usize, map: &Map, out: &mut Vec<Answer>, errors: &mut Vec<ImportError>) {
+fn read_answers(
+    file: &crate::source::SourceFile,
+    index: usize,
+    map: &Map,
+    out: &mut Vec<Answer>,
+    errors: &mut Vec<ImportError>,
+) {
     let value = match json::parse(file) {
         Ok(v) => v,
         Err(e) => return errors.push(e),
@@ -75,11 +88,24 @@ fn read_answers(file: &crate::source::SourceFile, index: usize, map: &Map, out: 
     let paths = &map.raw.eligibility;
     for item in items {
         let Some(object) = item.as_object() else {
-            errors.push(at(ImportCode::WrongType, file, json::range(item), "an eligibility answer is not a JSON object", "expected an object", None));
+            errors.push(at(
+                ImportCode::WrongType,
+                file,
+                json::range(item),
+                "an eligibility answer is not a JSON object",
+                "expected an object",
+                None,
+            ));
             continue;
         };
         let rec = Rec::from_json(object, paths);
-        let id = match required(file, &rec, E::Subscription, "an eligibility answer", paths.get(&E::Subscription)) {
+        let id = match required(
+            file,
+            &rec,
+            E::Subscription,
+            "an eligibility answer",
+            paths.get(&E::Subscription),
+        ) {
             Ok(id) => id.to_lowercase(),
             Err(e) => {
                 errors.push(e);
@@ -90,7 +116,14 @@ fn read_answers(file: &crate::source::SourceFile, index: usize, map: &Map, out: 
             Some(c) if c.is_bool => c.text == "true",
             other => {
                 let span = other.map_or((rec.span.0, rec.span.0 + 1), |c| c.span);
-                errors.push(at(ImportCode::WrongType, file, span, "an eligibility answer has no boolean `isEligible`", "expected `true` or `false`", None));
+                errors.push(at(
+                    ImportCode::WrongType,
+                    file,
+                    span,
+                    "an eligibility answer has no boolean `isEligible`",
+                    "expected `true` or `false`",
+                    None,
+                ));
                 continue;
             }
         };
@@ -200,16 +233,32 @@ pub fn reconcile(
         .filter_map(|s| Some((s.pc_id.as_ref()?.to_lowercase(), s.id.as_str())))
         .collect();
     let mut open: HashMap<&str, Vec<&str>> = HashMap::new();
-    for t in book.transfers.iter().filter(|t| matches!(t.status.as_str(), "active" | "in_progress")) {
+    for t in book
+        .transfers
+        .iter()
+        .filter(|t| matches!(t.status.as_str(), "active" | "in_progress"))
+    {
         for item in &t.items {
-            open.entry(item.subscription.as_str()).or_default().push(t.id.as_str());
+            open.entry(item.subscription.as_str())
+                .or_default()
+                .push(t.id.as_str());
         }
     }
     let mut errors_by_subject: HashMap<&str, BTreeSet<String>> = HashMap::new();
-    for f in report.findings.iter().filter(|f| f.severity == Severity::Error && f.waived.is_none()) {
-        errors_by_subject.entry(f.subject.as_str()).or_default().insert(f.rule.to_string());
+    for f in report
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error && f.waived.is_none())
+    {
+        errors_by_subject
+            .entry(f.subject.as_str())
+            .or_default()
+            .insert(f.rule.to_string());
     }
-    let mut out = Reconciliation { scenario: report.path.clone(), ..Reconciliation::default() };
+    let mut out = Reconciliation {
+        scenario: report.path.clone(),
+        ..Reconciliation::default()
+    };
     let mut errors = Vec::new();
     for a in answers {
         let file = files.get(a.place.0);
@@ -219,9 +268,15 @@ pub fn reconcile(
                     ImportCode::UnknownReference,
                     file,
                     a.place.1,
-                    format!("subscription `{}` is in no `pc_id` of `{}`", a.pc_id, report.path),
+                    format!(
+                        "subscription `{}` is in no `pc_id` of `{}`",
+                        a.pc_id, report.path
+                    ),
                     "not in the scenario",
-                    Some("reconcile the scenario imported from these exports (`eligo import`)".into()),
+                    Some(
+                        "reconcile the scenario imported from these exports (`eligo import`)"
+                            .into(),
+                    ),
                 ));
             }
             continue;
@@ -240,7 +295,11 @@ pub fn reconcile(
             pc_id: a.pc_id.clone(),
             partner_center_eligible: a.eligible,
             reason: a.reason.clone(),
-            reason_rule: a.reason.as_deref().and_then(|r| map.reason_rule(r)).map(str::to_string),
+            reason_rule: a
+                .reason
+                .as_deref()
+                .and_then(|r| map.reason_rule(r))
+                .map(str::to_string),
             eligo_rules: rules.iter().cloned().collect(),
             answer: place,
         };
@@ -265,19 +324,40 @@ pub fn reconcile(
 pub fn render_human(r: &Reconciliation) -> String {
     use std::fmt::Write;
     let mut s = String::new();
-    let total = r.agreed.len() + r.partner_center_only.len() + r.eligo_only.len() + r.not_compared.len();
-    let _ = writeln!(s, "{}: {total} Partner Center eligibility answers", r.scenario);
+    let total =
+        r.agreed.len() + r.partner_center_only.len() + r.eligo_only.len() + r.not_compared.len();
+    let _ = writeln!(
+        s,
+        "{}: {total} Partner Center eligibility answers",
+        r.scenario
+    );
     let _ = writeln!(s, "\nagreed: {}", r.agreed.len());
     for c in &r.agreed {
-        let verdict = if c.partner_center_eligible { "eligible".to_string() } else { format!("not eligible ({})", c.eligo_rules.join(", ")) };
+        let verdict = if c.partner_center_eligible {
+            "eligible".to_string()
+        } else {
+            format!("not eligible ({})", c.eligo_rules.join(", "))
+        };
         let _ = writeln!(s, "  {}: {verdict}", c.subscription);
     }
-    let _ = writeln!(s, "\nPartner Center rejects, eligo does not: {}", r.partner_center_only.len());
+    let _ = writeln!(
+        s,
+        "\nPartner Center rejects, eligo does not: {}",
+        r.partner_center_only.len()
+    );
     for c in &r.partner_center_only {
-        let _ = writeln!(s, "  {}: {:?}", c.subscription, c.reason.as_deref().unwrap_or(""));
+        let _ = writeln!(
+            s,
+            "  {}: {:?}",
+            c.subscription,
+            c.reason.as_deref().unwrap_or("")
+        );
         match &c.reason_rule {
             Some(rule) => {
-                let _ = writeln!(s, "    the mapping reads this as `{rule}`, which found nothing here");
+                let _ = writeln!(
+                    s,
+                    "    the mapping reads this as `{rule}`, which found nothing here"
+                );
             }
             None => {
                 let _ = writeln!(s, "    no reason pattern of the mapping matches this text");
@@ -285,14 +365,26 @@ pub fn render_human(r: &Reconciliation) -> String {
         }
         let _ = writeln!(s, "    at {}", c.answer);
     }
-    let _ = writeln!(s, "\neligo rejects, Partner Center does not: {}", r.eligo_only.len());
+    let _ = writeln!(
+        s,
+        "\neligo rejects, Partner Center does not: {}",
+        r.eligo_only.len()
+    );
     for c in &r.eligo_only {
         let _ = writeln!(s, "  {}: {}", c.subscription, c.eligo_rules.join(", "));
         let _ = writeln!(s, "    at {}", c.answer);
     }
-    let _ = writeln!(s, "\nnot compared (in no open transfer request of the scenario): {}", r.not_compared.len());
+    let _ = writeln!(
+        s,
+        "\nnot compared (in no open transfer request of the scenario): {}",
+        r.not_compared.len()
+    );
     for c in &r.not_compared {
-        let verdict = if c.partner_center_eligible { "eligible".to_string() } else { format!("not eligible: {:?}", c.reason.as_deref().unwrap_or("")) };
+        let verdict = if c.partner_center_eligible {
+            "eligible".to_string()
+        } else {
+            format!("not eligible: {:?}", c.reason.as_deref().unwrap_or(""))
+        };
         let _ = writeln!(s, "  {}: Partner Center says {verdict}", c.subscription);
     }
     let disagreements = r.partner_center_only.len() + r.eligo_only.len();

@@ -14,7 +14,9 @@ pub fn write(scenario: &Scenario, sources: &[String]) -> String {
     for s in sources {
         let _ = writeln!(out, "#   {}", comment(s));
     }
-    out.push_str("# Change the overlays or the mapping and import again rather than editing this file.\n");
+    out.push_str(
+        "# Change the overlays or the mapping and import again rather than editing this file.\n",
+    );
     for key in ["scenario", "as_of"] {
         if let Some(v) = scenario.root.get(key) {
             field(&mut out, key, v, 0);
@@ -89,7 +91,11 @@ fn field_inline(out: &mut String, key: &str, value: &Val, indent: usize) {
             out.push_str(&scalar(value));
             out.push('\n');
         }
-        Val::List(items) if items.iter().all(|i| matches!(i, Val::Str(_) | Val::Plain(_))) => {
+        Val::List(items)
+            if items
+                .iter()
+                .all(|i| matches!(i, Val::Str(_) | Val::Plain(_))) =>
+        {
             let parts: Vec<String> = items.iter().map(scalar).collect();
             let _ = writeln!(out, " [{}]", parts.join(", "));
         }
@@ -146,26 +152,38 @@ fn safe_plain(s: &str) -> bool {
     first.is_alphabetic()
         && !s.ends_with(' ')
         && !s.contains("  ")
-        && s.chars().all(|c| c.is_alphanumeric() || matches!(c, ' ' | '.' | '_' | '-' | '@' | '/' | '(' | ')' | '+' | '\''))
+        && s.chars().all(|c| {
+            c.is_alphanumeric()
+                || matches!(
+                    c,
+                    ' ' | '.' | '_' | '-' | '@' | '/' | '(' | ')' | '+' | '\''
+                )
+        })
 }
 
 /// A boolean, null, number or date literal (an overlay's plain scalar that must
 /// stay plain, and a string that must be quoted).
 fn literal(s: &str) -> bool {
-    matches!(s, "true" | "false" | "null" | "~" | "True" | "False" | "TRUE" | "FALSE" | "Null" | "NULL")
-        || number(s)
+    matches!(
+        s,
+        "true" | "false" | "null" | "~" | "True" | "False" | "TRUE" | "FALSE" | "Null" | "NULL"
+    ) || number(s)
         || crate::date::parse_date(s).is_some()
 }
 
 fn number(s: &str) -> bool {
     let body = s.strip_prefix('-').unwrap_or(s);
     body.starts_with(|c: char| c.is_ascii_digit())
-        && body.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-' | '_'))
+        && body
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-' | '_'))
 }
 
 /// A file name inside a comment: one line, printable.
 fn comment(text: &str) -> String {
-    text.chars().map(|c| if c.is_control() { '?' } else { c }).collect()
+    text.chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
 }
 
 #[cfg(test)]
