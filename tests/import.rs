@@ -336,3 +336,44 @@ fn reconcile_rejects_answers_for_subscriptions_not_in_the_scenario() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("is in no `pc_id` of"), "{}", r.stderr);
 }
+
+#[test]
+fn a_generated_export_imports_back_to_a_valid_book() {
+    let dir = temp_dir("generated");
+    let export = dir.join("export");
+    let r = run(&[
+        "generate",
+        "--subscriptions",
+        "400",
+        "--export",
+        export.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut args: Vec<String> = vec![
+        "import".into(),
+        "--map".into(),
+        export.join("partner-center.map.yaml").display().to_string(),
+        "--overlay".into(),
+        export.join("overlay.yaml").display().to_string(),
+        "--output".into(),
+        dir.join("book.yaml").display().to_string(),
+    ];
+    let mut folders: Vec<String> = std::fs::read_dir(&export)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .map(|p| p.display().to_string())
+        .collect();
+    folders.sort();
+    args.extend(folders);
+    let r = run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let book = std::fs::read_to_string(dir.join("book.yaml")).unwrap();
+    assert!(
+        book.matches("\n    pc_id: ").count() > 400,
+        "subscriptions and transfers keep their ids"
+    );
+    let r = run(&["check", dir.join("book.yaml").to_str().unwrap()]);
+    assert_eq!(r.code, 1, "findings, not input errors: {}", r.stderr);
+    std::fs::remove_dir_all(dir).unwrap();
+}
