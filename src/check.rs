@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::eval::{evaluate_counted, EntityRef, RawFinding};
 use crate::program::Program;
 use crate::report::customers::{CustomerIds, CustomerIndex};
-use crate::report::{FileKind, FileReport, Finding, Location};
+use crate::report::{FileKind, FileReport, Finding, Location, Place};
 use crate::scenario::{load_scenario, read_scenario, LoadOptions, Scenario, ScenarioError, Store};
 use crate::schema::ROOT;
 use crate::source::SourceFile;
@@ -142,6 +142,8 @@ pub fn build_report(program: &Program, scenario: Scenario, raw: Vec<RawFinding>)
             len: pos.len,
             related: related_ids(store, &raw.related, subject),
             waived: None,
+            places: places(schema, store, &raw.places, &path),
+            baseline: None,
         })
     }));
     let scenario_name = schema.root().field("scenario").and_then(|f| {
@@ -168,6 +170,74 @@ pub fn build_report(program: &Program, scenario: Scenario, raw: Vec<RawFinding>)
         customers,
         expect: scenario.expect,
         source: scenario.source,
+        fixed: None,
+    }
+}
+
+/// The places to edit of a finding, each once, in the order the rule named
+/// them. Linear in the firings: a subscription listed in many requests names
+/// many items.
+fn places(
+    schema: &crate::schema::Schema,
+    store: &Store,
+    raw: &[EntityRef],
+    path: &Arc<str>,
+) -> Vec<Place> {
+    let mut seen: HashSet<EntityRef> = HashSet::with_capacity(raw.len());
+    raw.iter()
+        .filter(|r| seen.insert(**r))
+        .map(|&(kind, row)| {
+            let pos = store.pos(kind, row);
+            let label = place_label(schema, store, kind, row);
+            Place {
+                location: Location {
+                    path: Arc::clone(path),
+                    line: pos.line,
+                    column: pos.column,
+                },
+                label,
+                offset: pos.offset,
+                len: pos.len,
+            }
+        })
+        .collect()
+}
+
+/// What a place is: `transfer tr-1` for an entity with an id; for a record
+/// or an entity without one, its kind and what its first references name,
+/// `item (subscription sub-e3)`, `partnership (provider fabrikam, reseller contoso)`.
+fn place_label(
+    schema: &crate::schema::Schema,
+    store: &Store,
+    kind: crate::schema::KindId,
+    row: u32,
+) -> String {
+    let k = schema.kind(kind);
+    if let Some(id) = store.row_id(kind, row) {
+        return format!("{} {id}", k.name);
+    }
+    let refs: Vec<String> = k
+        .fields
+        .iter()
+        .enumerate()
+        .filter_map(|(field, f)| {
+            let crate::schema::FieldType::Ref(target) = f.ty else {
+                return None;
+            };
+            let cell = store.cell(kind, field, row);
+            let none = crate::scenario::store::NONE;
+            let pending = crate::scenario::store::PENDING;
+            let id = (cell != none && cell != pending)
+                .then(|| store.row_id(target, cell))
+                .flatten()?;
+            Some(format!("{} {id}", f.name))
+        })
+        .take(2)
+        .collect();
+    if refs.is_empty() {
+        k.name.clone()
+    } else {
+        format!("{} ({})", k.name, refs.join(", "))
     }
 }
 

@@ -63,6 +63,8 @@ pub struct RawFinding {
     pub fix: Option<String>,
     /// Other entities involved, over all firings (may repeat; the report dedups).
     pub related: Vec<EntityRef>,
+    /// The places to edit, over all firings in order (may repeat; the report dedups).
+    pub places: Vec<EntityRef>,
 }
 
 /// Evaluates every rule of `program` over `store`.
@@ -250,6 +252,7 @@ impl<'a> Evaluator<'a> {
                     message,
                     fix,
                     related: Vec::new(),
+                    places: Vec::new(),
                 });
                 sink.by_subject.insert(subject, sink.findings.len() - 1);
                 sink.findings.len() - 1
@@ -265,7 +268,13 @@ impl<'a> Evaluator<'a> {
             let v = self.eval(e);
             collect_entities(&v, &mut related);
         }
+        let mut places = Vec::new();
+        for e in &rule.places {
+            let v = self.eval(e);
+            collect_entities(&v, &mut places);
+        }
         if let Some(f) = sink.findings.get_mut(index) {
+            f.places.extend(places);
             f.related
                 .extend(related.into_iter().filter(|r| *r != subject));
         }

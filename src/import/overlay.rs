@@ -50,7 +50,14 @@ pub fn parse(file: &SourceFile) -> Result<Node, ImportError> {
     let stream = |e: Box<StreamError>| {
         let (pos, info) = match *e {
             StreamError::Syntax { pos, info } => (pos, info),
-            StreamError::AliasLimit(pos) => (pos, "aliases expand beyond the limit".into()),
+            StreamError::ControlChar { pos, found } => (
+                pos,
+                format!(
+                    "control character U+{:04X} is not allowed in YAML",
+                    u32::from(found)
+                ),
+            ),
+            StreamError::AliasLimit(pos, _) => (pos, "aliases expand beyond the limit".into()),
             StreamError::DepthLimit(pos) => (pos, "nesting deeper than the limit".into()),
         };
         let start = pos.offset as usize;

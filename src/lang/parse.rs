@@ -14,7 +14,8 @@
 //! modifier  := "nonempty" | "nocase" | "min" number
 //! const     := "let" NAME "=" expr
 //! rule      := "rule" RULE_ID ":" ("error" | "warning") STRING clause*
-//!              ("require" | "forbid") expr "else" expr ":" STRING ("fix" STRING)? ("related" expr ("," expr)*)?
+//!              ("require" | "forbid") expr "else" postfix ("at" postfix ("," postfix)*)? ":" STRING
+//!              ("fix" STRING)? ("related" expr ("," expr)*)?
 //! clause    := "for" NAME "in" expr ("where" expr)? | "let" NAME "=" expr | "where" expr
 //! expr      := and ("or" and)*
 //! and       := not ("and" not)*
@@ -495,7 +496,12 @@ fn rule_decl(input: In) -> PResult<RuleDecl> {
     let (rest, require) = cut(|i| expr(i, 0)).parse(rest)?;
     let (rest, _) = cut(expected("`else` and the subject", kw("else"))).parse(rest)?;
     let (rest, subject) = cut(|i| postfix(i, 0)).parse(rest)?;
-    let (rest, _) = cut(expected("`:` and the message", sym(":"))).parse(rest)?;
+    let (rest, places) = opt(preceded(
+        kw("at"),
+        cut(separated_list1(sym(","), |i| postfix(i, 0))),
+    ))
+    .parse(rest)?;
+    let (rest, _) = cut(expected("`at`, or `:` and the message", sym(":"))).parse(rest)?;
     let (rest, message) = cut(expected("a quoted message", template_ws)).parse(rest)?;
     let (rest, fix) = opt(preceded(
         kw("fix"),
@@ -516,6 +522,7 @@ fn rule_decl(input: In) -> PResult<RuleDecl> {
         require,
         forbid,
         subject,
+        places: places.unwrap_or_default(),
         message,
         fix,
         related: related.unwrap_or_default(),

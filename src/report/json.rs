@@ -15,8 +15,8 @@ use std::io::{self, Write};
 
 use super::customers::CustomerEntry;
 use super::{
-    CheckRun, FileKind, FileReport, Finding, InputError, Location, MessageText, RuleInfo, Totals,
-    Waived,
+    BaselineState, CheckRun, FileKind, FileReport, Finding, Fixed, InputError, Location,
+    MessageText, Place, RuleInfo, Totals, Waived,
 };
 
 /// The report as serialized: built from the run and written as it goes (the
@@ -49,6 +49,9 @@ struct JsonFile<'a> {
     customers: &'a [CustomerEntry],
     findings: Findings<'a>,
     summary: Totals,
+    /// Baseline entries that no finding matches any more (with a baseline only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixed: Option<&'a [Fixed]>,
 }
 
 /// The loaded rules, each with its summary and documentation.
@@ -93,7 +96,9 @@ impl Serialize for Findings<'_> {
             fix: f.fix.as_deref(),
             location: &f.location,
             related: &f.related,
+            locations: &f.places,
             waived: f.waived.as_deref(),
+            baseline: f.baseline,
         }))
     }
 }
@@ -110,8 +115,14 @@ struct JsonFinding<'a> {
     fix: Option<&'a str>,
     location: &'a Location,
     related: &'a [String],
+    /// The places to edit (DOMAIN.md section 6); `location` stays the subject's.
+    /// Always present (empty when the rule names none), so readers need no default.
+    locations: &'a [Place],
     #[serde(skip_serializing_if = "Option::is_none")]
     waived: Option<&'a Waived>,
+    /// `known` or `new`, with a baseline only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<BaselineState>,
 }
 
 /// Totals over the run: what `eligo check` decided on.
@@ -122,7 +133,14 @@ struct RunSummary {
     errors: usize,
     warnings: usize,
     waived: usize,
+    /// Findings a baseline knows (only when there are some).
+    #[serde(skip_serializing_if = "is_zero")]
+    known: usize,
     input_errors: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Renders reports with no input error as pretty-printed JSON (see [`write()`]).
@@ -152,6 +170,7 @@ pub fn of_reports<'a>(reports: &[&'a FileReport]) -> JsonReport<'a> {
             errors: totals.errors,
             warnings: totals.warnings,
             waived: totals.waived,
+            known: totals.known,
             input_errors: 0,
         },
     }
@@ -181,6 +200,7 @@ pub fn of_run(run: &CheckRun) -> JsonReport<'_> {
             errors: totals.errors,
             warnings: totals.warnings,
             waived: totals.waived,
+            known: totals.known,
             input_errors: run.errors.len(),
         },
     }
@@ -191,6 +211,7 @@ fn add(t: Totals, r: &FileReport) -> Totals {
         errors: t.errors + r.errors(),
         warnings: t.warnings + r.warnings(),
         waived: t.waived + r.waived(),
+        known: t.known + r.known(),
     }
 }
 
@@ -202,6 +223,7 @@ fn file(r: &FileReport) -> JsonFile<'_> {
         customers: &r.customers,
         findings: Findings(&r.findings),
         summary: add(Totals::default(), r),
+        fixed: r.fixed.as_deref(),
     }
 }
 

@@ -214,6 +214,7 @@ fn waivers_report(file: &WaiverFile, usage: &[Usage], latest: i32, complete: boo
         customers: Vec::new(),
         expect: None,
         source: file.source.clone(),
+        fixed: None,
     }
 }
 
@@ -277,5 +278,7 @@ fn finding(w: &Waiver, path: &Arc<str>, v: Verdict) -> Finding {
         len: w.pos.len,
         related: Vec::new(),
         waived: None,
+        places: Vec::new(),
+        baseline: None,
     }
 }
