@@ -35,6 +35,7 @@ pub mod date;
 pub mod eval;
 pub mod explain;
 pub mod generate;
+pub mod import;
 pub mod json_schema;
 pub mod lang;
 pub mod plan;

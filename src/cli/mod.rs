@@ -10,7 +10,9 @@ pub mod files;
 pub mod fmt;
 pub mod generate;
 pub mod plan;
+pub mod import;
 pub mod progress;
+pub mod reconcile;
 pub mod rule_docs;
 pub mod rules;
 pub mod schema;
@@ -63,6 +65,10 @@ pub enum Command {
     CheckRules(check_rules::CheckRulesArgs),
     /// Plan the transfer requests of a book: what can move, what is blocked and why.
     Plan(plan::PlanArgs),
+    /// Build a scenario from Partner Center exports (and overlays).
+    Import(import::ImportArgs),
+    /// Compare Partner Center's eligibility answers with eligo's findings.
+    Reconcile(reconcile::ReconcileArgs),
     /// Compare two runs (JSON reports or scenario files): added, fixed and
     /// changed findings.
     Diff(diff::DiffArgs),
@@ -205,6 +211,8 @@ pub fn run(cli: Cli) -> u8 {
         Command::Schema(args) => schema::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Plan(args) => plan::run(&args),
+        Command::Import(args) => import::run(&args),
+        Command::Reconcile(args) => reconcile::run(&args),
         Command::Generate(args) => generate::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Completions(args) => completions::run(&args),

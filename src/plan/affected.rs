@@ -6,7 +6,7 @@
 //! that does none of these gives the same findings whatever the proposal, so
 //! after the first evaluation the planner evaluates only the others.
 
-use crate::program::{CExpr, Clause, Decode, Part, Program, Rule};
+use crate::program::{CExpr, CExprKind, Clause, Decode, Part, Program, Rule};
 use crate::schema::{FieldId, KindId};
 
 use super::spec::PlanSpec;
@@ -66,23 +66,23 @@ impl Reach {
     }
 
     fn expr(&self, e: &CExpr) -> bool {
-        match e {
-            CExpr::Const(_) | CExpr::Var(_) => false,
-            CExpr::Root(field, d) => Some(*field) == self.root_field || self.decode(d),
-            CExpr::Field {
+        match &e.kind {
+            CExprKind::Const(_) | CExprKind::Var(_) => false,
+            CExprKind::Root(field, d) => Some(*field) == self.root_field || self.decode(d),
+            CExprKind::Field {
                 base, kind, decode, ..
             }
-            | CExpr::MapField {
+            | CExprKind::MapField {
                 base, kind, decode, ..
             } => self.kinds.contains(kind) || self.decode(decode) || self.expr(base),
-            CExpr::Has { base, kind, .. } => self.kinds.contains(kind) || self.expr(base),
-            CExpr::Not(inner) | CExpr::Call(_, inner) => self.expr(inner),
-            CExpr::Binary { lhs, rhs, .. } => self.expr(lhs) || self.expr(rhs),
-            CExpr::List(items) => items.iter().any(|i| self.expr(i)),
-            CExpr::Filter {
+            CExprKind::Has { base, kind, .. } => self.kinds.contains(kind) || self.expr(base),
+            CExprKind::Not(inner) | CExprKind::Call(_, inner) => self.expr(inner),
+            CExprKind::Binary { lhs, rhs, .. } => self.expr(lhs) || self.expr(rhs),
+            CExprKind::List(items) => items.iter().any(|i| self.expr(i)),
+            CExprKind::Filter {
                 collection, cond, ..
             }
-            | CExpr::All {
+            | CExprKind::All {
                 collection, cond, ..
             } => self.expr(collection) || self.expr(cond),
         }
