@@ -19,7 +19,8 @@ use super::{
 use crate::baseline::Baseline;
 use crate::check::{check_source, FileOutcome};
 use crate::program::Program;
-use crate::report::human::{self, plural, render_diagnostic, Style};
+use crate::report::human::{self, render_diagnostic, Style};
+use crate::report::sarif::Root;
 use crate::report::{
     concise, github, grouped, html, json, junit, markdown, sarif, CheckRun, InputError, RuleInfo,
 };
@@ -99,12 +100,19 @@ pub struct CheckArgs {
     /// (the path `-`).
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
+    /// The folder SARIF file URIs are relative to (default: the nearest folder
+    /// at or above the current one that holds `.git`).
+    #[arg(long, value_name = "DIR")]
+    pub sarif_root: Option<PathBuf>,
 }
 
-/// Input errors as data for the report, and rendered for stderr.
+/// Input errors as data for the report, and rendered for stderr (identical
+/// ones grouped, see [`grouped`]), each text with the index in
+/// [`CheckRun::errors`] of the first error of the batch it was rendered from
+/// (a file's errors are one batch).
 struct Problems {
     style: Style,
-    rendered: Vec<String>,
+    rendered: Vec<(usize, String)>,
 }
 
 impl Problems {
@@ -112,9 +120,14 @@ impl Problems {
     where
         for<'e> InputError: From<&'e E>,
     {
+        self.render(run.errors.len(), errors);
         run.errors.extend(errors.iter().map(InputError::from));
-        self.rendered
-            .extend(grouped::render_grouped(errors, self.style));
+    }
+
+    /// Renders a batch of errors whose first is `run.errors[first]`.
+    fn render<E: miette::Diagnostic>(&mut self, first: usize, errors: &[E]) {
+        let texts = grouped::render_grouped(errors, self.style);
+        self.rendered.extend(texts.into_iter().map(|t| (first, t)));
     }
 }
 
@@ -150,8 +163,7 @@ pub fn run(args: &CheckArgs) -> u8 {
                 settings::print_errors(&config_errors, err_style);
             }
             problems.add(&mut run, &errors);
-            let what = format!("{} in the rule files", plural(errors.len(), "error"));
-            return finish(args, &settings, &run, &problems, &what);
+            return finish(args, &settings, &run, &problems);
         }
     };
     let selected = settings::select_rules_after(
@@ -184,11 +196,7 @@ pub fn run(args: &CheckArgs) -> u8 {
             return code;
         }
     }
-    let what = format!(
-        "{} in the input files: nothing was passed",
-        plural(run.errors.len(), "input error")
-    );
-    finish(args, &settings, &run, &problems, &what)
+    finish(args, &settings, &run, &problems)
 }
 
 /// Reads the baseline, if one is given; an unusable one is an input error.
@@ -264,9 +272,9 @@ fn check_scenarios(
     for outcome in outcomes {
         match outcome {
             FileOutcome::Checked(report) => run.reports.push(report),
-            FileOutcome::Invalid { errors, .. } => {
-                run.invalid_files += 1;
-                problems.add(run, &errors);
+            FileOutcome::Invalid { path, errors } => {
+                problems.render(run.errors.len(), &errors);
+                run.push_invalid(path, errors.iter().map(InputError::from));
             }
         }
     }
@@ -319,13 +327,7 @@ pub fn check_all_with(
 }
 
 /// Prints the report and the input errors, and returns the exit code.
-fn finish(
-    args: &CheckArgs,
-    settings: &CheckSettings,
-    run: &CheckRun,
-    problems: &Problems,
-    what_failed: &str,
-) -> u8 {
+fn finish(args: &CheckArgs, settings: &CheckSettings, run: &CheckRun, problems: &Problems) -> u8 {
     let format = settings.format;
     let out_style = Style {
         color: args.output.is_none() && args.color.enabled(),
@@ -335,7 +337,12 @@ fn finish(
     let nothing_checked = run.rules.is_empty() && format == Format::Human;
     if !nothing_checked {
         let written = super::write_output(args.output.as_deref(), "the report", |out| {
-            write_report(format, run, out_style, out)
+            let options = ReportOptions {
+                style: out_style,
+                diagnostics: &problems.rendered,
+                sarif_root: args.sarif_root.as_deref(),
+            };
+            write_report(format, run, &options, out)
         });
         if let Err(code) = written {
             return code;
@@ -345,12 +352,16 @@ fn finish(
         return if run.fails() { EXIT_FINDINGS } else { EXIT_OK };
     }
     // Annotations already carry the errors into the log; other formats also
-    // explain them on stderr, where people look.
+    // explain them on stderr, where people look. The human report has shown
+    // those of the invalid scenario files in their place.
     if format != Format::Github {
-        for text in &problems.rendered {
-            eprint!("{text}");
+        for (first, text) in &problems.rendered {
+            let shown = !nothing_checked && format == Format::Human && run.is_listed_error(*first);
+            if !shown {
+                eprint!("{text}");
+            }
         }
-        eprintln!("{what_failed}");
+        eprintln!("{}", human::input_failure(&run.errors));
     }
     EXIT_INPUT
 }
@@ -397,17 +408,40 @@ pub fn find_scenarios(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ScenarioError>) {
     (found, errors)
 }
 
+/// How to write a run, besides its format.
+#[derive(Clone, Copy, Debug)]
+pub struct ReportOptions<'a> {
+    /// How the human report draws.
+    pub style: Style,
+    /// The input errors rendered for stderr, each with the index of the
+    /// first error of its batch in [`CheckRun::errors`]: the human report
+    /// shows those of each invalid scenario file in its place.
+    pub diagnostics: &'a [(usize, String)],
+    /// `--sarif-root`, if given.
+    pub sarif_root: Option<&'a Path>,
+}
+
 /// Writes the run in the chosen format.
 pub fn write_report(
     format: Format,
     run: &CheckRun,
-    style: Style,
+    options: &ReportOptions<'_>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        Format::Human => human::write_run(run, style, out),
+        Format::Human => {
+            let mut show = |_: &[InputError], first: usize| {
+                // The texts are in the order of their batches.
+                let start = options.diagnostics.partition_point(|(f, _)| *f < first);
+                let rest = options.diagnostics.get(start..).unwrap_or(&[]);
+                for (_, text) in rest.iter().take_while(|(f, _)| *f == first) {
+                    eprint!("{text}");
+                }
+            };
+            human::write_run(run, options.style, &mut show, out)
+        }
         Format::Json => json::write_run(run, out),
-        Format::Sarif => sarif::write(run, out),
+        Format::Sarif => sarif::write(run, &Root::from_current_dir(options.sarif_root)?, out),
         Format::Junit => junit::write(run, out),
         Format::Github => github::write(run, out),
         Format::Concise => concise::write(run, out),
