@@ -426,7 +426,11 @@ fn one_long_value_does_not_multiply_the_output() {
             "{format}: {} bytes",
             out.stderr.len()
         );
-        let bound = if matches!(format, "json" | "sarif") {
+        // JSON names an invalid file's errors twice (in the top-level
+        // `errors` and in the file's entry): still a constant factor.
+        let bound = if format == "json" {
+            10_200_000
+        } else if format == "sarif" {
             5_100_000
         } else {
             100_000
