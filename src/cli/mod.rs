@@ -9,7 +9,10 @@ pub mod explain;
 pub mod files;
 pub mod fmt;
 pub mod generate;
+pub mod import;
+pub mod plan;
 pub mod progress;
+pub mod reconcile;
 pub mod rule_docs;
 pub mod rules;
 pub mod schema;
@@ -41,6 +44,10 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// Follow symbolic links met in folders, when they stay inside the folder
+    /// given (by default none is followed).
+    #[arg(long, global = true)]
+    pub follow_symlinks: bool,
 }
 
 /// The subcommands.
@@ -60,6 +67,12 @@ pub enum Command {
     Fmt(fmt::FmtArgs),
     /// Check rule files without a scenario: errors and warnings (lints).
     CheckRules(check_rules::CheckRulesArgs),
+    /// Plan the transfer requests of a book: what can move, what is blocked and why.
+    Plan(plan::PlanArgs),
+    /// Build a scenario from Partner Center exports (and overlays).
+    Import(import::ImportArgs),
+    /// Compare Partner Center's eligibility answers with eligo's findings.
+    Reconcile(reconcile::ReconcileArgs),
     /// Compare two runs (JSON reports or scenario files): added, fixed and
     /// changed findings.
     Diff(diff::DiffArgs),
@@ -102,6 +115,21 @@ pub fn rule_depth(text: &str) -> Result<usize, String> {
     }
 }
 
+/// The deepest YAML nesting `--max-depth` may allow: the YAML parser counts
+/// flow nesting in a byte and stops at 256 levels by itself, so a larger
+/// flag would name a bound that never applies.
+pub const MAX_DEPTH_CEILING: usize = 255;
+
+/// Parses `--max-depth`: 1 up to the ceiling of the YAML parser.
+pub fn yaml_depth(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if (1..=MAX_DEPTH_CEILING).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "expected a whole number from 1 to {MAX_DEPTH_CEILING} (the YAML parser's own limit)"
+        )),
+    }
+}
+
 /// Bounds on scenario files, against hostile input; raise them for genuine files.
 /// Each flag wins over `limits` in `eligo.yaml`, which wins over the default.
 #[derive(Debug, Args, Clone, Default)]
@@ -109,8 +137,8 @@ pub struct LimitArgs {
     /// Largest scenario or waivers file, in bytes [default: 1073741824].
     #[arg(long, value_name = "BYTES")]
     pub max_file_bytes: Option<usize>,
-    /// Deepest nesting of YAML mappings and lists [default: 64].
-    #[arg(long, value_name = "N")]
+    /// Deepest nesting of YAML mappings and lists, at most 255 [default: 64].
+    #[arg(long, value_name = "N", value_parser = yaml_depth)]
     pub max_depth: Option<usize>,
     /// Most values that YAML aliases may expand to in one file; a larger file
     /// may expand to as many values as it has bytes [default: 100000].
@@ -193,6 +221,7 @@ impl ColorChoice {
 
 /// Runs the parsed command line and returns the exit code.
 pub fn run(cli: Cli) -> u8 {
+    files::set_follow_symlinks(cli.follow_symlinks);
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Test(args) => test::run(&args),
@@ -201,6 +230,9 @@ pub fn run(cli: Cli) -> u8 {
         Command::Fmt(args) => fmt::run(&args),
         Command::Schema(args) => schema::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Plan(args) => plan::run(&args),
+        Command::Import(args) => import::run(&args),
+        Command::Reconcile(args) => reconcile::run(&args),
         Command::Generate(args) => generate::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Completions(args) => completions::run(&args),
@@ -210,8 +242,9 @@ pub fn run(cli: Cli) -> u8 {
 /// Why the rules could not be loaded.
 #[derive(Debug)]
 pub enum RulesFailure {
-    /// `--no-default-rules` without any `--rules` (a usage error).
-    NoRules,
+    /// No rule to run: `--no-default-rules` without any `--rules`, or rule
+    /// files that define none (only a schema); the message says which.
+    NoRules(&'static str),
     /// The configuration file names an unknown constant or a value of the wrong type.
     Config(Vec<crate::config::ConfigError>),
     /// Rule files that cannot be read or do not compile.
@@ -232,8 +265,8 @@ pub fn load_rules_with(
 ) -> Result<Program, u8> {
     match try_load_rules_with(args, config) {
         Ok(program) => Ok(program),
-        Err(RulesFailure::NoRules) => {
-            eprintln!("{NO_RULES}");
+        Err(RulesFailure::NoRules(message)) => {
+            eprintln!("{message}");
             Err(EXIT_INPUT)
         }
         Err(RulesFailure::Config(errors)) => {
@@ -263,6 +296,11 @@ pub fn load_rules_with(
 pub const NO_RULES: &str =
     "error: no rules loaded: `--no-default-rules` needs at least one `--rules PATH`";
 
+/// The input error of rule files that define no rule: a run would check
+/// nothing and pass.
+pub const NO_RULES_DEFINED: &str =
+    "error: no rules loaded: the rule files given define no rule (only a schema), so nothing would be checked; add a rule pack with `--rules PATH`, or drop `--no-default-rules`";
+
 /// Loads the rule files the user asked for, returning the errors as data.
 pub fn try_load_rules(args: &RuleArgs) -> Result<Program, RulesFailure> {
     try_load_rules_with(args, None)
@@ -276,7 +314,7 @@ pub fn try_load_rules_with(
 ) -> Result<Program, RulesFailure> {
     let (sources, errors) = rule_sources(args);
     if sources.is_empty() && errors.is_empty() {
-        return Err(RulesFailure::NoRules);
+        return Err(RulesFailure::NoRules(NO_RULES));
     }
     if !errors.is_empty() {
         return Err(RulesFailure::Invalid(errors));
@@ -289,9 +327,13 @@ pub fn try_load_rules_with(
             return Err(RulesFailure::Config(errors));
         }
     }
-    crate::lang::compile_parsed(sources, &parsed)
-        .map(|(program, _)| program)
-        .map_err(RulesFailure::Invalid)
+    match crate::lang::compile_parsed(sources, &parsed) {
+        Ok((program, _)) if program.rules.is_empty() => {
+            Err(RulesFailure::NoRules(NO_RULES_DEFINED))
+        }
+        Ok((program, _)) => Ok(program),
+        Err(errors) => Err(RulesFailure::Invalid(errors)),
+    }
 }
 
 /// Reads the rule files the user asked for: the default pack unless dropped, then
@@ -306,15 +348,19 @@ pub fn rule_sources(args: &RuleArgs) -> (Vec<SourceFile>, Vec<RuleError>) {
     for path in &args.rules {
         match files::rule_files(path) {
             Ok(found) => {
-                for file in found {
-                    match std::fs::read_to_string(&file) {
+                for file in found.files {
+                    match crate::input::read_text(&file, files::MAX_RULE_FILE_BYTES) {
                         Ok(text) => sources.push(SourceFile::new(file.display().to_string(), text)),
-                        Err(e) => errors.push(RuleError::Io {
+                        Err(reason) => errors.push(RuleError::Io {
                             path: file.display().to_string(),
-                            reason: e.to_string(),
+                            reason,
                         }),
                     }
                 }
+                errors.extend(found.refused.into_iter().map(|r| RuleError::Io {
+                    path: r.path.display().to_string(),
+                    reason: r.message,
+                }));
             }
             Err(e) => errors.push(RuleError::Io {
                 path: path.display().to_string(),

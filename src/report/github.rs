@@ -4,24 +4,39 @@
 //! `::error file=…,line=…,col=…,title=…::message` for error findings and input
 //! errors, `::warning …` for warnings, `::notice …` for waived findings. Property
 //! values escape `%`, `\r`, `\n`, `:` and `,`; the message escapes `%`, `\r` and
-//! `\n`, as the runner expects.
+//! `\n`, as the runner expects, and other control characters visibly (see
+//! [`crate::escape::github_data`]).
 
 use std::io::{self, Write};
 
-use super::{CheckRun, Finding, InputError};
+use super::{CheckRun, Entry, Finding, InputError};
+use crate::escape;
 use crate::lang::ast::Severity;
 
 /// Writes a run as workflow commands, closed by a plain summary line.
 pub fn write(run: &CheckRun, out: &mut dyn Write) -> io::Result<()> {
-    for report in &run.reports {
-        for finding in &report.findings {
-            out.write_all(finding_command(finding).as_bytes())?;
+    for entry in run.entries() {
+        match entry {
+            Entry::Checked(report) => {
+                for finding in &report.findings {
+                    out.write_all(finding_command(finding).as_bytes())?;
+                }
+            }
+            Entry::Invalid { errors, .. } => {
+                for error in errors {
+                    out.write_all(error_command(error).as_bytes())?;
+                }
+            }
         }
     }
-    for error in &run.errors {
+    for error in run.other_errors() {
         out.write_all(error_command(error).as_bytes())?;
     }
-    writeln!(out, "eligo: {}", super::human::run_summary(run))
+    writeln!(out, "eligo: {}", super::human::run_summary(run))?;
+    if !run.errors.is_empty() {
+        writeln!(out, "eligo: {}", super::human::input_failure(&run.errors))?;
+    }
+    Ok(())
 }
 
 fn finding_command(f: &Finding) -> String {
@@ -84,25 +99,13 @@ fn error_command(e: &InputError) -> String {
 fn command_line(command: &str, props: &[(&str, String)], message: &str) -> String {
     let props: Vec<String> = props
         .iter()
-        .map(|(k, v)| format!("{k}={}", escape_property(v)))
+        .map(|(k, v)| format!("{k}={}", escape::github_property(v)))
         .collect();
     format!(
         "::{command} {}::{}\n",
         props.join(","),
-        escape_data(message)
+        escape::github_data(message)
     )
-}
-
-/// Escapes a message: `%`, `\r`, `\n`.
-pub fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// Escapes a property value: as a message, plus `:` and `,`.
-pub fn escape_property(text: &str) -> String {
-    escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
 #[cfg(test)]
@@ -111,8 +114,6 @@ mod tests {
 
     #[test]
     fn escapes_what_the_runner_parses() {
-        assert_eq!(escape_data("50% done\r\nnext"), "50%25 done%0D%0Anext");
-        assert_eq!(escape_property("C:\\a,b%\n"), "C%3A\\a%2Cb%25%0A");
         assert_eq!(
             command_line("error", &[("file", "a:b.yaml".into())], "x::y"),
             "::error file=a%3Ab.yaml::x::y\n"
