@@ -1,6 +1,7 @@
 //! The rule language: syntax, parser, schema building and rule compilation.
 
 pub mod ast;
+pub mod bounds;
 pub mod compile;
 pub mod diag;
 pub mod error;
