@@ -1,9 +1,16 @@
 //! "Did you mean" suggestions for unknown names.
 
-/// The candidate closest to `name`, if any is close enough to be a likely typo.
+/// The most candidates one suggestion compares with: a name set can be as
+/// large as the input (an enum of 10^5 values), and comparing each of many
+/// unknown names with all of them would take time quadratic in the input.
+/// Names past this many are not suggested.
+pub const MAX_CANDIDATES: usize = 1000;
+
+/// The candidate closest to `name`, if any is close enough to be a likely typo
+/// (among the first [`MAX_CANDIDATES`]).
 pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let mut best: Option<(&str, f64)> = None;
-    for candidate in candidates {
+    for candidate in candidates.into_iter().take(MAX_CANDIDATES) {
         let score = strsim::jaro_winkler(name, candidate);
         let distance = strsim::levenshtein(name, candidate);
         // Either very similar overall, or a small edit on a longer word.
@@ -23,7 +30,7 @@ pub fn did_you_mean<'a>(
     if let Some(c) = closest(name, candidates.clone()) {
         return Some(format!("did you mean `{c}`?"));
     }
-    let all: Vec<&str> = candidates.into_iter().collect();
+    let all: Vec<&str> = candidates.into_iter().take(17).collect();
     if all.is_empty() {
         None
     } else if all.len() <= 16 {

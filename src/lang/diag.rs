@@ -10,7 +10,15 @@ pub struct Diags {
     pub errors: Vec<RuleCheckError>,
     /// The warnings (lints) in the order found; they do not stop loading.
     pub warnings: Vec<RuleCheckError>,
+    /// "Did you mean" suggestions made so far (see [`Diags::suggest`]).
+    suggested: usize,
 }
+
+/// The most "did you mean" suggestions one load makes: each compares a name with
+/// up to [`crate::suggest::MAX_CANDIDATES`] others, so a file with many
+/// unknown names would otherwise cost time quadratic in its size. Errors past
+/// this many are still reported, without a suggestion.
+pub const MAX_SUGGESTIONS: usize = 200;
 
 impl Diags {
     /// A collector for these files.
@@ -19,7 +27,27 @@ impl Diags {
             files: files.to_vec(),
             errors: Vec::new(),
             warnings: Vec::new(),
+            suggested: 0,
         }
+    }
+
+    /// Whether [`Diags::suggest`] would still look for a suggestion.
+    pub fn may_suggest(&self) -> bool {
+        self.suggested < MAX_SUGGESTIONS
+    }
+
+    /// "did you mean `x`?" for an unknown `name` (see [`crate::suggest::did_you_mean`]),
+    /// for the first [`MAX_SUGGESTIONS`] unknown names of a load.
+    pub fn suggest<'a>(
+        &mut self,
+        name: &str,
+        candidates: impl IntoIterator<Item = &'a str> + Clone,
+    ) -> Option<String> {
+        if !self.may_suggest() {
+            return None;
+        }
+        self.suggested += 1;
+        crate::suggest::did_you_mean(name, candidates)
     }
 
     /// Records a warning at `span` of file `file`.
