@@ -9,7 +9,7 @@
 use serde::Serialize;
 use std::collections::HashMap;
 
-use crate::eval::{display, items, Evaluator, Value};
+use crate::eval::{display, items, Evaluator, Value, WorkExceeded};
 use crate::lang::ast::{Expr, ExprKind, Item, RuleDecl};
 use crate::lang::parse::parse_rule_file;
 use crate::program::{CExpr, Clause, Program, Rule};
@@ -92,6 +92,23 @@ pub struct Node {
 
 /// Explains every rule of `program` for the entity `(kind, row)` of `store`.
 pub fn explain(program: &Program, store: &Store, kind: KindId, row: u32) -> Explanation {
+    explain_budgeted(program, store, kind, row, u64::MAX).unwrap_or_else(|_| Explanation {
+        subject: String::new(),
+        kind: String::new(),
+        not_reached: 0,
+        rules: Vec::new(),
+    })
+}
+
+/// Like [`explain`], each rule within `max_work` units of work (see
+/// [`crate::eval::budget`]); the first rule past it is the error.
+pub fn explain_budgeted(
+    program: &Program,
+    store: &Store,
+    kind: KindId,
+    row: u32,
+    max_work: u64,
+) -> Result<Explanation, WorkExceeded> {
     let decls = rule_decls(program);
     let mut rules = Vec::new();
     for rule in &program.rules {
@@ -108,18 +125,19 @@ pub fn explain(program: &Program, store: &Store, kind: KindId, row: u32) -> Expl
             src,
         };
         let mut found = Vec::new();
-        let mut ev = Evaluator::for_rule(program, store, rule);
+        let mut ev = Evaluator::for_rule(program, store, rule).with_budget(max_work);
         ev.each_binding(rule, &mut |ev| found.extend(ctx.binding(ev)));
+        ev.check_budget(rule)?;
         if !found.is_empty() {
             rules.push(summarize(rule, found));
         }
     }
-    Explanation {
+    Ok(Explanation {
         subject: store.row_id(kind, row).unwrap_or("").to_string(),
         kind: program.schema.kind(kind).name.clone(),
         not_reached: program.rules.len() - rules.len(),
         rules,
-    }
+    })
 }
 
 fn summarize(rule: &Rule, mut found: Vec<Binding>) -> RuleExplanation {

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use super::progress::Progress;
 use super::{
-    files, stderr_style, try_load_rules, ColorChoice, LimitArgs, RuleArgs, RulesFailure,
+    files, stderr_style, try_load_rules_warned, ColorChoice, LimitArgs, RuleArgs, RulesFailure,
     EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, NO_RULES,
 };
 use crate::check::{check_file, FileOutcome};
@@ -93,7 +93,7 @@ pub fn run(args: &CheckArgs) -> u8 {
         deny_warnings: args.deny_warnings,
         ..CheckRun::default()
     };
-    let program = match try_load_rules(&args.rules) {
+    let program = match try_load_rules_warned(&args.rules, stderr_style(args.color)) {
         Ok(program) => program,
         Err(RulesFailure::NoRules) => {
             eprintln!("{NO_RULES}");

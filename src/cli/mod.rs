@@ -99,6 +99,10 @@ pub struct LimitArgs {
     /// Longest string value, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_string_bytes)]
     pub max_string_bytes: usize,
+    /// Work units each rule may spend on one scenario file (elements visited,
+    /// related entities, message bytes); past it the file is an input error.
+    #[arg(long, value_name = "N", default_value_t = crate::eval::budget::DEFAULT_MAX_WORK)]
+    pub max_work: u64,
 }
 
 impl LimitArgs {
@@ -112,6 +116,7 @@ impl LimitArgs {
         };
         LoadOptions {
             limits,
+            max_work: self.max_work,
             ..LoadOptions::default()
         }
     }
@@ -187,7 +192,7 @@ pub enum RulesFailure {
 
 /// Loads the rule files the user asked for, printing errors to stderr.
 pub fn load_rules(args: &RuleArgs, style: Style) -> Result<Program, u8> {
-    match try_load_rules(args) {
+    match try_load_rules_warned(args, style) {
         Ok(program) => Ok(program),
         Err(RulesFailure::NoRules) => {
             eprintln!("{NO_RULES}");
@@ -212,13 +217,34 @@ pub const NO_RULES: &str =
 
 /// Loads the rule files the user asked for, returning the errors as data.
 pub fn try_load_rules(args: &RuleArgs) -> Result<Program, RulesFailure> {
+    load_with_warnings(args).map(|(program, _)| program)
+}
+
+/// Like [`try_load_rules`], and prints to stderr the warnings about rules
+/// whose cost is a cross product (`eligo::rules::cross_product`): such a rule
+/// may run out of work budget on a large book, and the warning says why before
+/// it does. The other lints are `eligo check-rules`' business.
+pub fn try_load_rules_warned(args: &RuleArgs, style: Style) -> Result<Program, RulesFailure> {
+    let (program, warnings) = load_with_warnings(args)?;
+    let costly = warnings
+        .iter()
+        .filter(|w| w.code == crate::lang::error::CheckCode::CrossProduct);
+    for w in costly {
+        eprint!("{}", render_diagnostic(w, style));
+    }
+    Ok(program)
+}
+
+fn load_with_warnings(
+    args: &RuleArgs,
+) -> Result<(Program, Vec<crate::lang::RuleCheckError>), RulesFailure> {
     let (sources, mut errors) = rule_sources(args);
     if sources.is_empty() && errors.is_empty() {
         return Err(RulesFailure::NoRules);
     }
     if errors.is_empty() {
-        match crate::lang::load_program_limited(sources, args.max_rule_depth) {
-            Ok(program) => return Ok(program),
+        match crate::lang::load_program_full(sources, args.max_rule_depth) {
+            Ok(loaded) => return Ok(loaded),
             Err(e) => errors = e,
         }
     }

@@ -145,6 +145,8 @@ pub enum CheckCode {
     UnusedConstant,
     /// Warning: a condition that always holds or never holds.
     ConstantCondition,
+    /// Warning: a rule that walks a whole collection per binding (no join serves it).
+    CrossProduct,
 }
 
 impl CheckCode {
@@ -162,6 +164,7 @@ impl CheckCode {
             CheckCode::UnusedLet => "eligo::rules::unused_let",
             CheckCode::UnusedConstant => "eligo::rules::unused_constant",
             CheckCode::ConstantCondition => "eligo::rules::constant_condition",
+            CheckCode::CrossProduct => "eligo::rules::cross_product",
         }
     }
 }

@@ -3,6 +3,7 @@
 pub mod ast;
 pub mod bounds;
 pub mod compile;
+pub mod cost;
 pub mod diag;
 pub mod error;
 pub mod fmt;

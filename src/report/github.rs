@@ -43,7 +43,7 @@ fn finding_command(f: &Finding) -> String {
     let message = if f.related.is_empty() {
         message
     } else {
-        format!("{message}\nrelated: {}", f.related.join(", "))
+        format!("{message}\nrelated: {}", f.related_text())
     };
     command_line(
         command,

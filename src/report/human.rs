@@ -46,7 +46,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         let f = self.finding;
-        let related = (!f.related.is_empty()).then(|| format!("related: {}", f.related.join(", ")));
+        let related = (!f.related.is_empty()).then(|| format!("related: {}", f.related_text()));
         let text = match (&f.fix, related) {
             (Some(fix), Some(rel)) => format!("{fix}\n{rel}"),
             (Some(fix), None) => fix.clone(),

@@ -50,6 +50,7 @@ impl Serialize for Findings<'_> {
             message: f.message(),
             location: &f.location,
             related: &f.related,
+            related_more: f.related_more,
             waived: f.waived.as_deref(),
         }))
     }
@@ -63,8 +64,15 @@ struct JsonFinding<'a> {
     message: MessageText<'a>,
     location: &'a Location,
     related: &'a [String],
+    /// Related entities past the [`crate::eval::MAX_RELATED`] listed; absent when none.
+    #[serde(skip_serializing_if = "is_zero")]
+    related_more: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     waived: Option<&'a Waived>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// Totals over the run: what `eligo check` decided on.
