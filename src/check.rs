@@ -58,7 +58,11 @@ pub fn check_source(
 /// Evaluates a loaded scenario, each rule within `max_work` units of work, and
 /// builds its report; also gives, per rule, how many bindings reached its
 /// `require`. A rule that runs out of budget makes the file invalid.
-fn evaluate_scenario(program: &Program, scenario: Scenario, max_work: u64) -> (FileOutcome, Vec<u64>) {
+fn evaluate_scenario(
+    program: &Program,
+    scenario: Scenario,
+    max_work: u64,
+) -> (FileOutcome, Vec<u64>) {
     match evaluate_budgeted(program, &scenario.store, max_work) {
         Ok((raw, reached)) => (
             FileOutcome::Checked(build_report(program, scenario, raw)),
@@ -67,7 +71,13 @@ fn evaluate_scenario(program: &Program, scenario: Scenario, max_work: u64) -> (F
         Err(e) => {
             let path = scenario.source.name.clone();
             let error = work_error(&e, &path);
-            (FileOutcome::Invalid { path, errors: vec![error] }, Vec::new())
+            (
+                FileOutcome::Invalid {
+                    path,
+                    errors: vec![error],
+                },
+                Vec::new(),
+            )
         }
     }
 }

@@ -205,7 +205,8 @@ impl Enum {
         if self.index.contains_key(name) {
             return false;
         }
-        self.index.insert(name.to_string(), self.variants.len() as u32);
+        self.index
+            .insert(name.to_string(), self.variants.len() as u32);
         self.variants.push(name.to_string());
         true
     }

@@ -16,8 +16,8 @@
 //! and the README's Hardening section); `--max-work` changes it. A rule that
 //! runs out stops the evaluation of its file with an error naming it.
 
-use crate::program::Rule;
 use crate::eval::EntityRef;
+use crate::program::Rule;
 
 /// Default work units one rule may spend on one scenario file.
 pub const DEFAULT_MAX_WORK: u64 = 100_000_000;

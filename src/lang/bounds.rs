@@ -113,12 +113,19 @@ mod tests {
                 let tree = crate::lang::parse::parse_rule_file(&source).unwrap();
                 let formatted = crate::lang::fmt::format_source(&source).unwrap();
                 let again = crate::lang::parse::parse_rule_file(&SourceFile::new("f", formatted));
-                assert!(again.unwrap() == tree, "the formatted file parses to the same tree");
+                assert!(
+                    again.unwrap() == tree,
+                    "the formatted file parses to the same tree"
+                );
                 let program = crate::lang::load_program(vec![source]).unwrap();
                 let book = SourceFile::new("b.yaml", BOOK);
-                let scenario =
-                    load_scenario(&program.schema, book, &program.rule_ids(), &LoadOptions::default())
-                        .unwrap();
+                let scenario = load_scenario(
+                    &program.schema,
+                    book,
+                    &program.rule_ids(),
+                    &LoadOptions::default(),
+                )
+                .unwrap();
                 let found = crate::eval::evaluate(&program, &scenario.store);
                 let kind = program.schema.kind_named("node").unwrap();
                 let explained = crate::explain::explain(&program, &scenario.store, kind, 0);
@@ -144,7 +151,11 @@ mod tests {
             path,
             format!("n{}.on == true", ".next".repeat(n - 3)),
         ] {
-            assert!(survives_small_stack(rule("  for n in nodes\n", &require)), "{}", &require[..40]);
+            assert!(
+                survives_small_stack(rule("  for n in nodes\n", &require)),
+                "{}",
+                &require[..40]
+            );
         }
     }
 
@@ -167,7 +178,11 @@ mod tests {
         let parse = |t: String| crate::lang::parse::parse_rule_file(&SourceFile::new("t", t));
         let and = parse(rule("  for n in nodes\n", &chain("and", "n.on", n + 1))).unwrap_err();
         assert_eq!(and.expected.as_deref(), Some(TOO_HIGH));
-        let path = parse(rule("  for n in nodes\n", &format!("n{}", ".next".repeat(n)))).unwrap_err();
+        let path = parse(rule(
+            "  for n in nodes\n",
+            &format!("n{}", ".next".repeat(n)),
+        ))
+        .unwrap_err();
         assert_eq!(path.expected.as_deref(), Some(TOO_HIGH));
         let nested = format!("not ({})", chain("and", "n.on", n - 1));
         let nested = parse(rule("  for n in nodes\n", &nested)).unwrap_err();
@@ -180,8 +195,9 @@ mod tests {
     #[test]
     fn height_counts_every_level() {
         let parse = |t: &str| {
-            let file = crate::lang::parse::parse_rule_file(&SourceFile::new("t", format!("let x = {t}")))
-                .unwrap();
+            let file =
+                crate::lang::parse::parse_rule_file(&SourceFile::new("t", format!("let x = {t}")))
+                    .unwrap();
             match &file.items[0] {
                 crate::lang::ast::Item::Const(c) => height(&c.value),
                 _ => unreachable!(),
@@ -212,14 +228,21 @@ mod default_pack {
                 exprs.extend(&r.related);
                 for c in &r.clauses {
                     match c {
-                        Clause::For { collection, filter, .. } => {
+                        Clause::For {
+                            collection, filter, ..
+                        } => {
                             exprs.push(collection);
                             exprs.extend(filter);
                         }
                         Clause::Let { value, .. } | Clause::Where(value) => exprs.push(value),
                     }
                 }
-                for part in r.message.parts.iter().chain(r.fix.iter().flat_map(|f| &f.parts)) {
+                for part in r
+                    .message
+                    .parts
+                    .iter()
+                    .chain(r.fix.iter().flat_map(|f| &f.parts))
+                {
                     if let TemplatePart::Expr(e) = part {
                         exprs.push(e);
                     }
@@ -227,7 +250,11 @@ mod default_pack {
                 highest = exprs.into_iter().map(height).fold(highest, usize::max);
             }
         }
-        assert_eq!((highest, clauses), (9, 3), "update the figures in the module doc");
+        assert_eq!(
+            (highest, clauses),
+            (9, 3),
+            "update the figures in the module doc"
+        );
         assert!(highest * 8 <= MAX_EXPR_HEIGHT && clauses * 16 <= MAX_RULE_CLAUSES);
     }
 }

@@ -438,7 +438,10 @@ fn modifier(input: In) -> PResult<Modifier> {
     alt((
         map(kw("nonempty"), |k| Modifier::NonEmpty(token_span(&k))),
         map(kw("nocase"), |k| Modifier::NoCase(token_span(&k))),
-        map(preceded(kw("min"), cut(|i| literal_expr(i, 0))), Modifier::Min),
+        map(
+            preceded(kw("min"), cut(|i| literal_expr(i, 0))),
+            Modifier::Min,
+        ),
         required_if,
     ))
     .parse(input)
@@ -584,7 +587,11 @@ fn let_clause(input: In) -> PResult<Clause> {
 }
 
 fn where_clause(input: In) -> PResult<Clause> {
-    map(preceded(kw("where"), cut(|i| top_expr(i, expr))), Clause::Where).parse(input)
+    map(
+        preceded(kw("where"), cut(|i| top_expr(i, expr))),
+        Clause::Where,
+    )
+    .parse(input)
 }
 
 // ---- expressions ----------------------------------------------------------
@@ -634,7 +641,10 @@ fn too_high(at: &In, height: usize) -> Result<(), nom::Err<PErr>> {
 /// An expression that is stored in the tree on its own (a clause's, a rule's,
 /// a constant's, an interpolation's), parsed by `parser` at nesting depth 0 and
 /// checked against [`MAX_EXPR_HEIGHT`] as a whole.
-fn top_expr<'a>(input: In<'a>, parser: impl Fn(In<'a>, usize) -> PResult<'a, Expr>) -> PResult<'a, Expr> {
+fn top_expr<'a>(
+    input: In<'a>,
+    parser: impl Fn(In<'a>, usize) -> PResult<'a, Expr>,
+) -> PResult<'a, Expr> {
     let (rest, e) = parser(input, 0)?;
     too_high(&input, bounds::height(&e))?;
     Ok((rest, e))

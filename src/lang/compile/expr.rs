@@ -169,7 +169,9 @@ impl Compiler<'_, '_, '_> {
         if let Some(f) = k.field(&field.name) {
             return Some(f);
         }
-        let help = self.diags.suggest(&field.name, k.fields.iter().map(|f| f.name.as_str()));
+        let help = self
+            .diags
+            .suggest(&field.name, k.fields.iter().map(|f| f.name.as_str()));
         let message = format!("`{}` has no field `{}`", k.name, field.name);
         self.err(
             field.span,
@@ -354,7 +356,9 @@ impl Compiler<'_, '_, '_> {
         match decl.variant(&name) {
             Some(v) => Some(CExpr::Const(Const::Enum(en, v))),
             None => {
-                let help = self.diags.suggest(&name, decl.variants.iter().map(String::as_str));
+                let help = self
+                    .diags
+                    .suggest(&name, decl.variants.iter().map(String::as_str));
                 let enum_name = decl.name.clone();
                 let span = find_name_span(e, &name).unwrap_or(e.span);
                 self.err(
