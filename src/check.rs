@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use crate::eval::{evaluate_budgeted, EntityRef, RawFinding, WorkExceeded};
 use crate::program::Program;
-use crate::report::{FileKind, FileReport, Finding, Location};
+use crate::report::customers::{CustomerIds, CustomerIndex};
+use crate::report::{FileKind, FileReport, Finding, Location, Place};
 use crate::scenario::{load_scenario, read_scenario, LoadOptions, Scenario, ScenarioError, Store};
 use crate::schema::ROOT;
 use crate::source::SourceFile;
@@ -142,6 +143,8 @@ pub fn build_report(program: &Program, scenario: Scenario, raw: Vec<RawFinding>)
         .map(|r| (Arc::from(r.id.as_str()), Arc::from(r.summary.as_str())))
         .collect();
     let path: Arc<str> = Arc::from(scenario.source.name.as_str());
+    let customer_index = CustomerIndex::new(schema);
+    let mut customer_ids = CustomerIds::default();
     let mut findings: Vec<Finding> = Vec::with_capacity(raw.len());
     findings.extend(raw.into_iter().filter_map(|raw| {
         let rule = program.rules.get(raw.rule)?;
@@ -149,10 +152,15 @@ pub fn build_report(program: &Program, scenario: Scenario, raw: Vec<RawFinding>)
         let (kind, row) = raw.subject;
         let subject = store.row_id(kind, row)?;
         let pos = store.pos(kind, row);
+        let customer = customer_index.as_ref().and_then(|index| {
+            let customer_row = index.customer_row(store, kind, row)?;
+            customer_ids.get(store, index, customer_row)
+        });
         Some(Finding {
             rule: Arc::clone(rule_id),
             severity: rule.severity,
             subject: subject.to_string(),
+            customer,
             summary: Arc::clone(summary),
             problem: exact(raw.message),
             fix: raw.fix.map(exact),
@@ -166,6 +174,8 @@ pub fn build_report(program: &Program, scenario: Scenario, raw: Vec<RawFinding>)
             related: related_ids(store, raw.related.kept(), subject),
             related_more: raw.related.more(),
             waived: None,
+            places: places(schema, store, raw.places.kept(), &path),
+            baseline: None,
         })
     }));
     let scenario_name = schema.root().field("scenario").and_then(|f| {
@@ -173,6 +183,7 @@ pub fn build_report(program: &Program, scenario: Scenario, raw: Vec<RawFinding>)
         (cell != crate::scenario::store::NONE).then(|| store.str(cell).to_string())
     });
     let as_of = as_of(program, store);
+    let customers = customer_index.map_or_else(Vec::new, |index| index.customers(schema, store));
     drop(scenario.store);
     findings.sort_by(|a, b| {
         (a.location.line, a.location.column, &a.rule, &a.subject).cmp(&(
@@ -188,8 +199,77 @@ pub fn build_report(program: &Program, scenario: Scenario, raw: Vec<RawFinding>)
         kind: FileKind::Scenario,
         as_of,
         findings,
+        customers,
         expect: scenario.expect,
         source: scenario.source,
+        fixed: None,
+    }
+}
+
+/// The places to edit of a finding, each once, in the order the rule named
+/// them. Linear in the firings: a subscription listed in many requests names
+/// many items.
+fn places(
+    schema: &crate::schema::Schema,
+    store: &Store,
+    raw: &[EntityRef],
+    path: &Arc<str>,
+) -> Vec<Place> {
+    let mut seen: HashSet<EntityRef> = HashSet::with_capacity(raw.len());
+    raw.iter()
+        .filter(|r| seen.insert(**r))
+        .map(|&(kind, row)| {
+            let pos = store.pos(kind, row);
+            let label = place_label(schema, store, kind, row);
+            Place {
+                location: Location {
+                    path: Arc::clone(path),
+                    line: pos.line,
+                    column: pos.column,
+                },
+                label,
+                offset: pos.offset,
+                len: pos.len,
+            }
+        })
+        .collect()
+}
+
+/// What a place is: `transfer tr-1` for an entity with an id; for a record
+/// or an entity without one, its kind and what its first references name,
+/// `item (subscription sub-e3)`, `partnership (provider fabrikam, reseller contoso)`.
+fn place_label(
+    schema: &crate::schema::Schema,
+    store: &Store,
+    kind: crate::schema::KindId,
+    row: u32,
+) -> String {
+    let k = schema.kind(kind);
+    if let Some(id) = store.row_id(kind, row) {
+        return format!("{} {id}", k.name);
+    }
+    let refs: Vec<String> = k
+        .fields
+        .iter()
+        .enumerate()
+        .filter_map(|(field, f)| {
+            let crate::schema::FieldType::Ref(target) = f.ty else {
+                return None;
+            };
+            let cell = store.cell(kind, field, row);
+            let none = crate::scenario::store::NONE;
+            let pending = crate::scenario::store::PENDING;
+            let id = (cell != none && cell != pending)
+                .then(|| store.row_id(target, cell))
+                .flatten()?;
+            Some(format!("{} {id}", f.name))
+        })
+        .take(2)
+        .collect();
+    if refs.is_empty() {
+        k.name.clone()
+    } else {
+        format!("{} ({})", k.name, refs.join(", "))
     }
 }
 

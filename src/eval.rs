@@ -67,6 +67,8 @@ pub struct RawFinding {
     pub fix: Option<String>,
     /// Other entities involved, over all firings, at most [`MAX_RELATED`] of them.
     pub related: Related,
+    /// The places to edit, over all firings in order, at most [`MAX_RELATED`] of them.
+    pub places: Related,
 }
 
 /// Evaluates every rule of `program` over `store`, without a work budget (for
@@ -289,6 +291,7 @@ impl<'a> Evaluator<'a> {
                     message,
                     fix,
                     related: Related::default(),
+                    places: Related::default(),
                 });
                 sink.by_subject.insert(subject, sink.findings.len() - 1);
                 sink.findings.len() - 1
@@ -304,8 +307,14 @@ impl<'a> Evaluator<'a> {
             let v = self.eval(e);
             collect_entities(&v, &mut related);
         }
-        self.budget.spend(related.len() as u64);
+        let mut places = Vec::new();
+        for e in &rule.places {
+            let v = self.eval(e);
+            collect_entities(&v, &mut places);
+        }
+        self.budget.spend((related.len() + places.len()) as u64);
         if let Some(f) = sink.findings.get_mut(index) {
+            f.places.add(places);
             f.related.add(related.into_iter().filter(|r| *r != subject));
         }
     }

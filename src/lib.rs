@@ -27,8 +27,10 @@
 // only, so their size does not matter for speed.
 #![allow(clippy::result_large_err)]
 
+pub mod baseline;
 pub mod check;
 pub mod cli;
+pub mod config;
 pub mod date;
 pub mod eval;
 pub mod explain;
@@ -67,6 +69,17 @@ pub const DEFAULT_RULES: &[(&str, &str)] = &[
         include_str!("../rules/customers.rules"),
     ),
 ];
+
+/// The embedded pack's schema file alone: the scenario format that a team's
+/// own rules check against when they drop the default rules but declare no
+/// schema of their own.
+pub fn default_schema_source() -> SourceFile {
+    let (name, text) = DEFAULT_RULES
+        .first()
+        .copied()
+        .unwrap_or(("<default>/schema.rules", ""));
+    SourceFile::new(name, text)
+}
 
 /// The default pack as source files.
 pub fn default_rule_sources() -> Vec<SourceFile> {

@@ -14,12 +14,33 @@ pub struct Program {
     pub rules: Vec<Rule>,
     /// The rule files, indexed by [`Rule::file`].
     pub files: Vec<SourceFile>,
+    /// Ids of rules loaded but not run (`--select`/`--ignore`): still known,
+    /// so a scenario's `expect` or a waiver may name them.
+    pub deselected: Vec<String>,
 }
 
 impl Program {
-    /// The ids of all rules.
+    /// The ids of all loaded rules, run or not.
     pub fn rule_ids(&self) -> std::collections::HashSet<String> {
-        self.rules.iter().map(|r| r.id.clone()).collect()
+        self.rules
+            .iter()
+            .map(|r| r.id.clone())
+            .chain(self.deselected.iter().cloned())
+            .collect()
+    }
+
+    /// Keeps only the rules for which `keep` holds; the others stay known
+    /// (see [`Program::deselected`]) but are not evaluated.
+    pub fn retain_rules(&mut self, mut keep: impl FnMut(&Rule) -> bool) {
+        let mut dropped = Vec::new();
+        self.rules.retain(|r| {
+            let kept = keep(r);
+            if !kept {
+                dropped.push(r.id.clone());
+            }
+            kept
+        });
+        self.deselected.extend(dropped);
     }
 }
 
@@ -50,6 +71,8 @@ pub struct Rule {
     pub fix: Option<Vec<Part>>,
     /// Entities to list as related, besides the `for` variables.
     pub related: Vec<CExpr>,
+    /// The places to edit (`else s at i, …`): entities or records, or lists of them.
+    pub places: Vec<CExpr>,
     /// Slots of `for` variables bound to entities with ids (listed as related).
     pub related_slots: Vec<usize>,
     /// Number of variable slots.

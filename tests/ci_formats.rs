@@ -274,7 +274,7 @@ fn github_annotations_have_file_line_col_and_title() {
     let (_, text, _) = check(&["--format", "github", MIXED, "--waivers", WAIVERS]);
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines.contains(
-        &"::notice file=fixtures/books/mixed-book.yaml,line=184,col=5,title=transferable-offer (waived)::nw-azure-plan is a subscription of offer azure_plan, which self-serve transfer cannot move; cancel it and buy it again through fabrikam%0Awaived: cancelled and repurchased through fabrikam in wave 2 (owner migration-team@contoso.com, expires 2027-01-31)%0Arelated: tr-northwind-1"
+        &"::notice file=fixtures/books/mixed-book.yaml,line=369,col=9,title=transferable-offer (waived)::nw-azure-plan is a subscription of offer azure_plan, which self-serve transfer cannot move; cancel it and buy it again through fabrikam%0Awaived: cancelled and repurchased through fabrikam in wave 2 (owner migration-team@contoso.com, expires 2027-01-31)%0Arelated: tr-northwind-1"
     ), "{text}");
     assert!(lines.iter().any(|l| l.starts_with(
         "::error file=fixtures/waivers/mixed-book.yaml,line=16,col=5,title=waiver-expired::"

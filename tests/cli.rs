@@ -146,13 +146,23 @@ fn extra_rule_packs_add_rules_and_can_replace_the_default() {
             .arg(clean),
     );
     assert!(out.contains("\"quantity-cap\""), "{out}");
-    // The schema lives in the default pack; without it the custom rule cannot compile.
-    eligo()
-        .args(["check", "--no-default-rules", "--rules"])
+    // Without the default rules, a pack that declares no schema keeps the
+    // default schema: only its own rule runs.
+    let out = eligo()
+        .args(["check", "--no-default-rules", "--format", "json", "--rules"])
         .arg(&pack)
         .arg(clean)
-        .assert()
-        .code(2);
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules: std::collections::BTreeSet<&str> = json["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["quantity-cap"].into());
     let rules = stdout_of(eligo().args(["rules", "--rules"]).arg(&pack));
     assert!(rules.contains("quantity-cap"));
 }

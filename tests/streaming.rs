@@ -33,15 +33,21 @@ fn streamed_reports_equal_the_string_rendering() {
         let FileOutcome::Checked(report) = common::check_fixture(&program, &root.join(book)) else {
             panic!("{book} should be valid");
         };
-        // One valid file: the run's JSON is that of its report alone.
-        let json = stdout_of(&["--format", "json", book]);
-        assert_eq!(json, eligo::report::json::render(&[&report]), "{book}");
         // The human run is the file's report, a blank line and the run's summary.
         let human = stdout_of(&["--color", "never", book]);
         let file = common::render_report(&report);
         assert!(human.starts_with(&file), "{book}:\n{human}");
         let rest = human.strip_prefix(&file).unwrap_or_default();
         assert!(rest.starts_with("\nchecked 1 file: "), "{book}: {rest}");
+        // One valid file: the run's JSON is that of its report and the rules.
+        let json = stdout_of(&["--format", "json", book]);
+        let run = eligo::report::CheckRun {
+            rules: eligo::report::RuleInfo::of_program(&program),
+            reports: vec![report],
+            scenario_files: 1,
+            ..Default::default()
+        };
+        assert_eq!(json, eligo::report::json::render_run(&run), "{book}");
     }
 }
 

@@ -11,14 +11,18 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::progress::Progress;
+use super::settings::{self, CheckSettings};
 use super::{
     files, stderr_style, try_load_rules_warned, ColorChoice, LimitArgs, RuleArgs, RulesFailure,
     EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, NO_RULES,
 };
+use crate::baseline::Baseline;
 use crate::check::{check_file, FileOutcome};
 use crate::program::Program;
 use crate::report::human::{self, plural, render_diagnostic, Style};
-use crate::report::{github, json, junit, sarif, CheckRun, InputError, RuleInfo};
+use crate::report::{
+    concise, github, html, json, junit, markdown, sarif, CheckRun, InputError, RuleInfo,
+};
 use crate::scenario::{LoadOptions, ScenarioError};
 use crate::waiver::{self, WaiverFile};
 
@@ -36,6 +40,13 @@ pub enum Format {
     Junit,
     /// GitHub Actions workflow commands (annotations).
     Github,
+    /// One line per finding: `path:line:column: severity[rule] subject: message`.
+    Concise,
+    /// Markdown summary tables and the top findings, for pull-request comments
+    /// and `$GITHUB_STEP_SUMMARY`.
+    Markdown,
+    /// One self-contained HTML page, for people to open, send and print.
+    Html,
 }
 
 /// Arguments of `eligo check`.
@@ -50,12 +61,33 @@ pub struct CheckArgs {
     /// Bounds on hostile input.
     #[command(flatten)]
     pub limits: LimitArgs,
-    /// Report format.
-    #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
+    /// Report format [default: human, or `format` in `eligo.yaml`].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
     /// Fail (exit 1) on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Run only these rules (comma-separated ids; repeatable).
+    #[arg(long, value_name = "ID,...", value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Skip these rules (comma-separated ids; repeatable).
+    #[arg(long, value_name = "ID,...", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// A JSON report written earlier: its findings are known and do not fail.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write this run's findings as a baseline (a JSON report) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Print the findings only: no summary lines, no progress bar.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Which configuration file to read.
+    #[command(flatten)]
+    pub config: super::settings::ConfigArgs,
     /// A file of waivers: accepted findings with a reason, an owner and an expiry
     /// date (repeatable).
     #[arg(long = "waivers", value_name = "FILE")]
@@ -85,42 +117,109 @@ impl Problems {
 
 /// Runs `eligo check`.
 pub fn run(args: &CheckArgs) -> u8 {
+    let err_style = stderr_style(args.color);
+    let config = match args.config.load(err_style) {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    let (settings, mut config_errors) = CheckSettings::resolve(args, config.as_ref());
     let mut problems = Problems {
-        style: stderr_style(args.color),
+        style: err_style,
         rendered: Vec::new(),
     };
     let mut run = CheckRun {
-        deny_warnings: args.deny_warnings,
+        deny_warnings: settings.deny_warnings,
+        quiet: args.quiet,
         ..CheckRun::default()
     };
-    let program = match try_load_rules_warned(&args.rules, stderr_style(args.color)) {
-        Ok(program) => program,
-        Err(RulesFailure::NoRules) => {
-            eprintln!("{NO_RULES}");
-            return EXIT_INPUT;
-        }
-        Err(RulesFailure::Invalid(errors)) => {
-            problems.add(&mut run, &errors);
-            let what = format!("{} in the rule files", plural(errors.len(), "error"));
-            return finish(args, &run, &problems, &what);
-        }
+    let mut program =
+        match try_load_rules_warned(&settings.rules, config.as_ref(), stderr_style(args.color)) {
+            Ok(program) => program,
+            Err(RulesFailure::NoRules) => {
+                eprintln!("{NO_RULES}");
+                return EXIT_INPUT;
+            }
+            Err(RulesFailure::Config(errors)) => {
+                config_errors.extend(errors);
+                return settings::print_errors(&config_errors, err_style);
+            }
+            Err(RulesFailure::Invalid(errors)) => {
+                if !config_errors.is_empty() {
+                    settings::print_errors(&config_errors, err_style);
+                }
+                problems.add(&mut run, &errors);
+                let what = format!("{} in the rule files", plural(errors.len(), "error"));
+                return finish(args, &settings, &run, &problems, &what);
+            }
+        };
+    let selected = settings::select_rules_after(
+        &mut program,
+        &args.select,
+        &args.ignore,
+        config.as_ref(),
+        config_errors,
+        err_style,
+    );
+    if let Err(code) = selected {
+        return code;
+    }
+    let baseline = match read_baseline(&settings, err_style) {
+        Ok(baseline) => baseline,
+        Err(code) => return code,
     };
     run.rules = RuleInfo::of_program(&program);
-    let options = args.limits.load_options();
-    let waivers = load_waivers(args, &program, &options, &mut run, &mut problems);
-    let complete = check_scenarios(args, &program, &options, &mut run, &mut problems);
+    let options = &settings.options;
+    let waivers = load_waivers(&settings, &program, options, &mut run, &mut problems);
+    let keep_text = settings.format == Format::Human;
+    let complete = check_scenarios(args, keep_text, &program, options, &mut run, &mut problems);
     let waiver_reports = waiver::apply(&waivers, &mut run.reports, complete, options.today);
     run.reports.extend(waiver_reports);
+    if let Some(baseline) = &baseline {
+        baseline.apply(&mut run.reports);
+    }
+    if let Some(path) = &args.write_baseline {
+        if let Err(code) = write_baseline(path, &run) {
+            return code;
+        }
+    }
     let what = format!(
         "{} in the input files: nothing was passed",
         plural(run.errors.len(), "input error")
     );
-    finish(args, &run, &problems, &what)
+    finish(args, &settings, &run, &problems, &what)
 }
 
-/// Reads every `--waivers` file; invalid ones become input errors.
+/// Reads the baseline, if one is given; an unusable one is an input error.
+fn read_baseline(settings: &CheckSettings, style: Style) -> Result<Option<Baseline>, u8> {
+    let Some(path) = &settings.baseline else {
+        return Ok(None);
+    };
+    match crate::baseline::read_report(path, settings.options.limits.max_file_bytes) {
+        Ok(report) => Ok(Some(Baseline::from_report(report))),
+        Err(e) => {
+            eprint!("{}", render_diagnostic(&e, style));
+            eprintln!("the baseline cannot be used: nothing was checked");
+            Err(EXIT_INPUT)
+        }
+    }
+}
+
+/// Writes the run as a baseline (its JSON report). A run with input errors
+/// writes none: a baseline of a partial run would hide findings later.
+fn write_baseline(path: &Path, run: &CheckRun) -> Result<(), u8> {
+    if !run.errors.is_empty() {
+        eprintln!(
+            "note: the baseline `{}` was not written: the run has input errors",
+            path.display()
+        );
+        return Ok(());
+    }
+    super::write_file("the baseline", path, |out| json::write_run(run, out))
+}
+
+/// Reads every waivers file; invalid ones become input errors.
 fn load_waivers(
-    args: &CheckArgs,
+    settings: &CheckSettings,
     program: &Program,
     options: &LoadOptions,
     run: &mut CheckRun,
@@ -128,7 +227,7 @@ fn load_waivers(
 ) -> Vec<WaiverFile> {
     let rule_ids = program.rule_ids();
     let mut files = Vec::new();
-    for path in &args.waivers {
+    for path in &settings.waivers {
         match waiver::read_waivers(path, &rule_ids, &options.limits) {
             Ok(file) => files.push(file),
             Err(errors) => problems.add(run, &errors),
@@ -142,6 +241,7 @@ fn load_waivers(
 /// whether every path was found and every file was valid.
 fn check_scenarios(
     args: &CheckArgs,
+    keep_text: bool,
     program: &Program,
     options: &LoadOptions,
     run: &mut CheckRun,
@@ -150,8 +250,7 @@ fn check_scenarios(
     let (paths, path_errors) = find_scenarios(&args.paths);
     problems.add(run, &path_errors);
     // Only the human report shows the scenario text (in its snippets).
-    let keep_text = args.format == Format::Human;
-    let outcomes = check_all(program, &paths, options, keep_text);
+    let outcomes = check_all_with(program, &paths, options, keep_text, !args.quiet);
     run.scenario_files = paths.len();
     for outcome in outcomes {
         match outcome {
@@ -174,8 +273,19 @@ pub fn check_all(
     options: &LoadOptions,
     keep_text: bool,
 ) -> Vec<FileOutcome> {
+    check_all_with(program, paths, options, keep_text, true)
+}
+
+/// [`check_all`], with a progress bar only when `progress` (and a terminal).
+pub fn check_all_with(
+    program: &Program,
+    paths: &[PathBuf],
+    options: &LoadOptions,
+    keep_text: bool,
+    progress: bool,
+) -> Vec<FileOutcome> {
     let rule_ids = program.rule_ids();
-    let progress = Progress::new(paths.len());
+    let progress = Progress::new(if progress { paths.len() } else { 0 });
     let outcomes = paths
         .par_iter()
         .map(|path: &PathBuf| {
@@ -192,17 +302,25 @@ pub fn check_all(
 }
 
 /// Prints the report and the input errors, and returns the exit code.
-fn finish(args: &CheckArgs, run: &CheckRun, problems: &Problems, what_failed: &str) -> u8 {
+fn finish(
+    args: &CheckArgs,
+    settings: &CheckSettings,
+    run: &CheckRun,
+    problems: &Problems,
+    what_failed: &str,
+) -> u8 {
+    let format = settings.format;
     let out_style = Style {
-        color: args.color.enabled(),
+        color: args.output.is_none() && args.color.enabled(),
         width: 100,
     };
     // Rules that did not load leave nothing to report in the human format.
-    let nothing_checked = run.rules.is_empty() && args.format == Format::Human;
+    let nothing_checked = run.rules.is_empty() && format == Format::Human;
     if !nothing_checked {
-        if let Err(code) = super::write_stdout("the report", |out| {
-            write_report(args.format, run, out_style, out)
-        }) {
+        let written = super::write_output(args.output.as_deref(), "the report", |out| {
+            write_report(format, run, out_style, out)
+        });
+        if let Err(code) = written {
             return code;
         }
     }
@@ -211,7 +329,7 @@ fn finish(args: &CheckArgs, run: &CheckRun, problems: &Problems, what_failed: &s
     }
     // Annotations already carry the errors into the log; other formats also
     // explain them on stderr, where people look.
-    if args.format != Format::Github {
+    if format != Format::Github {
         for text in &problems.rendered {
             eprint!("{text}");
         }
@@ -257,5 +375,8 @@ pub fn write_report(
         Format::Sarif => sarif::write(run, out),
         Format::Junit => junit::write(run, out),
         Format::Github => github::write(run, out),
+        Format::Concise => concise::write(run, out),
+        Format::Markdown => markdown::write(run, out),
+        Format::Html => html::write_run(run, out),
     }
 }

@@ -100,7 +100,7 @@ pub fn run(args: &CheckRulesArgs) -> u8 {
     let rule_args = RuleArgs {
         rules: args.paths.clone(),
         no_default_rules: args.no_default_rules,
-        max_rule_depth: args.max_rule_depth,
+        max_rule_depth: Some(args.max_rule_depth),
     };
     let (sources, mut errors) = rule_sources(&rule_args);
     if sources.is_empty() && errors.is_empty() {

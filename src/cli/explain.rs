@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use thiserror::Error;
 
 use super::TextFormat;
-use super::{load_rules, stderr_style, ColorChoice, LimitArgs, RuleArgs, EXIT_INPUT, EXIT_OK};
+use super::{stderr_style, ColorChoice, LimitArgs, RuleArgs, EXIT_INPUT, EXIT_OK};
 use crate::explain::{explain_budgeted, render_human};
 use crate::report::human::render_diagnostic;
 use crate::scenario::{load_scenario, read_scenario};
@@ -33,6 +33,9 @@ pub struct ExplainArgs {
     /// When to use colours.
     #[arg(long, value_enum, default_value_t)]
     pub color: ColorChoice,
+    /// Which configuration file to read.
+    #[command(flatten)]
+    pub config: super::settings::ConfigArgs,
 }
 
 /// An `--subject` that is no id in the scenario.
@@ -52,11 +55,16 @@ pub struct UnknownSubject {
 /// Runs `eligo explain`.
 pub fn run(args: &ExplainArgs) -> u8 {
     let style = stderr_style(args.color);
-    let program = match load_rules(&args.rules, style) {
+    let config = match args.config.load(style) {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    let rule_args = super::settings::rule_args(&args.rules, config.as_ref());
+    let program = match super::load_rules_with(&rule_args, config.as_ref(), style) {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let options = args.limits.load_options();
+    let options = args.limits.load_options_with(config.as_ref());
     let loaded = read_scenario(&args.scenario, &options.limits)
         .map_err(|e| vec![e])
         .and_then(|source| load_scenario(&program.schema, source, &program.rule_ids(), &options));

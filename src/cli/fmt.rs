@@ -22,6 +22,9 @@ pub struct FmtArgs {
     /// Change nothing: list the files that are not formatted and exit 1 if any.
     #[arg(long)]
     pub check: bool,
+    /// With `--check`: print a unified diff of what formatting would change.
+    #[arg(long, requires = "check")]
+    pub diff: bool,
     /// When to use colours.
     #[arg(long, value_enum, default_value_t)]
     pub color: ColorChoice,
@@ -51,7 +54,7 @@ pub fn run(args: &FmtArgs) -> u8 {
             }
         };
         for file in found {
-            match format_one(&file, args.check, style, &mut listed) {
+            match format_one(&file, args, style, &mut listed) {
                 Outcome::Unchanged => {}
                 Outcome::Changed => changed += 1,
                 Outcome::Failed => failed = true,
@@ -72,7 +75,8 @@ pub fn run(args: &FmtArgs) -> u8 {
 
 /// Formats (or with `check`, checks) one file, adding a line to `listed` when
 /// it is not formatted.
-fn format_one(path: &Path, check: bool, style: Style, listed: &mut String) -> Outcome {
+fn format_one(path: &Path, args: &FmtArgs, style: Style, listed: &mut String) -> Outcome {
+    let check = args.check;
     let name = path.display().to_string();
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
@@ -92,6 +96,10 @@ fn format_one(path: &Path, check: bool, style: Style, listed: &mut String) -> Ou
     if formatted == text {
         return Outcome::Unchanged;
     }
+    if check && args.diff {
+        listed.push_str(&unified_diff(&name, &text, &formatted));
+        return Outcome::Changed;
+    }
     if check {
         listed.push_str(&format!("{name}\n"));
         return Outcome::Changed;
@@ -106,6 +114,26 @@ fn format_one(path: &Path, check: bool, style: Style, listed: &mut String) -> Ou
             Outcome::Failed
         }
     }
+}
+
+/// A unified diff of a file and its formatted text, three lines of context;
+/// relative paths get git's `a/` and `b/`, so `git apply` takes the diff.
+fn unified_diff(name: &str, text: &str, formatted: &str) -> String {
+    let diff = similar::TextDiff::from_lines(text, formatted);
+    let (old, new) = if Path::new(name).is_absolute() {
+        (name.to_string(), name.to_string())
+    } else {
+        (format!("a/{name}"), format!("b/{name}"))
+    };
+    let mut out = diff
+        .unified_diff()
+        .context_radius(3)
+        .header(&old, &new)
+        .to_string();
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out
 }
 
 fn report_io(path: &Path, reason: &str, style: Style) {

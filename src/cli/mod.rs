@@ -2,15 +2,20 @@
 
 pub mod check;
 pub mod check_rules;
+pub mod completions;
 pub mod coverage;
+pub mod diff;
 pub mod explain;
 pub mod files;
 pub mod fmt;
 pub mod generate;
 pub mod progress;
+pub mod rule_docs;
 pub mod rules;
 pub mod schema;
+pub mod settings;
 pub mod test;
+pub mod test_update;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{self, BufWriter, Write};
@@ -19,7 +24,7 @@ use std::path::PathBuf;
 use crate::lang::RuleError;
 use crate::program::Program;
 use crate::report::human::{render_diagnostic, Style};
-use crate::scenario::{Limits, LoadOptions};
+use crate::scenario::LoadOptions;
 use crate::source::SourceFile;
 
 /// Exit code: no error-level finding.
@@ -55,6 +60,11 @@ pub enum Command {
     Fmt(fmt::FmtArgs),
     /// Check rule files without a scenario: errors and warnings (lints).
     CheckRules(check_rules::CheckRulesArgs),
+    /// Compare two runs (JSON reports or scenario files): added, fixed and
+    /// changed findings.
+    Diff(diff::DiffArgs),
+    /// Print shell completions (bash, zsh, fish, powershell).
+    Completions(completions::CompletionsArgs),
     /// Write a deterministic generated scenario (for benchmarks).
     #[command(hide = true)]
     Generate(generate::GenerateArgs),
@@ -70,9 +80,17 @@ pub struct RuleArgs {
     #[arg(long)]
     pub no_default_rules: bool,
     /// Deepest nesting of expressions in rule files (parentheses, lists, calls,
-    /// filters, `not` chains).
-    #[arg(long, value_name = "N", default_value_t = crate::lang::parse::MAX_EXPR_DEPTH, value_parser = rule_depth)]
-    pub max_rule_depth: usize,
+    /// filters, `not` chains) [default: 32].
+    #[arg(long, value_name = "N", value_parser = rule_depth)]
+    pub max_rule_depth: Option<usize>,
+}
+
+impl RuleArgs {
+    /// The nesting limit: the flag's, or the parser's default.
+    pub fn depth(&self) -> usize {
+        self.max_rule_depth
+            .unwrap_or(crate::lang::parse::MAX_EXPR_DEPTH)
+    }
 }
 
 /// Parses `--max-rule-depth`: 1 up to the ceiling the parser's stack allows.
@@ -85,38 +103,41 @@ pub fn rule_depth(text: &str) -> Result<usize, String> {
 }
 
 /// Bounds on scenario files, against hostile input; raise them for genuine files.
-#[derive(Debug, Args, Clone)]
+/// Each flag wins over `limits` in `eligo.yaml`, which wins over the default.
+#[derive(Debug, Args, Clone, Default)]
 pub struct LimitArgs {
-    /// Largest scenario or waivers file, in bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_file_bytes)]
-    pub max_file_bytes: usize,
-    /// Deepest nesting of YAML mappings and lists.
-    #[arg(long, value_name = "N", default_value_t = Limits::default().max_depth)]
-    pub max_depth: usize,
-    /// Most values that YAML aliases may expand to in one file.
-    #[arg(long, value_name = "N", default_value_t = Limits::default().max_alias_events)]
-    pub max_alias_events: usize,
-    /// Longest string value, in bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_string_bytes)]
-    pub max_string_bytes: usize,
+    /// Largest scenario or waivers file, in bytes [default: 1073741824].
+    #[arg(long, value_name = "BYTES")]
+    pub max_file_bytes: Option<usize>,
+    /// Deepest nesting of YAML mappings and lists [default: 64].
+    #[arg(long, value_name = "N")]
+    pub max_depth: Option<usize>,
+    /// Most values that YAML aliases may expand to in one file [default: 100000].
+    #[arg(long, value_name = "N")]
+    pub max_alias_events: Option<usize>,
+    /// Longest string value, in bytes [default: 65536].
+    #[arg(long, value_name = "BYTES")]
+    pub max_string_bytes: Option<usize>,
     /// Work units each rule may spend on one scenario file (elements visited,
-    /// related entities, message bytes); past it the file is an input error.
-    #[arg(long, value_name = "N", default_value_t = crate::eval::budget::DEFAULT_MAX_WORK)]
-    pub max_work: u64,
+    /// related entities, message bytes); past it the file is an input error
+    /// [default: 100000000].
+    #[arg(long, value_name = "N")]
+    pub max_work: Option<u64>,
 }
 
 impl LimitArgs {
     /// Load options with these limits (and today's date for `as_of` defaults).
     pub fn load_options(&self) -> LoadOptions {
-        let limits = Limits {
-            max_file_bytes: self.max_file_bytes,
-            max_depth: self.max_depth,
-            max_alias_events: self.max_alias_events,
-            max_string_bytes: self.max_string_bytes,
-        };
+        self.load_options_with(None)
+    }
+
+    /// Load options with these limits over a configuration file's.
+    pub fn load_options_with(&self, config: Option<&crate::config::Config>) -> LoadOptions {
         LoadOptions {
-            limits,
-            max_work: self.max_work,
+            limits: settings::limits(self, config),
+            max_work: self
+                .max_work
+                .unwrap_or(crate::eval::budget::DEFAULT_MAX_WORK),
             ..LoadOptions::default()
         }
     }
@@ -152,16 +173,22 @@ impl ColorChoice {
         self.resolve(std::io::stdout().is_terminal())
     }
 
-    /// Whether to colour a stream that is (or is not) a terminal. `auto` follows
-    /// <https://no-color.org>: a `NO_COLOR` variable that is set and not empty
-    /// turns colours off; `always` and `never` are explicit and win over it.
+    /// Whether to colour a stream that is (or is not) a terminal. `auto`
+    /// follows, in this order: <https://no-color.org> (a `NO_COLOR` that is
+    /// set and not empty turns colours off), <https://force-color.org> (a
+    /// `FORCE_COLOR` that is set and not empty turns them on, for CI logs
+    /// that render colours), `TERM=dumb` (off), then whether the stream is a
+    /// terminal. `always` and `never` are explicit and win over all of them.
     pub fn resolve(self, is_terminal: bool) -> bool {
+        let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
         match self {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
+            ColorChoice::Auto if set("NO_COLOR") => false,
+            ColorChoice::Auto if set("FORCE_COLOR") => true,
             ColorChoice::Auto => {
-                let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-                !no_color && is_terminal
+                let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+                !dumb && is_terminal
             }
         }
     }
@@ -178,6 +205,8 @@ pub fn run(cli: Cli) -> u8 {
         Command::Schema(args) => schema::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Generate(args) => generate::run(&args),
+        Command::Diff(args) => diff::run(&args),
+        Command::Completions(args) => completions::run(&args),
     }
 }
 
@@ -186,16 +215,38 @@ pub fn run(cli: Cli) -> u8 {
 pub enum RulesFailure {
     /// `--no-default-rules` without any `--rules` (a usage error).
     NoRules,
+    /// The configuration file names an unknown constant or a value of the wrong type.
+    Config(Vec<crate::config::ConfigError>),
     /// Rule files that cannot be read or do not compile.
     Invalid(Vec<RuleError>),
 }
 
 /// Loads the rule files the user asked for, printing errors to stderr.
 pub fn load_rules(args: &RuleArgs, style: Style) -> Result<Program, u8> {
-    match try_load_rules_warned(args, style) {
+    load_rules_with(args, None, style)
+}
+
+/// Loads the rule files the user asked for, with the constants of a
+/// configuration file, printing errors to stderr.
+pub fn load_rules_with(
+    args: &RuleArgs,
+    config: Option<&crate::config::Config>,
+    style: Style,
+) -> Result<Program, u8> {
+    match try_load_rules_warned(args, config, style) {
         Ok(program) => Ok(program),
         Err(RulesFailure::NoRules) => {
             eprintln!("{NO_RULES}");
+            Err(EXIT_INPUT)
+        }
+        Err(RulesFailure::Config(errors)) => {
+            for e in &errors {
+                eprint!("{}", render_diagnostic(e, style));
+            }
+            eprintln!(
+                "{} in the configuration file",
+                crate::report::human::plural(errors.len(), "error")
+            );
             Err(EXIT_INPUT)
         }
         Err(RulesFailure::Invalid(errors)) => {
@@ -217,15 +268,28 @@ pub const NO_RULES: &str =
 
 /// Loads the rule files the user asked for, returning the errors as data.
 pub fn try_load_rules(args: &RuleArgs) -> Result<Program, RulesFailure> {
-    load_with_warnings(args).map(|(program, _)| program)
+    try_load_rules_with(args, None)
 }
 
-/// Like [`try_load_rules`], and prints to stderr the warnings about rules
+/// Loads the rule files the user asked for, the constants of `config`
+/// replacing the packs' values before the rules compile.
+pub fn try_load_rules_with(
+    args: &RuleArgs,
+    config: Option<&crate::config::Config>,
+) -> Result<Program, RulesFailure> {
+    load_with_warnings(args, config).map(|(program, _)| program)
+}
+
+/// Like [`try_load_rules_with`], and prints to stderr the warnings about rules
 /// whose cost is a cross product (`eligo::rules::cross_product`): such a rule
 /// may run out of work budget on a large book, and the warning says why before
 /// it does. The other lints are `eligo check-rules`' business.
-pub fn try_load_rules_warned(args: &RuleArgs, style: Style) -> Result<Program, RulesFailure> {
-    let (program, warnings) = load_with_warnings(args)?;
+pub fn try_load_rules_warned(
+    args: &RuleArgs,
+    config: Option<&crate::config::Config>,
+    style: Style,
+) -> Result<Program, RulesFailure> {
+    let (program, warnings) = load_with_warnings(args, config)?;
     let costly = warnings
         .iter()
         .filter(|w| w.code == crate::lang::error::CheckCode::CrossProduct);
@@ -237,18 +301,24 @@ pub fn try_load_rules_warned(args: &RuleArgs, style: Style) -> Result<Program, R
 
 fn load_with_warnings(
     args: &RuleArgs,
+    config: Option<&crate::config::Config>,
 ) -> Result<(Program, Vec<crate::lang::RuleCheckError>), RulesFailure> {
-    let (sources, mut errors) = rule_sources(args);
+    let (sources, errors) = rule_sources(args);
     if sources.is_empty() && errors.is_empty() {
         return Err(RulesFailure::NoRules);
     }
-    if errors.is_empty() {
-        match crate::lang::load_program_full(sources, args.max_rule_depth) {
-            Ok(loaded) => return Ok(loaded),
-            Err(e) => errors = e,
+    if !errors.is_empty() {
+        return Err(RulesFailure::Invalid(errors));
+    }
+    let mut parsed =
+        crate::lang::parse_files(&sources, args.depth()).map_err(RulesFailure::Invalid)?;
+    if let Some(config) = config {
+        let errors = crate::config::constants::apply(config, &mut parsed);
+        if !errors.is_empty() {
+            return Err(RulesFailure::Config(errors));
         }
     }
-    Err(RulesFailure::Invalid(errors))
+    crate::lang::compile_parsed(sources, &parsed).map_err(RulesFailure::Invalid)
 }
 
 /// Reads the rule files the user asked for: the default pack unless dropped, then
@@ -279,7 +349,24 @@ pub fn rule_sources(args: &RuleArgs) -> (Vec<SourceFile>, Vec<RuleError>) {
             }),
         }
     }
+    if args.no_default_rules && !sources.is_empty() && !declares_schema(&sources) {
+        // A pack of rules alone still needs the scenario format to check against.
+        sources.insert(0, crate::default_schema_source());
+    }
     (sources, errors)
+}
+
+/// Whether any of the files declares the scenario format (an `entity` or the
+/// `root`): then the team supplies its own schema and the default one stays out.
+fn declares_schema(sources: &[SourceFile]) -> bool {
+    use crate::lang::ast::Item;
+    sources.iter().any(|source| {
+        crate::lang::parse::parse_rule_file(source).is_ok_and(|file| {
+            file.items
+                .iter()
+                .any(|item| matches!(item, Item::Kind(_) | Item::Root(_)))
+        })
+    })
 }
 
 /// Writes output to stdout through a buffer, as it is produced: a report can be
@@ -303,6 +390,37 @@ pub fn write_stdout(
             Err(EXIT_INPUT)
         }
     }
+}
+
+/// Writes output to `path` (created or truncated) when one is given, else to
+/// stdout as [`write_stdout`] does.
+pub fn write_output(
+    path: Option<&std::path::Path>,
+    what: &str,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), u8> {
+    match path {
+        Some(path) => write_file(what, path, write),
+        None => write_stdout(what, write),
+    }
+}
+
+/// Writes output to a file, created or truncated; a failure is reported on
+/// stderr, naming `what` and the path, and gives the input-error exit code.
+pub fn write_file(
+    what: &str,
+    path: &std::path::Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), u8> {
+    let result = std::fs::File::create(path).and_then(|file| {
+        let mut out = BufWriter::with_capacity(1 << 16, file);
+        write(&mut out)?;
+        out.flush()
+    });
+    result.map_err(|e| {
+        eprintln!("error: cannot write {what} to `{}`: {e}", path.display());
+        EXIT_INPUT
+    })
 }
 
 /// Writes `text` to stdout as [`write_stdout`] does.

@@ -18,7 +18,8 @@ impl Progress {
     pub fn new(total: usize) -> Self {
         let wanted = total >= MIN_FILES
             && std::io::stderr().is_terminal()
-            && std::env::var_os("CI").is_none();
+            && std::env::var_os("CI").is_none()
+            && std::env::var_os("TERM").is_none_or(|t| t != "dumb");
         if !wanted {
             return Progress(None);
         }

@@ -3,15 +3,25 @@
 use clap::Args;
 use serde::Serialize;
 
-use super::{load_rules, stderr_style, ColorChoice, RuleArgs, TextFormat, EXIT_OK};
+use super::{stderr_style, ColorChoice, RuleArgs, TextFormat, EXIT_OK};
 use crate::program::Program;
 
 /// Arguments of `eligo rules`.
 #[derive(Debug, Args)]
 pub struct RulesArgs {
+    /// Print this rule's documentation: what, why, fix, source and its text.
+    #[arg(value_name = "ID", conflicts_with = "export")]
+    pub id: Option<String>,
+    /// Write the embedded pack's files (schema included) to DIR, to copy
+    /// and change.
+    #[arg(long, value_name = "DIR")]
+    pub export: Option<std::path::PathBuf>,
     /// Where the rules come from.
     #[command(flatten)]
     pub rules: RuleArgs,
+    /// Which configuration file to read.
+    #[command(flatten)]
+    pub config: super::settings::ConfigArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: TextFormat,
@@ -29,10 +39,22 @@ struct RuleEntry<'a> {
 
 /// Runs `eligo rules`.
 pub fn run(args: &RulesArgs) -> u8 {
-    let program = match load_rules(&args.rules, stderr_style(ColorChoice::Auto)) {
+    if let Some(dir) = &args.export {
+        return super::rule_docs::export(dir);
+    }
+    let style = stderr_style(ColorChoice::Auto);
+    let config = match args.config.load(style) {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    let rule_args = super::settings::rule_args(&args.rules, config.as_ref());
+    let program = match super::load_rules_with(&rule_args, config.as_ref(), style) {
         Ok(p) => p,
         Err(code) => return code,
     };
+    if let Some(id) = &args.id {
+        return super::rule_docs::show(&program, id, args.format);
+    }
     match super::print_stdout("the rule list", &render(&program, args.format)) {
         Ok(()) => EXIT_OK,
         Err(code) => code,

@@ -13,9 +13,7 @@ use std::path::PathBuf;
 use super::check::find_scenarios;
 use super::coverage::Coverage;
 use super::TextFormat;
-use super::{
-    load_rules, stderr_style, ColorChoice, LimitArgs, RuleArgs, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK,
-};
+use super::{stderr_style, ColorChoice, LimitArgs, RuleArgs, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK};
 use crate::check::{check_file_counted, FileOutcome};
 use crate::report::human::render_diagnostic;
 use crate::report::FileReport;
@@ -41,6 +39,16 @@ pub struct TestArgs {
     /// Output format: `human` lines, or one JSON document.
     #[arg(long, value_enum, default_value_t)]
     pub format: TextFormat,
+    /// Write or refresh each file's `expect:` block from its findings,
+    /// keeping the rest of the file byte for byte.
+    #[arg(long)]
+    pub update: bool,
+    /// Print the failures only: no `SKIP` lines and no closing line (human format).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Which configuration file to read.
+    #[command(flatten)]
+    pub config: super::settings::ConfigArgs,
     /// When to use colours.
     #[arg(long, value_enum, default_value_t)]
     pub color: ColorChoice,
@@ -180,13 +188,19 @@ fn pairs(list: &[(String, String)]) -> Vec<Pair> {
 /// Runs `eligo test`.
 pub fn run(args: &TestArgs) -> u8 {
     let err_style = stderr_style(args.color);
-    let program = match load_rules(&args.rules, err_style) {
+    let config = match args.config.load(err_style) {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    let rule_args = super::settings::rule_args(&args.rules, config.as_ref());
+    let program = match super::load_rules_with(&rule_args, config.as_ref(), err_style) {
         Ok(p) => p,
         Err(code) => return code,
     };
     let (paths, mut input_errors) = find_scenarios(&args.paths);
     let rule_ids = program.rule_ids();
-    let options = args.limits.load_options();
+    let options = args.limits.load_options_with(config.as_ref());
+    let mut update_failed = false;
     let human = args.format == TextFormat::Human;
     let mut run = TestRun::default();
     // The verdict lines (human format), then the closing part, written at once.
@@ -198,8 +212,25 @@ pub fn run(args: &TestArgs) -> u8 {
         .par_iter()
         .map(|path| check_file_counted(&program, path, &rule_ids, &options))
         .collect();
-    for (outcome, reached) in checked {
+    for ((outcome, reached), path) in checked.into_iter().zip(&paths) {
         let report = match outcome {
+            FileOutcome::Invalid { errors, .. }
+                if args.update && super::test_update::only_expect_errors(&errors) =>
+            {
+                match super::test_update::update_stale(&program, path, &options) {
+                    Ok(update) => {
+                        run.passed += 1;
+                        if human {
+                            out.push_str(&updated_line(&path.display().to_string(), &update));
+                        }
+                    }
+                    Err(e) => {
+                        eprintln!("error: {}: {e}", path.display());
+                        update_failed = true;
+                    }
+                }
+                continue;
+            }
             FileOutcome::Checked(report) => report,
             FileOutcome::Invalid { errors, .. } => {
                 input_errors.extend(errors);
@@ -207,6 +238,23 @@ pub fn run(args: &TestArgs) -> u8 {
             }
         };
         coverage.add(&program, &report, &reached);
+        if args.update {
+            match super::test_update::update(&report) {
+                Ok(update @ super::test_update::Update::Written(_)) => {
+                    run.passed += 1;
+                    if human {
+                        out.push_str(&updated_line(&report.path, &update));
+                    }
+                    continue;
+                }
+                Ok(super::test_update::Update::Unchanged) => {}
+                Err(e) => {
+                    eprintln!("error: {}: {e}", report.path);
+                    update_failed = true;
+                    continue;
+                }
+            }
+        }
         let line = match verdict(&report) {
             Verdict::Pass => {
                 run.passed += 1;
@@ -239,6 +287,9 @@ pub fn run(args: &TestArgs) -> u8 {
             }
             Verdict::NoExpectations => {
                 run.without_expectations += 1;
+                if args.quiet {
+                    continue;
+                }
                 format!("SKIP {}: no expectations", report.path)
             }
         };
@@ -253,16 +304,29 @@ pub fn run(args: &TestArgs) -> u8 {
     if args.coverage {
         run.coverage = Some(coverage);
     }
-    out.push_str(&render_run(&run, args.format));
+    if !(args.quiet && human) {
+        out.push_str(&render_run(&run, args.format));
+    }
     if let Err(code) = super::print_stdout("the test report", &out) {
         return code;
     }
-    if !input_errors.is_empty() {
+    if !input_errors.is_empty() || update_failed {
         EXIT_INPUT
     } else if run.failed > 0 {
         EXIT_FINDINGS
     } else {
         EXIT_OK
+    }
+}
+
+/// `UPDATED path: 3 expectations`.
+fn updated_line(path: &str, update: &super::test_update::Update) -> String {
+    match update {
+        super::test_update::Update::Written(n) => format!(
+            "UPDATED {path}: {}\n",
+            crate::report::human::plural(*n, "expectation")
+        ),
+        super::test_update::Update::Unchanged => String::new(),
     }
 }
 

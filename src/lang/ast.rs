@@ -197,6 +197,10 @@ pub struct RuleDecl {
     pub forbid: bool,
     /// `else subject: "message"`: the entity the finding is about.
     pub subject: Expr,
+    /// `else subject at place, …: "message"`: the entries a user edits to
+    /// resolve the finding (a transfer item, a relationship, a partnership);
+    /// empty when the rule names none.
+    pub places: Vec<Expr>,
     /// What is wrong.
     pub message: Template,
     /// `fix "…"`: what to do.

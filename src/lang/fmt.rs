@@ -328,8 +328,14 @@ impl Printer<'_> {
         let text = format!("{keyword} {}", self.exprs.expr(&r.require));
         self.line(r.require.span.start, 2, text, Blank::Keep);
         self.done(r.require.span.end);
+        let places: Vec<String> = r.places.iter().map(|e| self.exprs.postfix(e)).collect();
+        let at = if places.is_empty() {
+            String::new()
+        } else {
+            format!(" at {}", places.join(", "))
+        };
         let text = format!(
-            "else {}: {}",
+            "else {}{at}: {}",
             self.exprs.postfix(&r.subject),
             self.text(r.message.span)
         );

@@ -47,21 +47,42 @@ pub fn load_program_full(
     files: Vec<SourceFile>,
     max_depth: usize,
 ) -> Result<(Program, Vec<RuleCheckError>), Vec<RuleError>> {
+    let parsed = parse_files(&files, max_depth)?;
+    compile_parsed(files, &parsed)
+}
+
+/// Parses every rule file; any syntax error stops here (see [`load_program`]).
+/// Callers that change the trees before compiling them (the constants of a
+/// configuration file) parse with this and compile with [`compile_parsed`].
+pub fn parse_files(
+    files: &[SourceFile],
+    max_depth: usize,
+) -> Result<Vec<ast::RuleFile>, Vec<RuleError>> {
     let mut parsed = Vec::new();
     let mut errors: Vec<RuleError> = Vec::new();
-    for file in &files {
+    for file in files {
         match parse::parse_rule_file_with(file, max_depth) {
             Ok(ast) => parsed.push(ast),
             Err(e) => errors.push(e.into()),
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
+    if errors.is_empty() {
+        Ok(parsed)
+    } else {
+        Err(errors)
     }
+}
+
+/// Builds the schema and compiles the rules of parsed files (`parsed[i]` is
+/// the tree of `files[i]`), returning the program and its warnings.
+pub fn compile_parsed(
+    files: Vec<SourceFile>,
+    parsed: &[ast::RuleFile],
+) -> Result<(Program, Vec<RuleCheckError>), Vec<RuleError>> {
     let mut diags = diag::Diags::new(&files);
-    let schema = schema_build::build_schema(&parsed, &mut diags);
+    let schema = schema_build::build_schema(parsed, &mut diags);
     let rules = if diags.errors.is_empty() {
-        compile::compile_rules(&schema, &parsed, &files, &mut diags)
+        compile::compile_rules(&schema, parsed, &files, &mut diags)
     } else {
         Vec::new()
     };
@@ -72,6 +93,7 @@ pub fn load_program_full(
         schema,
         rules,
         files,
+        deselected: Vec::new(),
     };
     Ok((program, diags.warnings))
 }

@@ -14,7 +14,8 @@
 //! modifier  := "nonempty" | "nocase" | "min" number
 //! const     := "let" NAME "=" expr
 //! rule      := "rule" RULE_ID ":" ("error" | "warning") STRING clause*
-//!              ("require" | "forbid") expr "else" expr ":" STRING ("fix" STRING)? ("related" expr ("," expr)*)?
+//!              ("require" | "forbid") expr "else" postfix ("at" postfix ("," postfix)*)? ":" STRING
+//!              ("fix" STRING)? ("related" expr ("," expr)*)?
 //! clause    := "for" NAME "in" expr ("where" expr)? | "let" NAME "=" expr | "where" expr
 //! expr      := and ("or" and)*
 //! and       := not ("and" not)*
@@ -508,7 +509,12 @@ fn rule_decl(input: In) -> PResult<RuleDecl> {
     let (rest, require) = cut(|i| top_expr(i, expr)).parse(rest)?;
     let (rest, _) = cut(expected("`else` and the subject", kw("else"))).parse(rest)?;
     let (rest, subject) = cut(|i| top_expr(i, postfix)).parse(rest)?;
-    let (rest, _) = cut(expected("`:` and the message", sym(":"))).parse(rest)?;
+    let (rest, places) = opt(preceded(
+        kw("at"),
+        cut(separated_list1(sym(","), |i| top_expr(i, postfix))),
+    ))
+    .parse(rest)?;
+    let (rest, _) = cut(expected("`at`, or `:` and the message", sym(":"))).parse(rest)?;
     let (rest, message) = cut(expected("a quoted message", template_ws)).parse(rest)?;
     let (rest, fix) = opt(preceded(
         kw("fix"),
@@ -529,6 +535,7 @@ fn rule_decl(input: In) -> PResult<RuleDecl> {
         require,
         forbid,
         subject,
+        places: places.unwrap_or_default(),
         message,
         fix,
         related: related.unwrap_or_default(),

@@ -37,6 +37,11 @@ fn finding_command(f: &Finding) -> String {
                 w.expires
             ),
         ),
+        (None, _) if f.is_known() => (
+            "notice",
+            format!("{} (known in the baseline)", f.rule),
+            f.message().to_string(),
+        ),
         (None, Severity::Error) => ("error", f.rule.to_string(), f.message().to_string()),
         (None, Severity::Warning) => ("warning", f.rule.to_string(), f.message().to_string()),
     };
@@ -45,12 +50,16 @@ fn finding_command(f: &Finding) -> String {
     } else {
         format!("{message}\nrelated: {}", f.related_text())
     };
+    // The annotation sits on the first place to edit, which is the line a
+    // pull request changes (the transfer item, the relationship), not the
+    // subject's entry, which may be far away.
+    let at = f.edit_location();
     command_line(
         command,
         &[
-            ("file", f.location.path.to_string()),
-            ("line", f.location.line.to_string()),
-            ("col", f.location.column.to_string()),
+            ("file", at.path.to_string()),
+            ("line", at.line.to_string()),
+            ("col", at.column.to_string()),
             ("title", title),
         ],
         &message,

@@ -6,14 +6,61 @@ use std::fmt;
 use std::io::{self, Write};
 use std::sync::Arc;
 
-use super::snippet::{Lines, Window};
-use super::{CheckRun, FileReport, Finding};
+use super::snippet::Lines;
+use super::snippet::Window;
+use super::snippet_places::{window_at_line, Windows};
+use super::{CheckRun, FileReport, Finding, Place};
 use crate::lang::ast::Severity;
 
 /// A finding as a miette diagnostic.
 struct FindingDiagnostic<'a> {
     finding: &'a Finding,
+    src: NamedSource<Windows>,
+    /// The places to edit far from the subject.
+    far: Vec<PlaceDiagnostic>,
+}
+
+/// Lines between the subject and a place shown in the subject's snippet.
+const NEAR_LINES: u32 = 6;
+
+fn is_near(f: &Finding, p: &Place) -> bool {
+    p.location.line.abs_diff(f.location.line) <= NEAR_LINES
+}
+
+/// Places to edit far from their finding's subject and close to each other,
+/// with their own snippet.
+#[derive(Debug)]
+struct PlaceDiagnostic {
+    /// Label, offset and length of each place.
+    labels: Vec<(String, usize, usize)>,
     src: NamedSource<Window>,
+}
+
+impl fmt::Display for PlaceDiagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.labels.as_slice() {
+            [(label, ..)] => write!(f, "edit here: {label}"),
+            labels => write!(f, "edit here: {} places", labels.len()),
+        }
+    }
+}
+
+impl std::error::Error for PlaceDiagnostic {}
+
+impl Diagnostic for PlaceDiagnostic {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(miette::Severity::Advice)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.src)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.labels.iter().map(|(label, offset, len)| {
+            LabeledSpan::new_with_span(Some(label.clone()), (*offset, *len))
+        })))
+    }
 }
 
 impl fmt::Debug for FindingDiagnostic<'_> {
@@ -65,7 +112,20 @@ impl Diagnostic for FindingDiagnostic<'_> {
         let label = format!("{}: {}", f.subject, f.summary);
         let span =
             LabeledSpan::new_primary_with_span(Some(label), (f.offset as usize, f.len as usize));
-        Some(Box::new(std::iter::once(span)))
+        // The places to edit near the subject, as secondary labels (not the
+        // subject's entry again); farther ones are diagnostics of their own, each
+        // with its own snippet (miette would show every line in between).
+        let places = f
+            .places
+            .iter()
+            .filter(move |p| p.offset != f.offset && is_near(f, p))
+            .map(|p| {
+                LabeledSpan::new_with_span(
+                    Some(format!("edit here: {}", p.label)),
+                    (p.offset as usize, p.len as usize),
+                )
+            });
+        Some(Box::new(std::iter::once(span).chain(places)))
     }
 }
 
@@ -111,21 +171,93 @@ pub fn render_file(report: &FileReport, style: Style) -> String {
 pub fn write_file(report: &FileReport, style: Style, out: &mut dyn Write) -> io::Result<()> {
     // Each diagnostic sees only the lines around its finding (see `snippet`).
     let mut lines = Lines::new(Arc::clone(&report.source.text));
-    for finding in report.findings.iter().filter(|f| f.waived.is_none()) {
-        let window = lines.window(finding.offset as usize, finding.len as usize);
-        let diagnostic = FindingDiagnostic {
-            finding,
-            src: NamedSource::new(&report.source.name, window).with_language("yaml"),
-        };
-        out.write_all(render_diagnostic(&diagnostic, style).as_bytes())?;
-        out.write_all(b"\n")?;
+    for finding in report.findings.iter().filter(|f| f.fails_run()) {
+        write_finding(&finding_diagnostic(&mut lines, report, finding), style, out)?;
     }
     for finding in &report.findings {
         if let Some(line) = waived_line(finding) {
             out.write_all(line.as_bytes())?;
         }
     }
+    super::baseline_lines::write(report, out)?;
     writeln!(out, "{}", file_summary(report))
+}
+
+/// Writes a finding's diagnostic, then one snippet per group of places to
+/// edit far from its subject (each a diagnostic of its own, `☞ edit here`).
+fn write_finding(d: &FindingDiagnostic<'_>, style: Style, out: &mut dyn Write) -> io::Result<()> {
+    out.write_all(render_diagnostic(d, style).as_bytes())?;
+    for place in &d.far {
+        out.write_all(render_diagnostic(place, style).as_bytes())?;
+    }
+    out.write_all(b"\n")
+}
+
+/// A finding as a diagnostic: its snippet holds the subject and the places
+/// near it; the places farther away come as diagnostics of their own.
+fn finding_diagnostic<'a>(
+    lines: &mut Lines,
+    report: &FileReport,
+    f: &'a Finding,
+) -> FindingDiagnostic<'a> {
+    let window_of = |p: &Place| {
+        window_at_line(
+            &report.source.text,
+            p.offset as usize,
+            p.len as usize,
+            p.location.line,
+        )
+    };
+    let windows = Windows {
+        main: lines.window(f.offset as usize, f.len as usize),
+        places: f
+            .places
+            .iter()
+            .filter(|p| is_near(f, p))
+            .map(window_of)
+            .collect(),
+    };
+    let mut far_places: Vec<&Place> = f.places.iter().filter(|p| !is_near(f, p)).collect();
+    far_places.sort_by_key(|p| p.offset);
+    // Places a few lines apart share one snippet.
+    let mut groups: Vec<Vec<&Place>> = Vec::new();
+    for p in far_places {
+        match groups.last_mut() {
+            Some(group)
+                if group
+                    .last()
+                    .is_some_and(|q| p.location.line - q.location.line <= NEAR_LINES) =>
+            {
+                group.push(p);
+            }
+            _ => groups.push(vec![p]),
+        }
+    }
+    let far = groups
+        .into_iter()
+        .filter_map(|group| {
+            let (first, last) = (group.first()?, group.last()?);
+            let len = (last.offset + last.len).saturating_sub(first.offset) as usize;
+            let window = window_at_line(
+                &report.source.text,
+                first.offset as usize,
+                len,
+                first.location.line,
+            );
+            Some(PlaceDiagnostic {
+                labels: group
+                    .iter()
+                    .map(|p| (p.label.clone(), p.offset as usize, p.len as usize))
+                    .collect(),
+                src: NamedSource::new(&report.source.name, window).with_language("yaml"),
+            })
+        })
+        .collect();
+    FindingDiagnostic {
+        finding: f,
+        src: NamedSource::new(&report.source.name, windows).with_language("yaml"),
+        far,
+    }
 }
 
 /// A waived finding in two lines: what, and who accepted it until when and why.
@@ -152,11 +284,12 @@ fn waived_line(f: &Finding) -> Option<String> {
 /// `path: 2 errors, 1 warning` (or `path: ok`), with `, 1 waived` when some are.
 pub fn file_summary(report: &FileReport) -> String {
     let (e, w, x) = (report.errors(), report.warnings(), report.waived());
-    let waived = if x > 0 {
+    let mut waived = if x > 0 {
         format!(", {x} waived")
     } else {
         String::new()
     };
+    waived.push_str(&super::baseline_lines::counts(report));
     if e == 0 && w == 0 {
         format!("{}: ok{waived}", report.path)
     } else {
@@ -171,17 +304,44 @@ pub fn file_summary(report: &FileReport) -> String {
 
 /// Writes every report of a run and the closing summary line.
 pub fn write_run(run: &CheckRun, style: Style, out: &mut dyn Write) -> io::Result<()> {
+    if run.quiet {
+        // Findings only: no summary lines.
+        for report in &run.reports {
+            write_findings(report, style, out)?;
+        }
+        return Ok(());
+    }
     for report in &run.reports {
         write_file(report, style, out)?;
     }
     writeln!(out, "\n{}", run_summary(run))
 }
 
+/// Writes the failing findings of one file as diagnostics, nothing else.
+fn write_findings(report: &FileReport, style: Style, out: &mut dyn Write) -> io::Result<()> {
+    let mut lines = Lines::new(Arc::clone(&report.source.text));
+    for finding in report.findings.iter().filter(|f| f.fails_run()) {
+        write_finding(&finding_diagnostic(&mut lines, report, finding), style, out)?;
+    }
+    Ok(())
+}
+
 /// `checked 12 files: 3 errors, 1 warning, 2 waived, 0 invalid`.
 pub fn run_summary(run: &CheckRun) -> String {
     let t = run.totals();
+    let baseline = if run.reports.iter().any(|r| r.fixed.is_some()) {
+        let fixed: usize = run
+            .reports
+            .iter()
+            .filter_map(|r| r.fixed.as_ref())
+            .map(Vec::len)
+            .sum();
+        format!(", {} known, {fixed} fixed", t.known)
+    } else {
+        String::new()
+    };
     format!(
-        "checked {}: {}, {}, {} waived, {} invalid",
+        "checked {}: {}, {}, {} waived{baseline}, {} invalid",
         plural(run.scenario_files, "file"),
         plural(t.errors, "error"),
         plural(t.warnings, "warning"),

@@ -1,6 +1,11 @@
 //! The JSON report of DOMAIN.md section 5, with the fields this version adds:
-//! per file `kind`; per finding `waived` (only on waived findings); per summary
-//! `waived`; and at the top level `errors` (input errors as data) and `summary`.
+//! per file `kind` and `customers` (the book's customers with their number of
+//! subscriptions; left out when the schema has no customers); per finding
+//! `customer` (the customer it concerns, when there is one), `fix` (the part of
+//! the message that says what to do, when the rule gives one) and `waived` (only
+//! on waived findings); per summary `waived`; and at the top level `rules` (the
+//! loaded rules with their summary and documentation; in the report of a whole
+//! run), `errors` (input errors as data) and `summary`.
 //!
 //! Waived findings are listed but not counted in `summary.errors` or
 //! `summary.warnings`, so those keep their meaning: what fails the run.
@@ -8,12 +13,18 @@
 use serde::{Serialize, Serializer};
 use std::io::{self, Write};
 
+use super::customers::CustomerEntry;
 use super::{
-    CheckRun, FileKind, FileReport, Finding, InputError, Location, MessageText, Totals, Waived,
+    BaselineState, CheckRun, FileKind, FileReport, Finding, Fixed, InputError, Location,
+    MessageText, Place, RuleInfo, Totals, Waived,
 };
 
+/// The report as serialized: built from the run and written as it goes (the
+/// HTML report embeds the same value, see [`super::html`]).
 #[derive(Serialize)]
-struct JsonReport<'a> {
+pub struct JsonReport<'a> {
+    #[serde(skip_serializing_if = "Rules::is_empty")]
+    rules: Rules<'a>,
     files: Files<'a>,
     errors: &'a [InputError],
     summary: RunSummary,
@@ -34,8 +45,41 @@ struct JsonFile<'a> {
     path: &'a str,
     kind: FileKind,
     scenario: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[CustomerEntry]>::is_empty")]
+    customers: &'a [CustomerEntry],
     findings: Findings<'a>,
     summary: Totals,
+    /// Baseline entries that no finding matches any more (with a baseline only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixed: Option<&'a [Fixed]>,
+}
+
+/// The loaded rules, each with its summary and documentation.
+struct Rules<'a>(&'a [RuleInfo]);
+
+impl Rules<'_> {
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for Rules<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|r| JsonRule {
+            id: &r.id,
+            severity: r.severity.as_str(),
+            summary: &r.summary,
+            doc: &r.doc,
+        }))
+    }
+}
+
+#[derive(Serialize)]
+struct JsonRule<'a> {
+    id: &'a str,
+    severity: &'a str,
+    summary: &'a str,
+    doc: &'a str,
 }
 
 /// The findings of a file, serialized one by one.
@@ -47,11 +91,15 @@ impl Serialize for Findings<'_> {
             rule: &f.rule,
             severity: f.severity.as_str(),
             subject: &f.subject,
+            customer: f.customer.as_deref(),
             message: f.message(),
+            fix: f.fix.as_deref(),
             location: &f.location,
             related: &f.related,
             related_more: f.related_more,
+            locations: &f.places,
             waived: f.waived.as_deref(),
+            baseline: f.baseline,
         }))
     }
 }
@@ -61,18 +109,24 @@ struct JsonFinding<'a> {
     rule: &'a str,
     severity: &'a str,
     subject: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    customer: Option<&'a str>,
     message: MessageText<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<&'a str>,
     location: &'a Location,
     related: &'a [String],
     /// Related entities past the [`crate::eval::MAX_RELATED`] listed; absent when none.
-    #[serde(skip_serializing_if = "is_zero")]
+    #[serde(skip_serializing_if = "is_zero_u64")]
     related_more: u64,
+    /// The places to edit (DOMAIN.md section 6); `location` stays the subject's.
+    /// Always present (empty when the rule names none), so readers need no default.
+    locations: &'a [Place],
     #[serde(skip_serializing_if = "Option::is_none")]
     waived: Option<&'a Waived>,
-}
-
-fn is_zero(n: &u64) -> bool {
-    *n == 0
+    /// `known` or `new`, with a baseline only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<BaselineState>,
 }
 
 /// Totals over the run: what `eligo check` decided on.
@@ -83,7 +137,18 @@ struct RunSummary {
     errors: usize,
     warnings: usize,
     waived: usize,
+    /// Findings a baseline knows (only when there are some).
+    #[serde(skip_serializing_if = "is_zero")]
+    known: usize,
     input_errors: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+fn is_zero_u64(n: &u64) -> bool {
+    *n == 0
 }
 
 /// Renders reports with no input error as pretty-printed JSON (see [`write()`]).
@@ -94,45 +159,59 @@ pub fn render(reports: &[&FileReport]) -> String {
 
 /// Writes reports with no input error as pretty-printed JSON, and a newline.
 pub fn write(reports: &[&FileReport], out: &mut dyn Write) -> io::Result<()> {
+    finish(&of_reports(reports), out)
+}
+
+/// The report of files with no input error (and no rule list).
+pub fn of_reports<'a>(reports: &[&'a FileReport]) -> JsonReport<'a> {
     let totals = reports.iter().fold(Totals::default(), |t, r| add(t, r));
-    finish(
-        &JsonReport {
-            files: Files(reports.to_vec()),
-            errors: &[],
-            summary: RunSummary {
-                files: reports
-                    .iter()
-                    .filter(|r| r.kind == FileKind::Scenario)
-                    .count(),
-                invalid_files: 0,
-                errors: totals.errors,
-                warnings: totals.warnings,
-                waived: totals.waived,
-                input_errors: 0,
-            },
+    JsonReport {
+        rules: Rules(&[]),
+        files: Files(reports.to_vec()),
+        errors: &[],
+        summary: RunSummary {
+            files: reports
+                .iter()
+                .filter(|r| r.kind == FileKind::Scenario)
+                .count(),
+            invalid_files: 0,
+            errors: totals.errors,
+            warnings: totals.warnings,
+            waived: totals.waived,
+            known: totals.known,
+            input_errors: 0,
         },
-        out,
-    )
+    }
+}
+
+/// Renders a whole run as pretty-printed JSON (see [`write_run()`]).
+pub fn render_run(run: &CheckRun) -> String {
+    super::render_to_string(|out| write_run(run, out))
+        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}\n"))
 }
 
 /// Writes a whole run, input errors included, as pretty-printed JSON and a newline.
 pub fn write_run(run: &CheckRun, out: &mut dyn Write) -> io::Result<()> {
+    finish(&of_run(run), out)
+}
+
+/// The report of a whole run: the rules, the files and the input errors.
+pub fn of_run(run: &CheckRun) -> JsonReport<'_> {
     let totals = run.totals();
-    finish(
-        &JsonReport {
-            files: Files(run.reports.iter().collect()),
-            errors: &run.errors,
-            summary: RunSummary {
-                files: run.scenario_files,
-                invalid_files: run.invalid_files,
-                errors: totals.errors,
-                warnings: totals.warnings,
-                waived: totals.waived,
-                input_errors: run.errors.len(),
-            },
+    JsonReport {
+        rules: Rules(&run.rules),
+        files: Files(run.reports.iter().collect()),
+        errors: &run.errors,
+        summary: RunSummary {
+            files: run.scenario_files,
+            invalid_files: run.invalid_files,
+            errors: totals.errors,
+            warnings: totals.warnings,
+            waived: totals.waived,
+            known: totals.known,
+            input_errors: run.errors.len(),
         },
-        out,
-    )
+    }
 }
 
 fn add(t: Totals, r: &FileReport) -> Totals {
@@ -140,6 +219,7 @@ fn add(t: Totals, r: &FileReport) -> Totals {
         errors: t.errors + r.errors(),
         warnings: t.warnings + r.warnings(),
         waived: t.waived + r.waived(),
+        known: t.known + r.known(),
     }
 }
 
@@ -148,8 +228,10 @@ fn file(r: &FileReport) -> JsonFile<'_> {
         path: &r.path,
         kind: r.kind,
         scenario: r.scenario.as_deref(),
+        customers: &r.customers,
         findings: Findings(&r.findings),
         summary: add(Totals::default(), r),
+        fixed: r.fixed.as_deref(),
     }
 }
 

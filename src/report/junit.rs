@@ -67,11 +67,8 @@ fn file_suite(file: &FileReport, rules: &[RuleInfo], deny_warnings: bool) -> Tes
         let mut case = TestCase::new(rule.id.as_str(), status(rule, &findings, deny_warnings));
         case.set_classname(file.path.as_str());
         if rule.severity == Severity::Warning && !deny_warnings {
-            let active: Vec<&Finding> = findings
-                .iter()
-                .copied()
-                .filter(|f| f.waived.is_none())
-                .collect();
+            let active: Vec<&Finding> =
+                findings.iter().copied().filter(|f| f.fails_run()).collect();
             if !active.is_empty() {
                 case.set_system_out(list(&active));
             }
@@ -82,8 +79,9 @@ fn file_suite(file: &FileReport, rules: &[RuleInfo], deny_warnings: bool) -> Tes
 }
 
 fn status(rule: &RuleInfo, findings: &[&Finding], deny_warnings: bool) -> TestCaseStatus {
+    // Waived findings, and findings a baseline knows, never fail.
     let (waived, active): (Vec<&Finding>, Vec<&Finding>) =
-        findings.iter().partition(|f| f.waived.is_some());
+        findings.iter().partition(|f| !f.fails_run());
     let fails = rule.severity == Severity::Error || deny_warnings;
     if !active.is_empty() && fails {
         let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
@@ -96,10 +94,15 @@ fn status(rule: &RuleInfo, findings: &[&Finding], deny_warnings: bool) -> TestCa
         status
     } else if active.is_empty() && !waived.is_empty() {
         let mut status = TestCaseStatus::skipped();
-        status.set_type("waived");
+        let all_waived = waived.iter().all(|f| f.waived.is_some());
+        status.set_type(if all_waived { "waived" } else { "known" });
         status.set_message(match waived.as_slice() {
-            [only] => format!("waived: {}", only.waived.as_ref().map_or("", |w| &w.reason)),
-            many => format!("{} findings waived", many.len()),
+            [only] => match &only.waived {
+                Some(w) => format!("waived: {}", w.reason),
+                None => "known in the baseline".to_string(),
+            },
+            many if all_waived => format!("{} findings waived", many.len()),
+            many => format!("{} findings waived or known in the baseline", many.len()),
         });
         status.set_description(list(&waived));
         status
@@ -128,6 +131,8 @@ fn list(findings: &[&Finding]) -> String {
                     " [waived: {} (owner {}, expires {})]",
                     w.reason, w.owner, w.expires
                 ));
+            } else if f.is_known() {
+                line.push_str(" [known in the baseline]");
             }
             line
         })

@@ -1,12 +1,19 @@
 //! Reports: the findings of each checked file, rendered for people or machines.
 
+pub mod baseline_lines;
+pub mod concise;
+pub mod customers;
 pub mod errors;
 pub mod github;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod markdown;
 pub mod sarif;
+mod sarif_baseline;
 pub mod snippet;
+pub mod snippet_places;
 
 use serde::Serialize;
 use std::fmt;
@@ -57,6 +64,9 @@ pub struct Finding {
     pub severity: Severity,
     /// The id of the entity it is about.
     pub subject: String,
+    /// The customer it concerns (the subject, or the customer the subject
+    /// names; see [`customers`]), shared by that customer's findings.
+    pub customer: Option<Arc<str>>,
     /// The rule's one-line summary.
     pub summary: Arc<str>,
     /// What is wrong.
@@ -78,6 +88,46 @@ pub struct Finding {
     /// does not fail the run and is counted apart. Boxed: most findings are not
     /// waived, and they need not carry the room for a waiver.
     pub waived: Option<Box<Waived>>,
+    /// The places to edit (the rule's `at` clause): transfer items,
+    /// relationships, partnerships; empty when the rule names none.
+    pub places: Vec<Place>,
+    /// Whether a baseline knows this finding (`None` without `--baseline`).
+    pub baseline: Option<BaselineState>,
+}
+
+/// A place a user must edit to resolve a finding.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Place {
+    /// Where it is.
+    #[serde(flatten)]
+    pub location: Location,
+    /// What it is (`item of tr-1`, `relationship with fabrikam`).
+    pub label: String,
+    /// Byte offset of the entry (for snippets).
+    #[serde(skip)]
+    pub offset: u32,
+    /// Length of the marked token.
+    #[serde(skip)]
+    pub len: u32,
+}
+
+/// A finding compared with a baseline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BaselineState {
+    /// The baseline has it: shown, never failing.
+    Known,
+    /// The baseline does not have it: fails as usual.
+    New,
+}
+
+/// A baseline entry of a checked file that no finding matches any more.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Fixed {
+    /// The rule id.
+    pub rule: String,
+    /// The subject's id.
+    pub subject: String,
 }
 
 /// The waiver that covers a finding: why, who, until when, and where it is written.
@@ -105,6 +155,22 @@ pub enum FileKind {
 }
 
 impl Finding {
+    /// Whether a baseline knows this finding and no waiver covers it.
+    pub fn is_known(&self) -> bool {
+        self.waived.is_none() && self.baseline == Some(BaselineState::Known)
+    }
+
+    /// Whether this finding counts towards failing the run: not waived and
+    /// not known to a baseline.
+    pub fn fails_run(&self) -> bool {
+        self.waived.is_none() && self.baseline != Some(BaselineState::Known)
+    }
+
+    /// The first place to edit, or the subject's entry when the rule names none.
+    pub fn edit_location(&self) -> &Location {
+        self.places.first().map_or(&self.location, |p| &p.location)
+    }
+
     /// The full message: what is wrong and what to do, as text to format (the
     /// reports write it out without building a string per finding).
     pub fn message(&self) -> MessageText<'_> {
@@ -163,10 +229,15 @@ pub struct FileReport {
     pub as_of: Option<i32>,
     /// Findings ordered by location, then rule.
     pub findings: Vec<Finding>,
+    /// The book's customers in file order (empty for a waivers file).
+    pub customers: Vec<customers::CustomerEntry>,
     /// The file's `expect` block, if any.
     pub expect: Option<Vec<Expectation>>,
     /// The file, for snippets.
     pub source: SourceFile,
+    /// Baseline entries of this file that no finding matches any more
+    /// (`None` without `--baseline`).
+    pub fixed: Option<Vec<Fixed>>,
 }
 
 impl FileReport {
@@ -185,6 +256,11 @@ impl FileReport {
         self.findings.iter().filter(|f| f.waived.is_some()).count()
     }
 
+    /// The number of findings a baseline knows (not waived; they never fail).
+    pub fn known(&self) -> usize {
+        self.findings.iter().filter(|f| f.is_known()).count()
+    }
+
     /// Lets go of the file's text, which only the human report uses (for its
     /// snippets): a batch checked for another format would otherwise hold the
     /// text of every file until the report is written. The human report of a
@@ -196,7 +272,7 @@ impl FileReport {
     fn active(&self, severity: Severity) -> usize {
         self.findings
             .iter()
-            .filter(|f| f.severity == severity && f.waived.is_none())
+            .filter(|f| f.severity == severity && f.fails_run())
             .count()
     }
 }
@@ -245,6 +321,8 @@ pub struct CheckRun {
     pub invalid_files: usize,
     /// Whether warnings fail the run (`--deny-warnings`).
     pub deny_warnings: bool,
+    /// Findings only: no summary lines (`--quiet`).
+    pub quiet: bool,
 }
 
 /// Counts over a whole run.
@@ -256,6 +334,13 @@ pub struct Totals {
     pub warnings: usize,
     /// Waived findings.
     pub waived: usize,
+    /// Findings a baseline knows (listed only when there are some).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub known: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl CheckRun {
@@ -265,6 +350,7 @@ impl CheckRun {
             errors: t.errors + r.errors(),
             warnings: t.warnings + r.warnings(),
             waived: t.waived + r.waived(),
+            known: t.known + r.known(),
         })
     }
 

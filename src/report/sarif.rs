@@ -61,9 +61,16 @@ struct Results<'a> {
 impl Serialize for Results<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let findings = self.run.reports.iter().flat_map(|r| &r.findings);
+        let fixed = self.run.reports.iter().flat_map(|r| {
+            r.fixed
+                .iter()
+                .flatten()
+                .map(move |fixed| super::sarif_baseline::absent_result(&r.path, fixed, self.index))
+        });
         serializer.collect_seq(
             findings
                 .map(|f| finding_result(f, self.index))
+                .chain(fixed)
                 .chain(self.run.errors.iter().map(|e| error_result(e, self.index))),
         )
     }
@@ -156,7 +163,7 @@ fn text(s: &str) -> MultiformatMessageString {
     MultiformatMessageString::builder().text(s).build()
 }
 
-fn message(s: String) -> Message {
+pub(super) fn message(s: String) -> Message {
     Message::builder().text(s).build()
 }
 
@@ -192,6 +199,7 @@ fn finding_result(f: &Finding, index: &BTreeMap<String, i64>) -> SarifResult {
         .build();
     result.rule_index = index.get(&*f.rule).copied();
     result.suppressions = f.waived.as_deref().map(|w| vec![suppression(w)]);
+    super::sarif_baseline::add_places_and_state(&mut result, f);
     result
 }
 
@@ -259,7 +267,7 @@ fn invocation(errors: &[InputError]) -> Invocation {
     invocation
 }
 
-fn location(path: &str, at: Option<(u32, u32)>) -> SarifLocation {
+pub(super) fn location(path: &str, at: Option<(u32, u32)>) -> SarifLocation {
     let artifact = ArtifactLocation::builder().uri(artifact_uri(path)).build();
     let mut physical = PhysicalLocation::builder()
         .artifact_location(artifact)

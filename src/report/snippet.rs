@@ -11,16 +11,23 @@ use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanConten
 use std::sync::Arc;
 
 /// Lines kept around a span: more than any context miette is asked for here.
-const MARGIN: usize = 8;
+pub(super) const MARGIN: usize = 8;
 
 /// Part of a source file, seen by miette as the whole file.
 #[derive(Clone, Debug)]
 pub struct Window {
-    text: Arc<str>,
-    start: usize,
-    end: usize,
+    pub(super) text: Arc<str>,
+    pub(super) start: usize,
+    pub(super) end: usize,
     /// Line breaks before `start`, counted as miette counts them.
-    first_line: usize,
+    pub(super) first_line: usize,
+}
+
+impl Window {
+    /// Whether the span lies inside the window.
+    pub fn holds(&self, span: &SourceSpan) -> bool {
+        span.offset() >= self.start && span.offset() + span.len() <= self.end
+    }
 }
 
 impl SourceCode for Window {
@@ -103,7 +110,7 @@ fn is_break(b: u8) -> bool {
 }
 
 /// The start of the line holding `p`.
-fn line_start(text: &[u8], p: usize) -> usize {
+pub(super) fn line_start(text: &[u8], p: usize) -> usize {
     let mut i = p;
     while i > 0 && text.get(i - 1).is_some_and(|&b| !is_break(b)) {
         i -= 1;
@@ -112,7 +119,7 @@ fn line_start(text: &[u8], p: usize) -> usize {
 }
 
 /// The start of the line before the one starting at `s` (`s` itself at 0).
-fn prev_line_start(text: &[u8], s: usize) -> usize {
+pub(super) fn prev_line_start(text: &[u8], s: usize) -> usize {
     if s == 0 {
         return 0;
     }
@@ -122,7 +129,7 @@ fn prev_line_start(text: &[u8], s: usize) -> usize {
 
 /// The start of the line after the one holding `p` (the end of the text at
 /// the last line).
-fn next_line_start(text: &[u8], p: usize) -> usize {
+pub(super) fn next_line_start(text: &[u8], p: usize) -> usize {
     let mut i = p;
     while text.get(i).is_some_and(|&b| !is_break(b)) {
         i += 1;

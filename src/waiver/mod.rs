@@ -211,8 +211,10 @@ fn waivers_report(file: &WaiverFile, usage: &[Usage], latest: i32, complete: boo
         kind: FileKind::Waivers,
         as_of: None,
         findings,
+        customers: Vec::new(),
         expect: None,
         source: file.source.clone(),
+        fixed: None,
     }
 }
 
@@ -267,6 +269,7 @@ fn finding(w: &Waiver, path: &Arc<str>, v: Verdict) -> Finding {
         rule: Arc::from(v.rule),
         severity,
         subject: w.subject.clone(),
+        customer: None,
         summary: Arc::from(summary),
         problem: v.problem,
         fix: Some(v.fix),
@@ -276,5 +279,7 @@ fn finding(w: &Waiver, path: &Arc<str>, v: Verdict) -> Finding {
         related: Vec::new(),
         related_more: 0,
         waived: None,
+        places: Vec::new(),
+        baseline: None,
     }
 }

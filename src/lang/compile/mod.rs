@@ -192,6 +192,7 @@ impl Compiler<'_, '_, '_> {
             .iter()
             .filter_map(|e| self.related(e))
             .collect();
+        let places: Vec<CExpr> = decl.places.iter().filter_map(|e| self.place(e)).collect();
         let summary = self.plain_text(&decl.summary);
         if self.diags.errors.len() > errors_before {
             return None;
@@ -211,6 +212,7 @@ impl Compiler<'_, '_, '_> {
             message: message?,
             fix: fix.flatten(),
             related,
+            places,
             related_slots,
             slots: self.slots.len(),
             slot_names: self.slots.clone(),
@@ -363,6 +365,35 @@ impl Compiler<'_, '_, '_> {
                 None
             }
         }
+    }
+
+    /// A place to edit: an entity or a record (with or without an id), or a
+    /// list of them.
+    fn place(&mut self, e: &Expr) -> Option<CExpr> {
+        let (c, ty) = self.expr(e)?;
+        let is_row = match &ty {
+            Ty::Entity(_) => true,
+            Ty::List(inner) => matches!(inner.as_ref(), Ty::Entity(_)),
+            _ => false,
+        };
+        if is_row {
+            return Some(c);
+        }
+        if ty == Ty::Sym {
+            self.unknown_name(e);
+            return None;
+        }
+        self.err(
+            e.span,
+            CheckCode::TypeMismatch,
+            format!(
+                "`at` names entries of the scenario, found {}",
+                self.ty_name(&ty)
+            ),
+            "not an entry",
+            Some("name a variable bound to an entity or a record, such as a transfer item".into()),
+        );
+        None
     }
 
     fn template(&mut self, t: &Template) -> Option<Vec<Part>> {

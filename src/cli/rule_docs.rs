@@ -1,0 +1,111 @@
+//! `eligo rules ID` (one rule's documentation, like `ruff rule`) and
+//! `eligo rules --export DIR` (the embedded pack's files, to start a team's own).
+
+use serde::Serialize;
+use std::path::Path;
+
+use super::{TextFormat, EXIT_INPUT, EXIT_OK};
+use crate::program::Program;
+use crate::suggest::did_you_mean;
+
+/// One rule's documentation.
+#[derive(Debug, Serialize)]
+struct RuleDoc<'a> {
+    id: &'a str,
+    severity: &'a str,
+    summary: &'a str,
+    doc: &'a str,
+    file: &'a str,
+    line: usize,
+    text: &'a str,
+}
+
+/// Prints the documentation of the rule `id`: summary, what / why / fix (its
+/// `##` comment), where it is written, and its text.
+pub fn show(program: &Program, id: &str, format: TextFormat) -> u8 {
+    let Some(rule) = program.rules.iter().find(|r| r.id == id) else {
+        eprintln!("error: no loaded rule has the id `{id}`");
+        let ids = program.rules.iter().map(|r| r.id.as_str());
+        if let Some(help) = did_you_mean(id, ids) {
+            eprintln!("  help: {help}");
+        }
+        eprintln!("  note: `eligo rules` lists the loaded rules");
+        return EXIT_INPUT;
+    };
+    let file = program.files.get(rule.file);
+    let doc = RuleDoc {
+        id: &rule.id,
+        severity: rule.severity.as_str(),
+        summary: &rule.summary,
+        doc: &rule.doc,
+        file: file.map_or("", |f| f.name.as_str()),
+        line: rule.line(program),
+        text: file
+            .and_then(|f| f.text.get(rule.span.start..rule.span.end))
+            .unwrap_or(""),
+    };
+    let text = match format {
+        TextFormat::Json => serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n",
+        TextFormat::Human => human(&doc),
+    };
+    match super::print_stdout("the rule's documentation", &text) {
+        Ok(()) => EXIT_OK,
+        Err(code) => code,
+    }
+}
+
+fn human(doc: &RuleDoc<'_>) -> String {
+    let mut out = format!("# {} ({})\n\n{}\n\n", doc.id, doc.severity, doc.summary);
+    if !doc.doc.is_empty() {
+        out.push_str(doc.doc);
+        out.push_str("\n\n");
+    }
+    out.push_str(&format!("Source: {}:{}\n\n", doc.file, doc.line));
+    for line in doc.text.lines() {
+        out.push_str("    ");
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// Writes the embedded pack to `dir` (created if missing). Files already
+/// there are not overwritten: the command fails and names them.
+pub fn export(dir: &Path) -> u8 {
+    let files: Vec<(std::path::PathBuf, &str)> = crate::DEFAULT_RULES
+        .iter()
+        .map(|(name, text)| {
+            let base = name.rsplit('/').next().unwrap_or(name);
+            (dir.join(base), *text)
+        })
+        .collect();
+    let existing: Vec<String> = files
+        .iter()
+        .filter(|(path, _)| path.exists())
+        .map(|(path, _)| format!("`{}`", path.display()))
+        .collect();
+    if !existing.is_empty() {
+        eprintln!(
+            "error: {} already exist(s); nothing was written",
+            existing.join(", ")
+        );
+        eprintln!("  help: export to an empty folder, or remove those files first");
+        return EXIT_INPUT;
+    }
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        eprintln!("error: cannot create `{}`: {e}", dir.display());
+        return EXIT_INPUT;
+    }
+    for (path, text) in &files {
+        if let Err(e) = std::fs::write(path, text) {
+            eprintln!("error: cannot write `{}`: {e}", path.display());
+            return EXIT_INPUT;
+        }
+        println!("wrote {}", path.display());
+    }
+    println!(
+        "use it with `eligo check --no-default-rules --rules {}` (or `rules:` and `default_rules: false` in eligo.yaml)",
+        dir.display()
+    );
+    EXIT_OK
+}

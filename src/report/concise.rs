@@ -1,0 +1,76 @@
+//! The concise report: one line per finding, like ruff's and gcc's,
+//! `path:line:column: severity[rule] subject: message`, at the first place to
+//! edit. Known findings (of a baseline) end with `(known)`; waived findings
+//! are left out (they are accepted); fixed baseline entries and input errors
+//! follow, then a summary line unless `--quiet`.
+
+use std::io::{self, Write};
+
+use super::{CheckRun, Finding};
+
+/// Writes a run, one line per finding.
+pub fn write(run: &CheckRun, out: &mut dyn Write) -> io::Result<()> {
+    for report in &run.reports {
+        for finding in report.findings.iter().filter(|f| f.waived.is_none()) {
+            writeln!(out, "{}", line(finding))?;
+        }
+        for fixed in report.fixed.iter().flatten() {
+            writeln!(
+                out,
+                "{}: fixed[{}] {}: in the baseline, no longer found",
+                one_line(&report.path),
+                one_line(&fixed.rule),
+                one_line(&fixed.subject)
+            )?;
+        }
+    }
+    for e in &run.errors {
+        writeln!(
+            out,
+            "{}: error[{}] {}",
+            one_line(&e.place()),
+            e.code,
+            one_line(&e.message)
+        )?;
+    }
+    if !run.quiet {
+        writeln!(out, "{}", super::human::run_summary(run))?;
+    }
+    Ok(())
+}
+
+/// `path:line:column: severity[rule] subject: message`.
+pub fn line(f: &Finding) -> String {
+    let at = f.edit_location();
+    let known = if f.is_known() { " (known)" } else { "" };
+    format!(
+        "{}:{}:{}: {}[{}] {}: {}{known}",
+        one_line(&at.path),
+        at.line,
+        at.column,
+        f.severity.as_str(),
+        f.rule,
+        one_line(&f.subject),
+        one_line(&f.message().to_string())
+    )
+}
+
+/// Text kept on one line: a line break in a user's string (a quoted YAML
+/// value may hold one) is written as `\n`, so each finding stays one line.
+fn one_line(text: &str) -> String {
+    if !text.contains(['\n', '\r']) {
+        return text.to_string();
+    }
+    text.replace('\r', "\\r").replace('\n', "\\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_breaks_stay_escaped() {
+        assert_eq!(one_line("a\nb\r"), "a\\nb\\r");
+        assert_eq!(one_line("plain"), "plain");
+    }
+}
