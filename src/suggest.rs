@@ -1,16 +1,9 @@
 //! "Did you mean" suggestions for unknown names.
 
-/// The most candidates one suggestion compares with: a name set can be as
-/// large as the input (an enum of 10^5 values), and comparing each of many
-/// unknown names with all of them would take time quadratic in the input.
-/// Names past this many are not suggested.
-pub const MAX_CANDIDATES: usize = 1000;
-
-/// The candidate closest to `name`, if any is close enough to be a likely typo
-/// (among the first [`MAX_CANDIDATES`]).
+/// The candidate closest to `name`, if any is close enough to be a likely typo.
 pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let mut best: Option<(&str, f64)> = None;
-    for candidate in candidates.into_iter().take(MAX_CANDIDATES) {
+    for candidate in candidates {
         let score = strsim::jaro_winkler(name, candidate);
         let distance = strsim::levenshtein(name, candidate);
         // Either very similar overall, or a small edit on a longer word.

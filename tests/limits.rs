@@ -49,11 +49,36 @@ fn nesting_depth_limit() {
     assert_eq!(check(&["--max-depth", "5"], BOOK).0, 0);
 }
 
+/// A book whose customers share one list of twenty relationships through an
+/// alias: each alias (about 50 bytes) expands to 122 values, more values than
+/// the file has bytes, so only the flag's constant lets it through.
+fn shared_relationships() -> String {
+    let mut text = String::from("as_of: 2026-11-20\npartners:\n");
+    for p in 0..20 {
+        text.push_str(&format!(
+            "  - {{id: p{p}, region: europe, roles: [indirect_provider]}}\n"
+        ));
+    }
+    text.push_str("customers:\n  - id: c0\n    region: europe\n    relationships: &rels\n");
+    for p in 0..20 {
+        text.push_str(&format!("      - {{partner: p{p}, via: direct}}\n"));
+    }
+    for c in 1..100 {
+        text.push_str(&format!(
+            "  - {{id: c{c}, region: europe, relationships: *rels}}\n"
+        ));
+    }
+    text
+}
+
 #[test]
 fn alias_expansion_limit() {
-    // Aliases are expanded before validation: a list of the same region ten times.
-    let text = "as_of: 2026-11-20\npartners:\n  - id: p1\n    region: &r europe\n    roles: [direct_bill]\n  - id: p2\n    region: *r\n    roles: [direct_bill]\n  - id: p3\n    region: *r\n    roles: [direct_bill]\n";
-    let file = temp_file("aliases.yaml", text);
+    let text = shared_relationships();
+    assert!(
+        text.len() < 99 * 122,
+        "the aliases expand beyond the file's size"
+    );
+    let file = temp_file("aliases.yaml", &text);
     let file = file.to_str().unwrap();
     let (code, err) = check(&["--max-alias-events", "1"], file);
     assert_eq!(code, 2);
@@ -61,7 +86,33 @@ fn alias_expansion_limit() {
         err.contains("eligo::yaml::alias_limit") && err.contains("--max-alias-events"),
         "{err}"
     );
-    assert_eq!(check(&[], file).0, 0);
+    let (code, err) = check(&[], file);
+    assert_ne!(code, 2, "{err}");
+}
+
+#[test]
+fn alias_bytes_limit() {
+    // One 2,000-byte name shared by 300 partners: 600,000 bytes of expansion
+    // from a file of about 20 KB, within the default 16 MiB.
+    let mut text = format!(
+        "partners:\n  - id: p0\n    name: &n \"{}\"\n    region: europe\n    roles: [direct_bill]\n",
+        "x".repeat(2000)
+    );
+    for p in 1..300 {
+        text.push_str(&format!(
+            "  - {{id: p{p}, name: *n, region: europe, roles: [direct_bill]}}\n"
+        ));
+    }
+    let file = temp_file("alias-bytes.yaml", &text);
+    let file = file.to_str().unwrap();
+    let (code, err) = check(&["--max-alias-bytes", "1000"], file);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("eligo::yaml::alias_limit") && err.contains("--max-alias-bytes"),
+        "{err}"
+    );
+    let (code, err) = check(&[], file);
+    assert_ne!(code, 2, "{err}");
 }
 
 #[test]

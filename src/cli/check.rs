@@ -21,7 +21,7 @@ use crate::check::{check_file, FileOutcome};
 use crate::program::Program;
 use crate::report::human::{self, plural, render_diagnostic, Style};
 use crate::report::{
-    concise, github, html, json, junit, markdown, sarif, CheckRun, InputError, RuleInfo,
+    concise, github, grouped, html, json, junit, markdown, sarif, CheckRun, InputError, RuleInfo,
 };
 use crate::scenario::{LoadOptions, ScenarioError};
 use crate::waiver::{self, WaiverFile};
@@ -108,10 +108,9 @@ impl Problems {
     where
         for<'e> InputError: From<&'e E>,
     {
-        for e in errors {
-            run.errors.push(InputError::from(e));
-            self.rendered.push(render_diagnostic(e, self.style));
-        }
+        run.errors.extend(errors.iter().map(InputError::from));
+        self.rendered
+            .extend(grouped::render_grouped(errors, self.style));
     }
 }
 

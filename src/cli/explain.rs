@@ -8,6 +8,7 @@ use thiserror::Error;
 use super::TextFormat;
 use super::{stderr_style, ColorChoice, LimitArgs, RuleArgs, EXIT_INPUT, EXIT_OK};
 use crate::explain::{explain_budgeted, render_human};
+use crate::report::grouped::render_grouped;
 use crate::report::human::render_diagnostic;
 use crate::scenario::{load_scenario, read_scenario};
 use crate::suggest::did_you_mean;
@@ -71,8 +72,8 @@ pub fn run(args: &ExplainArgs) -> u8 {
     let scenario = match loaded {
         Ok(s) => s,
         Err(errors) => {
-            for e in &errors {
-                eprint!("{}", render_diagnostic(e, style));
+            for text in render_grouped(&errors, style) {
+                eprint!("{text}");
             }
             return EXIT_INPUT;
         }

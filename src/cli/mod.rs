@@ -112,9 +112,14 @@ pub struct LimitArgs {
     /// Deepest nesting of YAML mappings and lists [default: 64].
     #[arg(long, value_name = "N")]
     pub max_depth: Option<usize>,
-    /// Most values that YAML aliases may expand to in one file [default: 100000].
+    /// Most values that YAML aliases may expand to in one file; a larger file
+    /// may expand to as many values as it has bytes [default: 100000].
     #[arg(long, value_name = "N")]
     pub max_alias_events: Option<usize>,
+    /// Most bytes of text that YAML aliases may expand to in one file; a
+    /// larger file may expand to 4 times its size [default: 16777216].
+    #[arg(long, value_name = "BYTES")]
+    pub max_alias_bytes: Option<usize>,
     /// Longest string value, in bytes [default: 65536].
     #[arg(long, value_name = "BYTES")]
     pub max_string_bytes: Option<usize>,

@@ -78,6 +78,7 @@ pub fn limits(flags: &super::LimitArgs, config: Option<&Config>) -> Limits {
         max_file_bytes: flags.max_file_bytes.unwrap_or(base.max_file_bytes),
         max_depth: flags.max_depth.unwrap_or(base.max_depth),
         max_alias_events: flags.max_alias_events.unwrap_or(base.max_alias_events),
+        max_alias_bytes: flags.max_alias_bytes.unwrap_or(base.max_alias_bytes),
         max_string_bytes: flags.max_string_bytes.unwrap_or(base.max_string_bytes),
     }
 }

@@ -15,7 +15,7 @@ use super::coverage::Coverage;
 use super::TextFormat;
 use super::{stderr_style, ColorChoice, LimitArgs, RuleArgs, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK};
 use crate::check::{check_file_counted, FileOutcome};
-use crate::report::human::render_diagnostic;
+use crate::report::grouped::render_grouped;
 use crate::report::FileReport;
 
 /// Arguments of `eligo test`.
@@ -298,8 +298,11 @@ pub fn run(args: &TestArgs) -> u8 {
             out.push('\n');
         }
     }
-    for e in &input_errors {
-        eprint!("{}", render_diagnostic(e, err_style));
+    // Grouped file by file (a file's errors are contiguous).
+    for file in input_errors.chunk_by(|a, b| a.path == b.path) {
+        for text in render_grouped(file, err_style) {
+            eprint!("{text}");
+        }
     }
     if args.coverage {
         run.coverage = Some(coverage);

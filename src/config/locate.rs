@@ -12,7 +12,7 @@ use saphyr_parser::Event;
 use std::collections::HashMap;
 
 use super::error::{ConfigCode, ConfigError};
-use crate::scenario::events::{Events, StreamError};
+use crate::scenario::events::{control_char_message, Events, StreamError};
 use crate::scenario::{Limits, Pos};
 use crate::source::SourceFile;
 use crate::suggest::did_you_mean;
@@ -36,6 +36,7 @@ pub const LIMIT_FIELDS: &[&str] = &[
     "max_file_bytes",
     "max_depth",
     "max_alias_events",
+    "max_alias_bytes",
     "max_string_bytes",
     "max_rule_depth",
 ];
@@ -64,7 +65,8 @@ pub fn walk(source: &SourceFile, limits: Limits) -> (Positions, Vec<ConfigError>
     if let Err(e) = walker.stream() {
         let (pos, message) = match e {
             StreamError::Syntax { pos, info } => (pos, format!("invalid YAML: {info}")),
-            StreamError::AliasLimit(pos) => (pos, "aliases expand beyond the limit".into()),
+            StreamError::ControlChar { pos, found } => (pos, control_char_message(found)),
+            StreamError::AliasLimit(pos, bound) => (pos, bound.message()),
             StreamError::DepthLimit(pos) => (pos, "nesting deeper than the limit".into()),
         };
         let error = walker.error(ConfigCode::Syntax, pos, message, "here", None);

@@ -81,6 +81,8 @@ pub struct LimitsConfig {
     pub max_depth: Option<usize>,
     /// Most values that YAML aliases may expand to in one file.
     pub max_alias_events: Option<usize>,
+    /// Most bytes of text that YAML aliases may expand to in one file.
+    pub max_alias_bytes: Option<usize>,
     /// Longest string value, in bytes.
     pub max_string_bytes: Option<usize>,
     /// Deepest nesting of expressions in rule files.
@@ -163,6 +165,7 @@ impl Config {
         limits.max_file_bytes = l.max_file_bytes.unwrap_or(limits.max_file_bytes);
         limits.max_depth = l.max_depth.unwrap_or(limits.max_depth);
         limits.max_alias_events = l.max_alias_events.unwrap_or(limits.max_alias_events);
+        limits.max_alias_bytes = l.max_alias_bytes.unwrap_or(limits.max_alias_bytes);
         limits.max_string_bytes = l.max_string_bytes.unwrap_or(limits.max_string_bytes);
         limits
     }

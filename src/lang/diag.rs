@@ -15,10 +15,15 @@ pub struct Diags {
 }
 
 /// The most "did you mean" suggestions one load makes: each compares a name with
-/// up to [`crate::suggest::MAX_CANDIDATES`] others, so a file with many
-/// unknown names would otherwise cost time quadratic in its size. Errors past
-/// this many are still reported, without a suggestion.
+/// up to [`MAX_CANDIDATES`] others, so a file with many unknown names would
+/// otherwise cost time quadratic in its size. Errors past this many are still
+/// reported, without a suggestion.
 pub const MAX_SUGGESTIONS: usize = 200;
+
+/// The most names one suggestion compares with: a name set of a rule file can
+/// be as large as the file (an enum of 10^5 values). Names past this many in
+/// their set are not suggested.
+pub const MAX_CANDIDATES: usize = 1000;
 
 impl Diags {
     /// A collector for these files.
@@ -36,18 +41,19 @@ impl Diags {
         self.suggested < MAX_SUGGESTIONS
     }
 
-    /// "did you mean `x`?" for an unknown `name` (see [`crate::suggest::did_you_mean`]),
+    /// "did you mean `x`?" for an unknown `name` among the first
+    /// [`MAX_CANDIDATES`] `candidates` (see [`crate::suggest::did_you_mean`]),
     /// for the first [`MAX_SUGGESTIONS`] unknown names of a load.
-    pub fn suggest<'a>(
-        &mut self,
-        name: &str,
-        candidates: impl IntoIterator<Item = &'a str> + Clone,
-    ) -> Option<String> {
+    pub fn suggest<'a, I>(&mut self, name: &str, candidates: I) -> Option<String>
+    where
+        I: IntoIterator<Item = &'a str>,
+        I::IntoIter: Clone,
+    {
         if !self.may_suggest() {
             return None;
         }
         self.suggested += 1;
-        crate::suggest::did_you_mean(name, candidates)
+        crate::suggest::did_you_mean(name, candidates.into_iter().take(MAX_CANDIDATES))
     }
 
     /// Records a warning at `span` of file `file`.

@@ -5,6 +5,7 @@ pub mod concise;
 pub mod customers;
 pub mod errors;
 pub mod github;
+pub mod grouped;
 pub mod html;
 pub mod human;
 pub mod json;

@@ -37,27 +37,48 @@ impl SourceCode for Window {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let inside = span.offset() >= self.start && span.offset() + span.len() <= self.end;
-        let (Some(local), true) = (self.text.get(self.start..self.end), inside) else {
-            // Not the span the window was cut for: read the whole file.
-            return self
-                .text
-                .read_span(span, context_lines_before, context_lines_after);
-        };
-        let shifted = SourceSpan::new((span.offset() - self.start).into(), span.len());
-        let inner = local.read_span(&shifted, context_lines_before, context_lines_after)?;
-        let back = SourceSpan::new(
-            (inner.span().offset() + self.start).into(),
-            inner.span().len(),
-        );
-        Ok(Box::new(MietteSpanContents::new(
-            inner.data(),
-            back,
-            inner.line() + self.first_line,
-            inner.column(),
-            inner.line_count() + self.first_line,
-        )))
+        let contents = read_window(
+            &self.text,
+            (self.start, self.end, self.first_line),
+            span,
+            context_lines_before,
+            context_lines_after,
+        )?;
+        Ok(Box::new(contents))
     }
+}
+
+/// Reads `span` as miette would from the whole of `text`, looking only at
+/// `text[start..end]`, whose first line has `first_line` line breaks before it.
+pub fn read_window<'a>(
+    text: &'a str,
+    (start, end, first_line): (usize, usize, usize),
+    span: &SourceSpan,
+    context_lines_before: usize,
+    context_lines_after: usize,
+) -> Result<MietteSpanContents<'a>, MietteError> {
+    let inside = span.offset() >= start && span.offset() + span.len() <= end;
+    let (Some(local), true) = (text.get(start..end), inside) else {
+        // Not the span the window was cut for: read the whole file.
+        let whole = text.read_span(span, context_lines_before, context_lines_after)?;
+        return Ok(MietteSpanContents::new(
+            whole.data(),
+            *whole.span(),
+            whole.line(),
+            whole.column(),
+            whole.line_count(),
+        ));
+    };
+    let shifted = SourceSpan::new((span.offset() - start).into(), span.len());
+    let inner = local.read_span(&shifted, context_lines_before, context_lines_after)?;
+    let back = SourceSpan::new((inner.span().offset() + start).into(), inner.span().len());
+    Ok(MietteSpanContents::new(
+        inner.data(),
+        back,
+        inner.line() + first_line,
+        inner.column(),
+        inner.line_count() + first_line,
+    ))
 }
 
 /// Cuts windows out of one file, for spans given in (roughly) file order.
@@ -103,6 +124,37 @@ impl Lines {
             first_line,
         }
     }
+}
+
+/// The window around the span at `offset..offset + len` of `text`, given one
+/// place whose line is known: `known` is a byte offset and its 1-based line
+/// (as the YAML parser counts lines, which is how miette counts them). Gives
+/// the window's start, end and line breaks before it, for [`read_window`].
+/// Costs the distance from the known place to the window, not from the
+/// file's start.
+pub fn window_near(
+    text: &str,
+    offset: usize,
+    len: usize,
+    known: (usize, usize),
+) -> (usize, usize, usize) {
+    let bytes = text.as_bytes();
+    let offset = offset.min(bytes.len());
+    let mut start = line_start(bytes, offset);
+    for _ in 0..MARGIN {
+        start = prev_line_start(bytes, start);
+    }
+    let mut end = next_line_start(bytes, (offset + len).min(bytes.len()));
+    for _ in 0..MARGIN {
+        end = next_line_start(bytes, end);
+    }
+    let (at, line) = (known.0.min(bytes.len()), known.1.saturating_sub(1));
+    let first_line = if start <= at {
+        line.saturating_sub(breaks(bytes.get(start..at).unwrap_or(&[])))
+    } else {
+        line + breaks(bytes.get(at..start).unwrap_or(&[]))
+    };
+    (start, end, first_line)
 }
 
 fn is_break(b: u8) -> bool {
@@ -177,6 +229,29 @@ mod tests {
                     "lines at {offset}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn windows_near_a_known_line_read_like_the_whole_file() {
+        let mut text = String::new();
+        for i in 0..40 {
+            text.push_str(&format!("  - id: entity-{i}\r\n    name: \u{e5} {i}\n"));
+        }
+        let whole: Arc<str> = Arc::from(text.as_str());
+        let line_of = |o: usize| 1 + breaks(&text.as_bytes()[..o]);
+        let known = (text.len() / 2, line_of(text.len() / 2));
+        for offset in (0..text.len()).filter(|&o| text.is_char_boundary(o)) {
+            let span = SourceSpan::new(offset.into(), 1.min(text.len() - offset));
+            let bounds = window_near(&text, offset, 1, known);
+            let a = whole.read_span(&span, 2, 2).unwrap();
+            let b = read_window(&text, bounds, &span, 2, 2).unwrap();
+            assert_eq!(a.data(), b.data(), "data at {offset}");
+            assert_eq!(
+                (a.line(), a.column()),
+                (b.line(), b.column()),
+                "at {offset}"
+            );
         }
     }
 

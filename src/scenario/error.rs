@@ -1,11 +1,15 @@
 //! Diagnostics for scenario files.
 
-use miette::{Diagnostic, LabeledSpan, NamedSource};
+use miette::{
+    Diagnostic, LabeledSpan, MietteError, MietteSpanContents, NamedSource, SourceCode, SourceSpan,
+    SpanContents,
+};
 use std::fmt;
 use std::sync::Arc;
 use thiserror::Error;
 
 use super::store::Pos;
+use crate::report::snippet::{read_window, window_near};
 
 /// Stable codes of scenario input errors.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -154,6 +158,50 @@ impl ScenarioError {
     }
 }
 
+/// The error's file, as miette reads it for a snippet: only the lines around
+/// the span, located from the nearest position the error knows the line of
+/// (its own, or the one it refers to), so that rendering many errors costs
+/// each its snippet rather than a scan of the file from its start.
+impl<C: InputCode> SourceCode for InputError<C> {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let src = self.src.as_ref().ok_or(MietteError::OutOfBounds)?;
+        let known = self
+            .pos
+            .iter()
+            .chain(self.also.iter().map(|(_, p)| p))
+            .min_by_key(|p| (p.offset as usize).abs_diff(span.offset()))
+            .ok_or(MietteError::OutOfBounds)?;
+        let text = src.inner();
+        let bounds = window_near(
+            text,
+            span.offset(),
+            span.len(),
+            (known.offset as usize, known.line as usize),
+        );
+        let contents = read_window(
+            text,
+            bounds,
+            span,
+            context_lines_before,
+            context_lines_after,
+        )?;
+        let named = MietteSpanContents::new_named(
+            src.name().to_string(),
+            contents.data(),
+            *contents.span(),
+            contents.line(),
+            contents.column(),
+            contents.line_count(),
+        );
+        Ok(Box::new(named.with_language("yaml")))
+    }
+}
+
 impl<C: InputCode> Diagnostic for InputError<C> {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         Some(Box::new(self.code.code_str()))
@@ -168,7 +216,7 @@ impl<C: InputCode> Diagnostic for InputError<C> {
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
         self.pos
             .and(self.src.as_ref())
-            .map(|s| s as &dyn miette::SourceCode)
+            .map(|_| self as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {

@@ -1,16 +1,21 @@
 //! A YAML event stream with positions, alias replay and limits.
 //!
-//! Wraps saphyr-parser's event loop. Anchored nodes are recorded as they pass and
-//! replayed when an alias names them, so the loader never sees an alias; the number
-//! of replayed events is bounded (against "billion laughs" files), and so is the
-//! nesting depth (against stack and memory exhaustion).
+//! Wraps saphyr-parser's event loop. Anchored nodes are recorded once as they
+//! pass (see [`super::tape`]) and replayed when an alias names them, so the
+//! loader never sees an alias. What aliases expand to is bounded in values and
+//! in bytes of text, both growing with the file (against "billion laughs"
+//! files: see [`Limits`]), and so is the nesting depth (against stack and
+//! memory exhaustion). Replayed events are placed at their alias, so that a
+//! duplicate created through an alias is reported where it is created.
 
-use saphyr_parser::{Event, Parser, ScanError, Span as YSpan, StrInput};
-use std::collections::HashMap;
-use std::rc::Rc;
+use saphyr_parser::{Event, Parser, ScanError, Span as YSpan};
 
+use super::input::{parser, TabSeparated};
+use super::lines::LineMarks;
 use super::pipe::{Pipe, MIN_PIPED_BYTES};
 use super::store::Pos;
+use super::tape::{Replay, Tape, Taped};
+use super::text_checks::{first_control_char, indentation_tab};
 use crate::source::CharToByte;
 
 /// Bounds on hostile input.
@@ -20,11 +25,19 @@ pub struct Limits {
     pub max_file_bytes: usize,
     /// Deepest nesting of mappings and sequences.
     pub max_depth: usize,
-    /// Most events that aliases may replay in one file.
+    /// Values that aliases may expand to in any file; a larger file may
+    /// expand to as many values as it has bytes.
     pub max_alias_events: usize,
+    /// Bytes of text that aliases may expand to in any file; a larger file
+    /// may expand to [`ALIAS_BYTES_PER_BYTE`] times its size.
+    pub max_alias_bytes: usize,
     /// Longest string value, in bytes.
     pub max_string_bytes: usize,
 }
+
+/// Bytes of scalar text that aliases may produce per byte of the file,
+/// beyond [`Limits::max_alias_bytes`].
+pub const ALIAS_BYTES_PER_BYTE: usize = 4;
 
 impl Default for Limits {
     fn default() -> Self {
@@ -32,9 +45,66 @@ impl Default for Limits {
             max_file_bytes: 1 << 30,
             max_depth: 64,
             max_alias_events: 100_000,
+            max_alias_bytes: 16 << 20,
             max_string_bytes: 1 << 16,
         }
     }
+}
+
+impl Limits {
+    /// The most values aliases may expand to in a file of `len` bytes.
+    pub fn alias_values(&self, len: usize) -> usize {
+        self.max_alias_events.max(len)
+    }
+
+    /// The most bytes of text aliases may expand to in a file of `len` bytes.
+    pub fn alias_bytes(&self, len: usize) -> usize {
+        self.max_alias_bytes
+            .max(len.saturating_mul(ALIAS_BYTES_PER_BYTE))
+    }
+}
+
+/// Which alias bound was reached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AliasBound {
+    /// The number of values, with the bound for this file.
+    Values(usize),
+    /// The bytes of text, with the bound for this file.
+    Bytes(usize),
+}
+
+impl AliasBound {
+    /// What was exceeded, for a message.
+    pub fn message(self) -> String {
+        match self {
+            AliasBound::Values(n) => format!("aliases expand to more than {n} values"),
+            AliasBound::Bytes(n) => format!("aliases expand to more than {n} bytes of text"),
+        }
+    }
+
+    /// The flag that raises the bound.
+    pub fn flag(self) -> &'static str {
+        match self {
+            AliasBound::Values(_) => "--max-alias-events",
+            AliasBound::Bytes(_) => "--max-alias-bytes",
+        }
+    }
+}
+
+/// The message of a control character (shown as its code point, never raw).
+pub fn control_char_message(found: char) -> String {
+    format!(
+        "invalid YAML: control character U+{:04X} is not allowed",
+        u32::from(found)
+    )
+}
+
+/// The help of a control character.
+pub fn control_char_help(found: char) -> String {
+    format!(
+        "remove it; in a double-quoted string it can be written as the escape `\\u{:04X}`",
+        u32::from(found)
+    )
 }
 
 /// Why the event stream stopped.
@@ -47,24 +117,31 @@ pub enum StreamError {
         /// The parser's reason.
         info: String,
     },
-    /// Aliases replayed more events than allowed.
-    AliasLimit(Pos),
+    /// A character that YAML does not allow (a control character).
+    ControlChar {
+        /// Where.
+        pos: Pos,
+        /// The character.
+        found: char,
+    },
+    /// Aliases expanded beyond a bound.
+    AliasLimit(Pos, AliasBound),
     /// Nesting deeper than allowed.
     DepthLimit(Pos),
 }
 
-type Recorded<'a> = Rc<Vec<(Event<'a>, YSpan)>>;
-
-struct Recording<'a> {
-    anchor: usize,
-    events: Vec<(Event<'a>, YSpan)>,
-    depth: usize,
-}
+/// The parser's messages about a tab used as indentation.
+const TAB_ERRORS: [&str; 4] = [
+    "found a tab",
+    "(block indentation)",
+    "tab cannot be used as indentation",
+    "cannot start with a tab",
+];
 
 /// Where parser events come from.
 enum Input<'a> {
     /// A parser on this thread.
-    Inline(Box<Parser<'a, StrInput<'a>>>),
+    Inline(Box<Parser<'a, TabSeparated<'a>>>),
     /// A parser on another thread.
     Piped(Pipe<'a>),
 }
@@ -72,23 +149,23 @@ enum Input<'a> {
 /// The event stream.
 pub struct Events<'a> {
     input: Input<'a>,
-    replays: Vec<(Recorded<'a>, usize)>,
-    anchors: HashMap<usize, Recorded<'a>>,
-    recordings: Vec<Recording<'a>>,
-    replayed: usize,
+    text: &'a str,
+    replays: Vec<Replay>,
+    tape: Tape,
+    /// Values and bytes replayed so far, and their bounds for this file.
+    replayed: (usize, usize),
+    bounds: (usize, usize),
     depth: usize,
     limits: Limits,
     positions: CharToByte,
+    /// A control character found in the text, reported before any event.
+    control: Option<(usize, char)>,
 }
 
 impl<'a> Events<'a> {
     /// A stream over `text`.
     pub fn new(text: &'a str, limits: Limits) -> Self {
-        Self::with_input(
-            text,
-            limits,
-            Input::Inline(Box::new(Parser::new_from_str(text))),
-        )
+        Self::with_input(text, limits, Input::Inline(Box::new(parser(text))))
     }
 
     /// A stream over `text` whose events come from a parser running on a
@@ -110,13 +187,18 @@ impl<'a> Events<'a> {
     fn with_input(text: &'a str, limits: Limits, input: Input<'a>) -> Self {
         Events {
             input,
+            text,
             replays: Vec::new(),
-            anchors: HashMap::new(),
-            recordings: Vec::new(),
-            replayed: 0,
+            tape: Tape::default(),
+            replayed: (0, 0),
+            bounds: (
+                limits.alias_values(text.len()),
+                limits.alias_bytes(text.len()),
+            ),
             depth: 0,
             limits,
             positions: CharToByte::new(text),
+            control: first_control_char(text),
         }
     }
 
@@ -132,46 +214,58 @@ impl<'a> Events<'a> {
         }
     }
 
+    /// The position of the character at byte `offset`, `len` bytes long.
+    fn pos_at(&self, offset: usize, len: usize) -> Pos {
+        let (line, column) = LineMarks::default().locate(self.text, offset as u32);
+        Pos {
+            line,
+            column,
+            offset: offset as u32,
+            len: len as u32,
+        }
+    }
+
     /// The current nesting depth.
     pub fn depth(&self) -> usize {
         self.depth
     }
 
-    /// The next event, aliases replaced by what they name.
-    pub fn next_event(&mut self) -> Result<(Event<'a>, YSpan), StreamError> {
+    /// The next event with its position, aliases replaced by what they name
+    /// (placed at the alias).
+    pub fn next_event(&mut self) -> Result<(Event<'a>, Pos), StreamError> {
+        if let Some((offset, found)) = self.control.take() {
+            let pos = self.pos_at(offset, found.len_utf8());
+            return Err(StreamError::ControlChar { pos, found });
+        }
         loop {
-            let (event, span, replayed) = self.raw_next()?;
-            if let Event::Alias(id) = event {
-                match self.anchors.get(&id) {
-                    Some(recorded) => {
-                        self.replays.push((Rc::clone(recorded), 0));
-                        continue;
-                    }
-                    None => {
-                        return Err(StreamError::Syntax {
-                            pos: self.pos(&span),
-                            info: "alias to an unknown anchor".into(),
-                        })
-                    }
-                }
+            if let Some((event, pos)) = self.replayed_next()? {
+                self.track_depth(&event, pos)?;
+                return Ok((event, pos));
             }
-            self.track_depth(&event, &span)?;
-            self.record(&event, &span, !replayed);
-            return Ok((event, span));
+            let (event, pos) = self.parsed_next()?;
+            if let Event::Alias(id) = event {
+                let Some(replay) = self.tape.replay(id, pos) else {
+                    return Err(StreamError::Syntax {
+                        pos,
+                        info: "alias to an unknown anchor".into(),
+                    });
+                };
+                // An alias inside an anchored node is taped as itself.
+                self.tape.record(&event, pos, self.depth, self.text);
+                self.replays.push(replay);
+                continue;
+            }
+            self.track_depth(&event, pos)?;
+            self.tape.record(&event, pos, self.depth, self.text);
+            return Ok((event, pos));
         }
     }
 
-    /// The next event with its position, aliases replaced by what they name.
-    ///
-    /// The loader's path: a position is a quarter of the size of a parser span,
-    /// and every event passes through a few calls, so this moves less. The
-    /// error is boxed for the same reason (it is rare and large).
+    /// The next event with its position: the loader's path. The error is
+    /// boxed (it is rare and large, and every event passes through here).
     #[inline]
     pub fn next_with_pos(&mut self) -> Result<(Event<'a>, Pos), Box<StreamError>> {
-        match self.next_event() {
-            Ok((event, span)) => Ok((event, self.pos(&span))),
-            Err(e) => Err(Box::new(e)),
-        }
+        self.next_event().map_err(Box::new)
     }
 
     /// Skips the rest of the node that `first` (an event already read) starts.
@@ -192,93 +286,91 @@ impl<'a> Events<'a> {
         Ok(true)
     }
 
-    /// The next event from a replay (flagged `true`) or from the parser.
-    fn raw_next(&mut self) -> Result<(Event<'a>, YSpan, bool), StreamError> {
-        while let Some((recorded, index)) = self.replays.last_mut() {
-            if let Some((event, span)) = recorded.get(*index).cloned() {
-                *index += 1;
-                self.replayed += 1;
-                if self.replayed > self.limits.max_alias_events {
-                    return Err(StreamError::AliasLimit(self.pos(&span)));
+    /// The next event of the innermost replay, counted against the bounds.
+    fn replayed_next(&mut self) -> Result<Option<(Event<'a>, Pos)>, StreamError> {
+        while let Some(replay) = self.replays.last_mut() {
+            match self.tape.next(replay, self.text) {
+                Some(Taped::Event(event, pos)) => {
+                    self.count(&event, pos)?;
+                    return Ok(Some((event, pos)));
                 }
-                return Ok((event, span, true));
+                Some(Taped::Alias(Some(nested))) => self.replays.push(nested),
+                Some(Taped::Alias(None)) | None => {
+                    self.replays.pop();
+                }
             }
-            self.replays.pop();
         }
+        Ok(None)
+    }
+
+    /// Counts a replayed event against the alias bounds.
+    fn count(&mut self, event: &Event<'a>, pos: Pos) -> Result<(), StreamError> {
+        let bytes = match event {
+            Event::Scalar(text, ..) => text.len(),
+            _ => 0,
+        };
+        self.replayed.0 += 1;
+        self.replayed.1 = self.replayed.1.saturating_add(bytes);
+        if self.replayed.0 > self.bounds.0 {
+            return Err(StreamError::AliasLimit(
+                pos,
+                AliasBound::Values(self.bounds.0),
+            ));
+        }
+        if self.replayed.1 > self.bounds.1 {
+            return Err(StreamError::AliasLimit(
+                pos,
+                AliasBound::Bytes(self.bounds.1),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The next event from the parser.
+    fn parsed_next(&mut self) -> Result<(Event<'a>, Pos), StreamError> {
         let next = match &mut self.input {
             Input::Inline(parser) => parser.next_event(),
             Input::Piped(pipe) => pipe.next_event(),
         };
         match next {
-            Some(Ok((event, span))) => Ok((event, span, false)),
+            Some(Ok((event, span))) => Ok((event, self.pos(&span))),
             Some(Err(e)) => Err(self.scan_error(e)),
-            None => Ok((Event::StreamEnd, YSpan::default(), false)),
+            None => Ok((Event::StreamEnd, self.pos(&YSpan::default()))),
         }
     }
 
     fn scan_error(&self, e: ScanError) -> StreamError {
         let marker = *e.marker();
         let pos = self.pos(&YSpan::new(marker, marker));
-        let pos = Pos { len: 1, ..pos };
-        if e.info().contains("recursion limit") {
-            StreamError::DepthLimit(pos)
-        } else {
-            StreamError::Syntax {
-                pos,
-                info: e.info().to_string(),
+        let mut pos = Pos { len: 1, ..pos };
+        let info = e.info();
+        if info.contains("recursion limit") {
+            return StreamError::DepthLimit(pos);
+        }
+        // The parser places some errors about a tab used as indentation at
+        // the token before it, often a line above: point at the tab.
+        if TAB_ERRORS.iter().any(|m| info.contains(m)) {
+            if let Some(tab) = indentation_tab(self.text, pos.offset as usize) {
+                pos = self.pos_at(tab, 1);
             }
+        }
+        StreamError::Syntax {
+            pos,
+            info: info.to_string(),
         }
     }
 
-    fn track_depth(&mut self, event: &Event<'a>, span: &YSpan) -> Result<(), StreamError> {
+    fn track_depth(&mut self, event: &Event<'a>, pos: Pos) -> Result<(), StreamError> {
         match event {
             Event::MappingStart(..) | Event::SequenceStart(..) => {
                 self.depth += 1;
                 if self.depth > self.limits.max_depth {
-                    return Err(StreamError::DepthLimit(self.pos(span)));
+                    return Err(StreamError::DepthLimit(pos));
                 }
             }
             Event::MappingEnd | Event::SequenceEnd => self.depth = self.depth.saturating_sub(1),
             _ => {}
         }
         Ok(())
-    }
-
-    /// Feeds an event to the open recordings and, for an anchor read from the
-    /// text (not a replay of one already recorded), opens a new recording.
-    fn record(&mut self, event: &Event<'a>, span: &YSpan, from_text: bool) {
-        let anchor = match event {
-            Event::Scalar(_, _, a, _) | Event::MappingStart(a, _) | Event::SequenceStart(a, _) => {
-                *a
-            }
-            _ => 0,
-        };
-        if anchor != 0 && from_text {
-            self.recordings.push(Recording {
-                anchor,
-                events: Vec::new(),
-                depth: 0,
-            });
-        }
-        if self.recordings.is_empty() {
-            return;
-        }
-        let delta: isize = match event {
-            Event::MappingStart(..) | Event::SequenceStart(..) => 1,
-            Event::MappingEnd | Event::SequenceEnd => -1,
-            _ => 0,
-        };
-        let mut finished = Vec::new();
-        for (i, rec) in self.recordings.iter_mut().enumerate() {
-            rec.events.push((event.clone(), *span));
-            rec.depth = rec.depth.saturating_add_signed(delta);
-            if rec.depth == 0 {
-                finished.push(i);
-            }
-        }
-        for i in finished.into_iter().rev() {
-            let rec = self.recordings.remove(i);
-            self.anchors.insert(rec.anchor, Rc::new(rec.events));
-        }
     }
 }

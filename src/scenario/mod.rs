@@ -4,12 +4,15 @@ pub mod column;
 pub mod error;
 pub mod events;
 pub mod ids;
+pub mod input;
 pub mod lines;
 pub mod load;
 pub mod pipe;
 pub mod relations;
 pub mod store;
 pub mod strings;
+pub mod tape;
+pub mod text_checks;
 
 pub use error::{ScenarioCode, ScenarioError};
 pub use events::Limits;

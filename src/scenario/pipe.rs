@@ -13,7 +13,9 @@
 //! 334 MB). Small files are parsed inline (a
 //! thread is not worth it for them).
 
-use saphyr_parser::{Event, Parser, ScanError, Span as YSpan};
+use saphyr_parser::{Event, ScanError, Span as YSpan};
+
+use super::input::parser;
 use std::borrow::Cow;
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender};
 use std::thread::Scope;
@@ -54,7 +56,7 @@ impl<'a> Pipe<'a> {
         let (back, returned) = channel::<Vec<Item<'a>>>();
         let ascii = text.is_ascii();
         scope.spawn(move || {
-            let mut parser = Parser::new_from_str(text);
+            let mut parser = parser(text);
             let fresh = || {
                 returned
                     .try_recv()
@@ -135,7 +137,7 @@ mod tests {
         if !piped {
             // Stop after the first error, as the pipe does (a parser asked
             // again after an error may keep failing).
-            let mut parser = Parser::new_from_str(text);
+            let mut parser = parser(text);
             let mut failed = false;
             return std::iter::from_fn(|| {
                 let item = parser.next_event().filter(|_| !failed)?;

@@ -13,14 +13,15 @@
 //! All five fields are required. As in scenarios, only YAML strings are text: an
 //! unquoted number or boolean is a wrong type, and the hint says to quote it.
 
-use saphyr_parser::{Event, ScalarStyle, Span as YSpan};
+use saphyr_parser::{Event, ScalarStyle};
 use std::collections::HashSet;
 use std::path::Path;
 
 use super::error::{WaiverCode, WaiverError};
 use super::Waiver;
 use crate::date::parse_date;
-use crate::scenario::events::{Events, StreamError};
+use crate::scenario::events::{control_char_help, control_char_message, Events, StreamError};
+use crate::scenario::load::printable_source;
 use crate::scenario::{Limits, Pos};
 use crate::source::SourceFile;
 use crate::suggest::{closest, did_you_mean};
@@ -166,19 +167,12 @@ impl<'a> Reader<'a> {
 
     fn next(&mut self) -> Step<(Event<'a>, Pos)> {
         match self.events.next_event() {
-            Ok((event, span)) => {
-                let pos = self.pos(&span);
-                Ok((event, pos))
-            }
+            Ok((event, pos)) => Ok((event, pos)),
             Err(e) => {
                 self.stream_error(e);
                 Err(Stop)
             }
         }
-    }
-
-    fn pos(&self, span: &YSpan) -> Pos {
-        self.events.pos(span)
     }
 
     fn stream_error(&mut self, e: StreamError) {
@@ -190,12 +184,28 @@ impl<'a> Reader<'a> {
                 "the YAML parser stopped here",
                 "check the indentation and the quoting around this place".into(),
             ),
-            StreamError::AliasLimit(pos) => self.error(
+            StreamError::ControlChar { pos, found } => {
+                self.error(
+                    WaiverCode::Syntax,
+                    pos,
+                    control_char_message(found),
+                    "not allowed in YAML",
+                    control_char_help(found),
+                );
+                // The snippet must not send the character to the terminal.
+                if let Some(last) = self.errors.last_mut() {
+                    last.src = Some(printable_source(self.source));
+                }
+            }
+            StreamError::AliasLimit(pos, bound) => self.error(
                 WaiverCode::AliasLimit,
                 pos,
-                "aliases expand to too many values".into(),
+                bound.message(),
                 "expansion limit reached here",
-                "write the waivers out instead of nesting aliases".into(),
+                format!(
+                    "write the waivers out instead of nesting aliases, or raise `{}`",
+                    bound.flag()
+                ),
             ),
             StreamError::DepthLimit(pos) => self.error(
                 WaiverCode::DepthLimit,

@@ -15,9 +15,10 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 
 use super::error::{ScenarioCode, ScenarioError};
-use super::events::{Events, Limits, StreamError};
+use super::events::{control_char_help, control_char_message, Events, Limits, StreamError};
 use super::ids::Ids;
 use super::store::{Pos, Store, NONE};
+use super::text_checks::printable_copy;
 use super::Scenario;
 use crate::schema::{FieldId, FieldType, KindId, Schema, ROOT};
 use crate::source::SourceFile;
@@ -97,6 +98,13 @@ pub fn read_scenario(path: &std::path::Path, limits: &Limits) -> Result<SourceFi
     }
 }
 
+/// The file for the snippet of a control-character error: its text with every
+/// control character shown as `?` (see [`printable_copy`]).
+pub fn printable_source(source: &SourceFile) -> miette::NamedSource<std::sync::Arc<str>> {
+    let text: std::sync::Arc<str> = printable_copy(&source.text).into();
+    miette::NamedSource::new(&source.name, text).with_language("yaml")
+}
+
 fn not_utf8(name: &str, at: usize) -> ScenarioError {
     ScenarioError::file_level(
         ScenarioCode::NotUtf8,
@@ -156,6 +164,8 @@ fn load_events<'a>(
         options,
         recent: vec![(NONE, NONE); schema.kinds.len()],
         ids: Ids::new(schema.kinds.len()),
+        id_index: None,
+        suggest_budget: (1 << 25).max(source.text.len().saturating_mul(32)),
     };
     let loaded = loader.document();
     if loaded.is_ok() {
@@ -206,6 +216,11 @@ struct Loader<'a, 's> {
     recent: Vec<(u32, u32)>,
     /// Every id read so far.
     ids: Ids,
+    /// The ids sorted, for suggestions, once an unknown id needs them.
+    id_index: Option<references::IdIndex>,
+    /// Comparisons of names with ids left for "did you mean" suggestions
+    /// (in products of their lengths): max(2^25, 32 x the file's size).
+    suggest_budget: usize,
 }
 
 /// The load stopped: a syntax error or a limit, already recorded.
@@ -246,19 +261,38 @@ impl<'a> Loader<'a, '_> {
                 "the YAML parser stopped here".into(),
                 Some("check the indentation and the quoting around this place".into()),
             ),
-            StreamError::AliasLimit(pos) => self.error(
+            StreamError::ControlChar { pos, found } => {
+                self.error(
+                    ScenarioCode::Syntax,
+                    pos,
+                    control_char_message(found),
+                    "not allowed in YAML".into(),
+                    Some(control_char_help(found)),
+                );
+                // The snippet must not send the character to the terminal.
+                if let Some(last) = self.errors.last_mut() {
+                    last.src = Some(printable_source(self.source));
+                }
+            }
+            StreamError::AliasLimit(pos, bound) => self.error(
                 ScenarioCode::AliasLimit,
                 pos,
-                format!("aliases expand to more than {} values", limits.max_alias_events),
+                bound.message(),
                 "expansion limit reached here".into(),
-                Some("write the values out instead of nesting aliases, or raise `--max-alias-events`".into()),
+                Some(format!(
+                    "write the values out instead of nesting aliases, or raise `{}`",
+                    bound.flag()
+                )),
             ),
             StreamError::DepthLimit(pos) => self.error(
                 ScenarioCode::DepthLimit,
                 pos,
                 format!("nesting deeper than {} levels", limits.max_depth),
                 "too deep".into(),
-                Some("scenario files need only a few levels; raise `--max-depth` if this is genuine".into()),
+                Some(
+                    "scenario files need only a few levels; raise `--max-depth` if this is genuine"
+                        .into(),
+                ),
             ),
         }
         Stop

@@ -4,6 +4,7 @@ use std::collections::HashSet;
 
 use super::{Loader, PendingRef, Target};
 use crate::scenario::error::ScenarioCode;
+use crate::scenario::store::Store;
 use crate::schema::KindId;
 
 impl Loader<'_, '_> {
@@ -17,6 +18,7 @@ impl Loader<'_, '_> {
             };
             if kind != r.kind {
                 let schema = self.schema;
+                let hint = self.id_hint(&r.name, r.kind);
                 self.error(
                     ScenarioCode::WrongReferenceKind,
                     r.pos,
@@ -33,7 +35,7 @@ impl Loader<'_, '_> {
                         article(&schema.kind(r.kind).name),
                         schema.kind(r.kind).name
                     ),
-                    Some(self.id_hint(&r.name, r.kind)),
+                    Some(hint),
                 );
                 continue;
             }
@@ -61,37 +63,67 @@ impl Loader<'_, '_> {
     }
 
     /// "did you mean" the closest id of the right kind, or a few ids to choose from.
-    pub(super) fn id_hint(&self, name: &str, kind: KindId) -> String {
-        if let Some(s) = self.suggest_id(name, kind) {
+    pub(super) fn id_hint(&mut self, name: &str, kind: KindId) -> String {
+        if let Some(s) = self.suggest_id(name, Some(kind)) {
             return format!("did you mean `{s}`?");
         }
-        let mut ids: Vec<&str> = self
-            .store
-            .ids()
-            .filter(|&(_, k, _)| k == kind)
-            .map(|(id, _, _)| id)
+        self.id_index();
+        let rows = self
+            .id_index
+            .as_ref()
+            .and_then(|index| index.by_kind.get(kind))
+            .map_or(&[][..], Vec::as_slice);
+        let shown: Vec<String> = rows
+            .iter()
+            .take(5)
+            .filter_map(|&row| self.store.row_id(kind, row))
+            .map(|i| format!("`{i}`"))
             .collect();
-        ids.sort_unstable();
         let kind_name = &self.schema.kind(kind).name;
-        match ids.as_slice() {
-            [] => format!("the file declares no `{kind_name}`"),
-            some => {
-                let shown: Vec<String> = some.iter().take(5).map(|i| format!("`{i}`")).collect();
-                format!("name a `{kind_name}`, such as {}", shown.join(", "))
-            }
+        if shown.is_empty() {
+            format!("the file declares no `{kind_name}`")
+        } else {
+            format!("name a `{kind_name}`, such as {}", shown.join(", "))
         }
     }
 
-    /// The id of a `kind` entity closest to `name`.
-    pub(super) fn suggest_id(&self, name: &str, kind: KindId) -> Option<String> {
-        let candidates = self
-            .store
-            .ids()
-            .filter(|&(_, k, _)| k == kind)
-            .map(|(id, _, _)| id);
-        let mut sorted: Vec<&str> = candidates.collect();
-        sorted.sort_unstable();
-        crate::suggest::closest(name, sorted).map(str::to_string)
+    /// Builds the sorted ids, on the first unknown id.
+    fn id_index(&mut self) {
+        if self.id_index.is_none() {
+            self.id_index = Some(IdIndex::new(&self.store, self.schema.kinds.len()));
+        }
+    }
+
+    /// The id closest to `name`, of `kind` or of any kind, while the budget
+    /// for suggestions lasts: comparing a name with every id costs the
+    /// product of their lengths, and a file with thousands of unknown ids
+    /// would otherwise cost thousands of times the ids (the budget grows with
+    /// the file; see [`super::Loader::suggest_budget`]). Past it, hints list
+    /// a few ids instead.
+    pub(super) fn suggest_id(&mut self, name: &str, kind: Option<KindId>) -> Option<String> {
+        self.id_index();
+        let index = self.id_index.as_ref()?;
+        let (count, bytes) = match kind {
+            Some(k) => index.cost_by_kind.get(k).copied().unwrap_or_default(),
+            None => index.cost_all,
+        };
+        let cost = (name.len() + 1).saturating_mul(bytes + count);
+        if cost > self.suggest_budget {
+            return None;
+        }
+        self.suggest_budget -= cost;
+        let store = &self.store;
+        let found = match kind {
+            Some(k) => {
+                let rows = index.by_kind.get(k).map_or(&[][..], Vec::as_slice);
+                crate::suggest::closest(name, rows.iter().filter_map(|&r| store.row_id(k, r)))
+            }
+            None => crate::suggest::closest(
+                name,
+                index.all.iter().filter_map(|&(k, r)| store.row_id(k, r)),
+            ),
+        };
+        found.map(str::to_string)
     }
 
     /// Reports `expect` entries that name an unknown rule or subject.
@@ -116,9 +148,8 @@ impl Loader<'_, '_> {
                 );
             }
             if self.find_id(&e.subject).is_none() {
-                let mut ids: Vec<&str> = self.store.ids().map(|(id, _, _)| id).collect();
-                ids.sort_unstable();
-                let help = crate::suggest::closest(&e.subject, ids)
+                let help = self
+                    .suggest_id(&e.subject, None)
                     .map(|s| format!("did you mean `{s}`?"));
                 self.error(
                     ScenarioCode::UnknownExpectSubject,
@@ -128,6 +159,37 @@ impl Loader<'_, '_> {
                     help,
                 );
             }
+        }
+    }
+}
+
+/// The ids of a store sorted, per kind and over all kinds, with the number
+/// and total length of each list (what comparing a name with it costs).
+pub(super) struct IdIndex {
+    by_kind: Vec<Vec<u32>>,
+    all: Vec<(KindId, u32)>,
+    cost_by_kind: Vec<(usize, usize)>,
+    cost_all: (usize, usize),
+}
+
+impl IdIndex {
+    fn new(store: &Store, kinds: usize) -> Self {
+        let mut all: Vec<(&str, KindId, u32)> = store.ids().collect();
+        all.sort_unstable();
+        let mut by_kind = vec![Vec::new(); kinds];
+        let mut cost_by_kind = vec![(0, 0); kinds];
+        for &(id, kind, row) in &all {
+            if let (Some(rows), Some(cost)) = (by_kind.get_mut(kind), cost_by_kind.get_mut(kind)) {
+                rows.push(row);
+                *cost = (cost.0 + 1, cost.1 + id.len());
+            }
+        }
+        let cost_all = (all.len(), all.iter().map(|(id, ..)| id.len()).sum());
+        IdIndex {
+            by_kind,
+            all: all.into_iter().map(|(_, k, r)| (k, r)).collect(),
+            cost_by_kind,
+            cost_all,
         }
     }
 }

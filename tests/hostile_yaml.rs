@@ -1,0 +1,392 @@
+//! Hostile YAML in scenario and waivers files: memory and time proportional
+//! to the input, the YAML details of DOMAIN.md section 2 (tabs as separation,
+//! control characters, tab indentation, duplicates through aliases), and
+//! identical errors grouped for people but all kept for machines.
+//!
+//! The hostile files are generated here, in a temporary folder; the runs that
+//! could exhaust memory run under an address-space cap, so a regression fails
+//! instead of taking the machine down.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// A temporary folder for one test's files, removed when the test ends.
+struct TempDir(PathBuf);
+
+impl std::ops::Deref for TempDir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn temp_dir(test: &str) -> TempDir {
+    let dir = std::env::temp_dir().join(format!("eligo-hostile-{}-{test}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    TempDir(dir)
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// The binary under an address-space cap of `cap_kib`, on one worker thread
+/// (thread stacks and allocator arenas count against the cap too).
+fn capped(cap_kib: u64) -> Command {
+    let mut cmd = common::eligo_capped(cap_kib);
+    cmd.env("RAYON_NUM_THREADS", "1")
+        .env("MALLOC_ARENA_MAX", "2");
+    cmd
+}
+
+/// Exit code, stdout and stderr of a finished command.
+fn run(cmd: &mut Command) -> (i32, String, String) {
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The input errors of a `--format json` report: (code, line, column).
+fn json_errors(stdout: &str) -> Vec<(String, u64, u64)> {
+    let report: Value = serde_json::from_str(stdout).unwrap();
+    report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["code"].as_str().unwrap().to_string(),
+                e["line"].as_u64().unwrap_or(0),
+                e["column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+fn check_json(path: &Path) -> (i32, Vec<(String, u64, u64)>, String) {
+    let (code, out, err) = run(common::eligo()
+        .args(["check", "--format", "json"])
+        .arg(path));
+    (code, json_errors(&out), err)
+}
+
+// ---- memory ---------------------------------------------------------------
+
+#[test]
+fn aliases_of_a_long_string_stop_at_the_byte_bound() {
+    // 3,000 aliases of a 64 KiB quoted string: 196 MB of text from a file of
+    // 250 KB. Each expansion used to be copied into the store.
+    let dir = temp_dir("long-string");
+    let mut text = format!(
+        "partners:\n  - id: p0\n    name: &s \"{}\"\n    region: europe\n    roles: [direct_bill]\n",
+        "x".repeat(65_000)
+    );
+    for p in 1..3_000 {
+        text.push_str(&format!(
+            "  - {{id: p{p}, name: *s, region: europe, roles: [direct_bill]}}\n"
+        ));
+    }
+    let file = write(&dir, "long-string.yaml", &text);
+    let (code, _, err) = run(capped(common::MEMORY_CAP_KIB).arg("check").arg(&file));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("eligo::yaml::alias_limit")
+            && err.contains("bytes of text")
+            && err.contains("--max-alias-bytes"),
+        "{err}"
+    );
+}
+
+#[test]
+fn legitimate_reuse_passes_beyond_the_constant_bound() {
+    // 20,000 customers share one `mca` mapping: 160,000 values from aliases,
+    // more than the constant 100,000 but fewer than the file has bytes.
+    let dir = temp_dir("reuse");
+    let mut text = String::from(
+        "as_of: 2026-11-20\npartners:\n  - id: contoso\n    region: europe\n    roles: [direct_bill]\ncustomers:\n  - id: c0\n    region: europe\n    mca: &m {via: partner_attestation, through: contoso, date: 2026-01-10}\n",
+    );
+    for c in 1..20_000 {
+        text.push_str(&format!("  - id: c{c}\n    region: europe\n    mca: *m\n"));
+    }
+    let file = write(&dir, "reuse.yaml", &text);
+    let (code, errors, err) = check_json(&file);
+    assert_ne!(code, 2, "{errors:?} {err}");
+    assert!(errors.is_empty(), "{errors:?}");
+}
+
+/// A block-style value nested in `depth` sequences, each anchored, around
+/// `scalars` scalars (no alias at all).
+fn nested_anchors(depth: usize, scalars: usize) -> String {
+    let mut text = String::from(
+        "partners:\n  - id: p0\n    region: europe\n    roles: [direct_bill]\n    name:\n",
+    );
+    let mut indent = String::from("    ");
+    for level in 0..depth {
+        text.push_str(&format!("{indent}- &a{level}\n"));
+        indent.push_str("  ");
+    }
+    for _ in 0..scalars {
+        text.push_str(&format!("{indent}- 1\n"));
+    }
+    text
+}
+
+#[test]
+fn nested_anchors_are_recorded_once() {
+    // 60 nested anchors around 100,000 scalars (13 MB). Every open anchor
+    // used to keep its own copy of every event: 60 copies of 100,000 events
+    // of 136 bytes, far beyond the cap; one shared recording fits.
+    let dir = temp_dir("nested");
+    let file = write(&dir, "nested.yaml", &nested_anchors(60, 100_000));
+    let (code, out, err) = run(capped(512 * 1024)
+        .args(["check", "--format", "json", "--max-depth", "100"])
+        .arg(&file));
+    assert_eq!(code, 2, "{err}");
+    // The load ran to its end: the only error is the list where a name goes.
+    let errors = json_errors(&out);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].0, "eligo::scenario::wrong_type");
+}
+
+#[test]
+fn waivers_files_have_the_same_alias_bounds() {
+    let dir = temp_dir("waivers");
+    let mut text = format!(
+        "waivers:\n  - rule: transferable-offer\n    subject: s0\n    reason: &r \"{}\"\n    owner: a@b.c\n    expires: 2027-01-01\n",
+        "x".repeat(65_000)
+    );
+    for s in 1..1_000 {
+        text.push_str(&format!(
+            "  - {{rule: transferable-offer, subject: s{s}, reason: *r, owner: a@b.c, expires: 2027-01-01}}\n"
+        ));
+    }
+    let waivers = write(&dir, "waivers.yaml", &text);
+    let (code, _, err) = run(capped(common::MEMORY_CAP_KIB)
+        .arg("check")
+        .arg("--waivers")
+        .arg(&waivers)
+        .arg("fixtures/books/clean-book.yaml"));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("eligo::waivers::alias_limit"), "{err}");
+}
+
+// ---- time -----------------------------------------------------------------
+
+/// A list of partners, each with its own invalid region: as many distinct
+/// errors as partners.
+fn distinct_errors(partners: usize) -> String {
+    let mut text = String::from("partners:\n");
+    for p in 0..partners {
+        text.push_str(&format!(
+            "  - {{id: p{p}, region: r{p}, roles: [direct_bill]}}\n"
+        ));
+    }
+    text
+}
+
+fn timed(cmd: &mut Command) -> (Duration, i32, String) {
+    let start = Instant::now();
+    let (code, _, err) = run(cmd);
+    (start.elapsed(), code, err)
+}
+
+#[test]
+fn many_errors_take_time_linear_in_the_file() {
+    // Each error's snippet used to be found by reading the file from its
+    // first byte: 8 times the errors took 64 times as long.
+    let dir = temp_dir("many-errors");
+    let small = write(&dir, "small.yaml", &distinct_errors(1_000));
+    let large = write(&dir, "large.yaml", &distinct_errors(8_000));
+    let (t_small, code, err) = timed(common::eligo().arg("check").arg(&small));
+    assert_eq!(code, 2);
+    assert_eq!(err.matches("eligo::scenario::invalid_enum").count(), 1_000);
+    let (t_large, code, err) = timed(common::eligo().arg("check").arg(&large));
+    assert_eq!(code, 2);
+    assert_eq!(err.matches("eligo::scenario::invalid_enum").count(), 8_000);
+    // Linear is 8; a generous margin for a loaded machine and fixed costs.
+    let ratio = t_large.as_secs_f64() / t_small.as_secs_f64().max(0.05);
+    assert!(ratio < 24.0, "{t_small:?} then {t_large:?}");
+}
+
+/// `n` customers, and `n` subscriptions each naming a customer that does
+/// not exist: as many unknown ids as there are ids.
+fn unknown_ids(n: usize) -> String {
+    let mut text = String::from(
+        "as_of: 2026-11-20\npartners:\n  - {id: p, region: europe, roles: [direct_bill]}\ncustomers:\n",
+    );
+    for c in 0..n {
+        text.push_str(&format!("  - {{id: customer-{c:06}, region: europe}}\n"));
+    }
+    text.push_str("subscriptions:\n");
+    for s in 0..n {
+        text.push_str(&format!(
+            "  - {{id: s{s}, customer: xcustomer-{s:06}, partner: p, offer: o365}}\n"
+        ));
+    }
+    text
+}
+
+#[test]
+fn many_unknown_ids_take_time_linear_in_the_file() {
+    // Every unknown id used to be compared with every id for a "did you
+    // mean": 8 times the ids took 64 times as long.
+    let dir = temp_dir("unknown-ids");
+    let small = write(&dir, "small.yaml", &unknown_ids(500));
+    let large = write(&dir, "large.yaml", &unknown_ids(4_000));
+    let json = ["check", "--format", "json"];
+    let (t_small, code, _) = timed(common::eligo().args(json).arg(&small));
+    assert_eq!(code, 2);
+    let (t_large, code, _) = timed(common::eligo().args(json).arg(&large));
+    assert_eq!(code, 2);
+    let ratio = t_large.as_secs_f64() / t_small.as_secs_f64().max(0.05);
+    assert!(ratio < 24.0, "{t_small:?} then {t_large:?}");
+    // The first unknown ids still get their suggestion.
+    let (_, _, err) = run(common::eligo().arg("check").arg(&small));
+    assert!(err.contains("did you mean `customer-000000`?"), "{err}");
+}
+
+#[test]
+fn identical_errors_are_grouped_for_people_and_kept_for_machines() {
+    let dir = temp_dir("grouped");
+    let mut text = String::from(
+        "as_of: 2026-11-20\npartners:\n  - {id: p, region: europe, roles: [direct_bill]}\ncustomers:\n  - {id: c, region: europe}\nsubscriptions:\n",
+    );
+    for s in 0..500 {
+        text.push_str(&format!(
+            "  - id: s{s}\n    customer: c\n    partner: p\n    offr: o365\n"
+        ));
+    }
+    let file = write(&dir, "offr.yaml", &text);
+    let (code, _, err) = run(common::eligo().arg("check").arg(&file));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("unknown field `offr` in a `subscription` (and 499 more like it)"),
+        "{err}"
+    );
+    assert!(err.contains("missing field `offer` in a `subscription` (and 499 more like it)"));
+    // The first of each group is shown where it is.
+    assert!(err.contains(&format!("{}:10:5]", file.display())), "{err}");
+    assert!(err.contains("1000 input errors"), "{err}");
+    let (_, errors, _) = check_json(&file);
+    assert_eq!(errors.len(), 1_000);
+    let (_, out, _) = run(common::eligo()
+        .args(["check", "--format", "github"])
+        .arg(&file));
+    let unknown = out.lines().filter(|l| l.contains("unknown field `offr`"));
+    assert_eq!(unknown.count(), 500);
+}
+
+// ---- YAML details ---------------------------------------------------------
+
+const VALID_CUSTOMER: &str = "as_of: 2026-11-20\ncustomers:\n  - id: c1\n    region: europe\n";
+
+#[test]
+fn a_tab_after_a_colon_or_before_a_comment_separates() {
+    let dir = temp_dir("tabs");
+    let text = "as_of:\t2026-11-20\t# tab before a comment\ncustomers:\t# here too\n  - id:\tc1\n    region:\t\teurope\n    tenant:\t\"c1.onmicrosoft.com\"\n";
+    let file = write(&dir, "tabs.yaml", text);
+    let (code, errors, err) = check_json(&file);
+    assert_eq!((code, errors.len()), (0, 0), "{errors:?} {err}");
+}
+
+#[test]
+fn a_tab_used_as_indentation_is_reported_at_its_line() {
+    let dir = temp_dir("tab-indent");
+    for (name, text, at) in [
+        (
+            "plain",
+            "customers:\n  - id: c1\n\tregion: europe\n",
+            (3, 1),
+        ),
+        (
+            "quoted",
+            "customers:\n  - id: \"c1\"\n  \tregion: europe\n",
+            (3, 3),
+        ),
+        (
+            "block",
+            "customers:\n  - id: c1\n    tenant: |\n\t  x\n",
+            (4, 1),
+        ),
+    ] {
+        let file = write(&dir, &format!("{name}.yaml"), text);
+        let (code, errors, _) = check_json(&file);
+        assert_eq!(code, 2, "{name}");
+        assert_eq!(
+            errors,
+            vec![("eligo::yaml::syntax".to_string(), at.0, at.1)],
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn control_characters_are_errors_at_their_position() {
+    let dir = temp_dir("control");
+    for (name, bad) in [
+        ("c0", "\u{1}"),
+        ("esc", "\u{1b}]8;;x\u{7}"),
+        ("del", "\u{7f}"),
+        ("c1", "\u{9b}"),
+        ("nonchar", "\u{ffff}"),
+    ] {
+        // In a value, and in a comment (which YAML does not show to eligo).
+        for (place, text, at) in [
+            (
+                "value",
+                format!("{VALID_CUSTOMER}    tenant: x{bad}y\n"),
+                (5, 14),
+            ),
+            ("comment", format!("{VALID_CUSTOMER}# note {bad}\n"), (5, 8)),
+        ] {
+            let file = write(&dir, &format!("{name}-{place}.yaml"), &text);
+            let (code, errors, err) = check_json(&file);
+            assert_eq!(code, 2, "{name} in a {place}");
+            assert_eq!(
+                errors,
+                vec![("eligo::yaml::syntax".to_string(), at.0, at.1)],
+                "{name} in a {place}"
+            );
+            let (_, _, human) = run(common::eligo().arg("check").arg(&file));
+            assert!(human.contains("control character U+"), "{human}");
+            assert!(!human.contains(bad) && !err.contains(bad), "{human}");
+        }
+    }
+}
+
+#[test]
+fn a_duplicate_through_an_alias_is_reported_at_the_alias() {
+    let dir = temp_dir("alias-duplicates");
+    let id = "customers:\n  - &c\n    id: c1\n    region: europe\n  - *c\n";
+    let file = write(&dir, "id.yaml", id);
+    let (_, errors, _) = check_json(&file);
+    assert_eq!(
+        errors,
+        vec![("eligo::scenario::duplicate_id".to_string(), 5, 5)]
+    );
+    let (_, _, human) = run(common::eligo().arg("check").arg(&file));
+    assert!(human.contains("id.yaml:5:5]"), "{human}");
+    let key = "customers:\n  - &k id: c1\n    region: europe\n  - id: c2\n    *k : c3\n    region: europe\n";
+    let file = write(&dir, "key.yaml", key);
+    let (_, errors, _) = check_json(&file);
+    assert_eq!(
+        errors,
+        vec![("eligo::scenario::duplicate_key".to_string(), 5, 5)]
+    );
+}
