@@ -18,7 +18,7 @@ pub use items::Items;
 use budget::Budget;
 
 use crate::lang::ast::BinOp;
-use crate::program::{CExpr, Clause, Const, Decode, Func, Part, Prim1, Program, Rule};
+use crate::program::{CExpr, CExprKind, Clause, Const, Decode, Func, Part, Prim1, Program, Rule};
 use crate::scenario::store::{cell_date, Store, NONE};
 use crate::schema::KindId;
 
@@ -342,15 +342,15 @@ impl<'a> Evaluator<'a> {
 
     /// Evaluates an expression.
     pub fn eval(&mut self, e: &'a CExpr) -> Value<'a> {
-        match e {
-            CExpr::Const(c) => const_value(c),
-            CExpr::Var(slot) => self.env.get(*slot).cloned().unwrap_or(Value::Absent),
-            CExpr::Root(field, d) => read(
+        match &e.kind {
+            CExprKind::Const(c) => const_value(c),
+            CExprKind::Var(slot) => self.env.get(*slot).cloned().unwrap_or(Value::Absent),
+            CExprKind::Root(field, d) => read(
                 self.store,
                 *d,
                 self.store.cell(crate::schema::ROOT, *field, 0),
             ),
-            CExpr::Field {
+            CExprKind::Field {
                 base,
                 kind,
                 field,
@@ -361,7 +361,7 @@ impl<'a> Evaluator<'a> {
                 }
                 _ => Value::Absent,
             },
-            CExpr::MapField {
+            CExprKind::MapField {
                 base,
                 kind,
                 field,
@@ -387,24 +387,24 @@ impl<'a> Evaluator<'a> {
                 }
                 Value::List(Rc::new(out))
             }
-            CExpr::Has { base, kind, field } => match self.eval(base) {
+            CExprKind::Has { base, kind, field } => match self.eval(base) {
                 Value::Entity(k, row) if k == *kind => {
                     Value::Bool(self.store.cell(k, *field, row) != NONE)
                 }
                 _ => Value::Bool(false),
             },
-            CExpr::Not(inner) => Value::Bool(!self.truthy(inner)),
-            CExpr::Binary {
+            CExprKind::Not(inner) => Value::Bool(!self.truthy(inner)),
+            CExprKind::Binary {
                 op,
                 lhs,
                 rhs,
                 nocase,
             } => self.binary(*op, lhs, rhs, *nocase),
-            CExpr::List(items_) => {
+            CExprKind::List(items_) => {
                 Value::List(Rc::new(items_.iter().map(|i| self.eval(i)).collect()))
             }
-            CExpr::Call(func, arg) => self.call(*func, arg),
-            CExpr::Filter {
+            CExprKind::Call(func, arg) => self.call(*func, arg),
+            CExprKind::Filter {
                 slot,
                 collection,
                 cond,
@@ -436,7 +436,7 @@ impl<'a> Evaluator<'a> {
                 }
                 Value::List(Rc::new(out))
             }
-            CExpr::All {
+            CExprKind::All {
                 slot,
                 collection,
                 cond,
@@ -462,7 +462,7 @@ impl<'a> Evaluator<'a> {
             BinOp::Or => return Value::Bool(self.truthy(lhs) || self.truthy(rhs)),
             _ => {}
         }
-        if let (BinOp::In | BinOp::NotIn, CExpr::Const(Const::List(consts))) = (op, rhs) {
+        if let (BinOp::In | BinOp::NotIn, CExprKind::Const(Const::List(consts))) = (op, &rhs.kind) {
             // `x in open` against a named constant list: compare with the
             // constants in place rather than building the list per binding.
             let l = self.eval(lhs);

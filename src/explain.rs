@@ -1,18 +1,22 @@
 //! `eligo explain`: for one entity, each rule's verdict and why.
 //!
-//! For every rule, the bindings that reach `require` and involve the entity (it
-//! is bound to a `for`/`let` variable, or is the finding's subject) are listed
-//! with their variables, the verdict, and the value of every part of the
-//! condition. Source text comes from the rule's syntax tree, walked in step with
-//! the compiled condition (named constants show as their name and value).
+//! A rule reaches the entity in a binding (one assignment of its variables
+//! that gets to `require`) when the binding **binds** it — a `for`/`let`
+//! variable is the entity, or it is the finding's subject — or **reads** it:
+//! the rule's clauses, condition or subject read a field of it (`t.to.region`
+//! reads the transfer's provider). For every rule that reaches it, the
+//! bindings are listed with their variables, the verdict, and the value of
+//! every part of the condition.
+//!
+//! Everything comes from the compiled program: each compiled expression keeps
+//! the span of its source text (see [`CExpr::span`]), so there is no second
+//! parse, and the limits the program was loaded with (`--max-rule-depth`)
+//! hold here too. A named constant shows as its name and its value.
 
 use serde::Serialize;
-use std::collections::HashMap;
 
 use crate::eval::{display, items, Evaluator, Value, WorkExceeded};
-use crate::lang::ast::{Expr, ExprKind, Item, RuleDecl};
-use crate::lang::parse::parse_rule_file;
-use crate::program::{CExpr, Clause, Program, Rule};
+use crate::program::{CExpr, CExprKind, Clause, Program, Rule};
 use crate::scenario::Store;
 use crate::schema::{FieldType, KindId};
 
@@ -41,6 +45,10 @@ pub struct RuleExplanation {
     pub severity: &'static str,
     /// `fires` when some binding that involves the entity fires, else `holds`.
     pub verdict: &'static str,
+    /// How the rule reaches the entity: `binds` (in some binding, a variable
+    /// is the entity or it is the finding's subject), else `reads` (only
+    /// fields of it are read).
+    pub reach: &'static str,
     /// The bindings, firing ones first (at most [`MAX_BINDINGS`]).
     pub bindings: Vec<Binding>,
     /// Bindings left out beyond [`MAX_BINDINGS`].
@@ -52,6 +60,8 @@ pub struct RuleExplanation {
 pub struct Binding {
     /// `fires` or `holds`.
     pub verdict: &'static str,
+    /// `binds` or `reads` (see [`RuleExplanation::reach`]).
+    pub reach: &'static str,
     /// The variables of the `for` and `let` clauses.
     pub vars: Vec<Var>,
     /// The finding, when it fires.
@@ -109,20 +119,14 @@ pub fn explain_budgeted(
     row: u32,
     max_work: u64,
 ) -> Result<Explanation, WorkExceeded> {
-    let decls = rule_decls(program);
     let mut rules = Vec::new();
     for rule in &program.rules {
-        let Some(decl) = decls.get(&rule.id) else {
-            continue;
-        };
-        let src = program.files.get(rule.file).map_or("", |f| &f.text);
         let ctx = Ctx {
             program,
             store,
             target: (kind, row),
             rule,
-            decl,
-            src,
+            src: program.files.get(rule.file).map_or("", |f| &f.text),
         };
         let mut found = Vec::new();
         let mut ev = Evaluator::for_rule(program, store, rule).with_budget(max_work);
@@ -141,6 +145,7 @@ pub fn explain_budgeted(
 }
 
 fn summarize(rule: &Rule, mut found: Vec<Binding>) -> RuleExplanation {
+    let binds = found.iter().any(|b| b.reach == BINDS);
     found.sort_by_key(|b| b.verdict != "fires");
     let fires = found.first().is_some_and(|b| b.verdict == "fires");
     let more = found.len().saturating_sub(MAX_BINDINGS);
@@ -149,49 +154,41 @@ fn summarize(rule: &Rule, mut found: Vec<Binding>) -> RuleExplanation {
         rule: rule.id.clone(),
         severity: rule.severity.as_str(),
         verdict: if fires { "fires" } else { "holds" },
+        reach: if binds { BINDS } else { READS },
         bindings: found,
         more,
     }
 }
 
-/// The syntax of every rule, by id, re-parsed from the program's files.
-fn rule_decls(program: &Program) -> HashMap<String, RuleDecl> {
-    let mut out = HashMap::new();
-    for file in &program.files {
-        let Ok(parsed) = parse_rule_file(file) else {
-            continue;
-        };
-        for item in parsed.items {
-            if let Item::Rule(r) = item {
-                out.entry(r.id.name.clone()).or_insert(*r);
-            }
-        }
-    }
-    out
-}
+/// A variable is the entity, or it is the finding's subject.
+const BINDS: &str = "binds";
+/// The rule reads a field of the entity.
+const READS: &str = "reads";
 
 struct Ctx<'a> {
     program: &'a Program,
     store: &'a Store,
     target: (KindId, u32),
     rule: &'a Rule,
-    decl: &'a RuleDecl,
+    /// The text of the rule's file.
     src: &'a str,
 }
 
 impl<'a> Ctx<'a> {
-    /// The binding the evaluator is at, when it involves the target entity.
+    /// The binding the evaluator is at, when it reaches the target entity.
     fn binding(&self, ev: &mut Evaluator<'a>) -> Option<Binding> {
         let slots = clause_slots(self.rule);
-        let (tk, tr) = self.target;
         let bound = slots
             .iter()
-            .any(|&s| matches!(ev.var(s), Some(Value::Entity(k, r)) if (*k, *r) == (tk, tr)));
+            .any(|&s| ev.var(s).is_some_and(|v| self.is_target(v)));
         let subject = ev.eval(&self.rule.subject);
-        let is_subject = matches!(subject, Value::Entity(k, r) if (k, r) == (tk, tr));
-        if !bound && !is_subject {
+        let reach = if bound || self.is_target(&subject) {
+            BINDS
+        } else if self.rule_reads(ev) {
+            READS
+        } else {
             return None;
-        }
+        };
         let vars = slots
             .iter()
             .map(|&s| {
@@ -214,64 +211,128 @@ impl<'a> Ctx<'a> {
         let condition = self.condition(ev);
         Some(Binding {
             verdict: if holds { "holds" } else { "fires" },
+            reach,
             vars,
             finding,
             condition,
         })
     }
 
-    fn condition(&self, ev: &mut Evaluator<'a>) -> Node {
-        let require = &self.rule.require;
-        match (self.decl.forbid, require) {
-            (true, CExpr::Not(inner)) => {
-                let mut node = self.node(ev, inner, &self.decl.require);
-                node.text = format!("forbid {}", node.text);
-                node
+    fn is_target(&self, v: &Value<'_>) -> bool {
+        matches!(v, Value::Entity(k, r) if (*k, *r) == self.target)
+    }
+
+    /// Whether what decides the binding (its clauses, the condition, the
+    /// subject) reads a field of the target.
+    fn rule_reads(&self, ev: &mut Evaluator<'a>) -> bool {
+        let rule = self.rule;
+        let in_clauses = rule.clauses.iter().any(|c| match c {
+            Clause::For {
+                collection, filter, ..
+            } => self.reads(ev, collection) || filter.as_ref().is_some_and(|f| self.reads(ev, f)),
+            Clause::Let { value, .. } => self.reads(ev, value),
+            Clause::Where(cond) => self.reads(ev, cond),
+        });
+        in_clauses || self.reads(ev, &rule.require) || self.reads(ev, &rule.subject)
+    }
+
+    /// Whether evaluating `c` in this binding reads a field of the target. A
+    /// filter's condition counts for the elements it keeps, and `all`'s for
+    /// the elements it looks at, so this costs what evaluating `c` costs.
+    fn reads(&self, ev: &mut Evaluator<'a>, c: &'a CExpr) -> bool {
+        match &c.kind {
+            CExprKind::Const(_) | CExprKind::Var(_) | CExprKind::Root(..) => false,
+            CExprKind::Field { base, .. } | CExprKind::Has { base, .. } => {
+                let value = ev.eval(base);
+                self.is_target(&value) || self.reads(ev, base)
             }
-            _ => {
-                let mut node = self.node(ev, require, &self.decl.require);
-                node.text = format!("require {}", node.text);
-                node
+            CExprKind::MapField { base, .. } => {
+                let value = ev.eval(base);
+                items(&value).any(|v| self.is_target(&v)) || self.reads(ev, base)
+            }
+            CExprKind::Not(inner) | CExprKind::Call(_, inner) => self.reads(ev, inner),
+            CExprKind::Binary { lhs, rhs, .. } => self.reads(ev, lhs) || self.reads(ev, rhs),
+            CExprKind::List(parts) => parts.iter().any(|p| self.reads(ev, p)),
+            CExprKind::Filter {
+                slot,
+                collection,
+                cond,
+            } => {
+                if self.reads(ev, collection) {
+                    return true;
+                }
+                let kept = ev.eval(c);
+                items(&kept).any(|item| {
+                    ev.bind(*slot, item);
+                    self.reads(ev, cond)
+                })
+            }
+            CExprKind::All {
+                slot,
+                collection,
+                cond,
+            } => {
+                if self.reads(ev, collection) {
+                    return true;
+                }
+                let all = ev.eval(collection);
+                for item in items(&all) {
+                    ev.bind(*slot, item);
+                    if self.reads(ev, cond) {
+                        return true;
+                    }
+                    if !ev.truthy(cond) {
+                        break;
+                    }
+                }
+                false
             }
         }
     }
 
-    fn node(&self, ev: &mut Evaluator<'a>, c: &'a CExpr, e: &Expr) -> Node {
+    fn condition(&self, ev: &mut Evaluator<'a>) -> Node {
+        let require = &self.rule.require;
+        let (word, shown) = match (self.rule.forbid, &require.kind) {
+            (true, CExprKind::Not(inner)) => ("forbid", inner.as_ref()),
+            _ => ("require", require),
+        };
+        let mut node = self.node(ev, shown);
+        node.text = format!("{word} {}", node.text);
+        node
+    }
+
+    fn node(&self, ev: &mut Evaluator<'a>, c: &'a CExpr) -> Node {
         let value = ev.eval(c);
         let value = self.show(&value);
-        let text = self
-            .src
-            .get(e.span.start..e.span.end)
-            .unwrap_or("")
-            .to_string();
-        let children = match (c, &e.kind) {
-            (CExpr::Binary { lhs, rhs, .. }, ExprKind::Binary(_, l, r)) => {
-                vec![self.node(ev, lhs, l), self.node(ev, rhs, r)]
+        let text = self.text(c).to_string();
+        let parts: Vec<&'a CExpr> = match &c.kind {
+            CExprKind::Binary { lhs, rhs, .. } => vec![lhs, rhs],
+            CExprKind::Not(inner) | CExprKind::Call(_, inner) => vec![inner],
+            CExprKind::Filter { collection, .. } | CExprKind::All { collection, .. } => {
+                vec![collection]
             }
-            (CExpr::Not(inner), ExprKind::Not(ai)) => vec![self.node(ev, inner, ai)],
-            (CExpr::Call(_, arg), ExprKind::Call(_, args)) => match args.as_slice() {
-                [a] => vec![self.node(ev, arg, a)],
-                _ => Vec::new(),
-            },
-            (CExpr::Filter { collection, .. }, ExprKind::Filter { collection: ac, .. }) => {
-                vec![self.node(ev, collection, ac)]
-            }
-            (CExpr::All { collection, .. }, ExprKind::Call(_, args)) => match args.as_slice() {
-                [Expr {
-                    kind: ExprKind::Filter { collection: ac, .. },
-                    ..
-                }] => vec![self.node(ev, collection, ac)],
-                _ => Vec::new(),
-            },
             _ => Vec::new(),
         };
-        // A literal or an enum value shows itself: leave it out.
-        let children = children.into_iter().filter(|n| n.text != n.value).collect();
+        // A part without text of its own (compiled from a constant's
+        // definition) or that shows itself (a literal, an enum value) is left out.
+        let children = parts
+            .into_iter()
+            .filter(|p| !self.text(p).is_empty())
+            .map(|p| self.node(ev, p))
+            .filter(|n| n.text != n.value)
+            .collect();
         Node {
             text,
             value,
             children,
         }
+    }
+
+    /// The source text of a compiled expression ("" when it has none).
+    fn text(&self, c: &CExpr) -> &'a str {
+        c.span
+            .and_then(|span| self.src.get(span.start..span.end))
+            .unwrap_or("")
     }
 
     /// A value for people: entities by id (records by kind and owner), lists in brackets.
@@ -324,15 +385,29 @@ fn clause_slots(rule: &Rule) -> Vec<usize> {
 
 /// The human rendering of an explanation.
 pub fn render_human(x: &Explanation) -> String {
+    let reached = match x.rules.len() {
+        1 => "1 rule reaches it".to_string(),
+        n => format!("{n} rules reach it"),
+    };
     let mut out = format!(
-        "{} ({}): {} reach it, {} do not\n",
+        "{} ({}): {reached}, {} not\n",
         x.subject,
         x.kind,
-        crate::report::human::plural(x.rules.len(), "rule"),
-        x.not_reached
+        match x.not_reached {
+            1 => "1 does".to_string(),
+            n => format!("{n} do"),
+        }
     );
     for r in &x.rules {
-        out.push_str(&format!("\n{} ({}): {}\n", r.rule, r.severity, r.verdict));
+        let how = if r.reach == BINDS {
+            "binds it"
+        } else {
+            "reads its fields"
+        };
+        out.push_str(&format!(
+            "\n{} ({}): {} ({how})\n",
+            r.rule, r.severity, r.verdict
+        ));
         for b in &r.bindings {
             let vars: Vec<String> = b
                 .vars

@@ -5,11 +5,22 @@
 //! `required if`), non-empty lists, minimums, the date layout, and the `expect`
 //! block with the loaded rule ids. What needs the whole file (unique ids,
 //! references to existing ids, days that exist) is left to `eligo check`.
+//!
+//! Made for editors (yaml-language-server, VS Code): an optional field is a
+//! plain type union (`"type": ["integer", "null"]`), so a wrong value is
+//! reported against its own type rather than "is not of type 'null'"; the
+//! `$defs` are named after the schema's kinds (`subscription`), enums are
+//! inlined; descriptions come from the `#` comments above each declaration in
+//! the rule files, and the rule ids of `expect` carry their summaries.
 
 use serde_json::{json, Map, Value};
 
 use crate::program::Program;
 use crate::schema::{Field, FieldType, Kind, Prim, Schema, ROOT};
+use crate::source::Span;
+
+/// The schema's `$id`: the scenario format, version 1.
+pub const SCHEMA_ID: &str = "urn:eligo:scenario-format:v1";
 
 /// The pattern of a date (`YYYY-MM-DD`).
 pub const DATE_PATTERN: &str = r"^\d{4}-\d{2}-\d{2}$";
@@ -18,7 +29,8 @@ pub const DATE_PATTERN: &str = r"^\d{4}-\d{2}-\d{2}$";
 pub fn scenario_schema(program: &Program) -> Value {
     let schema = &program.schema;
     let root = schema.root();
-    let mut out = kind_object(schema, root);
+    let docs = Docs(program);
+    let mut out = kind_object(schema, &docs, root);
     if let Value::Object(obj) = &mut out {
         if let Some(Value::Object(props)) = obj.get_mut("properties") {
             props.insert("expect".into(), expect_schema(program));
@@ -37,9 +49,15 @@ pub fn scenario_schema(program: &Program) -> Value {
             "$schema".into(),
             json!("https://json-schema.org/draft/2020-12/schema"),
         );
+        head.insert("$id".into(), json!(SCHEMA_ID));
         head.insert("title".into(), json!("eligo scenario (format v1)"));
+        head.insert(
+            "description".into(),
+            json!("A book of partners, customers, subscriptions and transfer requests, checked by `eligo check`"),
+        );
+        head.insert("type".into(), json!("object"));
         head.append(obj);
-        head.insert("$defs".into(), Value::Object(defs(schema)));
+        head.insert("$defs".into(), Value::Object(defs(schema, &docs)));
         return Value::Object(head);
     }
     out
@@ -49,32 +67,49 @@ fn is_collection(f: &Field) -> bool {
     matches!(&f.ty, FieldType::List(inner) if matches!(inner.as_ref(), FieldType::Own(_)))
 }
 
-fn defs(schema: &Schema) -> Map<String, Value> {
+/// The kinds other than the root, each under its own name.
+fn defs(schema: &Schema, docs: &Docs<'_>) -> Map<String, Value> {
     let mut defs = Map::new();
     for (k, kind) in schema.kinds.iter().enumerate().skip(1) {
         if k != ROOT {
-            defs.insert(kind_def(&kind.name), kind_object(schema, kind));
+            let mut object = kind_object(schema, docs, kind);
+            if let Value::Object(obj) = &mut object {
+                obj.insert("title".into(), json!(kind.name));
+                if let Some(text) = docs.above(kind.decl) {
+                    obj.insert("description".into(), json!(text));
+                }
+            }
+            defs.insert(kind.name.clone(), object);
         }
-    }
-    for e in &schema.enums {
-        defs.insert(
-            enum_def(&e.name),
-            json!({ "type": "string", "enum": e.variants }),
-        );
     }
     defs
 }
 
-fn kind_def(name: &str) -> String {
-    format!("kind_{name}")
-}
+/// The `#` comments of the rule files, as descriptions.
+struct Docs<'a>(&'a Program);
 
-fn enum_def(name: &str) -> String {
-    format!("enum_{name}")
+impl Docs<'_> {
+    /// The comment lines right above the line of a declaration, without their
+    /// `#`, joined by spaces (the paragraph they make).
+    fn above(&self, (file, span): (usize, Span)) -> Option<String> {
+        let text = &self.0.files.get(file)?.text;
+        let line_start = text.get(..span.start)?.rfind('\n').map_or(0, |i| i + 1);
+        let before = text.get(..line_start)?;
+        let mut lines: Vec<&str> = before
+            .lines()
+            .rev()
+            .map(str::trim)
+            .take_while(|l| l.starts_with('#') && !l.starts_with("##"))
+            .map(|l| l.trim_start_matches('#').trim())
+            .collect();
+        lines.reverse();
+        let joined = lines.join(" ").trim().to_string();
+        (!joined.is_empty()).then_some(joined)
+    }
 }
 
 /// An object with the kind's (non-computed) fields.
-fn kind_object(schema: &Schema, kind: &Kind) -> Value {
+fn kind_object(schema: &Schema, docs: &Docs<'_>, kind: &Kind) -> Value {
     let mut props = Map::new();
     let mut required = Vec::new();
     let mut conditions = Vec::new();
@@ -83,15 +118,24 @@ fn kind_object(schema: &Schema, kind: &Kind) -> Value {
         if f.is_required() {
             required.push(f.name.clone());
         } else {
-            value = json!({ "anyOf": [value, { "type": "null" }] });
+            value = or_null(value);
+        }
+        if let (Some(text), Value::Object(obj)) = (docs.above(f.decl), &mut value) {
+            // A reference keeps what it names: `(the id of a `partner`)`.
+            let text = match obj.get("description").and_then(Value::as_str) {
+                Some(what) => format!("{text} ({what})"),
+                None => text,
+            };
+            obj.insert("description".into(), json!(text));
         }
         props.insert(f.name.clone(), value);
         if let Some((sibling, variant)) = f.required_if {
             conditions.push(required_if(schema, kind, f, sibling, variant));
         }
     }
+    // No `type` here: where the kind is used says `object` (or `object` or
+    // `null`), beside the `$ref`, so an optional record is a type union too.
     let mut obj = Map::new();
-    obj.insert("type".into(), json!("object"));
     obj.insert("properties".into(), Value::Object(props));
     obj.insert("required".into(), json!(required));
     obj.insert("additionalProperties".into(), json!(false));
@@ -125,16 +169,15 @@ fn required_if(schema: &Schema, kind: &Kind, f: &Field, sibling: usize, variant:
 fn field_schema(schema: &Schema, f: &Field, ty: &FieldType) -> Value {
     match ty {
         FieldType::Prim(p) => prim_schema(*p, f.min),
-        FieldType::Enum(e) => {
-            json!({ "$ref": format!("#/$defs/{}", enum_def(&schema.enum_decl(*e).name)) })
-        }
+        FieldType::Enum(e) => json!({ "type": "string", "enum": schema.enum_decl(*e).variants }),
         FieldType::Ref(k) => json!({
             "type": "string",
             "description": format!("the id of a `{}`", schema.kind(*k).name)
         }),
-        FieldType::Own(k) => {
-            json!({ "$ref": format!("#/$defs/{}", kind_def(&schema.kind(*k).name)) })
-        }
+        FieldType::Own(k) => json!({
+            "type": "object",
+            "$ref": format!("#/$defs/{}", schema.kind(*k).name)
+        }),
         FieldType::List(inner) => {
             let items = field_schema(schema, f, inner);
             if f.nonempty {
@@ -168,24 +211,53 @@ fn prim_schema(p: Prim, min: Option<f64>) -> Value {
     v
 }
 
+/// A value that may also be `null`: `null` joins the value's `type` (and its
+/// `enum`). Every field schema has a `type`; one without would be left as an
+/// `anyOf` with `null`.
+fn or_null(value: Value) -> Value {
+    let Value::Object(mut obj) = value else {
+        return value;
+    };
+    match obj.get("type").cloned() {
+        Some(Value::String(ty)) => {
+            obj.insert("type".into(), json!([ty, "null"]));
+            if let Some(Value::Array(values)) = obj.get_mut("enum") {
+                values.push(Value::Null);
+            }
+            Value::Object(obj)
+        }
+        _ => json!({ "anyOf": [Value::Object(obj), { "type": "null" }] }),
+    }
+}
+
+/// The `expect` block: (rule, subject) pairs, each rule id with its summary.
 fn expect_schema(program: &Program) -> Value {
-    let mut ids: Vec<&str> = program.rules.iter().map(|r| r.id.as_str()).collect();
-    ids.sort_unstable();
+    let mut rules: Vec<(&str, &str)> = program
+        .rules
+        .iter()
+        .map(|r| (r.id.as_str(), r.summary.as_str()))
+        .collect();
+    rules.sort_unstable();
+    let (ids, summaries): (Vec<&str>, Vec<&str>) = rules.into_iter().unzip();
     json!({
-        "anyOf": [
-            {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "rule": { "type": "string", "enum": ids },
-                        "subject": { "type": "string" }
-                    },
-                    "required": ["rule", "subject"],
-                    "additionalProperties": false
+        "type": ["array", "null"],
+        "description": "The findings this scenario must produce, exactly: `eligo test` compares them with the (rule, subject) pairs of `eligo check`",
+        "items": {
+            "type": "object",
+            "properties": {
+                "rule": {
+                    "type": "string",
+                    "description": "The id of a loaded rule",
+                    "enum": ids,
+                    "enumDescriptions": summaries
+                },
+                "subject": {
+                    "type": "string",
+                    "description": "The id of the entity the finding is about"
                 }
             },
-            { "type": "null" }
-        ]
+            "required": ["rule", "subject"],
+            "additionalProperties": false
+        }
     })
 }

@@ -14,6 +14,8 @@ pub struct Program {
     pub rules: Vec<Rule>,
     /// The rule files, indexed by [`Rule::file`].
     pub files: Vec<SourceFile>,
+    /// What `eligo plan` proposes, when a rule file declares a `plan`.
+    pub plan: Option<crate::plan::PlanSpec>,
     /// Ids of rules loaded but not run (`--select`/`--ignore`): still known,
     /// so a scenario's `expect` or a waiver may name them.
     pub deselected: Vec<String>,
@@ -61,8 +63,10 @@ pub struct Rule {
     pub span: Span,
     /// The body.
     pub clauses: Vec<Clause>,
-    /// The condition every binding must meet.
+    /// The condition every binding must meet (for `forbid X`, `not X`).
     pub require: CExpr,
+    /// Written as `forbid X` rather than `require`.
+    pub forbid: bool,
     /// The entity the finding is about.
     pub subject: CExpr,
     /// What is wrong.
@@ -187,9 +191,27 @@ pub enum Func {
     Distinct,
 }
 
-/// A compiled expression.
+/// A compiled expression and where it is written.
 #[derive(Debug)]
-pub enum CExpr {
+pub struct CExpr {
+    /// What it computes.
+    pub kind: CExprKind,
+    /// Its text in the rule's file, for `explain`; `None` for what was compiled
+    /// from a named constant's definition (elsewhere; the constant's use has
+    /// the span) and for what the compiler adds.
+    pub span: Option<Span>,
+}
+
+impl From<CExprKind> for CExpr {
+    /// A node without a span yet (the compiler gives it its expression's).
+    fn from(kind: CExprKind) -> Self {
+        CExpr { kind, span: None }
+    }
+}
+
+/// What a compiled expression computes.
+#[derive(Debug)]
+pub enum CExprKind {
     /// A constant.
     Const(Const),
     /// A variable.

@@ -7,7 +7,7 @@ mod common;
 use common::eligo;
 
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 const MIXED: &str = "fixtures/books/mixed-book.yaml";
 const WARNING_ONLY: &str = "fixtures/rules/extension-no-dap/fires.yaml";
@@ -40,60 +40,37 @@ fn every_format_matches_its_snapshots() {
             all.extend_from_slice(args);
             let (got, stdout, _) = check(&all);
             assert_eq!(got, *code, "{format} {name}");
-            insta::assert_snapshot!(format!("{format}-{name}"), stdout);
+            insta::assert_snapshot!(format!("{format}-{name}"), without_root(&stdout));
         }
     }
 }
 
-/// The official SARIF 2.1.0 JSON schema, as shipped in the `serde-sarif` crate
-/// (`src/schema.json`: the OASIS schema from oasis-tcs/sarif-spec, which the
-/// crate generates its model from). Located through `cargo metadata`, offline.
+/// A SARIF log with the checkout's absolute URI (`%SRCROOT%`) replaced by
+/// `file:///[root]/`, so that snapshots do not depend on where the checkout
+/// is; other text as it is.
+fn without_root(text: &str) -> String {
+    let root = serde_json::from_str::<Value>(text).ok().and_then(|log| {
+        log["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+            .as_str()
+            .map(str::to_string)
+    });
+    match root {
+        Some(root) => text.replace(&root, "file:///[root]/"),
+        None => text.to_string(),
+    }
+}
+
+/// The official SARIF 2.1.0 JSON schema (OASIS errata 01), kept as test data in
+/// `tests/data/` with its source and licence (`tests/data/README.md`), so the test
+/// needs neither cargo, its cache nor the network.
 fn sarif_schema() -> Value {
-    let out = std::process::Command::new(env!("CARGO"))
-        .args(["metadata", "--format-version", "1", "--locked", "--offline"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let meta: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let package = meta["packages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["name"] == "serde-sarif")
-        .expect("serde-sarif is a dependency");
-    let manifest = PathBuf::from(package["manifest_path"].as_str().unwrap());
-    let path = manifest.parent().unwrap().join("src/schema.json");
-    let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let text = include_str!("data/sarif-schema-2.1.0.json");
+    let schema: Value = serde_json::from_str(text).unwrap();
     assert_eq!(
         schema["title"],
         "Static Analysis Results Format (SARIF) Version 2.1.0 JSON Schema"
     );
     schema
-}
-
-/// Replaces every `"pattern": bad` in a schema; returns how many.
-fn fix_patterns(schema: &mut Value, bad: &str, good: &str) -> usize {
-    match schema {
-        Value::Object(map) => {
-            let mut n = 0;
-            for (key, value) in map.iter_mut() {
-                if key == "pattern" && value == bad {
-                    *value = Value::from(good);
-                    n += 1;
-                } else {
-                    n += fix_patterns(value, bad, good);
-                }
-            }
-            n
-        }
-        Value::Array(items) => items.iter_mut().map(|v| fix_patterns(v, bad, good)).sum(),
-        _ => 0,
-    }
 }
 
 fn assert_valid_sarif(validator: &jsonschema::Validator, text: &str, what: &str) {
@@ -107,22 +84,10 @@ fn assert_valid_sarif(validator: &jsonschema::Validator, text: &str, what: &str)
 
 /// A validator of the official schema that also checks `format`s (`uri`,
 /// `uri-reference`, `date-time`, …).
-///
-/// The official schema's pattern for the `language` properties is itself not a
-/// valid regex (a stray `]`: `^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$`), which
-/// the validator refuses to compile; it is replaced here by the pattern the
-/// schema's description intends. eligo never writes `language`.
 fn sarif_validator() -> jsonschema::Validator {
-    let mut schema = sarif_schema();
-    let fixed = fix_patterns(
-        &mut schema,
-        "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$",
-        "^[a-zA-Z]{2}(-[a-zA-Z]{2})?$",
-    );
-    assert!(fixed > 0, "the schema's erratum is gone: drop this fix");
     jsonschema::options()
         .should_validate_formats(true)
-        .build(&schema)
+        .build(&sarif_schema())
         .unwrap()
 }
 
@@ -243,11 +208,69 @@ fn input_errors_are_data_in_json() {
         "file-level errors have no line"
     );
     assert_eq!(json["summary"]["invalid_files"], 2);
-    assert_eq!(
-        json["files"].as_array().unwrap().len(),
-        1,
-        "the valid file is still reported"
+    let files = json["files"].as_array().unwrap();
+    assert_eq!(files.len(), 3, "the invalid files are listed too");
+    assert_eq!(files[0]["path"], WARNING_ONLY);
+    assert!(
+        files[0].get("errors").is_none(),
+        "valid files have no `errors`"
     );
+    assert_eq!(files[1]["path"], BAD_ENUM);
+    assert_eq!(files[1]["findings"], serde_json::json!([]));
+    assert_eq!(files[1]["errors"][0], errors[0]);
+    assert_eq!(files[2]["errors"][0], errors[1]);
+}
+
+/// Where each of `paths` first occurs in `text`, in order of occurrence.
+fn order_of<'a>(text: &str, paths: &[&'a str]) -> Vec<&'a str> {
+    let mut found: Vec<(usize, &str)> = paths
+        .iter()
+        .map(|p| {
+            (
+                text.find(p)
+                    .unwrap_or_else(|| panic!("{p} missing: {text}")),
+                *p,
+            )
+        })
+        .collect();
+    found.sort();
+    found.into_iter().map(|(_, p)| p).collect()
+}
+
+#[test]
+fn every_format_lists_files_in_path_order_invalid_ones_included() {
+    let paths = [
+        "fixtures/books/clean-book.yaml",
+        BAD_ENUM,
+        WARNING_ONLY,
+        NOT_UTF8,
+    ];
+    for format in ["human", "json", "sarif", "junit", "github"] {
+        let mut args = vec!["--format", format];
+        args.extend_from_slice(&paths);
+        let (code, out, err) = check(&args);
+        assert_eq!(code, 2, "{format}");
+        // SARIF and GitHub list findings, and the clean book has none.
+        let expected: Vec<&str> = match format {
+            "sarif" | "github" => paths[1..].to_vec(),
+            _ => paths.to_vec(),
+        };
+        // The SARIF invocation lists the input errors before the results.
+        let listed = match format {
+            "sarif" => &out[out.find("\"results\"").unwrap()..],
+            _ => &out[..],
+        };
+        assert_eq!(order_of(listed, &expected), expected, "{format}");
+        if format != "github" {
+            assert!(
+                err.ends_with(
+                    "2 input errors in 2 files, so the run fails (exit 2): \
+                     fixtures/invalid/bad-enum.yaml (1), fixtures/invalid/not-utf8.yaml (1)\n"
+                ),
+                "{format}: {err}"
+            );
+        }
+    }
 }
 
 #[test]
@@ -289,12 +312,15 @@ fn github_annotations_have_file_line_col_and_title() {
 #[test]
 fn color_flag_applies_to_stdout_and_stderr_and_wins_over_no_color() {
     let has_ansi = |s: &str| s.contains('\u{1b}');
-    let (_, out, err) = check(&["--color", "always", MIXED, BAD_ENUM]);
+    // The human report shows an invalid scenario's diagnostics on stdout; a
+    // missing waivers file belongs to no listed file, so its go to stderr.
+    let missing = "fixtures/waivers/no-such-file.yaml";
+    let (_, out, err) = check(&["--color", "always", MIXED, BAD_ENUM, "--waivers", missing]);
     assert!(has_ansi(&out) && has_ansi(&err), "--color always");
-    let (_, out, err) = check(&["--color", "never", MIXED, BAD_ENUM]);
+    let (_, out, err) = check(&["--color", "never", MIXED, BAD_ENUM, "--waivers", missing]);
     assert!(!has_ansi(&out) && !has_ansi(&err), "--color never");
     // `auto` writing to a pipe: no colour, and none in machine formats ever.
-    let (_, out, err) = check(&[MIXED, BAD_ENUM]);
+    let (_, out, err) = check(&[MIXED, BAD_ENUM, "--waivers", missing]);
     assert!(!has_ansi(&out) && !has_ansi(&err), "auto");
     for format in ["json", "sarif", "junit", "github"] {
         let (_, out, _) = check(&["--color", "always", "--format", format, MIXED]);
@@ -315,4 +341,95 @@ fn missing_waivers_file_is_an_input_error_in_every_format() {
     assert_eq!(code, 2);
     let json: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(json["errors"][0]["code"], "eligo::waivers::io");
+}
+
+/// The SARIF log of `eligo check --format sarif ARGS` run in `dir`.
+fn sarif_from(dir: &str, args: &[&str]) -> Value {
+    let out = eligo()
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(dir))
+        .args(["check", "--format", "sarif"])
+        .args(args)
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// (uri, uriBaseId, fingerprint) of every result.
+fn placed(log: &Value) -> Vec<(String, Value, Value)> {
+    log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let artifact = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+            (
+                artifact["uri"].as_str().unwrap().to_string(),
+                artifact["uriBaseId"].clone(),
+                r["partialFingerprints"].clone(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn sarif_uris_are_relative_to_the_repository_root_from_any_folder() {
+    let from_root = sarif_from(".", &[MIXED]);
+    let from_books = sarif_from("fixtures/books", &["mixed-book.yaml"]);
+    let placed_root = placed(&from_root);
+    assert!(!placed_root.is_empty());
+    assert_eq!(placed_root, placed(&from_books));
+    for (uri, base, fingerprint) in &placed_root {
+        assert_eq!(uri, MIXED);
+        assert_eq!(base, "%SRCROOT%");
+        assert!(fingerprint["eligo/ruleSubject/v1"].is_string());
+    }
+    let run = &from_books["runs"][0];
+    let root = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .unwrap();
+    assert!(
+        root.starts_with("file:///") && root.ends_with('/'),
+        "{root}"
+    );
+    assert_eq!(run["automationDetails"]["id"], "eligo/");
+    let driver = &run["tool"]["driver"];
+    assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(driver["semanticVersion"], env!("CARGO_PKG_VERSION"));
+    for rule in driver["rules"].as_array().unwrap() {
+        let name = rule["name"].as_str().unwrap();
+        assert_ne!(rule["id"], name);
+        assert!(name.chars().all(|c| c.is_ascii_alphanumeric()), "{name}");
+    }
+    // `--sarif-root` picks another base.
+    let from_fixtures = sarif_from(".", &["--sarif-root", "fixtures", MIXED]);
+    assert_eq!(placed(&from_fixtures)[0].0, "books/mixed-book.yaml");
+}
+
+#[test]
+fn sarif_fingerprints_follow_rule_and_subject_not_lines() {
+    // The same finding (rule, subject) in two files, on different lines.
+    let log = sarif_from(
+        ".",
+        &[
+            "fixtures/rules/extension-no-dap/fires.yaml",
+            "fixtures/books/mixed-book.yaml",
+        ],
+    );
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let key = |r: &Value| {
+        (
+            r["ruleId"].clone(),
+            r["properties"]["subject"].clone(),
+            r["partialFingerprints"]["eligo/ruleSubject/v1"].clone(),
+        )
+    };
+    let keys: Vec<_> = results.iter().map(key).collect();
+    for a in &keys {
+        for b in &keys {
+            assert_eq!((&a.0, &a.1) == (&b.0, &b.1), a.2 == b.2, "{a:?} {b:?}");
+        }
+    }
+    let region = &results[0]["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["endLine"], region["startLine"]);
+    assert!(region["endColumn"].as_i64() > region["startColumn"].as_i64());
 }

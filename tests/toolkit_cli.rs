@@ -108,11 +108,13 @@ fn schema_prints_json_with_custom_fields() {
     let pack = dir.join("wave.rules");
     std::fs::write(
         &pack,
-        "entity customer in customers {\n  migration_wave: int?\n}\n",
+        "entity customer in customers {\n  # The wave the customer moves in.\n  migration_wave: int?\n}\n",
     )
     .unwrap();
     let (code, out, _) = run(&["schema", "--rules", pack.to_str().unwrap()]);
     assert_eq!(code, Some(0));
     let json: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert!(json["$defs"]["kind_customer"]["properties"]["migration_wave"].is_object());
+    let wave = &json["$defs"]["customer"]["properties"]["migration_wave"];
+    assert_eq!(wave["description"], "The wave the customer moves in.");
+    assert_eq!(wave["type"], serde_json::json!(["integer", "null"]));
 }

@@ -19,7 +19,8 @@ use super::{
 use crate::baseline::Baseline;
 use crate::check::{check_file, FileOutcome};
 use crate::program::Program;
-use crate::report::human::{self, plural, render_diagnostic, Style};
+use crate::report::human::{self, render_diagnostic, Style};
+use crate::report::sarif::Root;
 use crate::report::{
     concise, github, grouped, html, json, junit, markdown, sarif, CheckRun, InputError, RuleInfo,
 };
@@ -95,12 +96,19 @@ pub struct CheckArgs {
     /// When to use colours (`auto` honours `NO_COLOR`).
     #[arg(long, value_enum, default_value_t)]
     pub color: ColorChoice,
+    /// The folder SARIF file URIs are relative to (default: the nearest folder
+    /// at or above the current one that holds `.git`).
+    #[arg(long, value_name = "DIR")]
+    pub sarif_root: Option<PathBuf>,
 }
 
-/// Input errors as data for the report, and rendered for stderr.
+/// Input errors as data for the report, and rendered for stderr (identical
+/// ones grouped, see [`grouped`]), each text with the index in
+/// [`CheckRun::errors`] of the first error of the batch it was rendered from
+/// (a file's errors are one batch).
 struct Problems {
     style: Style,
-    rendered: Vec<String>,
+    rendered: Vec<(usize, String)>,
 }
 
 impl Problems {
@@ -108,9 +116,14 @@ impl Problems {
     where
         for<'e> InputError: From<&'e E>,
     {
+        self.render(run.errors.len(), errors);
         run.errors.extend(errors.iter().map(InputError::from));
-        self.rendered
-            .extend(grouped::render_grouped(errors, self.style));
+    }
+
+    /// Renders a batch of errors whose first is `run.errors[first]`.
+    fn render<E: miette::Diagnostic>(&mut self, first: usize, errors: &[E]) {
+        let texts = grouped::render_grouped(errors, self.style);
+        self.rendered.extend(texts.into_iter().map(|t| (first, t)));
     }
 }
 
@@ -131,26 +144,25 @@ pub fn run(args: &CheckArgs) -> u8 {
         quiet: args.quiet,
         ..CheckRun::default()
     };
-    let mut program =
-        match try_load_rules_warned(&settings.rules, config.as_ref(), stderr_style(args.color)) {
-            Ok(program) => program,
-            Err(RulesFailure::NoRules) => {
-                eprintln!("{NO_RULES}");
-                return EXIT_INPUT;
+    let style = stderr_style(args.color);
+    let mut program = match try_load_rules_warned(&settings.rules, config.as_ref(), style) {
+        Ok(program) => program,
+        Err(RulesFailure::NoRules) => {
+            eprintln!("{NO_RULES}");
+            return EXIT_INPUT;
+        }
+        Err(RulesFailure::Config(errors)) => {
+            config_errors.extend(errors);
+            return settings::print_errors(&config_errors, err_style);
+        }
+        Err(RulesFailure::Invalid(errors)) => {
+            if !config_errors.is_empty() {
+                settings::print_errors(&config_errors, err_style);
             }
-            Err(RulesFailure::Config(errors)) => {
-                config_errors.extend(errors);
-                return settings::print_errors(&config_errors, err_style);
-            }
-            Err(RulesFailure::Invalid(errors)) => {
-                if !config_errors.is_empty() {
-                    settings::print_errors(&config_errors, err_style);
-                }
-                problems.add(&mut run, &errors);
-                let what = format!("{} in the rule files", plural(errors.len(), "error"));
-                return finish(args, &settings, &run, &problems, &what);
-            }
-        };
+            problems.add(&mut run, &errors);
+            return finish(args, &settings, &run, &problems);
+        }
+    };
     let selected = settings::select_rules_after(
         &mut program,
         &args.select,
@@ -181,11 +193,7 @@ pub fn run(args: &CheckArgs) -> u8 {
             return code;
         }
     }
-    let what = format!(
-        "{} in the input files: nothing was passed",
-        plural(run.errors.len(), "input error")
-    );
-    finish(args, &settings, &run, &problems, &what)
+    finish(args, &settings, &run, &problems)
 }
 
 /// Reads the baseline, if one is given; an unusable one is an input error.
@@ -254,9 +262,9 @@ fn check_scenarios(
     for outcome in outcomes {
         match outcome {
             FileOutcome::Checked(report) => run.reports.push(report),
-            FileOutcome::Invalid { errors, .. } => {
-                run.invalid_files += 1;
-                problems.add(run, &errors);
+            FileOutcome::Invalid { path, errors } => {
+                problems.render(run.errors.len(), &errors);
+                run.push_invalid(path, errors.iter().map(InputError::from));
             }
         }
     }
@@ -301,13 +309,7 @@ pub fn check_all_with(
 }
 
 /// Prints the report and the input errors, and returns the exit code.
-fn finish(
-    args: &CheckArgs,
-    settings: &CheckSettings,
-    run: &CheckRun,
-    problems: &Problems,
-    what_failed: &str,
-) -> u8 {
+fn finish(args: &CheckArgs, settings: &CheckSettings, run: &CheckRun, problems: &Problems) -> u8 {
     let format = settings.format;
     let out_style = Style {
         color: args.output.is_none() && args.color.enabled(),
@@ -317,7 +319,12 @@ fn finish(
     let nothing_checked = run.rules.is_empty() && format == Format::Human;
     if !nothing_checked {
         let written = super::write_output(args.output.as_deref(), "the report", |out| {
-            write_report(format, run, out_style, out)
+            let options = ReportOptions {
+                style: out_style,
+                diagnostics: &problems.rendered,
+                sarif_root: args.sarif_root.as_deref(),
+            };
+            write_report(format, run, &options, out)
         });
         if let Err(code) = written {
             return code;
@@ -327,12 +334,16 @@ fn finish(
         return if run.fails() { EXIT_FINDINGS } else { EXIT_OK };
     }
     // Annotations already carry the errors into the log; other formats also
-    // explain them on stderr, where people look.
+    // explain them on stderr, where people look. The human report has shown
+    // those of the invalid scenario files in their place.
     if format != Format::Github {
-        for text in &problems.rendered {
-            eprint!("{text}");
+        for (first, text) in &problems.rendered {
+            let shown = !nothing_checked && format == Format::Human && run.is_listed_error(*first);
+            if !shown {
+                eprint!("{text}");
+            }
         }
-        eprintln!("{what_failed}");
+        eprintln!("{}", human::input_failure(&run.errors));
     }
     EXIT_INPUT
 }
@@ -361,17 +372,40 @@ pub fn find_scenarios(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ScenarioError>) {
     (found, errors)
 }
 
+/// How to write a run, besides its format.
+#[derive(Clone, Copy, Debug)]
+pub struct ReportOptions<'a> {
+    /// How the human report draws.
+    pub style: Style,
+    /// The input errors rendered for stderr, each with the index of the
+    /// first error of its batch in [`CheckRun::errors`]: the human report
+    /// shows those of each invalid scenario file in its place.
+    pub diagnostics: &'a [(usize, String)],
+    /// `--sarif-root`, if given.
+    pub sarif_root: Option<&'a Path>,
+}
+
 /// Writes the run in the chosen format.
 pub fn write_report(
     format: Format,
     run: &CheckRun,
-    style: Style,
+    options: &ReportOptions<'_>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        Format::Human => human::write_run(run, style, out),
+        Format::Human => {
+            let mut show = |_: &[InputError], first: usize| {
+                // The texts are in the order of their batches.
+                let start = options.diagnostics.partition_point(|(f, _)| *f < first);
+                let rest = options.diagnostics.get(start..).unwrap_or(&[]);
+                for (_, text) in rest.iter().take_while(|(f, _)| *f == first) {
+                    eprint!("{text}");
+                }
+            };
+            human::write_run(run, options.style, &mut show, out)
+        }
         Format::Json => json::write_run(run, out),
-        Format::Sarif => sarif::write(run, out),
+        Format::Sarif => sarif::write(run, &Root::from_current_dir(options.sarif_root)?, out),
         Format::Junit => junit::write(run, out),
         Format::Github => github::write(run, out),
         Format::Concise => concise::write(run, out),

@@ -24,6 +24,11 @@ pub struct GenerateArgs {
     /// 1 a folder to create the files in.
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
+    /// Write the book as Partner Center exports in this folder instead (one
+    /// export per partner, with `overlay.yaml` and `partner-center.map.yaml`
+    /// to import them back).
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["out", "files"])]
+    pub export: Option<PathBuf>,
 }
 
 /// Runs `eligo generate`.
@@ -31,6 +36,16 @@ pub fn run(args: &GenerateArgs) -> u8 {
     if args.files > args.subscriptions {
         eprintln!("error: `--files` cannot exceed `--subscriptions` (every file needs one)");
         return EXIT_INPUT;
+    }
+    if let Some(dir) = &args.export {
+        let book = generate::book(args.subscriptions as usize, args.seed);
+        return match generate::write_export(&book, dir) {
+            Ok(()) => EXIT_OK,
+            Err(e) => {
+                eprintln!("error: cannot write the export to `{}`: {e}", dir.display());
+                EXIT_INPUT
+            }
+        };
     }
     let result = match (&args.out, args.files) {
         (None, 1) => write_stdout(args),

@@ -9,7 +9,10 @@ pub mod explain;
 pub mod files;
 pub mod fmt;
 pub mod generate;
+pub mod import;
+pub mod plan;
 pub mod progress;
+pub mod reconcile;
 pub mod rule_docs;
 pub mod rules;
 pub mod schema;
@@ -60,6 +63,12 @@ pub enum Command {
     Fmt(fmt::FmtArgs),
     /// Check rule files without a scenario: errors and warnings (lints).
     CheckRules(check_rules::CheckRulesArgs),
+    /// Plan the transfer requests of a book: what can move, what is blocked and why.
+    Plan(plan::PlanArgs),
+    /// Build a scenario from Partner Center exports (and overlays).
+    Import(import::ImportArgs),
+    /// Compare Partner Center's eligibility answers with eligo's findings.
+    Reconcile(reconcile::ReconcileArgs),
     /// Compare two runs (JSON reports or scenario files): added, fixed and
     /// changed findings.
     Diff(diff::DiffArgs),
@@ -209,6 +218,9 @@ pub fn run(cli: Cli) -> u8 {
         Command::Fmt(args) => fmt::run(&args),
         Command::Schema(args) => schema::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Plan(args) => plan::run(&args),
+        Command::Import(args) => import::run(&args),
+        Command::Reconcile(args) => reconcile::run(&args),
         Command::Generate(args) => generate::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Completions(args) => completions::run(&args),

@@ -14,7 +14,7 @@ use std::borrow::Cow;
 
 use super::{read, Value};
 use crate::lang::ast::BinOp;
-use crate::program::{CExpr, Clause, Decode, Rule};
+use crate::program::{CExpr, CExprKind, Clause, Decode, Rule};
 use crate::scenario::store::Store;
 use crate::schema::{EnumId, FieldId, KindId};
 
@@ -64,7 +64,7 @@ fn plan_clause(clause: &Clause) -> Option<Lookup<'_>> {
 /// collection and `cond` has a conjunct `x.f == E` with `E` not mentioning the
 /// variable. Serves `for … where` clauses and `(x in … where …)` filters alike.
 pub fn plan_scan<'e>(collection: &'e CExpr, cond: &'e CExpr, slot: usize) -> Option<Lookup<'e>> {
-    let CExpr::Root(_, Decode::Rows(kind)) = collection else {
+    let CExprKind::Root(_, Decode::Rows(kind)) = &collection.kind else {
         return None;
     };
     let mut parts = Vec::new();
@@ -73,8 +73,8 @@ pub fn plan_scan<'e>(collection: &'e CExpr, cond: &'e CExpr, slot: usize) -> Opt
 }
 
 fn conjuncts<'e>(e: &'e CExpr, out: &mut Vec<&'e CExpr>) {
-    match e {
-        CExpr::Binary {
+    match &e.kind {
+        CExprKind::Binary {
             op: BinOp::And,
             lhs,
             rhs,
@@ -83,28 +83,31 @@ fn conjuncts<'e>(e: &'e CExpr, out: &mut Vec<&'e CExpr>) {
             conjuncts(lhs, out);
             conjuncts(rhs, out);
         }
-        other => out.push(other),
+        _ => out.push(e),
     }
 }
 
 /// `slot.field == key` or `key == slot.field`, with a key not mentioning `slot`.
 fn equality(e: &CExpr, slot: usize, kind: KindId) -> Option<Lookup<'_>> {
-    let CExpr::Binary {
+    let CExprKind::Binary {
         op: BinOp::Eq,
         lhs,
         rhs,
         nocase,
-    } = e
+    } = &e.kind
     else {
         return None;
     };
-    let field_of = |side: &CExpr| match side {
-        CExpr::Field {
+    let field_of = |side: &CExpr| match &side.kind {
+        CExprKind::Field {
             base,
             kind: k,
             field,
             decode,
-        } if matches!(**base, CExpr::Var(s) if s == slot) && *k == kind && indexable(*decode) => {
+        } if matches!(base.kind, CExprKind::Var(s) if s == slot)
+            && *k == kind
+            && indexable(*decode) =>
+        {
             Some((*field, *decode))
         }
         _ => None,
@@ -138,19 +141,19 @@ fn indexable(decode: Decode) -> bool {
 
 /// Whether `e` reads variable `slot`.
 fn mentions(e: &CExpr, slot: usize) -> bool {
-    match e {
-        CExpr::Var(s) => *s == slot,
-        CExpr::Const(_) | CExpr::Root(..) => false,
-        CExpr::Field { base, .. } | CExpr::MapField { base, .. } | CExpr::Has { base, .. } => {
-            mentions(base, slot)
-        }
-        CExpr::Not(inner) | CExpr::Call(_, inner) => mentions(inner, slot),
-        CExpr::Binary { lhs, rhs, .. } => mentions(lhs, slot) || mentions(rhs, slot),
-        CExpr::List(items) => items.iter().any(|i| mentions(i, slot)),
-        CExpr::Filter {
+    match &e.kind {
+        CExprKind::Var(s) => *s == slot,
+        CExprKind::Const(_) | CExprKind::Root(..) => false,
+        CExprKind::Field { base, .. }
+        | CExprKind::MapField { base, .. }
+        | CExprKind::Has { base, .. } => mentions(base, slot),
+        CExprKind::Not(inner) | CExprKind::Call(_, inner) => mentions(inner, slot),
+        CExprKind::Binary { lhs, rhs, .. } => mentions(lhs, slot) || mentions(rhs, slot),
+        CExprKind::List(items) => items.iter().any(|i| mentions(i, slot)),
+        CExprKind::Filter {
             collection, cond, ..
         }
-        | CExpr::All {
+        | CExprKind::All {
             collection, cond, ..
         } => mentions(collection, slot) || mentions(cond, slot),
     }

@@ -16,6 +16,7 @@
     reason = "the generator indexes its own freshly built tables with indexes drawn modulo their lengths; it reads no input"
 )]
 
+mod export;
 mod faults;
 pub mod model;
 mod names;
@@ -26,6 +27,7 @@ mod write;
 
 use std::io::{self, Write};
 
+pub use export::write_export;
 pub use model::Book;
 pub use write::write_book;
 

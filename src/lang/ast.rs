@@ -34,6 +34,8 @@ pub enum Item {
     Const(ConstDecl),
     /// `rule id: severity "summary" …`
     Rule(Box<RuleDecl>),
+    /// `plan collection { key: path … }`: what `eligo plan` proposes.
+    Plan(PlanDecl),
 }
 
 impl Item {
@@ -45,6 +47,51 @@ impl Item {
             Item::Root(r) => r.span,
             Item::Const(c) => c.span,
             Item::Rule(r) => r.span,
+            Item::Plan(p) => p.span,
+        }
+    }
+}
+
+/// `plan transfers { items: items.subscription … }`: the requests `eligo plan`
+/// adds to `collection`, described by keyed entries (see `crate::plan::spec`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlanDecl {
+    /// The root collection that holds the planned requests.
+    pub collection: Ident,
+    /// The entries in source order.
+    pub entries: Vec<PlanEntry>,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// `key: path` or `key: path = path` or `key: path in path`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlanEntry {
+    /// What the entry says (`items`, `group`, `from`, …).
+    pub key: Ident,
+    /// The dotted path after `:`.
+    pub target: Vec<Ident>,
+    /// `=` or `in` and the dotted path after it.
+    pub value: Option<(PlanOp, Vec<Ident>)>,
+    /// The whole entry.
+    pub span: Span,
+}
+
+/// The operator between a plan entry's two paths.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlanOp {
+    /// `=`
+    Is,
+    /// `in`
+    In,
+}
+
+impl PlanOp {
+    /// As written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlanOp::Is => "=",
+            PlanOp::In => "in",
         }
     }
 }

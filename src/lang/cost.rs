@@ -15,7 +15,7 @@ use super::ast::{self, Expr, RuleDecl};
 use super::diag::Diags;
 use super::error::CheckCode;
 use crate::eval::index::{plan, plan_scan};
-use crate::program::{self as ir, CExpr, Decode, Part};
+use crate::program::{self as ir, CExpr, CExprKind, Decode, Part};
 use crate::schema::Schema;
 use crate::source::Span;
 
@@ -112,7 +112,7 @@ fn warn(diags: &mut Diags, file: usize, span: Span, rule: &str, collection: &str
 
 /// The collection's name when `c` is a whole root collection.
 fn whole_collection(schema: &Schema, c: &CExpr) -> Option<String> {
-    let CExpr::Root(field, Decode::Rows(_)) = c else {
+    let CExprKind::Root(field, Decode::Rows(_)) = &c.kind else {
         return None;
     };
     Some(schema.root().field_decl(*field).name.clone())
@@ -120,47 +120,46 @@ fn whole_collection(schema: &Schema, c: &CExpr) -> Option<String> {
 
 /// Finds, in an expression evaluated once per binding, the filters, `all`s and
 /// field reads over a whole root collection that no index serves; records the
-/// span of `e` (compiled expressions carry none) for each.
+/// span of the collection (or of `e`, for what was compiled from a constant).
 fn scan(schema: &Schema, c: &CExpr, e: &Expr, found: &mut Vec<(Span, String)>) {
     let mut stack = vec![c];
+    let report = |at: &CExpr, found: &mut Vec<(Span, String)>| {
+        if let Some(name) = whole_collection(schema, at) {
+            found.push((at.span.unwrap_or(e.span), name));
+        }
+    };
     while let Some(c) = stack.pop() {
-        match c {
-            CExpr::Filter {
+        match &c.kind {
+            CExprKind::Filter {
                 slot,
                 collection,
                 cond,
             } => {
                 if plan_scan(collection, cond, *slot).is_none() {
-                    if let Some(name) = whole_collection(schema, collection) {
-                        found.push((e.span, name));
-                    }
+                    report(collection, found);
                 }
                 stack.push(collection);
                 stack.push(cond);
             }
-            CExpr::All {
+            CExprKind::All {
                 collection, cond, ..
             } => {
-                if let Some(name) = whole_collection(schema, collection) {
-                    found.push((e.span, name));
-                }
+                report(collection, found);
                 stack.push(collection);
                 stack.push(cond);
             }
-            CExpr::MapField { base, .. } => {
-                if let Some(name) = whole_collection(schema, base) {
-                    found.push((e.span, name));
-                }
+            CExprKind::MapField { base, .. } => {
+                report(base, found);
                 stack.push(base);
             }
-            CExpr::Field { base, .. } | CExpr::Has { base, .. } => stack.push(base),
-            CExpr::Not(inner) | CExpr::Call(_, inner) => stack.push(inner),
-            CExpr::Binary { lhs, rhs, .. } => {
+            CExprKind::Field { base, .. } | CExprKind::Has { base, .. } => stack.push(base),
+            CExprKind::Not(inner) | CExprKind::Call(_, inner) => stack.push(inner),
+            CExprKind::Binary { lhs, rhs, .. } => {
                 stack.push(lhs);
                 stack.push(rhs);
             }
-            CExpr::List(items) => stack.extend(items),
-            CExpr::Const(_) | CExpr::Var(_) | CExpr::Root(..) => {}
+            CExprKind::List(items) => stack.extend(items),
+            CExprKind::Const(_) | CExprKind::Var(_) | CExprKind::Root(..) => {}
         }
     }
 }

@@ -18,7 +18,9 @@ mod expr;
 
 pub use comments::{collect as collect_comments, Comment};
 
-use super::ast::{Clause, EnumDecl, FieldDecl, Item, KindDecl, KindForm, RuleDecl, RuleFile};
+use super::ast::{
+    Clause, EnumDecl, FieldDecl, Ident, Item, KindDecl, KindForm, PlanDecl, RuleDecl, RuleFile,
+};
 use super::error::RuleSyntaxError;
 use super::parse::parse_rule_file;
 use crate::source::{SourceFile, Span};
@@ -225,7 +227,34 @@ impl Printer<'_> {
                 self.done(c.span.end);
             }
             Item::Rule(r) => self.rule(r, blank),
+            Item::Plan(p) => self.plan_decl(p, blank),
         }
+    }
+
+    /// `plan collection {`, one entry a line, `}`.
+    fn plan_decl(&mut self, p: &PlanDecl, blank: Blank) {
+        let header = format!("plan {} {{", p.collection.name);
+        if p.entries.is_empty() && !self.has_comment_in(p.span) {
+            self.line(p.span.start, 0, format!("{header}}}"), blank);
+            self.done(p.span.end);
+            return;
+        }
+        self.line(p.span.start, 0, header, blank);
+        for e in &p.entries {
+            let path = |path: &[Ident]| {
+                path.iter()
+                    .map(|i| i.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(".")
+            };
+            let mut text = format!("{}: {}", e.key.name, path(&e.target));
+            if let Some((op, value)) = &e.value {
+                text.push_str(&format!(" {} {}", op.as_str(), path(value)));
+            }
+            self.line(e.span.start, 2, text, Blank::Keep);
+            self.done(e.span.end);
+        }
+        self.close(p.span);
     }
 
     fn enum_one_line(&self, e: &EnumDecl) -> Option<String> {

@@ -9,7 +9,7 @@
 use super::ast::{self, BinOp, RuleDecl};
 use super::diag::Diags;
 use super::error::CheckCode;
-use crate::program::{self as ir, CExpr, Const, Func};
+use crate::program::{self as ir, CExpr, CExprKind, Const, Func};
 use crate::schema::{Schema, ROOT};
 use crate::source::Span;
 
@@ -124,13 +124,13 @@ struct Ctx<'s> {
 impl Ctx<'_> {
     /// The value of a condition when it does not depend on the scenario.
     fn truth(&self, c: &CExpr) -> Option<bool> {
-        match c {
-            CExpr::Const(Const::Bool(b)) => Some(*b),
-            CExpr::Not(inner) => self.truth(inner).map(|b| !b),
-            CExpr::Binary { op, lhs, rhs, .. } => self.binary(*op, lhs, rhs),
-            CExpr::Call(Func::Any, arg) => known_len(arg).map(|n| n > 0),
-            CExpr::Call(Func::None, arg) => known_len(arg).map(|n| n == 0),
-            CExpr::All { collection, .. } => (known_len(collection) == Some(0)).then_some(true),
+        match &c.kind {
+            CExprKind::Const(Const::Bool(b)) => Some(*b),
+            CExprKind::Not(inner) => self.truth(inner).map(|b| !b),
+            CExprKind::Binary { op, lhs, rhs, .. } => self.binary(*op, lhs, rhs),
+            CExprKind::Call(Func::Any, arg) => known_len(arg).map(|n| n > 0),
+            CExprKind::Call(Func::None, arg) => known_len(arg).map(|n| n == 0),
+            CExprKind::All { collection, .. } => (known_len(collection) == Some(0)).then_some(true),
             _ => None,
         }
     }
@@ -157,13 +157,13 @@ impl Ctx<'_> {
             }
             BinOp::Ge => {
                 // `count(x) >= 0` always holds.
-                let count_vs_zero = matches!(lhs, CExpr::Call(Func::Count, _))
-                    && matches!(rhs, CExpr::Const(Const::Int(0)));
+                let count_vs_zero = matches!(lhs.kind, CExprKind::Call(Func::Count, _))
+                    && matches!(rhs.kind, CExprKind::Const(Const::Int(0)));
                 count_vs_zero.then_some(true)
             }
             BinOp::Lt => {
-                let count_below_zero = matches!(lhs, CExpr::Call(Func::Count, _))
-                    && matches!(rhs, CExpr::Const(Const::Int(0)));
+                let count_below_zero = matches!(lhs.kind, CExprKind::Call(Func::Count, _))
+                    && matches!(rhs.kind, CExprKind::Const(Const::Int(0)));
                 count_below_zero.then_some(false)
             }
             BinOp::Le | BinOp::Gt => None,
@@ -172,19 +172,21 @@ impl Ctx<'_> {
 
     /// Equality of two constants, or of an expression that is never absent with itself.
     fn equality(&self, lhs: &CExpr, rhs: &CExpr) -> Option<bool> {
-        match (lhs, rhs) {
-            (CExpr::Const(a), CExpr::Const(b)) if !is_list(a) && !is_list(b) => Some(a == b),
+        match (&lhs.kind, &rhs.kind) {
+            (CExprKind::Const(a), CExprKind::Const(b)) if !is_list(a) && !is_list(b) => {
+                Some(a == b)
+            }
             _ if same(lhs, rhs) && self.never_absent(lhs) => Some(true),
             _ => None,
         }
     }
 
     fn never_absent(&self, c: &CExpr) -> bool {
-        match c {
-            CExpr::Const(_) => true,
-            CExpr::Var(slot) => self.for_slots.contains(slot),
-            CExpr::Root(field, _) => self.required(ROOT, *field),
-            CExpr::Field {
+        match &c.kind {
+            CExprKind::Const(_) => true,
+            CExprKind::Var(slot) => self.for_slots.contains(slot),
+            CExprKind::Root(field, _) => self.required(ROOT, *field),
+            CExprKind::Field {
                 base, kind, field, ..
             } => self.never_absent(base) && self.required(*kind, *field),
             _ => false,
@@ -206,9 +208,9 @@ fn is_list(c: &Const) -> bool {
 
 /// The length of a list known at compile time.
 fn known_len(c: &CExpr) -> Option<usize> {
-    match c {
-        CExpr::Const(Const::List(items)) => Some(items.len()),
-        CExpr::List(items) => Some(items.len()),
+    match &c.kind {
+        CExprKind::Const(Const::List(items)) => Some(items.len()),
+        CExprKind::List(items) => Some(items.len()),
         _ => None,
     }
 }
@@ -218,8 +220,8 @@ fn membership(item: &CExpr, list: &CExpr) -> Option<bool> {
     if known_len(list) == Some(0) {
         return Some(false);
     }
-    match (item, list) {
-        (CExpr::Const(k), CExpr::Const(Const::List(items))) if !is_list(k) => {
+    match (&item.kind, &list.kind) {
+        (CExprKind::Const(k), CExprKind::Const(Const::List(items))) if !is_list(k) => {
             Some(items.contains(k))
         }
         _ => None,
@@ -228,18 +230,18 @@ fn membership(item: &CExpr, list: &CExpr) -> Option<bool> {
 
 /// Structural equality of the expression forms a self-comparison is made of.
 fn same(a: &CExpr, b: &CExpr) -> bool {
-    match (a, b) {
-        (CExpr::Const(x), CExpr::Const(y)) => x == y,
-        (CExpr::Var(x), CExpr::Var(y)) => x == y,
-        (CExpr::Root(f, _), CExpr::Root(g, _)) => f == g,
+    match (&a.kind, &b.kind) {
+        (CExprKind::Const(x), CExprKind::Const(y)) => x == y,
+        (CExprKind::Var(x), CExprKind::Var(y)) => x == y,
+        (CExprKind::Root(f, _), CExprKind::Root(g, _)) => f == g,
         (
-            CExpr::Field {
+            CExprKind::Field {
                 base: b1,
                 kind: k1,
                 field: f1,
                 ..
             },
-            CExpr::Field {
+            CExprKind::Field {
                 base: b2,
                 kind: k2,
                 field: f2,

@@ -86,6 +86,11 @@ pub fn compile_parsed(
     } else {
         Vec::new()
     };
+    let plan = if diags.errors.is_empty() {
+        crate::plan::spec::build_plan_spec(&schema, parsed, &mut diags)
+    } else {
+        None
+    };
     if !diags.errors.is_empty() {
         return Err(diags.errors.into_iter().map(RuleError::from).collect());
     }
@@ -93,6 +98,7 @@ pub fn compile_parsed(
         schema,
         rules,
         files,
+        plan,
         deselected: Vec::new(),
     };
     Ok((program, diags.warnings))

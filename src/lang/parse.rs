@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! file      := item*
-//! item      := enum | entity | record | root | const | rule
+//! item      := enum | entity | record | root | const | rule | plan
 //! enum      := "enum" NAME "{" NAME ("," ? NAME)* "}"
 //! entity    := "entity" NAME "in" NAME "{" field* "}"
 //! record    := "record" NAME "{" field* "}"
@@ -13,6 +13,8 @@
 //! type      := NAME | "[" type "]" | "inverse" NAME "." NAME
 //! modifier  := "nonempty" | "nocase" | "min" number
 //! const     := "let" NAME "=" expr
+//! plan      := "plan" NAME "{" (NAME ":" path (("=" | "in") path)?)* "}"
+//! path      := NAME ("." NAME)*
 //! rule      := "rule" RULE_ID ":" ("error" | "warning") STRING clause*
 //!              ("require" | "forbid") expr "else" postfix ("at" postfix ("," postfix)*)? ":" STRING
 //!              ("fix" STRING)? ("related" expr ("," expr)*)?
@@ -252,13 +254,14 @@ fn rule_id(input: In) -> PResult<Ident> {
 
 fn item(input: In) -> PResult<Item> {
     expected(
-        "`enum`, `entity`, `record`, `root`, `let` or `rule`",
+        "`enum`, `entity`, `record`, `root`, `let`, `rule` or `plan`",
         alt((
             map(enum_decl, Item::Enum),
             map(kind_decl, Item::Kind),
             map(root_decl, Item::Root),
             map(const_decl, Item::Const),
             map(rule_decl, |r| Item::Rule(Box::new(r))),
+            map(plan_decl, Item::Plan),
         )),
     )
     .parse(input)
@@ -317,6 +320,77 @@ fn root_decl(input: In) -> PResult<RootDecl> {
     let (rest, _) = ws(end)?;
     let span = span_from(&start, &end);
     Ok((rest, RootDecl { fields, span }))
+}
+
+/// `plan NAME { entry* }`
+fn plan_decl(input: In) -> PResult<PlanDecl> {
+    let start = input;
+    let (rest, _) = kw("plan").parse(input)?;
+    let (rest, collection) = cut(expected("a collection name", name)).parse(rest)?;
+    let (rest, _) = cut(expected("`{`", sym("{"))).parse(rest)?;
+    let (rest, entries) = many0(plan_entry).parse(rest)?;
+    let (end, _) = cut(expected("a plan entry or `}`", tag("}"))).parse(rest)?;
+    let (rest, _) = ws(end)?;
+    let span = span_from(&start, &end);
+    Ok((
+        rest,
+        PlanDecl {
+            collection,
+            entries,
+            span,
+        },
+    ))
+}
+
+/// `key: path`, `key: path = path` or `key: path in path`.
+fn plan_entry(input: In) -> PResult<PlanEntry> {
+    let start = input;
+    let (rest, key) = name(input)?;
+    let (rest, _) = cut(expected("`:` and a path", sym(":"))).parse(rest)?;
+    let (rest, target) = cut(plan_path).parse(rest)?;
+    let (rest, op) = opt(alt((
+        value(PlanOp::Is, sym("=")),
+        value(PlanOp::In, kw("in")),
+    )))
+    .parse(rest)?;
+    let (rest, rhs) = match op {
+        Some(op) => {
+            let (rest, path) = cut(plan_path).parse(rest)?;
+            (rest, Some((op, path)))
+        }
+        None => (rest, None),
+    };
+    let end = last_token_end(&start, &rest);
+    let entry = PlanEntry {
+        key,
+        target,
+        value: rhs,
+        span: Span::new(offset(&start), end),
+    };
+    Ok((rest, entry))
+}
+
+/// `NAME ("." NAME)*`, without white space around the dots.
+fn plan_path(input: In) -> PResult<Vec<Ident>> {
+    let (mut rest, first) = expected("a name", plan_name).parse(input)?;
+    let mut path = vec![first];
+    while let Ok((after, _)) = tag::<_, _, PErr>(".").parse(rest) {
+        let (after, next) = cut(expected("a name after `.`", plan_name)).parse(after)?;
+        path.push(next);
+        rest = after;
+    }
+    let (rest, _) = ws(rest)?;
+    Ok((rest, path))
+}
+
+/// A name inside a plan path: no white space after it (a `.` may follow).
+fn plan_name(input: In) -> PResult<Ident> {
+    let (rest, w) = word(input)?;
+    let ident = Ident {
+        name: w.fragment().to_string(),
+        span: span_from(&input, &rest),
+    };
+    Ok((rest, ident))
 }
 
 /// `{ field* }`, returning the input just after `}` (before white space).

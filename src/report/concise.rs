@@ -1,42 +1,57 @@
 //! The concise report: one line per finding, like ruff's and gcc's,
 //! `path:line:column: severity[rule] subject: message`, at the first place to
 //! edit. Known findings (of a baseline) end with `(known)`; waived findings
-//! are left out (they are accepted); fixed baseline entries and input errors
-//! follow, then a summary line unless `--quiet`.
+//! are left out (they are accepted); each file's fixed baseline entries
+//! follow its findings, an invalid file's input errors stand in its place, the
+//! other input errors come last, then a summary line unless `--quiet`.
 
 use std::io::{self, Write};
 
-use super::{CheckRun, Finding};
+use super::{CheckRun, Entry, Finding, InputError};
 
-/// Writes a run, one line per finding.
+/// Writes a run, one line per finding, files in output order (an invalid
+/// scenario file's errors in its place, see [`CheckRun::entries`]).
 pub fn write(run: &CheckRun, out: &mut dyn Write) -> io::Result<()> {
-    for report in &run.reports {
-        for finding in report.findings.iter().filter(|f| f.waived.is_none()) {
-            writeln!(out, "{}", line(finding))?;
-        }
-        for fixed in report.fixed.iter().flatten() {
-            writeln!(
-                out,
-                "{}: fixed[{}] {}: in the baseline, no longer found",
-                one_line(&report.path),
-                one_line(&fixed.rule),
-                one_line(&fixed.subject)
-            )?;
+    for entry in run.entries() {
+        match entry {
+            Entry::Checked(report) => {
+                for finding in report.findings.iter().filter(|f| f.waived.is_none()) {
+                    writeln!(out, "{}", line(finding))?;
+                }
+                for fixed in report.fixed.iter().flatten() {
+                    writeln!(
+                        out,
+                        "{}: fixed[{}] {}: in the baseline, no longer found",
+                        one_line(&report.path),
+                        one_line(&fixed.rule),
+                        one_line(&fixed.subject)
+                    )?;
+                }
+            }
+            Entry::Invalid { errors, .. } => {
+                for e in errors {
+                    error_line(e, out)?;
+                }
+            }
         }
     }
-    for e in &run.errors {
-        writeln!(
-            out,
-            "{}: error[{}] {}",
-            one_line(&e.place()),
-            e.code,
-            one_line(&e.message)
-        )?;
+    for e in run.other_errors() {
+        error_line(e, out)?;
     }
     if !run.quiet {
         writeln!(out, "{}", super::human::run_summary(run))?;
     }
     Ok(())
+}
+
+fn error_line(e: &InputError, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "{}: error[{}] {}",
+        one_line(&e.place()),
+        e.code,
+        one_line(&e.message)
+    )
 }
 
 /// `path:line:column: severity[rule] subject: message`.

@@ -8,20 +8,33 @@
 
 use std::io::{self, Write};
 
-use super::{CheckRun, Finding, InputError};
+use super::{CheckRun, Entry, Finding, InputError};
 use crate::lang::ast::Severity;
 
 /// Writes a run as workflow commands, closed by a plain summary line.
 pub fn write(run: &CheckRun, out: &mut dyn Write) -> io::Result<()> {
-    for report in &run.reports {
-        for finding in &report.findings {
-            out.write_all(finding_command(finding).as_bytes())?;
+    for entry in run.entries() {
+        match entry {
+            Entry::Checked(report) => {
+                for finding in &report.findings {
+                    out.write_all(finding_command(finding).as_bytes())?;
+                }
+            }
+            Entry::Invalid { errors, .. } => {
+                for error in errors {
+                    out.write_all(error_command(error).as_bytes())?;
+                }
+            }
         }
     }
-    for error in &run.errors {
+    for error in run.other_errors() {
         out.write_all(error_command(error).as_bytes())?;
     }
-    writeln!(out, "eligo: {}", super::human::run_summary(run))
+    writeln!(out, "eligo: {}", super::human::run_summary(run))?;
+    if !run.errors.is_empty() {
+        writeln!(out, "eligo: {}", super::human::input_failure(&run.errors))?;
+    }
+    Ok(())
 }
 
 fn finding_command(f: &Finding) -> String {

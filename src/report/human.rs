@@ -9,7 +9,7 @@ use std::sync::Arc;
 use super::snippet::Lines;
 use super::snippet::Window;
 use super::snippet_places::{window_at_line, Windows};
-use super::{CheckRun, FileReport, Finding, Place};
+use super::{CheckRun, Entry, FileReport, Finding, InputError, Place};
 use crate::lang::ast::Severity;
 
 /// A finding as a miette diagnostic.
@@ -302,19 +302,78 @@ pub fn file_summary(report: &FileReport) -> String {
     }
 }
 
-/// Writes every report of a run and the closing summary line.
-pub fn write_run(run: &CheckRun, style: Style, out: &mut dyn Write) -> io::Result<()> {
-    if run.quiet {
-        // Findings only: no summary lines.
-        for report in &run.reports {
-            write_findings(report, style, out)?;
+/// Writes every file of a run in order, then the closing summary line (with
+/// `--quiet`, the failing findings only). An invalid scenario file is a line
+/// that names it, after `show_errors` has been called with its errors and
+/// their index in [`CheckRun::errors`] (the caller shows the diagnostics on
+/// stderr; `out` is flushed first, so that on a terminal they appear in their
+/// place).
+pub fn write_run(
+    run: &CheckRun,
+    style: Style,
+    show_errors: &mut dyn FnMut(&[InputError], usize),
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    for entry in run.entries() {
+        match entry {
+            Entry::Checked(report) if run.quiet => write_findings(report, style, out)?,
+            Entry::Checked(report) => write_file(report, style, out)?,
+            Entry::Invalid {
+                path,
+                errors,
+                first,
+            } => {
+                out.flush()?;
+                show_errors(errors, first);
+                if !run.quiet {
+                    writeln!(out, "{}", invalid_summary(path, errors.len()))?;
+                }
+            }
         }
+    }
+    if run.quiet {
         return Ok(());
     }
-    for report in &run.reports {
-        write_file(report, style, out)?;
-    }
     writeln!(out, "\n{}", run_summary(run))
+}
+
+/// `path: invalid (2 input errors)`.
+pub fn invalid_summary(path: &str, errors: usize) -> String {
+    format!("{path}: invalid ({})", plural(errors, "input error"))
+}
+
+/// Most files a failure line names; the rest are counted.
+const NAMED_FILES: usize = 5;
+
+/// The closing line of a run with input errors: how many, and in which files
+/// (`3 input errors in 2 files, nothing was checked as passing: a.yaml (1),
+/// b.rules (2)`), at most [`NAMED_FILES`] of them by name.
+pub fn input_failure(errors: &[InputError]) -> String {
+    let mut files: Vec<(&str, usize)> = Vec::new();
+    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for e in errors {
+        let slot = *index.entry(&e.path).or_insert_with(|| {
+            files.push((&e.path, 0));
+            files.len() - 1
+        });
+        if let Some((_, n)) = files.get_mut(slot) {
+            *n += 1;
+        }
+    }
+    let mut named: Vec<String> = files
+        .iter()
+        .take(NAMED_FILES)
+        .map(|(path, n)| format!("{path} ({n})"))
+        .collect();
+    if files.len() > NAMED_FILES {
+        named.push(format!("and {} more", files.len() - NAMED_FILES));
+    }
+    format!(
+        "{} in {}, so the run fails (exit 2): {}",
+        plural(errors.len(), "input error"),
+        plural(files.len(), "file"),
+        named.join(", ")
+    )
 }
 
 /// Writes the failing findings of one file as diagnostics, nothing else.

@@ -6,6 +6,9 @@
 //! on waived findings); per summary `waived`; and at the top level `rules` (the
 //! loaded rules with their summary and documentation; in the report of a whole
 //! run), `errors` (input errors as data) and `summary`.
+//! An invalid scenario file is listed in `files` in its place, with no findings
+//! and its input errors as `errors` (which valid files leave out); the top-level
+//! `errors` still lists every input error.
 //!
 //! Waived findings are listed but not counted in `summary.errors` or
 //! `summary.warnings`, so those keep their meaning: what fails the run.
@@ -15,7 +18,7 @@ use std::io::{self, Write};
 
 use super::customers::CustomerEntry;
 use super::{
-    BaselineState, CheckRun, FileKind, FileReport, Finding, Fixed, InputError, Location,
+    BaselineState, CheckRun, Entry, FileKind, FileReport, Finding, Fixed, InputError, Location,
     MessageText, Place, RuleInfo, Totals, Waived,
 };
 
@@ -32,11 +35,14 @@ pub struct JsonReport<'a> {
 
 /// The files, each serialized from its report as it is written: the JSON is
 /// never built in memory, as values or as text.
-struct Files<'a>(Vec<&'a FileReport>);
+struct Files<'a>(Vec<Entry<'a>>);
 
 impl Serialize for Files<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(|r| file(r)))
+        serializer.collect_seq(self.0.iter().map(|entry| match *entry {
+            Entry::Checked(r) => file(r),
+            Entry::Invalid { path, errors, .. } => invalid_file(path, errors),
+        }))
     }
 }
 
@@ -52,6 +58,9 @@ struct JsonFile<'a> {
     /// Baseline entries that no finding matches any more (with a baseline only).
     #[serde(skip_serializing_if = "Option::is_none")]
     fixed: Option<&'a [Fixed]>,
+    /// Why the file could not be checked (only on invalid files).
+    #[serde(skip_serializing_if = "<[InputError]>::is_empty")]
+    errors: &'a [InputError],
 }
 
 /// The loaded rules, each with its summary and documentation.
@@ -167,7 +176,7 @@ pub fn of_reports<'a>(reports: &[&'a FileReport]) -> JsonReport<'a> {
     let totals = reports.iter().fold(Totals::default(), |t, r| add(t, r));
     JsonReport {
         rules: Rules(&[]),
-        files: Files(reports.to_vec()),
+        files: Files(reports.iter().map(|r| Entry::Checked(r)).collect()),
         errors: &[],
         summary: RunSummary {
             files: reports
@@ -200,7 +209,7 @@ pub fn of_run(run: &CheckRun) -> JsonReport<'_> {
     let totals = run.totals();
     JsonReport {
         rules: Rules(&run.rules),
-        files: Files(run.reports.iter().collect()),
+        files: Files(run.entries().collect()),
         errors: &run.errors,
         summary: RunSummary {
             files: run.scenario_files,
@@ -232,6 +241,20 @@ fn file(r: &FileReport) -> JsonFile<'_> {
         findings: Findings(&r.findings),
         summary: add(Totals::default(), r),
         fixed: r.fixed.as_deref(),
+        errors: &[],
+    }
+}
+
+fn invalid_file<'a>(path: &'a str, errors: &'a [InputError]) -> JsonFile<'a> {
+    JsonFile {
+        path,
+        kind: FileKind::Scenario,
+        scenario: None,
+        customers: &[],
+        findings: Findings(&[]),
+        summary: Totals::default(),
+        fixed: None,
+        errors,
     }
 }
 

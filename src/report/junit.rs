@@ -11,28 +11,72 @@
 //! A waivers file is a suite whose test cases are `waiver-expired` and
 //! `waiver-unused`. Input errors make a suite per file with one test case in
 //! `<error>` (the file could not be checked at all).
+//!
+//! The output is valid against the JUnit schema of Jenkins' xUnit plugin
+//! (`junit-10.xsd`, checked in the tests): `<testsuites>` carries no `skipped`
+//! count, which that schema does not allow, and every suite and case has a
+//! `time`. eligo does not time rules one by one, and a report should be the same
+//! on every run, so `time` is always `0.000`.
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 use std::io::{self, Write};
+use std::time::Duration;
 
-use super::{CheckRun, FileKind, FileReport, Finding, InputError, RuleInfo};
+use super::{CheckRun, Entry, FileKind, FileReport, Finding, InputError, RuleInfo};
 use crate::lang::ast::Severity;
 
 /// Writes a run as a JUnit XML document (which ends with a newline).
 pub fn write(run: &CheckRun, out: &mut dyn Write) -> io::Result<()> {
     let mut report = Report::new("eligo");
+    report.set_time(Duration::ZERO);
     let waiver_rules = crate::waiver::rule_infos();
-    for file in &run.reports {
-        let rules = match file.kind {
-            FileKind::Scenario => &run.rules,
-            FileKind::Waivers => &waiver_rules,
-        };
-        report.add_test_suite(file_suite(file, rules, run.deny_warnings));
+    for entry in run.entries() {
+        match entry {
+            Entry::Checked(file) => {
+                let rules = match file.kind {
+                    FileKind::Scenario => &run.rules,
+                    FileKind::Waivers => &waiver_rules,
+                };
+                report.add_test_suite(file_suite(file, rules, run.deny_warnings));
+            }
+            Entry::Invalid { path, errors, .. } => {
+                let errors: Vec<&InputError> = errors.iter().collect();
+                report.add_test_suite(error_suite(path, &errors));
+            }
+        }
     }
-    for (path, errors) in errors_by_path(&run.errors) {
+    let others: Vec<&InputError> = run.other_errors().collect();
+    for (path, errors) in errors_by_path(&others) {
         report.add_test_suite(error_suite(path, &errors));
     }
-    report.serialize(out).map_err(|e| io_error(&e))
+    let mut xml = Vec::new();
+    report.serialize(&mut xml).map_err(|e| io_error(&e))?;
+    out.write_all(&without_testsuites_skipped(&xml))
+}
+
+/// The document without the `skipped` attribute that quick-junit always writes
+/// on `<testsuites>` and Jenkins' schema rejects (the suites keep theirs).
+fn without_testsuites_skipped(xml: &[u8]) -> Vec<u8> {
+    let attr = (|| {
+        let tag = find(xml, 0, b"<testsuites")?;
+        let tag_end = find(xml, tag, b">")?;
+        let from = find(xml, tag, b" skipped=\"").filter(|&at| at < tag_end)?;
+        let value = from + b" skipped=\"".len();
+        let to = find(xml, value, b"\"")? + 1;
+        Some((from, to))
+    })();
+    match attr.and_then(|(from, to)| Some([xml.get(..from)?, xml.get(to..)?].concat())) {
+        Some(cut) => cut,
+        None => xml.to_vec(),
+    }
+}
+
+/// Where `needle` first occurs in `haystack` at or after `from`.
+fn find(haystack: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    let rest = haystack.get(from..)?;
+    rest.windows(needle.len())
+        .position(|w| w == needle)
+        .map(|i| from + i)
 }
 
 /// The I/O error behind a serialization error, so that the caller can tell a
@@ -55,6 +99,7 @@ fn io_error(e: &quick_junit::SerializeError) -> io::Error {
 
 fn file_suite(file: &FileReport, rules: &[RuleInfo], deny_warnings: bool) -> TestSuite {
     let mut suite = TestSuite::new(file.path.as_str());
+    suite.set_time(Duration::ZERO);
     if let Some(name) = &file.scenario {
         suite.add_property(("scenario", name.as_str()));
     }
@@ -66,6 +111,7 @@ fn file_suite(file: &FileReport, rules: &[RuleInfo], deny_warnings: bool) -> Tes
             .collect();
         let mut case = TestCase::new(rule.id.as_str(), status(rule, &findings, deny_warnings));
         case.set_classname(file.path.as_str());
+        case.set_time(Duration::ZERO);
         if rule.severity == Severity::Warning && !deny_warnings {
             let active: Vec<&Finding> =
                 findings.iter().copied().filter(|f| f.fails_run()).collect();
@@ -141,12 +187,16 @@ fn list(findings: &[&Finding]) -> String {
 }
 
 /// Input errors grouped by file, files in the order they first appear.
-fn errors_by_path(errors: &[InputError]) -> Vec<(&str, Vec<&InputError>)> {
+fn errors_by_path<'a>(errors: &[&'a InputError]) -> Vec<(&'a str, Vec<&'a InputError>)> {
     let mut groups: Vec<(&str, Vec<&InputError>)> = Vec::new();
-    for e in errors {
-        match groups.iter_mut().find(|(p, _)| *p == e.path) {
-            Some((_, list)) => list.push(e),
-            None => groups.push((&e.path, vec![e])),
+    let mut index = std::collections::HashMap::new();
+    for &e in errors {
+        let slot = *index.entry(e.path.as_str()).or_insert_with(|| {
+            groups.push((&e.path, Vec::new()));
+            groups.len() - 1
+        });
+        if let Some((_, list)) = groups.get_mut(slot) {
+            list.push(e);
         }
     }
     groups
@@ -154,6 +204,7 @@ fn errors_by_path(errors: &[InputError]) -> Vec<(&str, Vec<&InputError>)> {
 
 fn error_suite(path: &str, errors: &[&InputError]) -> TestSuite {
     let mut suite = TestSuite::new(path);
+    suite.set_time(Duration::ZERO);
     let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
     if let Some(first) = errors.first() {
         status.set_type(first.code.as_str());
@@ -175,6 +226,7 @@ fn error_suite(path: &str, errors: &[&InputError]) -> TestSuite {
     status.set_description(lines.join("\n"));
     let mut case = TestCase::new("valid input", status);
     case.set_classname(path);
+    case.set_time(Duration::ZERO);
     suite.add_test_case(case);
     suite
 }
@@ -195,5 +247,16 @@ mod tests {
         let mut out = Vec::new();
         write(&sample_run(), &mut out).unwrap();
         assert!(out.ends_with(b"</testsuites>\n"));
+    }
+
+    #[test]
+    fn only_the_testsuites_skipped_attribute_goes() {
+        let xml = br#"<?xml version="1.0"?>
+<testsuites name="e" tests="2" failures="0" errors="0" skipped="1" time="0.000">
+<testsuite name="a" tests="2" skipped="1"/></testsuites>"#;
+        let got = String::from_utf8(without_testsuites_skipped(xml)).unwrap();
+        assert!(got.contains(r#"errors="0" time="0.000">"#), "{got}");
+        assert!(got.contains(r#"<testsuite name="a" tests="2" skipped="1"/>"#));
+        assert_eq!(without_testsuites_skipped(b"<x/>"), b"<x/>");
     }
 }

@@ -13,6 +13,7 @@ pub mod junit;
 pub mod markdown;
 pub mod sarif;
 mod sarif_baseline;
+pub mod sarif_ids;
 pub mod snippet;
 pub mod snippet_places;
 
@@ -316,6 +317,9 @@ pub struct CheckRun {
     pub reports: Vec<FileReport>,
     /// Input errors: rule files, waivers files, scenario files, in that order.
     pub errors: Vec<InputError>,
+    /// The invalid scenario files: where each goes among the reports, and its
+    /// errors in [`CheckRun::errors`] (see [`CheckRun::entries`]).
+    pub invalid: Vec<InvalidFile>,
     /// How many scenario files were found (valid and invalid).
     pub scenario_files: usize,
     /// How many scenario files were invalid.
@@ -324,6 +328,34 @@ pub struct CheckRun {
     pub deny_warnings: bool,
     /// Findings only: no summary lines (`--quiet`).
     pub quiet: bool,
+}
+
+/// A scenario file that could not be checked, placed among the reports.
+#[derive(Clone, Debug)]
+pub struct InvalidFile {
+    /// The file's display name.
+    pub path: String,
+    /// Its errors: a range of [`CheckRun::errors`].
+    pub errors: std::ops::Range<usize>,
+    /// The number of reports before it: it is listed just before `reports[before]`.
+    pub before: usize,
+}
+
+/// One file of a run, as every format lists them: in path order, invalid
+/// scenario files in their place, then the waivers files.
+#[derive(Clone, Copy, Debug)]
+pub enum Entry<'a> {
+    /// A file that was checked.
+    Checked(&'a FileReport),
+    /// A scenario file that could not be checked, with its errors.
+    Invalid {
+        /// The file's display name.
+        path: &'a str,
+        /// Why it could not be checked.
+        errors: &'a [InputError],
+        /// The index of the first of them in [`CheckRun::errors`].
+        first: usize,
+    },
 }
 
 /// Counts over a whole run.
@@ -353,6 +385,65 @@ impl CheckRun {
             waived: t.waived + r.waived(),
             known: t.known + r.known(),
         })
+    }
+
+    /// Records an invalid scenario file after the reports so far, and its errors.
+    pub fn push_invalid(&mut self, path: String, errors: impl IntoIterator<Item = InputError>) {
+        let start = self.errors.len();
+        self.errors.extend(errors);
+        self.invalid.push(InvalidFile {
+            path,
+            errors: start..self.errors.len(),
+            before: self.reports.len(),
+        });
+        self.invalid_files += 1;
+    }
+
+    /// Every file in output order: the reports, with the invalid scenario
+    /// files in their place among them.
+    pub fn entries(&self) -> impl Iterator<Item = Entry<'_>> {
+        let mut invalid = self.invalid.iter().peekable();
+        let mut reports = self.reports.iter().enumerate().peekable();
+        std::iter::from_fn(move || {
+            let next_report = reports.peek().map(|(i, _)| *i);
+            match invalid.peek() {
+                Some(bad) if next_report.is_none_or(|i| bad.before <= i) => {
+                    invalid.next().map(|bad| Entry::Invalid {
+                        path: &bad.path,
+                        errors: self.errors.get(bad.errors.clone()).unwrap_or(&[]),
+                        first: bad.errors.start,
+                    })
+                }
+                _ => reports.next().map(|(_, r)| Entry::Checked(r)),
+            }
+        })
+    }
+
+    /// The input errors that belong to no listed file (rule files, waivers
+    /// files, paths that could not be read), in order.
+    pub fn other_errors(&self) -> impl Iterator<Item = &InputError> {
+        (0..self.errors.len())
+            .filter(|&i| !self.is_listed_error(i))
+            .filter_map(|i| self.errors.get(i))
+    }
+
+    /// Every input error in output order: those of the invalid scenario files
+    /// in their place, then the others (see [`CheckRun::other_errors`]).
+    pub fn errors_in_order(&self) -> impl Iterator<Item = &InputError> {
+        let listed = self.entries().flat_map(|entry| match entry {
+            Entry::Checked(_) => &[][..],
+            Entry::Invalid { errors, .. } => errors,
+        });
+        listed.chain(self.other_errors())
+    }
+
+    /// Whether `errors[i]` is an error of an invalid scenario file.
+    pub fn is_listed_error(&self, i: usize) -> bool {
+        // The ranges are in order and do not overlap.
+        let after = self.invalid.partition_point(|f| f.errors.end <= i);
+        self.invalid
+            .get(after)
+            .is_some_and(|f| f.errors.contains(&i))
     }
 
     /// Whether the findings fail the run (input errors aside).
@@ -389,9 +480,8 @@ pub(crate) mod testing {
             run.scenario_files += 1;
             match check_file(&program, &root.join(name), &ids, &options) {
                 FileOutcome::Checked(report) => run.reports.push(report),
-                FileOutcome::Invalid { errors, .. } => {
-                    run.invalid_files += 1;
-                    run.errors.extend(errors.iter().map(InputError::from));
+                FileOutcome::Invalid { path, errors } => {
+                    run.push_invalid(path, errors.iter().map(InputError::from));
                 }
             }
         }

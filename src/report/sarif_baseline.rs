@@ -6,20 +6,24 @@ use serde_json::Value;
 use serde_sarif::sarif::{Result as SarifResult, ResultKind, ResultLevel};
 use std::collections::BTreeMap;
 
-use super::sarif::{location, message};
+use super::sarif::{location, message, Root, Span};
 use super::{BaselineState, Finding, Fixed};
 
 /// Adds the finding's places as related locations (with their labels as
 /// messages) and its baseline state.
-pub fn add_places_and_state(result: &mut SarifResult, f: &Finding) {
+pub fn add_places_and_state(result: &mut SarifResult, f: &Finding, root: &Root) {
     if !f.places.is_empty() {
         let related = f
             .places
             .iter()
             .enumerate()
             .map(|(i, p)| {
-                let mut loc =
-                    location(&p.location.path, Some((p.location.line, p.location.column)));
+                let at = Span {
+                    line: p.location.line,
+                    column: p.location.column,
+                    width: None,
+                };
+                let mut loc = location(root, &p.location.path, Some(at));
                 loc.id = Some(i as i64);
                 loc.message = Some(message(p.label.clone()));
                 loc
@@ -37,7 +41,12 @@ pub fn add_places_and_state(result: &mut SarifResult, f: &Finding) {
 
 /// A baseline entry that no finding matches any more: an `absent` result,
 /// of kind `pass` so that code scanning does not raise it as an alert.
-pub fn absent_result(path: &str, fixed: &Fixed, index: &BTreeMap<String, i64>) -> SarifResult {
+pub fn absent_result(
+    path: &str,
+    fixed: &Fixed,
+    index: &BTreeMap<String, i64>,
+    root: &Root,
+) -> SarifResult {
     let mut result = SarifResult::builder()
         .rule_id(fixed.rule.as_str())
         .kind(ResultKind::Pass)
@@ -46,7 +55,15 @@ pub fn absent_result(path: &str, fixed: &Fixed, index: &BTreeMap<String, i64>) -
             "{} no longer breaks {} (fixed since the baseline)",
             fixed.subject, fixed.rule
         )))
-        .locations(vec![location(path, Some((1, 1)))])
+        .locations(vec![location(
+            root,
+            path,
+            Some(Span {
+                line: 1,
+                column: 1,
+                width: None,
+            }),
+        )])
         .build();
     result.rule_index = index.get(&fixed.rule).copied();
     result.baseline_state = Some(Value::from("absent"));

@@ -20,6 +20,24 @@ pub fn build_inverses(schema: &Schema, store: &mut Store) {
     }
 }
 
+/// Rebuilds only the inverse columns whose referring kind is one of
+/// `sources` (after rows of those kinds were added to a loaded store).
+pub fn rebuild_inverses_from(schema: &Schema, store: &mut Store, sources: &[KindId]) {
+    for (target_kind, kind) in schema.kinds.iter().enumerate() {
+        for (field_id, field) in kind.fields.iter().enumerate() {
+            if let FieldType::Inverse {
+                kind: source_kind,
+                field: source_field,
+            } = field.ty
+            {
+                if sources.contains(&source_kind) {
+                    build_inverse(store, (target_kind, field_id), (source_kind, source_field));
+                }
+            }
+        }
+    }
+}
+
 /// The cells of column `source`, one per row of its kind's table.
 fn references(
     tables: &[Table],

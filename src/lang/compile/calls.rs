@@ -2,7 +2,7 @@
 
 use crate::lang::ast::{Expr, ExprKind, Ident};
 use crate::lang::error::CheckCode;
-use crate::program::{CExpr, Func};
+use crate::program::{CExprKind, Func};
 use crate::source::Span;
 use crate::suggest::did_you_mean;
 
@@ -55,7 +55,7 @@ impl Compiler<'_, '_, '_> {
             Func::Any | Func::None => Ty::Bool,
             Func::Distinct => Ty::List(elem),
         };
-        Some((CExpr::Call(f, Box::new(c)), out))
+        Some((CExprKind::Call(f, Box::new(c)).into(), out))
     }
 
     pub(super) fn all(&mut self, func: &Ident, args: &[Expr], span: Span) -> Typed {
@@ -108,20 +108,22 @@ impl Compiler<'_, '_, '_> {
         let (collection, cond) = (Box::new(coll), Box::new(cond?));
         if all {
             Some((
-                CExpr::All {
+                CExprKind::All {
                     slot,
                     collection,
                     cond,
-                },
+                }
+                .into(),
                 Ty::Bool,
             ))
         } else {
             Some((
-                CExpr::Filter {
+                CExprKind::Filter {
                     slot,
                     collection,
                     cond,
-                },
+                }
+                .into(),
                 Ty::List(elem),
             ))
         }

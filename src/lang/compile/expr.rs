@@ -2,7 +2,7 @@
 
 use crate::lang::ast::{BinOp, Expr, ExprKind, Ident, Template, TemplatePart};
 use crate::lang::error::CheckCode;
-use crate::program::{CExpr, Const};
+use crate::program::{CExpr, CExprKind, Const};
 use crate::schema::{FieldId, KindId};
 use crate::source::Span;
 
@@ -12,17 +12,30 @@ use super::{decode, field_ty, Compiler, Ty, Typed};
 impl Compiler<'_, '_, '_> {
     // ---- expressions -------------------------------------------------------
 
+    /// Compiles an expression; the result carries the expression's span, except
+    /// inside a named constant's definition (see [`CExpr::span`]).
     pub(super) fn expr(&mut self, e: &Expr) -> Typed {
+        let (mut c, ty) = self.expr_node(e)?;
+        if c.span.is_none() && self.const_depth == 0 {
+            c.span = Some(e.span);
+        }
+        Some((c, ty))
+    }
+
+    fn expr_node(&mut self, e: &Expr) -> Typed {
         match &e.kind {
-            ExprKind::Bool(b) => Some((CExpr::Const(Const::Bool(*b)), Ty::Bool)),
-            ExprKind::Int(i) => Some((CExpr::Const(Const::Int(*i)), Ty::Int)),
-            ExprKind::Num(n) => Some((CExpr::Const(Const::Num(*n)), Ty::Num)),
-            ExprKind::Date(d) => Some((CExpr::Const(Const::Date(*d)), Ty::Date)),
+            ExprKind::Bool(b) => Some((CExprKind::Const(Const::Bool(*b)).into(), Ty::Bool)),
+            ExprKind::Int(i) => Some((CExprKind::Const(Const::Int(*i)).into(), Ty::Int)),
+            ExprKind::Num(n) => Some((CExprKind::Const(Const::Num(*n)).into(), Ty::Num)),
+            ExprKind::Date(d) => Some((CExprKind::Const(Const::Date(*d)).into(), Ty::Date)),
             ExprKind::Str(t) => self.string_literal(t, e.span),
             ExprKind::Name(id) => self.name(id),
             ExprKind::Field(base, field) => self.field(base, field),
             ExprKind::Has(base, field) => self.has(base, field),
-            ExprKind::Not(inner) => Some((CExpr::Not(Box::new(self.condition(inner)?)), Ty::Bool)),
+            ExprKind::Not(inner) => Some((
+                CExprKind::Not(Box::new(self.condition(inner)?)).into(),
+                Ty::Bool,
+            )),
             ExprKind::Binary(op, lhs, rhs) => self.binary(*op, lhs, rhs),
             ExprKind::List(items) => self.list(items, e.span),
             ExprKind::Call(func, args) => self.call(func, args, e.span),
@@ -36,8 +49,14 @@ impl Compiler<'_, '_, '_> {
 
     pub(super) fn string_literal(&mut self, t: &Template, span: Span) -> Typed {
         match t.parts.as_slice() {
-            [] => Some((CExpr::Const(Const::Str(String::new())), Ty::Str(false))),
-            [TemplatePart::Text(s)] => Some((CExpr::Const(Const::Str(s.clone())), Ty::Str(false))),
+            [] => Some((
+                CExprKind::Const(Const::Str(String::new())).into(),
+                Ty::Str(false),
+            )),
+            [TemplatePart::Text(s)] => Some((
+                CExprKind::Const(Const::Str(s.clone())).into(),
+                Ty::Str(false),
+            )),
             _ => {
                 self.err(
                     span,
@@ -57,7 +76,7 @@ impl Compiler<'_, '_, '_> {
             if let Some(u) = self.used.get_mut(slot) {
                 *u = true;
             }
-            return Some((CExpr::Var(slot), ty.clone()));
+            return Some((CExprKind::Var(slot).into(), ty.clone()));
         }
         if self.consts.contains_key(&id.name) {
             return self.constant(id);
@@ -65,10 +84,13 @@ impl Compiler<'_, '_, '_> {
         let root = self.schema.root();
         if let Some(field) = root.field(&id.name) {
             let ty = &root.field_decl(field).ty;
-            return Some((CExpr::Root(field, decode(ty)), field_ty(ty)));
+            return Some((CExprKind::Root(field, decode(ty)).into(), field_ty(ty)));
         }
         // A bare name: an enum value, once compared with an enum.
-        Some((CExpr::Const(Const::Str(id.name.clone())), Ty::Sym))
+        Some((
+            CExprKind::Const(Const::Str(id.name.clone())).into(),
+            Ty::Sym,
+        ))
     }
 
     pub(super) fn constant(&mut self, id: &Ident) -> Typed {
@@ -142,22 +164,24 @@ impl Compiler<'_, '_, '_> {
                 other => other,
             };
             Some((
-                CExpr::MapField {
+                CExprKind::MapField {
                     base: Box::new(b),
                     kind,
                     field: f,
                     decode: d,
-                },
+                }
+                .into(),
                 Ty::List(Box::new(flat)),
             ))
         } else {
             Some((
-                CExpr::Field {
+                CExprKind::Field {
                     base: Box::new(b),
                     kind,
                     field: f,
                     decode: d,
-                },
+                }
+                .into(),
                 t,
             ))
         }
@@ -210,11 +234,12 @@ impl Compiler<'_, '_, '_> {
         };
         let f = self.field_of(kind, field)?;
         Some((
-            CExpr::Has {
+            CExprKind::Has {
                 base: Box::new(b),
                 kind,
                 field: f,
-            },
+            }
+            .into(),
             Ty::Bool,
         ))
     }
@@ -224,12 +249,13 @@ impl Compiler<'_, '_, '_> {
             let l = self.condition(lhs);
             let r = self.condition(rhs);
             return Some((
-                CExpr::Binary {
+                CExprKind::Binary {
                     op,
                     lhs: Box::new(l?),
                     rhs: Box::new(r?),
                     nocase: false,
-                },
+                }
+                .into(),
                 Ty::Bool,
             ));
         }
@@ -323,24 +349,27 @@ impl Compiler<'_, '_, '_> {
             (Ty::Sym, Ty::Enum(en)) => Some((self.enum_value(c, *en, e)?, Ty::Enum(*en))),
             (Ty::List(inner), Ty::List(t)) if **inner == Ty::Sym => match t.as_ref() {
                 Ty::Enum(en) => {
-                    let items = match c {
-                        CExpr::Const(Const::List(items)) => {
-                            items.into_iter().map(CExpr::Const).collect()
-                        }
-                        CExpr::List(items) => items,
-                        other => vec![other],
+                    let span = c.span;
+                    let items = match c.kind {
+                        CExprKind::Const(Const::List(items)) => items
+                            .into_iter()
+                            .map(|k| CExprKind::Const(k).into())
+                            .collect(),
+                        CExprKind::List(items) => items,
+                        kind => vec![CExpr { kind, span }],
                     };
                     let mut out = Vec::new();
                     for item in items {
-                        match self.enum_value(item, *en, e)? {
-                            CExpr::Const(k) => out.push(k),
+                        match self.enum_value(item, *en, e)?.kind {
+                            CExprKind::Const(k) => out.push(k),
                             _ => return None,
                         }
                     }
-                    Some((
-                        CExpr::Const(Const::List(out)),
-                        Ty::List(Box::new(Ty::Enum(*en))),
-                    ))
+                    let list = CExpr {
+                        kind: CExprKind::Const(Const::List(out)),
+                        span,
+                    };
+                    Some((list, Ty::List(Box::new(Ty::Enum(*en)))))
                 }
                 _ => Some((c, ty)),
             },
@@ -349,12 +378,16 @@ impl Compiler<'_, '_, '_> {
     }
 
     pub(super) fn enum_value(&mut self, c: CExpr, en: usize, e: &Expr) -> Option<CExpr> {
-        let CExpr::Const(Const::Str(name)) = c else {
+        let span = c.span;
+        let CExprKind::Const(Const::Str(name)) = c.kind else {
             return None;
         };
         let decl = self.schema.enum_decl(en);
         match decl.variant(&name) {
-            Some(v) => Some(CExpr::Const(Const::Enum(en, v))),
+            Some(v) => Some(CExpr {
+                kind: CExprKind::Const(Const::Enum(en, v)),
+                span,
+            }),
             None => {
                 let help = self
                     .diags
@@ -402,20 +435,24 @@ impl Compiler<'_, '_, '_> {
             compiled.push(c);
         }
         let elem = elem.unwrap_or(Ty::Sym);
-        if compiled.iter().all(|c| matches!(c, CExpr::Const(_))) {
+        if compiled
+            .iter()
+            .all(|c| matches!(c.kind, CExprKind::Const(_)))
+        {
             let consts = compiled
                 .into_iter()
                 .filter_map(|c| {
-                    if let CExpr::Const(k) = c {
+                    if let CExprKind::Const(k) = c.kind {
                         Some(k)
                     } else {
                         None
                     }
                 })
                 .collect();
-            return Some((CExpr::Const(Const::List(consts)), Ty::List(Box::new(elem))));
+            let list = CExprKind::Const(Const::List(consts));
+            return Some((list.into(), Ty::List(Box::new(elem))));
         }
-        Some((CExpr::List(compiled), Ty::List(Box::new(elem))))
+        Some((CExprKind::List(compiled).into(), Ty::List(Box::new(elem))))
     }
 }
 
@@ -423,11 +460,11 @@ impl Compiler<'_, '_, '_> {
 /// compared without regard to case when either side's strings are `nocase`.
 fn test(op: BinOp, lhs: CExpr, rhs: CExpr, operand_types: [&Ty; 2]) -> (CExpr, Ty) {
     let nocase = operand_types.iter().any(|t| matches!(t, Ty::Str(true)));
-    let test = CExpr::Binary {
+    let test = CExprKind::Binary {
         op,
         lhs: Box::new(lhs),
         rhs: Box::new(rhs),
         nocase,
     };
-    (test, Ty::Bool)
+    (test.into(), Ty::Bool)
 }

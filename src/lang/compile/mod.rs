@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use super::ast::{self, Clause, Expr, Ident, Item, RuleDecl, RuleFile, Template, TemplatePart};
 use super::diag::Diags;
 use super::error::CheckCode;
-use crate::program::{self as ir, CExpr, Part};
+use crate::program::{self as ir, CExpr, CExprKind, Part};
 use crate::schema::{KindId, Schema};
 use crate::source::{SourceFile, Span};
 
@@ -179,7 +179,12 @@ impl Compiler<'_, '_, '_> {
         }
         let require = self.condition(&decl.require).map(|c| {
             if decl.forbid {
-                CExpr::Not(Box::new(c))
+                // The negation has no text of its own: `forbid X` shows as X.
+                let span = c.span;
+                CExpr {
+                    kind: CExprKind::Not(Box::new(c)),
+                    span,
+                }
             } else {
                 c
             }
@@ -208,6 +213,7 @@ impl Compiler<'_, '_, '_> {
             span: decl.span,
             clauses,
             require: require?,
+            forbid: decl.forbid,
             subject,
             message: message?,
             fix: fix.flatten(),

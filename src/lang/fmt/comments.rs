@@ -62,7 +62,7 @@ fn scan(text: &str, strings: &[Span]) -> Vec<Comment> {
 
 fn strings_in_item(item: &Item, out: &mut Vec<Span>) {
     match item {
-        Item::Enum(_) => {}
+        Item::Enum(_) | Item::Plan(_) => {}
         Item::Kind(k) => k.fields.iter().for_each(|f| {
             if let Some(d) = &f.default {
                 strings_in_expr(d, out);

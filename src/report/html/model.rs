@@ -203,8 +203,11 @@ impl<'a> Model<'a> {
             customers: customer_stats(files, &rows),
             errors: list(report, "errors"),
             summary: report.get("summary").unwrap_or(&Value::Null),
+            // Invalid files (listed with their `errors`) were not checked;
+            // their errors are in the report's `errors`.
             files: files
                 .iter()
+                .filter(|f| f.get("errors").is_none())
                 .map(|f| (text(f, "path"), text(f, "scenario")))
                 .collect(),
             rows,

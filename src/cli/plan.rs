@@ -1,0 +1,255 @@
+//! `eligo plan`: the transfer requests a transitioning partner can submit, and
+//! what happens to every subscription it bills (DOMAIN.md section 7).
+
+use clap::{Args, ValueEnum};
+use miette::Diagnostic;
+use std::path::PathBuf;
+use thiserror::Error;
+
+use super::{stderr_style, ColorChoice, LimitArgs, RuleArgs, EXIT_INPUT, EXIT_OK};
+use crate::plan::view::View;
+use crate::plan::write::WriteError;
+use crate::plan::{build_plan, choose_parties, json, partner_center, write, yaml, Plan};
+use crate::program::Program;
+use crate::report::human::{render_diagnostic, Style};
+use crate::scenario::{load_scenario, read_scenario, LoadOptions, Scenario};
+use crate::source::SourceFile;
+
+/// Plan formats.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    /// A summary for people: customers ready and blocked, what cannot move, blockers by fix.
+    #[default]
+    Human,
+    /// A `transfers:` list to add to the book.
+    Yaml,
+    /// Requests, one outcome per subscription, waves, blockers and a summary.
+    Json,
+    /// One Partner Center create-transfer call per request.
+    PartnerCenter,
+    /// One self-contained HTML page, rendered from the JSON document.
+    Html,
+}
+
+/// Arguments of `eligo plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The scenario file (the book).
+    #[arg(value_name = "SCENARIO")]
+    pub scenario: PathBuf,
+    /// The transitioning partner (default: the only direct-bill partner whose
+    /// indirect-reseller enrollment has started).
+    #[arg(long, value_name = "PARTNER")]
+    pub from: Option<String>,
+    /// The indirect provider (default: the one with an accepted partnership
+    /// with the transitioning partner).
+    #[arg(long, value_name = "PROVIDER")]
+    pub to: Option<String>,
+    /// Group ready customers into waves of at most N subscriptions, largest first.
+    #[arg(long, value_name = "N", value_parser = wave_size)]
+    pub wave_size: Option<usize>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: PlanFormat,
+    /// Add the planned requests to the scenario file itself (every other byte
+    /// of the file is kept).
+    #[arg(long)]
+    pub write: bool,
+    /// Where the rules come from.
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// Bounds on hostile input.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    /// When to use colours.
+    #[arg(long, value_enum, default_value_t)]
+    pub color: ColorChoice,
+    /// Which configuration file to read (its rules, constants, rule selection
+    /// and limits apply, as they do to `check`).
+    #[command(flatten)]
+    pub config: super::settings::ConfigArgs,
+}
+
+/// Parses `--wave-size`: a whole number of at least 1.
+fn wave_size(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err("expected a whole number of at least 1".into()),
+    }
+}
+
+/// The loaded rules declare no `plan`.
+#[derive(Debug, Error, Diagnostic)]
+#[error("the loaded rules declare no `plan`")]
+#[diagnostic(
+    code(eligo::plan::no_plan),
+    help("load the default pack, or declare `plan COLLECTION {{ … }}` in a rule file (README, \"Planning transfers\")")
+)]
+pub struct NoPlan;
+
+/// Runs `eligo plan`.
+pub fn run(args: &PlanArgs) -> u8 {
+    let style = stderr_style(args.color);
+    match plan_command(args, style) {
+        Ok(()) => EXIT_OK,
+        Err(code) => code,
+    }
+}
+
+fn fail(e: &dyn Diagnostic, style: Style) -> u8 {
+    eprint!("{}", render_diagnostic(e, style));
+    EXIT_INPUT
+}
+
+fn plan_command(args: &PlanArgs, style: Style) -> Result<(), u8> {
+    if args.write && args.scenario.as_os_str() == "-" {
+        eprintln!("error: `--write` needs a scenario file, not standard input");
+        return Err(EXIT_INPUT);
+    }
+    let config = args.config.load(style)?;
+    let rule_args = super::settings::rule_args(&args.rules, config.as_ref());
+    let mut program = super::load_rules_with(&rule_args, config.as_ref(), style)?;
+    super::settings::select_rules(&mut program, &[], &[], config.as_ref(), style)?;
+    let Some(spec) = program.plan.clone() else {
+        return Err(fail(&NoPlan, style));
+    };
+    let options = args.limits.load_options_with(config.as_ref());
+    let scenario = load(&program, &args.scenario, &options, style)?;
+    let store = &scenario.store;
+    let parties = choose_parties(
+        &program.schema,
+        &spec,
+        store,
+        args.from.as_deref(),
+        args.to.as_deref(),
+    )
+    .map_err(|e| fail(&e, style))?;
+    let plan = build_plan(&program, &spec, store, parties, args.wave_size);
+    let view = View {
+        program: &program,
+        spec: &spec,
+        store,
+        plan: &plan,
+    };
+    let path = scenario.source.name.clone();
+    let name = scenario_name(&program, &scenario);
+    let text = match args.format {
+        PlanFormat::Json | PlanFormat::Html => None,
+        format => Some(render(&view, format, &path).map_err(|e| match e {
+            Some(d) => fail(d.as_ref(), style),
+            None => EXIT_INPUT,
+        })?),
+    };
+    if args.write {
+        write_back(&program, &plan, &view, &scenario, &options, style)?;
+    }
+    match text {
+        Some(text) => super::print_stdout("the plan", &text),
+        None => super::write_stdout("the plan", |out| {
+            let doc = json::PlanJson {
+                view: &view,
+                path: &path,
+                scenario: name.as_deref(),
+            };
+            if args.format == PlanFormat::Html {
+                return crate::report::html::write_plan(&doc, out);
+            }
+            serde_json::to_writer_pretty(&mut *out, &doc)?;
+            out.write_all(b"\n")
+        }),
+    }
+}
+
+fn load(
+    program: &Program,
+    path: &std::path::Path,
+    options: &LoadOptions,
+    style: Style,
+) -> Result<Scenario, u8> {
+    let loaded = read_scenario(path, &options.limits)
+        .map_err(|e| vec![e])
+        .and_then(|source| load_scenario(&program.schema, source, &program.rule_ids(), options));
+    loaded.map_err(|errors| {
+        for e in &errors {
+            eprint!("{}", render_diagnostic(e, style));
+        }
+        EXIT_INPUT
+    })
+}
+
+/// The scenario's display name, when it has one.
+fn scenario_name(program: &Program, scenario: &Scenario) -> Option<String> {
+    let field = program.schema.root().field("scenario")?;
+    let cell = scenario.store.cell(crate::schema::ROOT, field, 0);
+    (cell != crate::scenario::store::NONE).then(|| scenario.store.str(cell).to_string())
+}
+
+type RenderError = Option<Box<dyn Diagnostic>>;
+
+fn render(view: &View<'_>, format: PlanFormat, path: &str) -> Result<String, RenderError> {
+    let cannot = |e: &dyn std::fmt::Display| {
+        eprintln!("error: cannot write the plan: {e}");
+        None
+    };
+    match format {
+        PlanFormat::Human => Ok(crate::plan::human::render(view, path)),
+        // Streamed by the caller, never held as one string.
+        PlanFormat::Json | PlanFormat::Html => Ok(String::new()),
+        PlanFormat::PartnerCenter => match partner_center::calls(view, path) {
+            Ok(v) => serde_json::to_string_pretty(&v)
+                .map(|t| t + "\n")
+                .map_err(|e| cannot(&e)),
+            Err(e) => Err(Some(Box::new(e))),
+        },
+        PlanFormat::Yaml => yaml::document(view).map_err(|e| cannot(&e)),
+    }
+}
+
+/// Inserts the planned requests into the scenario file, after checking that
+/// the result loads and holds them.
+fn write_back(
+    program: &Program,
+    plan: &Plan,
+    view: &View<'_>,
+    scenario: &Scenario,
+    options: &LoadOptions,
+    style: Style,
+) -> Result<(), u8> {
+    let path = scenario.source.name.clone();
+    let refuse = |why: String| {
+        fail(
+            &WriteError {
+                path: path.clone(),
+                why,
+            },
+            style,
+        )
+    };
+    if plan.requests.is_empty() {
+        eprintln!("nothing to write: no request is planned");
+        return Ok(());
+    }
+    let text = write::with_requests(&scenario.source.text, view).map_err(&refuse)?;
+    let source = SourceFile::new(path.clone(), text.clone());
+    match load_scenario(&program.schema, source, &program.rule_ids(), options) {
+        Ok(s)
+            if plan
+                .requests
+                .iter()
+                .all(|r| s.store.find_id(&r.id).is_some()) => {}
+        _ => {
+            return Err(refuse(
+                "the file's layout does not take a block list entry".into(),
+            ))
+        }
+    }
+    if let Err(e) = std::fs::write(&path, text) {
+        eprintln!("error: cannot write `{path}`: {e}");
+        return Err(EXIT_INPUT);
+    }
+    eprintln!(
+        "wrote {} to {path}",
+        crate::report::human::plural(plan.requests.len(), "request")
+    );
+    Ok(())
+}

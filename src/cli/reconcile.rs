@@ -1,0 +1,115 @@
+//! `eligo reconcile SCENARIO EXPORT...`: Partner Center's eligibility answers
+//! against eligo's findings for the same subscriptions.
+
+use clap::Args;
+use std::path::PathBuf;
+
+use super::{
+    load_rules, stderr_style, ColorChoice, LimitArgs, RuleArgs, TextFormat, EXIT_FINDINGS,
+    EXIT_INPUT, EXIT_OK,
+};
+use crate::check::{check_file, FileOutcome};
+use crate::import::load_map;
+use crate::import::read::{ExportDir, DEFAULT_MAX_FILE_BYTES};
+use crate::import::reconcile::{answers, reconcile, render_human, Book};
+use crate::report::human::{plural, render_diagnostic, Style};
+
+/// Arguments of `eligo reconcile`.
+#[derive(Debug, Args)]
+pub struct ReconcileArgs {
+    /// The scenario (as `eligo import` wrote it from the same exports).
+    #[arg(value_name = "SCENARIO")]
+    pub scenario: PathBuf,
+    /// Export folders holding `customers/<id>/transferseligibility.json`.
+    #[arg(value_name = "EXPORT", required = true)]
+    pub exports: Vec<PathBuf>,
+    /// A mapping file replacing the embedded one (reason-text patterns, paths).
+    #[arg(long, value_name = "FILE")]
+    pub map: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: TextFormat,
+    /// Largest export file read, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_FILE_BYTES)]
+    pub max_export_bytes: u64,
+    /// Where the rules come from.
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// Bounds on the scenario file.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    /// When to use colours.
+    #[arg(long, value_enum, default_value_t)]
+    pub color: ColorChoice,
+}
+
+/// Runs `eligo reconcile`: exit 0 when Partner Center and eligo agree, 1 when
+/// they disagree, 2 on invalid input.
+pub fn run(args: &ReconcileArgs) -> u8 {
+    let style = stderr_style(args.color);
+    let program = match load_rules(&args.rules, style) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let options = args.limits.load_options();
+    let report = match check_file(&program, &args.scenario, &program.rule_ids(), &options) {
+        FileOutcome::Checked(report) => report,
+        FileOutcome::Invalid { errors, .. } => {
+            errors
+                .iter()
+                .for_each(|e| eprint!("{}", render_diagnostic(e, style)));
+            return EXIT_INPUT;
+        }
+    };
+    let book: Book = match serde_yaml::from_str(&report.source.text) {
+        Ok(book) => book,
+        Err(e) => {
+            eprintln!("error: cannot read `{}`: {e}", report.path);
+            return EXIT_INPUT;
+        }
+    };
+    let map = match load_map(args.map.as_ref(), args.max_export_bytes) {
+        Ok(map) => map,
+        Err(errors) => return fail(&errors, style),
+    };
+    let mut dirs = Vec::new();
+    let mut errors = Vec::new();
+    for path in &args.exports {
+        match ExportDir::open(path, args.max_export_bytes) {
+            Ok(dir) => dirs.push(dir),
+            Err(e) => errors.push(e),
+        }
+    }
+    let (found, files, mut read_errors) = answers(&dirs, &map);
+    errors.append(&mut read_errors);
+    if !errors.is_empty() {
+        return fail(&errors, style);
+    }
+    let result = match reconcile(&report, &book, &found, &files, &map) {
+        Ok(r) => r,
+        Err(errors) => return fail(&errors, style),
+    };
+    let text = match args.format {
+        TextFormat::Human => render_human(&result),
+        TextFormat::Json => match serde_json::to_string_pretty(&result) {
+            Ok(t) => t + "\n",
+            Err(e) => {
+                eprintln!("error: cannot write the reconciliation: {e}");
+                return EXIT_INPUT;
+            }
+        },
+    };
+    match super::print_stdout("the reconciliation", &text) {
+        Ok(()) if result.disagrees() => EXIT_FINDINGS,
+        Ok(()) => EXIT_OK,
+        Err(code) => code,
+    }
+}
+
+fn fail(errors: &[crate::import::error::ImportError], style: Style) -> u8 {
+    errors
+        .iter()
+        .for_each(|e| eprint!("{}", render_diagnostic(e, style)));
+    eprintln!("{} in the exports", plural(errors.len(), "error"));
+    EXIT_INPUT
+}

@@ -1,0 +1,408 @@
+//! Reading one partner's export folder into [`Raw`], every unknown value an
+//! error at its place (all of them, not only the first).
+
+use jsonc_parser::ast::Value;
+
+use super::csv_file;
+use super::error::{at, file_error, ImportCode, ImportError};
+use super::folder::{parse_folder, Content, Parsed};
+use super::json;
+use super::map::{CustomerField as C, Map, OrgField as O};
+use super::model::{CustomerRaw, Raw, SubscriptionRaw};
+use super::read::ExportDir;
+use super::record::{required, Cell, Rec};
+use crate::source::SourceFile;
+use rayon::prelude::*;
+
+/// Reads an export into `raw`, pushing every problem to `errors`.
+pub struct Reader<'m> {
+    /// The mapping.
+    pub map: &'m Map,
+    /// What has been read so far (from earlier exports too).
+    pub raw: Raw,
+    /// Every problem found.
+    pub errors: Vec<ImportError>,
+}
+
+impl<'m> Reader<'m> {
+    /// A reader with nothing read yet.
+    pub fn new(map: &'m Map) -> Self {
+        Reader {
+            map,
+            raw: Raw::default(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// Reads one export folder.
+    pub fn export(&mut self, dir: &ExportDir) {
+        let files = &self.map.raw.files;
+        let Some(partner) = self.organization(dir, &files.organization.clone()) else {
+            return;
+        };
+        let customers = self.customers(dir, partner);
+        let folder = files.customer_folder.clone();
+        let names = match dir.folders(&folder) {
+            Ok(names) => names,
+            Err(e) => return self.errors.push(e),
+        };
+        let listed: std::collections::HashSet<usize> = customers.iter().copied().collect();
+        let mut found = Vec::with_capacity(names.len());
+        for name in names {
+            let tenant = name.to_lowercase();
+            let customer = self
+                .raw
+                .customer_by_tenant
+                .get(&tenant)
+                .filter(|c| listed.contains(c));
+            match customer {
+                Some(&customer) => found.push((format!("{folder}/{name}"), customer)),
+                None => self.errors.push(no_customer(
+                    dir,
+                    &folder,
+                    &name,
+                    &self.map.raw.files.customers,
+                )),
+            }
+        }
+        // Reading and parsing the folders is most of an import's work, and
+        // each folder stands alone: do it on every core, then add the results
+        // in folder order, so the outcome does not depend on the threads.
+        let map = self.map;
+        let parsed: Vec<Parsed> = found
+            .par_iter()
+            .map(|(rel, _)| parse_folder(dir, map, rel))
+            .collect();
+        for (p, (_, customer)) in parsed.into_iter().zip(found) {
+            self.add_folder(p, customer, partner);
+        }
+    }
+
+    fn read(&mut self, dir: &ExportDir, rel: &str) -> Option<usize> {
+        match dir.read(rel) {
+            Ok(Some(file)) => Some(self.raw.add_file(file)),
+            Ok(None) => None,
+            Err(e) => {
+                self.errors.push(e);
+                None
+            }
+        }
+    }
+
+    /// Reads a JSON file and calls `each` with the file and its parsed value.
+    fn with_json(&mut self, index: usize, each: impl FnOnce(&mut Self, &SourceFile, &Value<'_>)) {
+        let file = self.raw.file(index).clone();
+        match json::parse(&file) {
+            Ok(value) => each(self, &file, &value),
+            Err(e) => self.errors.push(e),
+        }
+    }
+
+    /// The exporting partner, from its organization profile.
+    fn organization(&mut self, dir: &ExportDir, rel: &str) -> Option<usize> {
+        let Some(index) = self.read(dir, rel) else {
+            self.errors.push(file_error(
+                ImportCode::Io,
+                &dir.name(rel),
+                format!("the export has no `{}`", dir.name(rel)),
+                Some(
+                    "save `GET /v1/profiles/organization` there: it says whose export this is"
+                        .into(),
+                ),
+            ));
+            return None;
+        };
+        let mut found = None;
+        self.with_json(index, |r, file, value| {
+            let Some(object) = value.as_object() else {
+                r.errors
+                    .push(not_object(file, value, "the organization profile"));
+                return;
+            };
+            let rec = Rec::from_json(object, &r.map.raw.organization);
+            let paths = r.map.raw.organization.get(&O::TenantId);
+            let tenant = match required(file, &rec, O::TenantId, "the organization profile", paths)
+            {
+                Ok(tenant) => tenant,
+                Err(e) => return r.errors.push(e),
+            };
+            let tenant = tenant.to_lowercase();
+            let region = rec.get(O::Country).and_then(|c| r.region(file, c));
+            let partner = r.raw.partner(&tenant, rec.text(O::Name), index);
+            if let Some(p) = r.raw.partners.get_mut(partner) {
+                p.name = rec.text(O::Name).map(str::to_string).or(p.name.take());
+                p.domain = rec.text(O::Domain).map(str::to_string);
+                p.region = region.or(p.region.take());
+                p.origin = index;
+            }
+            found = Some(partner);
+        });
+        found
+    }
+
+    /// The CSP region of a country, or an error at the value.
+    fn region(&mut self, file: &SourceFile, cell: &Cell) -> Option<String> {
+        let code = cell.text.trim().to_uppercase();
+        if code.is_empty() {
+            return None;
+        }
+        match self.map.regions.get(&code) {
+            Some(region) => Some(region.clone()),
+            None => {
+                self.errors.push(at(
+                    ImportCode::Unmapped,
+                    file,
+                    cell.span,
+                    format!(
+                        "country `{}` is not in the mapping's region table",
+                        cell.text
+                    ),
+                    "unknown country",
+                    Some(format!(
+                        "add `{code}: <region>` under `regions:` in the mapping (`--map FILE`)"
+                    )),
+                ));
+                None
+            }
+        }
+    }
+
+    /// The export's customers, from `customers.json` or the portal CSV.
+    fn customers(&mut self, dir: &ExportDir, partner: usize) -> Vec<usize> {
+        let files = self.map.raw.files.clone();
+        let recs: Vec<(usize, Rec<C>)> = if let Some(index) = self.read(dir, &files.customers) {
+            let mut recs = Vec::new();
+            self.with_json(index, |r, file, value| {
+                match json::list_of(file, value, &r.map.raw.list_items) {
+                    Ok(items) => {
+                        for item in items {
+                            match item.as_object() {
+                                Some(o) => {
+                                    recs.push((index, Rec::from_json(o, &r.map.raw.customer)))
+                                }
+                                None => r.errors.push(not_object(file, item, "a customer")),
+                            }
+                        }
+                    }
+                    Err(e) => r.errors.push(e),
+                }
+            });
+            recs
+        } else if let Some(index) = self.read(dir, &files.customers_csv) {
+            let file = self.raw.file(index).clone();
+            match csv_file::records(&file, &self.map.raw.customers_csv, &[C::Id]) {
+                Ok(recs) => recs.into_iter().map(|r| (index, r)).collect(),
+                Err(mut e) => {
+                    self.errors.append(&mut e);
+                    Vec::new()
+                }
+            }
+        } else {
+            self.errors.push(file_error(
+                ImportCode::Io,
+                &dir.name(&files.customers),
+                format!(
+                    "the export has neither `{}` nor `{}`",
+                    dir.name(&files.customers),
+                    dir.name(&files.customers_csv)
+                ),
+                Some("save `GET /v1/customers` (or the portal's customer export) there".into()),
+            ));
+            Vec::new()
+        };
+        recs.into_iter()
+            .filter_map(|(index, rec)| self.customer(index, &rec, partner))
+            .collect()
+    }
+
+    fn customer(&mut self, index: usize, rec: &Rec<C>, partner: usize) -> Option<usize> {
+        let file = self.raw.file(index).clone();
+        let id = match required(
+            &file,
+            rec,
+            C::Id,
+            "a customer",
+            self.map.raw.customer.get(&C::Id),
+        ) {
+            Ok(id) => id.to_lowercase(),
+            Err(e) => {
+                self.errors.push(e);
+                return None;
+            }
+        };
+        let region = rec.get(C::Country).and_then(|c| self.region(&file, c));
+        let i = match self.raw.customer_by_tenant.get(&id) {
+            Some(&i) => i,
+            None => {
+                self.raw.customers.push(CustomerRaw {
+                    tenant_id: id.clone(),
+                    origin: index,
+                    ..CustomerRaw::default()
+                });
+                self.raw
+                    .customer_by_tenant
+                    .insert(id, self.raw.customers.len() - 1);
+                self.raw.customers.len() - 1
+            }
+        };
+        let c = self.raw.customers.get_mut(i)?;
+        c.name = c.name.take().or(rec.text(C::Name).map(str::to_string));
+        c.domain = c.domain.take().or(rec.text(C::Domain).map(str::to_string));
+        c.region = c.region.take().or(region);
+        if !c.partners.contains(&partner) {
+            c.partners.push(partner);
+        }
+        Some(i)
+    }
+
+    /// Adds what a customer folder held (parsed on any thread, see
+    /// [`super::folder`]) for `customer`, billed by `partner`.
+    fn add_folder(&mut self, parsed: Parsed, customer: usize, partner: usize) {
+        self.errors.extend(parsed.errors);
+        for (file, content) in parsed.files {
+            let index = self.raw.add_file(file);
+            match content {
+                Content::Subscriptions(subs) => {
+                    for mut s in subs {
+                        s.customer = customer;
+                        s.partner = partner;
+                        s.set_file(index);
+                        self.add_subscription(s);
+                    }
+                }
+                Content::Transfers(transfers) => {
+                    for mut t in transfers {
+                        t.customer = customer;
+                        t.set_file(index);
+                        if !self.raw.transfer_by_id.contains_key(&t.pc_id) {
+                            // Both partners' exports list the same request: keep the first.
+                            self.raw
+                                .transfer_by_id
+                                .insert(t.pc_id.clone(), self.raw.transfers.len());
+                            self.raw.transfers.push(t);
+                        }
+                    }
+                }
+                Content::Mca(Some(day)) => self.mca(customer, day),
+                Content::Mca(None) => {}
+            }
+        }
+    }
+
+    fn mca(&mut self, customer: usize, day: Option<String>) {
+        if let Some(c) = self.raw.customers.get_mut(customer) {
+            c.has_mca = true;
+            c.mca_date = c.mca_date.take().max(day);
+        }
+    }
+
+    fn add_subscription(&mut self, s: SubscriptionRaw) {
+        if let Some(&first) = self.raw.subscription_by_id.get(&s.pc_id) {
+            let earlier = self
+                .raw
+                .subscriptions
+                .get(first)
+                .map(|f| self.raw.file(f.loc.file).name.clone());
+            let file = self.raw.file(s.loc.file);
+            self.errors.push(at(
+                ImportCode::Duplicate,
+                file,
+                (s.loc.span.0, s.loc.span.0 + 1),
+                format!("subscription `{}` is listed twice", s.pc_id),
+                "second listing",
+                Some(format!(
+                    "it is also in `{}`; keep one export's copy",
+                    earlier.unwrap_or_default()
+                )),
+            ));
+            return;
+        }
+        self.raw
+            .subscription_by_id
+            .insert(s.pc_id.clone(), self.raw.subscriptions.len());
+        self.raw.subscriptions.push(s);
+    }
+}
+
+/// The two-part `product:sku` of a three-part offer id (the key the offer
+/// table should hold), or the id itself.
+pub(super) fn offer_key(offer_id: &str) -> String {
+    let parts: Vec<&str> = offer_id.trim().split(':').collect();
+    match parts.as_slice() {
+        [product, sku, _] => format!("{product}:{sku}"),
+        _ => offer_id.trim().to_string(),
+    }
+}
+
+/// A mapped spelling, or an error at the value naming the table to add it to.
+pub(super) fn mapped(
+    value: Option<&str>,
+    file: &SourceFile,
+    cell: &Cell,
+    what: &str,
+    table: &str,
+    errors: &mut Vec<ImportError>,
+) -> Option<String> {
+    if let Some(v) = value {
+        return Some(v.to_string());
+    }
+    errors.push(at(
+        ImportCode::Unmapped,
+        file,
+        cell.span,
+        format!("{what} `{}` is not in the mapping", cell.text),
+        format!("unknown {what}"),
+        Some(format!(
+            "add `{}: <value>` under `{table}:` in the mapping (`--map FILE`)",
+            cell.text.trim()
+        )),
+    ));
+    None
+}
+
+/// The `YYYY-MM-DD` of an ISO-8601 date-time, or an error at the value.
+pub(super) fn date(
+    file: &SourceFile,
+    cell: &Cell,
+    errors: &mut Vec<ImportError>,
+) -> Option<String> {
+    let day = cell.text.trim().get(..10).unwrap_or("");
+    if crate::date::parse_date(day).is_some() {
+        return Some(day.to_string());
+    }
+    errors.push(at(
+        ImportCode::WrongType,
+        file,
+        cell.span,
+        format!("`{}` is not an ISO-8601 date", cell.text),
+        "expected a date such as `2026-11-20T10:00:00Z`",
+        None,
+    ));
+    None
+}
+
+pub(super) fn not_object(file: &SourceFile, value: &Value<'_>, what: &str) -> ImportError {
+    at(
+        ImportCode::WrongType,
+        file,
+        json::range(value),
+        format!("{what} is not a JSON object"),
+        "expected an object",
+        None,
+    )
+}
+
+fn no_customer(dir: &ExportDir, folder: &str, name: &str, list: &str) -> ImportError {
+    let path = dir.name(&format!("{folder}/{name}"));
+    file_error(
+        ImportCode::UnknownReference,
+        &path,
+        format!(
+            "customer folder `{path}` names no customer of `{}`",
+            dir.name(list)
+        ),
+        Some(format!(
+            "save the customer list again (it lacks `{name}`), or remove the folder"
+        )),
+    )
+}

@@ -1,0 +1,146 @@
+//! The scenario being built: entities as ordered fields, so overlays merge into
+//! them field by field and the writer keeps a stable order.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+/// A value of a scenario field.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val {
+    /// A string (quoted when YAML needs it).
+    Str(String),
+    /// A plain scalar written as is: an enum value, a number, a boolean, a date.
+    Plain(String),
+    /// A list.
+    List(Vec<Val>),
+    /// A nested mapping (`mca`, a relationship, a transfer item).
+    Map(Fields),
+}
+
+/// A field name: the importer's own are static, an overlay's are its text.
+pub type Key = Cow<'static, str>;
+
+/// Ordered fields of an entity or a nested mapping.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Fields(pub Vec<(Key, Val)>);
+
+impl Fields {
+    /// Sets a field, keeping its place when it is already there.
+    pub fn set(&mut self, key: impl Into<Key>, value: Val) {
+        let key = key.into();
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => slot.1 = value,
+            None => self.0.push((key, value)),
+        }
+    }
+
+    /// Sets a field when there is a value.
+    pub fn opt(&mut self, key: &'static str, value: Option<Val>) {
+        if let Some(v) = value {
+            self.set(key, v);
+        }
+    }
+
+    /// A field's value.
+    pub fn get(&self, key: &str) -> Option<&Val> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// A field's value, to change it.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Val> {
+        self.0.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// The fields with those named in `order` first, in that order (the
+    /// scenario format's order, so files read the same whatever the overlay's
+    /// order).
+    pub fn in_order(&self, order: &[&str]) -> Vec<(&str, &Val)> {
+        let rank = |k: &str| order.iter().position(|o| *o == k).unwrap_or(order.len());
+        let mut v: Vec<(&str, &Val)> = self.0.iter().map(|(k, v)| (k.as_ref(), v)).collect();
+        v.sort_by_key(|(k, _)| rank(k));
+        v
+    }
+}
+
+/// An entity of the scenario.
+#[derive(Debug, Clone)]
+pub struct Entity {
+    /// Its readable id (also in `fields`).
+    pub id: String,
+    /// Its Partner Center id (lower case), which overlays may match too.
+    pub pc_id: Option<String>,
+    /// The file it came from (for the `# from` comment).
+    pub origin: Arc<str>,
+    /// Its fields, `id` first.
+    pub fields: Fields,
+}
+
+impl Entity {
+    /// An entity with its id field set.
+    pub fn new(id: String, pc_id: Option<String>, origin: Arc<str>) -> Self {
+        let mut fields = Fields::default();
+        fields.set("id", Val::Str(id.clone()));
+        Entity {
+            id,
+            pc_id,
+            origin,
+            fields,
+        }
+    }
+}
+
+/// The kinds of entity, in the order the scenario lists them.
+pub const KINDS: [&str; 4] = ["partners", "customers", "subscriptions", "transfers"];
+
+/// The field order of each kind in the scenario format.
+pub fn field_order(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "partners" => &[
+            "id",
+            "name",
+            "mpn_id",
+            "region",
+            "roles",
+            "tenant",
+            "tenant_id",
+            "enrollment",
+            "mpa_signed",
+            "sandbox",
+            "revenue_12m_usd",
+        ],
+        "customers" => &[
+            "id",
+            "name",
+            "region",
+            "tenant",
+            "tenant_id",
+            "acquired_as",
+            "affiliate_of",
+            "mca",
+            "relationships",
+        ],
+        "subscriptions" => &[
+            "id", "name", "customer", "partner", "offer", "offer_id", "pc_id", "base", "quantity",
+            "status", "reseller",
+        ],
+        "transfers" => &[
+            "id", "from", "to", "customer", "status", "created", "pc_id", "items",
+        ],
+        // Nested mappings, by the field that holds them.
+        "mca" => &["via", "through", "date"],
+        "relationships" => &["partner", "via", "consent", "dap_required"],
+        "items" => &["subscription", "quantity"],
+        _ => &[],
+    }
+}
+
+/// The scenario: root fields, entities by kind, partnerships (which have no id).
+#[derive(Debug, Clone, Default)]
+pub struct Scenario {
+    /// `scenario`, `as_of`, `expect`.
+    pub root: Fields,
+    /// Entities of each of [`KINDS`], in that order.
+    pub kinds: [Vec<Entity>; 4],
+    /// Partnerships, each with the overlay that gave it.
+    pub partnerships: Vec<(Fields, Arc<str>)>,
+}

@@ -1,0 +1,77 @@
+//! Readable ids derived from names (`Adatum Corp` → `adatum-corp`), unique
+//! across the whole scenario and the same on every import of the same data.
+
+use std::collections::{HashMap, HashSet};
+
+/// The id form of a name: lower case, words joined by `-`.
+pub fn slug(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut dash = false;
+    for c in name.chars() {
+        if c.is_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.extend(c.to_lowercase());
+        } else {
+            dash = true;
+        }
+    }
+    out
+}
+
+/// Hands out ids, adding `-2`, `-3`, … to a name already taken. Callers ask in
+/// a deterministic order (by name, then Partner Center id), so the same export
+/// gives the same ids every time.
+#[derive(Debug, Default)]
+pub struct Ids {
+    taken: HashSet<String>,
+    /// The next suffix to try per base, so that k clashes on one name cost
+    /// time linear in k, not quadratic.
+    next: HashMap<String, usize>,
+}
+
+impl Ids {
+    /// A unique id for `base` (or `fallback` when `base` is empty).
+    pub fn unique(&mut self, base: &str, fallback: &str) -> String {
+        let base = if base.is_empty() { fallback } else { base };
+        if self.taken.insert(base.to_string()) {
+            return base.to_string();
+        }
+        let mut n = self.next.get(base).copied().unwrap_or(2);
+        loop {
+            let candidate = format!("{base}-{n}");
+            if self.taken.insert(candidate.clone()) {
+                self.next.insert(base.to_string(), n + 1);
+                return candidate;
+            }
+            n += 1;
+        }
+    }
+}
+
+/// The first eight characters of a Partner Center id, for ids of unnamed entities.
+pub fn short(pc_id: &str) -> &str {
+    pc_id.get(..8).unwrap_or(pc_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_become_ids() {
+        assert_eq!(slug("Adatum Corp"), "adatum-corp");
+        assert_eq!(slug("  Office 365 E3 (main) "), "office-365-e3-main");
+        assert_eq!(slug("Müller & Söhne"), "müller-söhne");
+    }
+
+    #[test]
+    fn duplicates_get_numbers() {
+        let mut ids = Ids::default();
+        assert_eq!(ids.unique("a", "x"), "a");
+        assert_eq!(ids.unique("a", "x"), "a-2");
+        assert_eq!(ids.unique("", "x"), "x");
+    }
+}

@@ -1,0 +1,128 @@
+//! JSON files of an export, parsed with byte ranges kept (jsonc-parser's AST,
+//! in strict JSON mode), so a value the mapping does not know is reported at
+//! its line and column.
+
+use jsonc_parser::ast::{Object, ObjectPropName, Value};
+use jsonc_parser::{CollectOptions, ParseOptions};
+
+use super::error::{at, ImportCode, ImportError};
+use super::map::Paths;
+use crate::source::SourceFile;
+
+/// Strict JSON: none of JSONC's or JSON5's extensions.
+fn strict() -> ParseOptions {
+    ParseOptions {
+        allow_comments: false,
+        allow_loose_object_property_names: false,
+        allow_trailing_commas: false,
+        allow_missing_commas: false,
+        allow_single_quoted_strings: false,
+        allow_hexadecimal_numbers: false,
+        allow_unary_plus_numbers: false,
+        allow_bare_decimal_point_numbers: false,
+        allow_non_finite_numbers: false,
+        allow_extended_string_escapes: false,
+    }
+}
+
+/// Parses a JSON file (nesting is bounded by the parser, at 512 levels).
+pub fn parse(file: &SourceFile) -> Result<Value<'_>, ImportError> {
+    let result = jsonc_parser::parse_to_ast(&file.text, &CollectOptions::default(), &strict())
+        .map_err(|e| {
+            let range = e.range();
+            let kind = e.kind().to_string();
+            at(
+                ImportCode::Json,
+                file,
+                (range.start, range.end.max(range.start + 1)),
+                format!("`{}` is not valid JSON: {}", file.name, kind.to_lowercase()),
+                kind.to_lowercase(),
+                Some("save the response body exactly as the API returned it".into()),
+            )
+        })?;
+    result.value.ok_or_else(|| {
+        at(
+            ImportCode::Json,
+            file,
+            (0, 0),
+            format!("`{}` holds no JSON value", file.name),
+            "empty",
+            Some("save the response body exactly as the API returned it".into()),
+        )
+    })
+}
+
+/// The byte range of a value.
+pub fn range(value: &Value<'_>) -> (usize, usize) {
+    let r = match value {
+        Value::StringLit(v) => v.range,
+        Value::NumberLit(v) => v.range,
+        Value::BooleanLit(v) => v.range,
+        Value::Object(v) => v.range,
+        Value::Array(v) => v.range,
+        Value::NullKeyword(v) => v.range,
+    };
+    (r.start, r.end)
+}
+
+/// The property `name` of an object, matched without regard to case.
+pub fn property<'v, 'a>(object: &'v Object<'a>, name: &str) -> Option<&'v Value<'a>> {
+    object.properties.iter().find_map(|p| {
+        let key: &str = match &p.name {
+            ObjectPropName::String(s) => &s.value,
+            ObjectPropName::Word(w) => w.value,
+        };
+        key.eq_ignore_ascii_case(name).then_some(&p.value)
+    })
+}
+
+/// The value at a `.`-separated path; `null` counts as absent.
+pub fn lookup<'v, 'a>(object: &'v Object<'a>, path: &str) -> Option<&'v Value<'a>> {
+    let mut current = object;
+    let mut parts = path.split('.').peekable();
+    while let Some(part) = parts.next() {
+        let value = property(current, part)?;
+        if parts.peek().is_none() {
+            return (!matches!(value, Value::NullKeyword(_))).then_some(value);
+        }
+        current = value.as_object()?;
+    }
+    None
+}
+
+/// The first of several paths that is present.
+pub fn first<'v, 'a>(object: &'v Object<'a>, paths: Option<&Paths>) -> Option<&'v Value<'a>> {
+    paths?.iter().find_map(|p| lookup(object, p))
+}
+
+/// The items of a list: a bare array, or a wrapper object's `key` array.
+pub fn items<'v, 'a>(value: &'v Value<'a>, key: &str) -> Option<&'v [Value<'a>]> {
+    match value {
+        Value::Array(a) => Some(&a.elements),
+        Value::Object(o) => match property(o, key)? {
+            Value::Array(a) => Some(&a.elements),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The items of a list file, or an error naming the expected shape.
+pub fn list_of<'v, 'a>(
+    file: &SourceFile,
+    value: &'v Value<'a>,
+    key: &str,
+) -> Result<&'v [Value<'a>], ImportError> {
+    items(value, key).ok_or_else(|| {
+        at(
+            ImportCode::WrongType,
+            file,
+            range(value),
+            format!("`{}` is not a list", file.name),
+            "expected an array or an object with `items`",
+            Some(format!(
+                "a list response is `[...]` or `{{\"totalCount\": n, \"{key}\": [...]}}`"
+            )),
+        )
+    })
+}

@@ -1,0 +1,473 @@
+//! The mapping from an export's shapes to the scenario schema, read from a YAML
+//! file (`rules/partner-center.map.yaml` is embedded as the default).
+//!
+//! Everything that names a Partner Center field, file, status spelling, offer or
+//! country lives in that file, so another source (a distributor's export, a
+//! billing system's CSV) is a new mapping file, not new Rust. Unknown keys are
+//! errors at their place with "did you mean" (serde's `deny_unknown_fields` and
+//! serde_yaml's error locations).
+
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+
+use super::error::{at, ImportCode, ImportError};
+use crate::source::SourceFile;
+
+/// The embedded default mapping.
+pub const DEFAULT_MAP: &str = include_str!("../../rules/partner-center.map.yaml");
+/// The display name of the embedded mapping in diagnostics.
+pub const DEFAULT_MAP_NAME: &str = "<default>/partner-center.map.yaml";
+
+/// One field path or several, tried in order (the first present wins). A path
+/// is a `.`-separated list of property names, matched without regard to case.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Paths {
+    /// One path.
+    One(String),
+    /// Several, tried in order.
+    Many(Vec<String>),
+}
+
+impl Paths {
+    /// The paths in order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        let slice: &[String] = match self {
+            Paths::One(p) => std::slice::from_ref(p),
+            Paths::Many(v) => v,
+        };
+        slice.iter().map(String::as_str)
+    }
+}
+
+macro_rules! fields {
+    ($(#[$doc:meta])* $name:ident { $($(#[$fdoc:meta])* $variant:ident),* $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($(#[$fdoc])* $variant),* }
+    };
+}
+
+fields!(
+    /// What the importer reads from the organization profile (whose export it is).
+    OrgField { /// Partner tenant id.
+    TenantId, /// Company name.
+    Name, /// Tenant domain.
+    Domain, /// Country code (for the region).
+    Country, /// PartnerID (MPN id).
+    MpnId }
+);
+fields!(
+    /// What the importer reads from a customer.
+    CustomerField { /// Customer tenant id.
+    Id, /// Company name.
+    Name, /// Primary domain.
+    Domain, /// Country code (for the region).
+    Country }
+);
+fields!(
+    /// What the importer reads from a subscription.
+    SubscriptionField { /// Subscription id.
+    Id, /// Display name.
+    Name, /// Offer id.
+    OfferId, /// Product type id.
+    ProductType, /// Product sub-type id.
+    ProductSubtype, /// Billing type.
+    BillingType, /// Whether Microsoft publishes the product.
+    MicrosoftProduct, /// Licence count.
+    Quantity, /// Status.
+    Status, /// Base subscription of an add-on.
+    Base, /// Reseller of record (PartnerID or tenant id).
+    Reseller }
+);
+fields!(
+    /// What the importer reads from a transfer request.
+    TransferField { /// Transfer id.
+    Id, /// Status.
+    Status, /// Creation time.
+    Created, /// Customer tenant id.
+    Customer, /// Source (transitioning) partner tenant id.
+    SourceTenantId, /// Source partner name.
+    SourceName, /// Target (provider) tenant id.
+    TargetTenantId, /// Target partner name.
+    TargetName, /// The line items (a list).
+    Items }
+);
+fields!(
+    /// What the importer reads from a transfer line item.
+    ItemField { /// Subscription id.
+    Subscription, /// Quantity on the request.
+    Quantity, /// Add-on line items (a list).
+    Addons }
+);
+fields!(
+    /// What the importer reads from an agreement.
+    AgreementField { /// Agreement type.
+    Type, /// Date agreed.
+    Date }
+);
+fields!(
+    /// What reconcile reads from an eligibility answer.
+    EligibilityField { /// Subscription id.
+    Subscription, /// Eligible or not.
+    Eligible, /// Reason text when not.
+    Reason }
+);
+
+/// Where each file of an export is, relative to the export folder.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Files {
+    /// The exporting partner's organization profile.
+    pub organization: String,
+    /// The customer list (JSON).
+    pub customers: String,
+    /// The customer list (portal CSV), read when the JSON is absent.
+    pub customers_csv: String,
+    /// The folder holding one folder per customer tenant id.
+    pub customer_folder: String,
+    /// A customer's subscriptions (JSON), inside its folder.
+    pub subscriptions: String,
+    /// A customer's subscriptions (portal CSV), read when the JSON is absent.
+    pub subscriptions_csv: String,
+    /// A customer's transfer requests.
+    pub transfers: String,
+    /// A customer's agreements.
+    pub agreements: String,
+    /// A customer's transfer-eligibility answers (reconcile only).
+    pub eligibility: String,
+}
+
+/// One row of the offer table: conditions (all given ones must hold) and the
+/// scenario offer they mean.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OfferRule {
+    /// An offer id; a two-part `product:sku` also matches three-part ids.
+    pub offer_id: Option<String>,
+    /// The product name (the portal CSV has no offer id).
+    pub name: Option<String>,
+    /// `productType.id`.
+    pub product_type: Option<String>,
+    /// `productType.subType.id`.
+    pub product_subtype: Option<String>,
+    /// `billingType`.
+    pub billing_type: Option<String>,
+    /// `isMicrosoftProduct`.
+    pub microsoft_product: Option<bool>,
+    /// The scenario offer (`o365`, `azure_payg`, …).
+    pub offer: String,
+}
+
+/// A reason-text pattern of an eligibility answer and the rule it means.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonRule {
+    /// The text with `*` for any run of characters, compared without regard to case.
+    pub pattern: String,
+    /// The eligo rule id.
+    pub rule: String,
+}
+
+/// A mapping file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mapping {
+    /// What the mapping reads (for people).
+    pub source: String,
+    /// Where the files are.
+    pub files: Files,
+    /// The property holding a list's items when a list is wrapped.
+    pub list_items: String,
+    /// Organization profile fields.
+    pub organization: HashMap<OrgField, Paths>,
+    /// Customer fields.
+    pub customer: HashMap<CustomerField, Paths>,
+    /// Subscription fields.
+    pub subscription: HashMap<SubscriptionField, Paths>,
+    /// Transfer fields.
+    pub transfer: HashMap<TransferField, Paths>,
+    /// Transfer line-item fields.
+    pub item: HashMap<ItemField, Paths>,
+    /// Agreement fields.
+    pub agreement: HashMap<AgreementField, Paths>,
+    /// Eligibility fields.
+    pub eligibility: HashMap<EligibilityField, Paths>,
+    /// Customer CSV columns.
+    pub customers_csv: HashMap<CustomerField, String>,
+    /// Subscription CSV columns.
+    pub subscriptions_csv: HashMap<SubscriptionField, String>,
+    /// Subscription statuses (export spelling → scenario status).
+    pub subscription_status: BTreeMap<String, String>,
+    /// Transfer statuses (export spelling → scenario status).
+    pub transfer_status: BTreeMap<String, String>,
+    /// Agreement types: `mca` or `ignore`.
+    pub agreement_types: BTreeMap<String, String>,
+    /// The offer table, first match wins.
+    pub offers: Vec<OfferRule>,
+    /// Country code → CSP region.
+    pub regions: BTreeMap<String, String>,
+    /// Eligibility reason texts → rule ids, first match wins.
+    pub reasons: Vec<ReasonRule>,
+}
+
+/// Enum-like spellings compare without regard to case, `_`, `-` and spaces
+/// (`PartiallyComplete`, `partially_complete` and `Partially Complete` alike).
+pub fn norm(value: &str) -> String {
+    value
+        .chars()
+        .filter(|c| !matches!(c, '_' | '-' | ' '))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// A table of spellings, keyed by their normal form.
+#[derive(Debug, Clone, Default)]
+pub struct Table(HashMap<String, String>);
+
+impl Table {
+    fn new(map: &BTreeMap<String, String>) -> Self {
+        Table(map.iter().map(|(k, v)| (norm(k), v.clone())).collect())
+    }
+
+    /// The mapped value of a spelling.
+    pub fn get(&self, value: &str) -> Option<&str> {
+        self.0.get(&norm(value)).map(String::as_str)
+    }
+}
+
+/// A mapping ready for lookups.
+#[derive(Debug, Clone)]
+pub struct Map {
+    /// The file as written.
+    pub raw: Mapping,
+    /// Subscription statuses by normal form.
+    pub subscription_status: Table,
+    /// Transfer statuses by normal form.
+    pub transfer_status: Table,
+    /// Agreement types by normal form.
+    pub agreement_types: Table,
+    /// Regions by upper-case country code.
+    pub regions: HashMap<String, String>,
+}
+
+/// What a subscription is, for the offer table.
+#[derive(Debug, Default)]
+pub struct OfferFacts<'a> {
+    /// Offer id.
+    pub offer_id: Option<&'a str>,
+    /// Product name.
+    pub name: Option<&'a str>,
+    /// `productType.id`.
+    pub product_type: Option<&'a str>,
+    /// `productType.subType.id`.
+    pub product_subtype: Option<&'a str>,
+    /// `billingType`.
+    pub billing_type: Option<&'a str>,
+    /// `isMicrosoftProduct`.
+    pub microsoft_product: Option<bool>,
+}
+
+impl Map {
+    /// The embedded default mapping.
+    pub fn default_map() -> Result<Map, Vec<ImportError>> {
+        Map::parse(&SourceFile::new(DEFAULT_MAP_NAME, DEFAULT_MAP))
+    }
+
+    /// Parses a mapping file.
+    pub fn parse(file: &SourceFile) -> Result<Map, Vec<ImportError>> {
+        let raw: Mapping =
+            serde_yaml::from_str(&file.text).map_err(|e| vec![yaml_error(file, &e)])?;
+        let map = Map {
+            subscription_status: Table::new(&raw.subscription_status),
+            transfer_status: Table::new(&raw.transfer_status),
+            agreement_types: Table::new(&raw.agreement_types),
+            regions: raw
+                .regions
+                .iter()
+                .map(|(k, v)| (k.trim().to_uppercase(), v.clone()))
+                .collect(),
+            raw,
+        };
+        Ok(map)
+    }
+
+    /// The scenario offer of a subscription: the first row of the offer table
+    /// whose conditions all hold.
+    pub fn offer(&self, facts: &OfferFacts<'_>) -> Option<&str> {
+        self.raw
+            .offers
+            .iter()
+            .find(|rule| offer_matches(rule, facts))
+            .map(|rule| rule.offer.as_str())
+    }
+
+    /// The rule a reason text means: the first pattern that matches.
+    pub fn reason_rule(&self, reason: &str) -> Option<&str> {
+        let reason = reason.to_lowercase();
+        self.raw
+            .reasons
+            .iter()
+            .find(|r| wildcard(&r.pattern.to_lowercase(), &reason))
+            .map(|r| r.rule.as_str())
+    }
+}
+
+fn offer_matches(rule: &OfferRule, facts: &OfferFacts<'_>) -> bool {
+    let conditions = [
+        (rule.offer_id.as_deref(), facts.offer_id, true),
+        (rule.name.as_deref(), facts.name, false),
+        (rule.product_type.as_deref(), facts.product_type, false),
+        (
+            rule.product_subtype.as_deref(),
+            facts.product_subtype,
+            false,
+        ),
+        (rule.billing_type.as_deref(), facts.billing_type, false),
+    ];
+    let any =
+        conditions.iter().any(|(want, _, _)| want.is_some()) || rule.microsoft_product.is_some();
+    let strings = conditions
+        .iter()
+        .all(|(want, have, is_offer)| match (want, have) {
+            (None, _) => true,
+            (Some(_), None) => false,
+            (Some(w), Some(h)) if *is_offer => offer_id_matches(w, h),
+            (Some(w), Some(h)) => norm(w) == norm(h),
+        });
+    let microsoft = match rule.microsoft_product {
+        None => true,
+        Some(w) => facts.microsoft_product == Some(w),
+    };
+    any && strings && microsoft
+}
+
+/// `CFQ7TTC0LH18:0001` matches `CFQ7TTC0LH18:0001:CFQ7TTC0K971` (availability ids
+/// change over time); otherwise ids are equal without regard to case.
+fn offer_id_matches(want: &str, have: &str) -> bool {
+    let (want, have) = (want.trim().to_lowercase(), have.trim().to_lowercase());
+    if want == have {
+        return true;
+    }
+    have.strip_prefix(&want)
+        .is_some_and(|rest| rest.starts_with(':'))
+        && want.contains(':')
+}
+
+/// Whether `text` matches `pattern`, where `*` stands for any run of characters
+/// (the classic two-pointer match: time proportional to the product of the
+/// lengths at worst, both bounded by the input).
+pub fn wildcard(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    let (mut pi, mut ti) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        match (p.get(pi), t.get(ti)) {
+            (Some('*'), _) => {
+                star = Some((pi, ti));
+                pi += 1;
+            }
+            (Some(a), Some(b)) if a == b => {
+                pi += 1;
+                ti += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    pi = sp + 1;
+                    ti = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    p.get(pi..)
+        .is_some_and(|rest| rest.iter().all(|&c| c == '*'))
+}
+
+/// A serde_yaml error as a diagnostic at its place, with "did you mean" for an
+/// unknown key.
+fn yaml_error(file: &SourceFile, error: &serde_yaml::Error) -> ImportError {
+    let message = error.to_string();
+    let first = message
+        .split(" at line ")
+        .next()
+        .unwrap_or(&message)
+        .to_string();
+    let help = unknown_key_help(&first).or_else(|| {
+        Some("compare with the shipped mapping: `rules/partner-center.map.yaml`".to_string())
+    });
+    let span = error
+        .location()
+        .map(|l| (l.index(), l.index() + 1))
+        .unwrap_or((0, 0));
+    let mut err = at(
+        ImportCode::Mapping,
+        file,
+        span,
+        format!("invalid mapping: {first}"),
+        "here",
+        help,
+    );
+    if error.location().is_none() {
+        err.pos = None;
+    }
+    err
+}
+
+/// `unknown field `x`, expected one of `a`, `b`` → "did you mean `a`?".
+fn unknown_key_help(message: &str) -> Option<String> {
+    let rest = message
+        .split_once("unknown field `")
+        .or_else(|| message.split_once("unknown variant `"))?
+        .1;
+    let (name, expected) = rest.split_once('`')?;
+    let choices: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    crate::suggest::did_you_mean(name, choices.iter().copied())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcards_match_reason_texts() {
+        assert!(wildcard(
+            "subscription: * is in state: suspended",
+            "subscription: ab-12 is in state: suspended"
+        ));
+        assert!(!wildcard(
+            "subscription: * is in state: suspended",
+            "subscription: ab is in state: deleted"
+        ));
+        assert!(wildcard(
+            "*already part of another transfer*",
+            "subscription is already part of another transfer request id : x"
+        ));
+    }
+
+    #[test]
+    fn two_part_offer_ids_match_three_part_ones() {
+        assert!(offer_id_matches(
+            "CFQ7TTC0LH18:0001",
+            "cfq7ttc0lh18:0001:CFQ7TTC0K971"
+        ));
+        assert!(!offer_id_matches(
+            "CFQ7TTC0LH18:0001",
+            "CFQ7TTC0LH18:00012:X"
+        ));
+        assert!(offer_id_matches("MS-AZR-0145P", "ms-azr-0145p"));
+    }
+
+    #[test]
+    fn the_default_mapping_parses() {
+        let map = Map::default_map().unwrap();
+        assert_eq!(
+            map.transfer_status.get("PartiallyComplete"),
+            Some("partially_completed")
+        );
+        assert_eq!(map.transfer_status.get("Complete"), Some("completed"));
+    }
+}

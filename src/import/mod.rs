@@ -1,0 +1,214 @@
+//! `eligo import`: Partner Center exports to a scenario, and `eligo reconcile`:
+//! Partner Center's eligibility answers against eligo's findings.
+//!
+//! ```text
+//! export folders ──read (mapping)──▶ Raw ──build──▶ Scenario ◀──merge── overlays
+//!                                                     │
+//!                                      write ──▶ YAML ──load (engine)──▶ valid?
+//! ```
+//! The mapping ([`map`]) holds every Partner Center name and spelling; the Rust
+//! here knows only the importer's own vocabulary and the scenario format.
+
+pub mod build;
+pub mod csv_file;
+pub mod error;
+pub mod export;
+pub mod folder;
+pub mod fragment;
+pub mod ids;
+pub mod json;
+pub mod map;
+pub mod model;
+pub mod overlay;
+pub mod read;
+pub mod reconcile;
+pub mod record;
+pub mod write;
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+use error::{at, file_error, ImportCode, ImportError};
+use fragment::{Scenario, Val};
+use map::Map;
+use read::{display, ExportDir};
+
+use crate::program::Program;
+use crate::scenario::{load_scenario, LoadOptions, ScenarioError};
+use crate::source::SourceFile;
+
+/// The display name of the imported scenario in diagnostics about it.
+pub const OUTPUT_NAME: &str = "<imported scenario>";
+
+/// What to import.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// Export folders, in the order given.
+    pub exports: Vec<PathBuf>,
+    /// Overlay files, applied in order.
+    pub overlays: Vec<PathBuf>,
+    /// A mapping file replacing the embedded one.
+    pub map: Option<PathBuf>,
+    /// Largest file read, in bytes.
+    pub max_file_bytes: u64,
+}
+
+/// Why an import produced no scenario.
+#[derive(Debug)]
+pub enum ImportFailure {
+    /// Problems in the exports, the mapping or the overlays.
+    Input(Vec<ImportError>),
+    /// The scenario built is not valid: something only an overlay can give is
+    /// missing (a partner's roles, a relationship's `via`, …).
+    Invalid(Vec<ScenarioError>),
+}
+
+/// Loads the mapping: the embedded one, or `--map FILE`.
+pub fn load_map(path: Option<&PathBuf>, limit: u64) -> Result<Map, Vec<ImportError>> {
+    match path {
+        None => Map::default_map(),
+        Some(p) => Map::parse(&read_file(p, limit).map_err(|e| vec![e])?),
+    }
+}
+
+/// Reads a single file (a mapping, an overlay, a scenario), bounded.
+pub fn read_file(path: &std::path::Path, limit: u64) -> Result<SourceFile, ImportError> {
+    let name = display(path);
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let file_name = path
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let dir = ExportDir::open(parent, limit)?;
+    match dir.read(&file_name) {
+        Ok(Some(mut file)) => {
+            file.name = name;
+            Ok(file)
+        }
+        Ok(None) => Err(file_error(
+            ImportCode::Io,
+            &name,
+            format!("cannot read `{name}`: no such file"),
+            None,
+        )),
+        Err(mut e) => {
+            e.path = name.clone();
+            e.message = e.message.replace(&dir.name(&file_name), &name);
+            Err(e)
+        }
+    }
+}
+
+/// Imports exports into scenario text; `program` checks the result.
+pub fn import(options: &ImportOptions, program: &Program) -> Result<String, ImportFailure> {
+    let map =
+        load_map(options.map.as_ref(), options.max_file_bytes).map_err(ImportFailure::Input)?;
+    let (mut scenario, errors) = gather(options, &map);
+    if !errors.is_empty() {
+        return Err(ImportFailure::Input(errors));
+    }
+    // By id, so the file does not depend on the order of the exports.
+    scenario
+        .kinds
+        .iter_mut()
+        .for_each(|k| k.sort_by(|a, b| a.id.cmp(&b.id)));
+    let sources: Vec<String> = options
+        .exports
+        .iter()
+        .chain(&options.overlays)
+        .map(|p| display(p))
+        .collect();
+    let text = write::write(&scenario, &sources);
+    validate(program, &text)?;
+    Ok(text)
+}
+
+/// Reads the exports, builds the scenario and merges the overlays.
+fn gather(options: &ImportOptions, map: &Map) -> (Scenario, Vec<ImportError>) {
+    let mut reader = export::Reader::new(map);
+    for path in &options.exports {
+        match ExportDir::open(path, options.max_file_bytes) {
+            Ok(dir) => reader.export(&dir),
+            Err(e) => reader.errors.push(e),
+        }
+    }
+    let export::Reader {
+        mut raw,
+        mut errors,
+        ..
+    } = reader;
+    let built = build::build(&mut raw, &mut errors);
+    let mut scenario = built.scenario;
+    for path in &options.overlays {
+        match read_file(path, options.max_file_bytes)
+            .and_then(|f| overlay::parse(&f).map(|n| (f, n)))
+        {
+            Ok((file, root)) => overlay::merge(&file, &root, &mut scenario, &mut errors),
+            Err(e) => errors.push(e),
+        }
+    }
+    resolve_resellers(&raw, &built.resellers, &mut scenario, &mut errors);
+    (scenario, errors)
+}
+
+/// Sets each subscription's `reseller` to the partner whose `mpn_id` (from an
+/// overlay) or tenant id is the export's reseller of record.
+fn resolve_resellers(
+    raw: &model::Raw,
+    deferred: &[build::Deferred],
+    scenario: &mut Scenario,
+    errors: &mut Vec<ImportError>,
+) {
+    if deferred.is_empty() {
+        return;
+    }
+    let [partners, _, subscriptions, _] = &mut scenario.kinds;
+    let key = |v: Option<&Val>| match v {
+        Some(Val::Str(s)) | Some(Val::Plain(s)) => Some(s.to_lowercase()),
+        _ => None,
+    };
+    let by_key: std::collections::HashMap<String, String> = partners
+        .iter()
+        .flat_map(|p| {
+            [key(p.fields.get("mpn_id")), key(p.fields.get("tenant_id"))]
+                .into_iter()
+                .flatten()
+                .map(|k| (k, p.id.clone()))
+        })
+        .collect();
+    let mut reported = HashSet::new();
+    for d in deferred {
+        match (by_key.get(&d.value), subscriptions.get_mut(d.subscription)) {
+            (Some(partner), Some(sub)) => sub.fields.set("reseller", Val::Str(partner.clone())),
+            (None, _) if reported.insert(d.value.clone()) => errors.push(at(
+                ImportCode::UnknownReference,
+                raw.file(d.loc.file),
+                d.loc.span,
+                format!("reseller `{}` is none of the imported partners", d.value),
+                "unknown reseller",
+                Some(format!("give the reseller's partner `mpn_id: \"{}\"` in an overlay (Partner Center records the reseller by PartnerID)", d.value)),
+            )),
+            _ => {}
+        }
+    }
+}
+
+/// Loads the written scenario with the engine: what only an overlay can give
+/// (roles, a relationship's `via`, …) and is missing shows up here.
+fn validate(program: &Program, text: &str) -> Result<(), ImportFailure> {
+    let source = SourceFile::new(OUTPUT_NAME, text.to_string());
+    let ids: HashSet<String> = program.rule_ids();
+    match load_scenario(&program.schema, source, &ids, &LoadOptions::default()) {
+        Ok(_) => Ok(()),
+        Err(mut errors) => {
+            for e in &mut errors {
+                let help = e.help.take().map(|h| format!("{h}; ")).unwrap_or_default();
+                e.help = Some(format!("{help}Partner Center does not hold this: add it in an overlay (`--overlay FILE`)"));
+            }
+            Err(ImportFailure::Invalid(errors))
+        }
+    }
+}

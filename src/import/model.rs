@@ -1,0 +1,202 @@
+//! What the exports hold, gathered before ids are derived: partners, customers,
+//! subscriptions and transfer requests keyed by their Partner Center ids.
+
+use std::collections::HashMap;
+
+use crate::source::SourceFile;
+
+/// A place in one of the files read (an index into [`Raw::files`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Loc {
+    /// Which file.
+    pub file: usize,
+    /// Byte range.
+    pub span: (usize, usize),
+}
+
+/// A partner: an export's own organization, or one a transfer names.
+#[derive(Debug, Clone, Default)]
+pub struct PartnerRaw {
+    /// Partner Center tenant id (lower case).
+    pub tenant_id: Option<String>,
+    /// Company name.
+    pub name: Option<String>,
+    /// Tenant domain.
+    pub domain: Option<String>,
+    /// CSP region.
+    pub region: Option<String>,
+    /// The file it came from.
+    pub origin: usize,
+}
+
+/// A customer.
+#[derive(Debug, Clone, Default)]
+pub struct CustomerRaw {
+    /// Customer tenant id (lower case).
+    pub tenant_id: String,
+    /// Company name.
+    pub name: Option<String>,
+    /// Primary domain.
+    pub domain: Option<String>,
+    /// CSP region.
+    pub region: Option<String>,
+    /// The file it came from (the first export that lists it).
+    pub origin: usize,
+    /// The partners whose exports list it (each has a relationship with it).
+    pub partners: Vec<usize>,
+    /// Whether an agreements file records an MCA acceptance.
+    pub has_mca: bool,
+    /// Latest MCA acceptance date, `YYYY-MM-DD`.
+    pub mca_date: Option<String>,
+}
+
+/// A subscription.
+#[derive(Debug, Clone)]
+pub struct SubscriptionRaw {
+    /// Partner Center subscription id (lower case).
+    pub pc_id: String,
+    /// Display name.
+    pub name: Option<String>,
+    /// Customer index.
+    pub customer: usize,
+    /// Billing partner index (the export's partner).
+    pub partner: usize,
+    /// Scenario offer.
+    pub offer: String,
+    /// Partner Center offer id.
+    pub offer_id: Option<String>,
+    /// Licence count.
+    pub quantity: Option<u64>,
+    /// Scenario status.
+    pub status: String,
+    /// Base subscription id of an add-on (lower case), and where it was read.
+    pub base: Option<(String, Loc)>,
+    /// Reseller of record (PartnerID or tenant id), and where it was read.
+    pub reseller: Option<(String, Loc)>,
+    /// Where the entry is.
+    pub loc: Loc,
+}
+
+impl SubscriptionRaw {
+    /// Points its places at the file with this index.
+    pub fn set_file(&mut self, file: usize) {
+        self.loc.file = file;
+        for (_, loc) in self.base.iter_mut().chain(self.reseller.iter_mut()) {
+            loc.file = file;
+        }
+    }
+}
+
+/// A transfer request's line item.
+#[derive(Debug, Clone)]
+pub struct ItemRaw {
+    /// Subscription id (lower case).
+    pub subscription: String,
+    /// Quantity on the request.
+    pub quantity: Option<u64>,
+    /// Where the id was read.
+    pub loc: Loc,
+}
+
+/// A transfer request.
+#[derive(Debug, Clone)]
+pub struct TransferRaw {
+    /// Partner Center transfer id (lower case).
+    pub pc_id: String,
+    /// Scenario status.
+    pub status: String,
+    /// Creation date, `YYYY-MM-DD`.
+    pub created: Option<String>,
+    /// Customer index.
+    pub customer: usize,
+    /// Source partner tenant id and name.
+    pub from: (String, Option<String>),
+    /// Target partner tenant id and name.
+    pub to: (String, Option<String>),
+    /// Line items, add-ons included.
+    pub items: Vec<ItemRaw>,
+    /// Where the entry is.
+    pub loc: Loc,
+}
+
+impl TransferRaw {
+    /// Points its places at the file with this index.
+    pub fn set_file(&mut self, file: usize) {
+        self.loc.file = file;
+        for item in &mut self.items {
+            item.loc.file = file;
+        }
+    }
+}
+
+/// Everything read from the exports.
+#[derive(Debug, Default)]
+pub struct Raw {
+    /// Every file read, for diagnostics and `# from` comments.
+    pub files: Vec<SourceFile>,
+    /// Their display names, shared by the entities that came from them.
+    pub names: Vec<std::sync::Arc<str>>,
+    /// Partners.
+    pub partners: Vec<PartnerRaw>,
+    /// Customers.
+    pub customers: Vec<CustomerRaw>,
+    /// Subscriptions.
+    pub subscriptions: Vec<SubscriptionRaw>,
+    /// Transfer requests.
+    pub transfers: Vec<TransferRaw>,
+    /// Partner index by tenant id.
+    pub partner_by_tenant: HashMap<String, usize>,
+    /// Customer index by tenant id.
+    pub customer_by_tenant: HashMap<String, usize>,
+    /// Subscription index by id.
+    pub subscription_by_id: HashMap<String, usize>,
+    /// Transfer index by id.
+    pub transfer_by_id: HashMap<String, usize>,
+}
+
+impl Raw {
+    /// Keeps a file and returns its index.
+    pub fn add_file(&mut self, file: SourceFile) -> usize {
+        self.names.push(std::sync::Arc::from(file.name.as_str()));
+        self.files.push(file);
+        self.files.len() - 1
+    }
+
+    /// The display name of the file at an index, shared.
+    pub fn name(&self, index: usize) -> std::sync::Arc<str> {
+        match self.names.get(index) {
+            Some(n) => std::sync::Arc::clone(n),
+            None => std::sync::Arc::from(""),
+        }
+    }
+
+    /// The file at an index (there always is one: indexes come from `add_file`).
+    pub fn file(&self, index: usize) -> &SourceFile {
+        static EMPTY: std::sync::OnceLock<SourceFile> = std::sync::OnceLock::new();
+        self.files
+            .get(index)
+            .unwrap_or_else(|| EMPTY.get_or_init(|| SourceFile::new("", "")))
+    }
+
+    /// The partner with this tenant id, created from what a transfer says of it
+    /// when no export is that partner's.
+    pub fn partner(&mut self, tenant_id: &str, name: Option<&str>, origin: usize) -> usize {
+        if let Some(&i) = self.partner_by_tenant.get(tenant_id) {
+            if let Some(p) = self.partners.get_mut(i) {
+                if p.name.is_none() {
+                    p.name = name.map(str::to_string);
+                }
+            }
+            return i;
+        }
+        self.partners.push(PartnerRaw {
+            tenant_id: Some(tenant_id.to_string()),
+            name: name.map(str::to_string),
+            origin,
+            ..PartnerRaw::default()
+        });
+        let i = self.partners.len() - 1;
+        self.partner_by_tenant.insert(tenant_id.to_string(), i);
+        i
+    }
+}

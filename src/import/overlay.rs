@@ -1,0 +1,326 @@
+//! Overlays: scenario fragments (the scenario's YAML format) whose entries are
+//! merged into the imported entities by id, their fields winning. They carry
+//! what Partner Center does not hold: roles, enrollment, MPA, partnerships, how
+//! a relationship was made, consent, regions the data lacks.
+//!
+//! The YAML is read with the scenario loader's event stream (saphyr with the
+//! same alias, depth and size bounds), into a small tree that keeps positions,
+//! so an entry that matches nothing is reported at its place.
+
+use saphyr_parser::{Event, ScalarStyle};
+use std::collections::HashMap;
+
+use super::error::{at, ImportCode, ImportError};
+use super::fragment::{Entity, Fields, Scenario, Val, KINDS};
+use crate::scenario::events::{Events, Limits, StreamError};
+use crate::source::SourceFile;
+
+/// A YAML node with its byte range.
+#[derive(Debug, Clone)]
+pub struct Node {
+    /// Byte range.
+    pub span: (usize, usize),
+    /// What it is.
+    pub kind: Kind,
+}
+
+/// The kinds of YAML node.
+#[derive(Debug, Clone)]
+pub enum Kind {
+    /// A scalar and whether it was plain (unquoted).
+    Scalar(String, bool),
+    /// A sequence.
+    Seq(Vec<Node>),
+    /// A mapping.
+    Map(Vec<(Node, Node)>),
+}
+
+impl Node {
+    fn scalar(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::Scalar(s, _) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// Parses an overlay file into a tree.
+pub fn parse(file: &SourceFile) -> Result<Node, ImportError> {
+    let mut events = Events::new(&file.text, Limits::default());
+    let stream = |e: Box<StreamError>| {
+        let (pos, info) = match *e {
+            StreamError::Syntax { pos, info } => (pos, info),
+            StreamError::ControlChar { pos, found } => (
+                pos,
+                format!(
+                    "control character U+{:04X} is not allowed in YAML",
+                    u32::from(found)
+                ),
+            ),
+            StreamError::AliasLimit(pos, _) => (pos, "aliases expand beyond the limit".into()),
+            StreamError::DepthLimit(pos) => (pos, "nesting deeper than the limit".into()),
+        };
+        let start = pos.offset as usize;
+        at(
+            ImportCode::Overlay,
+            file,
+            (start, start + 1),
+            format!("`{}` is not valid YAML: {info}", file.name),
+            "here",
+            None,
+        )
+    };
+    loop {
+        let (event, pos) = events.next_with_pos().map_err(stream)?;
+        match event {
+            Event::StreamEnd => {
+                return Err(at(
+                    ImportCode::Overlay,
+                    file,
+                    (0, 0),
+                    format!("`{}` is empty", file.name),
+                    "",
+                    Some("an overlay is a scenario fragment: `partners:`, `customers:`, …".into()),
+                ))
+            }
+            Event::MappingStart(..) | Event::SequenceStart(..) | Event::Scalar(..) => {
+                let start = pos.offset as usize;
+                return node(&mut events, event, start).map_err(stream);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn node<'a>(
+    events: &mut Events<'a>,
+    first: Event<'a>,
+    start: usize,
+) -> Result<Node, Box<StreamError>> {
+    let kind = match first {
+        Event::Scalar(text, style, ..) => {
+            let len = text.len();
+            return Ok(Node {
+                span: (start, start + len.max(1)),
+                kind: Kind::Scalar(text.into_owned(), style == ScalarStyle::Plain),
+            });
+        }
+        Event::SequenceStart(..) => {
+            let mut items = Vec::new();
+            loop {
+                let (event, pos) = events.next_with_pos()?;
+                if matches!(event, Event::SequenceEnd | Event::StreamEnd) {
+                    break;
+                }
+                items.push(node(events, event, pos.offset as usize)?);
+            }
+            Kind::Seq(items)
+        }
+        Event::MappingStart(..) => {
+            let mut pairs = Vec::new();
+            loop {
+                let (event, pos) = events.next_with_pos()?;
+                if matches!(event, Event::MappingEnd | Event::StreamEnd) {
+                    break;
+                }
+                let key = node(events, event, pos.offset as usize)?;
+                let (event, pos) = events.next_with_pos()?;
+                let value = node(events, event, pos.offset as usize)?;
+                pairs.push((key, value));
+            }
+            Kind::Map(pairs)
+        }
+        _ => Kind::Scalar(String::new(), true),
+    };
+    Ok(Node {
+        span: (start, start + 1),
+        kind,
+    })
+}
+
+/// A tree value as a scenario value: scalars keep whether they were plain.
+fn value(node: &Node) -> Val {
+    match &node.kind {
+        Kind::Scalar(s, true) => Val::Plain(s.clone()),
+        Kind::Scalar(s, false) => Val::Str(s.clone()),
+        Kind::Seq(items) => Val::List(items.iter().map(value).collect()),
+        Kind::Map(pairs) => Val::Map(fields(pairs)),
+    }
+}
+
+fn fields(pairs: &[(Node, Node)]) -> Fields {
+    let mut f = Fields::default();
+    for (k, v) in pairs {
+        f.set(k.scalar().unwrap_or("").to_string(), value(v));
+    }
+    f
+}
+
+/// Merges an overlay into the scenario; every entry that matches nothing, and
+/// every key that is not part of the scenario format, is an error.
+pub fn merge(
+    file: &SourceFile,
+    root: &Node,
+    scenario: &mut Scenario,
+    errors: &mut Vec<ImportError>,
+) {
+    let Kind::Map(pairs) = &root.kind else {
+        return errors.push(at(
+            ImportCode::Overlay,
+            file,
+            root.span,
+            format!("`{}` is not a mapping", file.name),
+            "expected `partners:`, `customers:`, …",
+            None,
+        ));
+    };
+    const ROOT: [&str; 4] = ["scenario", "as_of", "expect", "partnerships"];
+    for (key, val) in pairs {
+        let name = key.scalar().unwrap_or("");
+        if let Some(kind) = KINDS.iter().position(|k| *k == name) {
+            entries(file, val, kind, scenario, errors);
+        } else if name == "partnerships" {
+            for item in seq(val) {
+                if let Kind::Map(p) = &item.kind {
+                    scenario
+                        .partnerships
+                        .push((fields(p), file.name.as_str().into()));
+                }
+            }
+        } else if ROOT.contains(&name) {
+            scenario.root.set(name.to_string(), value(val));
+        } else {
+            let all: Vec<&str> = KINDS.iter().chain(ROOT.iter()).copied().collect();
+            errors.push(at(
+                ImportCode::Overlay,
+                file,
+                key.span,
+                format!("unknown key `{name}` in an overlay"),
+                "unknown key",
+                crate::suggest::did_you_mean(name, all.iter().copied()),
+            ));
+        }
+    }
+}
+
+fn seq(node: &Node) -> &[Node] {
+    match &node.kind {
+        Kind::Seq(items) => items,
+        _ => &[],
+    }
+}
+
+fn entries(
+    file: &SourceFile,
+    list: &Node,
+    kind: usize,
+    scenario: &mut Scenario,
+    errors: &mut Vec<ImportError>,
+) {
+    let Some(entities) = scenario.kinds.get_mut(kind) else {
+        return;
+    };
+    let kind_name = KINDS.get(kind).copied().unwrap_or("");
+    // By readable id and by Partner Center id: overlays of big books name
+    // thousands of entities, so no entry may scan them all.
+    let mut index: HashMap<String, usize> = HashMap::with_capacity(entities.len() * 2);
+    for (i, e) in entities.iter().enumerate() {
+        index.insert(e.id.clone(), i);
+        if let Some(pc) = &e.pc_id {
+            index.entry(pc.clone()).or_insert(i);
+        }
+    }
+    for item in seq(list) {
+        let Kind::Map(pairs) = &item.kind else {
+            errors.push(at(
+                ImportCode::Overlay,
+                file,
+                item.span,
+                format!("an entry of `{kind_name}` is not a mapping"),
+                "expected `id: …` and fields",
+                None,
+            ));
+            continue;
+        };
+        let Some((id_key, id_node)) = pairs.iter().find(|(k, _)| k.scalar() == Some("id")) else {
+            errors.push(at(
+                ImportCode::Overlay,
+                file,
+                item.span,
+                format!("an entry of `{kind_name}` has no `id`"),
+                "no id",
+                Some("name the entity by its readable id or its Partner Center id".into()),
+            ));
+            continue;
+        };
+        let id = id_node.scalar().unwrap_or("");
+        let found = index
+            .get(id)
+            .or_else(|| index.get(&id.to_lowercase()))
+            .copied();
+        match found.and_then(|i| entities.get_mut(i)) {
+            Some(entity) => merge_fields(&mut entity.fields, pairs, id_key),
+            None => errors.push(no_match(file, id_node, id, kind_name, entities)),
+        }
+    }
+}
+
+fn no_match(
+    file: &SourceFile,
+    node: &Node,
+    id: &str,
+    kind: &str,
+    entities: &[Entity],
+) -> ImportError {
+    let help = crate::suggest::closest(id, entities.iter().map(|e| e.id.as_str()))
+        .map(|c| format!("did you mean `{c}`?"))
+        .or_else(|| Some(format!("an overlay only adds to the {kind} of the exports; check the id (readable or Partner Center)")));
+    at(
+        ImportCode::Overlay,
+        file,
+        node.span,
+        format!("overlay entry `{id}` matches none of the imported {kind}"),
+        "matches nothing",
+        help,
+    )
+}
+
+/// The overlay's fields win; `mca` merges field by field and `relationships`
+/// entry by entry (by partner), so an overlay can add `via` and `consent` to a
+/// relationship the export implies.
+fn merge_fields(target: &mut Fields, pairs: &[(Node, Node)], id_key: &Node) {
+    for (k, v) in pairs {
+        let key = k.scalar().unwrap_or("");
+        if std::ptr::eq(k, id_key) {
+            continue;
+        }
+        match (key, target.get_mut(key), &v.kind) {
+            ("mca", Some(Val::Map(existing)), Kind::Map(p)) => merge_fields(existing, p, id_key),
+            ("relationships", Some(Val::List(existing)), Kind::Seq(items)) => {
+                merge_relationships(existing, items, id_key)
+            }
+            _ => target.set(key.to_string(), value(v)),
+        }
+    }
+}
+
+fn merge_relationships(existing: &mut Vec<Val>, items: &[Node], id_key: &Node) {
+    for item in items {
+        let Kind::Map(pairs) = &item.kind else {
+            existing.push(value(item));
+            continue;
+        };
+        let partner = pairs
+            .iter()
+            .find(|(k, _)| k.scalar() == Some("partner"))
+            .and_then(|(_, v)| v.scalar());
+        let slot = existing.iter_mut().find_map(|r| match r {
+            Val::Map(f) if partner.is_some() && matches!(f.get("partner"), Some(Val::Str(p)) | Some(Val::Plain(p)) if Some(p.as_str()) == partner) => Some(f),
+            _ => None,
+        });
+        match slot {
+            Some(f) => merge_fields(f, pairs, id_key),
+            None => existing.push(value(item)),
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! One entity of an export (a JSON object or a CSV row) read through the
+//! mapping into the importer's fields, each value with its place in the file.
+
+use jsonc_parser::ast::{Object, Value};
+use std::collections::HashMap;
+use std::hash::Hash;
+
+use super::error::{at, ImportCode, ImportError};
+use super::json;
+use super::map::Paths;
+use crate::source::SourceFile;
+
+/// A scalar value and where it is.
+#[derive(Debug, Clone)]
+pub struct Cell {
+    /// The text (a string's contents, a number's or boolean's literal).
+    pub text: String,
+    /// Whether the value was a JSON string (CSV cells always are).
+    pub is_string: bool,
+    /// Whether the value was a JSON boolean.
+    pub is_bool: bool,
+    /// Byte range in the file.
+    pub span: (usize, usize),
+}
+
+/// The fields of one entity, by the importer's field names.
+#[derive(Debug, Clone)]
+pub struct Rec<F> {
+    /// A handful of fields: a list beats hashing them.
+    cells: Vec<(F, Cell)>,
+    /// The whole entity's byte range.
+    pub span: (usize, usize),
+}
+
+impl<F: Hash + Eq + Copy> Rec<F> {
+    /// Reads the mapped fields of a JSON object (objects and arrays are not
+    /// scalars and are read separately; `null` is absent).
+    pub fn from_json(object: &Object<'_>, fields: &HashMap<F, Paths>) -> Self {
+        let cells = fields
+            .iter()
+            .filter_map(|(&f, paths)| Some((f, cell(json::first(object, Some(paths))?)?)))
+            .collect();
+        Rec {
+            cells,
+            span: (object.range.start, object.range.end),
+        }
+    }
+
+    /// A record from cells read elsewhere (a CSV row).
+    pub fn from_cells(cells: Vec<(F, Cell)>, span: (usize, usize)) -> Self {
+        Rec { cells, span }
+    }
+
+    /// A field's cell.
+    pub fn get(&self, field: F) -> Option<&Cell> {
+        self.cells.iter().find(|(f, _)| *f == field).map(|(_, c)| c)
+    }
+
+    /// A field's text, empty strings counting as absent.
+    pub fn text(&self, field: F) -> Option<&str> {
+        self.get(field)
+            .map(|c| c.text.trim())
+            .filter(|t| !t.is_empty())
+    }
+
+    /// A field's text with GUIDs in lower case (they come in either case).
+    pub fn guid(&self, field: F) -> Option<String> {
+        self.text(field).map(str::to_lowercase)
+    }
+}
+
+fn cell(value: &Value<'_>) -> Option<Cell> {
+    let (text, is_string, is_bool) = match value {
+        Value::StringLit(s) => (s.value.to_string(), true, false),
+        Value::NumberLit(n) => (n.value.to_string(), false, false),
+        Value::BooleanLit(b) => (b.value.to_string(), false, true),
+        _ => return None,
+    };
+    Some(Cell {
+        text,
+        is_string,
+        is_bool,
+        span: json::range(value),
+    })
+}
+
+/// A required field, or an error at the entity naming the path it was looked for at.
+pub fn required<'r, F: Hash + Eq + Copy>(
+    file: &SourceFile,
+    rec: &'r Rec<F>,
+    field: F,
+    what: &str,
+    paths: Option<&Paths>,
+) -> Result<&'r str, ImportError> {
+    rec.text(field).ok_or_else(|| {
+        let wanted: Vec<String> = paths
+            .map(|p| p.iter().map(|s| format!("`{s}`")).collect())
+            .unwrap_or_default();
+        at(
+            ImportCode::WrongType,
+            file,
+            (rec.span.0, rec.span.0 + 1),
+            format!("{what} has no {}", wanted.join(" or ")),
+            "in this entry",
+            Some("save the full response; the mapping reads this field there".into()),
+        )
+    })
+}
+
+/// A whole non-negative number, or an error at the value.
+pub fn count(file: &SourceFile, cell: &Cell, what: &str) -> Result<u64, ImportError> {
+    cell.text.trim().parse::<u64>().map_err(|_| {
+        at(
+            ImportCode::WrongType,
+            file,
+            cell.span,
+            format!("{what} `{}` is not a whole number", cell.text),
+            "expected a whole number",
+            None,
+        )
+    })
+}

@@ -1,0 +1,202 @@
+//! Writes the scenario as YAML: deterministic byte for byte, each entity
+//! preceded by a `# from <file>` comment (which serde_yaml cannot write, hence
+//! this thin writer; strings that need quoting are written as JSON strings,
+//! which are valid YAML double-quoted scalars).
+
+use std::fmt::Write;
+
+use super::fragment::{field_order, Entity, Fields, Scenario, Val, KINDS};
+
+/// The scenario as YAML text.
+pub fn write(scenario: &Scenario, sources: &[String]) -> String {
+    let mut out = String::new();
+    out.push_str("# Imported by `eligo import` from:\n");
+    for s in sources {
+        let _ = writeln!(out, "#   {}", comment(s));
+    }
+    out.push_str(
+        "# Change the overlays or the mapping and import again rather than editing this file.\n",
+    );
+    for key in ["scenario", "as_of"] {
+        if let Some(v) = scenario.root.get(key) {
+            field(&mut out, key, v, 0);
+        }
+    }
+    for (kind, entities) in KINDS.iter().zip(&scenario.kinds) {
+        if *kind == "customers" {
+            partnerships(&mut out, &scenario.partnerships);
+        }
+        let _ = write!(out, "{kind}:");
+        if entities.is_empty() {
+            out.push_str(" []\n");
+            continue;
+        }
+        out.push('\n');
+        for e in entities {
+            entity(&mut out, e, kind);
+        }
+    }
+    if let Some(v) = scenario.root.get("expect") {
+        field(&mut out, "expect", v, 0);
+    }
+    out
+}
+
+fn partnerships(out: &mut String, list: &[(Fields, std::sync::Arc<str>)]) {
+    out.push_str("partnerships:");
+    if list.is_empty() {
+        out.push_str(" []\n");
+        return;
+    }
+    out.push('\n');
+    for (fields, origin) in list {
+        let _ = writeln!(out, "  # from {}", comment(origin));
+        item(out, &fields.in_order(&[]), 2);
+    }
+}
+
+fn entity(out: &mut String, e: &Entity, kind: &str) {
+    let _ = writeln!(out, "  # from {}", comment(&e.origin));
+    item(out, &e.fields.in_order(field_order(kind)), 2);
+}
+
+/// A list entry `- k: v` at `indent`, its other fields below it.
+fn item(out: &mut String, fields: &[(&str, &Val)], indent: usize) {
+    let mut first = true;
+    for &(k, v) in fields {
+        if first {
+            let _ = write!(out, "{:indent$}- ", "");
+            first = false;
+            field_inline(out, k, v, indent + 2);
+        } else {
+            field(out, k, v, indent + 2);
+        }
+    }
+    if first {
+        let _ = writeln!(out, "{:indent$}- {{}}", "");
+    }
+}
+
+fn field(out: &mut String, key: &str, value: &Val, indent: usize) {
+    let _ = write!(out, "{:indent$}", "");
+    field_inline(out, key, value, indent);
+}
+
+fn field_inline(out: &mut String, key: &str, value: &Val, indent: usize) {
+    out.push_str(&string(key));
+    out.push(':');
+    match value {
+        Val::Str(_) | Val::Plain(_) => {
+            out.push(' ');
+            out.push_str(&scalar(value));
+            out.push('\n');
+        }
+        Val::List(items)
+            if items
+                .iter()
+                .all(|i| matches!(i, Val::Str(_) | Val::Plain(_))) =>
+        {
+            let parts: Vec<String> = items.iter().map(scalar).collect();
+            let _ = writeln!(out, " [{}]", parts.join(", "));
+        }
+        Val::List(items) => {
+            out.push('\n');
+            for i in items {
+                match i {
+                    Val::Map(f) => item(out, &f.in_order(field_order(key)), indent + 2),
+                    Val::List(_) => {
+                        let _ = writeln!(out, "{:w$}- []", "", w = indent + 2);
+                    }
+                    other => {
+                        let _ = writeln!(out, "{:w$}- {}", "", scalar(other), w = indent + 2);
+                    }
+                }
+            }
+        }
+        Val::Map(f) if f.0.is_empty() => out.push_str(" {}\n"),
+        Val::Map(f) => {
+            out.push('\n');
+            for (k, v) in f.in_order(field_order(key)) {
+                field(out, k, v, indent + 2);
+            }
+        }
+    }
+}
+
+fn scalar(value: &Val) -> String {
+    match value {
+        Val::Plain(s) if literal(s) || safe_plain(s) => s.clone(),
+        Val::Plain(s) | Val::Str(s) => string(s),
+        _ => String::new(),
+    }
+}
+
+/// A string as YAML: plain when that reads back as the same string, else a
+/// JSON string (a valid YAML double-quoted scalar, every control character escaped).
+fn string(s: &str) -> String {
+    if safe_plain(s) && !literal(s) {
+        s.to_string()
+    } else {
+        serde_json::to_string(s).unwrap_or_default()
+    }
+}
+
+/// Text that YAML reads as a string when written plain: it starts with a
+/// letter and holds only letters, digits and a few punctuation marks (no `: `,
+/// ` #`, no leading or trailing space).
+fn safe_plain(s: &str) -> bool {
+    let mut chars = s.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    first.is_alphabetic()
+        && !s.ends_with(' ')
+        && !s.contains("  ")
+        && s.chars().all(|c| {
+            c.is_alphanumeric()
+                || matches!(
+                    c,
+                    ' ' | '.' | '_' | '-' | '@' | '/' | '(' | ')' | '+' | '\''
+                )
+        })
+}
+
+/// A boolean, null, number or date literal (an overlay's plain scalar that must
+/// stay plain, and a string that must be quoted).
+fn literal(s: &str) -> bool {
+    matches!(
+        s,
+        "true" | "false" | "null" | "~" | "True" | "False" | "TRUE" | "FALSE" | "Null" | "NULL"
+    ) || number(s)
+        || crate::date::parse_date(s).is_some()
+}
+
+fn number(s: &str) -> bool {
+    let body = s.strip_prefix('-').unwrap_or(s);
+    body.starts_with(|c: char| c.is_ascii_digit())
+        && body
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-' | '_'))
+}
+
+/// A file name inside a comment: one line, printable.
+fn comment(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_are_quoted_only_when_needed() {
+        assert_eq!(string("Adatum Corp"), "Adatum Corp");
+        assert_eq!(string("4412345"), "\"4412345\"");
+        assert_eq!(string("true"), "\"true\"");
+        assert_eq!(string("a: b"), "\"a: b\"");
+        assert_eq!(string("x\u{1}"), "\"x\\u0001\"");
+        assert_eq!(string(""), "\"\"");
+    }
+}

@@ -1,0 +1,379 @@
+//! `eligo import` and `eligo reconcile`, run through the binary on the bundled
+//! Partner Center exports (`fixtures/import/`).
+
+mod common;
+
+use common::eligo;
+use std::path::PathBuf;
+
+const MAP: &str = "fixtures/import/tailspin.map.yaml";
+const OVERLAY: &str = "fixtures/import/overlay.yaml";
+const TAILSPIN: &str = "fixtures/import/tailspin";
+const WIDE_WORLD: &str = "fixtures/import/wide-world";
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(args: &[&str]) -> Run {
+    let out = eligo().args(args).output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+fn import_bundled() -> Run {
+    run(&[
+        "import",
+        "--map",
+        MAP,
+        "--overlay",
+        OVERLAY,
+        TAILSPIN,
+        WIDE_WORLD,
+    ])
+}
+
+/// A fresh folder under the system's temporary folder.
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("eligo-import-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn the_bundled_export_imports_to_a_scenario() {
+    let r = import_bundled();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
+    insta::assert_snapshot!("tailspin_scenario", r.stdout);
+}
+
+#[test]
+fn the_import_is_deterministic() {
+    assert_eq!(import_bundled().stdout, import_bundled().stdout);
+}
+
+#[test]
+fn every_other_command_accepts_the_imported_scenario() {
+    let scenario = import_bundled().stdout;
+    let dir = temp_dir("check");
+    let path = dir.join("tailspin.yaml");
+    std::fs::write(&path, &scenario).unwrap();
+    // The engine loads it: findings, not input errors.
+    let out = eligo()
+        .args(["check", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = String::from_utf8(out.stdout).unwrap();
+    insta::assert_snapshot!(
+        "tailspin_check",
+        report.replace(path.to_str().unwrap(), "tailspin.yaml")
+    );
+    for args in [
+        vec!["test", path.to_str().unwrap()],
+        vec![
+            "explain",
+            "--subject",
+            "adatum-corp",
+            path.to_str().unwrap(),
+        ],
+    ] {
+        let out = eligo().args(&args).output().unwrap();
+        assert_ne!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn output_file_holds_the_same_scenario() {
+    let dir = temp_dir("output");
+    let path = dir.join("out.yaml");
+    let r = run(&[
+        "import",
+        "--map",
+        MAP,
+        "--overlay",
+        OVERLAY,
+        "--output",
+        path.to_str().unwrap(),
+        TAILSPIN,
+        WIDE_WORLD,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        import_bundled().stdout
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn the_portal_csv_exports_import() {
+    let r = run(&[
+        "import",
+        "--map",
+        MAP,
+        "--overlay",
+        "fixtures/import/portal-csv-overlay.yaml",
+        "fixtures/import/portal-csv",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    insta::assert_snapshot!("portal_csv_scenario", r.stdout);
+}
+
+#[test]
+fn without_an_overlay_what_partner_center_lacks_is_an_input_error() {
+    let r = run(&["import", "--map", MAP, "fixtures/import/portal-csv"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stdout.is_empty());
+    insta::assert_snapshot!("portal_csv_without_overlay", r.stderr);
+}
+
+#[test]
+fn bad_exports_are_input_errors_at_their_place() {
+    for name in [
+        "unknown-offer",
+        "unknown-status",
+        "broken-json",
+        "csv-missing-column",
+        "no-customer",
+    ] {
+        let r = run(&["import", &format!("fixtures/import/bad/{name}")]);
+        assert_eq!(r.code, 2, "{name}");
+        assert!(r.stdout.is_empty(), "{name}");
+        insta::assert_snapshot!(format!("bad_{name}"), r.stderr);
+    }
+}
+
+#[test]
+fn an_overlay_entry_that_matches_nothing_is_an_error_with_did_you_mean() {
+    let r = run(&[
+        "import",
+        "--map",
+        MAP,
+        "--overlay",
+        OVERLAY,
+        "--overlay",
+        "fixtures/import/bad/overlay-typo.yaml",
+        TAILSPIN,
+        WIDE_WORLD,
+    ]);
+    assert_eq!(r.code, 2);
+    insta::assert_snapshot!("bad_overlay_typo", r.stderr);
+}
+
+#[test]
+fn the_shipped_mapping_does_not_know_this_books_legacy_offers() {
+    let r = run(&["import", "--overlay", OVERLAY, TAILSPIN, WIDE_WORLD]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains(
+        "offer `2F707C7C-2433-49A5-A437-9CA7CF40D3EB` is not in the mapping's offer table"
+    ));
+    assert!(
+        r.stderr
+            .contains("(`offers:`) in the mapping (`--map FILE`)"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn an_unknown_mapping_key_is_an_error_with_did_you_mean() {
+    let dir = temp_dir("map");
+    let path = dir.join("typo.map.yaml");
+    let text = std::fs::read_to_string("rules/partner-center.map.yaml").unwrap();
+    std::fs::write(&path, text.replacen("list_items:", "list_itemz:", 1)).unwrap();
+    let r = run(&["import", "--map", path.to_str().unwrap(), TAILSPIN]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("unknown field `list_itemz`"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("did you mean `list_items`?"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("typo.map.yaml:"), "{}", r.stderr);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn files_are_bounded_and_must_be_regular_files_inside_the_export() {
+    let r = run(&["import", "--max-file-bytes", "200", TAILSPIN]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("is larger than 200 bytes"),
+        "{}",
+        r.stderr
+    );
+
+    let dir = temp_dir("hostile");
+    std::fs::create_dir_all(dir.join("profiles")).unwrap();
+    std::fs::copy(
+        format!("{TAILSPIN}/profiles/organization.json"),
+        dir.join("profiles/organization.json"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.join("customers.json")).unwrap();
+    let r = run(&["import", dir.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("customers.json` is not a regular file"),
+        "{}",
+        r.stderr
+    );
+
+    std::fs::remove_dir_all(dir.join("customers.json")).unwrap();
+    #[cfg(unix)]
+    {
+        let outside = temp_dir("outside");
+        std::fs::write(outside.join("customers.json"), "[]").unwrap();
+        std::os::unix::fs::symlink(outside.join("customers.json"), dir.join("customers.json"))
+            .unwrap();
+        let r = run(&["import", dir.to_str().unwrap()]);
+        assert_eq!(r.code, 2);
+        assert!(
+            r.stderr
+                .contains("links to a place outside the export folder"),
+            "{}",
+            r.stderr
+        );
+        std::fs::remove_dir_all(outside).unwrap();
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+fn imported_scenario_file(name: &str) -> (PathBuf, PathBuf) {
+    let dir = temp_dir(name);
+    let path = dir.join("tailspin.yaml");
+    std::fs::write(&path, import_bundled().stdout).unwrap();
+    (dir, path)
+}
+
+#[test]
+fn reconcile_lists_agreement_and_both_kinds_of_disagreement() {
+    let (dir, path) = imported_scenario_file("reconcile");
+    let scenario = path.to_str().unwrap();
+    let r = run(&["reconcile", "--map", MAP, scenario, TAILSPIN, WIDE_WORLD]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    insta::assert_snapshot!(
+        "reconcile_human",
+        r.stdout.replace(scenario, "tailspin.yaml")
+    );
+    let r = run(&[
+        "reconcile",
+        "--format",
+        "json",
+        "--map",
+        MAP,
+        scenario,
+        TAILSPIN,
+    ]);
+    assert_eq!(r.code, 1);
+    let json: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let ids = |key: &str| -> Vec<String> {
+        json[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["subscription"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        ids("partner_center_only"),
+        ["proseware-office-365-e1-retail"]
+    );
+    assert!(ids("eligo_only").contains(&"wingtip-toys-office-365-e1".to_string()));
+    let agreed = &json["agreed"];
+    let deleted = agreed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["subscription"] == "litware-inc-office-365-e1-contractors")
+        .unwrap();
+    assert_eq!(deleted["reason_rule"], "transfer-subscription-active");
+    assert_eq!(deleted["eligo_rules"][0], "transfer-subscription-active");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn reconcile_exits_0_when_they_agree() {
+    let (dir, path) = imported_scenario_file("agree");
+    // The provider's export holds no eligibility answers: nothing to disagree on.
+    let r = run(&["reconcile", path.to_str().unwrap(), WIDE_WORLD]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("0 agreed, 0 disagreed, 0 not compared"),
+        "{}",
+        r.stdout
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn reconcile_rejects_answers_for_subscriptions_not_in_the_scenario() {
+    let r = run(&["reconcile", "fixtures/books/clean-book.yaml", TAILSPIN]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("is in no `pc_id` of"), "{}", r.stderr);
+}
+
+#[test]
+fn a_generated_export_imports_back_to_a_valid_book() {
+    let dir = temp_dir("generated");
+    let export = dir.join("export");
+    let r = run(&[
+        "generate",
+        "--subscriptions",
+        "400",
+        "--export",
+        export.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut args: Vec<String> = vec![
+        "import".into(),
+        "--map".into(),
+        export.join("partner-center.map.yaml").display().to_string(),
+        "--overlay".into(),
+        export.join("overlay.yaml").display().to_string(),
+        "--output".into(),
+        dir.join("book.yaml").display().to_string(),
+    ];
+    let mut folders: Vec<String> = std::fs::read_dir(&export)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .map(|p| p.display().to_string())
+        .collect();
+    folders.sort();
+    args.extend(folders);
+    let r = run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let book = std::fs::read_to_string(dir.join("book.yaml")).unwrap();
+    assert!(
+        book.matches("\n    pc_id: ").count() > 400,
+        "subscriptions and transfers keep their ids"
+    );
+    let r = run(&["check", dir.join("book.yaml").to_str().unwrap()]);
+    assert_eq!(r.code, 1, "findings, not input errors: {}", r.stderr);
+    std::fs::remove_dir_all(dir).unwrap();
+}
