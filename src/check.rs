@@ -101,19 +101,25 @@ pub fn check_file_counted(
     rule_ids: &HashSet<String>,
     options: &LoadOptions,
 ) -> (FileOutcome, Vec<u64>) {
-    let source = match read_scenario(path, &options.limits) {
-        Ok(source) => source,
-        Err(e) => {
-            let path = path.display().to_string();
-            return (
-                FileOutcome::Invalid {
-                    path,
-                    errors: vec![e],
-                },
-                Vec::new(),
-            );
-        }
-    };
+    match read_scenario(path, &options.limits) {
+        Ok(source) => check_source_counted(program, source, rule_ids, options),
+        Err(e) => (
+            FileOutcome::Invalid {
+                path: path.display().to_string(),
+                errors: vec![e],
+            },
+            Vec::new(),
+        ),
+    }
+}
+
+/// Checks a scenario already read into memory, as [`check_file_counted`] does.
+pub fn check_source_counted(
+    program: &Program,
+    source: SourceFile,
+    rule_ids: &HashSet<String>,
+    options: &LoadOptions,
+) -> (FileOutcome, Vec<u64>) {
     let path = source.name.clone();
     match load_scenario(&program.schema, source, rule_ids, options) {
         Ok(scenario) => evaluate_scenario(program, scenario, options.max_work),

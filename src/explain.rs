@@ -385,13 +385,15 @@ fn clause_slots(rule: &Rule) -> Vec<usize> {
 
 /// The human rendering of an explanation.
 pub fn render_human(x: &Explanation) -> String {
+    // Every user value is escaped for the terminal (see `crate::escape`).
+    use crate::escape::value as esc;
     let reached = match x.rules.len() {
         1 => "1 rule reaches it".to_string(),
         n => format!("{n} rules reach it"),
     };
     let mut out = format!(
         "{} ({}): {reached}, {} not\n",
-        x.subject,
+        esc(&x.subject),
         x.kind,
         match x.not_reached {
             1 => "1 does".to_string(),
@@ -406,17 +408,23 @@ pub fn render_human(x: &Explanation) -> String {
         };
         out.push_str(&format!(
             "\n{} ({}): {} ({how})\n",
-            r.rule, r.severity, r.verdict
+            esc(&r.rule),
+            r.severity,
+            r.verdict
         ));
         for b in &r.bindings {
             let vars: Vec<String> = b
                 .vars
                 .iter()
-                .map(|v| format!("{} = {}", v.name, v.value))
+                .map(|v| format!("{} = {}", esc(&v.name), esc(&v.value)))
                 .collect();
             out.push_str(&format!("  {} with {}\n", b.verdict, vars.join(", ")));
             if let Some(f) = &b.finding {
-                out.push_str(&format!("    finding on {}: {}\n", f.subject, f.message));
+                out.push_str(&format!(
+                    "    finding on {}: {}\n",
+                    esc(&f.subject),
+                    esc(&f.message)
+                ));
             }
             render_node(&b.condition, 2, &mut out);
         }
@@ -428,7 +436,12 @@ pub fn render_human(x: &Explanation) -> String {
 }
 
 fn render_node(n: &Node, depth: usize, out: &mut String) {
-    out.push_str(&format!("{}{} → {}\n", "  ".repeat(depth), n.text, n.value));
+    out.push_str(&format!(
+        "{}{} → {}\n",
+        "  ".repeat(depth),
+        crate::escape::value(&n.text),
+        crate::escape::value(&n.value)
+    ));
     for c in &n.children {
         render_node(c, depth + 1, out);
     }

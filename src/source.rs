@@ -84,36 +84,8 @@ impl SourceFile {
     }
 }
 
-/// Reads a whole file into one shared buffer, which [`shared_str`] turns into
-/// the text of a [`SourceFile`] without copying it.
-///
-/// `std::fs::read` and then `Arc<str>::from(String)` would hold the file twice
-/// at once (the `Arc` needs its own allocation for the reference counts), which
-/// for a large scenario is most of the process's peak memory.
-pub fn read_shared(path: &std::path::Path) -> std::io::Result<Arc<[u8]>> {
-    use std::io::Read;
-    let mut file = std::fs::File::open(path)?;
-    let Ok(len) = usize::try_from(file.metadata()?.len()) else {
-        return Ok(Arc::from(std::fs::read(path)?));
-    };
-    let mut buf: Arc<[u8]> = std::iter::repeat_n(0u8, len).collect();
-    let Some(slice) = Arc::get_mut(&mut buf) else {
-        return Ok(Arc::from(std::fs::read(path)?));
-    };
-    let mut probe = [0u8; 1];
-    match file.read_exact(slice) {
-        // The file did not change size while we read it: the usual case.
-        Ok(()) if file.read(&mut probe)? == 0 => Ok(buf),
-        // It grew or shrank meanwhile: read it again the simple way.
-        Ok(()) => Ok(Arc::from(std::fs::read(path)?)),
-        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
-            Ok(Arc::from(std::fs::read(path)?))
-        }
-        Err(e) => Err(e),
-    }
-}
-
-/// The bytes as shared text, if they are UTF-8 (without copying them).
+/// The bytes as shared text, if they are UTF-8 (without copying them): with
+/// [`crate::input::read_path`], a large file is held once, not twice.
 pub fn shared_str(bytes: Arc<[u8]>) -> Result<Arc<str>, std::str::Utf8Error> {
     std::str::from_utf8(&bytes)?;
     let raw = Arc::into_raw(bytes) as *const str;
@@ -185,15 +157,6 @@ mod tests {
         assert_eq!(&*shared_str(ok).unwrap(), "café");
         let bad: Arc<[u8]> = Arc::from(&b"a\xff"[..]);
         assert_eq!(shared_str(bad).unwrap_err().valid_up_to(), 1);
-    }
-
-    #[test]
-    fn read_shared_reads_the_whole_file() {
-        let path = std::env::temp_dir().join(format!("eligo-read-{}.txt", std::process::id()));
-        std::fs::write(&path, "key: value\n").unwrap();
-        let bytes = read_shared(&path).unwrap();
-        std::fs::remove_file(&path).unwrap();
-        assert_eq!(&*bytes, b"key: value\n");
     }
 
     #[test]

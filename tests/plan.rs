@@ -391,6 +391,8 @@ fn without_the_default_pack_a_plan_must_be_declared() {
         "--no-default-rules",
         "--rules",
         "rules/schema.rules",
+        "--rules",
+        "rules/customers.rules",
     ]);
     assert_eq!(code, 2);
     assert!(stderr.contains("declare no `plan`"), "{stderr}");

@@ -14,10 +14,10 @@ use super::progress::Progress;
 use super::settings::{self, CheckSettings};
 use super::{
     files, stderr_style, try_load_rules_warned, ColorChoice, LimitArgs, RuleArgs, RulesFailure,
-    EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, NO_RULES,
+    EXIT_FINDINGS, EXIT_INPUT, EXIT_OK,
 };
 use crate::baseline::Baseline;
-use crate::check::{check_file, FileOutcome};
+use crate::check::{check_source, FileOutcome};
 use crate::program::Program;
 use crate::report::human::{self, render_diagnostic, Style};
 use crate::report::sarif::Root;
@@ -96,6 +96,10 @@ pub struct CheckArgs {
     /// When to use colours (`auto` honours `NO_COLOR`).
     #[arg(long, value_enum, default_value_t)]
     pub color: ColorChoice,
+    /// The path shown in reports for the scenario read from standard input
+    /// (the path `-`).
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
     /// The folder SARIF file URIs are relative to (default: the nearest folder
     /// at or above the current one that holds `.git`).
     #[arg(long, value_name = "DIR")]
@@ -147,8 +151,8 @@ pub fn run(args: &CheckArgs) -> u8 {
     let style = stderr_style(args.color);
     let mut program = match try_load_rules_warned(&settings.rules, config.as_ref(), style) {
         Ok(program) => program,
-        Err(RulesFailure::NoRules) => {
-            eprintln!("{NO_RULES}");
+        Err(RulesFailure::NoRules(message)) => {
+            eprintln!("{message}");
             return EXIT_INPUT;
         }
         Err(RulesFailure::Config(errors)) => {
@@ -217,7 +221,7 @@ fn write_baseline(path: &Path, run: &CheckRun) -> Result<(), u8> {
     if !run.errors.is_empty() {
         eprintln!(
             "note: the baseline `{}` was not written: the run has input errors",
-            path.display()
+            crate::escape::value(&path.display().to_string())
         );
         return Ok(());
     }
@@ -257,7 +261,14 @@ fn check_scenarios(
     let (paths, path_errors) = find_scenarios(&args.paths);
     problems.add(run, &path_errors);
     // Only the human report shows the scenario text (in its snippets).
-    let outcomes = check_all_with(program, &paths, options, keep_text, !args.quiet);
+    let outcomes = check_all_with(
+        program,
+        &paths,
+        args.stdin_filename.as_deref(),
+        options,
+        keep_text,
+        !args.quiet,
+    );
     run.scenario_files = paths.len();
     for outcome in outcomes {
         match outcome {
@@ -277,16 +288,18 @@ fn check_scenarios(
 pub fn check_all(
     program: &Program,
     paths: &[PathBuf],
+    stdin_name: Option<&str>,
     options: &LoadOptions,
     keep_text: bool,
 ) -> Vec<FileOutcome> {
-    check_all_with(program, paths, options, keep_text, true)
+    check_all_with(program, paths, stdin_name, options, keep_text, true)
 }
 
 /// [`check_all`], with a progress bar only when `progress` (and a terminal).
 pub fn check_all_with(
     program: &Program,
     paths: &[PathBuf],
+    stdin_name: Option<&str>,
     options: &LoadOptions,
     keep_text: bool,
     progress: bool,
@@ -296,7 +309,13 @@ pub fn check_all_with(
     let outcomes = paths
         .par_iter()
         .map(|path: &PathBuf| {
-            let mut outcome = check_file(program, Path::new(path), &rule_ids, options);
+            let mut outcome = match files::read_input(path, stdin_name, &options.limits) {
+                Ok(source) => check_source(program, source, &rule_ids, options),
+                Err(e) => FileOutcome::Invalid {
+                    path: path.display().to_string(),
+                    errors: vec![e],
+                },
+            };
             if let (FileOutcome::Checked(report), false) = (&mut outcome, keep_text) {
                 report.drop_text();
             }
@@ -348,19 +367,37 @@ fn finish(args: &CheckArgs, settings: &CheckSettings, run: &CheckRun, problems: 
     EXIT_INPUT
 }
 
-/// Expands the paths into scenario files; unreadable paths become input errors.
+/// Expands the paths into scenario files; unreadable paths, and entries of
+/// folders that are not read (see [`files`]), become input errors.
 pub fn find_scenarios(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ScenarioError>) {
     let mut found = Vec::new();
     let mut errors = Vec::new();
+    // Standard input can be read once: a second `-` adds nothing.
+    let mut stdin_seen = false;
     for path in paths {
+        if files::is_stdin(path) && std::mem::replace(&mut stdin_seen, true) {
+            continue;
+        }
         match files::scenario_files(path) {
-            Ok(list) if list.is_empty() => errors.push(ScenarioError::file_level(
-                crate::scenario::ScenarioCode::Io,
-                &path.display().to_string(),
-                format!("no `*.yaml` or `*.yml` file under `{}`", path.display()),
-                Some("give a scenario file or a folder that holds some".into()),
-            )),
-            Ok(list) => found.extend(list),
+            Ok(list) if list.files.is_empty() && list.refused.is_empty() => {
+                errors.push(ScenarioError::file_level(
+                    crate::scenario::ScenarioCode::Io,
+                    &path.display().to_string(),
+                    format!("no `*.yaml` or `*.yml` file under `{}`", path.display()),
+                    Some("give a scenario file or a folder that holds some".into()),
+                ))
+            }
+            Ok(list) => {
+                found.extend(list.files);
+                errors.extend(list.refused.into_iter().map(|r| {
+                    ScenarioError::file_level(
+                        crate::scenario::ScenarioCode::Io,
+                        &r.path.display().to_string(),
+                        r.message,
+                        Some(r.help),
+                    )
+                }));
+            }
             Err(e) => errors.push(ScenarioError::file_level(
                 crate::scenario::ScenarioCode::Io,
                 &path.display().to_string(),

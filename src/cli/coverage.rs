@@ -127,7 +127,8 @@ impl Coverage {
         );
         let mut rows: Vec<&RuleCoverage> = self.rules.iter().collect();
         rows.sort_by_key(|r| r.status);
-        let width = rows.iter().map(|r| r.rule.len()).max().unwrap_or(0);
+        // Rule ids come from rule files: the column is bounded (see `rules`).
+        let width = rows.iter().map(|r| r.rule.len()).max().unwrap_or(0).min(40);
         for r in rows {
             let detail = match r.status {
                 Status::Fired => format!(
@@ -146,8 +147,8 @@ impl Coverage {
             out.push_str(&format!(
                 "  {:<11}  {:<width$}  {detail}  ({}:{})\n",
                 r.status.label(),
-                r.rule,
-                r.file,
+                crate::escape::value(&r.rule),
+                crate::escape::value(&r.file),
                 r.line
             ));
         }

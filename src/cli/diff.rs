@@ -19,6 +19,7 @@ use super::{
 };
 use crate::baseline::{normalize, read_report, ReportFile};
 use crate::check::{check_file, FileOutcome};
+use crate::escape::value;
 use crate::program::Program;
 use crate::report::human::{plural, render_diagnostic, Style};
 use crate::scenario::LoadOptions;
@@ -237,7 +238,7 @@ fn check_side(
             eprintln!(
                 "{} in `{}`: nothing was compared",
                 plural(errors.len(), "input error"),
-                path.display()
+                value(&path.display().to_string())
             );
             Err(EXIT_INPUT)
         }
@@ -286,9 +287,15 @@ pub fn compare(old: Vec<Entry>, new: Vec<Entry>) -> Diff {
 pub fn render_human(diff: &Diff) -> String {
     let mut out = String::new();
     let line = |sign: char, e: &Entry| {
+        // Both sides may be JSON reports from anywhere: every field is user text.
         format!(
             "{sign} {}[{}] {}: {} ({}:{})\n",
-            e.severity, e.rule, e.subject, e.message, e.path, e.line
+            value(&e.severity),
+            value(&e.rule),
+            value(&e.subject),
+            value(&e.message),
+            value(&e.path),
+            e.line
         )
     };
     if !diff.added.is_empty() {
@@ -303,7 +310,11 @@ pub fn render_human(diff: &Diff) -> String {
         out.push_str(&format!("changed ({}):\n", diff.changed.len()));
         for c in &diff.changed {
             out.push_str(&line('~', &c.new));
-            out.push_str(&format!("    was {}: {}\n", c.old.severity, c.old.message));
+            out.push_str(&format!(
+                "    was {}: {}\n",
+                value(&c.old.severity),
+                value(&c.old.message)
+            ));
         }
     }
     let added_errors = diff.added.iter().filter(|e| e.severity == "error").count();

@@ -10,7 +10,7 @@ use super::{stderr_style, ColorChoice, LimitArgs, RuleArgs, EXIT_INPUT, EXIT_OK}
 use crate::explain::{explain_budgeted, render_human};
 use crate::report::grouped::render_grouped;
 use crate::report::human::render_diagnostic;
-use crate::scenario::{load_scenario, read_scenario};
+use crate::scenario::load_scenario;
 use crate::suggest::did_you_mean;
 
 /// Arguments of `eligo explain`.
@@ -19,7 +19,7 @@ pub struct ExplainArgs {
     /// The id of the entity to explain (a partner, customer, subscription, …).
     #[arg(long, value_name = "ID")]
     pub subject: String,
-    /// The scenario file.
+    /// The scenario file (`-` for standard input).
     #[arg(value_name = "SCENARIO")]
     pub scenario: PathBuf,
     /// Where the rules come from.
@@ -37,6 +37,10 @@ pub struct ExplainArgs {
     /// Which configuration file to read.
     #[command(flatten)]
     pub config: super::settings::ConfigArgs,
+    /// The path shown in reports for the scenario read from standard input
+    /// (the path `-`).
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
 }
 
 /// An `--subject` that is no id in the scenario.
@@ -46,7 +50,7 @@ pub struct ExplainArgs {
 pub struct UnknownSubject {
     /// The id asked for.
     pub id: String,
-    /// The scenario file.
+    /// The scenario file (`-` for standard input).
     pub path: String,
     /// "did you mean" or the choices.
     #[help]
@@ -66,9 +70,13 @@ pub fn run(args: &ExplainArgs) -> u8 {
         Err(code) => return code,
     };
     let options = args.limits.load_options_with(config.as_ref());
-    let loaded = read_scenario(&args.scenario, &options.limits)
-        .map_err(|e| vec![e])
-        .and_then(|source| load_scenario(&program.schema, source, &program.rule_ids(), &options));
+    let loaded = super::files::read_input(
+        &args.scenario,
+        args.stdin_filename.as_deref(),
+        &options.limits,
+    )
+    .map_err(|e| vec![e])
+    .and_then(|source| load_scenario(&program.schema, source, &program.rule_ids(), &options));
     let scenario = match loaded {
         Ok(s) => s,
         Err(errors) => {

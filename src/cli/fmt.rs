@@ -46,7 +46,13 @@ pub fn run(args: &FmtArgs) -> u8 {
     let mut listed = String::new();
     for path in &args.paths {
         let found = match files::rule_files(path) {
-            Ok(found) => found,
+            Ok(found) => {
+                for r in &found.refused {
+                    report_io(&r.path, &r.message, style);
+                    failed = true;
+                }
+                found.files
+            }
             Err(e) => {
                 report_io(path, &e.to_string(), style);
                 failed = true;
@@ -78,10 +84,10 @@ pub fn run(args: &FmtArgs) -> u8 {
 fn format_one(path: &Path, args: &FmtArgs, style: Style, listed: &mut String) -> Outcome {
     let check = args.check;
     let name = path.display().to_string();
-    let text = match std::fs::read_to_string(path) {
+    let text = match crate::input::read_text(path, files::MAX_RULE_FILE_BYTES) {
         Ok(text) => text,
         Err(e) => {
-            report_io(path, &e.to_string(), style);
+            report_io(path, &e, style);
             return Outcome::Failed;
         }
     };
@@ -101,12 +107,12 @@ fn format_one(path: &Path, args: &FmtArgs, style: Style, listed: &mut String) ->
         return Outcome::Changed;
     }
     if check {
-        listed.push_str(&format!("{name}\n"));
+        listed.push_str(&format!("{}\n", crate::escape::value(&name)));
         return Outcome::Changed;
     }
     match std::fs::write(path, formatted) {
         Ok(()) => {
-            listed.push_str(&format!("formatted {name}\n"));
+            listed.push_str(&format!("formatted {}\n", crate::escape::value(&name)));
             Outcome::Changed
         }
         Err(e) => {
@@ -118,10 +124,17 @@ fn format_one(path: &Path, args: &FmtArgs, style: Style, listed: &mut String) ->
 
 /// A unified diff of a file and its formatted text, three lines of context;
 /// relative paths get git's `a/` and `b/`, so `git apply` takes the diff.
+///
+/// The file's lines are written as they are when the output goes to a pipe
+/// or a file (`git apply` needs the bytes), and with their control
+/// characters as visible escapes on a terminal (see [`crate::escape`]): a
+/// rule file can hold an escape sequence in a string or a comment.
 fn unified_diff(name: &str, text: &str, formatted: &str) -> String {
+    use std::io::IsTerminal;
     let diff = similar::TextDiff::from_lines(text, formatted);
-    let (old, new) = if Path::new(name).is_absolute() {
-        (name.to_string(), name.to_string())
+    let name = crate::escape::value(name);
+    let (old, new) = if Path::new(&name).is_absolute() {
+        (name.clone(), name)
     } else {
         (format!("a/{name}"), format!("b/{name}"))
     };
@@ -130,6 +143,9 @@ fn unified_diff(name: &str, text: &str, formatted: &str) -> String {
         .context_radius(3)
         .header(&old, &new)
         .to_string();
+    if std::io::stdout().is_terminal() {
+        out = crate::escape::lines(&out).into_owned();
+    }
     if !out.ends_with('\n') {
         out.push('\n');
     }

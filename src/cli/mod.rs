@@ -44,6 +44,10 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// Follow symbolic links met in folders, when they stay inside the folder
+    /// given (by default none is followed).
+    #[arg(long, global = true)]
+    pub follow_symlinks: bool,
 }
 
 /// The subcommands.
@@ -111,6 +115,21 @@ pub fn rule_depth(text: &str) -> Result<usize, String> {
     }
 }
 
+/// The deepest YAML nesting `--max-depth` may allow: the YAML parser counts
+/// flow nesting in a byte and stops at 256 levels by itself, so a larger
+/// flag would name a bound that never applies.
+pub const MAX_DEPTH_CEILING: usize = 255;
+
+/// Parses `--max-depth`: 1 up to the ceiling of the YAML parser.
+pub fn yaml_depth(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if (1..=MAX_DEPTH_CEILING).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "expected a whole number from 1 to {MAX_DEPTH_CEILING} (the YAML parser's own limit)"
+        )),
+    }
+}
+
 /// Bounds on scenario files, against hostile input; raise them for genuine files.
 /// Each flag wins over `limits` in `eligo.yaml`, which wins over the default.
 #[derive(Debug, Args, Clone, Default)]
@@ -118,8 +137,8 @@ pub struct LimitArgs {
     /// Largest scenario or waivers file, in bytes [default: 1073741824].
     #[arg(long, value_name = "BYTES")]
     pub max_file_bytes: Option<usize>,
-    /// Deepest nesting of YAML mappings and lists [default: 64].
-    #[arg(long, value_name = "N")]
+    /// Deepest nesting of YAML mappings and lists, at most 255 [default: 64].
+    #[arg(long, value_name = "N", value_parser = yaml_depth)]
     pub max_depth: Option<usize>,
     /// Most values that YAML aliases may expand to in one file; a larger file
     /// may expand to as many values as it has bytes [default: 100000].
@@ -210,6 +229,7 @@ impl ColorChoice {
 
 /// Runs the parsed command line and returns the exit code.
 pub fn run(cli: Cli) -> u8 {
+    files::set_follow_symlinks(cli.follow_symlinks);
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Test(args) => test::run(&args),
@@ -230,8 +250,9 @@ pub fn run(cli: Cli) -> u8 {
 /// Why the rules could not be loaded.
 #[derive(Debug)]
 pub enum RulesFailure {
-    /// `--no-default-rules` without any `--rules` (a usage error).
-    NoRules,
+    /// No rule to run: `--no-default-rules` without any `--rules`, or rule
+    /// files that define none (only a schema); the message says which.
+    NoRules(&'static str),
     /// The configuration file names an unknown constant or a value of the wrong type.
     Config(Vec<crate::config::ConfigError>),
     /// Rule files that cannot be read or do not compile.
@@ -252,8 +273,8 @@ pub fn load_rules_with(
 ) -> Result<Program, u8> {
     match try_load_rules_warned(args, config, style) {
         Ok(program) => Ok(program),
-        Err(RulesFailure::NoRules) => {
-            eprintln!("{NO_RULES}");
+        Err(RulesFailure::NoRules(message)) => {
+            eprintln!("{message}");
             Err(EXIT_INPUT)
         }
         Err(RulesFailure::Config(errors)) => {
@@ -282,6 +303,11 @@ pub fn load_rules_with(
 /// The usage error of `--no-default-rules` without `--rules`.
 pub const NO_RULES: &str =
     "error: no rules loaded: `--no-default-rules` needs at least one `--rules PATH`";
+
+/// The input error of rule files that define no rule: a run would check
+/// nothing and pass.
+pub const NO_RULES_DEFINED: &str =
+    "error: no rules loaded: the rule files given define no rule (only a schema), so nothing would be checked; add a rule pack with `--rules PATH`, or drop `--no-default-rules`";
 
 /// Loads the rule files the user asked for, returning the errors as data.
 pub fn try_load_rules(args: &RuleArgs) -> Result<Program, RulesFailure> {
@@ -322,7 +348,7 @@ fn load_with_warnings(
 ) -> Result<(Program, Vec<crate::lang::RuleCheckError>), RulesFailure> {
     let (sources, errors) = rule_sources(args);
     if sources.is_empty() && errors.is_empty() {
-        return Err(RulesFailure::NoRules);
+        return Err(RulesFailure::NoRules(NO_RULES));
     }
     if !errors.is_empty() {
         return Err(RulesFailure::Invalid(errors));
@@ -335,7 +361,13 @@ fn load_with_warnings(
             return Err(RulesFailure::Config(errors));
         }
     }
-    crate::lang::compile_parsed(sources, &parsed).map_err(RulesFailure::Invalid)
+    match crate::lang::compile_parsed(sources, &parsed) {
+        Ok((program, _)) if program.rules.is_empty() => {
+            Err(RulesFailure::NoRules(NO_RULES_DEFINED))
+        }
+        Ok(compiled) => Ok(compiled),
+        Err(errors) => Err(RulesFailure::Invalid(errors)),
+    }
 }
 
 /// Reads the rule files the user asked for: the default pack unless dropped, then
@@ -350,15 +382,19 @@ pub fn rule_sources(args: &RuleArgs) -> (Vec<SourceFile>, Vec<RuleError>) {
     for path in &args.rules {
         match files::rule_files(path) {
             Ok(found) => {
-                for file in found {
-                    match std::fs::read_to_string(&file) {
+                for file in found.files {
+                    match crate::input::read_text(&file, files::MAX_RULE_FILE_BYTES) {
                         Ok(text) => sources.push(SourceFile::new(file.display().to_string(), text)),
-                        Err(e) => errors.push(RuleError::Io {
+                        Err(reason) => errors.push(RuleError::Io {
                             path: file.display().to_string(),
-                            reason: e.to_string(),
+                            reason,
                         }),
                     }
                 }
+                errors.extend(found.refused.into_iter().map(|r| RuleError::Io {
+                    path: r.path.display().to_string(),
+                    reason: r.message,
+                }));
             }
             Err(e) => errors.push(RuleError::Io {
                 path: path.display().to_string(),

@@ -5,6 +5,7 @@ use serde::Serialize;
 use std::path::Path;
 
 use super::{TextFormat, EXIT_INPUT, EXIT_OK};
+use crate::escape;
 use crate::program::Program;
 use crate::suggest::did_you_mean;
 
@@ -24,10 +25,10 @@ struct RuleDoc<'a> {
 /// `##` comment), where it is written, and its text.
 pub fn show(program: &Program, id: &str, format: TextFormat) -> u8 {
     let Some(rule) = program.rules.iter().find(|r| r.id == id) else {
-        eprintln!("error: no loaded rule has the id `{id}`");
+        eprintln!("error: no loaded rule has the id `{}`", escape::value(id));
         let ids = program.rules.iter().map(|r| r.id.as_str());
         if let Some(help) = did_you_mean(id, ids) {
-            eprintln!("  help: {help}");
+            eprintln!("  help: {}", escape::value(&help));
         }
         eprintln!("  note: `eligo rules` lists the loaded rules");
         return EXIT_INPUT;
@@ -54,16 +55,28 @@ pub fn show(program: &Program, id: &str, format: TextFormat) -> u8 {
     }
 }
 
+/// The documentation for a terminal. Rule files come from anywhere
+/// (`--rules`): every part is escaped (see [`crate::escape`]), the `##`
+/// comment and the rule's text keeping their line breaks.
 fn human(doc: &RuleDoc<'_>) -> String {
-    let mut out = format!("# {} ({})\n\n{}\n\n", doc.id, doc.severity, doc.summary);
+    let mut out = format!(
+        "# {} ({})\n\n{}\n\n",
+        escape::value(doc.id),
+        escape::value(doc.severity),
+        escape::value(doc.summary)
+    );
     if !doc.doc.is_empty() {
-        out.push_str(doc.doc);
+        out.push_str(&escape::lines(doc.doc));
         out.push_str("\n\n");
     }
-    out.push_str(&format!("Source: {}:{}\n\n", doc.file, doc.line));
+    out.push_str(&format!(
+        "Source: {}:{}\n\n",
+        escape::value(doc.file),
+        doc.line
+    ));
     for line in doc.text.lines() {
         out.push_str("    ");
-        out.push_str(line);
+        out.push_str(&escape::lines(line));
         out.push('\n');
     }
     out

@@ -80,12 +80,24 @@ pub fn render(program: &Program, format: TextFormat) -> String {
             .map(|s| s + "\n")
             .unwrap_or_default(),
         TextFormat::Human => {
-            let width = entries.iter().map(|e| e.id.len()).max().unwrap_or(0);
+            use crate::escape::value as esc;
+            // Ids come from rule files: a long one must not stretch (or, past
+            // 65,535 columns, break) the table.
+            let width = entries
+                .iter()
+                .map(|e| e.id.len())
+                .max()
+                .unwrap_or(0)
+                .min(40);
             let mut out = String::new();
             for e in &entries {
                 out.push_str(&format!(
                     "{:<width$}  {:<7}  {}  ({}:{})\n",
-                    e.id, e.severity, e.summary, e.file, e.line
+                    esc(e.id),
+                    e.severity,
+                    esc(e.summary),
+                    esc(e.file),
+                    e.line
                 ));
             }
             out

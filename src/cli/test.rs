@@ -12,9 +12,11 @@ use std::path::PathBuf;
 
 use super::check::find_scenarios;
 use super::coverage::Coverage;
+use super::files;
 use super::TextFormat;
 use super::{stderr_style, ColorChoice, LimitArgs, RuleArgs, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK};
-use crate::check::{check_file_counted, FileOutcome};
+use crate::check::{check_source_counted, FileOutcome};
+use crate::escape;
 use crate::report::grouped::render_grouped;
 use crate::report::FileReport;
 
@@ -52,6 +54,10 @@ pub struct TestArgs {
     /// When to use colours.
     #[arg(long, value_enum, default_value_t)]
     pub color: ColorChoice,
+    /// The path shown in reports for the scenario read from standard input
+    /// (the path `-`).
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
 }
 
 /// The verdict on one scenario.
@@ -112,7 +118,7 @@ pub fn describe_failure(
                 .map_or(String::new(), |e| {
                     format!(" (expected at line {})", e.pos.line)
                 });
-            format!("{rule} on {subject}{at}")
+            format!("{} on {}{at}", escape::value(rule), escape::value(subject))
         })
         .collect();
     let unexpected: Vec<String> = unexpected
@@ -125,7 +131,7 @@ pub fn describe_failure(
                 .map_or(String::new(), |f| {
                     format!(" (at {}:{})", f.location.line, f.location.column)
                 });
-            format!("{rule} on {subject}{at}")
+            format!("{} on {}{at}", escape::value(rule), escape::value(subject))
         })
         .collect();
     let mut parts = Vec::new();
@@ -135,7 +141,7 @@ pub fn describe_failure(
     if !unexpected.is_empty() {
         parts.push(format!("unexpected: {}", unexpected.join(", ")));
     }
-    format!("FAIL {}: {}", report.path, parts.join("; "))
+    format!("FAIL {}: {}", escape::value(&report.path), parts.join("; "))
 }
 
 /// The outcome of a test run, for the JSON output.
@@ -210,9 +216,27 @@ pub fn run(args: &TestArgs) -> u8 {
     // so the output is the same whatever the number of threads.
     let checked: Vec<_> = paths
         .par_iter()
-        .map(|path| check_file_counted(&program, path, &rule_ids, &options))
+        .map(|path| {
+            match files::read_input(path, args.stdin_filename.as_deref(), &options.limits) {
+                Ok(source) => check_source_counted(&program, source, &rule_ids, &options),
+                Err(e) => (
+                    FileOutcome::Invalid {
+                        path: path.display().to_string(),
+                        errors: vec![e],
+                    },
+                    Vec::new(),
+                ),
+            }
+        })
         .collect();
     for ((outcome, reached), path) in checked.into_iter().zip(&paths) {
+        // `--update` writes files in place: what came from standard input has
+        // no file (the `--stdin-filename` name is only a label in reports).
+        if args.update && files::is_stdin(path) {
+            eprintln!("error: -: standard input cannot be updated; give the file's path");
+            update_failed = true;
+            continue;
+        }
         let report = match outcome {
             FileOutcome::Invalid { errors, .. }
                 if args.update && super::test_update::only_expect_errors(&errors) =>
@@ -225,7 +249,11 @@ pub fn run(args: &TestArgs) -> u8 {
                         }
                     }
                     Err(e) => {
-                        eprintln!("error: {}: {e}", path.display());
+                        eprintln!(
+                            "error: {}: {}",
+                            escape::value(&path.display().to_string()),
+                            escape::value(&e)
+                        );
                         update_failed = true;
                     }
                 }
@@ -249,7 +277,11 @@ pub fn run(args: &TestArgs) -> u8 {
                 }
                 Ok(super::test_update::Update::Unchanged) => {}
                 Err(e) => {
-                    eprintln!("error: {}: {e}", report.path);
+                    eprintln!(
+                        "error: {}: {}",
+                        escape::value(&report.path),
+                        escape::value(&e)
+                    );
                     update_failed = true;
                     continue;
                 }
@@ -276,7 +308,10 @@ pub fn run(args: &TestArgs) -> u8 {
             }
             Verdict::NoExpectations if args.require_expect => {
                 run.failed += 1;
-                let line = format!("FAIL {}: no expectations (`--require-expect`)", report.path);
+                let line = format!(
+                    "FAIL {}: no expectations (`--require-expect`)",
+                    escape::value(&report.path)
+                );
                 run.failures.push(Failure {
                     path: report.path.clone(),
                     missing: Vec::new(),
@@ -290,7 +325,7 @@ pub fn run(args: &TestArgs) -> u8 {
                 if args.quiet {
                     continue;
                 }
-                format!("SKIP {}: no expectations", report.path)
+                format!("SKIP {}: no expectations", escape::value(&report.path))
             }
         };
         if human {
@@ -326,7 +361,8 @@ pub fn run(args: &TestArgs) -> u8 {
 fn updated_line(path: &str, update: &super::test_update::Update) -> String {
     match update {
         super::test_update::Update::Written(n) => format!(
-            "UPDATED {path}: {}\n",
+            "UPDATED {}: {}\n",
+            escape::value(path),
             crate::report::human::plural(*n, "expectation")
         ),
         super::test_update::Update::Unchanged => String::new(),

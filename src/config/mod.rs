@@ -204,12 +204,53 @@ pub fn parse(source: SourceFile, dir: PathBuf) -> Result<Config, Vec<ConfigError
     } else {
         ConfigFile::default()
     };
-    Ok(Config {
+    let config = Config {
         source,
         dir,
         values,
         positions,
-    })
+    };
+    let errors = depth_errors(&config);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(config)
+}
+
+/// The nesting limits out of the range their flags accept (`--max-depth`,
+/// `--max-rule-depth`): a larger value would name a bound the parsers never
+/// apply, and 0 would refuse every file.
+fn depth_errors(config: &Config) -> Vec<ConfigError> {
+    let l = &config.values.limits;
+    let ceilings = [
+        (
+            "limits.max_depth",
+            l.max_depth,
+            crate::cli::MAX_DEPTH_CEILING,
+        ),
+        (
+            "limits.max_rule_depth",
+            l.max_rule_depth,
+            crate::lang::parse::MAX_EXPR_DEPTH_CEILING,
+        ),
+    ];
+    ceilings
+        .into_iter()
+        .filter_map(|(path, value, ceiling)| {
+            let n = value?;
+            (!(1..=ceiling).contains(&n)).then(|| {
+                config.error_at(
+                    ConfigCode::InvalidValue,
+                    path,
+                    format!("`{path}` is {n}, outside 1 to {ceiling}"),
+                    "here",
+                    Some(format!(
+                        "the parser's own limit is {ceiling}; give a whole number from 1 to {ceiling}"
+                    )),
+                )
+            })
+        })
+        .collect()
 }
 
 /// A document of nothing but comments, or a bare `null`/`~`: no settings.
@@ -367,6 +408,15 @@ mod tests {
 
     fn parse_text(text: &str) -> Result<Config, Vec<ConfigError>> {
         parse(SourceFile::new("eligo.yaml", text), PathBuf::from("team"))
+    }
+
+    #[test]
+    fn nesting_limits_stay_within_the_parsers_ceilings() {
+        let errors = parse_text("limits:\n  max_depth: 1000\n  max_rule_depth: 0\n").unwrap_err();
+        assert_eq!(errors.len(), 2);
+        assert!(errors.iter().all(|e| e.code == ConfigCode::InvalidValue));
+        assert_eq!(errors[0].pos.map(|p| p.line), Some(2));
+        assert!(parse_text("limits: {max_depth: 255, max_rule_depth: 64}\n").is_ok());
     }
 
     #[test]

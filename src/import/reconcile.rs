@@ -322,6 +322,7 @@ pub fn reconcile(
 
 /// The human report.
 pub fn render_human(r: &Reconciliation) -> String {
+    use crate::escape::text as esc;
     use std::fmt::Write;
     let mut s = String::new();
     let total =
@@ -329,16 +330,16 @@ pub fn render_human(r: &Reconciliation) -> String {
     let _ = writeln!(
         s,
         "{}: {total} Partner Center eligibility answers",
-        r.scenario
+        esc(&r.scenario)
     );
     let _ = writeln!(s, "\nagreed: {}", r.agreed.len());
     for c in &r.agreed {
         let verdict = if c.partner_center_eligible {
             "eligible".to_string()
         } else {
-            format!("not eligible ({})", c.eligo_rules.join(", "))
+            format!("not eligible ({})", esc(&c.eligo_rules.join(", ")))
         };
-        let _ = writeln!(s, "  {}: {verdict}", c.subscription);
+        let _ = writeln!(s, "  {}: {verdict}", esc(&c.subscription));
     }
     let _ = writeln!(
         s,
@@ -348,22 +349,23 @@ pub fn render_human(r: &Reconciliation) -> String {
     for c in &r.partner_center_only {
         let _ = writeln!(
             s,
-            "  {}: {:?}",
-            c.subscription,
-            c.reason.as_deref().unwrap_or("")
+            "  {}: \"{}\"",
+            esc(&c.subscription),
+            esc(c.reason.as_deref().unwrap_or(""))
         );
         match &c.reason_rule {
             Some(rule) => {
                 let _ = writeln!(
                     s,
-                    "    the mapping reads this as `{rule}`, which found nothing here"
+                    "    the mapping reads this as `{}`, which found nothing here",
+                    esc(rule)
                 );
             }
             None => {
                 let _ = writeln!(s, "    no reason pattern of the mapping matches this text");
             }
         }
-        let _ = writeln!(s, "    at {}", c.answer);
+        let _ = writeln!(s, "    at {}", esc(&c.answer.to_string()));
     }
     let _ = writeln!(
         s,
@@ -371,8 +373,13 @@ pub fn render_human(r: &Reconciliation) -> String {
         r.eligo_only.len()
     );
     for c in &r.eligo_only {
-        let _ = writeln!(s, "  {}: {}", c.subscription, c.eligo_rules.join(", "));
-        let _ = writeln!(s, "    at {}", c.answer);
+        let _ = writeln!(
+            s,
+            "  {}: {}",
+            esc(&c.subscription),
+            esc(&c.eligo_rules.join(", "))
+        );
+        let _ = writeln!(s, "    at {}", esc(&c.answer.to_string()));
     }
     let _ = writeln!(
         s,
@@ -383,9 +390,16 @@ pub fn render_human(r: &Reconciliation) -> String {
         let verdict = if c.partner_center_eligible {
             "eligible".to_string()
         } else {
-            format!("not eligible: {:?}", c.reason.as_deref().unwrap_or(""))
+            format!(
+                "not eligible: \"{}\"",
+                esc(c.reason.as_deref().unwrap_or(""))
+            )
         };
-        let _ = writeln!(s, "  {}: Partner Center says {verdict}", c.subscription);
+        let _ = writeln!(
+            s,
+            "  {}: Partner Center says {verdict}",
+            esc(&c.subscription)
+        );
     }
     let disagreements = r.partner_center_only.len() + r.eligo_only.len();
     let _ = writeln!(

@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use super::view::View;
 use super::{GroupStatus, Outcome};
+use crate::escape::text as esc;
 use crate::report::human::plural;
 
 /// The plan as text for people.
@@ -20,7 +21,13 @@ pub fn render(view: &View<'_>, path: &str) -> String {
 fn header(view: &View<'_>, path: &str, out: &mut String) {
     let plan = view.plan;
     let (g, m) = (view.group_name(), view.moved_name());
-    let _ = writeln!(out, "plan {} -> {} ({path})", view.from(), view.to());
+    let _ = writeln!(
+        out,
+        "plan {} -> {} ({})",
+        esc(view.from()),
+        esc(view.to()),
+        esc(path)
+    );
     let _ = writeln!(
         out,
         "  {}s: {} ready, {} blocked, {} with nothing to move",
@@ -32,7 +39,7 @@ fn header(view: &View<'_>, path: &str, out: &mut String) {
     let _ = writeln!(
         out,
         "  {m}s billed by {}: {} planned, {} already requested, {} excluded, {} blocked; {} out of scope",
-        view.from(),
+        esc(view.from()),
         plan.count(Outcome::Planned),
         plan.count(Outcome::AlreadyRequested),
         plan.count(Outcome::Excluded),
@@ -71,8 +78,8 @@ fn waves(view: &View<'_>, out: &mut String) {
             let _ = writeln!(
                 out,
                 "  {}  {}  {}",
-                r.id,
-                view.group(r.group),
+                esc(&r.id),
+                esc(view.group(r.group)),
                 plural(r.rows.len(), m)
             );
         }
@@ -93,23 +100,28 @@ fn excluded(view: &View<'_>, out: &mut String) {
         out,
         "\ncannot move ({}): buy again through {} or fix as shown",
         list.len(),
-        view.to()
+        esc(view.to())
     );
     for o in list {
-        let id = view.moved(o.row);
-        let group = view.group(o.group);
+        let id = esc(view.moved(o.row));
+        let group = esc(view.group(o.group));
         if let Some(with) = o.with {
             let _ = writeln!(
                 out,
                 "  {id} ({group}): moves with {}, which cannot move",
-                view.moved(with)
+                esc(view.moved(with))
             );
             continue;
         }
         for f in &o.findings {
-            let _ = writeln!(out, "  {id} ({group}) {}: {}", f.rule, f.message);
+            let _ = writeln!(
+                out,
+                "  {id} ({group}) {}: {}",
+                esc(&f.rule),
+                esc(&f.message)
+            );
             if let Some(fix) = &f.fix {
-                let _ = writeln!(out, "      fix: {fix}");
+                let _ = writeln!(out, "      fix: {}", esc(fix));
             }
         }
     }
@@ -126,24 +138,24 @@ fn blocked(view: &View<'_>, out: &mut String) {
         let _ = writeln!(
             out,
             "  {}: {} ({} by this fix alone)\n    {}",
-            b.rule,
+            esc(&b.rule),
             plural(b.groups.len(), g),
             b.unblocks,
-            b.summary,
+            esc(&b.summary),
         );
         for (row, fix) in &b.groups {
-            let _ = writeln!(out, "      {}: {fix}", view.group(*row));
+            let _ = writeln!(out, "      {}: {}", esc(view.group(*row)), esc(fix));
         }
     }
 }
 
 fn nothing(view: &View<'_>, out: &mut String) {
-    let ids: Vec<&str> = view
+    let ids: Vec<_> = view
         .plan
         .groups
         .iter()
         .filter(|g| g.status == GroupStatus::NothingToMove)
-        .map(|g| view.group(g.row))
+        .map(|g| esc(view.group(g.row)))
         .collect();
     if !ids.is_empty() {
         let _ = writeln!(out, "\nnothing to move: {}", ids.join(", "));

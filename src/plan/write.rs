@@ -158,6 +158,11 @@ fn value_of<'a>(line: &'a str, collection: &str) -> &'a str {
 
 /// The scenario text with the planned requests of `view` inserted (see [`insert`]).
 pub fn with_requests(text: &str, view: &super::view::View<'_>) -> Result<String, String> {
+    // Nothing planned: the file stays as it is (an empty `transfers:` key
+    // would be a collection with no value, which the loader rejects).
+    if view.plan.requests.is_empty() {
+        return Ok(text.to_string());
+    }
     let mut failed = None;
     let out = insert(text, &view.spec.collection, |indent| {
         super::yaml::entries(view, indent).unwrap_or_else(|e| {

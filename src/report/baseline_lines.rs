@@ -5,6 +5,7 @@
 use std::io::{self, Write};
 
 use super::FileReport;
+use crate::escape;
 
 /// Writes the known findings and the fixed entries of a file.
 pub fn write(report: &FileReport, out: &mut dyn Write) -> io::Result<()> {
@@ -13,14 +14,20 @@ pub fn write(report: &FileReport, out: &mut dyn Write) -> io::Result<()> {
         writeln!(
             out,
             "known {} on {} at {}:{}:{} (in the baseline): {}",
-            f.rule, f.subject, loc.path, loc.line, loc.column, f.problem
+            escape::value(&f.rule),
+            escape::value(&f.subject),
+            escape::value(&loc.path),
+            loc.line,
+            loc.column,
+            escape::value(&f.problem)
         )?;
     }
     for fixed in report.fixed.iter().flatten() {
         writeln!(
             out,
             "fixed {} on {} (in the baseline, no longer found)",
-            fixed.rule, fixed.subject
+            escape::value(&fixed.rule),
+            escape::value(&fixed.subject)
         )?;
     }
     if report.known() > 0 || report.fixed.as_ref().is_some_and(|f| !f.is_empty()) {

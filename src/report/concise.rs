@@ -8,6 +8,7 @@
 use std::io::{self, Write};
 
 use super::{CheckRun, Entry, Finding, InputError};
+use crate::escape;
 
 /// Writes a run, one line per finding, files in output order (an invalid
 /// scenario file's errors in its place, see [`CheckRun::entries`]).
@@ -64,19 +65,19 @@ pub fn line(f: &Finding) -> String {
         at.line,
         at.column,
         f.severity.as_str(),
-        f.rule,
+        one_line(&f.rule),
         one_line(&f.subject),
         one_line(&f.message().to_string())
     )
 }
 
-/// Text kept on one line: a line break in a user's string (a quoted YAML
-/// value may hold one) is written as `\n`, so each finding stays one line.
+/// Text kept on one line and safe for a terminal or a CI log: a line break
+/// in a user's string (a quoted YAML value may hold one) is written as `\n`,
+/// so each finding stays one line, and every other control character (an
+/// escape sequence, a carriage return that would forge a `::warning` line)
+/// as a visible escape too; a long value is cut (see [`escape::value`]).
 fn one_line(text: &str) -> String {
-    if !text.contains(['\n', '\r']) {
-        return text.to_string();
-    }
-    text.replace('\r', "\\r").replace('\n', "\\n")
+    escape::value(text)
 }
 
 #[cfg(test)]
@@ -87,5 +88,6 @@ mod tests {
     fn line_breaks_stay_escaped() {
         assert_eq!(one_line("a\nb\r"), "a\\nb\\r");
         assert_eq!(one_line("plain"), "plain");
+        assert_eq!(one_line("\r::warning::x\u{1b}[2J"), "\\r::warning::x\\e[2J");
     }
 }

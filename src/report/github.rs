@@ -4,11 +4,13 @@
 //! `::error file=…,line=…,col=…,title=…::message` for error findings and input
 //! errors, `::warning …` for warnings, `::notice …` for waived findings. Property
 //! values escape `%`, `\r`, `\n`, `:` and `,`; the message escapes `%`, `\r` and
-//! `\n`, as the runner expects.
+//! `\n`, as the runner expects, and other control characters visibly (see
+//! [`crate::escape::github_data`]).
 
 use std::io::{self, Write};
 
 use super::{CheckRun, Entry, Finding, InputError};
+use crate::escape;
 use crate::lang::ast::Severity;
 
 /// Writes a run as workflow commands, closed by a plain summary line.
@@ -97,25 +99,13 @@ fn error_command(e: &InputError) -> String {
 fn command_line(command: &str, props: &[(&str, String)], message: &str) -> String {
     let props: Vec<String> = props
         .iter()
-        .map(|(k, v)| format!("{k}={}", escape_property(v)))
+        .map(|(k, v)| format!("{k}={}", escape::github_property(v)))
         .collect();
     format!(
         "::{command} {}::{}\n",
         props.join(","),
-        escape_data(message)
+        escape::github_data(message)
     )
-}
-
-/// Escapes a message: `%`, `\r`, `\n`.
-pub fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// Escapes a property value: as a message, plus `:` and `,`.
-pub fn escape_property(text: &str) -> String {
-    escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
 #[cfg(test)]
@@ -124,8 +114,6 @@ mod tests {
 
     #[test]
     fn escapes_what_the_runner_parses() {
-        assert_eq!(escape_data("50% done\r\nnext"), "50%25 done%0D%0Anext");
-        assert_eq!(escape_property("C:\\a,b%\n"), "C%3A\\a%2Cb%25%0A");
         assert_eq!(
             command_line("error", &[("file", "a:b.yaml".into())], "x::y"),
             "::error file=a%3Ab.yaml::x::y\n"

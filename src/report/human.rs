@@ -6,10 +6,10 @@ use std::fmt;
 use std::io::{self, Write};
 use std::sync::Arc;
 
-use super::snippet::Lines;
-use super::snippet::Window;
+use super::snippet::{Lines, Window};
 use super::snippet_places::{window_at_line, Windows};
 use super::{CheckRun, Entry, FileReport, Finding, InputError, Place};
+use crate::escape;
 use crate::lang::ast::Severity;
 
 /// A finding as a miette diagnostic.
@@ -93,10 +93,13 @@ impl Diagnostic for FindingDiagnostic<'_> {
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         let f = self.finding;
-        let related = (!f.related.is_empty()).then(|| format!("related: {}", f.related_text()));
-        let text = match (&f.fix, related) {
+        // Each part is one line: a line feed inside a user value is escaped
+        // here, since the help keeps the one between the parts.
+        let related = (!f.related.is_empty())
+            .then(|| format!("related: {}", escape::text(&f.related_text())));
+        let text = match (f.fix.as_deref().map(escape::text), related) {
             (Some(fix), Some(rel)) => format!("{fix}\n{rel}"),
-            (Some(fix), None) => fix.clone(),
+            (Some(fix), None) => fix.into_owned(),
             (None, Some(rel)) => rel,
             (None, None) => return None,
         };
@@ -148,13 +151,16 @@ pub fn handler(style: Style) -> GraphicalReportHandler {
     GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
         .with_links(false)
+        .with_context_lines(super::safe::CONTEXT)
 }
 
-/// Renders any diagnostic.
+/// Renders any diagnostic, its user text escaped and its snippet bounded
+/// (see [`super::safe`]).
 pub fn render_diagnostic(diagnostic: &dyn Diagnostic, style: Style) -> String {
+    let safe = super::safe::Safe::new(diagnostic);
     let mut out = String::new();
-    if handler(style).render_report(&mut out, diagnostic).is_err() {
-        out = format!("{diagnostic}\n");
+    if handler(style).render_report(&mut out, &safe).is_err() {
+        out = format!("{safe}\n");
     }
     out
 }
@@ -200,23 +206,14 @@ fn finding_diagnostic<'a>(
     report: &FileReport,
     f: &'a Finding,
 ) -> FindingDiagnostic<'a> {
-    let window_of = |p: &Place| {
-        window_at_line(
-            &report.source.text,
-            p.offset as usize,
-            p.len as usize,
-            p.location.line,
-        )
-    };
-    let windows = Windows {
-        main: lines.window(f.offset as usize, f.len as usize),
-        places: f
-            .places
-            .iter()
-            .filter(|p| is_near(f, p))
-            .map(window_of)
-            .collect(),
-    };
+    let main = lines.window(f.offset as usize, f.len as usize);
+    let places = f
+        .places
+        .iter()
+        .filter(|p| is_near(f, p))
+        .map(|p| window_at_line(lines, p.offset as usize, p.len as usize, p.location.line))
+        .collect();
+    let windows = Windows { main, places };
     let mut far_places: Vec<&Place> = f.places.iter().filter(|p| !is_near(f, p)).collect();
     far_places.sort_by_key(|p| p.offset);
     // Places a few lines apart share one snippet.
@@ -238,12 +235,7 @@ fn finding_diagnostic<'a>(
         .filter_map(|group| {
             let (first, last) = (group.first()?, group.last()?);
             let len = (last.offset + last.len).saturating_sub(first.offset) as usize;
-            let window = window_at_line(
-                &report.source.text,
-                first.offset as usize,
-                len,
-                first.location.line,
-            );
+            let window = window_at_line(lines, first.offset as usize, len, first.location.line);
             Some(PlaceDiagnostic {
                 labels: group
                     .iter()
@@ -266,16 +258,16 @@ fn waived_line(f: &Finding) -> Option<String> {
     let loc = &f.location;
     Some(format!(
         "waived {} on {} at {}:{}:{}: {}\n  waiver: {} (owner {}, expires {}, {}:{}:{})\n\n",
-        f.rule,
-        f.subject,
-        loc.path,
+        escape::value(&f.rule),
+        escape::value(&f.subject),
+        escape::value(&loc.path),
         loc.line,
         loc.column,
-        f.problem,
-        w.reason,
-        w.owner,
+        escape::value(&f.problem),
+        escape::value(&w.reason),
+        escape::value(&w.owner),
         w.expires,
-        w.location.path,
+        escape::value(&w.location.path),
         w.location.line,
         w.location.column
     ))
@@ -290,12 +282,12 @@ pub fn file_summary(report: &FileReport) -> String {
         String::new()
     };
     waived.push_str(&super::baseline_lines::counts(report));
+    let path = escape::value(&report.path);
     if e == 0 && w == 0 {
-        format!("{}: ok{waived}", report.path)
+        format!("{path}: ok{waived}")
     } else {
         format!(
-            "{}: {}, {}{waived}",
-            report.path,
+            "{path}: {}, {}{waived}",
             plural(e, "error"),
             plural(w, "warning")
         )

@@ -23,7 +23,13 @@ use std::io::{self, Write};
 use std::time::Duration;
 
 use super::{CheckRun, Entry, FileKind, FileReport, Finding, InputError, RuleInfo};
+use crate::escape::{self, xml};
 use crate::lang::ast::Severity;
+
+/// A user value in one line of a JUnit text, cut if long.
+fn short(s: &str) -> std::borrow::Cow<'_, str> {
+    escape::truncate(s, escape::MAX_VALUE_BYTES)
+}
 
 /// Writes a run as a JUnit XML document (which ends with a newline).
 pub fn write(run: &CheckRun, out: &mut dyn Write) -> io::Result<()> {
@@ -98,10 +104,10 @@ fn io_error(e: &quick_junit::SerializeError) -> io::Error {
 }
 
 fn file_suite(file: &FileReport, rules: &[RuleInfo], deny_warnings: bool) -> TestSuite {
-    let mut suite = TestSuite::new(file.path.as_str());
+    let mut suite = TestSuite::new(xml(&short(&file.path)));
     suite.set_time(Duration::ZERO);
     if let Some(name) = &file.scenario {
-        suite.add_property(("scenario", name.as_str()));
+        suite.add_property(("scenario", xml(&short(name)).as_str()));
     }
     for rule in rules {
         let findings: Vec<&Finding> = file
@@ -109,14 +115,14 @@ fn file_suite(file: &FileReport, rules: &[RuleInfo], deny_warnings: bool) -> Tes
             .iter()
             .filter(|f| *f.rule == *rule.id)
             .collect();
-        let mut case = TestCase::new(rule.id.as_str(), status(rule, &findings, deny_warnings));
-        case.set_classname(file.path.as_str());
+        let mut case = TestCase::new(xml(&rule.id), status(rule, &findings, deny_warnings));
+        case.set_classname(xml(&short(&file.path)));
         case.set_time(Duration::ZERO);
         if rule.severity == Severity::Warning && !deny_warnings {
             let active: Vec<&Finding> =
                 findings.iter().copied().filter(|f| f.fails_run()).collect();
             if !active.is_empty() {
-                case.set_system_out(list(&active));
+                case.set_system_out(xml(&list(&active)));
             }
         }
         suite.add_test_case(case);
@@ -133,10 +139,10 @@ fn status(rule: &RuleInfo, findings: &[&Finding], deny_warnings: bool) -> TestCa
         let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
         status.set_type(rule.severity.as_str());
         status.set_message(match active.as_slice() {
-            [only] => only.message().to_string(),
-            many => format!("{} findings of {}", many.len(), rule.id),
+            [only] => xml(&short(&only.message().to_string())),
+            many => format!("{} findings of {}", many.len(), xml(&rule.id)),
         });
-        status.set_description(list(&[active, waived].concat()));
+        status.set_description(xml(&list(&[active, waived].concat())));
         status
     } else if active.is_empty() && !waived.is_empty() {
         let mut status = TestCaseStatus::skipped();
@@ -144,13 +150,13 @@ fn status(rule: &RuleInfo, findings: &[&Finding], deny_warnings: bool) -> TestCa
         status.set_type(if all_waived { "waived" } else { "known" });
         status.set_message(match waived.as_slice() {
             [only] => match &only.waived {
-                Some(w) => format!("waived: {}", w.reason),
+                Some(w) => xml(&format!("waived: {}", short(&w.reason))),
                 None => "known in the baseline".to_string(),
             },
             many if all_waived => format!("{} findings waived", many.len()),
             many => format!("{} findings waived or known in the baseline", many.len()),
         });
-        status.set_description(list(&waived));
+        status.set_description(xml(&list(&waived)));
         status
     } else {
         TestCaseStatus::success()
@@ -165,17 +171,19 @@ fn list(findings: &[&Finding]) -> String {
             let l = &f.location;
             let mut line = format!(
                 "{}:{}:{}: {} {}: {}",
-                l.path,
+                escape::text(&short(&l.path)),
                 l.line,
                 l.column,
                 f.severity.as_str(),
-                f.subject,
-                f.message()
+                escape::text(&short(&f.subject)),
+                escape::text(&short(&f.message().to_string()))
             );
             if let Some(w) = &f.waived {
                 line.push_str(&format!(
                     " [waived: {} (owner {}, expires {})]",
-                    w.reason, w.owner, w.expires
+                    escape::text(&short(&w.reason)),
+                    escape::text(&short(&w.owner)),
+                    w.expires
                 ));
             } else if f.is_known() {
                 line.push_str(" [known in the baseline]");
@@ -203,29 +211,33 @@ fn errors_by_path<'a>(errors: &[&'a InputError]) -> Vec<(&'a str, Vec<&'a InputE
 }
 
 fn error_suite(path: &str, errors: &[&InputError]) -> TestSuite {
-    let mut suite = TestSuite::new(path);
+    let mut suite = TestSuite::new(xml(&short(path)));
     suite.set_time(Duration::ZERO);
     let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
     if let Some(first) = errors.first() {
-        status.set_type(first.code.as_str());
+        status.set_type(xml(&first.code));
         status.set_message(match errors {
-            [only] => only.message.clone(),
+            [only] => xml(&short(&only.message)),
             many => format!("{} input errors", many.len()),
         });
     }
     let lines: Vec<String> = errors
         .iter()
         .map(|e| {
-            let help = e
-                .help
-                .as_deref()
-                .map_or(String::new(), |h| format!(" (help: {h})"));
-            format!("{}: {}: {}{help}", e.place(), e.code, e.message)
+            let help = e.help.as_deref().map_or(String::new(), |h| {
+                format!(" (help: {})", escape::text(&short(h)))
+            });
+            format!(
+                "{}: {}: {}{help}",
+                escape::text(&short(&e.place())),
+                e.code,
+                escape::text(&short(&e.message))
+            )
         })
         .collect();
-    status.set_description(lines.join("\n"));
+    status.set_description(xml(&lines.join("\n")));
     let mut case = TestCase::new("valid input", status);
-    case.set_classname(path);
+    case.set_classname(xml(&short(path)));
     case.set_time(Duration::ZERO);
     suite.add_test_case(case);
     suite

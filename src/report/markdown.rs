@@ -151,22 +151,38 @@ fn write_input_errors(run: &CheckRun, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// A user's string as inert Markdown: ASCII punctuation other than `-`, `.`,
-/// `,` and `/` as numeric character references, line breaks as spaces.
+/// `,` and `/` as numeric character references, line breaks as spaces, and
+/// other control characters (escape sequences, bidi controls; the report is
+/// also read in terminals) as the visible escapes of [`crate::escape::text`].
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
             '\n' | '\r' | '\t' => out.push(' '),
-            '-' | '.' | ',' | '/' | ' ' => out.push(c),
-            c if c.is_ascii_punctuation() => {
-                out.push_str("&#");
-                out.push_str(&u32::from(c).to_string());
-                out.push(';');
+            c => {
+                let mut buf = [0; 4];
+                match crate::escape::text(c.encode_utf8(&mut buf)) {
+                    // `\e`, `\u{202e}`: its backslash and braces as references.
+                    std::borrow::Cow::Owned(visible) => out.push_str(&escape(&visible)),
+                    std::borrow::Cow::Borrowed(_) => push_plain(&mut out, c),
+                }
             }
-            c => out.push(c),
         }
     }
     out
+}
+
+/// One character that [`crate::escape::text`] keeps, as inert Markdown.
+fn push_plain(out: &mut String, c: char) {
+    match c {
+        '-' | '.' | ',' | '/' | ' ' => out.push(c),
+        c if c.is_ascii_punctuation() => {
+            out.push_str("&#");
+            out.push_str(&u32::from(c).to_string());
+            out.push(';');
+        }
+        c => out.push(c),
+    }
 }
 
 #[cfg(test)]
@@ -180,5 +196,7 @@ mod tests {
             assert!(!e.contains(bad), "{bad} in {e}");
         }
         assert!(e.starts_with("a&#124;b"));
+        let e = escape("x\u{1b}[2J\u{202e}y");
+        assert!(!e.contains('\u{1b}') && !e.contains('\u{202e}'), "{e}");
     }
 }

@@ -11,6 +11,7 @@ pub mod human;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod safe;
 pub mod sarif;
 mod sarif_baseline;
 pub mod sarif_ids;

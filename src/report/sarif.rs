@@ -258,8 +258,15 @@ fn text(s: &str) -> MultiformatMessageString {
     MultiformatMessageString::builder().text(s).build()
 }
 
+/// A result's message. SARIF is JSON, so nothing needs escaping, but its
+/// messages are read by people in code scanning: a long one is cut (see
+/// [`crate::escape::truncate`]).
 pub(super) fn message(s: String) -> Message {
-    Message::builder().text(s).build()
+    let text = match crate::escape::truncate(&s, crate::escape::MAX_VALUE_BYTES) {
+        std::borrow::Cow::Borrowed(_) => s,
+        std::borrow::Cow::Owned(cut) => cut,
+    };
+    Message::builder().text(text).build()
 }
 
 fn level_name(severity: Severity) -> &'static str {

@@ -10,7 +10,7 @@
 use miette::{MietteError, SourceCode, SourceSpan, SpanContents};
 use std::sync::Arc;
 
-use super::snippet::{line_start, next_line_start, prev_line_start, Window, MARGIN};
+use super::snippet::{line_start, next_line_start, prev_line_start, Lines, Window, MARGIN};
 
 /// A finding's windows: the subject's first, then one per place.
 #[derive(Clone, Debug)]
@@ -38,28 +38,31 @@ impl SourceCode for Windows {
 
 /// The window around `offset..offset + len`, on 1-based `line` (as the
 /// scenario loader counted it: miette counts the same breaks in files with
-/// `\n` or `\r\n` endings).
-pub fn window_at_line(text: &Arc<str>, offset: usize, len: usize, line: u32) -> Window {
-    let bytes = text.as_bytes();
-    let offset = offset.min(bytes.len());
-    let mut start = line_start(bytes, offset);
+/// `\n` or `\r\n` endings). Along a long line it reaches [`REACH`] bytes
+/// either side ([`REACH`](super::snippet::REACH)), as [`Lines::window`] does.
+pub fn window_at_line(lines: &mut Lines, offset: usize, len: usize, line: u32) -> Window {
+    let text = Arc::clone(&lines.text);
+    let offset = offset.min(text.len());
+    let mut start = line_start(&text, offset);
     let mut first_line = (line as usize).saturating_sub(1);
     for _ in 0..MARGIN {
-        let prev = prev_line_start(bytes, start);
+        let prev = prev_line_start(&text, start);
         if prev == start {
             break;
         }
         start = prev;
         first_line = first_line.saturating_sub(1);
     }
-    let mut end = next_line_start(bytes, (offset + len).min(bytes.len()));
+    let mut end = next_line_start(&text, (offset + len).min(text.len()));
     for _ in 0..MARGIN {
-        end = next_line_start(bytes, end);
+        end = next_line_start(&text, end);
     }
+    let first_column = lines.column_of(start, first_line);
     Window {
-        text: Arc::clone(text),
+        text,
         start,
         end,
         first_line,
+        first_column,
     }
 }

@@ -16,7 +16,7 @@ pub mod text_checks;
 
 pub use error::{ScenarioCode, ScenarioError};
 pub use events::Limits;
-pub use load::{load_scenario, read_scenario, Expectation, LoadOptions};
+pub use load::{load_scenario, read_scenario, read_scenario_stdin, Expectation, LoadOptions};
 pub use store::{Pos, Store};
 
 use crate::source::SourceFile;

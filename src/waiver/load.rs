@@ -54,19 +54,24 @@ pub fn read_waivers(
             "check that the path given to `--waivers` exists and is readable",
         )]
     };
-    let size = std::fs::metadata(path).map_err(io_error)?.len();
-    if size > limits.max_file_bytes as u64 {
-        return Err(vec![WaiverError::file_level(
-            WaiverCode::SizeLimit,
-            &name,
-            format!(
-                "`{name}` is {size} bytes, more than the limit of {} bytes",
-                limits.max_file_bytes
-            ),
-            "a waivers file needs a few lines per waiver; check that this is the right file",
-        )]);
-    }
-    let bytes = std::fs::read(path).map_err(io_error)?;
+    let bytes = match crate::input::read_path(path, limits.max_file_bytes) {
+        Ok(bytes) => bytes.to_vec(),
+        Err(crate::input::ReadError::Io(e)) => return Err(io_error(e)),
+        Err(crate::input::ReadError::TooLarge { size }) => {
+            let size = size.map_or("larger than".to_string(), |s| {
+                format!("{s} bytes, more than")
+            });
+            return Err(vec![WaiverError::file_level(
+                WaiverCode::SizeLimit,
+                &name,
+                format!(
+                    "`{name}` is {size} the limit of {} bytes",
+                    limits.max_file_bytes
+                ),
+                "a waivers file needs a few lines per waiver; check that this is the right file",
+            )]);
+        }
+    };
     let text = String::from_utf8(bytes).map_err(|e| {
         vec![WaiverError::file_level(
             WaiverCode::NotUtf8,

@@ -23,6 +23,7 @@ use super::Scenario;
 use crate::schema::{FieldId, FieldType, KindId, Schema, ROOT};
 use crate::source::SourceFile;
 
+mod directive;
 mod expect;
 mod mapping;
 mod references;
@@ -68,30 +69,52 @@ impl Default for LoadOptions {
     }
 }
 
-/// Reads a scenario file from disk, checking size and encoding.
+/// Reads a scenario file from disk (or a pipe or device named on the command
+/// line), checking size while reading, and encoding.
 pub fn read_scenario(path: &std::path::Path, limits: &Limits) -> Result<SourceFile, ScenarioError> {
     let name = path.display().to_string();
-    let io_error = |e: std::io::Error| {
-        ScenarioError::file_level(
-            ScenarioCode::Io,
-            &name,
-            format!("cannot read `{name}`: {e}"),
-            Some("check that the path exists and is readable".into()),
-        )
+    let bytes = crate::input::read_path(path, limits.max_file_bytes);
+    scenario_source(name, bytes, limits)
+}
+
+/// Reads a scenario from standard input, shown in reports as `name`.
+pub fn read_scenario_stdin(name: String, limits: &Limits) -> Result<SourceFile, ScenarioError> {
+    let bytes = crate::input::read_stdin(limits.max_file_bytes);
+    scenario_source(name, bytes, limits)
+}
+
+/// The source of a read, or the scenario error that says why there is none.
+fn scenario_source(
+    name: String,
+    bytes: Result<std::sync::Arc<[u8]>, crate::input::ReadError>,
+    limits: &Limits,
+) -> Result<SourceFile, ScenarioError> {
+    use crate::input::ReadError;
+    let bytes = match bytes {
+        Ok(bytes) => bytes,
+        Err(ReadError::Io(e)) => {
+            return Err(ScenarioError::file_level(
+                ScenarioCode::Io,
+                &name,
+                format!("cannot read `{name}`: {e}"),
+                Some("check that the path exists and is readable".into()),
+            ))
+        }
+        Err(ReadError::TooLarge { size }) => {
+            let size = size.map_or("larger than".to_string(), |s| {
+                format!("{s} bytes, more than")
+            });
+            return Err(ScenarioError::file_level(
+                ScenarioCode::SizeLimit,
+                &name,
+                format!(
+                    "`{name}` is {size} the limit of {} bytes",
+                    limits.max_file_bytes
+                ),
+                Some("raise the limit with `--max-file-bytes` if the file is genuine".into()),
+            ));
+        }
     };
-    let size = std::fs::metadata(path).map_err(io_error)?.len();
-    if size > limits.max_file_bytes as u64 {
-        return Err(ScenarioError::file_level(
-            ScenarioCode::SizeLimit,
-            &name,
-            format!(
-                "`{name}` is {size} bytes, more than the limit of {} bytes",
-                limits.max_file_bytes
-            ),
-            Some("raise the limit with `--max-file-bytes` if the file is genuine".into()),
-        ));
-    }
-    let bytes = crate::source::read_shared(path).map_err(io_error)?;
     match crate::source::shared_str(bytes) {
         Ok(text) => Ok(SourceFile::new(name, text)),
         Err(e) => Err(not_utf8(&name, e.valid_up_to())),
@@ -324,6 +347,7 @@ impl<'a> Loader<'a, '_> {
                 }
                 Event::DocumentStart(_) => {
                     saw_document = true;
+                    self.check_yaml_version(pos.offset as usize)?;
                     self.root()?;
                 }
                 Event::DocumentEnd => {}
@@ -340,6 +364,31 @@ impl<'a> Loader<'a, '_> {
                 _ => {}
             }
         }
+    }
+
+    /// Rejects a `%YAML` directive (before the document, at `start`) of a
+    /// version other than 1.0 to 1.2: the parser reads every document as
+    /// YAML 1.2 and would otherwise take another version silently.
+    fn check_yaml_version(&mut self, start: usize) -> Step<()> {
+        let text = std::sync::Arc::clone(&self.source.text);
+        let Some((offset, version)) = directive::unsupported_version(&text, start) else {
+            return Ok(());
+        };
+        let (line, column) = crate::source::line_col(&text, offset);
+        let pos = Pos {
+            line: line as u32,
+            column: column as u32,
+            offset: offset as u32,
+            len: version.len().max(1) as u32,
+        };
+        self.error(
+            ScenarioCode::Syntax,
+            pos,
+            format!("unsupported YAML version `{version}`"),
+            "eligo reads YAML 1.2".into(),
+            Some("remove the `%YAML` line, or write `%YAML 1.2`".into()),
+        );
+        Err(Stop)
     }
 
     fn root(&mut self) -> Step<()> {

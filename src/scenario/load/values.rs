@@ -9,7 +9,7 @@ use crate::date::parse_date;
 use crate::scenario::error::ScenarioCode;
 use crate::scenario::ids::NotInserted;
 use crate::scenario::store::{date_cell, Pos, NONE, PENDING};
-use crate::schema::{FieldId, FieldType, KindId, Prim};
+use crate::schema::{FieldId, FieldType, KindId, Prim, ROOT};
 use crate::suggest::did_you_mean;
 
 impl<'a> Loader<'a, '_> {
@@ -86,6 +86,24 @@ impl<'a> Loader<'a, '_> {
         key_pos: Pos,
     ) -> Step<()> {
         let f = &self.schema.kind(kind).field_decl(field);
+        // A collection key with nothing after it is a slip (entries not
+        // indented below it, or cut away), not "no entities": a null here
+        // would otherwise pass silently as an empty collection.
+        let collection =
+            matches!(&f.ty, FieldType::List(inner) if matches!(**inner, FieldType::Own(_)));
+        if kind == ROOT && collection {
+            self.error(
+                ScenarioCode::WrongType,
+                key_pos,
+                format!("the collection `{}` has no value", f.name),
+                "a collection is a list".into(),
+                Some(format!(
+                    "indent its entries below `{0}:`, or write `{0}: []` for none",
+                    f.name
+                )),
+            );
+            return Ok(());
+        }
         if let Some(default) = f.default.clone() {
             let cell = self.default_cell(&default);
             self.store.set(kind, field, row, cell);

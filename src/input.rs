@@ -1,0 +1,180 @@
+//! Reading input files within a size bound, whatever they are.
+//!
+//! The size a file system reports is only a hint: it is 0 for a device such
+//! as `/dev/zero`, a pipe, `/dev/stdin` or a process substitution, and a file
+//! may grow while it is read. Every read here stops at the bound plus one
+//! byte ([`Read::take`]), so that an endless input ends with
+//! [`ReadError::TooLarge`] instead of exhausting memory, and a pipe is read
+//! exactly once, from its first byte.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+use std::sync::Arc;
+
+/// Why an input could not be read.
+#[derive(Debug)]
+pub enum ReadError {
+    /// The file could not be opened or read.
+    Io(io::Error),
+    /// The input holds more than the bound; `size` is its length when the
+    /// file system gave one up front.
+    TooLarge {
+        /// The reported length, for a regular file.
+        size: Option<u64>,
+    },
+}
+
+impl From<io::Error> for ReadError {
+    fn from(e: io::Error) -> Self {
+        ReadError::Io(e)
+    }
+}
+
+/// Pieces a pipe is read in: a bounded read never asks for more at once.
+const CHUNK: usize = 1 << 16;
+
+/// Reads the file at `path` (a regular file, a device, a pipe) whole, into
+/// one shared buffer, failing once it holds more than `limit` bytes.
+///
+/// A regular file is read straight into a buffer of its reported size, which
+/// [`crate::source::shared_str`] turns into text without copying.
+pub fn read_path(path: &Path, limit: usize) -> Result<Arc<[u8]>, ReadError> {
+    let file = File::open(path)?;
+    let meta = file.metadata()?;
+    let hint = if meta.is_file() { meta.len() } else { 0 };
+    if hint > limit as u64 {
+        return Err(ReadError::TooLarge { size: Some(hint) });
+    }
+    // `hint` is at most `limit`, a `usize`.
+    read_from(file, usize::try_from(hint).unwrap_or(0), limit)
+}
+
+/// Reads standard input whole, failing once it holds more than `limit` bytes.
+pub fn read_stdin(limit: usize) -> Result<Arc<[u8]>, ReadError> {
+    read_from(io::stdin().lock(), 0, limit)
+}
+
+/// Reads `reader` whole: first `hint` bytes straight into the final buffer
+/// (the usual case of a regular file that does not change), then the rest,
+/// if any, in chunks; never more than `limit + 1` bytes in all.
+pub fn read_from(reader: impl Read, hint: usize, limit: usize) -> Result<Arc<[u8]>, ReadError> {
+    let mut reader = reader.take(limit as u64 + 1);
+    let mut buf: Arc<[u8]> = std::iter::repeat_n(0u8, hint.min(limit)).collect();
+    let filled = match Arc::get_mut(&mut buf) {
+        Some(slice) => fill(&mut reader, slice)?,
+        None => 0,
+    };
+    let mut probe = [0u8; 1];
+    if filled == buf.len() && read_some(&mut reader, &mut probe)? == 0 {
+        return Ok(buf);
+    }
+    // The file is not what its size said (a pipe, a device, a file that
+    // grew or shrank): keep what was read and go on in chunks.
+    let mut chunks: Vec<Vec<u8>> = vec![buf.get(..filled).unwrap_or_default().to_vec()];
+    if filled == buf.len() {
+        chunks.push(probe.to_vec());
+    }
+    let mut total: usize = chunks.iter().map(Vec::len).sum();
+    loop {
+        let mut chunk = vec![0u8; CHUNK];
+        let n = fill(&mut reader, &mut chunk)?;
+        chunk.truncate(n);
+        total += n;
+        chunks.push(chunk);
+        if total > limit {
+            return Err(ReadError::TooLarge { size: None });
+        }
+        if n < CHUNK {
+            break;
+        }
+    }
+    Ok(chunks.concat().into())
+}
+
+/// Reads until `buf` is full or the input ends; returns the bytes read.
+fn fill(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while let Some(rest) = buf.get_mut(filled..) {
+        if rest.is_empty() {
+            break;
+        }
+        match read_some(reader, rest)? {
+            0 => break,
+            n => filled += n,
+        }
+    }
+    Ok(filled)
+}
+
+/// One read, retried when interrupted by a signal.
+fn read_some(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    loop {
+        match reader.read(buf) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            other => return other,
+        }
+    }
+}
+
+/// Reads a small text file (a `.eligoignore`, a rule file) within `limit`
+/// bytes, as UTF-8; an error says why in words.
+pub fn read_text(path: &Path, limit: usize) -> Result<String, String> {
+    let bytes = read_path(path, limit).map_err(|e| describe(&e, limit))?;
+    String::from_utf8(bytes.to_vec()).map_err(|e| {
+        format!(
+            "not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// A read error in words, for messages.
+pub fn describe(e: &ReadError, limit: usize) -> String {
+    match e {
+        ReadError::Io(e) => e.to_string(),
+        ReadError::TooLarge { size: Some(size) } => {
+            format!("{size} bytes, more than the limit of {limit} bytes")
+        }
+        ReadError::TooLarge { size: None } => {
+            format!("more than the limit of {limit} bytes")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_everything_within_the_bound() {
+        let data = vec![7u8; 3 * CHUNK + 5];
+        assert_eq!(&*read_from(&data[..], 0, data.len()).unwrap(), &data[..]);
+        assert_eq!(&*read_from(&data[..], 10, data.len()).unwrap(), &data[..]);
+        assert_eq!(
+            &*read_from(&data[..], data.len(), data.len()).unwrap(),
+            &data[..]
+        );
+        assert_eq!(&*read_from(&b""[..], 0, 0).unwrap(), b"");
+    }
+
+    #[test]
+    fn stops_one_byte_past_the_bound() {
+        let endless = io::repeat(0);
+        assert!(matches!(
+            read_from(endless, 0, 1000),
+            Err(ReadError::TooLarge { size: None })
+        ));
+        let data = [1u8; 11];
+        assert!(read_from(&data[..], 0, 10).is_err());
+        assert!(read_from(&data[..], 10, 10).is_err());
+    }
+
+    #[test]
+    fn a_device_ends_with_the_size_error() {
+        if Path::new("/dev/zero").exists() {
+            let e = read_path(Path::new("/dev/zero"), 1 << 20).unwrap_err();
+            assert!(matches!(e, ReadError::TooLarge { size: None }));
+        }
+    }
+}
