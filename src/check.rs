@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::eval::{evaluate_counted, EntityRef, RawFinding};
+use crate::eval::{evaluate_budgeted, EntityRef, RawFinding, WorkExceeded};
 use crate::program::Program;
 use crate::report::customers::{CustomerIds, CustomerIndex};
 use crate::report::{FileKind, FileReport, Finding, Location, Place};
@@ -51,9 +51,46 @@ pub fn check_source(
 ) -> FileOutcome {
     let path = source.name.clone();
     match load_scenario(&program.schema, source, rule_ids, options) {
-        Ok(scenario) => FileOutcome::Checked(report_scenario(program, scenario)),
+        Ok(scenario) => evaluate_scenario(program, scenario, options.max_work).0,
         Err(errors) => FileOutcome::Invalid { path, errors },
     }
+}
+
+/// Evaluates a loaded scenario, each rule within `max_work` units of work, and
+/// builds its report; also gives, per rule, how many bindings reached its
+/// `require`. A rule that runs out of budget makes the file invalid.
+fn evaluate_scenario(
+    program: &Program,
+    scenario: Scenario,
+    max_work: u64,
+) -> (FileOutcome, Vec<u64>) {
+    match evaluate_budgeted(program, &scenario.store, max_work) {
+        Ok((raw, reached)) => (
+            FileOutcome::Checked(build_report(program, scenario, raw)),
+            reached,
+        ),
+        Err(e) => {
+            let path = scenario.source.name.clone();
+            let error = work_error(&e, &path);
+            (
+                FileOutcome::Invalid {
+                    path,
+                    errors: vec![error],
+                },
+                Vec::new(),
+            )
+        }
+    }
+}
+
+/// The input error for a rule that ran out of work budget on the file at `path`.
+pub fn work_error(e: &WorkExceeded, path: &str) -> ScenarioError {
+    ScenarioError::file_level(
+        crate::scenario::ScenarioCode::WorkBudget,
+        path,
+        e.message(),
+        Some(e.help()),
+    )
 }
 
 /// Reads and checks a scenario file; a checked file also gives, per rule, how many
@@ -85,20 +122,14 @@ pub fn check_source_counted(
 ) -> (FileOutcome, Vec<u64>) {
     let path = source.name.clone();
     match load_scenario(&program.schema, source, rule_ids, options) {
-        Ok(scenario) => {
-            let (raw, reached) = evaluate_counted(program, &scenario.store);
-            (
-                FileOutcome::Checked(build_report(program, scenario, raw)),
-                reached,
-            )
-        }
+        Ok(scenario) => evaluate_scenario(program, scenario, options.max_work),
         Err(errors) => (FileOutcome::Invalid { path, errors }, Vec::new()),
     }
 }
 
-/// Evaluates a loaded scenario and builds its report.
+/// Evaluates a loaded scenario without a work budget and builds its report.
 pub fn report_scenario(program: &Program, scenario: Scenario) -> FileReport {
-    let raw = evaluate_counted(program, &scenario.store).0;
+    let raw = crate::eval::evaluate(program, &scenario.store);
     build_report(program, scenario, raw)
 }
 
@@ -146,9 +177,10 @@ pub fn build_report(program: &Program, scenario: Scenario, raw: Vec<RawFinding>)
             },
             offset: pos.offset,
             len: pos.len,
-            related: related_ids(store, &raw.related, subject),
+            related: related_ids(store, raw.related.kept(), subject),
+            related_more: raw.related.more(),
             waived: None,
-            places: places(schema, store, &raw.places, &path),
+            places: places(schema, store, raw.places.kept(), &path),
             baseline: None,
         })
     }));

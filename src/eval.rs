@@ -5,13 +5,17 @@
 //! its quantifiers walk. One finding is kept per (rule, subject); further firings
 //! add to its `related` entities.
 
-mod index;
+pub mod budget;
+pub mod index;
 mod items;
 
 use std::collections::HashMap;
 use std::rc::Rc;
 
+pub use budget::{Related, WorkExceeded, MAX_RELATED};
 pub use items::Items;
+
+use budget::Budget;
 
 use crate::lang::ast::BinOp;
 use crate::program::{CExpr, CExprKind, Clause, Const, Decode, Func, Part, Prim1, Program, Rule};
@@ -61,40 +65,49 @@ pub struct RawFinding {
     pub message: String,
     /// What to do (first firing).
     pub fix: Option<String>,
-    /// Other entities involved, over all firings (may repeat; the report dedups).
-    pub related: Vec<EntityRef>,
-    /// The places to edit, over all firings in order (may repeat; the report dedups).
-    pub places: Vec<EntityRef>,
+    /// Other entities involved, over all firings, at most [`MAX_RELATED`] of them.
+    pub related: Related,
+    /// The places to edit, over all firings in order, at most [`MAX_RELATED`] of them.
+    pub places: Related,
 }
 
-/// Evaluates every rule of `program` over `store`.
+/// Evaluates every rule of `program` over `store`, without a work budget (for
+/// trusted rules; the commands use [`evaluate_budgeted`]).
 pub fn evaluate(program: &Program, store: &Store) -> Vec<RawFinding> {
-    evaluate_counted(program, store).0
+    evaluate_budgeted(program, store, u64::MAX).map_or_else(|_| Vec::new(), |(found, _)| found)
 }
 
-/// Evaluates every rule and also returns, per rule (indexed like
-/// [`Program::rules`]), how many bindings reached its `require` (for coverage).
-pub fn evaluate_counted(program: &Program, store: &Store) -> (Vec<RawFinding>, Vec<u64>) {
+/// Evaluates every rule, each allowed `max_work` units of work (see
+/// [`budget`]), and also returns, per rule (indexed like [`Program::rules`]),
+/// how many bindings reached its `require` (for coverage). The first rule
+/// that runs out of budget stops the evaluation.
+pub fn evaluate_budgeted(
+    program: &Program,
+    store: &Store,
+    max_work: u64,
+) -> Result<(Vec<RawFinding>, Vec<u64>), WorkExceeded> {
     let mut out = Vec::new();
     let mut reached = Vec::with_capacity(program.rules.len());
     for index in 0..program.rules.len() {
-        let (findings, n) = evaluate_rule_counted(program, store, index);
+        let (findings, n) = evaluate_rule_counted(program, store, index, max_work)?;
         out.extend(findings);
         reached.push(n);
     }
-    (out, reached)
+    Ok((out, reached))
 }
 
-/// Evaluates one rule; also returns how many bindings reached its `require`.
+/// Evaluates one rule within `max_work` units of work; also returns how many
+/// bindings reached its `require`.
 pub fn evaluate_rule_counted(
     program: &Program,
     store: &Store,
     index: usize,
-) -> (Vec<RawFinding>, u64) {
+    max_work: u64,
+) -> Result<(Vec<RawFinding>, u64), WorkExceeded> {
     let Some(rule) = program.rules.get(index) else {
-        return (Vec::new(), 0);
+        return Ok((Vec::new(), 0));
     };
-    let mut ev = Evaluator::for_rule(program, store, rule);
+    let mut ev = Evaluator::for_rule(program, store, rule).with_budget(max_work);
     let mut sink = Sink {
         rule: index,
         by_subject: HashMap::new(),
@@ -107,7 +120,8 @@ pub fn evaluate_rule_counted(
             ev.fire(rule, &mut sink);
         }
     });
-    (sink.findings, sink.reached)
+    ev.budget.check(rule)?;
+    Ok((sink.findings, sink.reached))
 }
 
 struct Sink {
@@ -128,6 +142,7 @@ pub struct Evaluator<'a> {
     /// a scan (see [`index`]).
     lookups: Vec<Option<index::Lookup<'a>>>,
     indexes: index::Indexes<'a>,
+    budget: Budget,
 }
 
 impl<'a> Evaluator<'a> {
@@ -139,7 +154,25 @@ impl<'a> Evaluator<'a> {
             env: vec![Value::Absent; slots],
             lookups: Vec::new(),
             indexes: index::Indexes::default(),
+            budget: Budget::new(u64::MAX),
         }
+    }
+
+    /// The same evaluator, allowed `max_work` units of work (see [`budget`]).
+    pub fn with_budget(mut self, max_work: u64) -> Self {
+        self.budget = Budget::new(max_work);
+        self
+    }
+
+    /// Whether the work budget ran out: the bindings walked since are
+    /// incomplete, and the rule's result must not be used.
+    pub fn out_of_budget(&self) -> bool {
+        self.budget.exceeded()
+    }
+
+    /// The error for `rule` when the budget ran out.
+    pub fn check_budget(&self, rule: &Rule) -> Result<(), WorkExceeded> {
+        self.budget.check(rule)
     }
 
     /// An evaluator for `rule`, with its join lookups planned.
@@ -179,6 +212,9 @@ impl<'a> Evaluator<'a> {
             }) => {
                 if let Some((kind, rows)) = self.looked_up(i) {
                     for row in rows {
+                        if !self.budget.spend(1) {
+                            return;
+                        }
                         self.bind(*slot, Value::Entity(kind, row));
                         if filter.as_ref().is_none_or(|f| self.truthy(f)) {
                             self.clauses(rule, i + 1, visit);
@@ -188,6 +224,9 @@ impl<'a> Evaluator<'a> {
                 }
                 let coll = self.eval(collection);
                 for item in items(&coll) {
+                    if !self.budget.spend(1) {
+                        return;
+                    }
                     self.bind(*slot, item);
                     if filter.as_ref().is_none_or(|f| self.truthy(f)) {
                         self.clauses(rule, i + 1, visit);
@@ -251,8 +290,8 @@ impl<'a> Evaluator<'a> {
                     subject,
                     message,
                     fix,
-                    related: Vec::new(),
-                    places: Vec::new(),
+                    related: Related::default(),
+                    places: Related::default(),
                 });
                 sink.by_subject.insert(subject, sink.findings.len() - 1);
                 sink.findings.len() - 1
@@ -273,10 +312,10 @@ impl<'a> Evaluator<'a> {
             let v = self.eval(e);
             collect_entities(&v, &mut places);
         }
+        self.budget.spend((related.len() + places.len()) as u64);
         if let Some(f) = sink.findings.get_mut(index) {
-            f.places.extend(places);
-            f.related
-                .extend(related.into_iter().filter(|r| *r != subject));
+            f.places.add(places);
+            f.related.add(related.into_iter().filter(|r| *r != subject));
         }
     }
 
@@ -292,6 +331,7 @@ impl<'a> Evaluator<'a> {
                 }
             }
         }
+        self.budget.spend(out.len() as u64);
         out
     }
 
@@ -329,6 +369,9 @@ impl<'a> Evaluator<'a> {
             } => {
                 let list = self.eval(base);
                 let mut out = Vec::new();
+                if !self.budget.spend(len(&list) as u64) {
+                    return Value::List(Rc::new(out));
+                }
                 for item in items(&list) {
                     if let Value::Entity(k, row) = item {
                         if k != *kind {
@@ -371,6 +414,9 @@ impl<'a> Evaluator<'a> {
                     // The rows whose field equals the key, in row order: a
                     // superset of the result, still checked against `cond`.
                     for row in rows {
+                        if !self.budget.spend(1) {
+                            break;
+                        }
                         self.bind(*slot, Value::Entity(kind, row));
                         if self.truthy(cond) {
                             out.push(Value::Entity(kind, row));
@@ -380,6 +426,9 @@ impl<'a> Evaluator<'a> {
                 }
                 let coll = self.eval(collection);
                 for item in items(&coll) {
+                    if !self.budget.spend(1) {
+                        break;
+                    }
                     self.bind(*slot, item.clone());
                     if self.truthy(cond) {
                         out.push(item);
@@ -394,6 +443,9 @@ impl<'a> Evaluator<'a> {
             } => {
                 let coll = self.eval(collection);
                 for item in items(&coll) {
+                    if !self.budget.spend(1) {
+                        break;
+                    }
                     self.bind(*slot, item);
                     if !self.truthy(cond) {
                         return Value::Bool(false);
@@ -422,6 +474,9 @@ impl<'a> Evaluator<'a> {
         }
         let l = self.eval(lhs);
         let r = self.eval(rhs);
+        if matches!(op, BinOp::In | BinOp::NotIn) {
+            self.budget.spend(len(&r) as u64);
+        }
         let result = match op {
             BinOp::Eq => equal(&l, &r, nocase).unwrap_or(false),
             BinOp::Ne => !equal(&l, &r, nocase).unwrap_or(false),
@@ -443,16 +498,40 @@ impl<'a> Evaluator<'a> {
             Func::Any => Value::Bool(len(&v) > 0),
             Func::None => Value::Bool(len(&v) == 0),
             Func::Distinct => {
-                let mut out: Vec<Value<'a>> = Vec::new();
-                for item in items(&v) {
-                    if !out.iter().any(|o| equal(o, &item, false) == Some(true)) {
-                        out.push(item);
-                    }
-                }
-                Value::List(Rc::new(out))
+                self.budget.spend(len(&v) as u64);
+                Value::List(Rc::new(distinct(&v)))
             }
         }
     }
+}
+
+/// The elements of a list without repeats, first occurrences kept, in time
+/// linear in its length: values with a hash key are looked up in a set. Numbers
+/// equal to an integer are keyed as that integer (`1 == 1.0`); other numbers are
+/// compared with the earlier ones; absent values and lists equal nothing.
+fn distinct<'a>(v: &Value<'a>) -> Vec<Value<'a>> {
+    let mut out: Vec<Value<'a>> = Vec::new();
+    let mut seen: hashbrown::HashSet<index::Key<'a>> = hashbrown::HashSet::new();
+    let mut fractions: Vec<f64> = Vec::new();
+    for item in items(v) {
+        let new = match &item {
+            Value::Num(n) if n.fract() == 0.0 && n.abs() < 9.2e18 => {
+                seen.insert(index::Key::Int(*n as i64))
+            }
+            Value::Num(n) => {
+                let new = !fractions.contains(n);
+                if new {
+                    fractions.push(*n);
+                }
+                new
+            }
+            other => index::key(other, false).is_none_or(|k| seen.insert(k)),
+        };
+        if new {
+            out.push(item);
+        }
+    }
+    out
 }
 
 fn const_value(c: &Const) -> Value<'_> {

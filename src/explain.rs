@@ -15,7 +15,7 @@
 
 use serde::Serialize;
 
-use crate::eval::{display, items, Evaluator, Value};
+use crate::eval::{display, items, Evaluator, Value, WorkExceeded};
 use crate::program::{CExpr, CExprKind, Clause, Program, Rule};
 use crate::scenario::Store;
 use crate::schema::{FieldType, KindId};
@@ -102,6 +102,23 @@ pub struct Node {
 
 /// Explains every rule of `program` for the entity `(kind, row)` of `store`.
 pub fn explain(program: &Program, store: &Store, kind: KindId, row: u32) -> Explanation {
+    explain_budgeted(program, store, kind, row, u64::MAX).unwrap_or_else(|_| Explanation {
+        subject: String::new(),
+        kind: String::new(),
+        not_reached: 0,
+        rules: Vec::new(),
+    })
+}
+
+/// Like [`explain`], each rule within `max_work` units of work (see
+/// [`crate::eval::budget`]); the first rule past it is the error.
+pub fn explain_budgeted(
+    program: &Program,
+    store: &Store,
+    kind: KindId,
+    row: u32,
+    max_work: u64,
+) -> Result<Explanation, WorkExceeded> {
     let mut rules = Vec::new();
     for rule in &program.rules {
         let ctx = Ctx {
@@ -112,18 +129,19 @@ pub fn explain(program: &Program, store: &Store, kind: KindId, row: u32) -> Expl
             src: program.files.get(rule.file).map_or("", |f| &f.text),
         };
         let mut found = Vec::new();
-        let mut ev = Evaluator::for_rule(program, store, rule);
+        let mut ev = Evaluator::for_rule(program, store, rule).with_budget(max_work);
         ev.each_binding(rule, &mut |ev| found.extend(ctx.binding(ev)));
+        ev.check_budget(rule)?;
         if !found.is_empty() {
             rules.push(summarize(rule, found));
         }
     }
-    Explanation {
+    Ok(Explanation {
         subject: store.row_id(kind, row).unwrap_or("").to_string(),
         kind: program.schema.kind(kind).name.clone(),
         not_reached: program.rules.len() - rules.len(),
         rules,
-    }
+    })
 }
 
 fn summarize(rule: &Rule, mut found: Vec<Binding>) -> RuleExplanation {

@@ -184,15 +184,36 @@ pub struct Enum {
     pub variants: Vec<String>,
     /// Where it was declared (file index, span).
     pub decl: (usize, Span),
+    /// Value indexes by name: a scenario cell is resolved in constant time, and
+    /// a large enum loads in linear time.
+    index: HashMap<String, u32>,
 }
 
 impl Enum {
+    /// An enum without values yet.
+    pub fn new(name: String, decl: (usize, Span)) -> Self {
+        Enum {
+            name,
+            variants: Vec::new(),
+            decl,
+            index: HashMap::new(),
+        }
+    }
+
+    /// Adds a value; `false` (and nothing added) when it is already listed.
+    pub fn add_variant(&mut self, name: &str) -> bool {
+        if self.index.contains_key(name) {
+            return false;
+        }
+        self.index
+            .insert(name.to_string(), self.variants.len() as u32);
+        self.variants.push(name.to_string());
+        true
+    }
+
     /// The index of a value.
     pub fn variant(&self, name: &str) -> Option<u32> {
-        self.variants
-            .iter()
-            .position(|v| v == name)
-            .map(|i| i as u32)
+        self.index.get(name).copied()
     }
 }
 
@@ -203,6 +224,17 @@ pub struct Schema {
     pub kinds: Vec<Kind>,
     /// Enums.
     pub enums: Vec<Enum>,
+    /// Kind, enum and collection names, so that looking one up does not scan
+    /// (a rule pack may declare many: loading stays linear).
+    names: Names,
+}
+
+/// The name indexes of a [`Schema`], kept by [`Schema::add_kind`] and [`Schema::add_enum`].
+#[derive(Clone, Debug, Default)]
+struct Names {
+    kinds: HashMap<String, KindId>,
+    enums: HashMap<String, EnumId>,
+    collections: HashMap<String, KindId>,
 }
 
 impl Schema {
@@ -233,21 +265,38 @@ impl Schema {
         &self.enums[id]
     }
 
+    /// Adds a kind (its name and collection not yet used) and returns its id.
+    pub fn add_kind(&mut self, kind: Kind) -> KindId {
+        let id = self.kinds.len();
+        self.names.kinds.entry(kind.name.clone()).or_insert(id);
+        if let Some(c) = &kind.collection {
+            self.names.collections.entry(c.clone()).or_insert(id);
+        }
+        self.kinds.push(kind);
+        id
+    }
+
+    /// Adds an enum (its name not yet used) and returns its id.
+    pub fn add_enum(&mut self, e: Enum) -> EnumId {
+        let id = self.enums.len();
+        self.names.enums.entry(e.name.clone()).or_insert(id);
+        self.enums.push(e);
+        id
+    }
+
     /// The kind with this name.
     pub fn kind_named(&self, name: &str) -> Option<KindId> {
-        self.kinds.iter().position(|k| k.name == name)
+        self.names.kinds.get(name).copied()
     }
 
     /// The enum with this name.
     pub fn enum_named(&self, name: &str) -> Option<EnumId> {
-        self.enums.iter().position(|e| e.name == name)
+        self.names.enums.get(name).copied()
     }
 
     /// The entity kind listed under this root collection.
     pub fn kind_of_collection(&self, collection: &str) -> Option<KindId> {
-        self.kinds
-            .iter()
-            .position(|k| k.collection.as_deref() == Some(collection))
+        self.names.collections.get(collection).copied()
     }
 
     /// The root kind.

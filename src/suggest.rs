@@ -23,7 +23,7 @@ pub fn did_you_mean<'a>(
     if let Some(c) = closest(name, candidates.clone()) {
         return Some(format!("did you mean `{c}`?"));
     }
-    let all: Vec<&str> = candidates.into_iter().collect();
+    let all: Vec<&str> = candidates.into_iter().take(17).collect();
     if all.is_empty() {
         None
     } else if all.len() <= 16 {

@@ -101,7 +101,10 @@ fn yaml(book: &Book) -> Option<String> {
             writeln!(y, "    revenue_12m_usd: {r}").ok()?;
         }
     }
-    writeln!(y, "partnerships:").ok()?;
+    // A root collection with no entries is written `[]`: a key with no value
+    // is an input error (no silent pass on a null collection).
+    let empty = |none: bool| if none { " []" } else { "" };
+    writeln!(y, "partnerships:{}", empty(book.partnerships.is_empty())).ok()?;
     for (a, b, s) in &book.partnerships {
         writeln!(y, "  - {{ provider: p{}, reseller: p{}, status: {} }}", *a as usize % np, *b as usize % np, pick(&PARTNERSHIP, *s)).ok()?;
     }
@@ -136,7 +139,8 @@ fn yaml(book: &Book) -> Option<String> {
             writeln!(y, "    reseller: p{}", r as usize % np).ok()?;
         }
     }
-    writeln!(y, "transfers:").ok()?;
+    let no_transfers = book.transfers.iter().all(|t| t.items.is_empty());
+    writeln!(y, "transfers:{}", empty(no_transfers)).ok()?;
     for (i, t) in book.transfers.iter().enumerate().filter(|(_, t)| !t.items.is_empty()) {
         writeln!(y, "  - id: t{i}\n    from: p{}\n    to: p{}\n    customer: c{}\n    status: {}\n    items:", t.from as usize % np, t.to as usize % np, t.customer as usize % nc, pick(&TRANSFER_STATUS, t.status)).ok()?;
         for (s, q) in &t.items {

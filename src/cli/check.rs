@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use super::progress::Progress;
 use super::settings::{self, CheckSettings};
 use super::{
-    files, stderr_style, try_load_rules_with, ColorChoice, LimitArgs, RuleArgs, RulesFailure,
+    files, stderr_style, try_load_rules_warned, ColorChoice, LimitArgs, RuleArgs, RulesFailure,
     EXIT_FINDINGS, EXIT_INPUT, EXIT_OK,
 };
 use crate::baseline::Baseline;
@@ -148,7 +148,8 @@ pub fn run(args: &CheckArgs) -> u8 {
         quiet: args.quiet,
         ..CheckRun::default()
     };
-    let mut program = match try_load_rules_with(&settings.rules, config.as_ref()) {
+    let style = stderr_style(args.color);
+    let mut program = match try_load_rules_warned(&settings.rules, config.as_ref(), style) {
         Ok(program) => program,
         Err(RulesFailure::NoRules(message)) => {
             eprintln!("{message}");

@@ -7,7 +7,7 @@ use thiserror::Error;
 
 use super::TextFormat;
 use super::{stderr_style, ColorChoice, LimitArgs, RuleArgs, EXIT_INPUT, EXIT_OK};
-use crate::explain::{explain, render_human};
+use crate::explain::{explain_budgeted, render_human};
 use crate::report::grouped::render_grouped;
 use crate::report::human::render_diagnostic;
 use crate::scenario::load_scenario;
@@ -98,7 +98,14 @@ pub fn run(args: &ExplainArgs) -> u8 {
         eprint!("{}", render_diagnostic(&e, style));
         return EXIT_INPUT;
     };
-    let x = explain(&program, store, kind, row);
+    let x = match explain_budgeted(&program, store, kind, row, options.max_work) {
+        Ok(x) => x,
+        Err(e) => {
+            let error = crate::check::work_error(&e, &scenario.source.name);
+            eprint!("{}", render_diagnostic(&error, style));
+            return EXIT_INPUT;
+        }
+    };
     let text = match args.format {
         TextFormat::Human => render_human(&x),
         TextFormat::Json => match serde_json::to_string_pretty(&x) {

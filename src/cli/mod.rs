@@ -151,6 +151,11 @@ pub struct LimitArgs {
     /// Longest string value, in bytes [default: 65536].
     #[arg(long, value_name = "BYTES")]
     pub max_string_bytes: Option<usize>,
+    /// Work units each rule may spend on one scenario file (elements visited,
+    /// related entities, message bytes); past it the file is an input error
+    /// [default: 100000000].
+    #[arg(long, value_name = "N")]
+    pub max_work: Option<u64>,
 }
 
 impl LimitArgs {
@@ -163,6 +168,9 @@ impl LimitArgs {
     pub fn load_options_with(&self, config: Option<&crate::config::Config>) -> LoadOptions {
         LoadOptions {
             limits: settings::limits(self, config),
+            max_work: self
+                .max_work
+                .unwrap_or(crate::eval::budget::DEFAULT_MAX_WORK),
             ..LoadOptions::default()
         }
     }
@@ -263,7 +271,7 @@ pub fn load_rules_with(
     config: Option<&crate::config::Config>,
     style: Style,
 ) -> Result<Program, u8> {
-    match try_load_rules_with(args, config) {
+    match try_load_rules_warned(args, config, style) {
         Ok(program) => Ok(program),
         Err(RulesFailure::NoRules(message)) => {
             eprintln!("{message}");
@@ -312,6 +320,32 @@ pub fn try_load_rules_with(
     args: &RuleArgs,
     config: Option<&crate::config::Config>,
 ) -> Result<Program, RulesFailure> {
+    load_with_warnings(args, config).map(|(program, _)| program)
+}
+
+/// Like [`try_load_rules_with`], and prints to stderr the warnings about rules
+/// whose cost is a cross product (`eligo::rules::cross_product`): such a rule
+/// may run out of work budget on a large book, and the warning says why before
+/// it does. The other lints are `eligo check-rules`' business.
+pub fn try_load_rules_warned(
+    args: &RuleArgs,
+    config: Option<&crate::config::Config>,
+    style: Style,
+) -> Result<Program, RulesFailure> {
+    let (program, warnings) = load_with_warnings(args, config)?;
+    let costly = warnings
+        .iter()
+        .filter(|w| w.code == crate::lang::error::CheckCode::CrossProduct);
+    for w in costly {
+        eprint!("{}", render_diagnostic(w, style));
+    }
+    Ok(program)
+}
+
+fn load_with_warnings(
+    args: &RuleArgs,
+    config: Option<&crate::config::Config>,
+) -> Result<(Program, Vec<crate::lang::RuleCheckError>), RulesFailure> {
     let (sources, errors) = rule_sources(args);
     if sources.is_empty() && errors.is_empty() {
         return Err(RulesFailure::NoRules(NO_RULES));
@@ -331,7 +365,7 @@ pub fn try_load_rules_with(
         Ok((program, _)) if program.rules.is_empty() => {
             Err(RulesFailure::NoRules(NO_RULES_DEFINED))
         }
-        Ok((program, _)) => Ok(program),
+        Ok(compiled) => Ok(compiled),
         Err(errors) => Err(RulesFailure::Invalid(errors)),
     }
 }

@@ -10,7 +10,20 @@ pub struct Diags {
     pub errors: Vec<RuleCheckError>,
     /// The warnings (lints) in the order found; they do not stop loading.
     pub warnings: Vec<RuleCheckError>,
+    /// "Did you mean" suggestions made so far (see [`Diags::suggest`]).
+    suggested: usize,
 }
+
+/// The most "did you mean" suggestions one load makes: each compares a name with
+/// up to [`MAX_CANDIDATES`] others, so a file with many unknown names would
+/// otherwise cost time quadratic in its size. Errors past this many are still
+/// reported, without a suggestion.
+pub const MAX_SUGGESTIONS: usize = 200;
+
+/// The most names one suggestion compares with: a name set of a rule file can
+/// be as large as the file (an enum of 10^5 values). Names past this many in
+/// their set are not suggested.
+pub const MAX_CANDIDATES: usize = 1000;
 
 impl Diags {
     /// A collector for these files.
@@ -19,7 +32,28 @@ impl Diags {
             files: files.to_vec(),
             errors: Vec::new(),
             warnings: Vec::new(),
+            suggested: 0,
         }
+    }
+
+    /// Whether [`Diags::suggest`] would still look for a suggestion.
+    pub fn may_suggest(&self) -> bool {
+        self.suggested < MAX_SUGGESTIONS
+    }
+
+    /// "did you mean `x`?" for an unknown `name` among the first
+    /// [`MAX_CANDIDATES`] `candidates` (see [`crate::suggest::did_you_mean`]),
+    /// for the first [`MAX_SUGGESTIONS`] unknown names of a load.
+    pub fn suggest<'a, I>(&mut self, name: &str, candidates: I) -> Option<String>
+    where
+        I: IntoIterator<Item = &'a str>,
+        I::IntoIter: Clone,
+    {
+        if !self.may_suggest() {
+            return None;
+        }
+        self.suggested += 1;
+        crate::suggest::did_you_mean(name, candidates.into_iter().take(MAX_CANDIDATES))
     }
 
     /// Records a warning at `span` of file `file`.

@@ -78,6 +78,19 @@ fn syntax_help(expected: &str) -> Option<String> {
             crate::lang::parse::MAX_EXPR_DEPTH_CEILING
         ));
     }
+    if expected == crate::lang::parse::TYPE_TOO_DEEP {
+        return Some(format!(
+            "list types may nest {} levels by default; raise the limit with `--max-rule-depth` (up to {})",
+            crate::lang::parse::MAX_EXPR_DEPTH,
+            crate::lang::parse::MAX_EXPR_DEPTH_CEILING
+        ));
+    }
+    if expected == crate::lang::bounds::TOO_HIGH {
+        return Some(crate::lang::bounds::too_high_help());
+    }
+    if expected == crate::lang::bounds::TOO_MANY_CLAUSES {
+        return Some(crate::lang::bounds::too_many_clauses_help());
+    }
     let help = match expected {
         "`error` or `warning`" => "a rule starts `rule my-rule: error \"summary\"` (or `warning`)",
         "a closing `\"` on the same line" | "a closing `\"`" => "strings end on the line they start; close it with `\"`",
@@ -132,6 +145,8 @@ pub enum CheckCode {
     UnusedConstant,
     /// Warning: a condition that always holds or never holds.
     ConstantCondition,
+    /// Warning: a rule that walks a whole collection per binding (no join serves it).
+    CrossProduct,
 }
 
 impl CheckCode {
@@ -149,6 +164,7 @@ impl CheckCode {
             CheckCode::UnusedLet => "eligo::rules::unused_let",
             CheckCode::UnusedConstant => "eligo::rules::unused_constant",
             CheckCode::ConstantCondition => "eligo::rules::constant_condition",
+            CheckCode::CrossProduct => "eligo::rules::cross_product",
         }
     }
 }

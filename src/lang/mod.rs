@@ -1,7 +1,9 @@
 //! The rule language: syntax, parser, schema building and rule compilation.
 
 pub mod ast;
+pub mod bounds;
 pub mod compile;
+pub mod cost;
 pub mod diag;
 pub mod error;
 pub mod fmt;

@@ -44,6 +44,7 @@ use nom::{Finish, IResult, Parser};
 use nom_locate::LocatedSpan;
 
 use super::ast::*;
+use super::bounds::{self, MAX_EXPR_HEIGHT, MAX_RULE_CLAUSES, TOO_HIGH, TOO_MANY_CLAUSES};
 use super::error::RuleSyntaxError;
 use crate::source::{SourceFile, Span};
 
@@ -64,6 +65,9 @@ pub const MAX_EXPR_DEPTH: usize = 32;
 
 /// What the parser expected where expressions nest deeper than allowed.
 pub const TOO_DEEP: &str = "a shallower expression (the nesting limit is reached here)";
+
+/// What the parser expected where list types (`[[…]]`) nest deeper than allowed.
+pub const TYPE_TOO_DEEP: &str = "a shallower type (the nesting limit is reached here)";
 
 /// The highest nesting limit that can be asked for. Measured in a debug build on
 /// a 2 MiB stack (a spawned thread's default, as in rayon workers and tests), the
@@ -401,7 +405,7 @@ fn field_decl(input: In) -> PResult<FieldDecl> {
     let start = input;
     let (rest, field_name) = ident_any(input)?;
     let (rest, _) = cut(expected("`:` and a type", sym(":"))).parse(rest)?;
-    let (rest, ty) = cut(type_expr).parse(rest)?;
+    let (rest, ty) = cut(|i| type_expr(i, 0)).parse(rest)?;
     let (rest, optional) = map(opt(sym("?")), |q| q.is_some()).parse(rest)?;
     let (rest, default) = opt(preceded(sym("="), cut(default_value))).parse(rest)?;
     let (rest, modifiers) = many0(modifier).parse(rest)?;
@@ -454,10 +458,16 @@ fn comment_start(line: &str) -> Option<usize> {
     None
 }
 
-fn type_expr(input: In) -> PResult<TypeExpr> {
+fn type_expr(input: In, depth: usize) -> PResult<TypeExpr> {
+    if depth > input.extra {
+        return Err(nom::Err::Failure(PErr {
+            offset: offset(&input),
+            expected: Some(TYPE_TOO_DEEP),
+        }));
+    }
     let start = input;
     if let Ok((rest, _)) = sym("[").parse(input) {
-        let (rest, inner) = cut(type_expr).parse(rest)?;
+        let (rest, inner) = cut(|i| type_expr(i, depth + 1)).parse(rest)?;
         let (end, _) = cut(expected("`]`", tag("]"))).parse(rest)?;
         let (rest, _) = ws(end)?;
         return Ok((
@@ -485,8 +495,8 @@ fn default_value(input: In) -> PResult<Expr> {
     expected(
         "a default value",
         alt((
-            literal_expr,
-            |i| list_expr(i, 0),
+            |i| literal_expr(i, 0),
+            |i| top_expr(i, list_expr),
             map(name, |id| {
                 let span = id.span;
                 Expr {
@@ -503,7 +513,10 @@ fn modifier(input: In) -> PResult<Modifier> {
     alt((
         map(kw("nonempty"), |k| Modifier::NonEmpty(token_span(&k))),
         map(kw("nocase"), |k| Modifier::NoCase(token_span(&k))),
-        map(preceded(kw("min"), cut(literal_expr)), Modifier::Min),
+        map(
+            preceded(kw("min"), cut(|i| literal_expr(i, 0))),
+            Modifier::Min,
+        ),
         required_if,
     ))
     .parse(input)
@@ -530,7 +543,7 @@ fn const_decl(input: In) -> PResult<ConstDecl> {
     let (rest, _) = kw("let").parse(input)?;
     let (rest, const_name) = cut(expected("a constant name", name)).parse(rest)?;
     let (rest, _) = cut(expected("`=`", sym("="))).parse(rest)?;
-    let (rest, value) = cut(|i| expr(i, 0)).parse(rest)?;
+    let (rest, value) = cut(|i| top_expr(i, expr)).parse(rest)?;
     let span = Span::new(offset(&start), value.span.end);
     Ok((
         rest,
@@ -560,19 +573,19 @@ fn rule_decl(input: In) -> PResult<RuleDecl> {
     let (rest, _) = cut(expected("`:` and a severity", sym(":"))).parse(rest)?;
     let (rest, severity) = cut(severity).parse(rest)?;
     let (rest, summary) = cut(expected("a quoted one-line summary", template_ws)).parse(rest)?;
-    let (rest, clauses) = many0(clause).parse(rest)?;
+    let (rest, clauses) = clauses(rest)?;
     let (rest, keyword) = cut(expected(
         "`for`, `let`, `where`, `require` or `forbid`",
         alt((kw("require"), kw("forbid"))),
     ))
     .parse(rest)?;
     let forbid = *keyword.fragment() == "forbid";
-    let (rest, require) = cut(|i| expr(i, 0)).parse(rest)?;
+    let (rest, require) = cut(|i| top_expr(i, expr)).parse(rest)?;
     let (rest, _) = cut(expected("`else` and the subject", kw("else"))).parse(rest)?;
-    let (rest, subject) = cut(|i| postfix(i, 0)).parse(rest)?;
+    let (rest, subject) = cut(|i| top_expr(i, postfix)).parse(rest)?;
     let (rest, places) = opt(preceded(
         kw("at"),
-        cut(separated_list1(sym(","), |i| postfix(i, 0))),
+        cut(separated_list1(sym(","), |i| top_expr(i, postfix))),
     ))
     .parse(rest)?;
     let (rest, _) = cut(expected("`at`, or `:` and the message", sym(":"))).parse(rest)?;
@@ -584,7 +597,7 @@ fn rule_decl(input: In) -> PResult<RuleDecl> {
     .parse(rest)?;
     let (rest, related) = opt(preceded(
         kw("related"),
-        cut(separated_list1(sym(","), |i| expr(i, 0))),
+        cut(separated_list1(sym(","), |i| top_expr(i, expr))),
     ))
     .parse(rest)?;
     let end = last_token_end(&start, &rest);
@@ -605,6 +618,27 @@ fn rule_decl(input: In) -> PResult<RuleDecl> {
     Ok((rest, rule))
 }
 
+/// A rule's clauses, at most [`MAX_RULE_CLAUSES`] of them.
+fn clauses(mut rest: In) -> PResult<Vec<Clause>> {
+    let mut out = Vec::new();
+    loop {
+        match clause(rest) {
+            Ok((after, c)) => {
+                if out.len() == MAX_RULE_CLAUSES {
+                    return Err(nom::Err::Failure(PErr {
+                        offset: offset(&rest),
+                        expected: Some(TOO_MANY_CLAUSES),
+                    }));
+                }
+                out.push(c);
+                rest = after;
+            }
+            Err(nom::Err::Error(_)) => return Ok((rest, out)),
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 fn clause(input: In) -> PResult<Clause> {
     alt((for_clause, let_clause, where_clause)).parse(input)
 }
@@ -613,8 +647,8 @@ fn for_clause(input: In) -> PResult<Clause> {
     let (rest, _) = kw("for").parse(input)?;
     let (rest, var) = cut(expected("a variable name", name)).parse(rest)?;
     let (rest, _) = cut(expected("`in`", kw("in"))).parse(rest)?;
-    let (rest, collection) = cut(|i| postfix(i, 0)).parse(rest)?;
-    let (rest, filter) = opt(preceded(kw("where"), cut(|i| expr(i, 0)))).parse(rest)?;
+    let (rest, collection) = cut(|i| top_expr(i, postfix)).parse(rest)?;
+    let (rest, filter) = opt(preceded(kw("where"), cut(|i| top_expr(i, expr)))).parse(rest)?;
     Ok((
         rest,
         Clause::For {
@@ -629,12 +663,16 @@ fn let_clause(input: In) -> PResult<Clause> {
     let (rest, _) = kw("let").parse(input)?;
     let (rest, var) = cut(expected("a variable name", name)).parse(rest)?;
     let (rest, _) = cut(expected("`=`", sym("="))).parse(rest)?;
-    let (rest, value) = cut(|i| filter_or_expr(i, 0)).parse(rest)?;
+    let (rest, value) = cut(|i| top_expr(i, filter_or_expr)).parse(rest)?;
     Ok((rest, Clause::Let { var, value }))
 }
 
 fn where_clause(input: In) -> PResult<Clause> {
-    map(preceded(kw("where"), cut(|i| expr(i, 0))), Clause::Where).parse(input)
+    map(
+        preceded(kw("where"), cut(|i| top_expr(i, expr))),
+        Clause::Where,
+    )
+    .parse(input)
 }
 
 // ---- expressions ----------------------------------------------------------
@@ -653,12 +691,44 @@ fn expr(input: In, depth: usize) -> PResult<Expr> {
         return Err(e);
     }
     let (mut rest, mut lhs) = and_expr(input, depth)?;
+    let mut height = bounds::height(&lhs);
     while let Ok((after, _)) = kw("or").parse(rest) {
-        let (after, rhs) = cut(|i| and_expr(i, depth)).parse(after)?;
+        let (next, rhs) = cut(|i| and_expr(i, depth)).parse(after)?;
+        height = grown(&after, height, &rhs)?;
         lhs = binary(BinOp::Or, lhs, rhs);
-        rest = after;
+        rest = next;
     }
     Ok((rest, lhs))
+}
+
+/// The height of a chain after adding `rhs` (parsed at `at`) to one `height` high.
+fn grown(at: &In, height: usize, rhs: &Expr) -> Result<usize, nom::Err<PErr>> {
+    let height = 1 + height.max(bounds::height(rhs));
+    too_high(at, height)?;
+    Ok(height)
+}
+
+/// Fails at `at` when a tree `height` high is past [`MAX_EXPR_HEIGHT`].
+fn too_high(at: &In, height: usize) -> Result<(), nom::Err<PErr>> {
+    if height > MAX_EXPR_HEIGHT {
+        return Err(nom::Err::Failure(PErr {
+            offset: offset(at),
+            expected: Some(TOO_HIGH),
+        }));
+    }
+    Ok(())
+}
+
+/// An expression that is stored in the tree on its own (a clause's, a rule's,
+/// a constant's, an interpolation's), parsed by `parser` at nesting depth 0 and
+/// checked against [`MAX_EXPR_HEIGHT`] as a whole.
+fn top_expr<'a>(
+    input: In<'a>,
+    parser: impl Fn(In<'a>, usize) -> PResult<'a, Expr>,
+) -> PResult<'a, Expr> {
+    let (rest, e) = parser(input, 0)?;
+    too_high(&input, bounds::height(&e))?;
+    Ok((rest, e))
 }
 
 fn binary(op: BinOp, lhs: Expr, rhs: Expr) -> Expr {
@@ -671,10 +741,12 @@ fn binary(op: BinOp, lhs: Expr, rhs: Expr) -> Expr {
 
 fn and_expr(input: In, depth: usize) -> PResult<Expr> {
     let (mut rest, mut lhs) = not_expr(input, depth)?;
+    let mut height = bounds::height(&lhs);
     while let Ok((after, _)) = kw("and").parse(rest) {
-        let (after, rhs) = cut(|i| not_expr(i, depth)).parse(after)?;
+        let (next, rhs) = cut(|i| not_expr(i, depth)).parse(after)?;
+        height = grown(&after, height, &rhs)?;
         lhs = binary(BinOp::And, lhs, rhs);
-        rest = after;
+        rest = next;
     }
     Ok((rest, lhs))
 }
@@ -730,7 +802,10 @@ fn cmp_expr(input: In, depth: usize) -> PResult<Expr> {
 
 fn postfix(input: In, depth: usize) -> PResult<Expr> {
     let (mut rest, mut base) = primary(input, depth)?;
+    let mut height = bounds::height(&base);
     while let Ok((after, _)) = tag::<_, _, PErr>(".").parse(rest) {
+        height += 1;
+        too_high(&after, height)?;
         let (after, field) = cut(expected("a field name after `.`", ident_any)).parse(after)?;
         let span = base.span.to(field.span);
         base = Expr {
@@ -749,7 +824,7 @@ fn primary(input: In, depth: usize) -> PResult<Expr> {
     expected(
         "an expression",
         alt((
-            literal_expr,
+            |i| literal_expr(i, depth),
             |i| list_expr(i, depth),
             |i| paren_expr(i, depth),
             |i| call_or_name(i, depth),
@@ -759,12 +834,12 @@ fn primary(input: In, depth: usize) -> PResult<Expr> {
 }
 
 /// A literal: date, number, string or boolean.
-fn literal_expr(input: In) -> PResult<Expr> {
+fn literal_expr(input: In, depth: usize) -> PResult<Expr> {
     let start = input;
     let (end, kind) = alt((
         date_literal,
         number_literal,
-        map(template, ExprKind::Str),
+        map(|i| template(i, depth), ExprKind::Str),
         map(bool_word, ExprKind::Bool),
     ))
     .parse(input)?;
@@ -923,13 +998,13 @@ fn call_or_name(input: In, depth: usize) -> PResult<Expr> {
 
 /// A template followed by white space.
 fn template_ws(input: In) -> PResult<Template> {
-    let (rest, t) = template(input)?;
+    let (rest, t) = template(input, 0)?;
     let (rest, _) = ws(rest)?;
     Ok((rest, t))
 }
 
 /// `"text {expr} text"`; `{{` and `}}` stand for braces, `\"` and `\\` for themselves.
-fn template(input: In) -> PResult<Template> {
+fn template(input: In, depth: usize) -> PResult<Template> {
     let start = input;
     let (mut rest, _) = char('"').parse(input)?;
     let mut parts = Vec::new();
@@ -967,7 +1042,7 @@ fn template(input: In) -> PResult<Template> {
                     parts.push(TemplatePart::Text(std::mem::take(&mut text)));
                 }
                 let (after, _) = sym("{").parse(rest)?;
-                let (after, e) = cut(|i| expr(i, 1)).parse(after)?;
+                let (after, e) = cut(|i| top_expr(i, |i, _| expr(i, depth + 1))).parse(after)?;
                 let (after, _) =
                     cut(expected("`}` closing the interpolation", tag("}"))).parse(after)?;
                 parts.push(TemplatePart::Expr(e));

@@ -11,7 +11,6 @@ use super::diag::Diags;
 use super::error::CheckCode;
 use crate::schema::*;
 use crate::source::Span;
-use crate::suggest::did_you_mean;
 
 const PRIMITIVES: &[&str] = &["string", "int", "number", "bool", "date", "id"];
 
@@ -25,7 +24,7 @@ struct PendingField<'f> {
 /// Builds the schema, reporting every problem to `diags`.
 pub fn build_schema(files: &[RuleFile], diags: &mut Diags) -> Schema {
     let mut schema = Schema::default();
-    schema.kinds.push(Kind {
+    schema.add_kind(Kind {
         name: "root".into(),
         collection: None,
         fields: Vec::new(),
@@ -62,9 +61,9 @@ fn collect_enums(files: &[RuleFile], schema: &mut Schema, diags: &mut Diags) {
                 diags.duplicate(file, e.name.span, "enum", &e.name.name, first);
                 continue;
             }
-            let mut variants: Vec<String> = Vec::new();
+            let mut decl = Enum::new(e.name.name.clone(), (file, e.name.span));
             for v in &e.variants {
-                if variants.contains(&v.name) {
+                if !decl.add_variant(&v.name) {
                     diags.error(
                         file,
                         v.span,
@@ -73,15 +72,9 @@ fn collect_enums(files: &[RuleFile], schema: &mut Schema, diags: &mut Diags) {
                         "listed again here",
                         None,
                     );
-                } else {
-                    variants.push(v.name.clone());
                 }
             }
-            schema.enums.push(Enum {
-                name: e.name.name.clone(),
-                variants,
-                decl: (file, e.name.span),
-            });
+            schema.add_enum(decl);
         }
     }
 }
@@ -166,7 +159,7 @@ fn declare_kind(
             return None;
         }
     }
-    schema.kinds.push(Kind {
+    Some(schema.add_kind(Kind {
         name: k.name.name.clone(),
         collection,
         fields: Vec::new(),
@@ -174,8 +167,7 @@ fn declare_kind(
         id_field: None,
         owner: None,
         decl: (file, k.name.span),
-    });
-    Some(schema.kinds.len() - 1)
+    }))
 }
 
 fn add_field(schema: &mut Schema, p: &PendingField<'_>, diags: &mut Diags) {
@@ -297,7 +289,7 @@ fn resolve_inverse(
     diags: &mut Diags,
 ) -> Option<FieldType> {
     let Some(source) = schema.kind_named(&of.name) else {
-        let help = did_you_mean(&of.name, schema.kinds.iter().map(|k| k.name.as_str()));
+        let help = diags.suggest(&of.name, schema.kinds.iter().map(|k| k.name.as_str()));
         diags.error(
             file,
             of.span,
@@ -310,7 +302,7 @@ fn resolve_inverse(
     };
     let source_kind = schema.kind(source);
     let Some(source_field) = source_kind.field(&field.name) else {
-        let help = did_you_mean(
+        let help = diags.suggest(
             &field.name,
             source_kind.fields.iter().map(|f| f.name.as_str()),
         );
@@ -387,7 +379,7 @@ fn resolve_named(
                     .copied()
                     .chain(schema.enums.iter().map(|e| e.name.as_str()))
                     .chain(schema.kinds.iter().skip(1).map(|k| k.name.as_str()));
-                let help = did_you_mean(other, names);
+                let help = diags.suggest(other, names);
                 diags.error(
                     file,
                     name.span,
@@ -486,7 +478,7 @@ fn resolve_default(
             Some(v) => Some(DefaultValue::Enum(v)),
             None => {
                 let decl = schema.enum_decl(*en);
-                let help = did_you_mean(&n.name, decl.variants.iter().map(String::as_str));
+                let help = diags.suggest(&n.name, decl.variants.iter().map(String::as_str));
                 diags.error(
                     file,
                     n.span,
@@ -657,7 +649,7 @@ fn resolve_required_if(
         return;
     };
     let Some(sibling_id) = k.field(&sibling.name) else {
-        let help = did_you_mean(&sibling.name, k.fields.iter().map(|f| f.name.as_str()));
+        let help = diags.suggest(&sibling.name, k.fields.iter().map(|f| f.name.as_str()));
         let message = format!("`{}` has no field `{}`", k.name, sibling.name);
         diags.error(
             file,
@@ -686,7 +678,7 @@ fn resolve_required_if(
     };
     let decl = schema.enum_decl(en);
     let Some(v) = decl.variant(&value.name) else {
-        let help = did_you_mean(&value.name, decl.variants.iter().map(String::as_str));
+        let help = diags.suggest(&value.name, decl.variants.iter().map(String::as_str));
         let message = format!("`{}` is not a value of enum `{}`", value.name, decl.name);
         diags.error(
             file,

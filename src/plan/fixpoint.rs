@@ -132,7 +132,10 @@ pub fn run(program: &Program, spec: &PlanSpec, book: &Store, parties: Parties) -
 fn evaluate_some(program: &Program, store: &Store, indexes: &[usize]) -> Vec<RawFinding> {
     let mut out = Vec::new();
     for &i in indexes {
-        out.extend(evaluate_rule_counted(program, store, i).0);
+        // Unbudgeted (`u64::MAX`), so the evaluation cannot stop early.
+        if let Ok((found, _)) = evaluate_rule_counted(program, store, i, u64::MAX) {
+            out.extend(found);
+        }
     }
     out
 }

@@ -63,7 +63,7 @@ fn finding_command(f: &Finding) -> String {
     let message = if f.related.is_empty() {
         message
     } else {
-        format!("{message}\nrelated: {}", f.related.join(", "))
+        format!("{message}\nrelated: {}", f.related_text())
     };
     // The annotation sits on the first place to edit, which is the line a
     // pull request changes (the transfer item, the relationship), not the

@@ -96,7 +96,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
         // Each part is one line: a line feed inside a user value is escaped
         // here, since the help keeps the one between the parts.
         let related = (!f.related.is_empty())
-            .then(|| format!("related: {}", escape::text(&f.related.join(", "))));
+            .then(|| format!("related: {}", escape::text(&f.related_text())));
         let text = match (f.fix.as_deref().map(escape::text), related) {
             (Some(fix), Some(rel)) => format!("{fix}\n{rel}"),
             (Some(fix), None) => fix.into_owned(),

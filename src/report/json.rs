@@ -105,6 +105,7 @@ impl Serialize for Findings<'_> {
             fix: f.fix.as_deref(),
             location: &f.location,
             related: &f.related,
+            related_more: f.related_more,
             locations: &f.places,
             waived: f.waived.as_deref(),
             baseline: f.baseline,
@@ -124,6 +125,9 @@ struct JsonFinding<'a> {
     fix: Option<&'a str>,
     location: &'a Location,
     related: &'a [String],
+    /// Related entities past the [`crate::eval::MAX_RELATED`] listed; absent when none.
+    #[serde(skip_serializing_if = "is_zero_u64")]
+    related_more: u64,
     /// The places to edit (DOMAIN.md section 6); `location` stays the subject's.
     /// Always present (empty when the rule names none), so readers need no default.
     locations: &'a [Place],
@@ -149,6 +153,10 @@ struct RunSummary {
 }
 
 fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+fn is_zero_u64(n: &u64) -> bool {
     *n == 0
 }
 

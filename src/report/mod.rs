@@ -82,8 +82,11 @@ pub struct Finding {
     pub offset: u32,
     /// Length of the marked token.
     pub len: u32,
-    /// Other entities involved, sorted.
+    /// Other entities involved, sorted (at most [`crate::eval::MAX_RELATED`]).
     pub related: Vec<String>,
+    /// How many more related entities the rule named past those listed
+    /// (0 nearly always; see [`crate::eval::Related::more`]).
+    pub related_more: u64,
     /// The waiver that accepts this finding, if one does; a waived finding
     /// does not fail the run and is counted apart. Boxed: most findings are not
     /// waived, and they need not carry the room for a waiver.
@@ -177,6 +180,16 @@ impl Finding {
         MessageText {
             problem: &self.problem,
             fix: self.fix.as_deref(),
+        }
+    }
+
+    /// The related ids as text: `a, b`, and `… and N more` past the cap.
+    pub fn related_text(&self) -> String {
+        let listed = self.related.join(", ");
+        if self.related_more == 0 {
+            listed
+        } else {
+            format!("{listed} and {} more", self.related_more)
         }
     }
 }

@@ -286,6 +286,9 @@ fn finding_result(f: &Finding, ctx: &Ctx<'_>) -> SarifResult {
     if !f.related.is_empty() {
         props.insert("related".to_string(), json!(f.related));
     }
+    if f.related_more > 0 {
+        props.insert("relatedMore".to_string(), json!(f.related_more));
+    }
     let mut result = SarifResult::builder()
         .rule_id(&*f.rule)
         .level(level)

@@ -58,6 +58,8 @@ pub enum ScenarioCode {
     UnknownExpectRule,
     /// An `expect` entry naming an unknown subject.
     UnknownExpectSubject,
+    /// A rule needed more work than its budget on the file (`--max-work`).
+    WorkBudget,
 }
 
 impl ScenarioCode {
@@ -87,6 +89,7 @@ impl ScenarioCode {
             InvalidDate => "eligo::scenario::invalid_date",
             UnknownExpectRule => "eligo::scenario::unknown_expect_rule",
             UnknownExpectSubject => "eligo::scenario::unknown_expect_subject",
+            WorkBudget => "eligo::eval::work_budget",
         }
     }
 }

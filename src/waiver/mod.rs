@@ -277,6 +277,7 @@ fn finding(w: &Waiver, path: &Arc<str>, v: Verdict) -> Finding {
         offset: w.pos.offset,
         len: w.pos.len,
         related: Vec::new(),
+        related_more: 0,
         waived: None,
         places: Vec::new(),
         baseline: None,

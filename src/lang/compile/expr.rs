@@ -5,7 +5,6 @@ use crate::lang::error::CheckCode;
 use crate::program::{CExpr, CExprKind, Const};
 use crate::schema::{FieldId, KindId};
 use crate::source::Span;
-use crate::suggest::did_you_mean;
 
 use super::types::{find_name_span, same_elem};
 use super::{decode, field_ty, Compiler, Ty, Typed};
@@ -123,14 +122,15 @@ impl Compiler<'_, '_, '_> {
             ExprKind::Name(id) => id.name.clone(),
             _ => "expression".into(),
         };
-        let mut candidates: Vec<String> = self.scope.iter().map(|(n, _, _)| n.clone()).collect();
-        candidates.extend(self.consts.keys().cloned());
-        candidates.extend(self.schema.root().fields.iter().map(|f| f.name.clone()));
-        candidates.sort();
-        let help = did_you_mean(
-            &name,
-            candidates.iter().map(String::as_str).collect::<Vec<_>>(),
-        );
+        let help = if self.diags.may_suggest() {
+            let mut candidates: Vec<&str> = self.scope.iter().map(|(n, _, _)| n.as_str()).collect();
+            candidates.extend(self.consts.keys().map(String::as_str));
+            candidates.extend(self.schema.root().fields.iter().map(|f| f.name.as_str()));
+            candidates.sort_unstable();
+            self.diags.suggest(&name, candidates)
+        } else {
+            None
+        };
         self.err(
             e.span,
             CheckCode::UnknownName,
@@ -193,7 +193,9 @@ impl Compiler<'_, '_, '_> {
         if let Some(f) = k.field(&field.name) {
             return Some(f);
         }
-        let help = did_you_mean(&field.name, k.fields.iter().map(|f| f.name.as_str()));
+        let help = self
+            .diags
+            .suggest(&field.name, k.fields.iter().map(|f| f.name.as_str()));
         let message = format!("`{}` has no field `{}`", k.name, field.name);
         self.err(
             field.span,
@@ -387,7 +389,9 @@ impl Compiler<'_, '_, '_> {
                 span,
             }),
             None => {
-                let help = did_you_mean(&name, decl.variants.iter().map(String::as_str));
+                let help = self
+                    .diags
+                    .suggest(&name, decl.variants.iter().map(String::as_str));
                 let enum_name = decl.name.clone();
                 let span = find_name_span(e, &name).unwrap_or(e.span);
                 self.err(

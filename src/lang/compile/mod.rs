@@ -86,6 +86,7 @@ pub fn compile_rules(
                 .map_or(String::new(), |s| doc_above(&s.text, decl.span.start));
             if let Some(rule) = compiler.rule(decl, doc) {
                 super::lint::check_rule(schema, decl, &rule, compiler.diags, file);
+                super::cost::check_rule_cost(schema, decl, &rule, compiler.diags, file);
                 rules.push(rule);
             }
         }

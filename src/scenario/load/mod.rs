@@ -54,6 +54,9 @@ pub struct LoadOptions {
     pub limits: Limits,
     /// The value of `today` defaults (days since 1970-01-01).
     pub today: i32,
+    /// Work units each rule may spend evaluating the scenario (see
+    /// [`crate::eval::budget`]).
+    pub max_work: u64,
 }
 
 impl Default for LoadOptions {
@@ -61,6 +64,7 @@ impl Default for LoadOptions {
         LoadOptions {
             limits: Limits::default(),
             today: crate::date::today_utc(),
+            max_work: crate::eval::budget::DEFAULT_MAX_WORK,
         }
     }
 }
