@@ -16,6 +16,7 @@ reported with the targets of issue #6.
 
     python3 benches/run.py              # 5 runs of every case
     python3 benches/run.py --runs 3 --sizes 10000,100000
+    python3 benches/run.py --sizes 100000 --no-files --peer PEER_BIN --bench-dir ../shared/bench
 """
 
 import argparse
@@ -212,6 +213,39 @@ def report(cases, info, runs):
     return "\n".join(lines)
 
 
+def peer_case(bench_dir, peer, subscriptions, runs, out_dir):
+    """eligo and the regorus peer on the same book as one-line JSON.
+
+    `bench_dir` is the shared benchmark folder (its `gen.py` writes the JSON
+    book and `rego/eligo.rego` holds the rules in Rego); `peer` is its peer
+    binary, built with `cargo build --release` in `peer/`. Runs are paired
+    (regorus, then eligo) and the ratio is the median of the pairs' ratios.
+    """
+    path = os.path.join(out_dir, f"gen-{subscriptions}.json")
+    if not os.path.exists(path):
+        sh([sys.executable, os.path.join(bench_dir, "gen.py"), "--subscriptions",
+            str(subscriptions), "--seed", str(SEED), "--format", "json", "-o", path])
+    rego = os.path.join(bench_dir, "rego", "eligo.rego")
+    peer_t, eligo_t, eligo_m = [], [], []
+    for _ in range(runs):
+        peer_t.append(measure([peer, rego, path])[0])
+        t, m, _ = measure([ELIGO, "check", "--format", "json", path])
+        eligo_t.append(t)
+        eligo_m.append(m)
+    med = statistics.median
+    ratios = [p / e for p, e in zip(peer_t, eligo_t)]
+    case = {"case": f"json-{subscriptions}", "bytes": size_of(path),
+            "regorus_s": med(peer_t), "eligo_s": med(eligo_t), "eligo_rss": med(eligo_m),
+            "regorus_over_eligo": med(ratios),
+            "range": [min(ratios), max(ratios)]}
+    print(f"- {case['case']} ({case['bytes'] / 1e6:.1f} MB of JSON): regorus "
+          f"{case['regorus_s']:.3f} s, eligo {case['eligo_s']:.3f} s "
+          f"({case['eligo_rss'] / 2**20:.0f} MiB): eligo is {case['regorus_over_eligo']:.2f}x "
+          f"faster ({case['range'][0]:.2f}–{case['range'][1]:.2f}); target >= 8x: "
+          f"{verdict(case['regorus_over_eligo'] >= 8)}")
+    return case
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -219,6 +253,11 @@ def main():
     ap.add_argument("--sizes", default="10000,100000,1000000")
     ap.add_argument("--no-files", action="store_true",
                     help="skip the 1,000 files of 100 subscriptions")
+    ap.add_argument("--peer", metavar="PEER_BIN",
+                    help="also compare with the regorus peer on the books as JSON "
+                    "(the `peer` binary built in ../shared/bench/peer)")
+    ap.add_argument("--bench-dir", default=os.path.join(ROOT, "..", "shared", "bench"),
+                    help="the shared benchmark folder (gen.py, rego/)")
     args = ap.parse_args()
     build()
     out_dir = os.path.join(ROOT, "target", "bench")
@@ -231,9 +270,13 @@ def main():
     if not args.no_files:
         cases.append(run_case("1000x100", generate(out_dir, 100_000, files=1000), args.runs))
     info = machine()
+    print(report(cases, info, args.runs))
+    if args.peer:
+        print("\nagainst regorus on the same book as JSON:")
+        for n in (int(s) for s in args.sizes.split(",")):
+            cases.append(peer_case(args.bench_dir, args.peer, n, args.runs, out_dir))
     with open(os.path.join(out_dir, "results.json"), "w") as f:
         json.dump({"machine": info, "runs": args.runs, "cases": cases}, f, indent=2)
-    print(report(cases, info, args.runs))
 
 
 if __name__ == "__main__":

@@ -8,9 +8,9 @@
 //! memory exhaustion). Replayed events are placed at their alias, so that a
 //! duplicate created through an alias is reported where it is created.
 
-use saphyr_parser::{Event, Parser, ScanError, Span as YSpan};
+use saphyr_parser::{Event, ScanError, Span as YSpan};
 
-use super::input::{parser, TabSeparated};
+use super::json::EventSource;
 use super::lines::LineMarks;
 use super::pipe::{Pipe, MIN_PIPED_BYTES};
 use super::store::Pos;
@@ -140,8 +140,8 @@ const TAB_ERRORS: [&str; 4] = [
 
 /// Where parser events come from.
 enum Input<'a> {
-    /// A parser on this thread.
-    Inline(Box<Parser<'a, TabSeparated<'a>>>),
+    /// A parser (or the JSON fast path) on this thread.
+    Inline(Box<EventSource<'a>>),
     /// A parser on another thread.
     Piped(Pipe<'a>),
 }
@@ -165,7 +165,11 @@ pub struct Events<'a> {
 impl<'a> Events<'a> {
     /// A stream over `text`.
     pub fn new(text: &'a str, limits: Limits) -> Self {
-        Self::with_input(text, limits, Input::Inline(Box::new(parser(text))))
+        Self::with_input(
+            text,
+            limits,
+            Input::Inline(Box::new(EventSource::new(text))),
+        )
     }
 
     /// A stream over `text` whose events come from a parser running on a

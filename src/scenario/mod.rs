@@ -5,6 +5,7 @@ pub mod error;
 pub mod events;
 pub mod ids;
 pub mod input;
+pub mod json;
 pub mod lines;
 pub mod load;
 pub mod pipe;

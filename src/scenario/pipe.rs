@@ -15,7 +15,7 @@
 
 use saphyr_parser::{Event, ScanError, Span as YSpan};
 
-use super::input::parser;
+use super::json::EventSource;
 use std::borrow::Cow;
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender};
 use std::thread::Scope;
@@ -56,7 +56,9 @@ impl<'a> Pipe<'a> {
         let (back, returned) = channel::<Vec<Item<'a>>>();
         let ascii = text.is_ascii();
         scope.spawn(move || {
-            let mut parser = parser(text);
+            let mut parser = EventSource::new(text);
+            // The JSON fast path borrows every scalar it can already.
+            let ascii = ascii && !parser.is_json();
             let fresh = || {
                 returned
                     .try_recv()
@@ -126,6 +128,7 @@ fn borrow_scalar<'a>(text: &'a str, event: &mut Event<'a>, span: &YSpan) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::input::parser;
 
     /// The events of `text` as (event, span) debug strings, parsed inline or
     /// on a thread.

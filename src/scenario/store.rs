@@ -155,7 +155,7 @@ impl Store {
     /// Appends a row of absent cells, whose mapping starts at `pos`, to a
     /// kind's table and returns its index.
     pub fn push_row(&mut self, kind: KindId, pos: Pos) -> u32 {
-        self.lines.note(pos.offset, pos.line);
+        self.lines.note(pos.offset, pos.line, pos.column);
         let table = self.table_mut(kind);
         table.starts.push(pos.offset);
         table.widths.push(u8::try_from(pos.len).unwrap_or(u8::MAX));
@@ -164,7 +164,7 @@ impl Store {
 
     /// Moves a row's position (to its first key, once it is read).
     pub fn set_row_pos(&mut self, kind: KindId, row: u32, pos: Pos) {
-        self.lines.note(pos.offset, pos.line);
+        self.lines.note(pos.offset, pos.line, pos.column);
         let table = self.table_mut(kind);
         let width = u8::try_from(pos.len).unwrap_or(u8::MAX);
         if let (Some(start), Some(w)) = (

@@ -1,0 +1,96 @@
+//! Scenarios written as JSON: read by the JSON fast path, they give the
+//! findings of the same book in YAML, and a whole-document flow collection
+//! streams in memory bounded by the nesting, not by the number of values.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+/// A temporary folder for one test's files, removed when the test ends.
+struct TempDir(PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn temp_dir(test: &str) -> TempDir {
+    let dir = std::env::temp_dir().join(format!("eligo-json-{}-{test}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    TempDir(dir)
+}
+
+/// Exit code and the (rule, subject) pairs of a `--format json` check.
+fn findings(file: &Path) -> (i32, BTreeSet<(String, String)>) {
+    let out = common::eligo()
+        .args(["check", "--format", "json"])
+        .arg(file)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let pairs = report["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["subject"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    (out.status.code().unwrap_or(-1), pairs)
+}
+
+#[test]
+fn a_json_book_gives_the_findings_of_the_same_book_in_yaml() {
+    let dir = temp_dir("same");
+    // Over 1 MB as JSON, so that its events come through the parsing thread.
+    let yaml = eligo::generate::scenario_text(6_000, 3);
+    let value: Value = serde_yaml::from_str(&yaml).unwrap();
+    let json = serde_json::to_string(&value).unwrap();
+    assert!(json.len() > 1 << 20, "{}", json.len());
+    let yaml_file = dir.0.join("book.yaml");
+    let json_file = dir.0.join("book.json");
+    std::fs::write(&yaml_file, &yaml).unwrap();
+    std::fs::write(&json_file, &json).unwrap();
+    let (yaml_code, yaml_findings) = findings(&yaml_file);
+    let (json_code, json_findings) = findings(&json_file);
+    assert!(!yaml_findings.is_empty());
+    assert_eq!((json_code, json_findings), (yaml_code, yaml_findings));
+}
+
+#[test]
+fn a_whole_document_flow_collection_streams() {
+    // Three million one-character scalars in one flow document (6 MB).
+    // saphyr-parser queued every token of it until the document closed
+    // (about 370 bytes each, over 1 GB); the fast path holds the nesting.
+    let dir = temp_dir("stream");
+    let mut text = String::from("{\"subscriptions\": [], \"unknown\": [");
+    text.push_str(&"1,".repeat(3_000_000));
+    text.push_str("1]}\n");
+    let file = dir.0.join("flow.json");
+    std::fs::write(&file, &text).unwrap();
+    let out = common::eligo_capped(256 * 1024)
+        .env("RAYON_NUM_THREADS", "1")
+        .env("MALLOC_ARENA_MAX", "2")
+        .args(["check", "--format", "json"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    let codes: Vec<&str> = report["errors"]
+        .as_array()
+        .map(|errors| errors.iter().filter_map(|e| e["code"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        (out.status.code(), codes),
+        (Some(2), vec!["eligo::scenario::unknown_field"]),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
