@@ -12,7 +12,7 @@ use saphyr_parser::Event;
 use std::collections::HashMap;
 
 use super::error::{ConfigCode, ConfigError};
-use crate::scenario::events::{control_char_message, Events, StreamError};
+use crate::scenario::events::{control_char_message, flow_limit_message, Events, StreamError};
 use crate::scenario::{Limits, Pos};
 use crate::source::SourceFile;
 use crate::suggest::did_you_mean;
@@ -68,6 +68,7 @@ pub fn walk(source: &SourceFile, limits: Limits) -> (Positions, Vec<ConfigError>
             StreamError::ControlChar { pos, found } => (pos, control_char_message(found)),
             StreamError::AliasLimit(pos, bound) => (pos, bound.message()),
             StreamError::DepthLimit(pos) => (pos, "nesting deeper than the limit".into()),
+            StreamError::FlowLimit(pos) => (pos, flow_limit_message()),
         };
         let error = walker.error(ConfigCode::Syntax, pos, message, "here", None);
         walker.errors.push(error);

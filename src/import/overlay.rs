@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use super::error::{at, ImportCode, ImportError};
 use super::fragment::{Entity, Fields, Scenario, Val, KINDS};
-use crate::scenario::events::{Events, Limits, StreamError};
+use crate::scenario::events::{flow_limit_message, Events, Limits, StreamError};
 use crate::source::SourceFile;
 
 /// A YAML node with its byte range.
@@ -59,6 +59,7 @@ pub fn parse(file: &SourceFile) -> Result<Node, ImportError> {
             ),
             StreamError::AliasLimit(pos, _) => (pos, "aliases expand beyond the limit".into()),
             StreamError::DepthLimit(pos) => (pos, "nesting deeper than the limit".into()),
+            StreamError::FlowLimit(pos) => (pos, flow_limit_message()),
         };
         let start = pos.offset as usize;
         at(

@@ -26,6 +26,8 @@ pub enum ScenarioCode {
     AliasLimit,
     /// Nesting beyond the limit.
     DepthLimit,
+    /// A nested flow collection too large to parse in bounded memory.
+    FlowLimit,
     /// The file or a string is larger than the limit.
     SizeLimit,
     /// More than one YAML document.
@@ -73,6 +75,7 @@ impl ScenarioCode {
             Syntax => "eligo::yaml::syntax",
             AliasLimit => "eligo::yaml::alias_limit",
             DepthLimit => "eligo::yaml::depth_limit",
+            FlowLimit => "eligo::yaml::flow_limit",
             SizeLimit => "eligo::scenario::size_limit",
             MultipleDocuments => "eligo::scenario::multiple_documents",
             NoCollections => "eligo::scenario::no_collections",

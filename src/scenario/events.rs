@@ -10,6 +10,7 @@
 
 use saphyr_parser::{Event, ScanError, Span as YSpan};
 
+use super::input::{MAX_PENDING_TOKENS, PENDING_TOKENS_ERROR};
 use super::json::EventSource;
 use super::lines::LineMarks;
 use super::pipe::{Pipe, MIN_PIPED_BYTES};
@@ -128,7 +129,19 @@ pub enum StreamError {
     AliasLimit(Pos, AliasBound),
     /// Nesting deeper than allowed.
     DepthLimit(Pos),
+    /// A flow collection inside another one holding more entries than the
+    /// parser may keep pending (see [`super::input`]).
+    FlowLimit(Pos),
 }
+
+/// The message of [`StreamError::FlowLimit`].
+pub fn flow_limit_message() -> String {
+    format!("a flow collection nested in another one holds more than {MAX_PENDING_TOKENS} entries")
+}
+
+/// The help of [`StreamError::FlowLimit`].
+pub const FLOW_LIMIT_HELP: &str =
+    "write this collection in block style (or as a JSON document, which eligo streams)";
 
 /// The parser's messages about a tab used as indentation.
 const TAB_ERRORS: [&str; 4] = [
@@ -350,6 +363,9 @@ impl<'a> Events<'a> {
         let info = e.info();
         if info.contains("recursion limit") {
             return StreamError::DepthLimit(pos);
+        }
+        if info == PENDING_TOKENS_ERROR {
+            return StreamError::FlowLimit(pos);
         }
         // The parser places some errors about a tab used as indentation at
         // the token before it, often a line above: point at the tab.

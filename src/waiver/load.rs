@@ -20,7 +20,10 @@ use std::path::Path;
 use super::error::{WaiverCode, WaiverError};
 use super::Waiver;
 use crate::date::parse_date;
-use crate::scenario::events::{control_char_help, control_char_message, Events, StreamError};
+use crate::scenario::events::{
+    control_char_help, control_char_message, flow_limit_message, Events, StreamError,
+    FLOW_LIMIT_HELP,
+};
 use crate::scenario::load::printable_source;
 use crate::scenario::{Limits, Pos};
 use crate::source::SourceFile;
@@ -218,6 +221,13 @@ impl<'a> Reader<'a> {
                 "the file nests deeper than allowed".into(),
                 "too deep",
                 "a waivers file is a list of flat mappings".into(),
+            ),
+            StreamError::FlowLimit(pos) => self.error(
+                WaiverCode::Syntax,
+                pos,
+                flow_limit_message(),
+                "limit reached here",
+                FLOW_LIMIT_HELP.into(),
             ),
         }
     }

@@ -1,18 +1,19 @@
 //! Where a scenario's events come from: the JSON fast path when it reads
 //! the text, saphyr-parser otherwise.
 
-use saphyr_parser::{Parser, ScanError};
+use saphyr_parser::ScanError;
 
 use super::JsonEvents;
-use crate::scenario::input::{parser, TabSeparated};
+use crate::scenario::input::{parser, BoundedParser};
 use crate::scenario::pipe::Item;
 
 /// The event source of one text.
 pub enum EventSource<'a> {
     /// The JSON fast path.
     Json(JsonEvents<'a>),
-    /// saphyr-parser (with tabs as separation, see [`crate::scenario::input`]).
-    Yaml(Box<Parser<'a, TabSeparated<'a>>>),
+    /// saphyr-parser (with tabs as separation and its queue of flow tokens
+    /// bounded, see [`crate::scenario::input`]).
+    Yaml(Box<BoundedParser<'a>>),
 }
 
 impl<'a> EventSource<'a> {

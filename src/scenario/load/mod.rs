@@ -15,7 +15,10 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 
 use super::error::{ScenarioCode, ScenarioError};
-use super::events::{control_char_help, control_char_message, Events, Limits, StreamError};
+use super::events::{
+    control_char_help, control_char_message, flow_limit_message, Events, Limits, StreamError,
+    FLOW_LIMIT_HELP,
+};
 use super::ids::Ids;
 use super::store::{Pos, Store, NONE};
 use super::text_checks::printable_copy;
@@ -316,6 +319,13 @@ impl<'a> Loader<'a, '_> {
                     "scenario files need only a few levels; raise `--max-depth` if this is genuine"
                         .into(),
                 ),
+            ),
+            StreamError::FlowLimit(pos) => self.error(
+                ScenarioCode::FlowLimit,
+                pos,
+                flow_limit_message(),
+                "limit reached here".into(),
+                Some(FLOW_LIMIT_HELP.into()),
             ),
         }
         Stop
