@@ -2,6 +2,9 @@
 
 use std::sync::Arc;
 
+mod indexed;
+pub use indexed::IndexedText;
+
 /// A byte range in a source file.
 ///
 /// Spans are carried on every AST node and scenario value for diagnostics, and are
@@ -62,25 +65,30 @@ pub struct SourceFile {
     pub name: String,
     /// The whole text; shared so diagnostics can hold it cheaply.
     pub text: Arc<str>,
+    /// The same text with its line index, built on the first diagnostic and
+    /// shared by all of this file's diagnostics (see [`IndexedText`]).
+    indexed: IndexedText,
 }
 
 impl SourceFile {
     /// A source file with the given display name and text.
     pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
+        let text: Arc<str> = text.into();
         SourceFile {
             name: name.into(),
-            text: text.into(),
+            indexed: IndexedText::new(Arc::clone(&text)),
+            text,
         }
     }
 
     /// A miette source for rendering snippets of this file.
-    pub fn named_source(&self) -> miette::NamedSource<Arc<str>> {
-        miette::NamedSource::new(&self.name, Arc::clone(&self.text)).with_language("yaml")
+    pub fn named_source(&self) -> miette::NamedSource<IndexedText> {
+        miette::NamedSource::new(&self.name, self.indexed.clone()).with_language("yaml")
     }
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        line_col(&self.text, offset)
+        self.indexed.line_col(offset)
     }
 }
 

@@ -3,11 +3,10 @@
 
 use miette::NamedSource;
 use std::fmt;
-use std::sync::Arc;
 
 use crate::scenario::error::{InputCode, InputError};
 use crate::scenario::store::Pos;
-use crate::source::{line_col, SourceFile};
+use crate::source::SourceFile;
 
 /// Stable codes of import errors.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -105,15 +104,16 @@ pub fn at(
         label: label.into(),
         help,
         path: file.name.clone(),
-        pos: Some(pos_of(&file.text, start, end)),
+        pos: Some(pos_of(file, start, end)),
         also: None,
         src: Some(named(file)),
     }
 }
 
-/// The position of the byte range `start..end` of `text`.
-pub fn pos_of(text: &str, start: usize, end: usize) -> Pos {
-    let (line, column) = line_col(text, start);
+/// The position of the byte range `start..end` of `file` (through its line
+/// index, so that many errors in one export cost linear time).
+pub fn pos_of(file: &SourceFile, start: usize, end: usize) -> Pos {
+    let (line, column) = file.line_col(start);
     Pos {
         line: u32::try_from(line).unwrap_or(u32::MAX),
         column: u32::try_from(column).unwrap_or(u32::MAX),
@@ -123,6 +123,6 @@ pub fn pos_of(text: &str, start: usize, end: usize) -> Pos {
 }
 
 /// A miette source of the file, for snippets (JSON, CSV and YAML alike).
-pub fn named(file: &SourceFile) -> NamedSource<Arc<str>> {
-    NamedSource::new(&file.name, Arc::clone(&file.text))
+pub fn named(file: &SourceFile) -> NamedSource<crate::source::IndexedText> {
+    file.named_source().with_language("json")
 }

@@ -1,7 +1,6 @@
 //! Diagnostics for rule files: syntax errors and check errors.
 
 use miette::{Diagnostic, LabeledSpan, NamedSource};
-use std::sync::Arc;
 use thiserror::Error;
 
 use crate::source::{SourceFile, Span};
@@ -16,7 +15,7 @@ pub struct RuleSyntaxError {
     /// What it found there.
     pub found: String,
     #[source_code]
-    src: NamedSource<Arc<str>>,
+    src: NamedSource<crate::source::IndexedText>,
     #[label("{}", self.label())]
     span: Span,
     #[help]
@@ -64,7 +63,7 @@ impl RuleSyntaxError {
     }
 
     /// The rule file the error is in.
-    pub fn source(&self) -> &NamedSource<Arc<str>> {
+    pub fn source(&self) -> &NamedSource<crate::source::IndexedText> {
         &self.src
     }
 }
@@ -182,7 +181,7 @@ pub struct RuleCheckError {
     /// What to do, e.g. "did you mean `region`?".
     pub help: Option<String>,
     /// The file the span points into.
-    pub src: NamedSource<Arc<str>>,
+    pub src: NamedSource<crate::source::IndexedText>,
     /// Where.
     pub span: Span,
     /// Secondary locations (e.g. the first of two duplicates).

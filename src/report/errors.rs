@@ -6,11 +6,9 @@
 
 use miette::{Diagnostic, NamedSource};
 use serde::Serialize;
-use std::sync::Arc;
 
 use crate::lang::RuleError;
 use crate::scenario::error::{InputCode, InputError as FileError};
-use crate::source::line_col;
 
 /// One input error: a file that could not be used.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -52,10 +50,10 @@ fn code_of(diagnostic: &dyn Diagnostic) -> String {
 /// The error at byte `offset` of a named source.
 fn at_offset(
     diagnostic: &dyn Diagnostic,
-    src: &NamedSource<Arc<str>>,
+    src: &NamedSource<crate::source::IndexedText>,
     offset: usize,
 ) -> InputError {
-    let (line, column) = line_col(src.inner(), offset);
+    let (line, column) = src.inner().line_col(offset);
     InputError {
         code: code_of(diagnostic),
         message: diagnostic.to_string(),

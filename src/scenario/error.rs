@@ -5,7 +5,6 @@ use miette::{
     SpanContents,
 };
 use std::fmt;
-use std::sync::Arc;
 use thiserror::Error;
 
 use super::store::Pos;
@@ -134,7 +133,7 @@ pub struct InputError<C: InputCode> {
     /// Another place that explains this one (e.g. the first of two duplicates).
     pub also: Option<(String, Pos)>,
     /// The file's text, for snippets.
-    pub src: Option<NamedSource<Arc<str>>>,
+    pub src: Option<NamedSource<crate::source::IndexedText>>,
 }
 
 /// One problem with a scenario file.
@@ -179,7 +178,7 @@ impl<C: InputCode> SourceCode for InputError<C> {
             .chain(self.also.iter().map(|(_, p)| p))
             .min_by_key(|p| (p.offset as usize).abs_diff(span.offset()))
             .ok_or(MietteError::OutOfBounds)?;
-        let text = src.inner();
+        let text = src.inner().text();
         let bounds = window_near(
             text,
             span.offset(),

@@ -126,9 +126,9 @@ fn scenario_source(
 
 /// The file for the snippet of a control-character error: its text with every
 /// control character shown as `?` (see [`printable_copy`]).
-pub fn printable_source(source: &SourceFile) -> miette::NamedSource<std::sync::Arc<str>> {
+pub fn printable_source(source: &SourceFile) -> miette::NamedSource<crate::source::IndexedText> {
     let text: std::sync::Arc<str> = printable_copy(&source.text).into();
-    miette::NamedSource::new(&source.name, text).with_language("yaml")
+    SourceFile::new(source.name.clone(), text).named_source()
 }
 
 fn not_utf8(name: &str, at: usize) -> ScenarioError {
