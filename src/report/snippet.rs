@@ -145,15 +145,7 @@ impl Lines {
     pub fn window(&mut self, offset: usize, len: usize) -> Window {
         let text: &str = &self.text;
         let bytes = text.as_bytes();
-        let offset = offset.min(bytes.len());
-        let mut start = line_start(text, offset);
-        for _ in 0..MARGIN {
-            start = prev_line_start(text, start);
-        }
-        let mut end = next_line_start(text, (offset + len).min(bytes.len()));
-        for _ in 0..MARGIN {
-            end = next_line_start(text, end);
-        }
+        let (start, end) = window_bounds(text, offset, len);
         let (at, line, at_line) = self.cursor;
         let (first_line, start_line) = if start >= at {
             let between = bytes.get(at..start).unwrap_or(&[]);
@@ -182,6 +174,21 @@ impl Lines {
     }
 }
 
+/// Start and end of the lines around `offset..offset + len` of `text`: the
+/// span's own lines and [`MARGIN`] lines either side.
+fn window_bounds(text: &str, offset: usize, len: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let mut start = line_start(text, offset);
+    for _ in 0..MARGIN {
+        start = prev_line_start(text, start);
+    }
+    let mut end = next_line_start(text, (offset + len).min(text.len()));
+    for _ in 0..MARGIN {
+        end = next_line_start(text, end);
+    }
+    (start, end)
+}
+
 /// The window around the span at `offset..offset + len` of `text`, given one
 /// place whose line is known: `known` is a byte offset and its 1-based line
 /// (as the YAML parser counts lines, which is how miette counts them). Gives
@@ -197,15 +204,7 @@ pub fn window_near(
     known: (usize, usize),
 ) -> (usize, usize, usize, usize) {
     let bytes = text.as_bytes();
-    let offset = offset.min(bytes.len());
-    let mut start = line_start(text, offset);
-    for _ in 0..MARGIN {
-        start = prev_line_start(text, start);
-    }
-    let mut end = next_line_start(text, (offset + len).min(bytes.len()));
-    for _ in 0..MARGIN {
-        end = next_line_start(text, end);
-    }
+    let (start, end) = window_bounds(text, offset, len);
     let (at, line) = (known.0.min(bytes.len()), known.1.saturating_sub(1));
     let first_line = if start <= at {
         line.saturating_sub(breaks(bytes.get(start..at).unwrap_or(&[])))
