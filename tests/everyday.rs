@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::eligo;
+use common::{eligo, output as run};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -17,19 +17,7 @@ fn root() -> PathBuf {
 
 /// A fresh folder for one test.
 fn tempdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("eligo-everyday-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn run(cmd: &mut assert_cmd::Command) -> (i32, String, String) {
-    let out = cmd.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    common::fresh_dir("everyday", name)
 }
 
 fn rules_of(json: &str) -> Vec<String> {

@@ -94,3 +94,21 @@ pub fn eligo_capped(cap_kib: u64) -> Command {
         .env_remove("CI");
     cmd
 }
+
+/// Exit code, stdout and stderr (both UTF-8) of a finished command.
+pub fn output(cmd: &mut Command) -> (i32, String, String) {
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// A fresh, empty folder for one test, named after its test file and test.
+pub fn fresh_dir(file: &str, name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("eligo-{file}-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
