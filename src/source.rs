@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 mod indexed;
-pub use indexed::IndexedText;
+pub use indexed::{read_window, IndexedText};
 
 /// A byte range in a source file.
 ///

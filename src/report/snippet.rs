@@ -12,7 +12,8 @@
 //! line, so each finding costs the same whatever the length of its line, and
 //! the column of the window's first byte is added back like its line.
 
-use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
+pub use crate::source::read_window;
+use miette::{MietteError, SourceCode, SourceSpan, SpanContents};
 use std::sync::Arc;
 
 /// Lines kept around a span: more than any context miette is asked for here.
@@ -57,48 +58,6 @@ impl SourceCode for Window {
         )?;
         Ok(Box::new(contents))
     }
-}
-
-/// Reads `span` as miette would from the whole of `text`, looking only at
-/// `text[start..end]`, whose first line has `first_line` line breaks before it
-/// and starts `first_column` bytes into its line (0 unless a long line was
-/// cut there).
-pub fn read_window<'a>(
-    text: &'a str,
-    (start, end, first_line, first_column): (usize, usize, usize, usize),
-    span: &SourceSpan,
-    context_lines_before: usize,
-    context_lines_after: usize,
-) -> Result<MietteSpanContents<'a>, MietteError> {
-    let inside = span.offset() >= start && span.offset() + span.len() <= end;
-    let (Some(local), true) = (text.get(start..end), inside) else {
-        // Not the span the window was cut for: read the whole file.
-        let whole = text.read_span(span, context_lines_before, context_lines_after)?;
-        return Ok(MietteSpanContents::new(
-            whole.data(),
-            *whole.span(),
-            whole.line(),
-            whole.column(),
-            whole.line_count(),
-        ));
-    };
-    let shifted = SourceSpan::new((span.offset() - start).into(), span.len());
-    let inner = local.read_span(&shifted, context_lines_before, context_lines_after)?;
-    let back = SourceSpan::new((inner.span().offset() + start).into(), inner.span().len());
-    // miette counts columns in bytes; on the window's first line they start
-    // where the window does.
-    let column = if inner.line() == 0 {
-        inner.column() + first_column
-    } else {
-        inner.column()
-    };
-    Ok(MietteSpanContents::new(
-        inner.data(),
-        back,
-        inner.line() + first_line,
-        column,
-        inner.line_count() + first_line,
-    ))
 }
 
 /// Cuts windows out of one file, for spans given in (roughly) file order.

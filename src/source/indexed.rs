@@ -78,24 +78,58 @@ impl SourceCode for IndexedText {
             .line_of(span.offset())
             .saturating_sub(context_lines_before + 1);
         let from = self.starts().get(first).copied().unwrap_or(0);
-        let (Some(slice), Some(offset)) = (self.text.get(from..), span.offset().checked_sub(from))
-        else {
-            // Not at a character boundary or out of range: miette's own answer.
-            return self
-                .text
-                .read_span(span, context_lines_before, context_lines_after);
-        };
-        let shifted = SourceSpan::new(offset.into(), span.len());
-        let inner = slice.read_span(&shifted, context_lines_before, context_lines_after)?;
-        Ok(Box::new(MietteSpanContents::new(
-            inner.data(),
-            SourceSpan::new((inner.span().offset() + from).into(), inner.span().len()),
-            inner.line() + first,
-            inner.column(),
-            // miette counts these lines from the start of the text.
-            inner.line_count() + first,
-        )))
+        let bounds = (from, self.text.len(), first, 0);
+        let contents = read_window(
+            &self.text,
+            bounds,
+            span,
+            context_lines_before,
+            context_lines_after,
+        )?;
+        Ok(Box::new(contents))
     }
+}
+
+/// Reads `span` as miette would from the whole of `text`, looking only at
+/// `text[start..end]`, whose first line has `first_line` line breaks before it
+/// and starts `first_column` bytes into its line (0 unless a long line was
+/// cut there).
+pub fn read_window<'a>(
+    text: &'a str,
+    (start, end, first_line, first_column): (usize, usize, usize, usize),
+    span: &SourceSpan,
+    context_lines_before: usize,
+    context_lines_after: usize,
+) -> Result<MietteSpanContents<'a>, MietteError> {
+    let inside = span.offset() >= start && span.offset() + span.len() <= end;
+    let (Some(local), true) = (text.get(start..end), inside) else {
+        // Not the span the window was cut for: read the whole file.
+        let whole = text.read_span(span, context_lines_before, context_lines_after)?;
+        return Ok(MietteSpanContents::new(
+            whole.data(),
+            *whole.span(),
+            whole.line(),
+            whole.column(),
+            whole.line_count(),
+        ));
+    };
+    let shifted = SourceSpan::new((span.offset() - start).into(), span.len());
+    let inner = local.read_span(&shifted, context_lines_before, context_lines_after)?;
+    let back = SourceSpan::new((inner.span().offset() + start).into(), inner.span().len());
+    // miette counts columns in bytes; on the window's first line they start
+    // where the window does.
+    let column = if inner.line() == 0 {
+        inner.column() + first_column
+    } else {
+        inner.column()
+    };
+    Ok(MietteSpanContents::new(
+        inner.data(),
+        back,
+        inner.line() + first_line,
+        column,
+        inner.line_count() + first_line,
+    ))
 }
 
 #[cfg(test)]
