@@ -7,22 +7,17 @@ use crate::schema::{FieldId, FieldType, KindId, Schema};
 /// Fills every `inverse kind.field` column: for each target row, the rows of
 /// `kind` whose `field` points at it, in file order (a counting sort, linear).
 pub fn build_inverses(schema: &Schema, store: &mut Store) {
-    for (target_kind, kind) in schema.kinds.iter().enumerate() {
-        for (field_id, field) in kind.fields.iter().enumerate() {
-            if let FieldType::Inverse {
-                kind: source_kind,
-                field: source_field,
-            } = field.ty
-            {
-                build_inverse(store, (target_kind, field_id), (source_kind, source_field));
-            }
-        }
-    }
+    build_inverses_where(schema, store, |_| true);
 }
 
 /// Rebuilds only the inverse columns whose referring kind is one of
 /// `sources` (after rows of those kinds were added to a loaded store).
 pub fn rebuild_inverses_from(schema: &Schema, store: &mut Store, sources: &[KindId]) {
+    build_inverses_where(schema, store, |source_kind| sources.contains(&source_kind));
+}
+
+/// Builds the inverse columns whose referring kind passes `wanted`.
+fn build_inverses_where(schema: &Schema, store: &mut Store, wanted: impl Fn(KindId) -> bool) {
     for (target_kind, kind) in schema.kinds.iter().enumerate() {
         for (field_id, field) in kind.fields.iter().enumerate() {
             if let FieldType::Inverse {
@@ -30,7 +25,7 @@ pub fn rebuild_inverses_from(schema: &Schema, store: &mut Store, sources: &[Kind
                 field: source_field,
             } = field.ty
             {
-                if sources.contains(&source_kind) {
+                if wanted(source_kind) {
                     build_inverse(store, (target_kind, field_id), (source_kind, source_field));
                 }
             }
