@@ -380,17 +380,9 @@ fn write_findings(report: &FileReport, style: Style, out: &mut dyn Write) -> io:
 /// `checked 12 files: 3 errors, 1 warning, 2 waived, 0 invalid`.
 pub fn run_summary(run: &CheckRun) -> String {
     let t = run.totals();
-    let baseline = if run.reports.iter().any(|r| r.fixed.is_some()) {
-        let fixed: usize = run
-            .reports
-            .iter()
-            .filter_map(|r| r.fixed.as_ref())
-            .map(Vec::len)
-            .sum();
+    let baseline = run.baseline_fixed().map_or_else(String::new, |fixed| {
         format!(", {} known, {fixed} fixed", t.known)
-    } else {
-        String::new()
-    };
+    });
     format!(
         "checked {}: {}, {}, {} waived{baseline}, {} invalid",
         plural(run.scenario_files, "file"),

@@ -32,13 +32,7 @@ pub fn write(run: &CheckRun, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "| errors | {} |", t.errors)?;
     writeln!(out, "| warnings | {} |", t.warnings)?;
     writeln!(out, "| waived | {} |", t.waived)?;
-    let fixed: usize = run
-        .reports
-        .iter()
-        .filter_map(|r| r.fixed.as_ref())
-        .map(Vec::len)
-        .sum();
-    if run.reports.iter().any(|r| r.fixed.is_some()) {
+    if let Some(fixed) = run.baseline_fixed() {
         writeln!(out, "| known (baseline) | {} |", t.known)?;
         writeln!(out, "| fixed since the baseline | {fixed} |")?;
     }

@@ -388,6 +388,18 @@ impl CheckRun {
         })
     }
 
+    /// With a baseline, how many of its entries no longer occur; `None`
+    /// without one.
+    pub fn baseline_fixed(&self) -> Option<usize> {
+        self.reports.iter().any(|r| r.fixed.is_some()).then(|| {
+            self.reports
+                .iter()
+                .filter_map(|r| r.fixed.as_ref())
+                .map(Vec::len)
+                .sum()
+        })
+    }
+
     /// Records an invalid scenario file after the reports so far, and its errors.
     pub fn push_invalid(&mut self, path: String, errors: impl IntoIterator<Item = InputError>) {
         let start = self.errors.len();
