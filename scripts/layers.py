@@ -24,7 +24,7 @@ SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src")
 # Top-level modules by layer, lowest first. A module may use its own layer
 # and the layers below.
 LAYERS = [
-    {"source", "date", "escape", "input", "suggest", "severity", "ids"},
+    {"source", "date", "escape", "input", "suggest", "vocab"},
     {"schema"},
     {"program"},
     {"lang"},

@@ -47,6 +47,7 @@ pub mod scenario;
 pub mod schema;
 pub mod source;
 pub mod suggest;
+pub mod vocab;
 pub mod waiver;
 
 pub use check::{check_file, check_source, FileOutcome};

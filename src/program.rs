@@ -1,7 +1,7 @@
 //! Compiled rules: the schema plus rules whose names are resolved to slots,
 //! fields and enum values, ready for the evaluator.
 
-use crate::lang::ast::{BinOp, Severity};
+use crate::vocab::{BinOp, Severity};
 use crate::schema::{EnumId, FieldId, KindId, Schema};
 use crate::source::{SourceFile, Span};
 
@@ -15,10 +15,47 @@ pub struct Program {
     /// The rule files, indexed by [`Rule::file`].
     pub files: Vec<SourceFile>,
     /// What `eligo plan` proposes, when a rule file declares a `plan`.
-    pub plan: Option<crate::plan::PlanSpec>,
+    pub plan: Option<PlanSpec>,
     /// Ids of rules loaded but not run (`--select`/`--ignore`): still known,
     /// so a scenario's `expect` or a waiver may name them.
     pub deselected: Vec<String>,
+}
+
+/// A resolved `plan` declaration.
+#[derive(Clone, Debug)]
+pub struct PlanSpec {
+    /// The root collection of the requests (`transfers`).
+    pub collection: String,
+    /// The kind of a request.
+    pub request: KindId,
+    /// The kind of a request's item record.
+    pub item: KindId,
+    /// The kind of the entities a request moves.
+    pub moved: KindId,
+    /// The request's list of items.
+    pub items: FieldId,
+    /// The item's reference to the moved entity.
+    pub item_ref: FieldId,
+    /// The item's link back to its request.
+    pub item_parent: Option<FieldId>,
+    /// The kind of the group (one request per group).
+    pub group_kind: KindId,
+    /// The request's group field, and the moved entity's.
+    pub group: (FieldId, FieldId),
+    /// The kind of the source and target.
+    pub party_kind: KindId,
+    /// The request's source field, and the moved entity's.
+    pub from: (FieldId, FieldId),
+    /// The request's target field.
+    pub to: FieldId,
+    /// Enum fields of the request set to a value.
+    pub set: Vec<(FieldId, u32)>,
+    /// Item fields copied from fields of the moved entity.
+    pub copy: Vec<(FieldId, FieldId)>,
+    /// The moved entity's field naming the entity it moves with.
+    pub with: Option<FieldId>,
+    /// The request's field and the values under which a book request counts.
+    pub open: Option<(FieldId, Vec<u32>)>,
 }
 
 impl Program {

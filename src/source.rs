@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 mod indexed;
+pub mod snippet;
 pub use indexed::{read_window, IndexedText};
 
 /// A byte range in a source file.

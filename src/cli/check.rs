@@ -146,6 +146,7 @@ pub fn run(args: &CheckArgs) -> u8 {
     let mut run = CheckRun {
         deny_warnings: settings.deny_warnings,
         quiet: args.quiet,
+        waiver_rules: waiver::rule_infos(),
         ..CheckRun::default()
     };
     let style = stderr_style(args.color);

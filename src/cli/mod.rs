@@ -115,10 +115,7 @@ pub fn rule_depth(text: &str) -> Result<usize, String> {
     }
 }
 
-/// The deepest YAML nesting `--max-depth` may allow: the YAML parser counts
-/// flow nesting in a byte and stops at 256 levels by itself, so a larger
-/// flag would name a bound that never applies.
-pub const MAX_DEPTH_CEILING: usize = 255;
+pub use crate::scenario::MAX_DEPTH_CEILING;
 
 /// Parses `--max-depth`: 1 up to the ceiling of the YAML parser.
 pub fn yaml_depth(text: &str) -> Result<usize, String> {

@@ -226,7 +226,7 @@ fn depth_errors(config: &Config) -> Vec<ConfigError> {
         (
             "limits.max_depth",
             l.max_depth,
-            crate::cli::MAX_DEPTH_CEILING,
+            crate::scenario::MAX_DEPTH_CEILING,
         ),
         (
             "limits.max_rule_depth",

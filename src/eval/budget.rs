@@ -19,8 +19,9 @@
 use crate::eval::EntityRef;
 use crate::program::Rule;
 
-/// Default work units one rule may spend on one scenario file.
-pub const DEFAULT_MAX_WORK: u64 = 100_000_000;
+/// Default work units one rule may spend on one scenario file (declared with
+/// the load options that carry it).
+pub use crate::scenario::DEFAULT_MAX_WORK;
 
 /// Related entities kept per finding; the rest are only counted.
 pub const MAX_RELATED: usize = 100;

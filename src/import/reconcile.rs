@@ -18,7 +18,7 @@ use super::json;
 use super::map::{EligibilityField as E, Map};
 use super::read::ExportDir;
 use super::record::{required, Rec};
-use crate::lang::ast::Severity;
+use crate::vocab::Severity;
 use crate::report::FileReport;
 
 /// One Partner Center answer for one subscription.

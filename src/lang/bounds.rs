@@ -16,6 +16,22 @@
 
 use super::ast::{Expr, ExprKind, TemplatePart};
 
+/// Deepest expression nesting accepted by default (parentheses, lists, calls,
+/// filters and `not` chains), against stack exhaustion on hostile input. Real rules
+/// nest a handful of levels.
+pub const MAX_EXPR_DEPTH: usize = 32;
+
+/// What the parser expected where expressions nest deeper than allowed.
+pub const TOO_DEEP: &str = "a shallower expression (the nesting limit is reached here)";
+
+/// What the parser expected where list types (`[[…]]`) nest deeper than allowed.
+pub const TYPE_TOO_DEEP: &str = "a shallower type (the nesting limit is reached here)";
+
+/// The highest nesting limit that can be asked for. Measured in a debug build on
+/// a 2 MiB stack (a spawned thread's default, as in rayon workers and tests), the
+/// costliest forms overflow at about 90 levels; 64 leaves room to spare.
+pub const MAX_EXPR_DEPTH_CEILING: usize = 64;
+
 /// The highest expression tree accepted: every operator of an `and`/`or` chain,
 /// every `.field` of a path and every nesting level counts one.
 pub const MAX_EXPR_HEIGHT: usize = 128;

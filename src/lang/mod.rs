@@ -9,6 +9,7 @@ pub mod error;
 pub mod fmt;
 pub mod lint;
 pub mod parse;
+pub mod plan_spec;
 pub mod schema_build;
 
 pub use error::{RuleCheckError, RuleError, RuleSyntaxError};
@@ -87,7 +88,7 @@ pub fn compile_parsed(
         Vec::new()
     };
     let plan = if diags.errors.is_empty() {
-        crate::plan::spec::build_plan_spec(&schema, parsed, &mut diags)
+        plan_spec::build_plan_spec(&schema, parsed, &mut diags)
     } else {
         None
     };

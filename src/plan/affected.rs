@@ -9,7 +9,7 @@
 use crate::program::{CExpr, CExprKind, Clause, Decode, Part, Program, Rule};
 use crate::schema::{FieldId, KindId};
 
-use super::spec::PlanSpec;
+use crate::program::PlanSpec;
 
 /// The indexes of the rules that read proposed rows.
 pub fn rules_reading_proposal(program: &Program, spec: &PlanSpec) -> Vec<usize> {

@@ -25,11 +25,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use super::propose::{with_proposal, Parties, Proposed};
 use super::{EntityOutcome, Group, GroupStatus, Outcome, Plan, Reason, Request};
 use crate::eval::{evaluate, evaluate_rule_counted, RawFinding};
-use crate::lang::ast::Severity;
+use crate::vocab::Severity;
 use crate::program::Program;
 use crate::scenario::store::{Store, NONE};
 
-use super::spec::PlanSpec;
+use crate::program::PlanSpec;
 
 /// Rounds that drop single items; later rounds block whole groups.
 pub const ITEM_ROUNDS: usize = 8;

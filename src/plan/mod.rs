@@ -6,7 +6,7 @@
 //! is the subject of an error finding, a whole group whose request is, and the
 //! entities that move `with` a dropped one. It repeats until an evaluation
 //! finds no error on a planned request or item (see [`fixpoint`]). What a
-//! request is made of comes from the `plan` declaration ([`spec`]).
+//! request is made of comes from the `plan` declaration ([`crate::program::PlanSpec`], resolved by `crate::lang::plan_spec`).
 
 pub mod affected;
 pub mod fixpoint;
@@ -15,7 +15,6 @@ pub mod json;
 pub mod parties;
 pub mod partner_center;
 pub mod propose;
-pub mod spec;
 pub mod view;
 pub mod waves;
 pub mod write;
@@ -24,9 +23,9 @@ pub mod yaml;
 use serde::Serialize;
 
 pub use parties::{choose_parties, PartyError};
-pub use spec::PlanSpec;
+pub use crate::program::PlanSpec;
 
-use crate::lang::ast::Severity;
+use crate::vocab::Severity;
 
 /// What happens to one entity billed by the source.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

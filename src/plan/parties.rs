@@ -9,7 +9,7 @@ use miette::Diagnostic;
 use thiserror::Error;
 
 use super::propose::Parties;
-use super::spec::PlanSpec;
+use crate::program::PlanSpec;
 use crate::scenario::store::{Store, NONE};
 use crate::schema::{FieldType, KindId, Schema};
 use crate::suggest::did_you_mean;

@@ -2,7 +2,7 @@
 //! loaded store, so the rules see them exactly as they would see requests
 //! written in the file.
 
-use super::spec::PlanSpec;
+use crate::program::PlanSpec;
 use crate::scenario::relations::rebuild_inverses_from;
 use crate::scenario::store::{Pos, Store, NONE};
 use crate::schema::{Schema, ROOT};

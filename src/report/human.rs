@@ -10,7 +10,7 @@ use super::snippet::{Lines, Window};
 use super::snippet_places::{window_at_line, Windows};
 use super::{CheckRun, Entry, FileReport, Finding, InputError, Place};
 use crate::escape;
-use crate::lang::ast::Severity;
+use crate::vocab::Severity;
 
 /// A finding as a miette diagnostic.
 struct FindingDiagnostic<'a> {

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use super::{CheckRun, Finding};
-use crate::lang::ast::Severity;
+use crate::vocab::Severity;
 
 /// How many failing findings the report lists; the rest are counted.
 pub const TOP_FINDINGS: usize = 50;

@@ -15,7 +15,7 @@ pub mod safe;
 pub mod sarif;
 mod sarif_baseline;
 pub mod sarif_ids;
-pub mod snippet;
+pub use crate::source::snippet;
 pub mod snippet_places;
 
 use serde::Serialize;
@@ -25,7 +25,7 @@ use std::sync::Arc;
 
 pub use errors::InputError;
 
-use crate::lang::ast::Severity;
+use crate::vocab::Severity;
 use crate::scenario::Expectation;
 use crate::source::SourceFile;
 
@@ -314,6 +314,10 @@ impl RuleInfo {
 pub struct CheckRun {
     /// The loaded rules (empty when the rule files are invalid).
     pub rules: Vec<RuleInfo>,
+    /// The rules of the waivers files' own findings (expired, unused
+    /// waivers), for the formats that describe every rule (SARIF, JUnit). The
+    /// caller passes them in: reports do not depend on the waivers module.
+    pub waiver_rules: Vec<RuleInfo>,
     /// Reports of the valid scenario files in path order, then of the waivers files.
     pub reports: Vec<FileReport>,
     /// Input errors: rule files, waivers files, scenario files, in that order.
@@ -483,6 +487,7 @@ pub(crate) mod testing {
         let ids = program.rule_ids();
         let mut run = CheckRun {
             rules: RuleInfo::of_program(&program),
+            waiver_rules: crate::waiver::rule_infos(),
             ..CheckRun::default()
         };
         for name in [

@@ -38,7 +38,7 @@ use std::path::{Path, PathBuf};
 
 use super::sarif_ids::{self, SRCROOT};
 use super::{CheckRun, Entry, Finding, InputError, RuleInfo, Waived};
-use crate::lang::ast::Severity;
+use crate::vocab::Severity;
 
 /// The schema URI written in `$schema`.
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -206,7 +206,7 @@ fn descriptors(run: &CheckRun) -> Vec<ReportingDescriptor> {
     let mut out: Vec<ReportingDescriptor> = run
         .rules
         .iter()
-        .chain(&crate::waiver::rule_infos())
+        .chain(&run.waiver_rules)
         .map(rule_descriptor)
         .collect();
     let codes: std::collections::BTreeSet<&str> =

@@ -8,7 +8,8 @@ use std::fmt;
 use thiserror::Error;
 
 use super::store::Pos;
-use crate::report::snippet::{read_window, window_near};
+use crate::source::snippet::window_near;
+use crate::source::read_window;
 
 /// Stable codes of scenario input errors.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

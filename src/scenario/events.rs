@@ -36,6 +36,11 @@ pub struct Limits {
     pub max_string_bytes: usize,
 }
 
+/// The deepest YAML nesting [`Limits::max_depth`] may allow (`--max-depth`,
+/// `limits.max_depth`): the YAML parser counts flow nesting in a byte and
+/// stops at 256 levels by itself, so a larger bound would never apply.
+pub const MAX_DEPTH_CEILING: usize = 255;
+
 /// Bytes of scalar text that aliases may produce per byte of the file,
 /// beyond [`Limits::max_alias_bytes`].
 pub const ALIAS_BYTES_PER_BYTE: usize = 4;

@@ -16,8 +16,10 @@ pub mod tape;
 pub mod text_checks;
 
 pub use error::{ScenarioCode, ScenarioError};
-pub use events::Limits;
-pub use load::{load_scenario, read_scenario, read_scenario_stdin, Expectation, LoadOptions};
+pub use events::{Limits, MAX_DEPTH_CEILING};
+pub use load::{
+    load_scenario, read_scenario, read_scenario_stdin, Expectation, LoadOptions, DEFAULT_MAX_WORK,
+};
 pub use store::{Pos, Store};
 
 use crate::source::SourceFile;

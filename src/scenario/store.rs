@@ -16,8 +16,8 @@ use super::lines::LineMarks;
 use super::strings::Strings;
 use crate::schema::{FieldId, KindId, Schema};
 
-/// The cell of an absent value.
-pub const NONE: u32 = u32::MAX;
+/// The cell of an absent value (declared with the columns that hold cells).
+pub use super::column::NONE;
 
 /// The cell of a reference while its id is not yet resolved (during loading only).
 pub const PENDING: u32 = u32::MAX - 1;

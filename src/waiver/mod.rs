@@ -19,7 +19,7 @@ pub use error::{WaiverCode, WaiverError};
 pub use load::{parse_waivers, read_waivers, WaiverFile};
 
 use crate::date::format_date;
-use crate::lang::ast::Severity;
+use crate::vocab::Severity;
 use crate::report::{FileKind, FileReport, Finding, Location, RuleInfo, Waived};
 use crate::scenario::Pos;
 

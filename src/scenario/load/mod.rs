@@ -62,12 +62,16 @@ pub struct LoadOptions {
     pub max_work: u64,
 }
 
+/// Default work units one rule may spend on one scenario file (see
+/// [`crate::eval::budget`]).
+pub const DEFAULT_MAX_WORK: u64 = 100_000_000;
+
 impl Default for LoadOptions {
     fn default() -> Self {
         LoadOptions {
             limits: Limits::default(),
             today: crate::date::today_utc(),
-            max_work: crate::eval::budget::DEFAULT_MAX_WORK,
+            max_work: DEFAULT_MAX_WORK,
         }
     }
 }
