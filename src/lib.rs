@@ -29,6 +29,7 @@
 
 pub mod baseline;
 pub mod check;
+pub mod engine;
 pub mod cli;
 pub mod config;
 pub mod date;

@@ -17,7 +17,8 @@ use super::{
     EXIT_FINDINGS, EXIT_INPUT, EXIT_OK,
 };
 use crate::baseline::Baseline;
-use crate::check::{check_source, FileOutcome};
+use crate::check::FileOutcome;
+use crate::engine::Engine;
 use crate::program::Program;
 use crate::report::human::{self, render_diagnostic, Style};
 use crate::report::sarif::Root;
@@ -187,7 +188,8 @@ pub fn run(args: &CheckArgs) -> u8 {
     let options = &settings.options;
     let waivers = load_waivers(&settings, &program, options, &mut run, &mut problems);
     let keep_text = settings.format == Format::Human;
-    let complete = check_scenarios(args, keep_text, &program, options, &mut run, &mut problems);
+    let engine = Engine::from_program(program);
+    let complete = check_scenarios(args, keep_text, &engine, options, &mut run, &mut problems);
     let waiver_reports = waiver::apply(&waivers, &mut run.reports, complete, options.today);
     run.reports.extend(waiver_reports);
     if let Some(baseline) = &baseline {
@@ -254,7 +256,7 @@ fn load_waivers(
 fn check_scenarios(
     args: &CheckArgs,
     keep_text: bool,
-    program: &Program,
+    engine: &Engine,
     options: &LoadOptions,
     run: &mut CheckRun,
     problems: &mut Problems,
@@ -262,8 +264,8 @@ fn check_scenarios(
     let (paths, path_errors) = find_scenarios(&args.paths);
     problems.add(run, &path_errors);
     // Only the human report shows the scenario text (in its snippets).
-    let outcomes = check_all_with(
-        program,
+    let outcomes = check_all(
+        engine,
         &paths,
         args.stdin_filename.as_deref(),
         options,
@@ -285,33 +287,22 @@ fn check_scenarios(
 
 /// Checks files on every core; the outcomes come back in the order of `paths`.
 /// Without `keep_text`, each report lets go of its file's text as soon as it
-/// is built (see [`crate::report::FileReport::drop_text`]).
-pub fn check_all(
-    program: &Program,
-    paths: &[PathBuf],
-    stdin_name: Option<&str>,
-    options: &LoadOptions,
-    keep_text: bool,
-) -> Vec<FileOutcome> {
-    check_all_with(program, paths, stdin_name, options, keep_text, true)
-}
-
-/// [`check_all`], with a progress bar only when `progress` (and a terminal).
-pub fn check_all_with(
-    program: &Program,
+/// is built (see [`crate::report::FileReport::drop_text`]). A progress bar
+/// shows only when `progress` (and a terminal).
+fn check_all(
+    engine: &Engine,
     paths: &[PathBuf],
     stdin_name: Option<&str>,
     options: &LoadOptions,
     keep_text: bool,
     progress: bool,
 ) -> Vec<FileOutcome> {
-    let rule_ids = program.rule_ids();
     let progress = Progress::new(if progress { paths.len() } else { 0 });
     let outcomes = paths
         .par_iter()
         .map(|path: &PathBuf| {
             let mut outcome = match files::read_input(path, stdin_name, &options.limits) {
-                Ok(source) => check_source(program, source, &rule_ids, options),
+                Ok(source) => engine.check_outcome(source, options),
                 Err(e) => FileOutcome::Invalid {
                     path: path.display().to_string(),
                     errors: vec![e],

@@ -109,8 +109,11 @@ pub fn run(args: &CheckRulesArgs) -> u8 {
     }
     let mut warnings = Vec::new();
     if errors.is_empty() {
-        match crate::lang::load_program_full(sources, args.max_rule_depth) {
-            Ok((_, w)) => warnings = w,
+        let options = crate::lang::LoadRules {
+            max_depth: args.max_rule_depth,
+        };
+        match crate::lang::load_program_with(sources, &options) {
+            Ok(loaded) => warnings = loaded.warnings,
             Err(e) => errors = e,
         }
     }

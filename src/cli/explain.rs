@@ -1,17 +1,12 @@
 //! `eligo explain --subject ID SCENARIO`: each rule's verdict for one entity, and why.
 
 use clap::Args;
-use miette::Diagnostic;
 use std::path::PathBuf;
-use thiserror::Error;
 
 use super::TextFormat;
 use super::{stderr_style, ColorChoice, LimitArgs, RuleArgs, EXIT_INPUT, EXIT_OK};
-use crate::explain::{explain_budgeted, render_human};
-use crate::report::grouped::render_grouped;
-use crate::report::human::render_diagnostic;
-use crate::scenario::load_scenario;
-use crate::suggest::did_you_mean;
+use crate::engine::{Engine, Errors};
+use crate::explain::render_human;
 
 /// Arguments of `eligo explain`.
 #[derive(Debug, Args)]
@@ -43,20 +38,6 @@ pub struct ExplainArgs {
     pub stdin_filename: Option<String>,
 }
 
-/// An `--subject` that is no id in the scenario.
-#[derive(Debug, Error, Diagnostic)]
-#[error("no entity has id `{id}` in `{path}`")]
-#[diagnostic(code(eligo::explain::unknown_subject))]
-pub struct UnknownSubject {
-    /// The id asked for.
-    pub id: String,
-    /// The scenario file (`-` for standard input).
-    pub path: String,
-    /// "did you mean" or the choices.
-    #[help]
-    pub help: Option<String>,
-}
-
 /// Runs `eligo explain`.
 pub fn run(args: &ExplainArgs) -> u8 {
     let style = stderr_style(args.color);
@@ -70,39 +51,18 @@ pub fn run(args: &ExplainArgs) -> u8 {
         Err(code) => return code,
     };
     let options = args.limits.load_options_with(config.as_ref());
-    let loaded = super::files::read_input(
+    let engine = Engine::from_program(program);
+    let x = super::files::read_input(
         &args.scenario,
         args.stdin_filename.as_deref(),
         &options.limits,
     )
-    .map_err(|e| vec![e])
-    .and_then(|source| load_scenario(&program.schema, source, &program.rule_ids(), &options));
-    let scenario = match loaded {
-        Ok(s) => s,
-        Err(errors) => {
-            for text in render_grouped(&errors, style) {
-                eprint!("{text}");
-            }
-            return EXIT_INPUT;
-        }
-    };
-    let store = &scenario.store;
-    let Some((kind, row)) = store.find_id(args.subject.as_str()) else {
-        let mut ids: Vec<&str> = store.ids().map(|(id, _, _)| id).collect();
-        ids.sort_unstable();
-        let e = UnknownSubject {
-            id: args.subject.clone(),
-            path: scenario.source.name.clone(),
-            help: did_you_mean(&args.subject, ids),
-        };
-        eprint!("{}", render_diagnostic(&e, style));
-        return EXIT_INPUT;
-    };
-    let x = match explain_budgeted(&program, store, kind, row, options.max_work) {
+    .map_err(Errors::one)
+    .and_then(|source| engine.explain_source(source, &args.subject, &options));
+    let x = match x {
         Ok(x) => x,
-        Err(e) => {
-            let error = crate::check::work_error(&e, &scenario.source.name);
-            eprint!("{}", render_diagnostic(&error, style));
+        Err(errors) => {
+            eprint!("{}", errors.render(style.color));
             return EXIT_INPUT;
         }
     };

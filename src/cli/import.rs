@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use super::{load_rules, stderr_style, ColorChoice, RuleArgs, EXIT_INPUT, EXIT_OK};
 use crate::import::read::DEFAULT_MAX_FILE_BYTES;
-use crate::import::{import, ImportFailure, ImportOptions};
-use crate::report::human::{plural, render_diagnostic, Style};
+use crate::engine::{Engine, ImportOptions};
+use crate::report::human::plural;
 
 /// Arguments of `eligo import`.
 #[derive(Debug, Args)]
@@ -44,15 +44,21 @@ pub fn run(args: &ImportArgs) -> u8 {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let options = ImportOptions {
-        exports: args.exports.clone(),
-        overlays: args.overlays.clone(),
-        map: args.map.clone(),
-        max_file_bytes: args.max_file_bytes,
-    };
-    let text = match import(&options, &program) {
+    let engine = Engine::from_program(program);
+    let mut options = ImportOptions::new(&args.exports).max_file_bytes(args.max_file_bytes);
+    for overlay in &args.overlays {
+        options = options.overlay(overlay);
+    }
+    if let Some(map) = &args.map {
+        options = options.map(map);
+    }
+    let text = match engine.import(&options) {
         Ok(text) => text,
-        Err(failure) => return report_failure(&failure, style),
+        Err(errors) => {
+            eprint!("{}", errors.render_each(style));
+            eprintln!("{} in the import", plural(errors.len(), "error"));
+            return EXIT_INPUT;
+        }
     };
     let written = match &args.output {
         Some(path) => std::fs::write(path, &text)
@@ -64,24 +70,4 @@ pub fn run(args: &ImportArgs) -> u8 {
         Ok(()) => EXIT_OK,
         Err(code) => code,
     }
-}
-
-/// Prints every problem and a closing count; returns the input-error exit code.
-pub fn report_failure(failure: &ImportFailure, style: Style) -> u8 {
-    let count = match failure {
-        ImportFailure::Input(errors) => {
-            errors
-                .iter()
-                .for_each(|e| eprint!("{}", render_diagnostic(e, style)));
-            errors.len()
-        }
-        ImportFailure::Invalid(errors) => {
-            errors
-                .iter()
-                .for_each(|e| eprint!("{}", render_diagnostic(e, style)));
-            errors.len()
-        }
-    };
-    eprintln!("{} in the import", plural(count, "error"));
-    EXIT_INPUT
 }

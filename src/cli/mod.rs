@@ -370,11 +370,7 @@ fn load_with_warnings(
 /// Reads the rule files the user asked for: the default pack unless dropped, then
 /// every `--rules` path. Unreadable paths become errors.
 pub fn rule_sources(args: &RuleArgs) -> (Vec<SourceFile>, Vec<RuleError>) {
-    let mut sources = if args.no_default_rules {
-        Vec::new()
-    } else {
-        crate::default_rule_sources()
-    };
+    let mut sources = Vec::new();
     let mut errors: Vec<RuleError> = Vec::new();
     for path in &args.rules {
         match files::rule_files(path) {
@@ -399,24 +395,8 @@ pub fn rule_sources(args: &RuleArgs) -> (Vec<SourceFile>, Vec<RuleError>) {
             }),
         }
     }
-    if args.no_default_rules && !sources.is_empty() && !declares_schema(&sources) {
-        // A pack of rules alone still needs the scenario format to check against.
-        sources.insert(0, crate::default_schema_source());
-    }
+    let sources = crate::engine::rule_pack(!args.no_default_rules, sources);
     (sources, errors)
-}
-
-/// Whether any of the files declares the scenario format (an `entity` or the
-/// `root`): then the team supplies its own schema and the default one stays out.
-fn declares_schema(sources: &[SourceFile]) -> bool {
-    use crate::lang::ast::Item;
-    sources.iter().any(|source| {
-        crate::lang::parse::parse_rule_file(source).is_ok_and(|file| {
-            file.items
-                .iter()
-                .any(|item| matches!(item, Item::Kind(_) | Item::Root(_)))
-        })
-    })
 }
 
 /// Writes output to stdout through a buffer, as it is produced: a report can be

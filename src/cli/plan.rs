@@ -4,9 +4,9 @@
 use clap::{Args, ValueEnum};
 use miette::Diagnostic;
 use std::path::PathBuf;
-use thiserror::Error;
 
 use super::{stderr_style, ColorChoice, LimitArgs, RuleArgs, EXIT_INPUT, EXIT_OK};
+use crate::engine::NoPlan;
 use crate::plan::view::View;
 use crate::plan::write::WriteError;
 use crate::plan::{build_plan, choose_parties, json, partner_center, write, yaml, Plan};
@@ -77,15 +77,6 @@ fn wave_size(text: &str) -> Result<usize, String> {
         _ => Err("expected a whole number of at least 1".into()),
     }
 }
-
-/// The loaded rules declare no `plan`.
-#[derive(Debug, Error, Diagnostic)]
-#[error("the loaded rules declare no `plan`")]
-#[diagnostic(
-    code(eligo::plan::no_plan),
-    help("load the default pack, or declare `plan COLLECTION {{ … }}` in a rule file (README, \"Planning transfers\")")
-)]
-pub struct NoPlan;
 
 /// Runs `eligo plan`.
 pub fn run(args: &PlanArgs) -> u8 {

@@ -7,7 +7,6 @@
 
 use clap::Args;
 use rayon::prelude::*;
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use super::check::find_scenarios;
@@ -16,6 +15,7 @@ use super::files;
 use super::TextFormat;
 use super::{stderr_style, ColorChoice, LimitArgs, RuleArgs, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK};
 use crate::check::{check_source_counted, FileOutcome};
+use crate::engine::{verdict, Verdict};
 use crate::escape;
 use crate::report::grouped::render_grouped;
 use crate::report::FileReport;
@@ -58,48 +58,6 @@ pub struct TestArgs {
     /// (the path `-`).
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
-}
-
-/// The verdict on one scenario.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Verdict {
-    /// Findings equal the expectations.
-    Pass,
-    /// They differ.
-    Fail {
-        /// Expected pairs that were not produced.
-        missing: Vec<(String, String)>,
-        /// Produced pairs that were not expected.
-        unexpected: Vec<(String, String)>,
-    },
-    /// The file has no `expect` block.
-    NoExpectations,
-}
-
-/// Compares a report's findings with its `expect` block.
-pub fn verdict(report: &FileReport) -> Verdict {
-    let Some(expect) = &report.expect else {
-        return Verdict::NoExpectations;
-    };
-    let expected: BTreeSet<(String, String)> = expect
-        .iter()
-        .map(|e| (e.rule.clone(), e.subject.clone()))
-        .collect();
-    let actual: BTreeSet<(String, String)> = report
-        .findings
-        .iter()
-        .map(|f| (f.rule.to_string(), f.subject.clone()))
-        .collect();
-    let missing: Vec<_> = expected.difference(&actual).cloned().collect();
-    let unexpected: Vec<_> = actual.difference(&expected).cloned().collect();
-    if missing.is_empty() && unexpected.is_empty() {
-        Verdict::Pass
-    } else {
-        Verdict::Fail {
-            missing,
-            unexpected,
-        }
-    }
 }
 
 /// One line describing a failing scenario, with where each pair is.

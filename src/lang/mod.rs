@@ -17,39 +17,49 @@ pub use error::{RuleCheckError, RuleError, RuleSyntaxError};
 use crate::program::Program;
 use crate::source::SourceFile;
 
-/// Parses and checks rule files into a [`Program`], reporting every error found.
+/// How rule files are read (the options of [`load_program_with`]).
+#[derive(Clone, Copy, Debug)]
+pub struct LoadRules {
+    /// Deepest nesting of expressions (at most
+    /// [`bounds::MAX_EXPR_DEPTH_CEILING`]; `--max-rule-depth`).
+    pub max_depth: usize,
+}
+
+impl Default for LoadRules {
+    fn default() -> Self {
+        LoadRules {
+            max_depth: bounds::MAX_EXPR_DEPTH,
+        }
+    }
+}
+
+/// Compiled rule files and the warnings (lints) found on the way.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The compiled program.
+    pub program: Program,
+    /// Lints such as an unused `let` or a condition that never holds, which
+    /// do not stop loading.
+    pub warnings: Vec<RuleCheckError>,
+}
+
+/// Parses and checks rule files into a [`Program`] with the default limits,
+/// reporting every error found (see [`load_program_with`]).
+pub fn load_program(files: Vec<SourceFile>) -> Result<Program, Vec<RuleError>> {
+    load_program_with(files, &LoadRules::default()).map(|loaded| loaded.program)
+}
+
+/// Parses and checks rule files into a [`Program`], and gives its warnings.
 ///
 /// Syntax errors stop a file from being checked; if any file has one, the check
 /// errors of the others are not reported (they would be guesses).
-pub fn load_program(files: Vec<SourceFile>) -> Result<Program, Vec<RuleError>> {
-    load_program_with_warnings(files).map(|(program, _)| program)
-}
-
-/// Like [`load_program`], and also returns the warnings (lints such as an unused
-/// `let` or a condition that never holds), which do not stop loading.
-pub fn load_program_with_warnings(
+pub fn load_program_with(
     files: Vec<SourceFile>,
-) -> Result<(Program, Vec<RuleCheckError>), Vec<RuleError>> {
-    load_program_full(files, parse::MAX_EXPR_DEPTH)
-}
-
-/// Like [`load_program`], allowing expressions nested `max_depth` deep (at most
-/// [`parse::MAX_EXPR_DEPTH_CEILING`]).
-pub fn load_program_limited(
-    files: Vec<SourceFile>,
-    max_depth: usize,
-) -> Result<Program, Vec<RuleError>> {
-    load_program_full(files, max_depth).map(|(program, _)| program)
-}
-
-/// Parses and checks rule files with a nesting limit, returning the program and
-/// its warnings.
-pub fn load_program_full(
-    files: Vec<SourceFile>,
-    max_depth: usize,
-) -> Result<(Program, Vec<RuleCheckError>), Vec<RuleError>> {
-    let parsed = parse_files(&files, max_depth)?;
-    compile_parsed(files, &parsed)
+    options: &LoadRules,
+) -> Result<Loaded, Vec<RuleError>> {
+    let parsed = parse_files(&files, options.max_depth)?;
+    let (program, warnings) = compile_parsed(files, &parsed)?;
+    Ok(Loaded { program, warnings })
 }
 
 /// Parses every rule file; any syntax error stops here (see [`load_program`]).

@@ -91,7 +91,7 @@ pub fn read_scenario_stdin(name: String, limits: &Limits) -> Result<SourceFile, 
 }
 
 /// The source of a read, or the scenario error that says why there is none.
-fn scenario_source(
+pub(crate) fn scenario_source(
     name: String,
     bytes: Result<std::sync::Arc<[u8]>, crate::input::ReadError>,
     limits: &Limits,
