@@ -1,4 +1,10 @@
 //! Rule loading: parsing the default pack and checking it against its schema.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;

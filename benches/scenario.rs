@@ -1,6 +1,12 @@
 //! Scenario benchmarks on generated books (`eligo generate`): the YAML event
 //! floor, loading, evaluating all rules, and the whole check with its JSON
 //! report. Every group runs on the same text, so the figures compare directly.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use std::hint::black_box;

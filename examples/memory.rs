@@ -7,6 +7,12 @@
 //! the allocator's own overhead and freed memory it has not returned.
 //!
 //! `cargo run --release --example memory -- FILE` prints one JSON object, in MB.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::Path;
@@ -27,6 +33,7 @@ fn grew(bytes: usize) {
 
 // SAFETY: every call is forwarded unchanged to the system allocator; the
 // counters are only statistics.
+#[allow(unsafe_code)]
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         grew(layout.size());

@@ -5,6 +5,12 @@
 //! On Linux it also gives the peak resident memory after each phase.
 //!
 //! `cargo run --release --example phases -- FILE` prints one JSON object.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::path::Path;
 use std::time::Instant;

@@ -1,5 +1,71 @@
 //! eligo: a policy and rules validation engine for Microsoft CSP direct-bill to
-//! indirect-reseller transitions.
+//! indirect-reseller transitions, as a library.
+//!
+//! The command `eligo` is one client of this crate; a service that pulls
+//! Partner Center data nightly, or a portal that checks a plan before
+//! submitting it, can be another. Everything goes through one front door, an
+//! [`Engine`]: built once from rule sources ([`RuleOptions`]: the embedded
+//! CSP pack, a team's own packs, or both), it answers what the command does:
+//!
+//! | call | command | answer |
+//! |------|---------|--------|
+//! | [`Engine::check`], [`Engine::check_files`] | `eligo check` | [`CheckReport`]: findings and input errors |
+//! | [`Engine::test`] | `eligo test` | [`TestReport`]: the `expect:` block against the findings |
+//! | [`Engine::explain`] | `eligo explain` | [`Explanation`]: each rule's verdict for one entity |
+//! | [`Engine::plan`] | `eligo plan` | [`PlanReport`]: requests, outcomes, waves |
+//! | [`Engine::import`] | `eligo import` | the scenario text built from Partner Center exports |
+//!
+//! Each report serializes (serde) to the JSON the command prints, as the
+//! product contract documents it; a call that cannot answer (invalid rules,
+//! an invalid scenario) gives [`Errors`]: every problem as a
+//! [`miette::Diagnostic`] with a stable code, its place and a help.
+//!
+//! # Example
+//!
+//! ```
+//! use eligo::{CheckOptions, Engine, RuleOptions, Severity};
+//!
+//! let engine = Engine::new(&RuleOptions::new())?;
+//! let book = "\
+//! as_of: 2026-11-20
+//! partners:
+//!   - id: contoso
+//!     name: Contoso IT
+//!     region: europe
+//!     roles: [direct_bill, indirect_reseller]
+//!     tenant: contoso.onmicrosoft.com
+//!     enrollment: active
+//!     mpa_signed: true
+//!     revenue_12m_usd: 120000
+//! ";
+//! let report = engine.check("book.yaml", book, &CheckOptions::new());
+//!
+//! let finding = report.findings().next().expect("one finding");
+//! assert_eq!(finding.rule(), "direct-bill-revenue");
+//! assert_eq!(finding.severity(), Severity::Warning);
+//! assert_eq!(finding.subject(), "contoso");
+//! assert_eq!((finding.location().line(), finding.location().column()), (3, 5));
+//! // A warning does not fail the run, unless warnings are denied.
+//! assert_eq!(report.exit_code(), 0);
+//!
+//! // The JSON report of `eligo check --format json`.
+//! let json: serde_json::Value = serde_json::to_value(&report)?;
+//! assert_eq!(json["summary"]["warnings"], 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! A scenario that is not valid is reported, not passed:
+//!
+//! ```
+//! # use eligo::{CheckOptions, Engine, RuleOptions};
+//! # let engine = Engine::new(&RuleOptions::new())?;
+//! let report = engine.check("book.yaml", "partners: [{id: 42}]\n", &CheckOptions::new());
+//! assert_eq!(report.exit_code(), 2);
+//! assert_eq!(report.input_errors()[0].code, "eligo::scenario::wrong_type");
+//! # Ok::<(), eligo::Errors>(())
+//! ```
+//!
+//! # How it works
 //!
 //! The engine is generic: the scenario schema and the rules are text in eligo's
 //! rule language (`rules/*.rules`), parsed with nom and checked against each
@@ -11,28 +77,23 @@
 //! scenario.yaml ──load against schema──▶ Store ────┴─▶ evaluate ──▶ findings ──▶ report
 //! ```
 
-#![warn(missing_docs)]
-// No panic paths on input: outside unit tests, every access that can fail is
-// checked; the few that cannot carry an `#[expect]` stating why.
+// The lints are in Cargo.toml (`[lints]`); unit tests may unwrap and index.
 #![cfg_attr(
-    not(test),
-    deny(
+    test,
+    allow(
         clippy::unwrap_used,
         clippy::expect_used,
         clippy::panic,
         clippy::indexing_slicing
     )
 )]
-// Diagnostics carry their source snippet; they are built on the cold error path
-// only, so their size does not matter for speed.
-#![allow(clippy::result_large_err)]
 
 pub mod baseline;
 pub mod check;
-pub mod engine;
 pub mod cli;
 pub mod config;
 pub mod date;
+pub mod engine;
 pub mod escape;
 pub mod eval;
 pub mod explain;
@@ -50,6 +111,11 @@ pub mod source;
 pub mod suggest;
 pub mod vocab;
 pub mod waiver;
+
+pub use engine::{
+    CheckOptions, CheckReport, Engine, Errors, Explanation, Finding, ImportOptions, InputError,
+    Location, PlanOptions, PlanReport, RuleOptions, Severity, TestReport,
+};
 
 pub use check::{check_file, check_source, FileOutcome};
 pub use lang::load_program;

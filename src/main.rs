@@ -1,12 +1,5 @@
 //! The `eligo` command: parses arguments and hands over to the library.
 
-#![deny(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
 use clap::Parser;
 use std::process::ExitCode;
 

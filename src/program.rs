@@ -1,9 +1,9 @@
 //! Compiled rules: the schema plus rules whose names are resolved to slots,
 //! fields and enum values, ready for the evaluator.
 
-use crate::vocab::{BinOp, Severity};
 use crate::schema::{EnumId, FieldId, KindId, Schema};
 use crate::source::{SourceFile, Span};
+use crate::vocab::{BinOp, Severity};
 
 /// Everything the loaded rule files define.
 #[derive(Debug)]

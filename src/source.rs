@@ -101,6 +101,7 @@ pub fn shared_str(bytes: Arc<[u8]>) -> Result<Arc<str>, std::str::Utf8Error> {
     // SAFETY: the bytes were just checked to be UTF-8, `str` has the layout of
     // `[u8]`, and the pointer comes from `Arc::into_raw` of an `Arc` of that
     // layout, so it may be given back to `Arc::from_raw` as a `str`.
+    #[allow(unsafe_code)]
     Ok(unsafe { Arc::from_raw(raw) })
 }
 

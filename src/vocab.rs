@@ -22,7 +22,6 @@ impl Severity {
     }
 }
 
-
 /// Binary operators, loosest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum BinOp {

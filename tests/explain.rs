@@ -1,4 +1,10 @@
 //! `eligo explain`: the verdicts and condition values for one entity (snapshots).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 

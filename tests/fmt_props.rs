@@ -4,6 +4,12 @@
 //! Checked over generated rule files (a small grammar of enums, kinds, constants
 //! and rules, with white space, blank lines and comments between any two tokens,
 //! and `#` inside string literals) and over every rule file in the repository.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use eligo::lang::ast::RuleFile;
 use eligo::lang::fmt::{collect_comments, format_source};

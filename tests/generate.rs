@@ -1,4 +1,10 @@
 //! The scenario generator: valid, deterministic, and every rule fires.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 

@@ -5,6 +5,12 @@
 //!
 //! The binary under test is the debug build, whose frames are the largest, and
 //! it evaluates on rayon's worker threads (2 MiB stacks).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 

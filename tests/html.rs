@@ -3,6 +3,12 @@
 //! totals, the customers' readiness, the rows — and hostile ids must come
 //! out as text, never as markup. The browser tests (`tests/browser/`) load
 //! the same pages in Chromium.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 

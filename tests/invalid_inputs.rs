@@ -1,6 +1,12 @@
 //! Bad-input fixtures: each is an input error whose diagnostics are snapshots,
 //! and whose header lines (`# error: CODE at LINE:COL`) name exactly the errors
 //! reported.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 

@@ -1,6 +1,12 @@
 //! Scenarios written as JSON: read by the JSON fast path, they give the
 //! findings of the same book in YAML, and a whole-document flow collection
 //! streams in memory bounded by the nesting, not by the number of values.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 

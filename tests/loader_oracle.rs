@@ -1,6 +1,12 @@
 //! Differential test of the event loader: every valid fixture, read by an
 //! independent YAML implementation (serde_yaml), must give the same entities,
 //! ids and references as eligo's store.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 

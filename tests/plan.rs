@@ -1,6 +1,12 @@
 //! `eligo plan`: snapshots of every format on the bundled books and the plan
 //! fixtures, the CLI's usage errors and `--write`, and the guarantee as a
 //! property over generated books.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 

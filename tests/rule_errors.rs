@@ -1,5 +1,11 @@
 //! Broken rule files: each is reported with its code and position, and the
 //! rendered diagnostic is a snapshot.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 

@@ -1,5 +1,11 @@
 //! Waivers: what they waive, when they expire, when they are unused, and every
 //! invalid waivers file (code and position from its header, diagnostics snapshot).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 

@@ -5,8 +5,8 @@ use clap::Args;
 use std::path::PathBuf;
 
 use super::{load_rules, stderr_style, ColorChoice, RuleArgs, EXIT_INPUT, EXIT_OK};
-use crate::import::read::DEFAULT_MAX_FILE_BYTES;
 use crate::engine::{Engine, ImportOptions};
+use crate::import::read::DEFAULT_MAX_FILE_BYTES;
 use crate::report::human::plural;
 
 /// Arguments of `eligo import`.

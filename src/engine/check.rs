@@ -150,9 +150,13 @@ impl Engine {
 
     /// Reads one scenario from memory, as a file of that size would be
     /// read (the same bounds and checks), and checks it.
-    pub(crate) fn check_one(&self, name: String, text: Vec<u8>, options: &CheckOptions) -> FileOutcome {
-        let bytes: Arc<[u8]> = Arc::from(text);
-        match crate::scenario::load::scenario_source(name.clone(), Ok(bytes), &options.load.limits) {
+    pub(crate) fn check_one(
+        &self,
+        name: String,
+        text: Vec<u8>,
+        options: &CheckOptions,
+    ) -> FileOutcome {
+        match source_in_memory(name.clone(), text, &options.load.limits) {
             Ok(source) => self.check_outcome(source, options.load()),
             Err(e) => FileOutcome::Invalid {
                 path: name,
@@ -212,6 +216,23 @@ impl Engine {
         }
         CheckReport { run }
     }
+}
+
+/// A scenario held in memory as the source a file of those bytes gives: the
+/// same size bound, UTF-8 check and errors as reading it from disk.
+pub(crate) fn source_in_memory(
+    name: String,
+    bytes: Vec<u8>,
+    limits: &crate::scenario::Limits,
+) -> Result<SourceFile, crate::scenario::ScenarioError> {
+    let read = if bytes.len() > limits.max_file_bytes {
+        Err(crate::input::ReadError::TooLarge {
+            size: u64::try_from(bytes.len()).ok(),
+        })
+    } else {
+        Ok(Arc::from(bytes))
+    };
+    crate::scenario::load::scenario_source(name, read, limits)
 }
 
 impl Finding {

@@ -65,7 +65,11 @@ impl Errors {
     /// in it is escaped for a terminal.
     pub fn render(&self, color: bool) -> String {
         let style = Style { color, width: 100 };
-        let list: Vec<&dyn Diagnostic> = self.items.iter().map(|e| e.as_ref() as &dyn Diagnostic).collect();
+        let list: Vec<&dyn Diagnostic> = self
+            .items
+            .iter()
+            .map(|e| e.as_ref() as &dyn Diagnostic)
+            .collect();
         render_grouped_dyn(&list, style).concat()
     }
 }

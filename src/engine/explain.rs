@@ -36,12 +36,9 @@ impl Engine {
         subject: &str,
         options: &CheckOptions,
     ) -> Result<Explanation, Errors> {
-        let source = crate::scenario::load::scenario_source(
-            name.into(),
-            Ok(std::sync::Arc::from(text.into())),
-            &options.load().limits,
-        )
-        .map_err(Errors::one)?;
+        let source =
+            super::check::source_in_memory(name.into(), text.into(), &options.load().limits)
+                .map_err(Errors::one)?;
         self.explain_source(source, subject, options.load())
     }
 

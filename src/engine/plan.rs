@@ -129,12 +129,8 @@ impl Engine {
         let program = self.program();
         let spec = program.plan.clone().ok_or_else(|| Errors::one(NoPlan))?;
         let load = options.check.load();
-        let source = crate::scenario::load::scenario_source(
-            name.into(),
-            Ok(std::sync::Arc::from(text.into())),
-            &load.limits,
-        )
-        .map_err(Errors::one)?;
+        let source = super::check::source_in_memory(name.into(), text.into(), &load.limits)
+            .map_err(Errors::one)?;
         let scenario = load_scenario(&program.schema, source, &self.known_rules, load)
             .map_err(Errors::from_vec)?;
         let store = &scenario.store;

@@ -18,8 +18,8 @@ use super::json;
 use super::map::{EligibilityField as E, Map};
 use super::read::ExportDir;
 use super::record::{required, Rec};
-use crate::vocab::Severity;
 use crate::report::FileReport;
+use crate::vocab::Severity;
 
 /// One Partner Center answer for one subscription.
 #[derive(Debug, Clone)]

@@ -263,7 +263,9 @@ mod tests {
             "t.rules",
             format!("rule t-rule: error \"s\"\n{body}\n"),
         ));
-        let warnings = crate::lang::load_program_with(sources, &Default::default()).unwrap().warnings;
+        let warnings = crate::lang::load_program_with(sources, &Default::default())
+            .unwrap()
+            .warnings;
         warnings.iter().map(|w| w.message.clone()).collect()
     }
 
@@ -309,16 +311,19 @@ mod tests {
         assert_eq!(found, vec!["`let unused` is never used".to_string()]);
         let mut sources = crate::default_rule_sources();
         sources.push(SourceFile::new("c.rules", "let nobody = 3\n"));
-        let warnings = crate::lang::load_program_with(sources, &Default::default()).unwrap().warnings;
+        let warnings = crate::lang::load_program_with(sources, &Default::default())
+            .unwrap()
+            .warnings;
         let codes: Vec<&str> = warnings.iter().map(|w| w.code.as_str()).collect();
         assert_eq!(codes, ["eligo::rules::unused_constant"]);
     }
 
     #[test]
     fn the_default_pack_has_no_warnings() {
-        let warnings = crate::lang::load_program_with(crate::default_rule_sources(), &Default::default())
-            .unwrap()
-            .warnings;
+        let warnings =
+            crate::lang::load_program_with(crate::default_rule_sources(), &Default::default())
+                .unwrap()
+                .warnings;
         let messages: Vec<&str> = warnings.iter().map(|w| w.message.as_str()).collect();
         assert!(messages.is_empty(), "{messages:?}");
     }

@@ -1127,7 +1127,12 @@ mod tests {
                     sources.push(SourceFile::new("t.rules", ok_text));
                     // Type errors are fine here; what matters is that checking
                     // and evaluating the deep tree does not exhaust the stack.
-                    if let Ok(program) = crate::lang::load_program_with(sources, &crate::lang::LoadRules { max_depth: n }).map(|l| l.program) {
+                    if let Ok(program) = crate::lang::load_program_with(
+                        sources,
+                        &crate::lang::LoadRules { max_depth: n },
+                    )
+                    .map(|l| l.program)
+                    {
                         let _ = crate::eval::evaluate(
                             &program,
                             &crate::scenario::Store::new(&program.schema),

@@ -25,9 +25,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use super::propose::{with_proposal, Parties, Proposed};
 use super::{EntityOutcome, Group, GroupStatus, Outcome, Plan, Reason, Request};
 use crate::eval::{evaluate, evaluate_rule_counted, RawFinding};
-use crate::vocab::Severity;
 use crate::program::Program;
 use crate::scenario::store::{Store, NONE};
+use crate::vocab::Severity;
 
 use crate::program::PlanSpec;
 

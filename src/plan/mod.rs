@@ -22,8 +22,8 @@ pub mod yaml;
 
 use serde::Serialize;
 
-pub use parties::{choose_parties, PartyError};
 pub use crate::program::PlanSpec;
+pub use parties::{choose_parties, PartyError};
 
 use crate::vocab::Severity;
 

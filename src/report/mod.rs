@@ -25,9 +25,9 @@ use std::sync::Arc;
 
 pub use errors::InputError;
 
-use crate::vocab::Severity;
 use crate::scenario::Expectation;
 use crate::source::SourceFile;
+use crate::vocab::Severity;
 
 /// Where a finding points: the subject's entry in the scenario file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

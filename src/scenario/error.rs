@@ -8,8 +8,8 @@ use std::fmt;
 use thiserror::Error;
 
 use super::store::Pos;
-use crate::source::snippet::window_near;
 use crate::source::read_window;
+use crate::source::snippet::window_near;
 
 /// Stable codes of scenario input errors.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

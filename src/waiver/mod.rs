@@ -19,9 +19,9 @@ pub use error::{WaiverCode, WaiverError};
 pub use load::{parse_waivers, read_waivers, WaiverFile};
 
 use crate::date::format_date;
-use crate::vocab::Severity;
 use crate::report::{FileKind, FileReport, Finding, Location, RuleInfo, Waived};
 use crate::scenario::Pos;
+use crate::vocab::Severity;
 
 /// The rule id of the finding on a waiver past its `expires` date.
 pub const EXPIRED_RULE: &str = "waiver-expired";

@@ -24,6 +24,16 @@ pub fn default_program() -> Program {
     load_program(default_rule_sources()).expect("the default pack compiles")
 }
 
+/// The embedded default pack, as the library's front door.
+pub fn engine() -> eligo::Engine {
+    eligo::Engine::new(&eligo::RuleOptions::new()).expect("the default pack compiles")
+}
+
+/// The check options of [`options`]: a fixed `today`.
+pub fn check_options() -> eligo::CheckOptions {
+    eligo::CheckOptions::new().today("2026-11-20").unwrap()
+}
+
 /// Colourless, fixed-width rendering so snapshots are stable.
 pub const STYLE: Style = Style {
     color: false,
