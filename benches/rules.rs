@@ -11,7 +11,7 @@ use std::hint::black_box;
 
 fn load_default_pack(c: &mut Criterion) {
     c.bench_function("rules/load_and_check_default_pack", |b| {
-        b.iter(|| eligo::load_program(black_box(eligo::default_rule_sources())).unwrap())
+        b.iter(|| eligo::internals::load_program(black_box(eligo::default_rule_sources())).unwrap())
     });
 }
 

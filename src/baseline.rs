@@ -87,8 +87,6 @@ pub struct ReportFinding {
 pub struct ReportLocation {
     /// 1-based line.
     pub line: u32,
-    /// 1-based column.
-    pub column: u32,
 }
 
 /// Reads a JSON report written by `eligo check --format json`, reading at

@@ -88,41 +88,40 @@
     )
 )]
 
-pub mod baseline;
-pub mod check;
-pub mod cli;
-pub mod config;
-pub mod date;
-pub mod engine;
-pub mod escape;
-pub mod eval;
-pub mod explain;
-pub mod generate;
-pub mod import;
-pub mod input;
-pub mod json_schema;
-pub mod lang;
-pub mod plan;
-pub mod program;
-pub mod report;
-pub mod scenario;
-pub mod schema;
-pub mod source;
-pub mod suggest;
-pub mod vocab;
-pub mod waiver;
+pub(crate) mod baseline;
+pub(crate) mod check;
+pub(crate) mod cli;
+pub(crate) mod config;
+pub(crate) mod date;
+mod engine;
+pub(crate) mod escape;
+pub(crate) mod eval;
+pub(crate) mod explain;
+pub(crate) mod generate;
+pub(crate) mod import;
+pub(crate) mod input;
+pub(crate) mod json_schema;
+pub(crate) mod lang;
+pub(crate) mod plan;
+pub(crate) mod program;
+pub(crate) mod report;
+pub(crate) mod scenario;
+pub(crate) mod schema;
+pub(crate) mod source;
+pub(crate) mod suggest;
+pub(crate) mod vocab;
+pub(crate) mod waiver;
+
+#[doc(hidden)]
+pub mod internals;
 
 pub use engine::{
     CheckOptions, CheckReport, Engine, Errors, Explanation, Finding, ImportOptions, InputError,
     Location, PlanOptions, PlanReport, RuleOptions, Severity, TestReport,
 };
 
-pub use check::{check_file, check_source, FileOutcome};
-pub use lang::load_program;
-pub use program::Program;
-pub use source::SourceFile;
-
 /// The default CSP rule pack, embedded in the binary: (display name, text).
+#[doc(hidden)]
 pub const DEFAULT_RULES: &[(&str, &str)] = &[
     (
         "<default>/schema.rules",
@@ -145,18 +144,19 @@ pub const DEFAULT_RULES: &[(&str, &str)] = &[
 /// The embedded pack's schema file alone: the scenario format that a team's
 /// own rules check against when they drop the default rules but declare no
 /// schema of their own.
-pub fn default_schema_source() -> SourceFile {
+pub(crate) fn default_schema_source() -> source::SourceFile {
     let (name, text) = DEFAULT_RULES
         .first()
         .copied()
         .unwrap_or(("<default>/schema.rules", ""));
-    SourceFile::new(name, text)
+    source::SourceFile::new(name, text)
 }
 
 /// The default pack as source files.
-pub fn default_rule_sources() -> Vec<SourceFile> {
+#[doc(hidden)]
+pub fn default_rule_sources() -> Vec<source::SourceFile> {
     DEFAULT_RULES
         .iter()
-        .map(|(name, text)| SourceFile::new(*name, *text))
+        .map(|(name, text)| source::SourceFile::new(*name, *text))
         .collect()
 }

@@ -4,6 +4,6 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = eligo::cli::Cli::parse();
-    ExitCode::from(eligo::cli::run(cli))
+    let cli = eligo::internals::cli::Cli::parse();
+    ExitCode::from(eligo::internals::cli::run(cli))
 }

@@ -1,6 +1,6 @@
 //! The scenario schema: kinds (the root, entities, records), their fields, enums.
 //!
-//! Declared in rule files and built by [`crate::lang::check`]; the engine knows no
+//! Declared in rule files and built by [`crate::lang::schema_build`]; the engine knows no
 //! CSP word. The scenario root is itself a kind (`root`), whose fields are its
 //! scalar settings plus one list field per entity collection, so the loader walks
 //! every mapping the same way.

@@ -8,11 +8,11 @@
 
 mod common;
 
-use eligo::check::FileOutcome;
-use eligo::explain::{explain, render_human};
-use eligo::scenario::load_scenario;
+use eligo::internals::check::FileOutcome;
+use eligo::internals::explain::{explain, render_human};
+use eligo::internals::scenario::load_scenario;
 
-fn explained(fixture: &str, subject: &str) -> eligo::explain::Explanation {
+fn explained(fixture: &str, subject: &str) -> eligo::internals::explain::Explanation {
     let program = common::default_program();
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture);
     let source = common::source(&path);

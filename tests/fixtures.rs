@@ -9,7 +9,7 @@
 
 mod common;
 
-use eligo::check::FileOutcome;
+use eligo::internals::check::FileOutcome;
 
 #[test]
 fn fixture_reports_match_snapshots_and_expectations() {
@@ -31,7 +31,7 @@ fn fixture_reports_match_snapshots_and_expectations() {
             test.unexpected()
         );
         insta::assert_snapshot!("human", common::render_report(&report));
-        insta::assert_snapshot!("json", eligo::report::json::render(&[&report]));
+        insta::assert_snapshot!("json", eligo::internals::report::json::render(&[&report]));
     });
 }
 

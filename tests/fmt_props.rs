@@ -11,10 +11,10 @@
     clippy::indexing_slicing
 )]
 
-use eligo::lang::ast::RuleFile;
-use eligo::lang::fmt::{collect_comments, format_source};
-use eligo::lang::parse::parse_rule_file;
-use eligo::SourceFile;
+use eligo::internals::lang::ast::RuleFile;
+use eligo::internals::lang::fmt::{collect_comments, format_source};
+use eligo::internals::lang::parse::parse_rule_file;
+use eligo::internals::SourceFile;
 use proptest::prelude::*;
 use proptest::strategy::Union;
 

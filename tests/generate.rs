@@ -10,9 +10,9 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use eligo::check::{check_source, FileOutcome};
-use eligo::generate;
-use eligo::SourceFile;
+use eligo::internals::check::{check_source, FileOutcome};
+use eligo::internals::generate;
+use eligo::internals::SourceFile;
 
 fn rules_fired(text: String) -> BTreeSet<String> {
     let program = common::default_program();

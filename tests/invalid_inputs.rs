@@ -10,7 +10,7 @@
 
 mod common;
 
-use eligo::check::FileOutcome;
+use eligo::internals::check::FileOutcome;
 use std::path::Path;
 
 /// (code, line, column) from the header; no position for file-level errors.

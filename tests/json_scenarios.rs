@@ -56,7 +56,7 @@ fn findings(file: &Path) -> (i32, BTreeSet<(String, String)>) {
 fn a_json_book_gives_the_findings_of_the_same_book_in_yaml() {
     let dir = temp_dir("same");
     // Over 1 MB as JSON, so that its events come through the parsing thread.
-    let yaml = eligo::generate::scenario_text(6_000, 3);
+    let yaml = eligo::internals::generate::scenario_text(6_000, 3);
     let value: Value = serde_yaml::from_str(&yaml).unwrap();
     let json = serde_json::to_string(&value).unwrap();
     assert!(json.len() > 1 << 20, "{}", json.len());

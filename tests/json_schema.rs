@@ -10,7 +10,7 @@
 
 mod common;
 
-use eligo::json_schema::scenario_schema;
+use eligo::internals::json_schema::scenario_schema;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -95,11 +95,11 @@ fn invalid_fixtures_a_schema_can_tell_fail() {
 #[test]
 fn custom_fields_from_rule_packs_are_in_the_schema() {
     let mut sources = eligo::default_rule_sources();
-    sources.push(eligo::SourceFile::new(
+    sources.push(eligo::internals::SourceFile::new(
         "wave.rules",
         "entity customer in customers {\n  migration_wave: int? min 1\n}\n",
     ));
-    let program = eligo::load_program(sources).unwrap();
+    let program = eligo::internals::load_program(sources).unwrap();
     let schema = scenario_schema(&program);
     let wave = &schema["$defs"]["customer"]["properties"]["migration_wave"];
     assert_eq!(

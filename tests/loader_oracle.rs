@@ -10,10 +10,10 @@
 
 mod common;
 
-use eligo::scenario::load::source_from_bytes;
-use eligo::scenario::load_scenario;
-use eligo::scenario::store::NONE;
-use eligo::schema::{FieldType, ROOT};
+use eligo::internals::scenario::load::source_from_bytes;
+use eligo::internals::scenario::load_scenario;
+use eligo::internals::scenario::store::NONE;
+use eligo::internals::schema::{FieldType, ROOT};
 use serde_yaml::Value;
 
 #[test]
@@ -52,7 +52,10 @@ fn store_agrees_with_serde_yaml() {
                     let expected = entry.get(&f.name);
                     let cell = store.cell(kind, fid, row as u32);
                     match (&f.ty, expected) {
-                        (FieldType::Prim(eligo::schema::Prim::Id), Some(Value::String(id))) => {
+                        (
+                            FieldType::Prim(eligo::internals::schema::Prim::Id),
+                            Some(Value::String(id)),
+                        ) => {
                             assert_eq!(store.str(cell), id, "{}: id of row {row}", path.display());
                         }
                         (FieldType::Ref(target), Some(Value::String(id))) => {

@@ -306,20 +306,6 @@ pub const NO_RULES: &str =
 pub const NO_RULES_DEFINED: &str =
     "error: no rules loaded: the rule files given define no rule (only a schema), so nothing would be checked; add a rule pack with `--rules PATH`, or drop `--no-default-rules`";
 
-/// Loads the rule files the user asked for, returning the errors as data.
-pub fn try_load_rules(args: &RuleArgs) -> Result<Program, RulesFailure> {
-    try_load_rules_with(args, None)
-}
-
-/// Loads the rule files the user asked for, the constants of `config`
-/// replacing the packs' values before the rules compile.
-pub fn try_load_rules_with(
-    args: &RuleArgs,
-    config: Option<&crate::config::Config>,
-) -> Result<Program, RulesFailure> {
-    load_with_warnings(args, config).map(|(program, _)| program)
-}
-
 /// Like [`try_load_rules_with`], and prints to stderr the warnings about rules
 /// whose cost is a cross product (`eligo::rules::cross_product`): such a rule
 /// may run out of work budget on a large book, and the warning says why before

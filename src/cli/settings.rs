@@ -83,15 +83,6 @@ pub fn limits(flags: &super::LimitArgs, config: Option<&Config>) -> Limits {
     }
 }
 
-/// Rule selection: `--select`/`--ignore` over the file's `select`/`ignore`.
-#[derive(Debug, Default)]
-pub struct Selection {
-    /// Run only these rules (all when `None`).
-    pub select: Option<Vec<String>>,
-    /// Skip these rules.
-    pub ignore: Vec<String>,
-}
-
 /// Keeps the selected rules of `program`, after checking every id: an unknown
 /// id is an input error with "did you mean" (at its line in the file, or
 /// naming the flag). Flags replace the file's lists.

@@ -12,7 +12,7 @@ pub mod parse;
 pub mod plan_spec;
 pub mod schema_build;
 
-pub use error::{RuleCheckError, RuleError, RuleSyntaxError};
+pub use error::{RuleCheckError, RuleError};
 
 use crate::program::Program;
 use crate::source::SourceFile;

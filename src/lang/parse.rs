@@ -31,7 +31,7 @@
 //! ```
 //!
 //! The nom error type stays private; [`parse_rule_file`] converts it once into a
-//! [`RuleSyntaxError`](super::error::RuleSyntaxError).
+//! [`RuleSyntaxError`].
 
 use nom::branch::alt;
 use nom::bytes::complete::{tag, take_while};

@@ -23,7 +23,7 @@ pub mod yaml;
 use serde::Serialize;
 
 pub use crate::program::PlanSpec;
-pub use parties::{choose_parties, PartyError};
+pub use parties::choose_parties;
 
 use crate::vocab::Severity;
 
@@ -204,7 +204,7 @@ fn severity_name(s: Severity) -> &'static str {
 
 /// Builds the plan of `store` for the source `from` and the target `to`.
 pub fn build_plan(
-    program: &crate::Program,
+    program: &crate::program::Program,
     spec: &PlanSpec,
     store: &crate::scenario::Store,
     parties: propose::Parties,

@@ -482,7 +482,7 @@ pub(crate) mod testing {
     /// file's findings, and input errors of an invalid scenario.
     pub fn sample_run() -> CheckRun {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let program = crate::load_program(crate::default_rule_sources()).unwrap();
+        let program = crate::lang::load_program(crate::default_rule_sources()).unwrap();
         let options = crate::scenario::LoadOptions::default();
         let ids = program.rule_ids();
         let mut run = CheckRun {

@@ -30,7 +30,6 @@ use embed::{csp_hash, Embedded};
 use markup::{Esc, Page};
 
 pub use check_page::{SERVER_CUSTOMERS, SERVER_ROWS};
-pub use plan_page::SERVER_OUTCOMES;
 
 /// The page's style sheet (screen and print).
 const CSS: &str = include_str!("report.css");
