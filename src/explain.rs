@@ -250,9 +250,10 @@ impl<'a> Ctx<'a> {
                 let value = ev.eval(base);
                 items(&value).any(|v| self.is_target(&v)) || self.reads(ev, base)
             }
-            CExprKind::Not(inner) | CExprKind::Call(_, inner) => self.reads(ev, inner),
-            CExprKind::Binary { lhs, rhs, .. } => self.reads(ev, lhs) || self.reads(ev, rhs),
-            CExprKind::List(parts) => parts.iter().any(|p| self.reads(ev, p)),
+            CExprKind::Not(_)
+            | CExprKind::Call(..)
+            | CExprKind::Binary { .. }
+            | CExprKind::List(_) => c.children().any(|p| self.reads(ev, p)),
             CExprKind::Filter {
                 slot,
                 collection,

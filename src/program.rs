@@ -239,6 +239,57 @@ pub struct CExpr {
     pub span: Option<Span>,
 }
 
+/// The walk over compiled expressions that the passes reading them share
+/// (the plan's affected rules, the cost lint, `explain`): what a node's
+/// operands are is said once, here, so a new kind of node cannot be
+/// forgotten by one of them.
+impl CExpr {
+    /// The operands of this node, in evaluation order (a filter's collection
+    /// before its condition, a binary operator's left side first).
+    pub fn children(&self) -> impl Iterator<Item = &CExpr> {
+        let (one, two, list): (Option<&CExpr>, Option<&CExpr>, &[CExpr]) = match &self.kind {
+            CExprKind::Const(_) | CExprKind::Var(_) | CExprKind::Root(..) => (None, None, &[]),
+            CExprKind::Field { base, .. }
+            | CExprKind::MapField { base, .. }
+            | CExprKind::Has { base, .. } => (Some(base), None, &[]),
+            CExprKind::Not(inner) | CExprKind::Call(_, inner) => (Some(inner), None, &[]),
+            CExprKind::Binary { lhs, rhs, .. } => (Some(lhs), Some(rhs), &[]),
+            CExprKind::List(items) => (None, None, items),
+            CExprKind::Filter {
+                collection, cond, ..
+            }
+            | CExprKind::All {
+                collection, cond, ..
+            } => (Some(collection), Some(cond), &[]),
+        };
+        one.into_iter().chain(two).chain(list)
+    }
+
+    /// Visits this node and every node under it, each once, with an explicit
+    /// stack (no recursion: rule files nest expressions up to the parser's
+    /// bound). A node's operands are visited last to first.
+    pub fn walk<'a>(&'a self, visit: &mut dyn FnMut(&'a CExpr)) {
+        let mut stack = vec![self];
+        while let Some(node) = stack.pop() {
+            visit(node);
+            stack.extend(node.children());
+        }
+    }
+
+    /// Whether `holds` is true of this node or of any node under it (the
+    /// walk of [`CExpr::walk`], stopping at the first).
+    pub fn any(&self, holds: &mut dyn FnMut(&CExpr) -> bool) -> bool {
+        let mut stack = vec![self];
+        while let Some(node) = stack.pop() {
+            if holds(node) {
+                return true;
+            }
+            stack.extend(node.children());
+        }
+        false
+    }
+}
+
 impl From<CExprKind> for CExpr {
     /// A node without a span yet (the compiler gives it its expression's).
     fn from(kind: CExprKind) -> Self {
