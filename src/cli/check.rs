@@ -13,8 +13,7 @@ use std::path::{Path, PathBuf};
 use super::progress::Progress;
 use super::settings::{self, CheckSettings};
 use super::{
-    files, stderr_style, try_load_rules_warned, ColorChoice, LimitArgs, RuleArgs, RulesFailure,
-    EXIT_FINDINGS, EXIT_INPUT, EXIT_OK,
+    files, stderr_style, try_load_rules_warned, RulesFailure, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK,
 };
 use crate::baseline::Baseline;
 use crate::check::FileOutcome;
@@ -57,12 +56,9 @@ pub struct CheckArgs {
     /// Scenario files, or folders to search for `*.yaml`/`*.yml`.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// Where the rules come from.
+    /// Where the rules come from, bounds on hostile input, colours.
     #[command(flatten)]
-    pub rules: RuleArgs,
-    /// Bounds on hostile input.
-    #[command(flatten)]
-    pub limits: LimitArgs,
+    pub run: super::RunArgs,
     /// Report format [default: human, or `format` in `eligo.yaml`].
     #[arg(long, value_enum)]
     pub format: Option<Format>,
@@ -94,9 +90,6 @@ pub struct CheckArgs {
     /// date (repeatable).
     #[arg(long = "waivers", value_name = "FILE")]
     pub waivers: Vec<PathBuf>,
-    /// When to use colours (`auto` honours `NO_COLOR`).
-    #[arg(long, value_enum, default_value_t)]
-    pub color: ColorChoice,
     /// The path shown in reports for the scenario read from standard input
     /// (the path `-`).
     #[arg(long, value_name = "NAME")]
@@ -134,7 +127,7 @@ impl Problems {
 
 /// Runs `eligo check`.
 pub fn run(args: &CheckArgs) -> u8 {
-    let err_style = stderr_style(args.color);
+    let err_style = stderr_style(args.run.color);
     let config = match args.config.load(err_style) {
         Ok(config) => config,
         Err(code) => return code,
@@ -150,7 +143,7 @@ pub fn run(args: &CheckArgs) -> u8 {
         waiver_rules: waiver::rule_infos(),
         ..CheckRun::default()
     };
-    let style = stderr_style(args.color);
+    let style = stderr_style(args.run.color);
     let mut program = match try_load_rules_warned(&settings.rules, config.as_ref(), style) {
         Ok(program) => program,
         Err(RulesFailure::NoRules(message)) => {
@@ -323,7 +316,7 @@ fn check_all(
 fn finish(args: &CheckArgs, settings: &CheckSettings, run: &CheckRun, problems: &Problems) -> u8 {
     let format = settings.format;
     let out_style = Style {
-        color: args.output.is_none() && args.color.enabled(),
+        color: args.output.is_none() && args.run.color.enabled(),
         width: 100,
     };
     // Rules that did not load leave nothing to report in the human format.

@@ -14,9 +14,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::settings::{self, ConfigArgs};
-use super::{
-    stderr_style, ColorChoice, LimitArgs, RuleArgs, TextFormat, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK,
-};
+use super::{stderr_style, TextFormat, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK};
 use crate::baseline::{normalize, read_report, ReportFile};
 use crate::check::{check_file, FileOutcome};
 use crate::escape::value;
@@ -36,12 +34,9 @@ pub struct DiffArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: TextFormat,
-    /// Where the rules come from (for scenario files).
+    /// Where the rules come from, bounds on hostile input, colours.
     #[command(flatten)]
-    pub rules: RuleArgs,
-    /// Bounds on hostile input.
-    #[command(flatten)]
-    pub limits: LimitArgs,
+    pub run: super::RunArgs,
     /// Run only these rules (for scenario files).
     #[arg(long, value_name = "ID,...", value_delimiter = ',')]
     pub select: Vec<String>,
@@ -51,9 +46,6 @@ pub struct DiffArgs {
     /// Which configuration file to read.
     #[command(flatten)]
     pub config: ConfigArgs,
-    /// When to use colours on stderr.
-    #[arg(long, value_enum, default_value_t)]
-    pub color: ColorChoice,
 }
 
 /// A finding as the diff sees it.
@@ -102,12 +94,12 @@ impl Diff {
 
 /// Runs `eligo diff`.
 pub fn run(args: &DiffArgs) -> u8 {
-    let style = stderr_style(args.color);
+    let style = stderr_style(args.run.color);
     let config = match args.config.load(style) {
         Ok(config) => config,
         Err(code) => return code,
     };
-    let options = args.limits.load_options_with(config.as_ref());
+    let options = args.run.limits.load_options_with(config.as_ref());
     let mut program: Option<Program> = None;
     let mut sides = Vec::with_capacity(2);
     for path in [&args.old, &args.new] {
@@ -153,7 +145,7 @@ fn load_program(
     config: Option<&crate::config::Config>,
     style: Style,
 ) -> Result<Program, u8> {
-    let rule_args = settings::rule_args(&args.rules, config);
+    let rule_args = settings::rule_args(&args.run.rules, config);
     let mut program = super::load_rules_with(&rule_args, config, style)?;
     settings::select_rules(&mut program, &args.select, &args.ignore, config, style)?;
     Ok(program)

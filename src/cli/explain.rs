@@ -4,7 +4,7 @@ use clap::Args;
 use std::path::PathBuf;
 
 use super::TextFormat;
-use super::{stderr_style, ColorChoice, LimitArgs, RuleArgs, EXIT_INPUT, EXIT_OK};
+use super::{stderr_style, EXIT_INPUT, EXIT_OK};
 use crate::engine::{Engine, Errors};
 use crate::explain::render_human;
 
@@ -17,18 +17,12 @@ pub struct ExplainArgs {
     /// The scenario file (`-` for standard input).
     #[arg(value_name = "SCENARIO")]
     pub scenario: PathBuf,
-    /// Where the rules come from.
+    /// Where the rules come from, bounds on hostile input, colours.
     #[command(flatten)]
-    pub rules: RuleArgs,
-    /// Bounds on hostile input.
-    #[command(flatten)]
-    pub limits: LimitArgs,
+    pub run: super::RunArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: TextFormat,
-    /// When to use colours.
-    #[arg(long, value_enum, default_value_t)]
-    pub color: ColorChoice,
     /// Which configuration file to read.
     #[command(flatten)]
     pub config: super::settings::ConfigArgs,
@@ -40,17 +34,17 @@ pub struct ExplainArgs {
 
 /// Runs `eligo explain`.
 pub fn run(args: &ExplainArgs) -> u8 {
-    let style = stderr_style(args.color);
+    let style = stderr_style(args.run.color);
     let config = match args.config.load(style) {
         Ok(config) => config,
         Err(code) => return code,
     };
-    let rule_args = super::settings::rule_args(&args.rules, config.as_ref());
+    let rule_args = super::settings::rule_args(&args.run.rules, config.as_ref());
     let program = match super::load_rules_with(&rule_args, config.as_ref(), style) {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let options = args.limits.load_options_with(config.as_ref());
+    let options = args.run.limits.load_options_with(config.as_ref());
     let engine = Engine::from_program(program);
     let x = super::files::read_input(
         &args.scenario,

@@ -173,6 +173,21 @@ impl LimitArgs {
     }
 }
 
+/// The flags of every command that loads rules and reads scenarios (check,
+/// test, explain, plan, reconcile, diff), declared once.
+#[derive(Debug, Args, Clone, Default)]
+pub struct RunArgs {
+    /// Where the rules come from.
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// Bounds on hostile input.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    /// When to use colours (`auto` honours `NO_COLOR`).
+    #[arg(long, value_enum, default_value_t)]
+    pub color: ColorChoice,
+}
+
 /// Output formats of the commands that report to people or to tools (every
 /// command but `check`, which has the CI formats too).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]

@@ -5,7 +5,7 @@ use clap::{Args, ValueEnum};
 use miette::Diagnostic;
 use std::path::PathBuf;
 
-use super::{stderr_style, ColorChoice, LimitArgs, RuleArgs, EXIT_INPUT, EXIT_OK};
+use super::{stderr_style, EXIT_INPUT, EXIT_OK};
 use crate::engine::NoPlan;
 use crate::plan::view::View;
 use crate::plan::write::WriteError;
@@ -55,15 +55,9 @@ pub struct PlanArgs {
     /// of the file is kept).
     #[arg(long)]
     pub write: bool,
-    /// Where the rules come from.
+    /// Where the rules come from, bounds on hostile input, colours.
     #[command(flatten)]
-    pub rules: RuleArgs,
-    /// Bounds on hostile input.
-    #[command(flatten)]
-    pub limits: LimitArgs,
-    /// When to use colours.
-    #[arg(long, value_enum, default_value_t)]
-    pub color: ColorChoice,
+    pub run: super::RunArgs,
     /// Which configuration file to read (its rules, constants, rule selection
     /// and limits apply, as they do to `check`).
     #[command(flatten)]
@@ -80,7 +74,7 @@ fn wave_size(text: &str) -> Result<usize, String> {
 
 /// Runs `eligo plan`.
 pub fn run(args: &PlanArgs) -> u8 {
-    let style = stderr_style(args.color);
+    let style = stderr_style(args.run.color);
     match plan_command(args, style) {
         Ok(()) => EXIT_OK,
         Err(code) => code,
@@ -98,13 +92,13 @@ fn plan_command(args: &PlanArgs, style: Style) -> Result<(), u8> {
         return Err(EXIT_INPUT);
     }
     let config = args.config.load(style)?;
-    let rule_args = super::settings::rule_args(&args.rules, config.as_ref());
+    let rule_args = super::settings::rule_args(&args.run.rules, config.as_ref());
     let mut program = super::load_rules_with(&rule_args, config.as_ref(), style)?;
     super::settings::select_rules(&mut program, &[], &[], config.as_ref(), style)?;
     let Some(spec) = program.plan.clone() else {
         return Err(fail(&NoPlan, style));
     };
-    let options = args.limits.load_options_with(config.as_ref());
+    let options = args.run.limits.load_options_with(config.as_ref());
     let scenario = load(&program, &args.scenario, &options, style)?;
     let store = &scenario.store;
     let parties = choose_parties(

@@ -4,10 +4,7 @@
 use clap::Args;
 use std::path::PathBuf;
 
-use super::{
-    load_rules, stderr_style, ColorChoice, LimitArgs, RuleArgs, TextFormat, EXIT_FINDINGS,
-    EXIT_INPUT, EXIT_OK,
-};
+use super::{load_rules, stderr_style, TextFormat, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK};
 use crate::check::{check_file, FileOutcome};
 use crate::import::load_map;
 use crate::import::read::{ExportDir, DEFAULT_MAX_FILE_BYTES};
@@ -32,26 +29,20 @@ pub struct ReconcileArgs {
     /// Largest export file read, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_FILE_BYTES)]
     pub max_export_bytes: u64,
-    /// Where the rules come from.
+    /// Where the rules come from, bounds on hostile input, colours.
     #[command(flatten)]
-    pub rules: RuleArgs,
-    /// Bounds on the scenario file.
-    #[command(flatten)]
-    pub limits: LimitArgs,
-    /// When to use colours.
-    #[arg(long, value_enum, default_value_t)]
-    pub color: ColorChoice,
+    pub run: super::RunArgs,
 }
 
 /// Runs `eligo reconcile`: exit 0 when Partner Center and eligo agree, 1 when
 /// they disagree, 2 on invalid input.
 pub fn run(args: &ReconcileArgs) -> u8 {
-    let style = stderr_style(args.color);
-    let program = match load_rules(&args.rules, style) {
+    let style = stderr_style(args.run.color);
+    let program = match load_rules(&args.run.rules, style) {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let options = args.limits.load_options();
+    let options = args.run.limits.load_options();
     let report = match check_file(&program, &args.scenario, &program.rule_ids(), &options) {
         FileOutcome::Checked(report) => report,
         FileOutcome::Invalid { errors, .. } => {

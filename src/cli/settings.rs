@@ -231,9 +231,9 @@ impl CheckSettings {
             format,
             deny_warnings: args.deny_warnings
                 || file.and_then(|f| f.deny_warnings).unwrap_or(false),
-            rules: rule_args(&args.rules, config),
+            rules: rule_args(&args.run.rules, config),
             waivers: waivers(&args.waivers, config),
-            options: args.limits.load_options_with(config),
+            options: args.run.limits.load_options_with(config),
             baseline,
         };
         (settings, errors)

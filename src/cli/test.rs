@@ -13,7 +13,7 @@ use super::check::find_scenarios;
 use super::coverage::Coverage;
 use super::files;
 use super::TextFormat;
-use super::{stderr_style, ColorChoice, LimitArgs, RuleArgs, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK};
+use super::{stderr_style, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK};
 use crate::check::{check_source_counted, FileOutcome};
 use crate::engine::{verdict, Verdict};
 use crate::escape;
@@ -26,12 +26,9 @@ pub struct TestArgs {
     /// Scenario files, or folders to search for `*.yaml`/`*.yml`.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// Where the rules come from.
+    /// Where the rules come from, bounds on hostile input, colours.
     #[command(flatten)]
-    pub rules: RuleArgs,
-    /// Bounds on hostile input.
-    #[command(flatten)]
-    pub limits: LimitArgs,
+    pub run: super::RunArgs,
     /// Count a scenario without an `expect` block as a failure.
     #[arg(long)]
     pub require_expect: bool,
@@ -51,9 +48,6 @@ pub struct TestArgs {
     /// Which configuration file to read.
     #[command(flatten)]
     pub config: super::settings::ConfigArgs,
-    /// When to use colours.
-    #[arg(long, value_enum, default_value_t)]
-    pub color: ColorChoice,
     /// The path shown in reports for the scenario read from standard input
     /// (the path `-`).
     #[arg(long, value_name = "NAME")]
@@ -151,19 +145,19 @@ fn pairs(list: &[(String, String)]) -> Vec<Pair> {
 
 /// Runs `eligo test`.
 pub fn run(args: &TestArgs) -> u8 {
-    let err_style = stderr_style(args.color);
+    let err_style = stderr_style(args.run.color);
     let config = match args.config.load(err_style) {
         Ok(config) => config,
         Err(code) => return code,
     };
-    let rule_args = super::settings::rule_args(&args.rules, config.as_ref());
+    let rule_args = super::settings::rule_args(&args.run.rules, config.as_ref());
     let program = match super::load_rules_with(&rule_args, config.as_ref(), err_style) {
         Ok(p) => p,
         Err(code) => return code,
     };
     let (paths, mut input_errors) = find_scenarios(&args.paths);
     let rule_ids = program.rule_ids();
-    let options = args.limits.load_options_with(config.as_ref());
+    let options = args.run.limits.load_options_with(config.as_ref());
     let mut update_failed = false;
     let human = args.format == TextFormat::Human;
     let mut run = TestRun::default();
