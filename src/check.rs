@@ -84,7 +84,7 @@ fn evaluate_scenario(
 }
 
 /// The input error for a rule that ran out of work budget on the file at `path`.
-pub fn work_error(e: &WorkExceeded, path: &str) -> ScenarioError {
+pub(crate) fn work_error(e: &WorkExceeded, path: &str) -> ScenarioError {
     ScenarioError::file_level(
         crate::scenario::ScenarioCode::WorkBudget,
         path,
@@ -94,7 +94,7 @@ pub fn work_error(e: &WorkExceeded, path: &str) -> ScenarioError {
 }
 
 /// Checks a scenario already read into memory, as [`check_file_counted`] does.
-pub fn check_source_counted(
+pub(crate) fn check_source_counted(
     program: &Program,
     source: SourceFile,
     rule_ids: &HashSet<String>,

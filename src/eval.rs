@@ -5,15 +5,15 @@
 //! its quantifiers walk. One finding is kept per (rule, subject); further firings
 //! add to its `related` entities.
 
-pub mod budget;
-pub mod index;
+pub(crate) mod budget;
+pub(crate) mod index;
 mod items;
 
 use std::collections::HashMap;
 use std::rc::Rc;
 
-pub use budget::{Related, WorkExceeded, MAX_RELATED};
-pub use items::Items;
+pub(crate) use budget::{Related, WorkExceeded, MAX_RELATED};
+pub(crate) use items::Items;
 
 use budget::Budget;
 
@@ -24,7 +24,7 @@ use crate::schema::KindId;
 
 /// A value during evaluation, borrowing from the store and the program.
 #[derive(Clone, Debug)]
-pub enum Value<'a> {
+pub(crate) enum Value<'a> {
     /// No value (an absent optional field).
     Absent,
     /// A boolean.
@@ -52,7 +52,7 @@ pub enum Value<'a> {
 }
 
 /// An entity: its kind and row.
-pub type EntityRef = (KindId, u32);
+pub(crate) type EntityRef = (KindId, u32);
 
 /// A rule that did not hold for a subject.
 #[derive(Clone, Debug)]
@@ -98,7 +98,7 @@ pub fn evaluate_budgeted(
 
 /// Evaluates one rule within `max_work` units of work; also returns how many
 /// bindings reached its `require`.
-pub fn evaluate_rule_counted(
+pub(crate) fn evaluate_rule_counted(
     program: &Program,
     store: &Store,
     index: usize,
@@ -134,7 +134,7 @@ struct Sink {
 }
 
 /// Evaluation state for one rule: the program, the store and the variable slots.
-pub struct Evaluator<'a> {
+pub(crate) struct Evaluator<'a> {
     program: &'a Program,
     store: &'a Store,
     env: Vec<Value<'a>>,
@@ -147,7 +147,7 @@ pub struct Evaluator<'a> {
 
 impl<'a> Evaluator<'a> {
     /// An evaluator with `slots` empty variable slots.
-    pub fn new(program: &'a Program, store: &'a Store, slots: usize) -> Self {
+    pub(crate) fn new(program: &'a Program, store: &'a Store, slots: usize) -> Self {
         Evaluator {
             program,
             store,
@@ -159,24 +159,24 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The same evaluator, allowed `max_work` units of work (see [`budget`]).
-    pub fn with_budget(mut self, max_work: u64) -> Self {
+    pub(crate) fn with_budget(mut self, max_work: u64) -> Self {
         self.budget = Budget::new(max_work);
         self
     }
 
     /// Whether the work budget ran out: the bindings walked since are
     /// incomplete, and the rule's result must not be used.
-    pub fn out_of_budget(&self) -> bool {
+    pub(crate) fn out_of_budget(&self) -> bool {
         self.budget.exceeded()
     }
 
     /// The error for `rule` when the budget ran out.
-    pub fn check_budget(&self, rule: &Rule) -> Result<(), WorkExceeded> {
+    pub(crate) fn check_budget(&self, rule: &Rule) -> Result<(), WorkExceeded> {
         self.budget.check(rule)
     }
 
     /// An evaluator for `rule`, with its join lookups planned.
-    pub fn for_rule(program: &'a Program, store: &'a Store, rule: &'a Rule) -> Self {
+    pub(crate) fn for_rule(program: &'a Program, store: &'a Store, rule: &'a Rule) -> Self {
         Evaluator {
             lookups: index::plan(rule),
             ..Evaluator::new(program, store, rule.slots)
@@ -186,17 +186,17 @@ impl<'a> Evaluator<'a> {
     /// Calls `visit` once for every binding of `rule`'s `for`/`let`/`where`
     /// clauses, with the variables set as `require` sees them. Rule evaluation
     /// and `explain` both walk bindings through here, so they cannot disagree.
-    pub fn each_binding(&mut self, rule: &'a Rule, visit: &mut dyn FnMut(&mut Self)) {
+    pub(crate) fn each_binding(&mut self, rule: &'a Rule, visit: &mut dyn FnMut(&mut Self)) {
         self.clauses(rule, 0, visit);
     }
 
     /// The value of a variable slot (for `explain`).
-    pub fn var(&self, slot: usize) -> Option<&Value<'a>> {
+    pub(crate) fn var(&self, slot: usize) -> Option<&Value<'a>> {
         self.env.get(slot)
     }
 
     /// Sets a variable slot.
-    pub fn bind(&mut self, slot: usize, value: Value<'a>) {
+    pub(crate) fn bind(&mut self, slot: usize, value: Value<'a>) {
         if let Some(v) = self.env.get_mut(slot) {
             *v = value;
         }
@@ -320,7 +320,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Renders a message template.
-    pub fn render(&mut self, parts: &'a [Part]) -> String {
+    pub(crate) fn render(&mut self, parts: &'a [Part]) -> String {
         let mut out = String::new();
         for part in parts {
             match part {
@@ -336,12 +336,12 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Whether a condition holds (an absent value does not).
-    pub fn truthy(&mut self, e: &'a CExpr) -> bool {
+    pub(crate) fn truthy(&mut self, e: &'a CExpr) -> bool {
         matches!(self.eval(e), Value::Bool(true))
     }
 
     /// Evaluates an expression.
-    pub fn eval(&mut self, e: &'a CExpr) -> Value<'a> {
+    pub(crate) fn eval(&mut self, e: &'a CExpr) -> Value<'a> {
         match &e.kind {
             CExprKind::Const(c) => const_value(c),
             CExprKind::Var(slot) => self.env.get(*slot).cloned().unwrap_or(Value::Absent),
@@ -547,7 +547,7 @@ fn const_value(c: &Const) -> Value<'_> {
 }
 
 /// Reads a cell as a value.
-pub fn read(store: &Store, decode: Decode, cell: u32) -> Value<'_> {
+pub(crate) fn read(store: &Store, decode: Decode, cell: u32) -> Value<'_> {
     if cell == NONE {
         return Value::Absent;
     }
@@ -595,7 +595,7 @@ fn is_list(v: &Value<'_>) -> bool {
 }
 
 /// The number of elements of a list (0 for anything else).
-pub fn len(v: &Value<'_>) -> usize {
+pub(crate) fn len(v: &Value<'_>) -> usize {
     match v {
         Value::Rows(_, _, n) => *n as usize,
         Value::Refs(_, s) | Value::Enums(_, s) => s.len(),
@@ -605,12 +605,12 @@ pub fn len(v: &Value<'_>) -> usize {
 }
 
 /// The elements of a list value (nothing for other values).
-pub fn items<'a>(v: &Value<'a>) -> Items<'a> {
+pub(crate) fn items<'a>(v: &Value<'a>) -> Items<'a> {
     Items::of(v)
 }
 
 /// Equality; `None` when either side is absent (absent equals nothing).
-pub fn equal(a: &Value<'_>, b: &Value<'_>, nocase: bool) -> Option<bool> {
+pub(crate) fn equal(a: &Value<'_>, b: &Value<'_>, nocase: bool) -> Option<bool> {
     Some(match (a, b) {
         (Value::Absent, _) | (_, Value::Absent) => return None,
         (Value::Bool(x), Value::Bool(y)) => x == y,
@@ -684,7 +684,7 @@ fn collect_entities(v: &Value<'_>, out: &mut Vec<EntityRef>) {
 }
 
 /// Renders a value for a message: ids for entities, names for enum values.
-pub fn display(program: &Program, store: &Store, v: &Value<'_>) -> String {
+pub(crate) fn display(program: &Program, store: &Store, v: &Value<'_>) -> String {
     let schema = &program.schema;
     match v {
         Value::Absent => "none".into(),

@@ -21,7 +21,7 @@ use crate::scenario::Store;
 use crate::schema::{FieldType, KindId};
 
 /// Most bindings shown per rule (those that fire first).
-pub const MAX_BINDINGS: usize = 20;
+pub(crate) const MAX_BINDINGS: usize = 20;
 
 /// The explanation for one entity.
 #[derive(Debug, Serialize)]
@@ -112,7 +112,7 @@ pub fn explain(program: &Program, store: &Store, kind: KindId, row: u32) -> Expl
 
 /// Like [`explain`], each rule within `max_work` units of work (see
 /// [`crate::eval::budget`]); the first rule past it is the error.
-pub fn explain_budgeted(
+pub(crate) fn explain_budgeted(
     program: &Program,
     store: &Store,
     kind: KindId,

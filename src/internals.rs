@@ -31,7 +31,7 @@ pub mod eval {
 
     /// The work budget.
     pub mod budget {
-        pub use crate::eval::budget::DEFAULT_MAX_WORK;
+        pub use crate::scenario::load::DEFAULT_MAX_WORK;
     }
 }
 
@@ -47,11 +47,12 @@ pub mod json_schema {
 
 /// The rule language.
 pub mod lang {
-    pub use crate::lang::RuleError;
+    pub use crate::lang::error::RuleError;
 
     /// The syntax tree.
     pub mod ast {
-        pub use crate::lang::ast::{RuleFile, Severity};
+        pub use crate::lang::ast::RuleFile;
+        pub use crate::vocab::Severity;
     }
 
     /// Bounds on rule files.
@@ -61,7 +62,8 @@ pub mod lang {
 
     /// The formatter.
     pub mod fmt {
-        pub use crate::lang::fmt::{collect_comments, format_source};
+        pub use crate::lang::fmt::comments::collect as collect_comments;
+        pub use crate::lang::fmt::format_source;
     }
 
     /// The parser.
@@ -112,9 +114,10 @@ pub mod report {
 
 /// Scenario files: reading, loading, the store.
 pub mod scenario {
-    pub use crate::scenario::{
-        load_scenario, read_scenario, Limits, LoadOptions, Scenario, ScenarioError,
-    };
+    pub use crate::scenario::error::ScenarioError;
+    pub use crate::scenario::events::Limits;
+    pub use crate::scenario::load::{load_scenario, read_scenario, LoadOptions};
+    pub use crate::scenario::Scenario;
 
     /// The JSON fast path's differential oracle.
     pub mod json {
@@ -142,5 +145,5 @@ pub mod schema {
 
 /// Waivers files.
 pub mod waiver {
-    pub use crate::waiver::parse_waivers;
+    pub use crate::waiver::load::parse_waivers;
 }

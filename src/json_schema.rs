@@ -20,10 +20,10 @@ use crate::schema::{Field, FieldType, Kind, Prim, Schema, ROOT};
 use crate::source::Span;
 
 /// The schema's `$id`: the scenario format, version 1.
-pub const SCHEMA_ID: &str = "urn:eligo:scenario-format:v1";
+pub(crate) const SCHEMA_ID: &str = "urn:eligo:scenario-format:v1";
 
 /// The pattern of a date (`YYYY-MM-DD`).
-pub const DATE_PATTERN: &str = r"^\d{4}-\d{2}-\d{2}$";
+pub(crate) const DATE_PATTERN: &str = r"^\d{4}-\d{2}-\d{2}$";
 
 /// The JSON Schema of scenario files for the rules of `program`.
 pub fn scenario_schema(program: &Program) -> Value {

@@ -10,17 +10,17 @@ use std::collections::HashMap;
 use crate::source::Span;
 
 /// Index of a kind in [`Schema::kinds`].
-pub type KindId = usize;
+pub(crate) type KindId = usize;
 /// Index of a field in [`Kind::fields`].
-pub type FieldId = usize;
+pub(crate) type FieldId = usize;
 /// Index of an enum in [`Schema::enums`].
-pub type EnumId = usize;
+pub(crate) type EnumId = usize;
 
 /// The kind id of the scenario root.
 pub const ROOT: KindId = 0;
 
 /// Most fields a kind may declare (the loader tracks seen keys in a 64-bit mask).
-pub const MAX_FIELDS: usize = 64;
+pub(crate) const MAX_FIELDS: usize = 64;
 
 /// Primitive scalar types.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

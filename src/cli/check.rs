@@ -126,7 +126,7 @@ impl Problems {
 }
 
 /// Runs `eligo check`.
-pub fn run(args: &CheckArgs) -> u8 {
+pub(crate) fn run(args: &CheckArgs) -> u8 {
     let err_style = stderr_style(args.run.color);
     let config = match args.config.load(err_style) {
         Ok(config) => config,
@@ -354,7 +354,7 @@ fn finish(args: &CheckArgs, settings: &CheckSettings, run: &CheckRun, problems: 
 
 /// Expands the paths into scenario files; unreadable paths, and entries of
 /// folders that are not read (see [`files`]), become input errors.
-pub fn find_scenarios(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ScenarioError>) {
+pub(crate) fn find_scenarios(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ScenarioError>) {
     let mut found = Vec::new();
     let mut errors = Vec::new();
     // Standard input can be read once: a second `-` adds nothing.
@@ -396,7 +396,7 @@ pub fn find_scenarios(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ScenarioError>) {
 
 /// How to write a run, besides its format.
 #[derive(Clone, Copy, Debug)]
-pub struct ReportOptions<'a> {
+pub(crate) struct ReportOptions<'a> {
     /// How the human report draws.
     pub style: Style,
     /// The input errors rendered for stderr, each with the index of the
@@ -408,7 +408,7 @@ pub struct ReportOptions<'a> {
 }
 
 /// Writes the run in the chosen format.
-pub fn write_report(
+pub(crate) fn write_report(
     format: Format,
     run: &CheckRun,
     options: &ReportOptions<'_>,

@@ -40,7 +40,7 @@ pub struct CheckRulesArgs {
 
 /// One diagnostic in the JSON output.
 #[derive(Debug, Serialize)]
-pub struct JsonDiagnostic {
+pub(crate) struct JsonDiagnostic {
     /// The stable code, e.g. `eligo::rules::unused_let`.
     pub code: String,
     /// `error` or `warning`.
@@ -58,7 +58,7 @@ pub struct JsonDiagnostic {
 }
 
 /// Converts any diagnostic into its JSON form.
-pub fn json_diagnostic(d: &dyn Diagnostic) -> JsonDiagnostic {
+pub(crate) fn json_diagnostic(d: &dyn Diagnostic) -> JsonDiagnostic {
     let severity = match d.severity() {
         Some(miette::Severity::Warning) | Some(miette::Severity::Advice) => "warning",
         _ => "error",
@@ -96,7 +96,7 @@ struct Summary {
 }
 
 /// Runs `eligo check-rules`.
-pub fn run(args: &CheckRulesArgs) -> u8 {
+pub(crate) fn run(args: &CheckRulesArgs) -> u8 {
     let rule_args = RuleArgs {
         rules: args.paths.clone(),
         no_default_rules: args.no_default_rules,

@@ -28,7 +28,7 @@ pub struct CompletionsArgs {
 }
 
 /// Runs `eligo completions`.
-pub fn run(args: &CompletionsArgs) -> u8 {
+pub(crate) fn run(args: &CompletionsArgs) -> u8 {
     let shell = match args.shell {
         CompletionShell::Bash => Shell::Bash,
         CompletionShell::Zsh => Shell::Zsh,

@@ -50,7 +50,7 @@ pub struct DiffArgs {
 
 /// A finding as the diff sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Entry {
+pub(crate) struct Entry {
     /// The file it was found in.
     pub path: String,
     /// The rule id.
@@ -67,7 +67,7 @@ pub struct Entry {
 
 /// A finding on both sides whose severity or message changed.
 #[derive(Debug, Serialize)]
-pub struct Changed {
+pub(crate) struct Changed {
     /// As it was.
     pub old: Entry,
     /// As it is.
@@ -76,7 +76,7 @@ pub struct Changed {
 
 /// The difference between two runs.
 #[derive(Debug, Default, Serialize)]
-pub struct Diff {
+pub(crate) struct Diff {
     /// Findings only in NEW.
     pub added: Vec<Entry>,
     /// Findings only in OLD.
@@ -87,13 +87,13 @@ pub struct Diff {
 
 impl Diff {
     /// Whether an error finding was added.
-    pub fn adds_errors(&self) -> bool {
+    pub(crate) fn adds_errors(&self) -> bool {
         self.added.iter().any(|e| e.severity == "error")
     }
 }
 
 /// Runs `eligo diff`.
-pub fn run(args: &DiffArgs) -> u8 {
+pub(crate) fn run(args: &DiffArgs) -> u8 {
     let style = stderr_style(args.run.color);
     let config = match args.config.load(style) {
         Ok(config) => config,
@@ -240,7 +240,7 @@ fn check_side(
 type Key = (String, String, String);
 
 /// Matches the two sides' findings by key (see the module's doc).
-pub fn compare(old: Vec<Entry>, new: Vec<Entry>) -> Diff {
+pub(crate) fn compare(old: Vec<Entry>, new: Vec<Entry>) -> Diff {
     let one_file = |entries: &[Entry]| {
         entries
             .first()
@@ -276,7 +276,7 @@ pub fn compare(old: Vec<Entry>, new: Vec<Entry>) -> Diff {
 }
 
 /// The diff for people: added, fixed and changed findings, and a summary.
-pub fn render_human(diff: &Diff) -> String {
+pub(crate) fn render_human(diff: &Diff) -> String {
     let mut out = String::new();
     let line = |sign: char, e: &Entry| {
         // Both sides may be JSON reports from anywhere: every field is user text.

@@ -33,7 +33,7 @@ pub struct ExplainArgs {
 }
 
 /// Runs `eligo explain`.
-pub fn run(args: &ExplainArgs) -> u8 {
+pub(crate) fn run(args: &ExplainArgs) -> u8 {
     let style = stderr_style(args.run.color);
     let config = match args.config.load(style) {
         Ok(config) => config,

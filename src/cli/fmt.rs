@@ -38,7 +38,7 @@ enum Outcome {
 }
 
 /// Runs `eligo fmt`.
-pub fn run(args: &FmtArgs) -> u8 {
+pub(crate) fn run(args: &FmtArgs) -> u8 {
     let style = stderr_style(args.color);
     let mut failed = false;
     let mut changed = 0usize;

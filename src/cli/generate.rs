@@ -32,7 +32,7 @@ pub struct GenerateArgs {
 }
 
 /// Runs `eligo generate`.
-pub fn run(args: &GenerateArgs) -> u8 {
+pub(crate) fn run(args: &GenerateArgs) -> u8 {
     if args.files > args.subscriptions {
         eprintln!("error: `--files` cannot exceed `--subscriptions` (every file needs one)");
         return EXIT_INPUT;

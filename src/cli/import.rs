@@ -38,7 +38,7 @@ pub struct ImportArgs {
 }
 
 /// Runs `eligo import`.
-pub fn run(args: &ImportArgs) -> u8 {
+pub(crate) fn run(args: &ImportArgs) -> u8 {
     let style = stderr_style(args.color);
     let program = match load_rules(&args.rules, style) {
         Ok(p) => p,

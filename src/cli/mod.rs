@@ -1,24 +1,24 @@
 //! The command line: argument definitions and one module per subcommand.
 
-pub mod check;
-pub mod check_rules;
-pub mod completions;
-pub mod coverage;
-pub mod diff;
-pub mod explain;
-pub mod files;
-pub mod fmt;
-pub mod generate;
-pub mod import;
-pub mod plan;
-pub mod progress;
-pub mod reconcile;
-pub mod rule_docs;
-pub mod rules;
-pub mod schema;
-pub mod settings;
-pub mod test;
-pub mod test_update;
+pub(crate) mod check;
+pub(crate) mod check_rules;
+pub(crate) mod completions;
+pub(crate) mod coverage;
+pub(crate) mod diff;
+pub(crate) mod explain;
+pub(crate) mod files;
+pub(crate) mod fmt;
+pub(crate) mod generate;
+pub(crate) mod import;
+pub(crate) mod plan;
+pub(crate) mod progress;
+pub(crate) mod reconcile;
+pub(crate) mod rule_docs;
+pub(crate) mod rules;
+pub(crate) mod schema;
+pub(crate) mod settings;
+pub(crate) mod test;
+pub(crate) mod test_update;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{self, BufWriter, Write};
@@ -31,11 +31,11 @@ use crate::scenario::LoadOptions;
 use crate::source::SourceFile;
 
 /// Exit code: no error-level finding.
-pub const EXIT_OK: u8 = 0;
+pub(crate) const EXIT_OK: u8 = 0;
 /// Exit code: at least one error finding (or warning with `--deny-warnings`).
-pub const EXIT_FINDINGS: u8 = 1;
+pub(crate) const EXIT_FINDINGS: u8 = 1;
 /// Exit code: invalid input or usage.
-pub const EXIT_INPUT: u8 = 2;
+pub(crate) const EXIT_INPUT: u8 = 2;
 
 /// eligo checks Microsoft CSP migration scenarios against eligibility rules.
 #[derive(Debug, Parser)]
@@ -107,7 +107,7 @@ impl RuleArgs {
 }
 
 /// Parses `--max-rule-depth`: 1 up to the ceiling the parser's stack allows.
-pub fn rule_depth(text: &str) -> Result<usize, String> {
+pub(crate) fn rule_depth(text: &str) -> Result<usize, String> {
     let ceiling = crate::lang::parse::MAX_EXPR_DEPTH_CEILING;
     match text.parse::<usize>() {
         Ok(n) if (1..=ceiling).contains(&n) => Ok(n),
@@ -115,10 +115,10 @@ pub fn rule_depth(text: &str) -> Result<usize, String> {
     }
 }
 
-pub use crate::scenario::MAX_DEPTH_CEILING;
+pub(crate) use crate::scenario::MAX_DEPTH_CEILING;
 
 /// Parses `--max-depth`: 1 up to the ceiling of the YAML parser.
-pub fn yaml_depth(text: &str) -> Result<usize, String> {
+pub(crate) fn yaml_depth(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
         Ok(n) if (1..=MAX_DEPTH_CEILING).contains(&n) => Ok(n),
         _ => Err(format!(
@@ -261,7 +261,7 @@ pub fn run(cli: Cli) -> u8 {
 
 /// Why the rules could not be loaded.
 #[derive(Debug)]
-pub enum RulesFailure {
+pub(crate) enum RulesFailure {
     /// No rule to run: `--no-default-rules` without any `--rules`, or rule
     /// files that define none (only a schema); the message says which.
     NoRules(&'static str),
@@ -272,13 +272,13 @@ pub enum RulesFailure {
 }
 
 /// Loads the rule files the user asked for, printing errors to stderr.
-pub fn load_rules(args: &RuleArgs, style: Style) -> Result<Program, u8> {
+pub(crate) fn load_rules(args: &RuleArgs, style: Style) -> Result<Program, u8> {
     load_rules_with(args, None, style)
 }
 
 /// Loads the rule files the user asked for, with the constants of a
 /// configuration file, printing errors to stderr.
-pub fn load_rules_with(
+pub(crate) fn load_rules_with(
     args: &RuleArgs,
     config: Option<&crate::config::Config>,
     style: Style,
@@ -313,19 +313,19 @@ pub fn load_rules_with(
 }
 
 /// The usage error of `--no-default-rules` without `--rules`.
-pub const NO_RULES: &str =
+pub(crate) const NO_RULES: &str =
     "error: no rules loaded: `--no-default-rules` needs at least one `--rules PATH`";
 
 /// The input error of rule files that define no rule: a run would check
 /// nothing and pass.
-pub const NO_RULES_DEFINED: &str =
+pub(crate) const NO_RULES_DEFINED: &str =
     "error: no rules loaded: the rule files given define no rule (only a schema), so nothing would be checked; add a rule pack with `--rules PATH`, or drop `--no-default-rules`";
 
 /// Like [`try_load_rules_with`], and prints to stderr the warnings about rules
 /// whose cost is a cross product (`eligo::rules::cross_product`): such a rule
 /// may run out of work budget on a large book, and the warning says why before
 /// it does. The other lints are `eligo check-rules`' business.
-pub fn try_load_rules_warned(
+pub(crate) fn try_load_rules_warned(
     args: &RuleArgs,
     config: Option<&crate::config::Config>,
     style: Style,
@@ -370,7 +370,7 @@ fn load_with_warnings(
 
 /// Reads the rule files the user asked for: the default pack unless dropped, then
 /// every `--rules` path. Unreadable paths become errors.
-pub fn rule_sources(args: &RuleArgs) -> (Vec<SourceFile>, Vec<RuleError>) {
+pub(crate) fn rule_sources(args: &RuleArgs) -> (Vec<SourceFile>, Vec<RuleError>) {
     let mut sources = Vec::new();
     let mut errors: Vec<RuleError> = Vec::new();
     for path in &args.rules {
@@ -407,7 +407,7 @@ pub fn rule_sources(args: &RuleArgs) -> (Vec<SourceFile>, Vec<RuleError>) {
 /// is not a failure, so the rest of the output is dropped quietly and `Ok` is
 /// returned. Any other write error is reported on stderr, naming `what` was
 /// being written, and gives the exit code of unusable input or output.
-pub fn write_stdout(
+pub(crate) fn write_stdout(
     what: &str,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<(), u8> {
@@ -425,7 +425,7 @@ pub fn write_stdout(
 
 /// Writes output to `path` (created or truncated) when one is given, else to
 /// stdout as [`write_stdout`] does.
-pub fn write_output(
+pub(crate) fn write_output(
     path: Option<&std::path::Path>,
     what: &str,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
@@ -438,7 +438,7 @@ pub fn write_output(
 
 /// Writes output to a file, created or truncated; a failure is reported on
 /// stderr, naming `what` and the path, and gives the input-error exit code.
-pub fn write_file(
+pub(crate) fn write_file(
     what: &str,
     path: &std::path::Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
@@ -455,12 +455,12 @@ pub fn write_file(
 }
 
 /// Writes `text` to stdout as [`write_stdout`] does.
-pub fn print_stdout(what: &str, text: &str) -> Result<(), u8> {
+pub(crate) fn print_stdout(what: &str, text: &str) -> Result<(), u8> {
     write_stdout(what, |out| out.write_all(text.as_bytes()))
 }
 
 /// The style for diagnostics written to stderr.
-pub fn stderr_style(color: ColorChoice) -> Style {
+pub(crate) fn stderr_style(color: ColorChoice) -> Style {
     use std::io::IsTerminal;
     Style {
         color: color.resolve(std::io::stderr().is_terminal()),

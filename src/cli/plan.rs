@@ -73,7 +73,7 @@ fn wave_size(text: &str) -> Result<usize, String> {
 }
 
 /// Runs `eligo plan`.
-pub fn run(args: &PlanArgs) -> u8 {
+pub(crate) fn run(args: &PlanArgs) -> u8 {
     let style = stderr_style(args.run.color);
     match plan_command(args, style) {
         Ok(()) => EXIT_OK,

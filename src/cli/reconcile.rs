@@ -36,7 +36,7 @@ pub struct ReconcileArgs {
 
 /// Runs `eligo reconcile`: exit 0 when Partner Center and eligo agree, 1 when
 /// they disagree, 2 on invalid input.
-pub fn run(args: &ReconcileArgs) -> u8 {
+pub(crate) fn run(args: &ReconcileArgs) -> u8 {
     let style = stderr_style(args.run.color);
     let program = match load_rules(&args.run.rules, style) {
         Ok(p) => p,

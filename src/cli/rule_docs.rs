@@ -23,7 +23,7 @@ struct RuleDoc<'a> {
 
 /// Prints the documentation of the rule `id`: summary, what / why / fix (its
 /// `##` comment), where it is written, and its text.
-pub fn show(program: &Program, id: &str, format: TextFormat) -> u8 {
+pub(crate) fn show(program: &Program, id: &str, format: TextFormat) -> u8 {
     let Some(rule) = program.rules.iter().find(|r| r.id == id) else {
         eprintln!("error: no loaded rule has the id `{}`", escape::value(id));
         let ids = program.rules.iter().map(|r| r.id.as_str());
@@ -84,7 +84,7 @@ fn human(doc: &RuleDoc<'_>) -> String {
 
 /// Writes the embedded pack to `dir` (created if missing). Files already
 /// there are not overwritten: the command fails and names them.
-pub fn export(dir: &Path) -> u8 {
+pub(crate) fn export(dir: &Path) -> u8 {
     let files: Vec<(std::path::PathBuf, &str)> = crate::DEFAULT_RULES
         .iter()
         .map(|(name, text)| {

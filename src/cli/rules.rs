@@ -38,7 +38,7 @@ struct RuleEntry<'a> {
 }
 
 /// Runs `eligo rules`.
-pub fn run(args: &RulesArgs) -> u8 {
+pub(crate) fn run(args: &RulesArgs) -> u8 {
     if let Some(dir) = &args.export {
         return super::rule_docs::export(dir);
     }
@@ -62,7 +62,7 @@ pub fn run(args: &RulesArgs) -> u8 {
 }
 
 /// The rule list in the given format.
-pub fn render(program: &Program, format: TextFormat) -> String {
+pub(crate) fn render(program: &Program, format: TextFormat) -> String {
     let entries: Vec<RuleEntry<'_>> = program
         .rules
         .iter()

@@ -14,7 +14,7 @@ pub struct SchemaArgs {
 }
 
 /// Runs `eligo schema`.
-pub fn run(args: &SchemaArgs) -> u8 {
+pub(crate) fn run(args: &SchemaArgs) -> u8 {
     let program = match load_rules(&args.rules, stderr_style(ColorChoice::Auto)) {
         Ok(p) => p,
         Err(code) => return code,

@@ -35,7 +35,7 @@ impl ConfigArgs {
 }
 
 /// Prints configuration errors and their count; returns the input-error exit code.
-pub fn print_errors(errors: &[ConfigError], style: Style) -> u8 {
+pub(crate) fn print_errors(errors: &[ConfigError], style: Style) -> u8 {
     for e in errors {
         eprint!("{}", render_diagnostic(e, style));
     }
@@ -48,7 +48,7 @@ pub fn print_errors(errors: &[ConfigError], style: Style) -> u8 {
 
 /// The rule sources: the file's `rules` (relative to it) before the flags',
 /// `default_rules: false` or `--no-default-rules`, and the nesting limit.
-pub fn rule_args(flags: &RuleArgs, config: Option<&Config>) -> RuleArgs {
+pub(crate) fn rule_args(flags: &RuleArgs, config: Option<&Config>) -> RuleArgs {
     let Some(config) = config else {
         return flags.clone();
     };
@@ -63,7 +63,7 @@ pub fn rule_args(flags: &RuleArgs, config: Option<&Config>) -> RuleArgs {
 }
 
 /// The waivers files: the file's (relative to it) and the flags'.
-pub fn waivers(flags: &[PathBuf], config: Option<&Config>) -> Vec<PathBuf> {
+pub(crate) fn waivers(flags: &[PathBuf], config: Option<&Config>) -> Vec<PathBuf> {
     let mut all: Vec<PathBuf> = config
         .map(|c| c.values.waivers.iter().map(|p| c.resolve(p)).collect())
         .unwrap_or_default();
@@ -72,7 +72,7 @@ pub fn waivers(flags: &[PathBuf], config: Option<&Config>) -> Vec<PathBuf> {
 }
 
 /// The input limits: each flag, else the file's value, else the default.
-pub fn limits(flags: &super::LimitArgs, config: Option<&Config>) -> Limits {
+pub(crate) fn limits(flags: &super::LimitArgs, config: Option<&Config>) -> Limits {
     let base = config.map_or_else(Limits::default, |c| c.limits(Limits::default()));
     Limits {
         max_file_bytes: flags.max_file_bytes.unwrap_or(base.max_file_bytes),
@@ -86,7 +86,7 @@ pub fn limits(flags: &super::LimitArgs, config: Option<&Config>) -> Limits {
 /// Keeps the selected rules of `program`, after checking every id: an unknown
 /// id is an input error with "did you mean" (at its line in the file, or
 /// naming the flag). Flags replace the file's lists.
-pub fn select_rules(
+pub(crate) fn select_rules(
     program: &mut Program,
     select_flag: &[String],
     ignore_flag: &[String],
@@ -98,7 +98,7 @@ pub fn select_rules(
 
 /// [`select_rules`], reporting `pending` configuration errors (found before)
 /// together with its own, so a file's errors are all shown at once.
-pub fn select_rules_after(
+pub(crate) fn select_rules_after(
     program: &mut Program,
     select_flag: &[String],
     ignore_flag: &[String],
@@ -186,7 +186,7 @@ fn check_file_ids(
 
 /// What `eligo check` runs with, once the flags and the file are merged.
 #[derive(Debug)]
-pub struct CheckSettings {
+pub(crate) struct CheckSettings {
     /// The report format.
     pub format: super::check::Format,
     /// Whether warnings fail the run.
@@ -206,7 +206,7 @@ impl CheckSettings {
     /// `format` the file gets wrong is an input error at its line (returned
     /// beside the settings, which then use the default format, so that the
     /// file's other errors are found too).
-    pub fn resolve(
+    pub(crate) fn resolve(
         args: &super::check::CheckArgs,
         config: Option<&Config>,
     ) -> (CheckSettings, Vec<ConfigError>) {

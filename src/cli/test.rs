@@ -55,7 +55,7 @@ pub struct TestArgs {
 }
 
 /// One line describing a failing scenario, with where each pair is.
-pub fn describe_failure(
+pub(crate) fn describe_failure(
     report: &FileReport,
     missing: &[(String, String)],
     unexpected: &[(String, String)],
@@ -98,7 +98,7 @@ pub fn describe_failure(
 
 /// The outcome of a test run, for the JSON output.
 #[derive(Debug, Default, serde::Serialize)]
-pub struct TestRun {
+pub(crate) struct TestRun {
     /// Scenarios whose findings equal their expectations.
     pub passed: usize,
     /// Scenarios that differ (or lack expectations under `--require-expect`).
@@ -114,7 +114,7 @@ pub struct TestRun {
 
 /// A failing scenario in the JSON output.
 #[derive(Debug, serde::Serialize)]
-pub struct Failure {
+pub(crate) struct Failure {
     /// The scenario file.
     pub path: String,
     /// Expected (rule, subject) pairs that were not produced.
@@ -127,7 +127,7 @@ pub struct Failure {
 
 /// A (rule, subject) pair.
 #[derive(Debug, serde::Serialize)]
-pub struct Pair {
+pub(crate) struct Pair {
     /// The rule id.
     pub rule: String,
     /// The subject id.
@@ -144,7 +144,7 @@ fn pairs(list: &[(String, String)]) -> Vec<Pair> {
 }
 
 /// Runs `eligo test`.
-pub fn run(args: &TestArgs) -> u8 {
+pub(crate) fn run(args: &TestArgs) -> u8 {
     let err_style = stderr_style(args.run.color);
     let config = match args.config.load(err_style) {
         Ok(config) => config,

@@ -61,10 +61,10 @@ impl InputCode for ConfigCode {
 }
 
 /// One problem with a configuration file.
-pub type ConfigError = InputError<ConfigCode>;
+pub(crate) type ConfigError = InputError<ConfigCode>;
 
 /// A configuration error with no place in a file (`--config` names no file).
-pub fn file_level(code: ConfigCode, path: &str, message: String, help: &str) -> ConfigError {
+pub(crate) fn file_level(code: ConfigCode, path: &str, message: String, help: &str) -> ConfigError {
     ConfigError {
         code,
         message,

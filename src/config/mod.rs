@@ -19,26 +19,26 @@
 //! The file is found in the current folder or the nearest parent, or named
 //! with `--config`; `--no-config` ignores it. Flags win over the file.
 
-pub mod constants;
-pub mod error;
-pub mod locate;
+pub(crate) mod constants;
+pub(crate) mod error;
+pub(crate) mod locate;
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-pub use error::{ConfigCode, ConfigError};
+pub(crate) use error::{ConfigCode, ConfigError};
 
 use crate::scenario::{Limits, Pos};
 use crate::source::SourceFile;
 use locate::{positioned, Positions};
 
 /// The file name searched for.
-pub const CONFIG_NAME: &str = "eligo.yaml";
+pub(crate) const CONFIG_NAME: &str = "eligo.yaml";
 
 /// Largest configuration file read: a config is a few dozen lines.
-pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
+pub(crate) const MAX_CONFIG_BYTES: u64 = 1 << 20;
 
 /// The typed contents of `eligo.yaml`; every key is optional.
 #[derive(Debug, Default, Deserialize)]
@@ -172,7 +172,7 @@ impl Config {
 }
 
 /// The nearest `eligo.yaml` in `start` or a parent folder.
-pub fn discover(start: &Path) -> Option<PathBuf> {
+pub(crate) fn discover(start: &Path) -> Option<PathBuf> {
     start
         .ancestors()
         .map(|dir| dir.join(CONFIG_NAME))
@@ -180,7 +180,7 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 }
 
 /// Reads and type-checks a configuration file.
-pub fn read(path: &Path) -> Result<Config, Vec<ConfigError>> {
+pub(crate) fn read(path: &Path) -> Result<Config, Vec<ConfigError>> {
     let name = path.display().to_string();
     let text = read_bounded(path, &name).map_err(|e| vec![e])?;
     let source = SourceFile::new(name, text);
@@ -189,7 +189,7 @@ pub fn read(path: &Path) -> Result<Config, Vec<ConfigError>> {
 }
 
 /// Checks the text of a configuration file.
-pub fn parse(source: SourceFile, dir: PathBuf) -> Result<Config, Vec<ConfigError>> {
+pub(crate) fn parse(source: SourceFile, dir: PathBuf) -> Result<Config, Vec<ConfigError>> {
     let limits = Limits {
         max_file_bytes: MAX_CONFIG_BYTES as usize,
         ..Limits::default()
@@ -341,7 +341,7 @@ fn serde_error(source: &SourceFile, e: &serde_yaml::Error) -> ConfigError {
 
 /// The byte offset of a 1-based line and character column (the end of the
 /// text when they lie beyond it).
-pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
+pub(crate) fn offset_of(text: &str, line: usize, column: usize) -> usize {
     let line_start: usize = text
         .split_inclusive('\n')
         .take(line.saturating_sub(1))
@@ -367,7 +367,7 @@ fn token_len(text: &str, offset: usize) -> usize {
 
 /// How `eligo.yaml` was chosen, as the commands' flags say.
 #[derive(Clone, Copy, Debug)]
-pub enum Choice<'a> {
+pub(crate) enum Choice<'a> {
     /// `--no-config`.
     None,
     /// `--config FILE`.
@@ -377,7 +377,7 @@ pub enum Choice<'a> {
 }
 
 /// Finds and reads the configuration the flags ask for; `Ok(None)` when there is none.
-pub fn load(choice: Choice<'_>) -> Result<Option<Config>, Vec<ConfigError>> {
+pub(crate) fn load(choice: Choice<'_>) -> Result<Option<Config>, Vec<ConfigError>> {
     let path = match choice {
         Choice::None => return Ok(None),
         Choice::File(path) => path.to_path_buf(),

@@ -20,7 +20,7 @@ use crate::schema::{EnumId, FieldId, KindId};
 
 /// A `for` clause that can use an index.
 #[derive(Clone, Copy, Debug)]
-pub struct Lookup<'a> {
+pub(crate) struct Lookup<'a> {
     /// The kind of the collection's rows.
     pub kind: KindId,
     /// The field compared.
@@ -34,7 +34,7 @@ pub struct Lookup<'a> {
 }
 
 /// The lookups of a rule's clauses, by clause index.
-pub fn plan(rule: &Rule) -> Vec<Option<Lookup<'_>>> {
+pub(crate) fn plan(rule: &Rule) -> Vec<Option<Lookup<'_>>> {
     let mut nested = false;
     rule.clauses
         .iter()
@@ -63,7 +63,11 @@ fn plan_clause(clause: &Clause) -> Option<Lookup<'_>> {
 /// element and keeping those where `cond` holds: when the collection is a root
 /// collection and `cond` has a conjunct `x.f == E` with `E` not mentioning the
 /// variable. Serves `for … where` clauses and `(x in … where …)` filters alike.
-pub fn plan_scan<'e>(collection: &'e CExpr, cond: &'e CExpr, slot: usize) -> Option<Lookup<'e>> {
+pub(crate) fn plan_scan<'e>(
+    collection: &'e CExpr,
+    cond: &'e CExpr,
+    slot: usize,
+) -> Option<Lookup<'e>> {
     let CExprKind::Root(_, Decode::Rows(kind)) = &collection.kind else {
         return None;
     };
@@ -163,7 +167,7 @@ fn mentions(e: &CExpr, slot: usize) -> bool {
 /// when their keys are equal. `None` for values without a key (absent values,
 /// numbers, lists), for which the evaluator scans instead.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Key<'a> {
+pub(crate) enum Key<'a> {
     /// A string (lowercased when compared without regard to case).
     Str(Cow<'a, str>),
     /// An integer.
@@ -179,7 +183,7 @@ pub enum Key<'a> {
 }
 
 /// The key of a value.
-pub fn key<'a>(v: &Value<'a>, nocase: bool) -> Option<Key<'a>> {
+pub(crate) fn key<'a>(v: &Value<'a>, nocase: bool) -> Option<Key<'a>> {
     Some(match v {
         Value::Str(s) if nocase => Key::Str(lowercase(s)),
         Value::Str(s) => Key::Str(Cow::Borrowed(s)),
@@ -203,13 +207,13 @@ fn lowercase(s: &str) -> Cow<'_, str> {
 
 /// The indexes built so far while evaluating a rule.
 #[derive(Debug, Default)]
-pub struct Indexes<'a> {
+pub(crate) struct Indexes<'a> {
     built: HashMap<(KindId, FieldId, bool), HashMap<Key<'a>, Vec<u32>>>,
 }
 
 impl<'a> Indexes<'a> {
     /// The rows of `lookup`'s kind whose field has key `k`, in row order.
-    pub fn rows(&mut self, store: &'a Store, lookup: &Lookup<'_>, k: &Key<'a>) -> &[u32] {
+    pub(crate) fn rows(&mut self, store: &'a Store, lookup: &Lookup<'_>, k: &Key<'a>) -> &[u32] {
         let index = self
             .built
             .entry((lookup.kind, lookup.field, lookup.nocase))

@@ -10,7 +10,7 @@ use crate::source::SourceFile;
 
 /// Stable codes of import errors.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ImportCode {
+pub(crate) enum ImportCode {
     /// A file or folder cannot be read, or is not a regular file in the export.
     Io,
     /// A file is larger than the limit.
@@ -37,7 +37,7 @@ pub enum ImportCode {
 
 impl ImportCode {
     /// The diagnostic code, e.g. `eligo::import::unmapped`.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         use ImportCode::*;
         match self {
             Io => "eligo::import::io",
@@ -68,10 +68,10 @@ impl InputCode for ImportCode {
 }
 
 /// One problem with an import input.
-pub type ImportError = InputError<ImportCode>;
+pub(crate) type ImportError = InputError<ImportCode>;
 
 /// An error with no place in a file (a missing folder, an unreadable file).
-pub fn file_error(
+pub(crate) fn file_error(
     code: ImportCode,
     path: &str,
     message: impl Into<String>,
@@ -90,7 +90,7 @@ pub fn file_error(
 }
 
 /// An error at the byte range `start..end` of `file`.
-pub fn at(
+pub(crate) fn at(
     code: ImportCode,
     file: &SourceFile,
     (start, end): (usize, usize),
@@ -112,7 +112,7 @@ pub fn at(
 
 /// The position of the byte range `start..end` of `file` (through its line
 /// index, so that many errors in one export cost linear time).
-pub fn pos_of(file: &SourceFile, start: usize, end: usize) -> Pos {
+pub(crate) fn pos_of(file: &SourceFile, start: usize, end: usize) -> Pos {
     let (line, column) = file.line_col(start);
     Pos {
         line: u32::try_from(line).unwrap_or(u32::MAX),
@@ -123,6 +123,6 @@ pub fn pos_of(file: &SourceFile, start: usize, end: usize) -> Pos {
 }
 
 /// A miette source of the file, for snippets (JSON, CSV and YAML alike).
-pub fn named(file: &SourceFile) -> NamedSource<crate::source::IndexedText> {
+pub(crate) fn named(file: &SourceFile) -> NamedSource<crate::source::IndexedText> {
     file.named_source().with_language("json")
 }

@@ -15,7 +15,7 @@ use crate::source::SourceFile;
 use rayon::prelude::*;
 
 /// Reads an export into `raw`, pushing every problem to `errors`.
-pub struct Reader<'m> {
+pub(crate) struct Reader<'m> {
     /// The mapping.
     pub map: &'m Map,
     /// What has been read so far (from earlier exports too).
@@ -26,7 +26,7 @@ pub struct Reader<'m> {
 
 impl<'m> Reader<'m> {
     /// A reader with nothing read yet.
-    pub fn new(map: &'m Map) -> Self {
+    pub(crate) fn new(map: &'m Map) -> Self {
         Reader {
             map,
             raw: Raw::default(),
@@ -35,7 +35,7 @@ impl<'m> Reader<'m> {
     }
 
     /// Reads one export folder.
-    pub fn export(&mut self, dir: &ExportDir) {
+    pub(crate) fn export(&mut self, dir: &ExportDir) {
         let files = &self.map.raw.files;
         let Some(partner) = self.organization(dir, &files.organization.clone()) else {
             return;

@@ -12,7 +12,7 @@ use crate::source::SourceFile;
 
 /// A scalar value and where it is.
 #[derive(Debug, Clone)]
-pub struct Cell {
+pub(crate) struct Cell {
     /// The text (a string's contents, a number's or boolean's literal).
     pub text: String,
     /// Whether the value was a JSON string (CSV cells always are).
@@ -25,7 +25,7 @@ pub struct Cell {
 
 /// The fields of one entity, by the importer's field names.
 #[derive(Debug, Clone)]
-pub struct Rec<F> {
+pub(crate) struct Rec<F> {
     /// A handful of fields: a list beats hashing them.
     cells: Vec<(F, Cell)>,
     /// The whole entity's byte range.
@@ -35,7 +35,7 @@ pub struct Rec<F> {
 impl<F: Hash + Eq + Copy> Rec<F> {
     /// Reads the mapped fields of a JSON object (objects and arrays are not
     /// scalars and are read separately; `null` is absent).
-    pub fn from_json(object: &Object<'_>, fields: &HashMap<F, Paths>) -> Self {
+    pub(crate) fn from_json(object: &Object<'_>, fields: &HashMap<F, Paths>) -> Self {
         let cells = fields
             .iter()
             .filter_map(|(&f, paths)| Some((f, cell(json::first(object, Some(paths))?)?)))
@@ -47,24 +47,24 @@ impl<F: Hash + Eq + Copy> Rec<F> {
     }
 
     /// A record from cells read elsewhere (a CSV row).
-    pub fn from_cells(cells: Vec<(F, Cell)>, span: (usize, usize)) -> Self {
+    pub(crate) fn from_cells(cells: Vec<(F, Cell)>, span: (usize, usize)) -> Self {
         Rec { cells, span }
     }
 
     /// A field's cell.
-    pub fn get(&self, field: F) -> Option<&Cell> {
+    pub(crate) fn get(&self, field: F) -> Option<&Cell> {
         self.cells.iter().find(|(f, _)| *f == field).map(|(_, c)| c)
     }
 
     /// A field's text, empty strings counting as absent.
-    pub fn text(&self, field: F) -> Option<&str> {
+    pub(crate) fn text(&self, field: F) -> Option<&str> {
         self.get(field)
             .map(|c| c.text.trim())
             .filter(|t| !t.is_empty())
     }
 
     /// A field's text with GUIDs in lower case (they come in either case).
-    pub fn guid(&self, field: F) -> Option<String> {
+    pub(crate) fn guid(&self, field: F) -> Option<String> {
         self.text(field).map(str::to_lowercase)
     }
 }
@@ -85,7 +85,7 @@ fn cell(value: &Value<'_>) -> Option<Cell> {
 }
 
 /// A required field, or an error at the entity naming the path it was looked for at.
-pub fn required<'r, F: Hash + Eq + Copy>(
+pub(crate) fn required<'r, F: Hash + Eq + Copy>(
     file: &SourceFile,
     rec: &'r Rec<F>,
     field: F,
@@ -108,7 +108,7 @@ pub fn required<'r, F: Hash + Eq + Copy>(
 }
 
 /// A whole non-negative number, or an error at the value.
-pub fn count(file: &SourceFile, cell: &Cell, what: &str) -> Result<u64, ImportError> {
+pub(crate) fn count(file: &SourceFile, cell: &Cell, what: &str) -> Result<u64, ImportError> {
     cell.text.trim().parse::<u64>().map_err(|_| {
         at(
             ImportCode::WrongType,

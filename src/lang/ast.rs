@@ -4,7 +4,7 @@
 //! file and its formatted copy parse to equal trees.
 
 use crate::source::Span;
-pub use crate::vocab::{BinOp, Severity};
+pub(crate) use crate::vocab::{BinOp, Severity};
 
 /// A parsed rule file.
 #[derive(Clone, Debug, PartialEq)]

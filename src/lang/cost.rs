@@ -21,7 +21,7 @@ use crate::source::Span;
 
 /// Warns about the clauses and expressions of `rule` that walk a whole
 /// collection once per binding of the `for` clauses before them.
-pub fn check_rule_cost(
+pub(crate) fn check_rule_cost(
     schema: &Schema,
     decl: &RuleDecl,
     rule: &ir::Rule,
@@ -132,11 +132,7 @@ fn scan(schema: &Schema, c: &CExpr, e: &Expr, found: &mut Vec<(Span, String)>) {
             slot,
             collection,
             cond,
-        } => {
-            if plan_scan(collection, cond, *slot).is_none() {
-                report(collection, found);
-            }
-        }
+        } if plan_scan(collection, cond, *slot).is_none() => report(collection, found),
         CExprKind::All { collection, .. } => report(collection, found),
         CExprKind::MapField { base, .. } => report(base, found),
         _ => {}

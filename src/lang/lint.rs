@@ -14,7 +14,7 @@ use crate::schema::{Schema, ROOT};
 use crate::source::Span;
 
 /// Reports the decidable conditions of one compiled rule.
-pub fn check_rule(
+pub(crate) fn check_rule(
     schema: &Schema,
     decl: &RuleDecl,
     rule: &ir::Rule,

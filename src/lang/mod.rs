@@ -1,25 +1,25 @@
 //! The rule language: syntax, parser, schema building and rule compilation.
 
-pub mod ast;
-pub mod bounds;
-pub mod compile;
-pub mod cost;
-pub mod diag;
-pub mod error;
-pub mod fmt;
-pub mod lint;
-pub mod parse;
-pub mod plan_spec;
-pub mod schema_build;
+pub(crate) mod ast;
+pub(crate) mod bounds;
+pub(crate) mod compile;
+pub(crate) mod cost;
+pub(crate) mod diag;
+pub(crate) mod error;
+pub(crate) mod fmt;
+pub(crate) mod lint;
+pub(crate) mod parse;
+pub(crate) mod plan_spec;
+pub(crate) mod schema_build;
 
-pub use error::{RuleCheckError, RuleError};
+pub(crate) use error::{RuleCheckError, RuleError};
 
 use crate::program::Program;
 use crate::source::SourceFile;
 
 /// How rule files are read (the options of [`load_program_with`]).
 #[derive(Clone, Copy, Debug)]
-pub struct LoadRules {
+pub(crate) struct LoadRules {
     /// Deepest nesting of expressions (at most
     /// [`bounds::MAX_EXPR_DEPTH_CEILING`]; `--max-rule-depth`).
     pub max_depth: usize,
@@ -35,7 +35,7 @@ impl Default for LoadRules {
 
 /// Compiled rule files and the warnings (lints) found on the way.
 #[derive(Debug)]
-pub struct Loaded {
+pub(crate) struct Loaded {
     /// The compiled program.
     pub program: Program,
     /// Lints such as an unused `let` or a condition that never holds, which
@@ -53,7 +53,7 @@ pub fn load_program(files: Vec<SourceFile>) -> Result<Program, Vec<RuleError>> {
 ///
 /// Syntax errors stop a file from being checked; if any file has one, the check
 /// errors of the others are not reported (they would be guesses).
-pub fn load_program_with(
+pub(crate) fn load_program_with(
     files: Vec<SourceFile>,
     options: &LoadRules,
 ) -> Result<Loaded, Vec<RuleError>> {
@@ -65,7 +65,7 @@ pub fn load_program_with(
 /// Parses every rule file; any syntax error stops here (see [`load_program`]).
 /// Callers that change the trees before compiling them (the constants of a
 /// configuration file) parse with this and compile with [`compile_parsed`].
-pub fn parse_files(
+pub(crate) fn parse_files(
     files: &[SourceFile],
     max_depth: usize,
 ) -> Result<Vec<ast::RuleFile>, Vec<RuleError>> {
@@ -86,7 +86,7 @@ pub fn parse_files(
 
 /// Builds the schema and compiles the rules of parsed files (`parsed[i]` is
 /// the tree of `files[i]`), returning the program and its warnings.
-pub fn compile_parsed(
+pub(crate) fn compile_parsed(
     files: Vec<SourceFile>,
     parsed: &[ast::RuleFile],
 ) -> Result<(Program, Vec<RuleCheckError>), Vec<RuleError>> {

@@ -58,7 +58,7 @@ const KEYWORDS: &[&str] = &[
     "related", "rule", "true", "false",
 ];
 
-pub use super::bounds::{MAX_EXPR_DEPTH, MAX_EXPR_DEPTH_CEILING, TOO_DEEP, TYPE_TOO_DEEP};
+pub(crate) use super::bounds::{MAX_EXPR_DEPTH, MAX_EXPR_DEPTH_CEILING, TOO_DEEP, TYPE_TOO_DEEP};
 
 /// The private nom error: the furthest position reached and what was expected there.
 #[derive(Debug)]
@@ -128,7 +128,7 @@ pub fn parse_rule_file(source: &SourceFile) -> Result<RuleFile, RuleSyntaxError>
 
 /// Parses a whole rule file, allowing expressions nested `max_depth` deep (at
 /// most [`MAX_EXPR_DEPTH_CEILING`]).
-pub fn parse_rule_file_with(
+pub(crate) fn parse_rule_file_with(
     source: &SourceFile,
     max_depth: usize,
 ) -> Result<RuleFile, RuleSyntaxError> {

@@ -24,7 +24,11 @@ use crate::schema::{FieldId, FieldType, KindId, Schema};
 use crate::source::Span;
 
 /// Resolves the `plan` declaration of `files`, if any; problems go to `diags`.
-pub fn build_plan_spec(schema: &Schema, files: &[RuleFile], diags: &mut Diags) -> Option<PlanSpec> {
+pub(crate) fn build_plan_spec(
+    schema: &Schema,
+    files: &[RuleFile],
+    diags: &mut Diags,
+) -> Option<PlanSpec> {
     let mut found: Option<(usize, &PlanDecl)> = None;
     for (file, rf) in files.iter().enumerate() {
         for item in &rf.items {

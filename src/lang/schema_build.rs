@@ -22,7 +22,7 @@ struct PendingField<'f> {
 }
 
 /// Builds the schema, reporting every problem to `diags`.
-pub fn build_schema(files: &[RuleFile], diags: &mut Diags) -> Schema {
+pub(crate) fn build_schema(files: &[RuleFile], diags: &mut Diags) -> Schema {
     let mut schema = Schema::default();
     schema.add_kind(Kind {
         name: "root".into(),

@@ -8,17 +8,17 @@
 //! finds no error on a planned request or item (see [`fixpoint`]). What a
 //! request is made of comes from the `plan` declaration ([`crate::program::PlanSpec`], resolved by `crate::lang::plan_spec`).
 
-pub mod affected;
-pub mod fixpoint;
-pub mod human;
+pub(crate) mod affected;
+pub(crate) mod fixpoint;
+pub(crate) mod human;
 pub mod json;
-pub mod parties;
-pub mod partner_center;
-pub mod propose;
-pub mod view;
-pub mod waves;
+pub(crate) mod parties;
+pub(crate) mod partner_center;
+pub(crate) mod propose;
+pub(crate) mod view;
+pub(crate) mod waves;
 pub mod write;
-pub mod yaml;
+pub(crate) mod yaml;
 
 use serde::Serialize;
 

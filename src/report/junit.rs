@@ -32,7 +32,7 @@ fn short(s: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Writes a run as a JUnit XML document (which ends with a newline).
-pub fn write(run: &CheckRun, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write(run: &CheckRun, out: &mut dyn Write) -> io::Result<()> {
     let mut report = Report::new("eligo");
     report.set_time(Duration::ZERO);
     for entry in run.entries() {

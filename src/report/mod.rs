@@ -1,22 +1,22 @@
 //! Reports: the findings of each checked file, rendered for people or machines.
 
-pub mod baseline_lines;
-pub mod concise;
-pub mod customers;
-pub mod errors;
-pub mod github;
-pub mod grouped;
-pub mod html;
-pub mod human;
-pub mod json;
-pub mod junit;
-pub mod markdown;
-pub mod safe;
-pub mod sarif;
+pub(crate) mod baseline_lines;
+pub(crate) mod concise;
+pub(crate) mod customers;
+pub(crate) mod errors;
+pub(crate) mod github;
+pub(crate) mod grouped;
+pub(crate) mod html;
+pub(crate) mod human;
+pub(crate) mod json;
+pub(crate) mod junit;
+pub(crate) mod markdown;
+pub(crate) mod safe;
+pub(crate) mod sarif;
 mod sarif_baseline;
-pub mod sarif_ids;
-pub use crate::source::snippet;
-pub mod snippet_places;
+pub(crate) mod sarif_ids;
+pub(crate) use crate::source::snippet;
+pub(crate) mod snippet_places;
 
 use serde::Serialize;
 use std::fmt;
@@ -480,7 +480,7 @@ pub(crate) mod testing {
 
     /// A run with every kind of entry: findings, waived findings, a waivers
     /// file's findings, and input errors of an invalid scenario.
-    pub fn sample_run() -> CheckRun {
+    pub(crate) fn sample_run() -> CheckRun {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let program = crate::lang::load_program(crate::default_rule_sources()).unwrap();
         let options = crate::scenario::LoadOptions::default();
@@ -517,7 +517,7 @@ pub(crate) mod testing {
     }
 
     /// A writer whose reader has gone: every write fails as on a closed pipe.
-    pub struct ClosedPipe;
+    pub(crate) struct ClosedPipe;
 
     impl std::io::Write for ClosedPipe {
         fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {

@@ -41,7 +41,7 @@ use super::{CheckRun, Entry, Finding, InputError, RuleInfo, Waived};
 use crate::vocab::Severity;
 
 /// The schema URI written in `$schema`.
-pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+pub(crate) const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 /// The SARIF log: `serde_sarif::sarif::Sarif` with the fields written here, in
 /// its order (alphabetical, as generated from the schema), so the text is the
@@ -71,7 +71,7 @@ struct LogRun<'a> {
 /// Where the files are: the folder artifact URIs are relative to, and the
 /// folder relative paths were given from.
 #[derive(Clone, Debug)]
-pub struct Root {
+pub(crate) struct Root {
     /// The source root (see [`sarif_ids::source_root`]).
     pub root: PathBuf,
     /// The current folder.
@@ -81,7 +81,7 @@ pub struct Root {
 impl Root {
     /// The root given with `--sarif-root`, or the repository's, from the
     /// current folder.
-    pub fn from_current_dir(explicit: Option<&Path>) -> io::Result<Root> {
+    pub(crate) fn from_current_dir(explicit: Option<&Path>) -> io::Result<Root> {
         let cwd = std::env::current_dir()?;
         Ok(Root {
             root: sarif_ids::source_root(explicit, &cwd),
@@ -136,7 +136,7 @@ fn results<'a>(run: &'a CheckRun, ctx: &'a Ctx<'a>) -> impl Iterator<Item = Sari
 }
 
 /// Writes a run as a pretty-printed SARIF log and a newline.
-pub fn write(run: &CheckRun, root: &Root, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write(run: &CheckRun, root: &Root, out: &mut dyn Write) -> io::Result<()> {
     let rules = descriptors(run);
     let index = rule_index(&rules);
     let ctx = Ctx {

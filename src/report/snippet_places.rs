@@ -14,7 +14,7 @@ use super::snippet::{line_start, next_line_start, prev_line_start, Lines, Window
 
 /// A finding's windows: the subject's first, then one per place.
 #[derive(Clone, Debug)]
-pub struct Windows {
+pub(crate) struct Windows {
     /// The subject's window.
     pub main: Window,
     /// The places' windows.
@@ -40,7 +40,7 @@ impl SourceCode for Windows {
 /// scenario loader counted it: miette counts the same breaks in files with
 /// `\n` or `\r\n` endings). Along a long line it reaches [`REACH`](crate::source::snippet::REACH) bytes
 /// either side ([`REACH`](super::snippet::REACH)), as [`Lines::window`] does.
-pub fn window_at_line(lines: &mut Lines, offset: usize, len: usize, line: u32) -> Window {
+pub(crate) fn window_at_line(lines: &mut Lines, offset: usize, len: usize, line: u32) -> Window {
     let text = Arc::clone(&lines.text);
     let offset = offset.min(text.len());
     let mut start = line_start(&text, offset);

@@ -20,7 +20,7 @@ use crate::schema::KindId;
 
 /// The id index.
 #[derive(Clone, Debug)]
-pub struct Ids {
+pub(crate) struct Ids {
     table: HashTable<Entry>,
     hasher: DefaultHashBuilder,
     /// How many low bits of a key hold the kind.
@@ -36,7 +36,7 @@ struct Entry {
 
 /// Why an id was not recorded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NotInserted {
+pub(crate) enum NotInserted {
     /// Another entity, of this kind and row, has the id already.
     Taken(KindId, u32),
     /// The row is beyond what an entry can hold (see [`Ids::max_row`]).
@@ -65,7 +65,7 @@ fn unpack(kind_bits: u32, key: u32) -> (KindId, u32) {
 
 impl Ids {
     /// An empty index for a schema of `kinds` kinds.
-    pub fn new(kinds: usize) -> Self {
+    pub(crate) fn new(kinds: usize) -> Self {
         let kind_bits = usize::BITS - kinds.saturating_sub(1).leading_zeros();
         Ids {
             table: HashTable::new(),
@@ -76,13 +76,13 @@ impl Ids {
 
     /// The largest row an entry can hold: 2^28 - 1 for up to 16 kinds, more
     /// rows than a file within the default size limit can declare.
-    pub fn max_row(&self) -> u32 {
+    pub(crate) fn max_row(&self) -> u32 {
         u32::MAX.checked_shr(self.kind_bits).unwrap_or(0)
     }
 
     /// The kind and row of the entity with this id; `id_of` gives the id of
     /// a recorded entity.
-    pub fn find<'s>(
+    pub(crate) fn find<'s>(
         &self,
         id: &str,
         id_of: impl Fn(KindId, u32) -> &'s str,
@@ -100,7 +100,7 @@ impl Ids {
 
     /// Records `id` for a row, unless another entity has it (or the row does
     /// not fit an entry); `id_of` gives the id of a recorded entity.
-    pub fn insert<'s>(
+    pub(crate) fn insert<'s>(
         &mut self,
         id: &str,
         kind: KindId,

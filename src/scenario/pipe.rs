@@ -21,7 +21,7 @@ use std::sync::mpsc::{channel, sync_channel, Receiver, Sender};
 use std::thread::Scope;
 
 /// Files below this size are parsed on the loader's thread.
-pub const MIN_PIPED_BYTES: usize = 1 << 20;
+pub(crate) const MIN_PIPED_BYTES: usize = 1 << 20;
 
 /// Events per batch (136 bytes an event). Large batches mean few hand-overs:
 /// a thread that sleeps until the next batch is woken on its waker's core,
@@ -34,10 +34,10 @@ const BATCH: usize = 8_192;
 const DEPTH: usize = 2;
 
 /// What the parser gives for one event.
-pub type Item<'a> = Result<(Event<'a>, YSpan), ScanError>;
+pub(crate) type Item<'a> = Result<(Event<'a>, YSpan), ScanError>;
 
 /// The consuming end.
-pub struct Pipe<'a> {
+pub(crate) struct Pipe<'a> {
     rx: Receiver<Vec<Item<'a>>>,
     /// Where emptied batches go back to the parser.
     back: Sender<Vec<Item<'a>>>,
@@ -48,7 +48,7 @@ pub struct Pipe<'a> {
 
 impl<'a> Pipe<'a> {
     /// Starts parsing `text` on a thread of `scope`.
-    pub fn spawn<'scope, 'env>(scope: &'scope Scope<'scope, 'env>, text: &'a str) -> Self
+    pub(crate) fn spawn<'scope, 'env>(scope: &'scope Scope<'scope, 'env>, text: &'a str) -> Self
     where
         'a: 'scope,
     {
@@ -93,7 +93,7 @@ impl<'a> Pipe<'a> {
     }
 
     /// The next event, as `Parser::next_event` would give it.
-    pub fn next_event(&mut self) -> Option<Item<'a>> {
+    pub(crate) fn next_event(&mut self) -> Option<Item<'a>> {
         loop {
             if let Some(item) = self.batch.pop() {
                 return Some(item);

@@ -6,13 +6,13 @@ use crate::schema::{FieldId, FieldType, KindId, Schema};
 
 /// Fills every `inverse kind.field` column: for each target row, the rows of
 /// `kind` whose `field` points at it, in file order (a counting sort, linear).
-pub fn build_inverses(schema: &Schema, store: &mut Store) {
+pub(crate) fn build_inverses(schema: &Schema, store: &mut Store) {
     build_inverses_where(schema, store, |_| true);
 }
 
 /// Rebuilds only the inverse columns whose referring kind is one of
 /// `sources` (after rows of those kinds were added to a loaded store).
-pub fn rebuild_inverses_from(schema: &Schema, store: &mut Store, sources: &[KindId]) {
+pub(crate) fn rebuild_inverses_from(schema: &Schema, store: &mut Store, sources: &[KindId]) {
     build_inverses_where(schema, store, |source_kind| sources.contains(&source_kind));
 }
 

@@ -20,17 +20,17 @@ use crate::schema::{FieldId, KindId, Schema};
 pub use super::column::NONE;
 
 /// The cell of a reference while its id is not yet resolved (during loading only).
-pub const PENDING: u32 = u32::MAX - 1;
+pub(crate) const PENDING: u32 = u32::MAX - 1;
 
 const DATE_BIAS: i64 = 1 << 31;
 
 /// Encodes a date (days since 1970-01-01) as a cell.
-pub fn date_cell(days: i32) -> u32 {
+pub(crate) fn date_cell(days: i32) -> u32 {
     (i64::from(days) + DATE_BIAS) as u32
 }
 
 /// Decodes a date cell.
-pub fn cell_date(cell: u32) -> i32 {
+pub(crate) fn cell_date(cell: u32) -> i32 {
     (i64::from(cell) - DATE_BIAS) as i32
 }
 

@@ -12,19 +12,19 @@
 //! line, so each finding costs the same whatever the length of its line, and
 //! the column of the window's first byte is added back like its line.
 
-pub use crate::source::read_window;
+pub(crate) use crate::source::read_window;
 use miette::{MietteError, SourceCode, SourceSpan, SpanContents};
 use std::sync::Arc;
 
 /// Lines kept around a span: more than any context miette is asked for here.
-pub const MARGIN: usize = 8;
+pub(crate) const MARGIN: usize = 8;
 
 /// Bytes a window reaches along a line, before and after its span.
-pub const REACH: usize = 1024;
+pub(crate) const REACH: usize = 1024;
 
 /// Part of a source file, seen by miette as the whole file.
 #[derive(Clone, Debug)]
-pub struct Window {
+pub(crate) struct Window {
     pub(crate) text: Arc<str>,
     pub(crate) start: usize,
     pub(crate) end: usize,
@@ -37,7 +37,7 @@ pub struct Window {
 
 impl Window {
     /// Whether the span lies inside the window.
-    pub fn holds(&self, span: &SourceSpan) -> bool {
+    pub(crate) fn holds(&self, span: &SourceSpan) -> bool {
         span.offset() >= self.start && span.offset() + span.len() <= self.end
     }
 }
@@ -62,7 +62,7 @@ impl SourceCode for Window {
 
 /// Cuts windows out of one file, for spans given in (roughly) file order.
 #[derive(Debug)]
-pub struct Lines {
+pub(crate) struct Lines {
     pub(crate) text: Arc<str>,
     /// An offset, the line breaks before it, and the start of its line.
     cursor: (usize, usize, usize),
@@ -73,7 +73,7 @@ pub struct Lines {
 
 impl Lines {
     /// Windows into `text`.
-    pub fn new(text: Arc<str>) -> Self {
+    pub(crate) fn new(text: Arc<str>) -> Self {
         Lines {
             text,
             cursor: (0, 0, 0),
@@ -101,7 +101,7 @@ impl Lines {
     }
 
     /// The window around the span at `offset..offset + len`.
-    pub fn window(&mut self, offset: usize, len: usize) -> Window {
+    pub(crate) fn window(&mut self, offset: usize, len: usize) -> Window {
         let text: &str = &self.text;
         let bytes = text.as_bytes();
         let (start, end) = window_bounds(text, offset, len);
@@ -156,7 +156,7 @@ fn window_bounds(text: &str, offset: usize, len: usize) -> (usize, usize) {
 /// not from the file's start; along a long line it reaches [`REACH`] bytes
 /// either side of the span, and the scan back to that line's start (for the
 /// column) is the one cost that grows with the line.
-pub fn window_near(
+pub(crate) fn window_near(
     text: &str,
     offset: usize,
     len: usize,

@@ -70,7 +70,7 @@ impl fmt::Display for WaiverCode {
 }
 
 /// One problem with a waivers file.
-pub type WaiverError = InputError<WaiverCode>;
+pub(crate) type WaiverError = InputError<WaiverCode>;
 
 impl InputCode for WaiverCode {
     fn code_str(self) -> &'static str {

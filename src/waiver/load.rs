@@ -43,7 +43,7 @@ pub struct WaiverFile {
 }
 
 /// Reads and validates a waivers file; `rule_ids` are the loaded rules.
-pub fn read_waivers(
+pub(crate) fn read_waivers(
     path: &Path,
     rule_ids: &HashSet<String>,
     limits: &Limits,

@@ -30,7 +30,7 @@ use crate::schema::{FieldType, Prim, Schema};
 use dense::{dense, dense_get, dense_set, trim, Framed, Stored};
 use sparse::{Sparse, BLOCK_BYTES};
 
-pub use sparse::Tally;
+pub(crate) use sparse::Tally;
 
 /// The cell of an absent value.
 pub const NONE: u32 = u32::MAX;

@@ -23,30 +23,30 @@
 //! and by the `json_differential` fuzz target.
 
 mod cursor;
-pub mod differential;
+pub(crate) mod differential;
 mod plain;
 mod scanner;
 mod source;
 mod string;
 
-pub use scanner::MAX_DEPTH;
-pub use source::EventSource;
+pub(crate) use scanner::MAX_DEPTH;
+pub(crate) use source::EventSource;
 
 use saphyr_parser::{Event, Span};
 
 /// The text leaves what the fast path reads like saphyr-parser.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Unhandled;
+pub(crate) struct Unhandled;
 
 /// The events of a JSON document, as saphyr-parser gives them.
-pub struct JsonEvents<'a> {
+pub(crate) struct JsonEvents<'a> {
     scanner: scanner::Scanner<'a>,
 }
 
 impl<'a> JsonEvents<'a> {
     /// The events of `text`, when it is a JSON document that the fast path
     /// reads to its end; `None` means saphyr-parser must read it.
-    pub fn new(text: &'a str) -> Option<Self> {
+    pub(crate) fn new(text: &'a str) -> Option<Self> {
         if !starts_like_json(text) || !reads_to_the_end(text) {
             return None;
         }
@@ -57,7 +57,7 @@ impl<'a> JsonEvents<'a> {
 
     /// The next event, `None` after the stream's end. `Err` is impossible
     /// after the dry run (the scanner is deterministic) and is never silent.
-    pub fn next_event(&mut self) -> Option<Result<(Event<'a>, Span), Unhandled>> {
+    pub(crate) fn next_event(&mut self) -> Option<Result<(Event<'a>, Span), Unhandled>> {
         self.scanner.step().transpose()
     }
 }

@@ -85,7 +85,10 @@ pub fn read_scenario(path: &std::path::Path, limits: &Limits) -> Result<SourceFi
 }
 
 /// Reads a scenario from standard input, shown in reports as `name`.
-pub fn read_scenario_stdin(name: String, limits: &Limits) -> Result<SourceFile, ScenarioError> {
+pub(crate) fn read_scenario_stdin(
+    name: String,
+    limits: &Limits,
+) -> Result<SourceFile, ScenarioError> {
     let bytes = crate::input::read_stdin(limits.max_file_bytes);
     scenario_source(name, bytes, limits)
 }
@@ -130,7 +133,9 @@ pub(crate) fn scenario_source(
 
 /// The file for the snippet of a control-character error: its text with every
 /// control character shown as `?` (see [`printable_copy`]).
-pub fn printable_source(source: &SourceFile) -> miette::NamedSource<crate::source::IndexedText> {
+pub(crate) fn printable_source(
+    source: &SourceFile,
+) -> miette::NamedSource<crate::source::IndexedText> {
     let text: std::sync::Arc<str> = printable_copy(&source.text).into();
     SourceFile::new(source.name.clone(), text).named_source()
 }
