@@ -37,7 +37,7 @@ fn explained(fixture: &str, subject: &str) -> eligo::internals::explain::Explana
         let reported = report
             .findings
             .iter()
-            .any(|f| *f.rule == *r.rule && f.subject == subject);
+            .any(|f| f.rule() == r.rule && f.subject() == subject);
         assert_eq!(fires_on_subject, reported, "{fixture}: {}", r.rule);
     }
     x

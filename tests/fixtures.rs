@@ -46,7 +46,7 @@ fn every_rule_has_a_firing_and_a_near_miss_fixture() {
             let FileOutcome::Checked(report) = common::check_fixture(&program, &path) else {
                 panic!("{} should be valid", path.display());
             };
-            let fired = report.findings.iter().any(|f| *f.rule == *rule.id);
+            let fired = report.findings.iter().any(|f| f.rule() == rule.id);
             assert_eq!(
                 fired,
                 should_fire,

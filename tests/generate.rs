@@ -21,7 +21,7 @@ fn rules_fired(text: String) -> BTreeSet<String> {
         FileOutcome::Checked(report) => report
             .findings
             .into_iter()
-            .map(|f| f.rule.to_string())
+            .map(|f| f.rule().to_string())
             .collect(),
         FileOutcome::Invalid { errors, .. } => {
             panic!(

@@ -175,8 +175,8 @@ fn assert_guarantee(
     let bad: Vec<String> = report
         .findings
         .iter()
-        .filter(|f| f.severity == Severity::Error && planned.contains(&f.subject))
-        .map(|f| format!("{} {}: {}", f.rule, f.subject, f.problem))
+        .filter(|f| f.severity() == Severity::Error && planned.contains(f.subject()))
+        .map(|f| format!("{} {}: {}", f.rule(), f.subject(), f.problem()))
         .collect();
     assert!(bad.is_empty(), "errors on the plan: {bad:#?}");
 }

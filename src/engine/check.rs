@@ -251,6 +251,11 @@ impl Finding {
         &self.subject
     }
 
+    /// The rule's one-line summary.
+    pub fn summary(&self) -> &str {
+        &self.summary
+    }
+
     /// What is wrong.
     pub fn problem(&self) -> &str {
         &self.problem
