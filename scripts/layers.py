@@ -33,7 +33,7 @@ LAYERS = [
     {"report", "check", "json_schema", "config"},
     {"waiver", "baseline", "explain", "plan", "import", "generate"},
     {"api", "engine", "fuzzing"},
-    {"cli"},
+    {"cli", "internals"},
 ]
 
 

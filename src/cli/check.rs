@@ -5,13 +5,14 @@
 //! applied once every file is checked, since an unused waiver is one that matches
 //! nothing in any file.
 
-use clap::{Args, ValueEnum};
 use rayon::prelude::*;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use super::check_args::CheckSettings;
+pub(crate) use super::check_args::{CheckArgs, Format};
 use super::progress::Progress;
-use super::settings::{self, CheckSettings};
+use super::settings;
 use super::{
     files, stderr_style, try_load_rules_warned, RulesFailure, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK,
 };
@@ -26,79 +27,6 @@ use crate::report::{
 };
 use crate::scenario::{LoadOptions, ScenarioError};
 use crate::waiver::{self, WaiverFile};
-
-/// Report formats.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// Diagnostics with the scenario source, for people.
-    #[default]
-    Human,
-    /// The JSON report.
-    Json,
-    /// SARIF 2.1.0, for GitHub code scanning.
-    Sarif,
-    /// JUnit XML, for CI test reports.
-    Junit,
-    /// GitHub Actions workflow commands (annotations).
-    Github,
-    /// One line per finding: `path:line:column: severity[rule] subject: message`.
-    Concise,
-    /// Markdown summary tables and the top findings, for pull-request comments
-    /// and `$GITHUB_STEP_SUMMARY`.
-    Markdown,
-    /// One self-contained HTML page, for people to open, send and print.
-    Html,
-}
-
-/// Arguments of `eligo check`.
-#[derive(Debug, Args)]
-pub struct CheckArgs {
-    /// Scenario files, or folders to search for `*.yaml`/`*.yml`.
-    #[arg(required = true, value_name = "PATH")]
-    pub paths: Vec<PathBuf>,
-    /// Where the rules come from, bounds on hostile input, colours.
-    #[command(flatten)]
-    pub run: super::RunArgs,
-    /// Report format [default: human, or `format` in `eligo.yaml`].
-    #[arg(long, value_enum)]
-    pub format: Option<Format>,
-    /// Fail (exit 1) on warnings too.
-    #[arg(long)]
-    pub deny_warnings: bool,
-    /// Run only these rules (comma-separated ids; repeatable).
-    #[arg(long, value_name = "ID,...", value_delimiter = ',')]
-    pub select: Vec<String>,
-    /// Skip these rules (comma-separated ids; repeatable).
-    #[arg(long, value_name = "ID,...", value_delimiter = ',')]
-    pub ignore: Vec<String>,
-    /// A JSON report written earlier: its findings are known and do not fail.
-    #[arg(long, value_name = "FILE")]
-    pub baseline: Option<PathBuf>,
-    /// Write this run's findings as a baseline (a JSON report) to FILE.
-    #[arg(long, value_name = "FILE")]
-    pub write_baseline: Option<PathBuf>,
-    /// Write the report to FILE instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Print the findings only: no summary lines, no progress bar.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
-    /// Which configuration file to read.
-    #[command(flatten)]
-    pub config: super::settings::ConfigArgs,
-    /// A file of waivers: accepted findings with a reason, an owner and an expiry
-    /// date (repeatable).
-    #[arg(long = "waivers", value_name = "FILE")]
-    pub waivers: Vec<PathBuf>,
-    /// The path shown in reports for the scenario read from standard input
-    /// (the path `-`).
-    #[arg(long, value_name = "NAME")]
-    pub stdin_filename: Option<String>,
-    /// The folder SARIF file URIs are relative to (default: the nearest folder
-    /// at or above the current one that holds `.git`).
-    #[arg(long, value_name = "DIR")]
-    pub sarif_root: Option<PathBuf>,
-}
 
 /// Input errors as data for the report, and rendered for stderr (identical
 /// ones grouped, see [`grouped`]), each text with the index in

@@ -1,6 +1,7 @@
 //! The command line: argument definitions and one module per subcommand.
 
 pub(crate) mod check;
+pub(crate) mod check_args;
 pub(crate) mod check_rules;
 pub(crate) mod completions;
 pub(crate) mod coverage;

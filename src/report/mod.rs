@@ -15,6 +15,7 @@ pub(crate) mod safe;
 pub(crate) mod sarif;
 mod sarif_baseline;
 pub(crate) mod sarif_ids;
+mod sarif_place;
 pub(crate) use crate::source::snippet;
 pub(crate) mod snippet_places;
 

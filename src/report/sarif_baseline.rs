@@ -6,7 +6,7 @@ use serde_json::Value;
 use serde_sarif::sarif::{Result as SarifResult, ResultKind, ResultLevel};
 use std::collections::BTreeMap;
 
-use super::sarif::{location, message, Root, Span};
+use super::sarif_place::{location, message, Root, Span};
 use super::{BaselineState, Finding, Fixed};
 
 /// Adds the finding's places as related locations (with their labels as
