@@ -17,7 +17,7 @@ pub mod check {
 
 /// The command line, for the `eligo` binary.
 pub mod cli {
-    pub use crate::cli::{run, Cli};
+    pub use crate::cli::{run, Cli, Failure};
 }
 
 /// Dates as the scenario format writes them.

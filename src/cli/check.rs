@@ -5,6 +5,7 @@
 //! applied once every file is checked, since an unused waiver is one that matches
 //! nothing in any file.
 
+use super::Failure;
 use rayon::prelude::*;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -54,12 +55,9 @@ impl Problems {
 }
 
 /// Runs `eligo check`.
-pub(crate) fn run(args: &CheckArgs) -> u8 {
+pub(crate) fn run(args: &CheckArgs) -> Result<u8, Failure> {
     let err_style = stderr_style(args.run.color);
-    let config = match args.config.load(err_style) {
-        Ok(config) => config,
-        Err(code) => return code,
-    };
+    let config = args.config.load(err_style)?;
     let (settings, mut config_errors) = CheckSettings::resolve(args, config.as_ref());
     let mut problems = Problems {
         style: err_style,
@@ -74,17 +72,15 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
     let style = stderr_style(args.run.color);
     let mut program = match try_load_rules_warned(&settings.rules, config.as_ref(), style) {
         Ok(program) => program,
-        Err(RulesFailure::NoRules(message)) => {
-            eprintln!("{message}");
-            return EXIT_INPUT;
-        }
+        Err(RulesFailure::NoRules(message)) => return Err(Failure::input(format!("{message}\n"))),
         Err(RulesFailure::Config(errors)) => {
             config_errors.extend(errors);
-            return settings::print_errors(&config_errors, err_style);
+            return Err(settings::config_failure(&config_errors, err_style));
         }
         Err(RulesFailure::Invalid(errors)) => {
             if !config_errors.is_empty() {
-                settings::print_errors(&config_errors, err_style);
+                // Shown before the report, which lists the rule files' errors.
+                eprint!("{}", settings::config_failure(&config_errors, err_style));
             }
             problems.add(&mut run, &errors);
             return finish(args, &settings, &run, &problems);
@@ -98,13 +94,8 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
         config_errors,
         err_style,
     );
-    if let Err(code) = selected {
-        return code;
-    }
-    let baseline = match read_baseline(&settings, err_style) {
-        Ok(baseline) => baseline,
-        Err(code) => return code,
-    };
+    selected?;
+    let baseline = read_baseline(&settings, err_style)?;
     run.rules = RuleInfo::of_program(&program);
     let options = &settings.options;
     let waivers = load_waivers(&settings, &program, options, &mut run, &mut problems);
@@ -117,31 +108,28 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
         baseline.apply(&mut run.reports);
     }
     if let Some(path) = &args.write_baseline {
-        if let Err(code) = write_baseline(path, &run) {
-            return code;
-        }
+        write_baseline(path, &run)?;
     }
     finish(args, &settings, &run, &problems)
 }
 
 /// Reads the baseline, if one is given; an unusable one is an input error.
-fn read_baseline(settings: &CheckSettings, style: Style) -> Result<Option<Baseline>, u8> {
+fn read_baseline(settings: &CheckSettings, style: Style) -> Result<Option<Baseline>, Failure> {
     let Some(path) = &settings.baseline else {
         return Ok(None);
     };
     match crate::baseline::read_report(path, settings.options.limits.max_file_bytes) {
         Ok(report) => Ok(Some(Baseline::from_report(report))),
-        Err(e) => {
-            eprint!("{}", render_diagnostic(&e, style));
-            eprintln!("the baseline cannot be used: nothing was checked");
-            Err(EXIT_INPUT)
-        }
+        Err(e) => Err(Failure::input(format!(
+            "{}the baseline cannot be used: nothing was checked\n",
+            render_diagnostic(&e, style)
+        ))),
     }
 }
 
 /// Writes the run as a baseline (its JSON report). A run with input errors
 /// writes none: a baseline of a partial run would hide findings later.
-fn write_baseline(path: &Path, run: &CheckRun) -> Result<(), u8> {
+fn write_baseline(path: &Path, run: &CheckRun) -> Result<(), Failure> {
     if !run.errors.is_empty() {
         eprintln!(
             "note: the baseline `{}` was not written: the run has input errors",
@@ -241,7 +229,12 @@ fn check_all(
 }
 
 /// Prints the report and the input errors, and returns the exit code.
-fn finish(args: &CheckArgs, settings: &CheckSettings, run: &CheckRun, problems: &Problems) -> u8 {
+fn finish(
+    args: &CheckArgs,
+    settings: &CheckSettings,
+    run: &CheckRun,
+    problems: &Problems,
+) -> Result<u8, Failure> {
     let format = settings.format;
     let out_style = Style {
         color: args.output.is_none() && args.run.color.enabled(),
@@ -258,12 +251,10 @@ fn finish(args: &CheckArgs, settings: &CheckSettings, run: &CheckRun, problems: 
             };
             write_report(format, run, &options, out)
         });
-        if let Err(code) = written {
-            return code;
-        }
+        written?;
     }
     if run.errors.is_empty() {
-        return if run.fails() { EXIT_FINDINGS } else { EXIT_OK };
+        return Ok(if run.fails() { EXIT_FINDINGS } else { EXIT_OK });
     }
     // Annotations already carry the errors into the log; other formats also
     // explain them on stderr, where people look. The human report has shown
@@ -277,7 +268,7 @@ fn finish(args: &CheckArgs, settings: &CheckSettings, run: &CheckRun, problems: 
         }
         eprintln!("{}", human::input_failure(&run.errors));
     }
-    EXIT_INPUT
+    Ok(EXIT_INPUT)
 }
 
 /// Expands the paths into scenario files; unreadable paths, and entries of

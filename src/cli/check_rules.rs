@@ -5,6 +5,7 @@
 //! the rules load and have no warning (warnings are allowed unless
 //! `--deny-warnings`), 1 on warnings with `--deny-warnings`, 2 on errors.
 
+use super::Failure;
 use clap::Args;
 use miette::Diagnostic;
 use serde::Serialize;
@@ -96,7 +97,7 @@ struct Summary {
 }
 
 /// Runs `eligo check-rules`.
-pub(crate) fn run(args: &CheckRulesArgs) -> u8 {
+pub(crate) fn run(args: &CheckRulesArgs) -> Result<u8, Failure> {
     let rule_args = RuleArgs {
         rules: args.paths.clone(),
         no_default_rules: args.no_default_rules,
@@ -105,7 +106,7 @@ pub(crate) fn run(args: &CheckRulesArgs) -> u8 {
     let (sources, mut errors) = rule_sources(&rule_args);
     if sources.is_empty() && errors.is_empty() {
         eprintln!("error: no rules to check: `--no-default-rules` needs at least one PATH");
-        return EXIT_INPUT;
+        return Ok(EXIT_INPUT);
     }
     let mut warnings = Vec::new();
     if errors.is_empty() {
@@ -123,10 +124,8 @@ pub(crate) fn run(args: &CheckRulesArgs) -> u8 {
         .chain(warnings.iter().map(|w| w as &dyn Diagnostic))
         .collect();
     let report = render(args, &all, errors.len(), warnings.len());
-    if let Err(code) = super::print_stdout("the lint report", &report) {
-        return code;
-    }
-    exit_code(&errors, warnings.len(), args.deny_warnings)
+    super::print_stdout("the lint report", &report)?;
+    Ok(exit_code(&errors, warnings.len(), args.deny_warnings))
 }
 
 fn render(

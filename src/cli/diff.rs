@@ -8,6 +8,7 @@
 //! added, fixed (gone) and changed (same key, another severity or message).
 //! Exit 1 when an error finding was added, 0 otherwise, 2 on invalid input.
 
+use super::Failure;
 use clap::Args;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -93,12 +94,9 @@ impl Diff {
 }
 
 /// Runs `eligo diff`.
-pub(crate) fn run(args: &DiffArgs) -> u8 {
+pub(crate) fn run(args: &DiffArgs) -> Result<u8, Failure> {
     let style = stderr_style(args.run.color);
-    let config = match args.config.load(style) {
-        Ok(config) => config,
-        Err(code) => return code,
-    };
+    let config = args.config.load(style)?;
     let options = args.run.limits.load_options_with(config.as_ref());
     let mut program: Option<Program> = None;
     let mut sides = Vec::with_capacity(2);
@@ -107,10 +105,7 @@ pub(crate) fn run(args: &DiffArgs) -> u8 {
             read_side(path, &options, style)
         } else {
             if program.is_none() {
-                match load_program(args, config.as_ref(), style) {
-                    Ok(p) => program = Some(p),
-                    Err(code) => return code,
-                }
+                program = Some(load_program(args, config.as_ref(), style)?);
             }
             match &program {
                 Some(p) => check_side(p, path, &options, style),
@@ -119,24 +114,22 @@ pub(crate) fn run(args: &DiffArgs) -> u8 {
         };
         match side {
             Ok(entries) => sides.push(entries),
-            Err(code) => return code,
+            Err(code) => return Ok(code),
         }
     }
     let (Some(new), Some(old)) = (sides.pop(), sides.pop()) else {
-        return EXIT_INPUT;
+        return Ok(EXIT_INPUT);
     };
     let diff = compare(old, new);
     let text = match args.format {
         TextFormat::Human => render_human(&diff),
         TextFormat::Json => serde_json::to_string_pretty(&diff).unwrap_or_default() + "\n",
     };
-    if let Err(code) = super::print_stdout("the diff", &text) {
-        return code;
-    }
+    super::print_stdout("the diff", &text)?;
     if diff.adds_errors() {
-        EXIT_FINDINGS
+        Ok(EXIT_FINDINGS)
     } else {
-        EXIT_OK
+        Ok(EXIT_OK)
     }
 }
 
@@ -144,7 +137,7 @@ fn load_program(
     args: &DiffArgs,
     config: Option<&crate::config::Config>,
     style: Style,
-) -> Result<Program, u8> {
+) -> Result<Program, Failure> {
     let rule_args = settings::rule_args(&args.run.rules, config);
     let mut program = super::load_rules_with(&rule_args, config, style)?;
     settings::select_rules(&mut program, &args.select, &args.ignore, config, style)?;

@@ -1,5 +1,6 @@
 //! `eligo explain --subject ID SCENARIO`: each rule's verdict for one entity, and why.
 
+use super::Failure;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -33,17 +34,11 @@ pub struct ExplainArgs {
 }
 
 /// Runs `eligo explain`.
-pub(crate) fn run(args: &ExplainArgs) -> u8 {
+pub(crate) fn run(args: &ExplainArgs) -> Result<u8, Failure> {
     let style = stderr_style(args.run.color);
-    let config = match args.config.load(style) {
-        Ok(config) => config,
-        Err(code) => return code,
-    };
+    let config = args.config.load(style)?;
     let rule_args = super::settings::rule_args(&args.run.rules, config.as_ref());
-    let program = match super::load_rules_with(&rule_args, config.as_ref(), style) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
+    let program = super::load_rules_with(&rule_args, config.as_ref(), style)?;
     let options = args.run.limits.load_options_with(config.as_ref());
     let engine = Engine::from_program(program);
     let x = super::files::read_input(
@@ -57,7 +52,7 @@ pub(crate) fn run(args: &ExplainArgs) -> u8 {
         Ok(x) => x,
         Err(errors) => {
             eprint!("{}", errors.render(style.color));
-            return EXIT_INPUT;
+            return Ok(EXIT_INPUT);
         }
     };
     let text = match args.format {
@@ -66,12 +61,10 @@ pub(crate) fn run(args: &ExplainArgs) -> u8 {
             Ok(text) => text + "\n",
             Err(e) => {
                 eprintln!("error: cannot write the explanation: {e}");
-                return EXIT_INPUT;
+                return Ok(EXIT_INPUT);
             }
         },
     };
-    match super::print_stdout("the explanation", &text) {
-        Ok(()) => EXIT_OK,
-        Err(code) => code,
-    }
+    super::print_stdout("the explanation", &text)?;
+    Ok(EXIT_OK)
 }

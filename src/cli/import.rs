@@ -1,10 +1,11 @@
 //! `eligo import [--overlay FILE]... [--map FILE] [--output FILE] EXPORT...`:
 //! builds a scenario from Partner Center exports.
 
+use super::Failure;
 use clap::Args;
 use std::path::PathBuf;
 
-use super::{load_rules, stderr_style, ColorChoice, RuleArgs, EXIT_INPUT, EXIT_OK};
+use super::{load_rules, stderr_style, ColorChoice, RuleArgs, EXIT_OK};
 use crate::engine::{Engine, ImportOptions};
 use crate::import::read::DEFAULT_MAX_FILE_BYTES;
 use crate::report::human::plural;
@@ -38,12 +39,9 @@ pub struct ImportArgs {
 }
 
 /// Runs `eligo import`.
-pub(crate) fn run(args: &ImportArgs) -> u8 {
+pub(crate) fn run(args: &ImportArgs) -> Result<u8, Failure> {
     let style = stderr_style(args.color);
-    let program = match load_rules(&args.rules, style) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
+    let program = load_rules(&args.rules, style)?;
     let engine = Engine::from_program(program);
     let mut options = ImportOptions::new(&args.exports).max_file_bytes(args.max_file_bytes);
     for overlay in &args.overlays {
@@ -55,19 +53,18 @@ pub(crate) fn run(args: &ImportArgs) -> u8 {
     let text = match engine.import(&options) {
         Ok(text) => text,
         Err(errors) => {
-            eprint!("{}", errors.render_each(style));
-            eprintln!("{} in the import", plural(errors.len(), "error"));
-            return EXIT_INPUT;
+            return Err(Failure::input(format!(
+                "{}{} in the import\n",
+                errors.render_each(style),
+                plural(errors.len(), "error")
+            )));
         }
     };
-    let written = match &args.output {
-        Some(path) => std::fs::write(path, &text)
-            .map_err(|e| eprintln!("error: cannot write `{}`: {e}", path.display()))
-            .map_err(|()| EXIT_INPUT),
-        None => super::print_stdout("the scenario", &text),
-    };
-    match written {
-        Ok(()) => EXIT_OK,
-        Err(code) => code,
+    match &args.output {
+        Some(path) => std::fs::write(path, &text).map_err(|e| {
+            Failure::input(format!("error: cannot write `{}`: {e}\n", path.display()))
+        })?,
+        None => super::print_stdout("the scenario", &text)?,
     }
+    Ok(EXIT_OK)
 }

@@ -240,10 +240,43 @@ impl ColorChoice {
     }
 }
 
-/// Runs the parsed command line and returns the exit code.
-pub fn run(cli: Cli) -> u8 {
+/// Why a command stopped before it finished: what to tell the user on
+/// stderr (rendered diagnostics and messages, user text escaped, ending in a
+/// newline) and the exit code. The `eligo` binary prints it, in one place.
+#[derive(Debug)]
+pub struct Failure {
+    text: String,
+    code: u8,
+}
+
+impl Failure {
+    /// An input or usage failure (exit 2) with this text for stderr.
+    pub(crate) fn input(text: impl Into<String>) -> Self {
+        Failure {
+            text: text.into(),
+            code: EXIT_INPUT,
+        }
+    }
+
+    /// The process's exit code.
+    pub fn exit_code(&self) -> std::process::ExitCode {
+        std::process::ExitCode::from(self.code)
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl std::error::Error for Failure {}
+
+/// Runs the parsed command line and gives the exit code, or the failure
+/// that stopped it (for the caller to print).
+pub fn run(cli: Cli) -> Result<std::process::ExitCode, Failure> {
     files::set_follow_symlinks(cli.follow_symlinks);
-    match cli.command {
+    let code = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Test(args) => test::run(&args),
         Command::Rules(args) => rules::run(&args),
@@ -257,7 +290,8 @@ pub fn run(cli: Cli) -> u8 {
         Command::Generate(args) => generate::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Completions(args) => completions::run(&args),
-    }
+    }?;
+    Ok(std::process::ExitCode::from(code))
 }
 
 /// Why the rules could not be loaded.
@@ -272,43 +306,39 @@ pub(crate) enum RulesFailure {
     Invalid(Vec<RuleError>),
 }
 
-/// Loads the rule files the user asked for, printing errors to stderr.
-pub(crate) fn load_rules(args: &RuleArgs, style: Style) -> Result<Program, u8> {
+/// Loads the rule files the user asked for; errors are the failure.
+pub(crate) fn load_rules(args: &RuleArgs, style: Style) -> Result<Program, Failure> {
     load_rules_with(args, None, style)
 }
 
 /// Loads the rule files the user asked for, with the constants of a
-/// configuration file, printing errors to stderr.
+/// configuration file; errors are the failure.
 pub(crate) fn load_rules_with(
     args: &RuleArgs,
     config: Option<&crate::config::Config>,
     style: Style,
-) -> Result<Program, u8> {
+) -> Result<Program, Failure> {
+    let rendered = |errors: &[&dyn miette::Diagnostic], place: &str| {
+        let mut text: String = errors
+            .iter()
+            .map(|e| render_diagnostic(*e, style))
+            .collect();
+        text.push_str(&format!(
+            "{} in the {place}\n",
+            crate::report::human::plural(errors.len(), "error")
+        ));
+        Failure::input(text)
+    };
     match try_load_rules_warned(args, config, style) {
         Ok(program) => Ok(program),
-        Err(RulesFailure::NoRules(message)) => {
-            eprintln!("{message}");
-            Err(EXIT_INPUT)
-        }
+        Err(RulesFailure::NoRules(message)) => Err(Failure::input(format!("{message}\n"))),
         Err(RulesFailure::Config(errors)) => {
-            for e in &errors {
-                eprint!("{}", render_diagnostic(e, style));
-            }
-            eprintln!(
-                "{} in the configuration file",
-                crate::report::human::plural(errors.len(), "error")
-            );
-            Err(EXIT_INPUT)
+            let list: Vec<&dyn miette::Diagnostic> = errors.iter().map(|e| e as _).collect();
+            Err(rendered(&list, "configuration file"))
         }
         Err(RulesFailure::Invalid(errors)) => {
-            for e in &errors {
-                eprint!("{}", render_diagnostic(e, style));
-            }
-            eprintln!(
-                "{} in the rule files",
-                crate::report::human::plural(errors.len(), "error")
-            );
-            Err(EXIT_INPUT)
+            let list: Vec<&dyn miette::Diagnostic> = errors.iter().map(|e| e as _).collect();
+            Err(rendered(&list, "rule files"))
         }
     }
 }
@@ -406,21 +436,18 @@ pub(crate) fn rule_sources(args: &RuleArgs) -> (Vec<SourceFile>, Vec<RuleError>)
 ///
 /// A reader that stops reading (`eligo check … | head`) closes the pipe; that
 /// is not a failure, so the rest of the output is dropped quietly and `Ok` is
-/// returned. Any other write error is reported on stderr, naming `what` was
-/// being written, and gives the exit code of unusable input or output.
+/// returned. Any other write error is the failure, naming `what` was being
+/// written, with the exit code of unusable input or output.
 pub(crate) fn write_stdout(
     what: &str,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-) -> Result<(), u8> {
+) -> Result<(), Failure> {
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     match write(&mut out).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => {
-            eprintln!("error: cannot write {what}: {e}");
-            Err(EXIT_INPUT)
-        }
+        Err(e) => Err(Failure::input(format!("error: cannot write {what}: {e}\n"))),
     }
 }
 
@@ -430,33 +457,35 @@ pub(crate) fn write_output(
     path: Option<&std::path::Path>,
     what: &str,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-) -> Result<(), u8> {
+) -> Result<(), Failure> {
     match path {
         Some(path) => write_file(what, path, write),
         None => write_stdout(what, write),
     }
 }
 
-/// Writes output to a file, created or truncated; a failure is reported on
-/// stderr, naming `what` and the path, and gives the input-error exit code.
+/// Writes output to a file, created or truncated; a failure names `what`
+/// and the path, with the input-error exit code.
 pub(crate) fn write_file(
     what: &str,
     path: &std::path::Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-) -> Result<(), u8> {
+) -> Result<(), Failure> {
     let result = std::fs::File::create(path).and_then(|file| {
         let mut out = BufWriter::with_capacity(1 << 16, file);
         write(&mut out)?;
         out.flush()
     });
     result.map_err(|e| {
-        eprintln!("error: cannot write {what} to `{}`: {e}", path.display());
-        EXIT_INPUT
+        Failure::input(format!(
+            "error: cannot write {what} to `{}`: {e}\n",
+            path.display()
+        ))
     })
 }
 
 /// Writes `text` to stdout as [`write_stdout`] does.
-pub(crate) fn print_stdout(what: &str, text: &str) -> Result<(), u8> {
+pub(crate) fn print_stdout(what: &str, text: &str) -> Result<(), Failure> {
     write_stdout(what, |out| out.write_all(text.as_bytes()))
 }
 

@@ -1,11 +1,12 @@
 //! `eligo plan`: the transfer requests a transitioning partner can submit, and
 //! what happens to every subscription it bills (DOMAIN.md section 7).
 
+use super::Failure;
 use clap::{Args, ValueEnum};
 use miette::Diagnostic;
 use std::path::PathBuf;
 
-use super::{stderr_style, EXIT_INPUT, EXIT_OK};
+use super::{stderr_style, EXIT_OK};
 use crate::engine::NoPlan;
 use crate::plan::view::View;
 use crate::plan::write::WriteError;
@@ -73,23 +74,21 @@ fn wave_size(text: &str) -> Result<usize, String> {
 }
 
 /// Runs `eligo plan`.
-pub(crate) fn run(args: &PlanArgs) -> u8 {
+pub(crate) fn run(args: &PlanArgs) -> Result<u8, Failure> {
     let style = stderr_style(args.run.color);
-    match plan_command(args, style) {
-        Ok(()) => EXIT_OK,
-        Err(code) => code,
-    }
+    plan_command(args, style)?;
+    Ok(EXIT_OK)
 }
 
-fn fail(e: &dyn Diagnostic, style: Style) -> u8 {
-    eprint!("{}", render_diagnostic(e, style));
-    EXIT_INPUT
+fn fail(e: &dyn Diagnostic, style: Style) -> Failure {
+    Failure::input(render_diagnostic(e, style))
 }
 
-fn plan_command(args: &PlanArgs, style: Style) -> Result<(), u8> {
+fn plan_command(args: &PlanArgs, style: Style) -> Result<(), Failure> {
     if args.write && args.scenario.as_os_str() == "-" {
-        eprintln!("error: `--write` needs a scenario file, not standard input");
-        return Err(EXIT_INPUT);
+        return Err(Failure::input(
+            "error: `--write` needs a scenario file, not standard input\n",
+        ));
     }
     let config = args.config.load(style)?;
     let rule_args = super::settings::rule_args(&args.run.rules, config.as_ref());
@@ -121,8 +120,8 @@ fn plan_command(args: &PlanArgs, style: Style) -> Result<(), u8> {
     let text = match args.format {
         PlanFormat::Json | PlanFormat::Html => None,
         format => Some(render(&view, format, &path).map_err(|e| match e {
-            Some(d) => fail(d.as_ref(), style),
-            None => EXIT_INPUT,
+            RenderError::Diagnostic(d) => fail(d.as_ref(), style),
+            RenderError::Write(text) => Failure::input(text),
         })?),
     };
     if args.write {
@@ -150,15 +149,17 @@ fn load(
     path: &std::path::Path,
     options: &LoadOptions,
     style: Style,
-) -> Result<Scenario, u8> {
+) -> Result<Scenario, Failure> {
     let loaded = read_scenario(path, &options.limits)
         .map_err(|e| vec![e])
         .and_then(|source| load_scenario(&program.schema, source, &program.rule_ids(), options));
     loaded.map_err(|errors| {
-        for e in &errors {
-            eprint!("{}", render_diagnostic(e, style));
-        }
-        EXIT_INPUT
+        Failure::input(
+            errors
+                .iter()
+                .map(|e| render_diagnostic(e, style))
+                .collect::<String>(),
+        )
     })
 }
 
@@ -169,12 +170,17 @@ fn scenario_name(program: &Program, scenario: &Scenario) -> Option<String> {
     (cell != crate::scenario::store::NONE).then(|| scenario.store.str(cell).to_string())
 }
 
-type RenderError = Option<Box<dyn Diagnostic>>;
+/// Why a plan format could not be rendered.
+enum RenderError {
+    /// The plan's data is not enough for the format (a missing id).
+    Diagnostic(Box<dyn Diagnostic>),
+    /// The serializer failed: the message for stderr.
+    Write(String),
+}
 
 fn render(view: &View<'_>, format: PlanFormat, path: &str) -> Result<String, RenderError> {
     let cannot = |e: &dyn std::fmt::Display| {
-        eprintln!("error: cannot write the plan: {e}");
-        None
+        RenderError::Write(format!("error: cannot write the plan: {e}\n"))
     };
     match format {
         PlanFormat::Human => Ok(crate::plan::human::render(view, path)),
@@ -184,7 +190,7 @@ fn render(view: &View<'_>, format: PlanFormat, path: &str) -> Result<String, Ren
             Ok(v) => serde_json::to_string_pretty(&v)
                 .map(|t| t + "\n")
                 .map_err(|e| cannot(&e)),
-            Err(e) => Err(Some(Box::new(e))),
+            Err(e) => Err(RenderError::Diagnostic(Box::new(e))),
         },
         PlanFormat::Yaml => yaml::document(view).map_err(|e| cannot(&e)),
     }
@@ -199,7 +205,7 @@ fn write_back(
     scenario: &Scenario,
     options: &LoadOptions,
     style: Style,
-) -> Result<(), u8> {
+) -> Result<(), Failure> {
     let path = scenario.source.name.clone();
     let refuse = |why: String| {
         fail(
@@ -229,8 +235,9 @@ fn write_back(
         }
     }
     if let Err(e) = std::fs::write(&path, text) {
-        eprintln!("error: cannot write `{path}`: {e}");
-        return Err(EXIT_INPUT);
+        return Err(Failure::input(format!(
+            "error: cannot write `{path}`: {e}\n"
+        )));
     }
     eprintln!(
         "wrote {} to {path}",

@@ -1,6 +1,7 @@
 //! `eligo reconcile SCENARIO EXPORT...`: Partner Center's eligibility answers
 //! against eligo's findings for the same subscriptions.
 
+use super::Failure;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -36,12 +37,9 @@ pub struct ReconcileArgs {
 
 /// Runs `eligo reconcile`: exit 0 when Partner Center and eligo agree, 1 when
 /// they disagree, 2 on invalid input.
-pub(crate) fn run(args: &ReconcileArgs) -> u8 {
+pub(crate) fn run(args: &ReconcileArgs) -> Result<u8, Failure> {
     let style = stderr_style(args.run.color);
-    let program = match load_rules(&args.run.rules, style) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
+    let program = load_rules(&args.run.rules, style)?;
     let options = args.run.limits.load_options();
     let report = match check_file(&program, &args.scenario, &program.rule_ids(), &options) {
         FileOutcome::Checked(report) => report,
@@ -49,19 +47,19 @@ pub(crate) fn run(args: &ReconcileArgs) -> u8 {
             errors
                 .iter()
                 .for_each(|e| eprint!("{}", render_diagnostic(e, style)));
-            return EXIT_INPUT;
+            return Ok(EXIT_INPUT);
         }
     };
     let book: Book = match serde_yaml::from_str(&report.source.text) {
         Ok(book) => book,
         Err(e) => {
             eprintln!("error: cannot read `{}`: {e}", report.path);
-            return EXIT_INPUT;
+            return Ok(EXIT_INPUT);
         }
     };
     let map = match load_map(args.map.as_ref(), args.max_export_bytes) {
         Ok(map) => map,
-        Err(errors) => return fail(&errors, style),
+        Err(errors) => return Err(fail(&errors, style)),
     };
     let mut dirs = Vec::new();
     let mut errors = Vec::new();
@@ -74,11 +72,11 @@ pub(crate) fn run(args: &ReconcileArgs) -> u8 {
     let (found, files, mut read_errors) = answers(&dirs, &map);
     errors.append(&mut read_errors);
     if !errors.is_empty() {
-        return fail(&errors, style);
+        return Err(fail(&errors, style));
     }
     let result = match reconcile(&report, &book, &found, &files, &map) {
         Ok(r) => r,
-        Err(errors) => return fail(&errors, style),
+        Err(errors) => return Err(fail(&errors, style)),
     };
     let text = match args.format {
         TextFormat::Human => render_human(&result),
@@ -86,21 +84,21 @@ pub(crate) fn run(args: &ReconcileArgs) -> u8 {
             Ok(t) => t + "\n",
             Err(e) => {
                 eprintln!("error: cannot write the reconciliation: {e}");
-                return EXIT_INPUT;
+                return Ok(EXIT_INPUT);
             }
         },
     };
     match super::print_stdout("the reconciliation", &text) {
-        Ok(()) if result.disagrees() => EXIT_FINDINGS,
-        Ok(()) => EXIT_OK,
-        Err(code) => code,
+        Ok(()) if result.disagrees() => Ok(EXIT_FINDINGS),
+        Ok(()) => Ok(EXIT_OK),
+        Err(failure) => Err(failure),
     }
 }
 
-fn fail(errors: &[crate::import::error::ImportError], style: Style) -> u8 {
-    errors
-        .iter()
-        .for_each(|e| eprint!("{}", render_diagnostic(e, style)));
-    eprintln!("{} in the exports", plural(errors.len(), "error"));
-    EXIT_INPUT
+fn fail(errors: &[crate::import::error::ImportError], style: Style) -> Failure {
+    let rendered: String = errors.iter().map(|e| render_diagnostic(e, style)).collect();
+    Failure::input(format!(
+        "{rendered}{} in the exports\n",
+        plural(errors.len(), "error")
+    ))
 }

@@ -1,6 +1,7 @@
 //! `eligo rules ID` (one rule's documentation, like `ruff rule`) and
 //! `eligo rules --export DIR` (the embedded pack's files, to start a team's own).
 
+use super::Failure;
 use serde::Serialize;
 use std::path::Path;
 
@@ -23,7 +24,7 @@ struct RuleDoc<'a> {
 
 /// Prints the documentation of the rule `id`: summary, what / why / fix (its
 /// `##` comment), where it is written, and its text.
-pub(crate) fn show(program: &Program, id: &str, format: TextFormat) -> u8 {
+pub(crate) fn show(program: &Program, id: &str, format: TextFormat) -> Result<u8, Failure> {
     let Some(rule) = program.rules.iter().find(|r| r.id == id) else {
         eprintln!("error: no loaded rule has the id `{}`", escape::value(id));
         let ids = program.rules.iter().map(|r| r.id.as_str());
@@ -31,7 +32,7 @@ pub(crate) fn show(program: &Program, id: &str, format: TextFormat) -> u8 {
             eprintln!("  help: {}", escape::value(&help));
         }
         eprintln!("  note: `eligo rules` lists the loaded rules");
-        return EXIT_INPUT;
+        return Ok(EXIT_INPUT);
     };
     let file = program.files.get(rule.file);
     let doc = RuleDoc {
@@ -49,10 +50,8 @@ pub(crate) fn show(program: &Program, id: &str, format: TextFormat) -> u8 {
         TextFormat::Json => serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n",
         TextFormat::Human => human(&doc),
     };
-    match super::print_stdout("the rule's documentation", &text) {
-        Ok(()) => EXIT_OK,
-        Err(code) => code,
-    }
+    super::print_stdout("the rule's documentation", &text)?;
+    Ok(EXIT_OK)
 }
 
 /// The documentation for a terminal. Rule files come from anywhere
@@ -84,7 +83,7 @@ fn human(doc: &RuleDoc<'_>) -> String {
 
 /// Writes the embedded pack to `dir` (created if missing). Files already
 /// there are not overwritten: the command fails and names them.
-pub(crate) fn export(dir: &Path) -> u8 {
+pub(crate) fn export(dir: &Path) -> Result<u8, Failure> {
     let files: Vec<(std::path::PathBuf, &str)> = crate::DEFAULT_RULES
         .iter()
         .map(|(name, text)| {
@@ -103,16 +102,16 @@ pub(crate) fn export(dir: &Path) -> u8 {
             existing.join(", ")
         );
         eprintln!("  help: export to an empty folder, or remove those files first");
-        return EXIT_INPUT;
+        return Ok(EXIT_INPUT);
     }
     if let Err(e) = std::fs::create_dir_all(dir) {
         eprintln!("error: cannot create `{}`: {e}", dir.display());
-        return EXIT_INPUT;
+        return Ok(EXIT_INPUT);
     }
     for (path, text) in &files {
         if let Err(e) = std::fs::write(path, text) {
             eprintln!("error: cannot write `{}`: {e}", path.display());
-            return EXIT_INPUT;
+            return Ok(EXIT_INPUT);
         }
         println!("wrote {}", path.display());
     }
@@ -120,5 +119,5 @@ pub(crate) fn export(dir: &Path) -> u8 {
         "use it with `eligo check --no-default-rules --rules {}` (or `rules:` and `default_rules: false` in eligo.yaml)",
         dir.display()
     );
-    EXIT_OK
+    Ok(EXIT_OK)
 }

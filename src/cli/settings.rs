@@ -4,7 +4,7 @@
 use clap::Args;
 use std::path::PathBuf;
 
-use super::{RuleArgs, EXIT_INPUT};
+use super::{Failure, RuleArgs};
 use crate::config::{self, Config, ConfigCode, ConfigError};
 use crate::program::Program;
 use crate::report::human::{plural, render_diagnostic, Style};
@@ -24,26 +24,24 @@ pub struct ConfigArgs {
 
 impl ConfigArgs {
     /// Finds and reads the configuration; errors are printed, giving exit 2.
-    pub fn load(&self, style: Style) -> Result<Option<Config>, u8> {
+    pub fn load(&self, style: Style) -> Result<Option<Config>, Failure> {
         let choice = match (&self.config, self.no_config) {
             (_, true) => config::Choice::None,
             (Some(path), false) => config::Choice::File(path),
             (None, false) => config::Choice::Discover,
         };
-        config::load(choice).map_err(|errors| print_errors(&errors, style))
+        config::load(choice).map_err(|errors| config_failure(&errors, style))
     }
 }
 
-/// Prints configuration errors and their count; returns the input-error exit code.
-pub(crate) fn print_errors(errors: &[ConfigError], style: Style) -> u8 {
-    for e in errors {
-        eprint!("{}", render_diagnostic(e, style));
-    }
-    eprintln!(
-        "{} in the configuration file",
+/// Configuration errors and their count, as the failure of the command.
+pub(crate) fn config_failure(errors: &[ConfigError], style: Style) -> Failure {
+    let mut text: String = errors.iter().map(|e| render_diagnostic(e, style)).collect();
+    text.push_str(&format!(
+        "{} in the configuration file\n",
         plural(errors.len(), "error")
-    );
-    EXIT_INPUT
+    ));
+    Failure::input(text)
 }
 
 /// The rule sources: the file's `rules` (relative to it) before the flags',
@@ -92,7 +90,7 @@ pub(crate) fn select_rules(
     ignore_flag: &[String],
     config: Option<&Config>,
     style: Style,
-) -> Result<(), u8> {
+) -> Result<(), Failure> {
     select_rules_after(program, select_flag, ignore_flag, config, Vec::new(), style)
 }
 
@@ -105,7 +103,7 @@ pub(crate) fn select_rules_after(
     config: Option<&Config>,
     pending: Vec<ConfigError>,
     style: Style,
-) -> Result<(), u8> {
+) -> Result<(), Failure> {
     let ids: Vec<String> = program.rules.iter().map(|r| r.id.clone()).collect();
     let select_flag: Vec<String> = clean(select_flag).map(String::from).collect();
     let ignore_flag: Vec<String> = clean(ignore_flag).map(String::from).collect();
@@ -131,13 +129,12 @@ pub(crate) fn select_rules_after(
         Vec::new()
     };
     if !config_errors.is_empty() {
-        return Err(print_errors(&config_errors, style));
+        return Err(config_failure(&config_errors, style));
     }
     if !errors.is_empty() {
-        for e in &errors {
-            eprintln!("{e}");
-        }
-        return Err(EXIT_INPUT);
+        return Err(Failure::input(
+            errors.iter().map(|e| format!("{e}\n")).collect::<String>(),
+        ));
     }
     program.retain_rules(|r| {
         select.as_ref().is_none_or(|s| s.contains(&r.id)) && !ignore.contains(&r.id)

@@ -5,6 +5,7 @@
 //! is an input error (checked by the loader), so a typo never makes a test pass.
 //! Files are checked in parallel, and reported in path order.
 
+use super::Failure as CliFailure;
 use clap::Args;
 use rayon::prelude::*;
 use std::path::PathBuf;
@@ -144,17 +145,11 @@ fn pairs(list: &[(String, String)]) -> Vec<Pair> {
 }
 
 /// Runs `eligo test`.
-pub(crate) fn run(args: &TestArgs) -> u8 {
+pub(crate) fn run(args: &TestArgs) -> Result<u8, CliFailure> {
     let err_style = stderr_style(args.run.color);
-    let config = match args.config.load(err_style) {
-        Ok(config) => config,
-        Err(code) => return code,
-    };
+    let config = args.config.load(err_style)?;
     let rule_args = super::settings::rule_args(&args.run.rules, config.as_ref());
-    let program = match super::load_rules_with(&rule_args, config.as_ref(), err_style) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
+    let program = super::load_rules_with(&rule_args, config.as_ref(), err_style)?;
     let (paths, mut input_errors) = find_scenarios(&args.paths);
     let rule_ids = program.rule_ids();
     let options = args.run.limits.load_options_with(config.as_ref());
@@ -297,15 +292,13 @@ pub(crate) fn run(args: &TestArgs) -> u8 {
     if !(args.quiet && human) {
         out.push_str(&render_run(&run, args.format));
     }
-    if let Err(code) = super::print_stdout("the test report", &out) {
-        return code;
-    }
+    super::print_stdout("the test report", &out)?;
     if !input_errors.is_empty() || update_failed {
-        EXIT_INPUT
+        Ok(EXIT_INPUT)
     } else if run.failed > 0 {
-        EXIT_FINDINGS
+        Ok(EXIT_FINDINGS)
     } else {
-        EXIT_OK
+        Ok(EXIT_OK)
     }
 }
 
