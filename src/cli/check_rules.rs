@@ -105,8 +105,9 @@ pub(crate) fn run(args: &CheckRulesArgs) -> Result<u8, Failure> {
     };
     let (sources, mut errors) = rule_sources(&rule_args);
     if sources.is_empty() && errors.is_empty() {
-        eprintln!("error: no rules to check: `--no-default-rules` needs at least one PATH");
-        return Ok(EXIT_INPUT);
+        return Err(Failure::input(
+            "error: no rules to check: `--no-default-rules` needs at least one PATH\n",
+        ));
     }
     let mut warnings = Vec::new();
     if errors.is_empty() {

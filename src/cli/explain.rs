@@ -5,7 +5,7 @@ use clap::Args;
 use std::path::PathBuf;
 
 use super::TextFormat;
-use super::{stderr_style, EXIT_INPUT, EXIT_OK};
+use super::{stderr_style, EXIT_OK};
 use crate::engine::{Engine, Errors};
 use crate::explain::render_human;
 
@@ -51,8 +51,7 @@ pub(crate) fn run(args: &ExplainArgs) -> Result<u8, Failure> {
     let x = match x {
         Ok(x) => x,
         Err(errors) => {
-            eprint!("{}", errors.render(style.color));
-            return Ok(EXIT_INPUT);
+            return Err(Failure::input(errors.render(style.color)));
         }
     };
     let text = match args.format {
@@ -60,8 +59,9 @@ pub(crate) fn run(args: &ExplainArgs) -> Result<u8, Failure> {
         TextFormat::Json => match serde_json::to_string_pretty(&x) {
             Ok(text) => text + "\n",
             Err(e) => {
-                eprintln!("error: cannot write the explanation: {e}");
-                return Ok(EXIT_INPUT);
+                return Err(Failure::input(format!(
+                    "error: cannot write the explanation: {e}\n"
+                )));
             }
         },
     };

@@ -35,8 +35,9 @@ pub struct GenerateArgs {
 /// Runs `eligo generate`.
 pub(crate) fn run(args: &GenerateArgs) -> Result<u8, Failure> {
     if args.files > args.subscriptions {
-        eprintln!("error: `--files` cannot exceed `--subscriptions` (every file needs one)");
-        return Ok(EXIT_INPUT);
+        return Err(Failure::input(
+            "error: `--files` cannot exceed `--subscriptions` (every file needs one)\n",
+        ));
     }
     if let Some(dir) = &args.export {
         let book = generate::book(args.subscriptions as usize, args.seed);

@@ -53,8 +53,10 @@ pub(crate) fn run(args: &ReconcileArgs) -> Result<u8, Failure> {
     let book: Book = match serde_yaml::from_str(&report.source.text) {
         Ok(book) => book,
         Err(e) => {
-            eprintln!("error: cannot read `{}`: {e}", report.path);
-            return Ok(EXIT_INPUT);
+            return Err(Failure::input(format!(
+                "error: cannot read `{}`: {e}\n",
+                report.path
+            )));
         }
     };
     let map = match load_map(args.map.as_ref(), args.max_export_bytes) {
@@ -83,8 +85,9 @@ pub(crate) fn run(args: &ReconcileArgs) -> Result<u8, Failure> {
         TextFormat::Json => match serde_json::to_string_pretty(&result) {
             Ok(t) => t + "\n",
             Err(e) => {
-                eprintln!("error: cannot write the reconciliation: {e}");
-                return Ok(EXIT_INPUT);
+                return Err(Failure::input(format!(
+                    "error: cannot write the reconciliation: {e}\n"
+                )));
             }
         },
     };

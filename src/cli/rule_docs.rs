@@ -5,7 +5,7 @@ use super::Failure;
 use serde::Serialize;
 use std::path::Path;
 
-use super::{TextFormat, EXIT_INPUT, EXIT_OK};
+use super::{TextFormat, EXIT_OK};
 use crate::escape;
 use crate::program::Program;
 use crate::suggest::did_you_mean;
@@ -26,13 +26,13 @@ struct RuleDoc<'a> {
 /// `##` comment), where it is written, and its text.
 pub(crate) fn show(program: &Program, id: &str, format: TextFormat) -> Result<u8, Failure> {
     let Some(rule) = program.rules.iter().find(|r| r.id == id) else {
-        eprintln!("error: no loaded rule has the id `{}`", escape::value(id));
+        let mut text = format!("error: no loaded rule has the id `{}`\n", escape::value(id));
         let ids = program.rules.iter().map(|r| r.id.as_str());
         if let Some(help) = did_you_mean(id, ids) {
-            eprintln!("  help: {}", escape::value(&help));
+            text.push_str(&format!("  help: {}\n", escape::value(&help)));
         }
-        eprintln!("  note: `eligo rules` lists the loaded rules");
-        return Ok(EXIT_INPUT);
+        text.push_str("  note: `eligo rules` lists the loaded rules\n");
+        return Err(Failure::input(text));
     };
     let file = program.files.get(rule.file);
     let doc = RuleDoc {
@@ -97,21 +97,24 @@ pub(crate) fn export(dir: &Path) -> Result<u8, Failure> {
         .map(|(path, _)| format!("`{}`", path.display()))
         .collect();
     if !existing.is_empty() {
-        eprintln!(
-            "error: {} already exist(s); nothing was written",
+        return Err(Failure::input(format!(
+            "error: {} already exist(s); nothing was written\n  \
+             help: export to an empty folder, or remove those files first\n",
             existing.join(", ")
-        );
-        eprintln!("  help: export to an empty folder, or remove those files first");
-        return Ok(EXIT_INPUT);
+        )));
     }
     if let Err(e) = std::fs::create_dir_all(dir) {
-        eprintln!("error: cannot create `{}`: {e}", dir.display());
-        return Ok(EXIT_INPUT);
+        return Err(Failure::input(format!(
+            "error: cannot create `{}`: {e}\n",
+            dir.display()
+        )));
     }
     for (path, text) in &files {
         if let Err(e) = std::fs::write(path, text) {
-            eprintln!("error: cannot write `{}`: {e}", path.display());
-            return Ok(EXIT_INPUT);
+            return Err(Failure::input(format!(
+                "error: cannot write `{}`: {e}\n",
+                path.display()
+            )));
         }
         println!("wrote {}", path.display());
     }

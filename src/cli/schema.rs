@@ -21,8 +21,9 @@ pub(crate) fn run(args: &SchemaArgs) -> Result<u8, Failure> {
     let text = match serde_json::to_string_pretty(&schema) {
         Ok(text) => text + "\n",
         Err(e) => {
-            eprintln!("error: cannot write the schema: {e}");
-            return Ok(super::EXIT_INPUT);
+            return Err(Failure::input(format!(
+                "error: cannot write the schema: {e}\n"
+            )));
         }
     };
     super::print_stdout("the schema", &text)?;
