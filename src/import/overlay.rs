@@ -8,7 +8,7 @@
 //! so an entry that matches nothing is reported at its place.
 
 use saphyr_parser::{Event, ScalarStyle};
-use std::collections::HashMap;
+use hashbrown::HashMap;
 
 use super::error::{at, ImportCode, ImportError};
 use super::fragment::{Entity, Fields, Scenario, Val, KINDS};
