@@ -276,7 +276,13 @@ fn a_link_inside_the_export_is_read_and_a_fifo_is_refused_without_waiting() {
     std::os::unix::fs::symlink("saved-customers.json", &customers).unwrap();
     let export = dir.to_str().unwrap();
     let linked = run(&[
-        "import", "--map", MAP, "--overlay", OVERLAY, export, WIDE_WORLD,
+        "import",
+        "--map",
+        MAP,
+        "--overlay",
+        OVERLAY,
+        export,
+        WIDE_WORLD,
     ]);
     assert_eq!(linked.code, 0, "{}", linked.stderr);
     assert_eq!(

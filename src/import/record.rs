@@ -92,7 +92,11 @@ fn cell<'a>(value: &Value<'a>) -> Option<Cell<'a>> {
     let (text, is_string, is_bool) = match value {
         Value::StringLit(s) => (s.value.clone(), true, false),
         Value::NumberLit(n) => (Cow::Borrowed(n.value), false, false),
-        Value::BooleanLit(b) => (Cow::Borrowed(if b.value { "true" } else { "false" }), false, true),
+        Value::BooleanLit(b) => (
+            Cow::Borrowed(if b.value { "true" } else { "false" }),
+            false,
+            true,
+        ),
         _ => return None,
     };
     Some(Cell {
