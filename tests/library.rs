@@ -186,9 +186,9 @@ fn import_gives_the_scenario_of_the_command() {
         exports[1],
     ]);
     assert_eq!(code, 0);
-    assert_eq!(text, out);
+    assert_eq!(*text, out);
     // What it builds checks as any book does.
-    let report = engine.check("imported.yaml", text, &CheckOptions::new());
+    let report = engine.check("imported.yaml", text.as_bytes(), &CheckOptions::new());
     assert!(report.input_errors().is_empty());
     let missing = engine.import(&ImportOptions::new(["fixtures/import/nowhere"]));
     assert!(missing.is_err());

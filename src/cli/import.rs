@@ -61,7 +61,7 @@ pub(crate) fn run(args: &ImportArgs) -> Result<u8, Failure> {
         }
     };
     match &args.output {
-        Some(path) => std::fs::write(path, &text).map_err(|e| {
+        Some(path) => std::fs::write(path, text.as_bytes()).map_err(|e| {
             Failure::input(format!("error: cannot write `{}`: {e}\n", path.display()))
         })?,
         None => super::print_stdout("the scenario", &text)?,

@@ -2,6 +2,7 @@
 //! overlays (`eligo import`, DOMAIN.md section 8).
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::{Engine, Errors};
 use crate::import::{import, ImportFailure};
@@ -53,8 +54,9 @@ impl Engine {
     /// Builds the scenario text of the exports: deterministic, with readable
     /// ids and a comment naming each entity's source file, and checked
     /// against this engine's schema (an invalid result is an error naming
-    /// what an overlay must add).
-    pub fn import(&self, options: &ImportOptions) -> Result<String, Errors> {
+    /// what an overlay must add). The text is shared (`Arc<str>`): a large
+    /// book is not copied to be handed over.
+    pub fn import(&self, options: &ImportOptions) -> Result<Arc<str>, Errors> {
         let options = crate::import::ImportOptions {
             exports: options.exports.clone(),
             overlays: options.overlays.clone(),

@@ -19,7 +19,7 @@ pub(crate) fn records<F: Hash + Eq + Copy>(
     file: &SourceFile,
     columns: &HashMap<F, String>,
     required: &[F],
-) -> Result<Vec<Rec<F>>, Vec<ImportError>> {
+) -> Result<Vec<Rec<'static, F>>, Vec<ImportError>> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
         .from_reader(file.text.as_bytes());
@@ -73,8 +73,7 @@ pub(crate) fn records<F: Hash + Eq + Copy>(
                 Some((
                     field,
                     Cell {
-                        text: text.to_string(),
-                        is_string: true,
+                        text: text.to_string().into(),
                         is_bool: false,
                         span,
                     },

@@ -31,8 +31,6 @@ pub(crate) enum ImportCode {
     Mapping,
     /// An overlay is invalid or names nothing.
     Overlay,
-    /// The imported scenario is not valid (something only an overlay can supply).
-    Scenario,
 }
 
 impl ImportCode {
@@ -50,7 +48,6 @@ impl ImportCode {
             Duplicate => "eligo::import::duplicate",
             Mapping => "eligo::import::mapping",
             Overlay => "eligo::import::overlay",
-            Scenario => "eligo::import::scenario",
         }
     }
 }

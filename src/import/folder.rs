@@ -7,7 +7,6 @@ use jsonc_parser::ast::{Object, Value};
 
 use super::csv_file;
 use super::error::{at, ImportCode, ImportError};
-use super::export::{date, mapped, not_object, offer_key};
 use super::json;
 use super::map::{
     AgreementField as A, ItemField as I, Map, OfferFacts, SubscriptionField as S,
@@ -16,6 +15,7 @@ use super::map::{
 use super::model::{ItemRaw, Loc, SubscriptionRaw, TransferRaw};
 use super::read::ExportDir;
 use super::record::{count, required, Cell, Rec};
+use super::values::{date, mapped, not_object, offer_key};
 use crate::source::SourceFile;
 
 /// What one file of a customer folder held. Indexes of customers, partners and

@@ -2,6 +2,7 @@
 //! mapping into the importer's fields, each value with its place in the file.
 
 use jsonc_parser::ast::{Object, Value};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::Hash;
 
@@ -12,11 +13,11 @@ use crate::source::SourceFile;
 
 /// A scalar value and where it is.
 #[derive(Debug, Clone)]
-pub(crate) struct Cell {
-    /// The text (a string's contents, a number's or boolean's literal).
-    pub text: String,
-    /// Whether the value was a JSON string (CSV cells always are).
-    pub is_string: bool,
+pub(crate) struct Cell<'a> {
+    /// The text (a string's contents, a number's or boolean's literal),
+    /// borrowed from the file where it is there as it is (nearly always: only
+    /// a string with escapes is decoded into a text of its own).
+    pub text: Cow<'a, str>,
     /// Whether the value was a JSON boolean.
     pub is_bool: bool,
     /// Byte range in the file.
@@ -25,17 +26,17 @@ pub(crate) struct Cell {
 
 /// The fields of one entity, by the importer's field names.
 #[derive(Debug, Clone)]
-pub(crate) struct Rec<F> {
+pub(crate) struct Rec<'a, F> {
     /// A handful of fields: a list beats hashing them.
-    cells: Vec<(F, Cell)>,
+    cells: Vec<(F, Cell<'a>)>,
     /// The whole entity's byte range.
     pub span: (usize, usize),
 }
 
-impl<F: Hash + Eq + Copy> Rec<F> {
+impl<'a, F: Hash + Eq + Copy> Rec<'a, F> {
     /// Reads the mapped fields of a JSON object (objects and arrays are not
     /// scalars and are read separately; `null` is absent).
-    pub(crate) fn from_json(object: &Object<'_>, fields: &HashMap<F, Paths>) -> Self {
+    pub(crate) fn from_json(object: &Object<'a>, fields: &HashMap<F, Paths>) -> Self {
         let cells = fields
             .iter()
             .filter_map(|(&f, paths)| Some((f, cell(json::first(object, Some(paths))?)?)))
@@ -47,12 +48,28 @@ impl<F: Hash + Eq + Copy> Rec<F> {
     }
 
     /// A record from cells read elsewhere (a CSV row).
-    pub(crate) fn from_cells(cells: Vec<(F, Cell)>, span: (usize, usize)) -> Self {
+    pub(crate) fn from_cells(cells: Vec<(F, Cell<'a>)>, span: (usize, usize)) -> Self {
         Rec { cells, span }
     }
 
+    /// The record with every text its own, to outlive the parsed file.
+    pub(crate) fn into_owned(self) -> Rec<'static, F> {
+        let cells = self
+            .cells
+            .into_iter()
+            .map(|(f, c)| {
+                let text = Cow::Owned(c.text.into_owned());
+                (f, Cell { text, ..c })
+            })
+            .collect();
+        Rec {
+            cells,
+            span: self.span,
+        }
+    }
+
     /// A field's cell.
-    pub(crate) fn get(&self, field: F) -> Option<&Cell> {
+    pub(crate) fn get(&self, field: F) -> Option<&Cell<'a>> {
         self.cells.iter().find(|(f, _)| *f == field).map(|(_, c)| c)
     }
 
@@ -62,23 +79,17 @@ impl<F: Hash + Eq + Copy> Rec<F> {
             .map(|c| c.text.trim())
             .filter(|t| !t.is_empty())
     }
-
-    /// A field's text with GUIDs in lower case (they come in either case).
-    pub(crate) fn guid(&self, field: F) -> Option<String> {
-        self.text(field).map(str::to_lowercase)
-    }
 }
 
-fn cell(value: &Value<'_>) -> Option<Cell> {
-    let (text, is_string, is_bool) = match value {
-        Value::StringLit(s) => (s.value.to_string(), true, false),
-        Value::NumberLit(n) => (n.value.to_string(), false, false),
-        Value::BooleanLit(b) => (b.value.to_string(), false, true),
+fn cell<'a>(value: &Value<'a>) -> Option<Cell<'a>> {
+    let (text, is_bool) = match value {
+        Value::StringLit(s) => (s.value.clone(), false),
+        Value::NumberLit(n) => (Cow::Borrowed(n.value), false),
+        Value::BooleanLit(b) => (Cow::Borrowed(if b.value { "true" } else { "false" }), true),
         _ => return None,
     };
     Some(Cell {
         text,
-        is_string,
         is_bool,
         span: json::range(value),
     })
@@ -87,7 +98,7 @@ fn cell(value: &Value<'_>) -> Option<Cell> {
 /// A required field, or an error at the entity naming the path it was looked for at.
 pub(crate) fn required<'r, F: Hash + Eq + Copy>(
     file: &SourceFile,
-    rec: &'r Rec<F>,
+    rec: &'r Rec<'_, F>,
     field: F,
     what: &str,
     paths: Option<&Paths>,
