@@ -6,6 +6,7 @@ pub(crate) mod events;
 pub(crate) mod ids;
 pub(crate) mod input;
 pub(crate) mod json;
+pub(crate) mod keys;
 pub(crate) mod lines;
 pub(crate) mod load;
 pub(crate) mod pipe;

@@ -24,6 +24,7 @@ use crate::scenario::events::{
     control_char_help, control_char_message, flow_limit_message, Events, StreamError,
     FLOW_LIMIT_HELP,
 };
+use crate::scenario::keys::{each_key, EventReader, Key};
 use crate::scenario::load::printable_source;
 use crate::scenario::{Limits, Pos};
 use crate::source::SourceFile;
@@ -148,6 +149,15 @@ struct Reader<'a> {
     rule_ids: Vec<&'a str>,
     errors: Vec<WaiverError>,
     waivers: Vec<Waiver>,
+}
+
+/// The key walk reads the waivers loader's events.
+impl<'a> EventReader<'a> for Reader<'a> {
+    type Stop = Stop;
+
+    fn next_event(&mut self) -> Step<(Event<'a>, Pos)> {
+        self.next()
+    }
 }
 
 impl<'a> Reader<'a> {
@@ -296,15 +306,10 @@ impl<'a> Reader<'a> {
 
     fn root_mapping(&mut self, start: Pos) -> Step<()> {
         let mut seen = false;
-        loop {
-            let (event, pos) = self.next()?;
-            let key = match event {
-                Event::MappingEnd => break,
-                Event::Scalar(text, ..) => text,
-                other => {
-                    self.complex_key(pos, &other)?;
-                    continue;
-                }
+        each_key(self, |this, key| {
+            let (key, pos) = match key {
+                Key::Named { name, pos, .. } => (name, pos),
+                Key::Complex { event, pos } => return this.complex_key(pos, &event),
             };
             if key != "waivers" {
                 let suggestion = did_you_mean(&key, ["waivers"]);
@@ -312,22 +317,22 @@ impl<'a> Reader<'a> {
                 seen |= closest(&key, ["waivers"]).is_some();
                 let help =
                     suggestion.unwrap_or_else(|| "a waivers file holds only `waivers:`".into());
-                self.error(
+                this.error(
                     WaiverCode::UnknownField,
                     pos,
                     format!("unknown field `{key}` in the waivers file root"),
                     "unknown field",
                     help,
                 );
-                self.skip_next()?;
+                this.skip_next()
             } else if seen {
-                self.duplicate_key(&key, pos);
-                self.skip_next()?;
+                this.duplicate_key(&key, pos);
+                this.skip_next()
             } else {
                 seen = true;
-                self.waiver_list()?;
+                this.waiver_list()
             }
-        }
+        })?;
         if !seen {
             self.error(
                 WaiverCode::MissingField,
@@ -410,22 +415,17 @@ impl<'a> Reader<'a> {
         let errors_before = self.errors.len();
         let mut entry: Entry = Default::default();
         let mut entry_pos = start;
-        let mut first = true;
-        loop {
-            let (event, pos) = self.next()?;
-            let key = match event {
-                Event::MappingEnd => break,
-                Event::Scalar(text, ..) => text,
-                other => {
-                    self.complex_key(pos, &other)?;
-                    continue;
+        each_key(self, |this, key| {
+            let (key, pos) = match key {
+                Key::Named { name, pos, first } => {
+                    if first {
+                        // A waiver is shown at its first key, as scenario entries are.
+                        entry_pos = pos;
+                    }
+                    (name, pos)
                 }
+                Key::Complex { event, pos } => return this.complex_key(pos, &event),
             };
-            if first {
-                // A waiver is shown at its first key, as scenario entries are.
-                entry_pos = pos;
-                first = false;
-            }
             let Some(field) = FIELDS.iter().position(|f| *f == key) else {
                 // A misspelt field is reported once, as unknown with a suggestion,
                 // not also as missing.
@@ -438,26 +438,25 @@ impl<'a> Reader<'a> {
                 }
                 let help = did_you_mean(&key, FIELDS)
                     .unwrap_or_else(|| format!("a waiver has the fields {}", field_list()));
-                self.error(
+                this.error(
                     WaiverCode::UnknownField,
                     pos,
                     format!("unknown field `{key}` in a waiver"),
                     "unknown field",
                     help,
                 );
-                self.skip_next()?;
-                continue;
+                return this.skip_next();
             };
             if !matches!(entry.get(field), Some(Slot::Absent)) {
-                self.duplicate_key(&key, pos);
-                self.skip_next()?;
-                continue;
+                this.duplicate_key(&key, pos);
+                return this.skip_next();
             }
-            let value = self.value(field, pos)?;
+            let value = this.value(field, pos)?;
             if let Some(slot) = entry.get_mut(field) {
                 *slot = value;
             }
-        }
+            Ok(())
+        })?;
         self.missing_fields(&entry, entry_pos);
         if self.errors.len() == errors_before {
             if let Some(waiver) = self.validate(entry, entry_pos) {

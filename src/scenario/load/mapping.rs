@@ -1,10 +1,9 @@
 //! Mappings: the keys of an entity or record, defaults and required fields.
 
-use saphyr_parser::Event;
-
 use super::references::article;
 use super::{Loader, Step};
 use crate::scenario::error::ScenarioCode;
+use crate::scenario::keys::{each_key, Key};
 use crate::scenario::store::{date_cell, Pos, NONE};
 use crate::schema::{DefaultValue, FieldId, FieldType, KindId, ROOT};
 use crate::suggest::did_you_mean;
@@ -16,55 +15,49 @@ impl<'a> Loader<'a, '_> {
     /// Returns the mask of fields seen.
     pub(super) fn mapping(&mut self, kind: KindId, row: u32, start: Pos) -> Step<u64> {
         let mut seen: u64 = 0;
-        let mut first_key = true;
         let mut next_guess: FieldId = 0;
-        loop {
-            let (event, key_pos) = self.next()?;
-            let key = match event {
-                Event::MappingEnd => break,
-                Event::Scalar(text, ..) => text,
-                other => {
-                    self.error(
+        each_key(self, |this, key| {
+            let (key, key_pos) = match key {
+                Key::Named { name, pos, first } => {
+                    if first && kind != ROOT {
+                        // An entry is shown at its first key: `- id: sub-1` points at `id`.
+                        this.store.set_row_pos(kind, row, pos);
+                    }
+                    (name, pos)
+                }
+                Key::Complex { event, pos } => {
+                    this.error(
                         ScenarioCode::WrongType,
-                        key_pos,
+                        pos,
                         "keys must be plain names".into(),
                         "complex key".into(),
                         None,
                     );
-                    self.skip(&other)?;
-                    self.skip_next()?;
-                    continue;
+                    this.skip(&event)?;
+                    return this.skip_next();
                 }
             };
-            if first_key && kind != ROOT {
-                // An entry is shown at its first key: `- id: sub-1` points at `id`.
-                self.store.set_row_pos(kind, row, key_pos);
-            }
-            first_key = false;
             if kind == ROOT && key == "expect" {
-                self.expect_block()?;
-                continue;
+                return this.expect_block();
             }
-            let Some(field) = self.field_named(kind, &key, next_guess) else {
-                self.unknown_key(kind, &key, key_pos);
-                self.skip_next()?;
-                continue;
+            let Some(field) = this.field_named(kind, &key, next_guess) else {
+                this.unknown_key(kind, &key, key_pos);
+                return this.skip_next();
             };
             if seen & (1 << field) != 0 {
-                self.error(
+                this.error(
                     ScenarioCode::DuplicateKey,
                     key_pos,
                     format!("`{key}` is given twice in one mapping"),
                     "second `".to_string() + &key + "` here",
                     Some("keep one of the two; YAML mappings cannot repeat a key".into()),
                 );
-                self.skip_next()?;
-                continue;
+                return this.skip_next();
             }
             seen |= 1 << field;
             next_guess = field + 1;
-            self.field_value(kind, field, row, key_pos)?;
-        }
+            this.field_value(kind, field, row, key_pos)
+        })?;
         self.fill_absent(kind, row, seen, start);
         Ok(seen)
     }
