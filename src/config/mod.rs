@@ -266,11 +266,11 @@ fn is_null_document(text: &str) -> bool {
 /// Reads at most [`MAX_CONFIG_BYTES`] (one byte more tells a larger file).
 fn read_bounded(path: &Path, name: &str) -> Result<String, ConfigError> {
     let io = |e: std::io::Error| {
-        error::file_level(
+        ConfigError::file_level(
             ConfigCode::Io,
             name,
             format!("cannot read configuration file `{name}`: {e}"),
-            "check that the path given to `--config` exists and is readable",
+            Some("check that the path given to `--config` exists and is readable".into()),
         )
     };
     let file = std::fs::File::open(path).map_err(io)?;
@@ -279,22 +279,25 @@ fn read_bounded(path: &Path, name: &str) -> Result<String, ConfigError> {
         .read_to_end(&mut bytes)
         .map_err(io)?;
     if bytes.len() as u64 > MAX_CONFIG_BYTES {
-        return Err(error::file_level(
+        return Err(ConfigError::file_level(
             ConfigCode::Unreadable,
             name,
             format!("`{name}` is larger than {MAX_CONFIG_BYTES} bytes"),
-            "a configuration file is a few dozen lines; check that this is the right file",
+            Some(
+                "a configuration file is a few dozen lines; check that this is the right file"
+                    .into(),
+            ),
         ));
     }
     String::from_utf8(bytes).map_err(|e| {
-        error::file_level(
+        ConfigError::file_level(
             ConfigCode::Unreadable,
             name,
             format!(
                 "`{name}` is not UTF-8 text (invalid byte at offset {})",
                 e.utf8_error().valid_up_to()
             ),
-            "save the file as UTF-8",
+            Some("save the file as UTF-8".into()),
         )
     })
 }

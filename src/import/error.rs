@@ -2,65 +2,34 @@
 //! place in an export file, a mapping file or an overlay.
 
 use miette::NamedSource;
-use std::fmt;
 
-use crate::scenario::error::{InputCode, InputError};
+use crate::scenario::error::{input_codes, InputError};
 use crate::scenario::store::Pos;
 use crate::source::SourceFile;
 
-/// Stable codes of import errors.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub(crate) enum ImportCode {
-    /// A file or folder cannot be read, or is not a regular file in the export.
-    Io,
-    /// A file is larger than the limit.
-    SizeLimit,
-    /// A JSON file does not parse.
-    Json,
-    /// A CSV file does not parse, or lacks a column.
-    Csv,
-    /// A value has the wrong JSON type, or a required value is missing.
-    WrongType,
-    /// A value the mapping does not know (offer, status, country, agreement type).
-    Unmapped,
-    /// A reference to an entity that is in no export (a subscription, a customer).
-    UnknownReference,
-    /// The same Partner Center id twice.
-    Duplicate,
-    /// The mapping file is invalid.
-    Mapping,
-    /// An overlay is invalid or names nothing.
-    Overlay,
-}
-
-impl ImportCode {
-    /// The diagnostic code, e.g. `eligo::import::unmapped`.
-    pub(crate) fn as_str(self) -> &'static str {
-        use ImportCode::*;
-        match self {
-            Io => "eligo::import::io",
-            SizeLimit => "eligo::import::size_limit",
-            Json => "eligo::import::json",
-            Csv => "eligo::import::csv",
-            WrongType => "eligo::import::wrong_type",
-            Unmapped => "eligo::import::unmapped",
-            UnknownReference => "eligo::import::unknown_reference",
-            Duplicate => "eligo::import::duplicate",
-            Mapping => "eligo::import::mapping",
-            Overlay => "eligo::import::overlay",
-        }
-    }
-}
-
-impl fmt::Display for ImportCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl InputCode for ImportCode {
-    fn code_str(self) -> &'static str {
-        self.as_str()
+input_codes! {
+    /// Stable codes of import errors.
+    pub(crate) enum ImportCode {
+        /// A file or folder cannot be read, or is not a regular file in the export.
+        Io => "eligo::import::io",
+        /// A file is larger than the limit.
+        SizeLimit => "eligo::import::size_limit",
+        /// A JSON file does not parse.
+        Json => "eligo::import::json",
+        /// A CSV file does not parse, or lacks a column.
+        Csv => "eligo::import::csv",
+        /// A value has the wrong JSON type, or a required value is missing.
+        WrongType => "eligo::import::wrong_type",
+        /// A value the mapping does not know (offer, status, country, agreement type).
+        Unmapped => "eligo::import::unmapped",
+        /// A reference to an entity that is in no export (a subscription, a customer).
+        UnknownReference => "eligo::import::unknown_reference",
+        /// The same Partner Center id twice.
+        Duplicate => "eligo::import::duplicate",
+        /// The mapping file is invalid.
+        Mapping => "eligo::import::mapping",
+        /// An overlay is invalid or names nothing.
+        Overlay => "eligo::import::overlay",
     }
 }
 
@@ -74,16 +43,7 @@ pub(crate) fn file_error(
     message: impl Into<String>,
     help: Option<String>,
 ) -> ImportError {
-    ImportError {
-        code,
-        message: message.into(),
-        label: String::new(),
-        help,
-        path: path.to_string(),
-        pos: None,
-        also: None,
-        src: None,
-    }
+    ImportError::file_level(code, path, message, help)
 }
 
 /// An error at the byte range `start..end` of `file`.

@@ -55,7 +55,7 @@ pub(crate) fn read_waivers(
             WaiverCode::Io,
             &name,
             format!("cannot read waivers file `{name}`: {e}"),
-            "check that the path given to `--waivers` exists and is readable",
+            Some("check that the path given to `--waivers` exists and is readable".into()),
         )]
     };
     let bytes = match crate::input::read_path(path, limits.max_file_bytes) {
@@ -72,7 +72,7 @@ pub(crate) fn read_waivers(
                     "`{name}` is {size} the limit of {} bytes",
                     limits.max_file_bytes
                 ),
-                "a waivers file needs a few lines per waiver; check that this is the right file",
+                Some("a waivers file needs a few lines per waiver; check that this is the right file".into()),
             )]);
         }
     };
@@ -84,7 +84,7 @@ pub(crate) fn read_waivers(
                 "`{name}` is not UTF-8 text (invalid byte at offset {})",
                 e.utf8_error().valid_up_to()
             ),
-            "save the file as UTF-8",
+            Some("save the file as UTF-8".into()),
         )]
     })?;
     parse_waivers(SourceFile::new(name, text), rule_ids, limits)
@@ -179,8 +179,12 @@ impl<'a> Reader<'a> {
 
     fn file_error(&mut self, code: WaiverCode, message: String, help: &str) {
         let path = self.source.name.clone();
-        self.errors
-            .push(WaiverError::file_level(code, &path, message, help));
+        self.errors.push(WaiverError::file_level(
+            code,
+            &path,
+            message,
+            Some(help.into()),
+        ));
     }
 
     fn next(&mut self) -> Step<(Event<'a>, Pos)> {
