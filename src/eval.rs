@@ -78,7 +78,7 @@ pub fn evaluate(program: &Program, store: &Store) -> Vec<RawFinding> {
 }
 
 /// Evaluates every rule, each allowed `max_work` units of work (see
-/// [`budget`]), and also returns, per rule (indexed like [`Program::rules`]),
+/// `budget`), and also returns, per rule (indexed like [`Program::rules`]),
 /// how many bindings reached its `require` (for coverage). The first rule
 /// that runs out of budget stops the evaluation.
 pub fn evaluate_budgeted(

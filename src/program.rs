@@ -12,7 +12,7 @@ pub struct Program {
     pub schema: Schema,
     /// The rules, in load order.
     pub rules: Vec<Rule>,
-    /// The rule files, indexed by [`Rule::file`].
+    /// The rule files, indexed by `Rule::file`.
     pub files: Vec<SourceFile>,
     /// What `eligo plan` proposes, when a rule file declares a `plan`.
     pub plan: Option<PlanSpec>,

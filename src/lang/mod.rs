@@ -44,7 +44,7 @@ pub(crate) struct Loaded {
 }
 
 /// Parses and checks rule files into a [`Program`] with the default limits,
-/// reporting every error found (see [`load_program_with`]).
+/// reporting every error found (see `load_program_with`).
 pub fn load_program(files: Vec<SourceFile>) -> Result<Program, Vec<RuleError>> {
     load_program_with(files, &LoadRules::default()).map(|loaded| loaded.program)
 }

@@ -155,7 +155,7 @@ pub(crate) fn handler(style: Style) -> GraphicalReportHandler {
 }
 
 /// Renders any diagnostic, its user text escaped and its snippet bounded
-/// (see [`super::safe`]).
+/// (see `report::safe`).
 pub fn render_diagnostic(diagnostic: &dyn Diagnostic, style: Style) -> String {
     let safe = super::safe::Safe::new(diagnostic);
     let mut out = String::new();
@@ -166,7 +166,7 @@ pub fn render_diagnostic(diagnostic: &dyn Diagnostic, style: Style) -> String {
 }
 
 /// Renders the findings of one file, then its waived findings (one line each),
-/// followed by its summary line (see [`write_file`]).
+/// followed by its summary line (see `write_file`).
 pub fn render_file(report: &FileReport, style: Style) -> String {
     super::render_to_string(|out| write_file(report, style, out))
         .unwrap_or_else(|e| format!("{}: {e}\n", report.path))

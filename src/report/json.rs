@@ -193,7 +193,7 @@ pub(crate) fn of_reports<'a>(reports: &[&'a FileReport]) -> JsonReport<'a> {
     }
 }
 
-/// Renders a whole run as pretty-printed JSON (see [`write_run()`]).
+/// Renders a whole run as pretty-printed JSON (see `write_run()`).
 pub fn render_run(run: &CheckRun) -> String {
     super::render_to_string(|out| write_run(run, out))
         .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}\n"))

@@ -30,7 +30,7 @@ pub struct Limits {
     /// expand to as many values as it has bytes.
     pub max_alias_events: usize,
     /// Bytes of text that aliases may expand to in any file; a larger file
-    /// may expand to [`ALIAS_BYTES_PER_BYTE`] times its size.
+    /// may expand to `ALIAS_BYTES_PER_BYTE` times its size.
     pub max_alias_bytes: usize,
     /// Longest string value, in bytes.
     pub max_string_bytes: usize,

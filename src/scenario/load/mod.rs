@@ -58,12 +58,12 @@ pub struct LoadOptions {
     /// The value of `today` defaults (days since 1970-01-01).
     pub today: i32,
     /// Work units each rule may spend evaluating the scenario (see
-    /// [`crate::eval::budget`]).
+    /// `crate::eval::budget`).
     pub max_work: u64,
 }
 
 /// Default work units one rule may spend on one scenario file (see
-/// [`crate::eval::budget`]).
+/// `crate::eval::budget`).
 pub const DEFAULT_MAX_WORK: u64 = 100_000_000;
 
 impl Default for LoadOptions {
