@@ -25,6 +25,7 @@ pub(crate) const MAX_BINDINGS: usize = 20;
 
 /// The explanation for one entity.
 #[derive(Debug, Serialize)]
+#[non_exhaustive]
 pub struct Explanation {
     /// The entity's id.
     pub subject: String,
@@ -38,6 +39,7 @@ pub struct Explanation {
 
 /// One rule's verdict for the entity.
 #[derive(Debug, Serialize)]
+#[non_exhaustive]
 pub struct RuleExplanation {
     /// The rule id.
     pub rule: String,
@@ -49,14 +51,15 @@ pub struct RuleExplanation {
     /// is the entity or it is the finding's subject), else `reads` (only
     /// fields of it are read).
     pub reach: &'static str,
-    /// The bindings, firing ones first (at most [`MAX_BINDINGS`]).
+    /// The bindings, firing ones first (at most 20).
     pub bindings: Vec<Binding>,
-    /// Bindings left out beyond [`MAX_BINDINGS`].
+    /// Bindings left out beyond the 20 shown.
     pub more: usize,
 }
 
 /// One binding of a rule's variables that reached `require`.
 #[derive(Debug, Serialize)]
+#[non_exhaustive]
 pub struct Binding {
     /// `fires` or `holds`.
     pub verdict: &'static str,
@@ -72,6 +75,7 @@ pub struct Binding {
 
 /// A variable and the value it is bound to.
 #[derive(Debug, Serialize)]
+#[non_exhaustive]
 pub struct Var {
     /// The variable's name.
     pub name: String,
@@ -81,6 +85,7 @@ pub struct Var {
 
 /// The finding a firing binding produces.
 #[derive(Debug, Serialize)]
+#[non_exhaustive]
 pub struct FindingText {
     /// The finding's subject id.
     pub subject: String,
@@ -90,6 +95,7 @@ pub struct FindingText {
 
 /// A part of a condition and its value.
 #[derive(Debug, Serialize)]
+#[non_exhaustive]
 pub struct Node {
     /// The source text.
     pub text: String,

@@ -120,6 +120,12 @@ pub use engine::{
     Location, PlanOptions, PlanReport, RuleOptions, Severity, TestReport,
 };
 
+/// The parts of an [`Explanation`]: each rule's verdict, its bindings, their
+/// variables, findings and condition values.
+pub mod explanation {
+    pub use crate::explain::{Binding, FindingText, Node, RuleExplanation, Var};
+}
+
 /// The default CSP rule pack, embedded in the binary: (display name, text).
 #[doc(hidden)]
 pub const DEFAULT_RULES: &[(&str, &str)] = &[

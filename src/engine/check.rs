@@ -54,7 +54,7 @@ impl CheckOptions {
     /// The deepest nesting of YAML mappings and lists (`--max-depth`,
     /// default 64, at most 255).
     pub fn max_depth(mut self, depth: usize) -> Self {
-        self.load.limits.max_depth = depth.min(crate::scenario::MAX_DEPTH_CEILING);
+        self.load.limits.max_depth = depth.clamp(1, crate::scenario::MAX_DEPTH_CEILING);
         self
     }
 

@@ -76,7 +76,7 @@ impl RuleOptions {
     /// The deepest nesting of expressions in rule files (`--max-rule-depth`,
     /// default 32, at most 64).
     pub fn max_rule_depth(mut self, depth: usize) -> Self {
-        self.load.max_depth = depth;
+        self.load.max_depth = depth.clamp(1, crate::lang::bounds::MAX_EXPR_DEPTH_CEILING);
         self
     }
 
