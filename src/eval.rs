@@ -86,10 +86,18 @@ pub fn evaluate_budgeted(
     store: &Store,
     max_work: u64,
 ) -> Result<(Vec<RawFinding>, Vec<u64>), WorkExceeded> {
-    let mut out = Vec::new();
+    use rayon::prelude::*;
+    // Rules are independent of each other: they run on every core, and their
+    // findings are joined in rule order, so the result is the sequential one
+    // (the first rule in order that runs out of budget is the one reported).
+    let per_rule: Vec<_> = (0..program.rules.len())
+        .into_par_iter()
+        .map(|index| evaluate_rule_counted(program, store, index, max_work))
+        .collect();
+    let mut out = Vec::with_capacity(per_rule.iter().map(|r| r.as_ref().map_or(0, |(f, _)| f.len())).sum());
     let mut reached = Vec::with_capacity(program.rules.len());
-    for index in 0..program.rules.len() {
-        let (findings, n) = evaluate_rule_counted(program, store, index, max_work)?;
+    for result in per_rule {
+        let (findings, n) = result?;
         out.extend(findings);
         reached.push(n);
     }
