@@ -15,9 +15,9 @@
 
 use saphyr_parser::{Event, ScanError, Span as YSpan};
 
-use super::json::EventSource;
+use super::json::{EventSource, JsonEvents, Unhandled};
 use std::borrow::Cow;
-use std::sync::mpsc::{channel, sync_channel, Receiver, Sender};
+use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
 use std::thread::Scope;
 
 /// Files below this size are parsed on the loader's thread.
@@ -44,51 +44,57 @@ pub struct Pipe<'a> {
     /// The batch being drained, in reverse order (so that taking the next
     /// event is a `pop` and the batch keeps its buffer).
     batch: Vec<Item<'a>>,
+    /// For the JSON fast path streaming without its dry run: whether it read
+    /// the text to its end, sent once the parser is done.
+    whole: Option<Receiver<bool>>,
 }
 
 impl<'a> Pipe<'a> {
-    /// Starts parsing `text` on a thread of `scope`.
-    pub fn spawn<'scope, 'env>(scope: &'scope Scope<'scope, 'env>, text: &'a str) -> Self
+    /// Starts parsing `text` on a thread of `scope`. With `stream_json`, a
+    /// text that starts like JSON is read by the JSON fast path without its
+    /// dry run, and [`Pipe::whole`] says whether the events given were the
+    /// text's; otherwise the events are those of [`EventSource::new`].
+    pub fn spawn<'scope, 'env>(
+        scope: &'scope Scope<'scope, 'env>,
+        text: &'a str,
+        stream_json: bool,
+    ) -> Self
     where
         'a: 'scope,
     {
         let (tx, rx) = sync_channel::<Vec<Item<'a>>>(DEPTH);
         let (back, returned) = channel::<Vec<Item<'a>>>();
-        let ascii = text.is_ascii();
-        scope.spawn(move || {
-            let mut parser = EventSource::new(text);
-            // The JSON fast path borrows every scalar it can already.
-            let ascii = ascii && !parser.is_json();
-            let fresh = || {
-                returned
-                    .try_recv()
-                    .unwrap_or_else(|_| Vec::with_capacity(BATCH))
-            };
-            let mut batch = fresh();
-            loop {
-                let mut item = parser.next_event();
-                if ascii {
-                    if let Some(Ok((event, span))) = &mut item {
-                        borrow_scalar(text, event, span);
+        let json = stream_json.then(|| JsonEvents::streaming(text)).flatten();
+        let whole = if let Some(json) = json {
+            let (verdict, whole) = channel();
+            scope.spawn(move || {
+                // The verdict cannot be lost: the receiver waits for it.
+                let _ = verdict.send(stream_json_events(json, &tx, &returned));
+            });
+            Some(whole)
+        } else {
+            let ascii = text.is_ascii();
+            scope.spawn(move || {
+                let mut parser = EventSource::new(text);
+                // The JSON fast path borrows every scalar it can already.
+                let ascii = ascii && !parser.is_json();
+                produce(&tx, &returned, || {
+                    let mut item = parser.next_event();
+                    if ascii {
+                        if let Some(Ok((event, span))) = &mut item {
+                            borrow_scalar(text, event, span);
+                        }
                     }
-                }
-                let last = !matches!(item, Some(Ok(_)));
-                batch.extend(item);
-                if batch.len() == BATCH || last {
-                    // A closed channel means the loader stopped (an error it
-                    // reports, or a limit): stop parsing too.
-                    let mut full = std::mem::replace(&mut batch, fresh());
-                    full.reverse();
-                    if tx.send(full).is_err() || last {
-                        return;
-                    }
-                }
-            }
-        });
+                    item
+                });
+            });
+            None
+        };
         Pipe {
             rx,
             back,
             batch: Vec::new(),
+            whole,
         }
     }
 
@@ -105,6 +111,75 @@ impl<'a> Pipe<'a> {
             let _ = self.back.send(empty);
         }
     }
+
+    /// Whether the events given were those of the whole text: `false` only
+    /// when the JSON fast path, streaming without its dry run, met text it
+    /// does not read (then saphyr-parser must read the text from its start).
+    /// Stops the parser if the consumer stopped early (the JSON fast path
+    /// then checks the rest of the text, as its dry run would have).
+    pub fn whole(self) -> bool {
+        let Pipe { rx, whole, .. } = self;
+        drop(rx);
+        whole.is_none_or(|verdict| verdict.recv().unwrap_or(false))
+    }
+}
+
+/// Sends the items of `next` in batches until the stream ends, an error, or
+/// the consumer hangs up; returns `false` when it hung up.
+fn produce<'a>(
+    tx: &SyncSender<Vec<Item<'a>>>,
+    returned: &Receiver<Vec<Item<'a>>>,
+    mut next: impl FnMut() -> Option<Item<'a>>,
+) -> bool {
+    let fresh = || {
+        returned
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(BATCH))
+    };
+    let mut batch = fresh();
+    loop {
+        let item = next();
+        let last = !matches!(item, Some(Ok(_)));
+        batch.extend(item);
+        if batch.len() == BATCH || last {
+            // A closed channel means the loader stopped (an error it
+            // reports, or a limit): stop parsing too.
+            let mut full = std::mem::replace(&mut batch, fresh());
+            full.reverse();
+            if tx.send(full).is_err() {
+                return false;
+            }
+            if last {
+                return true;
+            }
+        }
+    }
+}
+
+/// Sends the JSON fast path's events; returns whether it read the text to
+/// its end. Where it meets text it does not read, the consumer gets an error
+/// (so that it stops) and the answer is `false`; where the consumer stops
+/// early, the rest of the text is scanned for the answer.
+fn stream_json_events<'a>(
+    mut json: JsonEvents<'a>,
+    tx: &SyncSender<Vec<Item<'a>>>,
+    returned: &Receiver<Vec<Item<'a>>>,
+) -> bool {
+    let mut handed_over = false;
+    let sent_all = produce(tx, returned, || match json.next_event()? {
+        Ok(event) => Some(Ok(event)),
+        Err(Unhandled) => {
+            handed_over = true;
+            Some(Err(ScanError::new_str(
+                saphyr_parser::Marker::new(0, 1, 0),
+                "the JSON fast path hands this text over to the YAML parser",
+            )))
+        }
+    });
+    if handed_over {
+        return false;
+    }
+    sent_all || json.reads_to_the_end()
 }
 
 /// Replaces a scalar's owned text by the same text borrowed from the source,
@@ -151,7 +226,7 @@ mod tests {
             .collect();
         }
         std::thread::scope(|scope| {
-            let mut pipe = Pipe::spawn(scope, text);
+            let mut pipe = Pipe::spawn(scope, text, false);
             std::iter::from_fn(|| pipe.next_event()).map(show).collect()
         })
     }
