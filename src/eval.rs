@@ -94,7 +94,12 @@ pub fn evaluate_budgeted(
         .into_par_iter()
         .map(|index| evaluate_rule_counted(program, store, index, max_work))
         .collect();
-    let mut out = Vec::with_capacity(per_rule.iter().map(|r| r.as_ref().map_or(0, |(f, _)| f.len())).sum());
+    let mut out = Vec::with_capacity(
+        per_rule
+            .iter()
+            .map(|r| r.as_ref().map_or(0, |(f, _)| f.len()))
+            .sum(),
+    );
     let mut reached = Vec::with_capacity(program.rules.len());
     for result in per_rule {
         let (findings, n) = result?;
