@@ -199,27 +199,17 @@ impl Store {
     /// Puts every column in its smallest form and frees the spare capacity of
     /// the columns, row positions and side tables, once loading is done.
     pub fn shrink_to_fit(&mut self) {
-        use rayon::prelude::*;
-        // Columns are compacted on every core: each is independent, and this
-        // comes between loading and evaluating, with nothing else to run.
-        let columns: Vec<_> = self
-            .tables
-            .iter_mut()
-            .flat_map(|table| {
-                let Table {
-                    columns,
-                    starts,
-                    widths,
-                } = table;
-                let rows = starts.len();
-                starts.shrink_to_fit();
-                widths.shrink_to_fit();
-                columns.iter_mut().map(move |column| (column, rows))
-            })
-            .collect();
-        columns
-            .into_par_iter()
-            .for_each(|(column, rows)| column.compact(rows));
+        // One thread on purpose: compacting on rayon's workers put the new
+        // buffers in their malloc arenas, where the loader's freed memory
+        // cannot be reused, and raised the peak at 1M by ~17 MB.
+        for table in &mut self.tables {
+            let rows = table.len();
+            for column in &mut table.columns {
+                column.compact(rows);
+            }
+            table.starts.shrink_to_fit();
+            table.widths.shrink_to_fit();
+        }
         self.ints.shrink_to_fit();
         self.nums.shrink_to_fit();
         self.lists.shrink_to_fit();
