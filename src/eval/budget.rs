@@ -51,11 +51,6 @@ impl Budget {
         self.spent > self.limit
     }
 
-    /// The units spent so far.
-    pub(crate) fn spent(&self) -> u64 {
-        self.spent
-    }
-
     /// `Err` naming `rule` when the budget was exceeded.
     pub(crate) fn check(&self, rule: &Rule) -> Result<(), WorkExceeded> {
         if self.exceeded() {
