@@ -17,10 +17,12 @@ pub(crate) use items::Items;
 
 use budget::Budget;
 
-use crate::lang::ast::BinOp;
-use crate::program::{CExpr, CExprKind, Clause, Const, Decode, Func, Part, Prim1, Program, Rule};
+use crate::program::{
+    lookup, CExpr, CExprKind, Clause, Const, Decode, Func, Part, Prim1, Program, Rule,
+};
 use crate::scenario::store::{cell_date, Store, NONE};
 use crate::schema::KindId;
+use crate::vocab::BinOp;
 
 /// A value during evaluation, borrowing from the store and the program.
 #[derive(Clone, Debug)]
@@ -143,7 +145,7 @@ pub(crate) struct Evaluator<'a> {
     env: Vec<Value<'a>>,
     /// Per clause of the rule being evaluated: a hash lookup to use instead of
     /// a scan (see [`index`]).
-    lookups: Vec<Option<index::Lookup<'a>>>,
+    lookups: Vec<Option<lookup::Lookup<'a>>>,
     indexes: index::Indexes<'a>,
     budget: Budget,
 }
@@ -175,7 +177,7 @@ impl<'a> Evaluator<'a> {
     /// An evaluator for `rule`, with its join lookups planned.
     pub(crate) fn for_rule(program: &'a Program, store: &'a Store, rule: &'a Rule) -> Self {
         Evaluator {
-            lookups: index::plan(rule),
+            lookups: lookup::plan(rule),
             ..Evaluator::new(program, store, rule.slots)
         }
     }
@@ -260,12 +262,12 @@ impl<'a> Evaluator<'a> {
         cond: &'a CExpr,
         slot: usize,
     ) -> Option<(KindId, Vec<u32>)> {
-        let lookup = index::plan_scan(collection, cond, slot)?;
+        let lookup = lookup::plan_scan(collection, cond, slot)?;
         self.rows_for(&lookup)
     }
 
     /// The rows matching a lookup's key, or `None` when the key value has no hash key.
-    fn rows_for(&mut self, lookup: &index::Lookup<'a>) -> Option<(KindId, Vec<u32>)> {
+    fn rows_for(&mut self, lookup: &lookup::Lookup<'a>) -> Option<(KindId, Vec<u32>)> {
         let value = self.eval(lookup.key);
         let k = index::key(&value, lookup.nocase)?;
         let rows = self.indexes.rows(self.store, lookup, &k).to_vec();

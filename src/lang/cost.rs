@@ -14,7 +14,7 @@
 use super::ast::{self, Expr, RuleDecl};
 use super::diag::Diags;
 use super::error::CheckCode;
-use crate::eval::index::{plan, plan_scan};
+use crate::program::lookup::{plan, plan_scan};
 use crate::program::{self as ir, CExpr, CExprKind, Decode, Part};
 use crate::schema::Schema;
 use crate::source::Span;

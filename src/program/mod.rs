@@ -3,6 +3,8 @@
 
 use crate::schema::{EnumId, FieldId, KindId, Schema};
 use crate::source::{SourceFile, Span};
+pub(crate) mod lookup;
+
 use crate::vocab::{BinOp, Severity};
 
 /// Everything the loaded rule files define.
