@@ -18,8 +18,10 @@ use super::{stderr_style, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK};
 use crate::check::{check_source_counted, FileOutcome};
 use crate::engine::{verdict, Verdict};
 use crate::escape;
+use crate::program::Program;
 use crate::report::grouped::render_grouped;
 use crate::report::FileReport;
+use crate::scenario::LoadOptions;
 
 /// Arguments of `eligo test`.
 #[derive(Debug, Args)]
@@ -151,7 +153,6 @@ pub(crate) fn run(args: &TestArgs) -> Result<u8, CliFailure> {
     let rule_args = super::settings::rule_args(&args.run.rules, config.as_ref());
     let program = super::load_rules_with(&rule_args, config.as_ref(), err_style)?;
     let (paths, mut input_errors) = find_scenarios(&args.paths);
-    let rule_ids = program.rule_ids();
     let options = args.run.limits.load_options_with(config.as_ref());
     let mut update_failed = false;
     let human = args.format == TextFormat::Human;
@@ -159,23 +160,7 @@ pub(crate) fn run(args: &TestArgs) -> Result<u8, CliFailure> {
     // The verdict lines (human format), then the closing part, written at once.
     let mut out = String::new();
     let mut coverage = Coverage::new(&program);
-    // Files are checked on every core, and their verdicts taken in path order,
-    // so the output is the same whatever the number of threads.
-    let checked: Vec<_> = paths
-        .par_iter()
-        .map(|path| {
-            match files::read_input(path, args.stdin_filename.as_deref(), &options.limits) {
-                Ok(source) => check_source_counted(&program, source, &rule_ids, &options),
-                Err(e) => (
-                    FileOutcome::Invalid {
-                        path: path.display().to_string(),
-                        errors: vec![e],
-                    },
-                    Vec::new(),
-                ),
-            }
-        })
-        .collect();
+    let checked = check_all(args, &program, &paths, &options);
     for ((outcome, reached), path) in checked.into_iter().zip(&paths) {
         // `--update` writes files in place: what came from standard input has
         // no file (the `--stdin-filename` name is only a label in reports).
@@ -234,50 +219,11 @@ pub(crate) fn run(args: &TestArgs) -> Result<u8, CliFailure> {
                 }
             }
         }
-        let line = match verdict(&report) {
-            Verdict::Pass => {
-                run.passed += 1;
-                continue;
+        if let Some(line) = record_verdict(args, &report, &mut run) {
+            if human {
+                out.push_str(&line);
+                out.push('\n');
             }
-            Verdict::Fail {
-                missing,
-                unexpected,
-            } => {
-                let line = describe_failure(&report, &missing, &unexpected);
-                run.failures.push(Failure {
-                    path: report.path.clone(),
-                    missing: pairs(&missing),
-                    unexpected: pairs(&unexpected),
-                    line: line.clone(),
-                });
-                run.failed += 1;
-                line
-            }
-            Verdict::NoExpectations if args.require_expect => {
-                run.failed += 1;
-                let line = format!(
-                    "FAIL {}: no expectations (`--require-expect`)",
-                    escape::value(&report.path)
-                );
-                run.failures.push(Failure {
-                    path: report.path.clone(),
-                    missing: Vec::new(),
-                    unexpected: Vec::new(),
-                    line: line.clone(),
-                });
-                line
-            }
-            Verdict::NoExpectations => {
-                run.without_expectations += 1;
-                if args.quiet {
-                    continue;
-                }
-                format!("SKIP {}: no expectations", escape::value(&report.path))
-            }
-        };
-        if human {
-            out.push_str(&line);
-            out.push('\n');
         }
     }
     // Grouped file by file (a file's errors are contiguous).
@@ -335,4 +281,79 @@ fn render_run(run: &TestRun, format: TextFormat) -> String {
         run.passed, run.failed
     ));
     out
+}
+
+/// Counts a checked scenario's verdict in `run`, and gives the line to print
+/// for it: none for a pass, nor for a scenario without expectations under
+/// `--quiet`.
+fn record_verdict(args: &TestArgs, report: &FileReport, run: &mut TestRun) -> Option<String> {
+    let line = match verdict(report) {
+        Verdict::Pass => {
+            run.passed += 1;
+            return None;
+        }
+        Verdict::Fail {
+            missing,
+            unexpected,
+        } => {
+            let line = describe_failure(report, &missing, &unexpected);
+            run.failures.push(Failure {
+                path: report.path.clone(),
+                missing: pairs(&missing),
+                unexpected: pairs(&unexpected),
+                line: line.clone(),
+            });
+            run.failed += 1;
+            line
+        }
+        Verdict::NoExpectations if args.require_expect => {
+            run.failed += 1;
+            let line = format!(
+                "FAIL {}: no expectations (`--require-expect`)",
+                escape::value(&report.path)
+            );
+            run.failures.push(Failure {
+                path: report.path.clone(),
+                missing: Vec::new(),
+                unexpected: Vec::new(),
+                line: line.clone(),
+            });
+            line
+        }
+        Verdict::NoExpectations => {
+            run.without_expectations += 1;
+            if args.quiet {
+                return None;
+            }
+            format!("SKIP {}: no expectations", escape::value(&report.path))
+        }
+    };
+    Some(line)
+}
+
+/// Checks the files on every core; the outcomes come back in path order (so
+/// the output is the same whatever the number of threads), each with, per
+/// rule, how many bindings reached its `require` (for `--coverage`).
+fn check_all(
+    args: &TestArgs,
+    program: &Program,
+    paths: &[PathBuf],
+    options: &LoadOptions,
+) -> Vec<(FileOutcome, Vec<u64>)> {
+    let rule_ids = program.rule_ids();
+    paths
+        .par_iter()
+        .map(|path| {
+            match files::read_input(path, args.stdin_filename.as_deref(), &options.limits) {
+                Ok(source) => check_source_counted(program, source, &rule_ids, options),
+                Err(e) => (
+                    FileOutcome::Invalid {
+                        path: path.display().to_string(),
+                        errors: vec![e],
+                    },
+                    Vec::new(),
+                ),
+            }
+        })
+        .collect()
 }
