@@ -230,8 +230,7 @@ fn place_label(
     }
     let refs: Vec<String> = k
         .fields
-        .iter()
-        .enumerate()
+        .iter_enumerated()
         .filter_map(|(field, f)| {
             let crate::schema::FieldType::Ref(target) = f.ty else {
                 return None;

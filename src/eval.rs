@@ -21,7 +21,7 @@ use crate::program::{
     lookup, CExpr, CExprKind, Clause, Const, Decode, Func, Part, Prim1, Program, Rule,
 };
 use crate::scenario::store::{cell_date, Store, NONE};
-use crate::schema::KindId;
+use crate::schema::{EnumId, KindId};
 use crate::vocab::BinOp;
 
 /// A value during evaluation, borrowing from the store and the program.
@@ -40,7 +40,7 @@ pub(crate) enum Value<'a> {
     /// A date (days since 1970-01-01).
     Date(i32),
     /// An enum value: enum id and value index.
-    Enum(usize, u32),
+    Enum(EnumId, u32),
     /// A row of a kind.
     Entity(KindId, u32),
     /// Consecutive rows of a kind: start and count.
@@ -48,7 +48,7 @@ pub(crate) enum Value<'a> {
     /// Rows of a kind listed in the store's pool.
     Refs(KindId, &'a [u32]),
     /// Enum values listed in the store's pool.
-    Enums(usize, &'a [u32]),
+    Enums(EnumId, &'a [u32]),
     /// A computed list.
     List(Rc<Vec<Value<'a>>>),
 }

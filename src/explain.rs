@@ -363,8 +363,7 @@ impl<'a> Ctx<'a> {
         let k = schema.kind(kind);
         let parent = k
             .fields
-            .iter()
-            .enumerate()
+            .iter_enumerated()
             .find_map(|(f, field)| match field.ty {
                 FieldType::Parent(pk) => Some((f, pk)),
                 _ => None,

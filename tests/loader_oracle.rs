@@ -40,15 +40,15 @@ fn store_agrees_with_serde_yaml() {
                 .cloned()
                 .unwrap_or_default();
             assert_eq!(
-                store.tables[kind].len(),
+                store.table(kind).len(),
                 entries.len(),
                 "{}: `{}` count",
                 path.display(),
                 field.name
             );
-            let k = &schema.kinds[kind];
+            let k = schema.kind(kind);
             for (row, entry) in entries.iter().enumerate() {
-                for (fid, f) in k.fields.iter().enumerate() {
+                for (fid, f) in k.fields.iter_enumerated() {
                     let expected = entry.get(&f.name);
                     let cell = store.cell(kind, fid, row as u32);
                     match (&f.ty, expected) {
@@ -84,6 +84,6 @@ fn store_agrees_with_serde_yaml() {
                 }
             }
         }
-        assert_eq!(store.tables[ROOT].len(), 1);
+        assert_eq!(store.table(ROOT).len(), 1);
     });
 }

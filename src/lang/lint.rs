@@ -10,7 +10,7 @@ use super::ast::{self, BinOp, RuleDecl};
 use super::diag::Diags;
 use super::error::CheckCode;
 use crate::program::{self as ir, CExpr, CExprKind, Const, Func};
-use crate::schema::{Schema, ROOT};
+use crate::schema::{FieldId, KindId, Schema, ROOT};
 use crate::source::Span;
 
 /// Reports the decidable conditions of one compiled rule.
@@ -193,7 +193,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn required(&self, kind: usize, field: usize) -> bool {
+    fn required(&self, kind: KindId, field: FieldId) -> bool {
         self.schema
             .kinds
             .get(kind)

@@ -386,8 +386,9 @@ impl Resolver<'_> {
     fn parent_field(&self, item: KindId) -> Option<FieldId> {
         let kind = self.schema.kind(item);
         kind.fields
-            .iter()
-            .position(|f| matches!(f.ty, FieldType::Parent(_)))
+            .iter_enumerated()
+            .find(|(_, f)| matches!(f.ty, FieldType::Parent(_)))
+            .map(|(id, _)| id)
     }
 }
 

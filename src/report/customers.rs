@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use crate::scenario::store::{NONE, PENDING};
 use crate::scenario::Store;
-use crate::schema::{FieldId, FieldType, KindId, Schema};
+use crate::schema::{FieldId, FieldType, IdVec, KindId, Schema};
 
 /// The root key whose entities are customers.
 const CUSTOMERS: &str = "customers";
@@ -35,18 +35,19 @@ pub(crate) struct CustomerIndex {
     /// The customer kind.
     kind: KindId,
     /// Per kind: the reference field that names its customer.
-    field: Vec<Option<FieldId>>,
+    field: IdVec<KindId, Option<FieldId>>,
 }
 
 impl CustomerIndex {
     /// The index for a schema, or `None` when it declares no `customers`.
     pub(crate) fn new(schema: &Schema) -> Option<Self> {
         let kind = schema.kind_of_collection(CUSTOMERS)?;
-        let field = schema
-            .kinds
-            .iter()
-            .map(|k| k.fields.iter().position(|f| f.ty == FieldType::Ref(kind)))
-            .collect();
+        let field = schema.kinds.map(|k| {
+            k.fields
+                .iter_enumerated()
+                .find(|(_, f)| f.ty == FieldType::Ref(kind))
+                .map(|(id, _)| id)
+        });
         Some(CustomerIndex { kind, field })
     }
 

@@ -2,7 +2,7 @@
 
 use super::column::Tally;
 use super::store::{Store, Table, NONE};
-use crate::schema::{FieldId, FieldType, KindId, Schema};
+use crate::schema::{FieldId, FieldType, IdVec, KindId, Schema};
 
 /// Fills every `inverse kind.field` column: for each target row, the rows of
 /// `kind` whose `field` points at it, in file order (a counting sort, linear).
@@ -18,8 +18,8 @@ pub(crate) fn rebuild_inverses_from(schema: &Schema, store: &mut Store, sources:
 
 /// Builds the inverse columns whose referring kind passes `wanted`.
 fn build_inverses_where(schema: &Schema, store: &mut Store, wanted: impl Fn(KindId) -> bool) {
-    for (target_kind, kind) in schema.kinds.iter().enumerate() {
-        for (field_id, field) in kind.fields.iter().enumerate() {
+    for (target_kind, kind) in schema.kinds.iter_enumerated() {
+        for (field_id, field) in kind.fields.iter_enumerated() {
             if let FieldType::Inverse {
                 kind: source_kind,
                 field: source_field,
@@ -35,7 +35,7 @@ fn build_inverses_where(schema: &Schema, store: &mut Store, wanted: impl Fn(Kind
 
 /// The cells of column `source`, one per row of its kind's table.
 fn references(
-    tables: &[Table],
+    tables: &IdVec<KindId, Table>,
     source: (KindId, FieldId),
 ) -> impl Iterator<Item = u32> + Clone + '_ {
     let table = tables.get(source.0);

@@ -2,7 +2,7 @@
 
 use super::super::ast::{Expr, ExprKind};
 use crate::program::{Decode, Prim1};
-use crate::schema::{FieldType, KindId, Prim, Schema};
+use crate::schema::{EnumId, FieldType, KindId, Prim, Schema};
 use crate::source::Span;
 
 /// The static type of an expression.
@@ -19,7 +19,7 @@ pub(crate) enum Ty {
     /// A date.
     Date,
     /// An enum value.
-    Enum(usize),
+    Enum(EnumId),
     /// An entity or record.
     Entity(KindId),
     /// A list.

@@ -5,7 +5,7 @@ use super::{Loader, Step};
 use crate::scenario::error::ScenarioCode;
 use crate::scenario::keys::{each_key, Key};
 use crate::scenario::store::{date_cell, Pos, NONE};
-use crate::schema::{DefaultValue, FieldId, FieldType, KindId, ROOT};
+use crate::schema::{DefaultValue, FieldId, FieldType, Id, KindId, ROOT};
 use crate::suggest::did_you_mean;
 
 impl<'a> Loader<'a, '_> {
@@ -15,7 +15,7 @@ impl<'a> Loader<'a, '_> {
     /// Returns the mask of fields seen.
     pub(super) fn mapping(&mut self, kind: KindId, row: u32, start: Pos) -> Step<u64> {
         let mut seen: u64 = 0;
-        let mut next_guess: FieldId = 0;
+        let mut next_guess: usize = 0;
         each_key(self, |this, key| {
             let (key, key_pos) = match key {
                 Key::Named { name, pos, first } => {
@@ -44,7 +44,7 @@ impl<'a> Loader<'a, '_> {
                 this.unknown_key(kind, &key, key_pos);
                 return this.skip_next();
             };
-            if seen & (1 << field) != 0 {
+            if seen & (1 << field.index()) != 0 {
                 this.error(
                     ScenarioCode::DuplicateKey,
                     key_pos,
@@ -54,8 +54,8 @@ impl<'a> Loader<'a, '_> {
                 );
                 return this.skip_next();
             }
-            seen |= 1 << field;
-            next_guess = field + 1;
+            seen |= 1 << field.index();
+            next_guess = field.index() + 1;
             this.field_value(kind, field, row, key_pos)
         })?;
         self.fill_absent(kind, row, seen, start);
@@ -65,10 +65,10 @@ impl<'a> Loader<'a, '_> {
     /// The field a key names (computed fields cannot be given). Keys are
     /// usually written in declaration order, so the field after the previous
     /// key is tried first, before the kind's name index.
-    pub(super) fn field_named(&self, kind: KindId, key: &str, guess: FieldId) -> Option<FieldId> {
+    pub(super) fn field_named(&self, kind: KindId, key: &str, guess: usize) -> Option<FieldId> {
         let fields = &self.schema.kind(kind).fields;
-        let field = match fields.get(guess) {
-            Some(f) if f.name == key => Some(guess),
+        let field = match fields.get_at(guess) {
+            Some((id, f)) if f.name == key => Some(id),
             _ => self.schema.kind(kind).field(key),
         };
         field.filter(|&f| fields.get(f).is_some_and(|d| !d.ty.is_computed()))
@@ -103,8 +103,8 @@ impl<'a> Loader<'a, '_> {
     /// Applies defaults and reports missing required fields.
     pub(super) fn fill_absent(&mut self, kind: KindId, row: u32, seen: u64, start: Pos) {
         let schema = self.schema;
-        for (id, field) in schema.kind(kind).fields.iter().enumerate() {
-            if seen & (1 << id) != 0 || field.ty.is_computed() {
+        for (id, field) in schema.kind(kind).fields.iter_enumerated() {
+            if seen & (1 << id.index()) != 0 || field.ty.is_computed() {
                 continue;
             }
             if let Some(default) = &field.default {
@@ -123,7 +123,7 @@ impl<'a> Loader<'a, '_> {
     pub(super) fn check_required_ifs(&mut self, kind: KindId, row: u32, start: Pos) {
         let schema = self.schema;
         let k = &schema.kind(kind);
-        for (id, field) in k.fields.iter().enumerate() {
+        for (id, field) in k.fields.iter_enumerated() {
             let Some((sibling, value)) = field.required_if else {
                 continue;
             };

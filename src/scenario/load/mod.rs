@@ -23,7 +23,7 @@ use super::ids::Ids;
 use super::store::{Pos, Store, NONE};
 use super::text_checks::printable_copy;
 use super::Scenario;
-use crate::schema::{FieldId, FieldType, KindId, Schema, ROOT};
+use crate::schema::{FieldId, FieldType, Id, KindId, Schema, ROOT};
 use crate::source::SourceFile;
 
 mod directive;
@@ -481,9 +481,8 @@ impl<'a> Loader<'a, '_> {
         let root = self.schema.root();
         let any = root
             .fields
-            .iter()
-            .enumerate()
-            .any(|(i, f)| seen & (1 << i) != 0 && matches!(f.ty, FieldType::List(ref inner) if matches!(**inner, FieldType::Own(_))));
+            .iter_enumerated()
+            .any(|(i, f)| seen & (1 << i.index()) != 0 && matches!(f.ty, FieldType::List(ref inner) if matches!(**inner, FieldType::Own(_))));
         if !any {
             let list = self.collection_list();
             self.error(
