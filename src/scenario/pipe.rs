@@ -57,8 +57,8 @@ impl<'a> Pipe<'a> {
         let ascii = text.is_ascii();
         scope.spawn(move || {
             let mut parser = EventSource::new(text);
-            // The JSON fast path borrows every scalar it can already.
-            let ascii = ascii && !parser.is_json();
+            // The fast paths borrow every scalar they can already.
+            let ascii = ascii && !parser.is_fast();
             let fresh = || {
                 returned
                     .try_recv()
