@@ -33,7 +33,7 @@ pub struct Unhandled;
 
 /// The events of a block-style YAML text, as saphyr-parser gives them.
 pub struct BlockEvents<'a> {
-    scanner: scanner::Scanner<'a>,
+    scanner: scanner::Scanner<'a, false>,
 }
 
 impl<'a> BlockEvents<'a> {
@@ -44,7 +44,7 @@ impl<'a> BlockEvents<'a> {
             return None;
         }
         Some(BlockEvents {
-            scanner: scanner::Scanner::new(text, true),
+            scanner: scanner::Scanner::new(text),
         })
     }
 
@@ -57,7 +57,7 @@ impl<'a> BlockEvents<'a> {
 
 /// The dry run: whether the scanner reads `text` to the end of the stream.
 fn reads_to_the_end(text: &str) -> bool {
-    let mut scanner = scanner::Scanner::new(text, false);
+    let mut scanner = scanner::Scanner::<true>::new(text);
     loop {
         match scanner.step() {
             Ok(Some(_)) => {}

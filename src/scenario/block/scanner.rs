@@ -50,8 +50,9 @@ enum Phase {
 /// The event of one step, with its span.
 pub type Step<'a> = Result<Option<(Event<'a>, Span)>, Unhandled>;
 
-/// The scanner over one text.
-pub struct Scanner<'a> {
+/// The scanner over one text; a `DRY` one only checks that it reads the
+/// text to its end, building no event (the dry run).
+pub struct Scanner<'a, const DRY: bool> {
     text: &'a str,
     bytes: &'a [u8],
     /// The byte offset.
@@ -70,13 +71,11 @@ pub struct Scanner<'a> {
     phase: Phase,
     /// Whether the document has started (its first content line was read).
     started: bool,
-    /// Whether escaped scalars are decoded (a dry run only checks them).
-    decode: bool,
 }
 
-impl<'a> Scanner<'a> {
+impl<'a, const DRY: bool> Scanner<'a, DRY> {
     /// A scanner at the start of `text`.
-    pub fn new(text: &'a str, decode: bool) -> Self {
+    pub fn new(text: &'a str) -> Self {
         // A byte-order mark: three bytes, one character, no column.
         let bom = text.starts_with('\u{feff}');
         let (pos, cont, line_start) = if bom { (3, 2, 1) } else { (0, 0, 0) };
@@ -92,7 +91,6 @@ impl<'a> Scanner<'a> {
             queue: VecDeque::new(),
             phase: Phase::Stream,
             started: false,
-            decode,
         }
     }
 
@@ -146,8 +144,11 @@ impl<'a> Scanner<'a> {
         Marker::new(index, line, 0)
     }
 
+    #[inline]
     fn push(&mut self, event: Event<'a>, span: Span) {
-        self.queue.push_back((event, span));
+        if !DRY {
+            self.queue.push_back((event, span));
+        }
     }
 
     fn push_at(&mut self, event: Event<'a>, at: Marker) {
@@ -383,7 +384,7 @@ impl<'a> Scanner<'a> {
     /// A quoted scalar at `pos` (single-quoted when `single`).
     fn quoted(&mut self, single: bool, flow: bool) -> Result<Node<'a>, Unhandled> {
         let start = self.mark();
-        let read = scalar::quoted(self.text, self.pos, single, self.decode)?;
+        let read = scalar::quoted(self.text, self.pos, single, !DRY)?;
         self.pos = read.end;
         self.cont += read.cont;
         let blanks = self.pos;
