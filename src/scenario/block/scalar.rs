@@ -67,6 +67,7 @@ fn bom_at(bytes: &[u8], at: usize) -> bool {
 /// Whether a plain scalar may start at `at` (in a flow sequence when
 /// `flow`). Narrower than YAML: no indicator starts one here except `-`
 /// before a character that could continue it.
+#[inline]
 pub fn plain_starts(bytes: &[u8], at: usize, flow: bool) -> bool {
     let Some(&b) = bytes.get(at) else {
         return false;
@@ -114,11 +115,14 @@ pub struct Plain {
 }
 
 /// Reads the plain scalar at `from` (a byte [`plain_starts`] accepts).
+#[inline]
 pub fn plain(bytes: &[u8], from: usize, flow: bool) -> Result<Plain, Unhandled> {
     let class = &CLASSES[usize::from(flow)];
     let mut i = from;
     let mut cont = 0;
-    let how = loop {
+    // The scalar ends after its last non-blank: where the blanks that
+    // stopped it start, or where it stopped.
+    let (end, how) = loop {
         // The common case: a run of ordinary ASCII.
         while let Some(&b) = bytes.get(i) {
             if class[usize::from(b)] != PLAIN {
@@ -127,31 +131,30 @@ pub fn plain(bytes: &[u8], from: usize, flow: bool) -> Result<Plain, Unhandled> 
             i += 1;
         }
         let Some(&b) = bytes.get(i) else {
-            break PlainStop::Break;
+            break (i, PlainStop::Break);
         };
         match b {
-            b'\n' | b'\r' => break PlainStop::Break,
+            b'\n' | b'\r' => break (i, PlainStop::Break),
             b' ' => {
                 // Blanks end the scalar unless plain content follows them.
-                let mut j = i;
-                while bytes.get(j) == Some(&b' ') {
-                    j += 1;
+                let blanks = i;
+                while bytes.get(i) == Some(&b' ') {
+                    i += 1;
                 }
-                let stop = match bytes.get(j) {
+                let stop = match bytes.get(i) {
                     Some(b'#') => Some(PlainStop::Comment),
                     None | Some(b'\n' | b'\r') => Some(PlainStop::Break),
                     Some(&n) if flow && flow_indicator(n) => Some(PlainStop::Other),
-                    Some(b':') if ends_at_colon(bytes, j, flow) => Some(PlainStop::Colon),
+                    Some(b':') if ends_at_colon(bytes, i, flow) => Some(PlainStop::Colon),
                     _ => None,
                 };
-                i = j;
                 if let Some(stop) = stop {
-                    break stop;
+                    break (blanks, stop);
                 }
             }
             b':' => {
                 if ends_at_colon(bytes, i, flow) {
-                    break PlainStop::Colon;
+                    break (i, PlainStop::Colon);
                 }
                 i += 1;
             }
@@ -167,14 +170,9 @@ pub fn plain(bytes: &[u8], from: usize, flow: bool) -> Result<Plain, Unhandled> 
             }
             0..=0x1F => return Err(Unhandled),
             // A flow indicator inside a flow sequence.
-            _ => break PlainStop::Other,
+            _ => break (i, PlainStop::Other),
         }
     };
-    // The scalar ends after its last non-blank (only spaces may follow it).
-    let mut end = i;
-    while end > from && bytes.get(end - 1) == Some(&b' ') {
-        end -= 1;
-    }
     Ok(Plain {
         end,
         cont,

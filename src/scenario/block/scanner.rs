@@ -116,6 +116,7 @@ impl<'a, const DRY: bool> Scanner<'a, DRY> {
         }
     }
 
+    #[inline]
     fn byte(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
@@ -128,6 +129,7 @@ impl<'a, const DRY: bool> Scanner<'a, DRY> {
     }
 
     /// The column of the position.
+    #[inline]
     fn col(&self) -> usize {
         self.pos - self.cont - self.line_start
     }
@@ -155,6 +157,7 @@ impl<'a, const DRY: bool> Scanner<'a, DRY> {
         self.push(event, Span::new(at, at));
     }
 
+    #[inline]
     fn skip_spaces(&mut self) {
         while self.bytes.get(self.pos) == Some(&b' ') {
             self.pos += 1;
@@ -186,6 +189,7 @@ impl<'a, const DRY: bool> Scanner<'a, DRY> {
 
     /// Passes a comment if one starts at `pos`, then the line break (or
     /// the end of the text) that must follow.
+    #[inline]
     fn end_line(&mut self) -> Result<(), Unhandled> {
         if self.byte() == Some(b'#') {
             self.skip_comment()?;
@@ -352,6 +356,7 @@ impl<'a, const DRY: bool> Scanner<'a, DRY> {
     /// The scalar at `pos`, and whether it is a key (a `:` and a blank
     /// follow it; `pos` is then at the `:`). A value's span takes in a
     /// trailing comment where saphyr's does (after a quoted scalar).
+    #[inline]
     fn node(&mut self, flow: bool) -> Result<Node<'a>, Unhandled> {
         match self.byte() {
             Some(b'"') => self.quoted(false, flow),
@@ -361,6 +366,7 @@ impl<'a, const DRY: bool> Scanner<'a, DRY> {
     }
 
     /// A plain scalar at `pos`.
+    #[inline]
     fn plain(&mut self, flow: bool) -> Result<Node<'a>, Unhandled> {
         let from = self.pos;
         if !scalar::plain_starts(self.bytes, from, flow) {
