@@ -59,6 +59,10 @@ fn block_texts_give_saphyr_events_and_spans() {
         "a: b \\ c\n",
         "a: $x ^y ;z <w ~ /p (q) =r +s\n",
         "a: \u{a0}x\n",
+        // At the end of the text, saphyr closes the collections deeper than
+        // the last line's column there, and the others on a line of its own.
+        "a:\n   a:\n      a: a\n# end",
+        "a0:\n\n  a: null\n# c\n ",
     ] {
         same(text);
     }
