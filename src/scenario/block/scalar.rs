@@ -142,6 +142,11 @@ pub fn plain(bytes: &[u8], from: usize, flow: bool) -> Result<Plain, Unhandled> 
                     i += 1;
                 }
                 let stop = match bytes.get(i) {
+                    // saphyr-parser rejects a word of a flow scalar that
+                    // starts like this one.
+                    Some(b'-') if flow && bytes.get(i + 1).is_some_and(|&n| flow_indicator(n)) => {
+                        return Err(Unhandled);
+                    }
                     Some(b'#') => Some(PlainStop::Comment),
                     None | Some(b'\n' | b'\r') => Some(PlainStop::Break),
                     Some(&n) if flow && flow_indicator(n) => Some(PlainStop::Other),

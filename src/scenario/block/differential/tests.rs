@@ -106,6 +106,10 @@ fn other_texts_are_handed_over() {
         "a: [b]: c\n",
         "{a: 1}\n",
         "[a]\n",
+        // Found by the fuzz target: saphyr-parser rejects a word of a
+        // flow scalar starting with `-` and a flow indicator.
+        "a: [v#T -]\n",
+        "a: [v -,]\n",
     ] {
         handed_over(text);
     }
