@@ -16,10 +16,15 @@ const PLAIN: u8 = 0;
 /// A byte that may end a plain scalar or needs a closer look.
 const SPECIAL: u8 = 1;
 
-/// Byte classes of plain scalars in block context (`[0]`) and inside a flow
-/// sequence (`[1]`): every byte but these is plain content.
-static CLASSES: [[u8; 256]; 2] = [classes(false), classes(true)];
+/// Byte classes of plain scalars in block context: every byte but the
+/// special ones is plain content.
+static BLOCK_CLASSES: [u8; 256] = classes(false);
+/// Byte classes of plain scalars inside a flow sequence.
+static FLOW_CLASSES: [u8; 256] = classes(true);
 
+// Evaluated at compile time only, where an index out of bounds is a
+// compile error, not a panic.
+#[allow(clippy::indexing_slicing)]
 const fn classes(flow: bool) -> [u8; 256] {
     let mut table = [PLAIN; 256];
     let mut b = 0;
@@ -117,7 +122,7 @@ pub struct Plain {
 /// Reads the plain scalar at `from` (a byte [`plain_starts`] accepts).
 #[inline]
 pub fn plain(bytes: &[u8], from: usize, flow: bool) -> Result<Plain, Unhandled> {
-    let class = &CLASSES[usize::from(flow)];
+    let class = if flow { &FLOW_CLASSES } else { &BLOCK_CLASSES };
     let mut i = from;
     let mut cont = 0;
     // The scalar ends after its last non-blank: where the blanks that
@@ -125,7 +130,7 @@ pub fn plain(bytes: &[u8], from: usize, flow: bool) -> Result<Plain, Unhandled> 
     let (end, how) = loop {
         // The common case: a run of ordinary ASCII.
         while let Some(&b) = bytes.get(i) {
-            if class[usize::from(b)] != PLAIN {
+            if class.get(usize::from(b)) != Some(&PLAIN) {
                 break;
             }
             i += 1;

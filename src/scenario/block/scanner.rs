@@ -223,10 +223,9 @@ impl<'a, const DRY: bool> Scanner<'a, DRY> {
     fn content(&mut self, col: usize) -> Result<(), Unhandled> {
         let at = self.mark();
         let rest = self.bytes.get(self.pos..).unwrap_or(&[]);
-        if col == 0 && (rest.starts_with(b"---") || rest.starts_with(b"...")) {
-            if blank_or_breakz(rest.get(3)) {
-                return Err(Unhandled);
-            }
+        let marker = rest.starts_with(b"---") || rest.starts_with(b"...");
+        if col == 0 && marker && blank_or_breakz(rest.get(3)) {
+            return Err(Unhandled);
         }
         let entry = rest.first() == Some(&b'-') && blank_or_breakz(rest.get(1));
         let pending = self.pending.take();

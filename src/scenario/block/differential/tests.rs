@@ -309,12 +309,12 @@ impl Writer<'_> {
 
     fn scalar(&mut self, word: &str, flow: bool) {
         let quote = self.pick(&self.style.quotes.clone()).unwrap_or(0);
-        let plain_ok = !word.is_empty()
-            && !word.starts_with(|c: char| !c.is_alphanumeric())
-            && !word.contains(": ")
-            && !word.contains(" #")
-            && !word.ends_with([':', ' '])
-            && !(flow && word.contains([',', '[', ']', '{', '}', ':']));
+        // Words that would read as something else when plain are quoted.
+        let would_break = word.contains(": ")
+            || word.contains(" #")
+            || word.ends_with([':', ' '])
+            || (flow && word.contains([',', '[', ']', '{', '}', ':']));
+        let plain_ok = word.starts_with(char::is_alphanumeric) && !would_break;
         match quote {
             0 if plain_ok => self.out.push_str(word),
             1 => {
