@@ -16,7 +16,17 @@ reported with the targets of issue #6.
 
     python3 benches/run.py              # 5 runs of every case
     python3 benches/run.py --runs 3 --sizes 10000,100000
-    python3 benches/run.py --sizes 100000 --no-files --peer PEER_BIN --bench-dir ../shared/bench
+
+Issue 17's targets, in one interleaved run per size (each run: saphyr floor,
+eligo on YAML, both pinned with `taskset -c 0`, regorus on the JSON book,
+eligo on the JSON book; ratios are medians of per-run ratios, with met/NOT
+met against each target):
+
+    python3 benches/run.py --only-targets --sizes 100000,1000000 --runs 5 \
+        --peer PEER_BIN --bench-dir ../shared/bench
+
+where PEER_BIN is `peer/target/release/peer` built with `cargo build
+--release` in a copy of ../shared/bench (never in the shared folder itself).
 """
 
 import argparse
@@ -213,37 +223,119 @@ def report(cases, info, runs):
     return "\n".join(lines)
 
 
-def peer_case(bench_dir, peer, subscriptions, runs, out_dir):
-    """eligo and the regorus peer on the same book as one-line JSON.
-
-    `bench_dir` is the shared benchmark folder (its `gen.py` writes the JSON
-    book and `rego/eligo.rego` holds the rules in Rego); `peer` is its peer
-    binary, built with `cargo build --release` in `peer/`. Runs are paired
-    (regorus, then eligo) and the ratio is the median of the pairs' ratios.
-    """
-    path = os.path.join(out_dir, f"gen-{subscriptions}.json")
+def gen_book(bench_dir, subscriptions, fmt, out_dir):
+    """The shared generator's book (the same data as YAML and as one-line JSON)."""
+    path = os.path.join(out_dir, f"gen-{subscriptions}.{fmt}")
     if not os.path.exists(path):
         sh([sys.executable, os.path.join(bench_dir, "gen.py"), "--subscriptions",
-            str(subscriptions), "--seed", str(SEED), "--format", "json", "-o", path])
+            str(subscriptions), "--seed", str(SEED), "--format", fmt, "-o", path])
+    return path
+
+
+def ratio_stats(num, den):
+    """Median and range of the ratios of paired runs."""
+    ratios = [a / b for a, b in zip(num, den)]
+    return {"median": statistics.median(ratios), "min": min(ratios), "max": max(ratios)}
+
+
+def targets_case(bench_dir, peer, subscriptions, runs, out_dir):
+    """The measurements of issue 17's targets, interleaved in every run.
+
+    On the shared generator's book of `subscriptions` (YAML, and the same
+    data as one-line JSON), each run does, back to back: the saphyr floor on
+    the YAML, eligo on the YAML, both again pinned to one core (`taskset -c
+    0`), then (with `peer`) regorus on the JSON and eligo on the JSON.
+    Ratios are medians of the per-run ratios, so that each pair sees the same
+    machine state.
+    """
+    yaml = gen_book(bench_dir, subscriptions, "yaml", out_dir)
+    json_book = gen_book(bench_dir, subscriptions, "json", out_dir)
     rego = os.path.join(bench_dir, "rego", "eligo.rego")
-    peer_t, eligo_t, eligo_m = [], [], []
+    check = ["check", "--format", "json"]
+    pin = ["taskset", "-c", "0"]
+    t = {k: [] for k in ("floor", "yaml", "floor_pinned", "yaml_pinned", "peer", "json")}
+    rss = {"yaml": [], "json": []}
     for _ in range(runs):
-        peer_t.append(measure([peer, rego, path])[0])
-        t, m, _ = measure([ELIGO, "check", "--format", "json", path])
-        eligo_t.append(t)
-        eligo_m.append(m)
+        t["floor"].append(measure([FLOOR, yaml])[0])
+        w, m, _ = measure([ELIGO] + check + [yaml])
+        t["yaml"].append(w)
+        rss["yaml"].append(m)
+        t["floor_pinned"].append(measure(pin + [FLOOR, yaml])[0])
+        t["yaml_pinned"].append(measure(pin + [ELIGO] + check + [yaml])[0])
+        if peer:
+            t["peer"].append(measure([peer, rego, json_book])[0])
+            w, m, _ = measure([ELIGO] + check + [json_book])
+            t["json"].append(w)
+            rss["json"].append(m)
     med = statistics.median
-    ratios = [p / e for p, e in zip(peer_t, eligo_t)]
-    case = {"case": f"json-{subscriptions}", "bytes": size_of(path),
-            "regorus_s": med(peer_t), "eligo_s": med(eligo_t), "eligo_rss": med(eligo_m),
-            "regorus_over_eligo": med(ratios),
-            "range": [min(ratios), max(ratios)]}
-    print(f"- {case['case']} ({case['bytes'] / 1e6:.1f} MB of JSON): regorus "
-          f"{case['regorus_s']:.3f} s, eligo {case['eligo_s']:.3f} s "
-          f"({case['eligo_rss'] / 2**20:.0f} MiB): eligo is {case['regorus_over_eligo']:.2f}x "
-          f"faster ({case['range'][0]:.2f}–{case['range'][1]:.2f}); target >= 8x: "
-          f"{verdict(case['regorus_over_eligo'] >= 8)}")
+    case = {
+        "case": f"targets-{subscriptions}",
+        "yaml_bytes": size_of(yaml),
+        "json_bytes": size_of(json_book),
+        "runs_s": t,
+        "median_s": {k: med(v) for k, v in t.items() if v},
+        "eligo_rss": {k: med(v) for k, v in rss.items() if v},
+        "yaml_over_floor": ratio_stats(t["yaml"], t["floor"]),
+        "pinned_over_floor": ratio_stats(t["yaml_pinned"], t["floor_pinned"]),
+    }
+    if peer:
+        case["peer_over_yaml"] = ratio_stats(t["peer"], t["yaml"])
+        case["peer_over_json"] = ratio_stats(t["peer"], t["json"])
+    print(f"  targets {subscriptions}: " + ", ".join(
+        f"{k} {v:.3f} s" for k, v in case["median_s"].items()), file=sys.stderr)
     return case
+
+
+def targets_report(cases, runs):
+    """Each target of issue 17 with its median ratio and the verdict."""
+    names = {100_000: "100k", 1_000_000: "1M"}
+    lines = [f"issue 17 targets (medians of {runs} interleaved paired runs, range in "
+             "brackets; the books of ../shared/bench/gen.py):", ""]
+
+    def line(label, stats, target, ok):
+        return (f"- {label}: {stats['median']:.2f}x ({stats['min']:.2f}-{stats['max']:.2f}); "
+                f"target {target}: {verdict(ok)}")
+
+    by = {}
+    for c in cases:
+        n = int(c["case"].split("-")[1])
+        by[n] = c
+        name = names.get(n, str(n))
+        s = c["median_s"]
+        lines.append(f"{name} ({c['yaml_bytes'] / 1e6:.1f} MB YAML, "
+                     f"{c['json_bytes'] / 1e6:.1f} MB JSON): "
+                     + ", ".join(f"{k} {v:.3f} s" for k, v in s.items()))
+        r = c["yaml_over_floor"]
+        lines.append(line(f"eligo YAML / saphyr floor at {name}", r, "<= 1.0x",
+                          r["median"] <= 1.0))
+        r = c["pinned_over_floor"]
+        lines.append(line(f"eligo YAML / floor, both pinned to one core, at {name}", r,
+                          "<= 1.25x", r["median"] <= 1.25))
+        if "peer_over_yaml" in c:
+            r = c["peer_over_yaml"]
+            lines.append(line(f"regorus on JSON / eligo on YAML at {name}", r, ">= 4x",
+                              r["median"] >= 4))
+            r = c["peer_over_json"]
+            lines.append(line(f"regorus on JSON / eligo on JSON at {name}", r, ">= 8x",
+                              r["median"] >= 8))
+        else:
+            lines.append(f"- regorus comparisons at {name}: not measured (no --peer)")
+    if 1_000_000 in by:
+        c = by[1_000_000]
+        for fmt, size in (("yaml", c["yaml_bytes"]), ("json", c["json_bytes"])):
+            if fmt in c["eligo_rss"]:
+                r = c["eligo_rss"][fmt] / size
+                lines.append(f"- peak memory of eligo on the 1M {fmt.upper()} book: "
+                             f"{c['eligo_rss'][fmt] / 1e6:.0f} MB, {r:.2f}x the file "
+                             f"(target <= 1.5x): {verdict(r <= 1.5)}")
+    if 100_000 in by and 1_000_000 in by:
+        for fmt in ("yaml", "json"):
+            small, big = by[100_000]["median_s"], by[1_000_000]["median_s"]
+            if fmt in small and fmt in big:
+                r = big[fmt] / small[fmt]
+                lines.append(f"- scaling 100k -> 1M, eligo on {fmt.upper()}: {r:.2f}x the "
+                             f"time for 10x the input (target <= 11x): {verdict(r <= 11)}")
+    return "\n".join(lines)
 
 
 def main():
@@ -255,26 +347,36 @@ def main():
                     help="skip the 1,000 files of 100 subscriptions")
     ap.add_argument("--peer", metavar="PEER_BIN",
                     help="also compare with the regorus peer on the books as JSON "
-                    "(the `peer` binary built in ../shared/bench/peer)")
+                    "(the `peer` binary built in a copy of ../shared/bench/peer)")
     ap.add_argument("--bench-dir", default=os.path.join(ROOT, "..", "shared", "bench"),
                     help="the shared benchmark folder (gen.py, rego/)")
+    ap.add_argument("--targets", action="store_true",
+                    help="measure issue 17's targets (floor, pinned, regorus with "
+                    "--peer) on the sizes of 100k and more, interleaved")
+    ap.add_argument("--only-targets", action="store_true",
+                    help="with --targets: skip the per-case table of issue 6")
     args = ap.parse_args()
     build()
     out_dir = os.path.join(ROOT, "target", "bench")
     os.makedirs(out_dir, exist_ok=True)
     names = {10_000: "10k", 100_000: "100k", 1_000_000: "1M"}
+    sizes = [int(s) for s in args.sizes.split(",")]
     cases = []
-    print("running (this takes a few minutes)...", file=sys.stderr)
-    for n in (int(s) for s in args.sizes.split(",")):
-        cases.append(run_case(names.get(n, str(n)), generate(out_dir, n), args.runs))
-    if not args.no_files:
-        cases.append(run_case("1000x100", generate(out_dir, 100_000, files=1000), args.runs))
     info = machine()
-    print(report(cases, info, args.runs))
-    if args.peer:
-        print("\nagainst regorus on the same book as JSON:")
-        for n in (int(s) for s in args.sizes.split(",")):
-            cases.append(peer_case(args.bench_dir, args.peer, n, args.runs, out_dir))
+    print("running (this takes a few minutes)...", file=sys.stderr)
+    if not args.only_targets:
+        for n in sizes:
+            cases.append(run_case(names.get(n, str(n)), generate(out_dir, n), args.runs))
+        if not args.no_files:
+            cases.append(run_case("1000x100", generate(out_dir, 100_000, files=1000),
+                                  args.runs))
+        print(report(cases, info, args.runs))
+    if args.targets or args.only_targets:
+        targets = [targets_case(args.bench_dir, args.peer, n, args.runs, out_dir)
+                   for n in sizes if n >= 100_000]
+        print()
+        print(targets_report(targets, args.runs))
+        cases += targets
     with open(os.path.join(out_dir, "results.json"), "w") as f:
         json.dump({"machine": info, "runs": args.runs, "cases": cases}, f, indent=2)
 

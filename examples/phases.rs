@@ -5,6 +5,10 @@
 //! On Linux it also gives the peak resident memory after each phase.
 //!
 //! `cargo run --release --example phases -- FILE` prints one JSON object.
+//! With `--one-thread` first, rayon's work (evaluating rules, compacting
+//! columns) runs on the main thread, so that each phase's instructions are
+//! those of one function on one thread, with no idle workers spinning: how
+//! `benches/phases.py` counts them under callgrind.
 
 use std::path::Path;
 use std::time::Instant;
@@ -36,8 +40,20 @@ impl std::io::Write for Counted {
 }
 
 fn main() -> std::process::ExitCode {
-    let Some(path) = std::env::args().nth(1) else {
-        eprintln!("usage: phases FILE");
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--one-thread") {
+        args.remove(0);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .use_current_thread()
+            .build_global();
+        if pool.is_err() {
+            eprintln!("error: cannot set up rayon on the main thread");
+            return std::process::ExitCode::from(2);
+        }
+    }
+    let Some(path) = args.first().cloned() else {
+        eprintln!("usage: phases [--one-thread] FILE");
         return std::process::ExitCode::from(2);
     };
     let Ok(program) = eligo::load_program(eligo::default_rule_sources()) else {

@@ -86,6 +86,9 @@ pub fn evaluate_budgeted(
     store: &Store,
     max_work: u64,
 ) -> Result<(Vec<RawFinding>, Vec<u64>), WorkExceeded> {
+    // One thread on purpose: evaluating on rayon's workers put the findings
+    // and join indexes in their malloc arenas, where the loader's freed
+    // memory cannot be reused, and raised the peak at 1M by ~11 MB (3%).
     let mut out = Vec::new();
     let mut reached = Vec::with_capacity(program.rules.len());
     for index in 0..program.rules.len() {

@@ -4,7 +4,7 @@
 mod common;
 
 use common::eligo;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 const MAP: &str = "fixtures/import/tailspin.map.yaml";
 const OVERLAY: &str = "fixtures/import/overlay.yaml";
@@ -261,6 +261,68 @@ fn files_are_bounded_and_must_be_regular_files_inside_the_export() {
         std::fs::remove_dir_all(outside).unwrap();
     }
     std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// Export files are opened without following a final link; a link that stays
+/// inside the export is still read, and a FIFO is refused at once instead of
+/// waiting for a writer.
+#[cfg(unix)]
+#[test]
+fn a_link_inside_the_export_is_read_and_a_fifo_is_refused_without_waiting() {
+    let dir = temp_dir("inside-link");
+    copy_tree(Path::new(TAILSPIN), &dir);
+    let customers = dir.join("customers.json");
+    std::fs::rename(&customers, dir.join("saved-customers.json")).unwrap();
+    std::os::unix::fs::symlink("saved-customers.json", &customers).unwrap();
+    let export = dir.to_str().unwrap();
+    let linked = run(&[
+        "import",
+        "--map",
+        MAP,
+        "--overlay",
+        OVERLAY,
+        export,
+        WIDE_WORLD,
+    ]);
+    assert_eq!(linked.code, 0, "{}", linked.stderr);
+    assert_eq!(
+        linked.stdout.replace(export, TAILSPIN),
+        import_bundled().stdout
+    );
+
+    std::fs::remove_file(&customers).unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(&customers)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = eligo()
+        .args(["import", dir.to_str().unwrap()])
+        .timeout(std::time::Duration::from_secs(20))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("customers.json` is not a regular file"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// Copies a folder tree (regular files and folders only).
+#[cfg(unix)]
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
 }
 
 fn imported_scenario_file(name: &str) -> (PathBuf, PathBuf) {

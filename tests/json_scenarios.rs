@@ -94,3 +94,30 @@ fn a_whole_document_flow_collection_streams() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn a_large_json_book_with_yaml_at_its_end_is_read_by_the_yaml_parser() {
+    // Over 1 MB, so that the fast path streams it without its dry run and
+    // only meets the comment at the end, after the loader has taken every
+    // entity: the text must then be read again by saphyr-parser, as it
+    // always was, which stops at the book's 100,000-token flow bound.
+    let dir = temp_dir("handover");
+    let yaml = eligo::generate::scenario_text(6_000, 3);
+    let value: Value = serde_yaml::from_str(&yaml).unwrap();
+    let json = serde_json::to_string(&value).unwrap();
+    assert!(json.len() > 1 << 20, "{}", json.len());
+    let file = dir.0.join("book.json");
+    std::fs::write(&file, format!("{json}\n# a YAML comment\n")).unwrap();
+    let out = common::eligo()
+        .args(["check", "--format", "json"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let errors = report["errors"].as_array().unwrap();
+    let codes: Vec<&str> = errors.iter().filter_map(|e| e["code"].as_str()).collect();
+    assert_eq!(
+        (out.status.code(), codes),
+        (Some(2), vec!["eligo::yaml::flow_limit"])
+    );
+}

@@ -55,7 +55,7 @@ pub fn run(args: &ImportArgs) -> u8 {
         Err(failure) => return report_failure(&failure, style),
     };
     let written = match &args.output {
-        Some(path) => std::fs::write(path, &text)
+        Some(path) => std::fs::write(path, text.as_bytes())
             .map_err(|e| eprintln!("error: cannot write `{}`: {e}", path.display()))
             .map_err(|()| EXIT_INPUT),
         None => super::print_stdout("the scenario", &text),

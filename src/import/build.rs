@@ -1,7 +1,7 @@
 //! From what the exports hold to scenario entities: readable ids, references
 //! between entities, and the `# from` origin of each.
 
-use std::collections::HashMap;
+use hashbrown::HashMap;
 
 use super::error::{at, ImportCode, ImportError};
 use super::fragment::{Entity, Fields, Scenario, Val};

@@ -19,7 +19,7 @@ pub fn records<F: Hash + Eq + Copy>(
     file: &SourceFile,
     columns: &HashMap<F, String>,
     required: &[F],
-) -> Result<Vec<Rec<F>>, Vec<ImportError>> {
+) -> Result<Vec<Rec<'static, F>>, Vec<ImportError>> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
         .from_reader(file.text.as_bytes());
@@ -73,7 +73,7 @@ pub fn records<F: Hash + Eq + Copy>(
                 Some((
                     field,
                     Cell {
-                        text: text.to_string(),
+                        text: text.to_string().into(),
                         is_string: true,
                         is_bool: false,
                         span,

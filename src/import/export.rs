@@ -177,9 +177,10 @@ impl<'m> Reader<'m> {
                     Ok(items) => {
                         for item in items {
                             match item.as_object() {
-                                Some(o) => {
-                                    recs.push((index, Rec::from_json(o, &r.map.raw.customer)))
-                                }
+                                Some(o) => recs.push((
+                                    index,
+                                    Rec::from_json(o, &r.map.raw.customer).into_owned(),
+                                )),
                                 None => r.errors.push(not_object(file, item, "a customer")),
                             }
                         }

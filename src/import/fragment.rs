@@ -78,7 +78,9 @@ pub struct Entity {
 impl Entity {
     /// An entity with its id field set.
     pub fn new(id: String, pc_id: Option<String>, origin: Arc<str>) -> Self {
-        let mut fields = Fields::default();
+        // Room for a subscription's fields, the most numerous entities: the
+        // list is not grown (and copied) four times over.
+        let mut fields = Fields(Vec::with_capacity(12));
         fields.set("id", Val::Str(id.clone()));
         Entity {
             id,

@@ -1,7 +1,7 @@
 //! Readable ids derived from names (`Adatum Corp` → `adatum-corp`), unique
 //! across the whole scenario and the same on every import of the same data.
 
-use std::collections::{HashMap, HashSet};
+use hashbrown::{HashMap, HashSet};
 
 /// The id form of a name: lower case, words joined by `-`.
 pub fn slug(name: &str) -> String {

@@ -27,6 +27,7 @@ pub mod write;
 
 use std::collections::HashSet;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use error::{at, file_error, ImportCode, ImportError};
 use fragment::{Scenario, Val};
@@ -103,7 +104,7 @@ pub fn read_file(path: &std::path::Path, limit: u64) -> Result<SourceFile, Impor
 }
 
 /// Imports exports into scenario text; `program` checks the result.
-pub fn import(options: &ImportOptions, program: &Program) -> Result<String, ImportFailure> {
+pub fn import(options: &ImportOptions, program: &Program) -> Result<Arc<str>, ImportFailure> {
     let map =
         load_map(options.map.as_ref(), options.max_file_bytes).map_err(ImportFailure::Input)?;
     let (mut scenario, errors) = gather(options, &map);
@@ -121,8 +122,11 @@ pub fn import(options: &ImportOptions, program: &Program) -> Result<String, Impo
         .chain(&options.overlays)
         .map(|p| display(p))
         .collect();
-    let text = write::write(&scenario, &sources);
-    validate(program, &text)?;
+    let text: Arc<str> = write::write(&scenario, &sources).into();
+    // The scenario's fields are in the text now: give their memory back to
+    // the allocator before the engine loads the text.
+    drop(scenario);
+    validate(program, Arc::clone(&text))?;
     Ok(text)
 }
 
@@ -198,8 +202,8 @@ fn resolve_resellers(
 
 /// Loads the written scenario with the engine: what only an overlay can give
 /// (roles, a relationship's `via`, …) and is missing shows up here.
-fn validate(program: &Program, text: &str) -> Result<(), ImportFailure> {
-    let source = SourceFile::new(OUTPUT_NAME, text.to_string());
+fn validate(program: &Program, text: Arc<str>) -> Result<(), ImportFailure> {
+    let source = SourceFile::new(OUTPUT_NAME, text);
     let ids: HashSet<String> = program.rule_ids();
     match load_scenario(&program.schema, source, &ids, &LoadOptions::default()) {
         Ok(_) => Ok(()),

@@ -1,7 +1,7 @@
 //! What the exports hold, gathered before ids are derived: partners, customers,
 //! subscriptions and transfer requests keyed by their Partner Center ids.
 
-use std::collections::HashMap;
+use hashbrown::HashMap;
 
 use crate::source::SourceFile;
 

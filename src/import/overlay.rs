@@ -7,8 +7,8 @@
 //! same alias, depth and size bounds), into a small tree that keeps positions,
 //! so an entry that matches nothing is reported at its place.
 
+use hashbrown::HashMap;
 use saphyr_parser::{Event, ScalarStyle};
-use std::collections::HashMap;
 
 use super::error::{at, ImportCode, ImportError};
 use super::fragment::{Entity, Fields, Scenario, Val, KINDS};

@@ -6,11 +6,12 @@
 //! the export folder, and anything but a regular file (a FIFO, a device, a
 //! folder where a file should be) is an error, not a hang.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::error::{file_error, ImportCode, ImportError};
-use crate::source::SourceFile;
+use crate::input::ReadError;
+use crate::source::{shared_str, SourceFile};
 
 /// Largest export file read by default (a customer list of 100,000 customers is
 /// about 60 MB of JSON).
@@ -66,14 +67,25 @@ impl ExportDir {
 
     /// Reads `rel` (a path with `/` inside the export) as text, or `None` when it
     /// does not exist.
+    ///
+    /// A large export is tens of thousands of small files, so the common case
+    /// costs five system calls: open (refusing a final symbolic link and never
+    /// waiting on a FIFO), one status of the open file (its kind and size), one
+    /// read of that size, one read that finds the end, close. The folders on
+    /// the way are checked for links once each ([`Self::has_link`]); a file that
+    /// is itself a link is resolved and checked like them.
     pub fn read(&self, rel: &str) -> Result<Option<SourceFile>, ImportError> {
         let path = self.root.join(rel);
         let name = self.name(rel);
-        match self.has_link(rel) {
-            None => return Ok(None),
-            Some(true) => self.check_resolved(&path, &name)?,
-            Some(false) => {}
-        }
+        let (folder, file_name) = rel.rsplit_once('/').unwrap_or(("", rel));
+        let plain_name = !matches!(file_name, "" | "." | "..");
+        let folder_linked = match folder {
+            "" => false,
+            folder => match self.has_link(folder) {
+                None => return Ok(None),
+                Some(linked) => linked,
+            },
+        };
         let io = |e: std::io::Error| {
             file_error(
                 ImportCode::Io,
@@ -82,8 +94,25 @@ impl ExportDir {
                 None,
             )
         };
-        let file = std::fs::File::open(&path).map_err(io)?;
-        if !file.metadata().map_err(io)?.is_file() {
+        let opened = if folder_linked || !plain_name {
+            Err(Opened::Linked)
+        } else {
+            open_no_follow(&path)
+        };
+        let file = match opened {
+            Ok(file) => file,
+            Err(Opened::Missing) => return Ok(None),
+            Err(Opened::Failed(e)) => return Err(io(e)),
+            Err(Opened::Linked) => {
+                if std::fs::symlink_metadata(&path).is_err() {
+                    return Ok(None);
+                }
+                self.check_resolved(&path, &name)?;
+                open_no_wait(&path).map_err(io)?
+            }
+        };
+        let meta = file.metadata().map_err(io)?;
+        if !meta.is_file() {
             return Err(file_error(
                 ImportCode::Io,
                 &name,
@@ -94,19 +123,27 @@ impl ExportDir {
                 ),
             ));
         }
-        let mut bytes = Vec::new();
-        file.take(self.limit.saturating_add(1))
-            .read_to_end(&mut bytes)
-            .map_err(io)?;
-        if bytes.len() as u64 > self.limit {
-            return Err(file_error(
+        let too_large = || {
+            file_error(
                 ImportCode::SizeLimit,
                 &name,
                 format!("`{name}` is larger than {} bytes", self.limit),
                 Some("raise the bound with `--max-file-bytes` if the file is genuine".into()),
-            ));
+            )
+        };
+        if meta.len() > self.limit {
+            return Err(too_large());
         }
-        text(name, bytes).map(Some)
+        // The size is a hint (the file may change while it is read): one read
+        // of that size straight into the shared buffer the text keeps, one
+        // that finds the end, and the bound holds whatever the file does.
+        let hint = usize::try_from(meta.len()).unwrap_or(0);
+        let limit = usize::try_from(self.limit).unwrap_or(usize::MAX - 1);
+        match crate::input::read_from(file, hint, limit) {
+            Ok(bytes) => text(name, bytes).map(Some),
+            Err(ReadError::TooLarge { .. }) => Err(too_large()),
+            Err(ReadError::Io(e)) => Err(io(e)),
+        }
     }
 
     /// Whether a symbolic link lies on the way from the export folder to `rel`
@@ -196,24 +233,73 @@ impl ExportDir {
     }
 }
 
-/// The bytes as UTF-8 text (a leading byte-order mark, as the portal's CSV
-/// downloads carry, is dropped).
-fn text(name: String, mut bytes: Vec<u8>) -> Result<SourceFile, ImportError> {
-    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        bytes.drain(..3);
+/// Why a file was not opened by [`open_no_follow`].
+enum Opened {
+    /// It does not exist.
+    Missing,
+    /// It is a symbolic link (or its folder has one): resolve it first.
+    Linked,
+    /// Any other failure.
+    Failed(std::io::Error),
+}
+
+/// Opens a file for reading without following a final symbolic link.
+#[cfg(unix)]
+fn open_no_follow(path: &Path) -> Result<std::fs::File, Opened> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|e| match e.raw_os_error() {
+            Some(libc::ELOOP) => Opened::Linked,
+            _ if e.kind() == std::io::ErrorKind::NotFound => Opened::Missing,
+            _ => Opened::Failed(e),
+        })
+}
+
+/// Opens a file for reading without following a final symbolic link.
+#[cfg(not(unix))]
+fn open_no_follow(path: &Path) -> Result<std::fs::File, Opened> {
+    match std::fs::symlink_metadata(path) {
+        Err(_) => Err(Opened::Missing),
+        Ok(meta) if meta.file_type().is_symlink() => Err(Opened::Linked),
+        Ok(_) => open_no_wait(path).map_err(Opened::Failed),
     }
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok(SourceFile::new(name, text)),
-        Err(e) => Err(file_error(
+}
+
+/// Opens a file for reading; opening a FIFO returns at once instead of
+/// waiting for a writer (it is then refused as not a regular file).
+fn open_no_wait(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
+}
+
+/// The bytes as UTF-8 text (a leading byte-order mark, as the portal's CSV
+/// downloads carry, is dropped), shared without a copy when there is none.
+fn text(name: String, bytes: Arc<[u8]>) -> Result<SourceFile, ImportError> {
+    let not_utf8 = |e: std::str::Utf8Error| {
+        file_error(
             ImportCode::Io,
             &name,
             format!(
                 "`{name}` is not UTF-8 (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
+                e.valid_up_to()
             ),
             Some("save the export as UTF-8".into()),
-        )),
-    }
+        )
+    };
+    let text = match bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        Some(rest) => Arc::from(std::str::from_utf8(rest).map_err(not_utf8)?),
+        None => shared_str(bytes).map_err(not_utf8)?,
+    };
+    Ok(SourceFile::new(name, text))
 }
 
 /// A path for messages, with forward slashes.

@@ -2,6 +2,7 @@
 //! mapping into the importer's fields, each value with its place in the file.
 
 use jsonc_parser::ast::{Object, Value};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::Hash;
 
@@ -12,9 +13,11 @@ use crate::source::SourceFile;
 
 /// A scalar value and where it is.
 #[derive(Debug, Clone)]
-pub struct Cell {
-    /// The text (a string's contents, a number's or boolean's literal).
-    pub text: String,
+pub struct Cell<'a> {
+    /// The text (a string's contents, a number's or boolean's literal),
+    /// borrowed from the file where it is there as it is (nearly always: only
+    /// a string with escapes is decoded into a text of its own).
+    pub text: Cow<'a, str>,
     /// Whether the value was a JSON string (CSV cells always are).
     pub is_string: bool,
     /// Whether the value was a JSON boolean.
@@ -25,17 +28,17 @@ pub struct Cell {
 
 /// The fields of one entity, by the importer's field names.
 #[derive(Debug, Clone)]
-pub struct Rec<F> {
+pub struct Rec<'a, F> {
     /// A handful of fields: a list beats hashing them.
-    cells: Vec<(F, Cell)>,
+    cells: Vec<(F, Cell<'a>)>,
     /// The whole entity's byte range.
     pub span: (usize, usize),
 }
 
-impl<F: Hash + Eq + Copy> Rec<F> {
+impl<'a, F: Hash + Eq + Copy> Rec<'a, F> {
     /// Reads the mapped fields of a JSON object (objects and arrays are not
     /// scalars and are read separately; `null` is absent).
-    pub fn from_json(object: &Object<'_>, fields: &HashMap<F, Paths>) -> Self {
+    pub fn from_json(object: &Object<'a>, fields: &HashMap<F, Paths>) -> Self {
         let cells = fields
             .iter()
             .filter_map(|(&f, paths)| Some((f, cell(json::first(object, Some(paths))?)?)))
@@ -47,12 +50,28 @@ impl<F: Hash + Eq + Copy> Rec<F> {
     }
 
     /// A record from cells read elsewhere (a CSV row).
-    pub fn from_cells(cells: Vec<(F, Cell)>, span: (usize, usize)) -> Self {
+    pub fn from_cells(cells: Vec<(F, Cell<'a>)>, span: (usize, usize)) -> Self {
         Rec { cells, span }
     }
 
+    /// The record with every text its own, to outlive the parsed file.
+    pub fn into_owned(self) -> Rec<'static, F> {
+        let cells = self
+            .cells
+            .into_iter()
+            .map(|(f, c)| {
+                let text = Cow::Owned(c.text.into_owned());
+                (f, Cell { text, ..c })
+            })
+            .collect();
+        Rec {
+            cells,
+            span: self.span,
+        }
+    }
+
     /// A field's cell.
-    pub fn get(&self, field: F) -> Option<&Cell> {
+    pub fn get(&self, field: F) -> Option<&Cell<'a>> {
         self.cells.iter().find(|(f, _)| *f == field).map(|(_, c)| c)
     }
 
@@ -69,11 +88,15 @@ impl<F: Hash + Eq + Copy> Rec<F> {
     }
 }
 
-fn cell(value: &Value<'_>) -> Option<Cell> {
+fn cell<'a>(value: &Value<'a>) -> Option<Cell<'a>> {
     let (text, is_string, is_bool) = match value {
-        Value::StringLit(s) => (s.value.to_string(), true, false),
-        Value::NumberLit(n) => (n.value.to_string(), false, false),
-        Value::BooleanLit(b) => (b.value.to_string(), false, true),
+        Value::StringLit(s) => (s.value.clone(), true, false),
+        Value::NumberLit(n) => (Cow::Borrowed(n.value), false, false),
+        Value::BooleanLit(b) => (
+            Cow::Borrowed(if b.value { "true" } else { "false" }),
+            false,
+            true,
+        ),
         _ => return None,
     };
     Some(Cell {
@@ -87,7 +110,7 @@ fn cell(value: &Value<'_>) -> Option<Cell> {
 /// A required field, or an error at the entity naming the path it was looked for at.
 pub fn required<'r, F: Hash + Eq + Copy>(
     file: &SourceFile,
-    rec: &'r Rec<F>,
+    rec: &'r Rec<'_, F>,
     field: F,
     what: &str,
     paths: Option<&Paths>,

@@ -50,14 +50,25 @@ fn partnerships(out: &mut String, list: &[(Fields, std::sync::Arc<str>)]) {
     }
     out.push('\n');
     for (fields, origin) in list {
-        let _ = writeln!(out, "  # from {}", comment(origin));
+        from(out, origin);
         item(out, &fields.in_order(&[]), 2);
     }
 }
 
 fn entity(out: &mut String, e: &Entity, kind: &str) {
-    let _ = writeln!(out, "  # from {}", comment(&e.origin));
+    from(out, &e.origin);
     item(out, &e.fields.in_order(field_order(kind)), 2);
+}
+
+/// The `# from <file>` line before an entity.
+fn from(out: &mut String, origin: &str) {
+    out.push_str("  # from ");
+    if origin.chars().any(char::is_control) {
+        out.push_str(&comment(origin));
+    } else {
+        out.push_str(origin);
+    }
+    out.push('\n');
 }
 
 /// A list entry `- k: v` at `indent`, its other fields below it.
@@ -65,7 +76,8 @@ fn item(out: &mut String, fields: &[(&str, &Val)], indent: usize) {
     let mut first = true;
     for &(k, v) in fields {
         if first {
-            let _ = write!(out, "{:indent$}- ", "");
+            spaces(out, indent);
+            out.push_str("- ");
             first = false;
             field_inline(out, k, v, indent + 2);
         } else {
@@ -73,22 +85,23 @@ fn item(out: &mut String, fields: &[(&str, &Val)], indent: usize) {
         }
     }
     if first {
-        let _ = writeln!(out, "{:indent$}- {{}}", "");
+        spaces(out, indent);
+        out.push_str("- {}\n");
     }
 }
 
 fn field(out: &mut String, key: &str, value: &Val, indent: usize) {
-    let _ = write!(out, "{:indent$}", "");
+    spaces(out, indent);
     field_inline(out, key, value, indent);
 }
 
 fn field_inline(out: &mut String, key: &str, value: &Val, indent: usize) {
-    out.push_str(&string(key));
+    push_string(out, key);
     out.push(':');
     match value {
         Val::Str(_) | Val::Plain(_) => {
             out.push(' ');
-            out.push_str(&scalar(value));
+            push_scalar(out, value);
             out.push('\n');
         }
         Val::List(items)
@@ -96,8 +109,14 @@ fn field_inline(out: &mut String, key: &str, value: &Val, indent: usize) {
                 .iter()
                 .all(|i| matches!(i, Val::Str(_) | Val::Plain(_))) =>
         {
-            let parts: Vec<String> = items.iter().map(scalar).collect();
-            let _ = writeln!(out, " [{}]", parts.join(", "));
+            out.push_str(" [");
+            for (n, i) in items.iter().enumerate() {
+                if n > 0 {
+                    out.push_str(", ");
+                }
+                push_scalar(out, i);
+            }
+            out.push_str("]\n");
         }
         Val::List(items) => {
             out.push('\n');
@@ -105,10 +124,14 @@ fn field_inline(out: &mut String, key: &str, value: &Val, indent: usize) {
                 match i {
                     Val::Map(f) => item(out, &f.in_order(field_order(key)), indent + 2),
                     Val::List(_) => {
-                        let _ = writeln!(out, "{:w$}- []", "", w = indent + 2);
+                        spaces(out, indent + 2);
+                        out.push_str("- []\n");
                     }
                     other => {
-                        let _ = writeln!(out, "{:w$}- {}", "", scalar(other), w = indent + 2);
+                        spaces(out, indent + 2);
+                        out.push_str("- ");
+                        push_scalar(out, other);
+                        out.push('\n');
                     }
                 }
             }
@@ -123,22 +146,38 @@ fn field_inline(out: &mut String, key: &str, value: &Val, indent: usize) {
     }
 }
 
-fn scalar(value: &Val) -> String {
+/// Writes `n` spaces of indentation.
+fn spaces(out: &mut String, n: usize) {
+    out.extend(std::iter::repeat_n(' ', n));
+}
+
+/// Writes a scalar: a plain value as it is when YAML reads it back the same,
+/// anything else as [`push_string`] does.
+fn push_scalar(out: &mut String, value: &Val) {
     match value {
-        Val::Plain(s) if literal(s) || safe_plain(s) => s.clone(),
-        Val::Plain(s) | Val::Str(s) => string(s),
-        _ => String::new(),
+        Val::Plain(s) if literal(s) || safe_plain(s) => out.push_str(s),
+        Val::Plain(s) | Val::Str(s) => push_string(out, s),
+        _ => {}
+    }
+}
+
+/// Writes a string as [`string`] gives it, without a string of its own (the
+/// writer's hot path: a large book has a million of them).
+fn push_string(out: &mut String, s: &str) {
+    if safe_plain(s) && !literal(s) {
+        out.push_str(s);
+    } else {
+        out.push_str(&serde_json::to_string(s).unwrap_or_default());
     }
 }
 
 /// A string as YAML: plain when that reads back as the same string, else a
 /// JSON string (a valid YAML double-quoted scalar, every control character escaped).
+#[cfg(test)]
 fn string(s: &str) -> String {
-    if safe_plain(s) && !literal(s) {
-        s.to_string()
-    } else {
-        serde_json::to_string(s).unwrap_or_default()
-    }
+    let mut out = String::new();
+    push_string(&mut out, s);
+    out
 }
 
 /// Text that YAML reads as a string when written plain: it starts with a
@@ -149,16 +188,20 @@ fn safe_plain(s: &str) -> bool {
     let Some(first) = chars.next() else {
         return false;
     };
+    let allowed = |c: char| {
+        c.is_alphanumeric()
+            || matches!(
+                c,
+                ' ' | '.' | '_' | '-' | '@' | '/' | '(' | ')' | '+' | '\''
+            )
+    };
+    // Nearly every value is ASCII: test its bytes, and its characters only
+    // when one is not (the same test, per character).
+    let ascii = |b: u8| b.is_ascii() && allowed(char::from(b));
     first.is_alphabetic()
         && !s.ends_with(' ')
         && !s.contains("  ")
-        && s.chars().all(|c| {
-            c.is_alphanumeric()
-                || matches!(
-                    c,
-                    ' ' | '.' | '_' | '-' | '@' | '/' | '(' | ')' | '+' | '\''
-                )
-        })
+        && (s.bytes().all(ascii) || s.chars().all(allowed))
 }
 
 /// A boolean, null, number or date literal (an overlay's plain scalar that must

@@ -186,11 +186,15 @@ impl<'a> Events<'a> {
     }
 
     /// A stream over `text` whose events come from a parser running on a
-    /// thread of `scope` when the text is large (see [`super::pipe`]).
+    /// thread of `scope` when the text is large (see [`super::pipe`]). With
+    /// `stream_json`, a large text that starts like JSON is read by the JSON
+    /// fast path without its dry run: what is made of the events counts only
+    /// if [`Events::whole`] says so afterwards.
     pub fn piped<'scope, 'env>(
         text: &'a str,
         limits: Limits,
         scope: &'scope std::thread::Scope<'scope, 'env>,
+        stream_json: bool,
     ) -> Self
     where
         'a: 'scope,
@@ -198,7 +202,19 @@ impl<'a> Events<'a> {
         if text.len() < MIN_PIPED_BYTES {
             return Self::new(text, limits);
         }
-        Self::with_input(text, limits, Input::Piped(Pipe::spawn(scope, text)))
+        let pipe = Pipe::spawn(scope, text, stream_json);
+        Self::with_input(text, limits, Input::Piped(pipe))
+    }
+
+    /// Whether the events given were the whole text's, as saphyr-parser
+    /// would give them: `false` only when the JSON fast path, streaming
+    /// without its dry run, met text it does not read, and the text must be
+    /// read again from its start (see [`Pipe::whole`]). Ends the stream.
+    pub fn whole(self) -> bool {
+        match self.input {
+            Input::Inline(_) => true,
+            Input::Piped(pipe) => pipe.whole(),
+        }
     }
 
     fn with_input(text: &'a str, limits: Limits, input: Input<'a>) -> Self {

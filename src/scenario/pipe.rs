@@ -15,9 +15,10 @@
 
 use saphyr_parser::{Event, ScanError, Span as YSpan};
 
-use super::json::EventSource;
+use super::json::{EventSource, JsonEvents, Unhandled};
 use std::borrow::Cow;
-use std::sync::mpsc::{channel, sync_channel, Receiver, Sender};
+use std::collections::VecDeque;
+use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
 use std::thread::Scope;
 
 /// Files below this size are parsed on the loader's thread.
@@ -36,66 +37,62 @@ const DEPTH: usize = 2;
 /// What the parser gives for one event.
 pub type Item<'a> = Result<(Event<'a>, YSpan), ScanError>;
 
+/// Events in the order parsed.
+type Batch<'a> = VecDeque<Item<'a>>;
+
 /// The consuming end.
 pub struct Pipe<'a> {
-    rx: Receiver<Vec<Item<'a>>>,
+    rx: Receiver<Batch<'a>>,
     /// Where emptied batches go back to the parser.
-    back: Sender<Vec<Item<'a>>>,
-    /// The batch being drained, in reverse order (so that taking the next
-    /// event is a `pop` and the batch keeps its buffer).
-    batch: Vec<Item<'a>>,
+    back: Sender<Batch<'a>>,
+    /// The batch being drained (a queue, so that taking the next event keeps
+    /// the batch's buffer, with nothing to reverse).
+    batch: Batch<'a>,
+    /// For the JSON fast path streaming without its dry run: whether it read
+    /// the text to its end, sent once the parser is done.
+    whole: Option<Receiver<bool>>,
 }
 
 impl<'a> Pipe<'a> {
-    /// Starts parsing `text` on a thread of `scope`.
-    pub fn spawn<'scope, 'env>(scope: &'scope Scope<'scope, 'env>, text: &'a str) -> Self
+    /// Starts parsing `text` on a thread of `scope`. With `stream_json`, a
+    /// text that starts like JSON is read by the JSON fast path without its
+    /// dry run, and [`Pipe::whole`] says whether the events given were the
+    /// text's; otherwise the events are those of [`EventSource::new`].
+    pub fn spawn<'scope, 'env>(
+        scope: &'scope Scope<'scope, 'env>,
+        text: &'a str,
+        stream_json: bool,
+    ) -> Self
     where
         'a: 'scope,
     {
-        let (tx, rx) = sync_channel::<Vec<Item<'a>>>(DEPTH);
-        let (back, returned) = channel::<Vec<Item<'a>>>();
-        let ascii = text.is_ascii();
-        scope.spawn(move || {
-            let mut parser = EventSource::new(text);
-            // The fast paths borrow every scalar they can already.
-            let ascii = ascii && !parser.is_fast();
-            let fresh = || {
-                returned
-                    .try_recv()
-                    .unwrap_or_else(|_| Vec::with_capacity(BATCH))
-            };
-            let mut batch = fresh();
-            loop {
-                let mut item = parser.next_event();
-                if ascii {
-                    if let Some(Ok((event, span))) = &mut item {
-                        borrow_scalar(text, event, span);
-                    }
-                }
-                let last = !matches!(item, Some(Ok(_)));
-                batch.extend(item);
-                if batch.len() == BATCH || last {
-                    // A closed channel means the loader stopped (an error it
-                    // reports, or a limit): stop parsing too.
-                    let mut full = std::mem::replace(&mut batch, fresh());
-                    full.reverse();
-                    if tx.send(full).is_err() || last {
-                        return;
-                    }
-                }
-            }
-        });
+        let (tx, rx) = sync_channel::<Batch<'a>>(DEPTH);
+        let (back, returned) = channel::<Batch<'a>>();
+        let json = stream_json.then(|| JsonEvents::streaming(text)).flatten();
+        let whole = if let Some(json) = json {
+            let (verdict, whole) = channel();
+            scope.spawn(move || {
+                // The verdict cannot be lost: the receiver waits for it.
+                let _ = verdict.send(stream_json_events(json, &tx, &returned));
+            });
+            Some(whole)
+        } else {
+            let ascii = text.is_ascii();
+            scope.spawn(move || stream_source_events(text, ascii, &tx, &returned));
+            None
+        };
         Pipe {
             rx,
             back,
-            batch: Vec::new(),
+            batch: VecDeque::new(),
+            whole,
         }
     }
 
     /// The next event, as `Parser::next_event` would give it.
     pub fn next_event(&mut self) -> Option<Item<'a>> {
         loop {
-            if let Some(item) = self.batch.pop() {
+            if let Some(item) = self.batch.pop_front() {
                 return Some(item);
             }
             // The producer hung up after its last batch: the stream is over.
@@ -105,6 +102,99 @@ impl<'a> Pipe<'a> {
             let _ = self.back.send(empty);
         }
     }
+
+    /// Whether the events given were those of the whole text: `false` only
+    /// when the JSON fast path, streaming without its dry run, met text it
+    /// does not read (then saphyr-parser must read the text from its start).
+    /// Stops the parser if the consumer stopped early (the JSON fast path
+    /// then checks the rest of the text, as its dry run would have).
+    pub fn whole(self) -> bool {
+        let Pipe { rx, whole, .. } = self;
+        drop(rx);
+        whole.is_none_or(|verdict| verdict.recv().unwrap_or(false))
+    }
+}
+
+/// Sends the items of `next` in batches until the stream ends, an error, or
+/// the consumer hangs up; returns `false` when it hung up.
+fn produce<'a>(
+    tx: &SyncSender<Batch<'a>>,
+    returned: &Receiver<Batch<'a>>,
+    mut next: impl FnMut() -> Option<Item<'a>>,
+) -> bool {
+    let fresh = || {
+        returned
+            .try_recv()
+            .unwrap_or_else(|_| VecDeque::with_capacity(BATCH))
+    };
+    let mut batch = fresh();
+    loop {
+        let item = next();
+        let last = !matches!(item, Some(Ok(_)));
+        batch.extend(item);
+        if batch.len() == BATCH || last {
+            // A closed channel means the loader stopped (an error it
+            // reports, or a limit): stop parsing too.
+            let full = std::mem::replace(&mut batch, fresh());
+            if tx.send(full).is_err() {
+                return false;
+            }
+            if last {
+                return true;
+            }
+        }
+    }
+}
+
+/// Sends the events of [`EventSource::new`] (saphyr-parser's, or the JSON
+/// fast path's after its dry run). A function of its own so that profiles
+/// show the parser thread's work by name (`benches/phases.py`).
+#[inline(never)]
+fn stream_source_events<'a>(
+    text: &'a str,
+    ascii: bool,
+    tx: &SyncSender<Batch<'a>>,
+    returned: &Receiver<Batch<'a>>,
+) {
+    let mut parser = EventSource::new(text);
+    // The fast paths borrow every scalar they can already.
+    let ascii = ascii && !parser.is_fast();
+    produce(tx, returned, || {
+        let mut item = parser.next_event();
+        if ascii {
+            if let Some(Ok((event, span))) = &mut item {
+                borrow_scalar(text, event, span);
+            }
+        }
+        item
+    });
+}
+
+/// Sends the JSON fast path's events; returns whether it read the text to
+/// its end. Where it meets text it does not read, the consumer gets an error
+/// (so that it stops) and the answer is `false`; where the consumer stops
+/// early, the rest of the text is scanned for the answer.
+#[inline(never)]
+fn stream_json_events<'a>(
+    mut json: JsonEvents<'a>,
+    tx: &SyncSender<Batch<'a>>,
+    returned: &Receiver<Batch<'a>>,
+) -> bool {
+    let mut handed_over = false;
+    let sent_all = produce(tx, returned, || match json.next_event()? {
+        Ok(event) => Some(Ok(event)),
+        Err(Unhandled) => {
+            handed_over = true;
+            Some(Err(ScanError::new_str(
+                saphyr_parser::Marker::new(0, 1, 0),
+                "the JSON fast path hands this text over to the YAML parser",
+            )))
+        }
+    });
+    if handed_over {
+        return false;
+    }
+    sent_all || json.reads_to_the_end()
 }
 
 /// Replaces a scalar's owned text by the same text borrowed from the source,
@@ -151,7 +241,7 @@ mod tests {
             .collect();
         }
         std::thread::scope(|scope| {
-            let mut pipe = Pipe::spawn(scope, text);
+            let mut pipe = Pipe::spawn(scope, text, false);
             std::iter::from_fn(|| pipe.next_event()).map(show).collect()
         })
     }
@@ -167,5 +257,44 @@ mod tests {
         let piped = events(&text, true);
         assert!(piped.last().is_some_and(|e| e.starts_with("error")));
         assert_eq!(piped, events(&text, false));
+    }
+
+    /// The first `take` items of `text` streamed by the JSON fast path (all
+    /// of them with `None`), as debug strings, and what the pipe then says
+    /// of the whole text.
+    fn streamed(text: &str, take: Option<usize>) -> (Vec<String>, bool) {
+        std::thread::scope(|scope| {
+            let mut pipe = Pipe::spawn(scope, text, true);
+            let items = std::iter::from_fn(|| pipe.next_event())
+                .take(take.unwrap_or(usize::MAX))
+                .map(|item| match item {
+                    Ok((event, span)) => format!("{event:?} {span:?}"),
+                    Err(_) => "error".to_string(),
+                })
+                .collect();
+            (items, pipe.whole())
+        })
+    }
+
+    #[test]
+    fn streamed_json_says_whether_it_read_the_whole_text() {
+        let mut json = String::from("{\"items\": [");
+        for i in 0..3000 {
+            json.push_str(&format!("{{\"id\": \"x{i}\", \"n\": {i}}}, "));
+        }
+        json.push_str("1]}\n");
+        // Read to the end: the events of the dry-run path.
+        let (items, whole) = streamed(&json, None);
+        assert!(whole);
+        assert_eq!(items, events(&json, true));
+        // The consumer stops early: the rest is scanned for the answer.
+        assert_eq!(streamed(&json, Some(5)), (items[..5].to_vec(), true));
+        // Text the fast path does not read, at the end: the consumer gets an
+        // error after the events before it, and the answer is no.
+        let yaml = format!("{json}# a comment\n");
+        let (items, whole) = streamed(&yaml, None);
+        assert!(!whole);
+        assert_eq!(items.last().map(String::as_str), Some("error"));
+        assert!(!streamed(&yaml, Some(5)).1);
     }
 }

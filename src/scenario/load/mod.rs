@@ -160,10 +160,18 @@ pub fn load_scenario(
     let text = std::sync::Arc::clone(&source.text);
     // The scope lets a large file be parsed on a second thread while this one
     // loads the events; it ends when loading does.
-    let loaded = std::thread::scope(|scope| {
-        let events = Events::piped(&text, options.limits, scope);
-        load_events(schema, events, &source, rule_ids, options)
-    });
+    let load = |stream_json: bool| {
+        std::thread::scope(|scope| {
+            let events = Events::piped(&text, options.limits, scope, stream_json);
+            load_events(schema, events, &source, rule_ids, options)
+        })
+    };
+    let (loaded, whole) = load(true);
+    // The JSON fast path streamed a text it does not read to the end: what
+    // was loaded is dropped, and the text read from its start the way it
+    // always was (a dry run of the fast path, then saphyr-parser), so the
+    // result is exactly that way's.
+    let loaded = if whole { loaded } else { load(false).0 };
     loaded.map(|(store, expect)| Scenario {
         source,
         store,
@@ -171,14 +179,19 @@ pub fn load_scenario(
     })
 }
 
-/// Loads the store and `expect` block of `source` from its event stream.
+/// What a load gives: the store and `expect` block, or the errors.
+type Loaded = Result<(Store, Option<Vec<Expectation>>), Vec<ScenarioError>>;
+
+/// Loads the store and `expect` block of `source` from its event stream;
+/// also says whether the stream was the whole text's (see [`Events::whole`]:
+/// when it was not, the load must be dropped).
 fn load_events<'a>(
     schema: &Schema,
     events: Events<'a>,
     source: &'a SourceFile,
     rule_ids: &HashSet<String>,
     options: &'a LoadOptions,
-) -> Result<(Store, Option<Vec<Expectation>>), Vec<ScenarioError>> {
+) -> (Loaded, bool) {
     let mut loader = Loader {
         schema,
         events,
@@ -204,15 +217,19 @@ fn load_events<'a>(
         store,
         errors,
         expect,
+        events,
         ..
     } = loader;
+    if !events.whole() {
+        return (Err(errors), false);
+    }
     if errors.is_empty() {
         let mut store = store;
         super::relations::build_inverses(schema, &mut store);
         store.shrink_to_fit();
-        Ok((store, expect))
+        (Ok((store, expect)), true)
     } else {
-        Err(errors)
+        (Err(errors), true)
     }
 }
 
