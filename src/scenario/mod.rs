@@ -1,5 +1,6 @@
 //! Scenario files: YAML loaded against the schema into an entity store.
 
+pub mod block;
 pub mod column;
 pub mod error;
 pub mod events;
