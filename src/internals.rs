@@ -119,6 +119,14 @@ pub mod scenario {
     pub use crate::scenario::load::{load_scenario, read_scenario, LoadOptions};
     pub use crate::scenario::Scenario;
 
+    /// The block fast path's differential oracle.
+    pub mod block {
+        /// Compares the block scanner and saphyr-parser.
+        pub mod differential {
+            pub use crate::scenario::block::differential::{compare, Verdict};
+        }
+    }
+
     /// The JSON fast path's differential oracle.
     pub mod json {
         /// Compares the JSON and YAML loaders.

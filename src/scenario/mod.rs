@@ -1,5 +1,6 @@
 //! Scenario files: YAML loaded against the schema into an entity store.
 
+pub(crate) mod block;
 pub(crate) mod column;
 pub(crate) mod error;
 pub(crate) mod events;

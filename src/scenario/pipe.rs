@@ -157,8 +157,8 @@ fn stream_source_events<'a>(
     returned: &Receiver<Batch<'a>>,
 ) {
     let mut parser = EventSource::new(text);
-    // The JSON fast path borrows every scalar it can already.
-    let ascii = ascii && !parser.is_json();
+    // The fast paths borrow every scalar they can already.
+    let ascii = ascii && !parser.is_fast();
     produce(tx, returned, || {
         let mut item = parser.next_event();
         if ascii {
