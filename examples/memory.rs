@@ -7,12 +7,18 @@
 //! the allocator's own overhead and freed memory it has not returned.
 //!
 //! `cargo run --release --example memory -- FILE` prints one JSON object, in MB.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
-use eligo::scenario::{load_scenario, read_scenario, LoadOptions};
+use eligo::internals::scenario::{load_scenario, read_scenario, LoadOptions};
 
 /// The system allocator, counting live bytes and their high-water mark.
 struct Counting;
@@ -27,6 +33,7 @@ fn grew(bytes: usize) {
 
 // SAFETY: every call is forwarded unchanged to the system allocator; the
 // counters are only statistics.
+#[allow(unsafe_code)]
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         grew(layout.size());
@@ -85,7 +92,7 @@ fn main() -> std::process::ExitCode {
         eprintln!("usage: memory FILE");
         return std::process::ExitCode::from(2);
     };
-    let Ok(program) = eligo::load_program(eligo::default_rule_sources()) else {
+    let Ok(program) = eligo::internals::load_program(eligo::default_rule_sources()) else {
         eprintln!("error: the default rules do not compile");
         return std::process::ExitCode::from(2);
     };
@@ -102,11 +109,11 @@ fn main() -> std::process::ExitCode {
         return std::process::ExitCode::from(2);
     };
     phases.push(phase("load"));
-    let raw = eligo::eval::evaluate(&program, &scenario.store);
+    let raw = eligo::internals::eval::evaluate(&program, &scenario.store);
     phases.push(phase("evaluate"));
-    let report = eligo::check::build_report(&program, scenario, raw);
+    let report = eligo::internals::check::build_report(&program, scenario, raw);
     phases.push(phase("report"));
-    if let Err(e) = eligo::report::json::write(&[&report], &mut std::io::sink()) {
+    if let Err(e) = eligo::internals::report::json::write(&[&report], &mut std::io::sink()) {
         eprintln!("error: cannot render the report: {e}");
         return std::process::ExitCode::from(2);
     }

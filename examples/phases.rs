@@ -9,11 +9,17 @@
 //! columns) runs on the main thread, so that each phase's instructions are
 //! those of one function on one thread, with no idle workers spinning: how
 //! `benches/phases.py` counts them under callgrind.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::path::Path;
 use std::time::Instant;
 
-use eligo::scenario::{load_scenario, read_scenario, LoadOptions};
+use eligo::internals::scenario::{load_scenario, read_scenario, LoadOptions};
 
 /// Peak resident memory so far in MB (`VmHWM`), or 0 where unknown.
 fn peak_mb() -> f64 {
@@ -56,7 +62,7 @@ fn main() -> std::process::ExitCode {
         eprintln!("usage: phases [--one-thread] FILE");
         return std::process::ExitCode::from(2);
     };
-    let Ok(program) = eligo::load_program(eligo::default_rule_sources()) else {
+    let Ok(program) = eligo::internals::load_program(eligo::default_rule_sources()) else {
         eprintln!("error: the default rules do not compile");
         return std::process::ExitCode::from(2);
     };
@@ -74,13 +80,13 @@ fn main() -> std::process::ExitCode {
     };
     let load = start.elapsed();
     let load_mb = peak_mb();
-    let raw = eligo::eval::evaluate(&program, &scenario.store);
+    let raw = eligo::internals::eval::evaluate(&program, &scenario.store);
     let eval = start.elapsed();
     let eval_mb = peak_mb();
     let findings = raw.len();
-    let report = eligo::check::build_report(&program, scenario, raw);
+    let report = eligo::internals::check::build_report(&program, scenario, raw);
     let mut json = Counted(0);
-    if let Err(e) = eligo::report::json::write(&[&report], &mut json) {
+    if let Err(e) = eligo::internals::report::json::write(&[&report], &mut json) {
         eprintln!("error: cannot render the report: {e}");
         return std::process::ExitCode::from(2);
     }

@@ -5,6 +5,12 @@
 //! benchmarks report eligo's end-to-end time as a multiple of it.
 //!
 //! `cargo run --release --example yaml_floor -- FILE...` prints the event count.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use saphyr_parser::Parser;
 

@@ -19,7 +19,7 @@ use crate::source::SourceFile;
 
 /// Stable codes of baseline and report-file errors.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ReportFileCode {
+pub(crate) enum ReportFileCode {
     /// The file cannot be read.
     Io,
     /// Larger than the limit, or not UTF-8.
@@ -45,18 +45,18 @@ impl InputCode for ReportFileCode {
 }
 
 /// A problem with a baseline (or a report given to `eligo diff`).
-pub type ReportFileError = InputError<ReportFileCode>;
+pub(crate) type ReportFileError = InputError<ReportFileCode>;
 
 /// A JSON report as read back: only what baselines and diffs use.
 #[derive(Debug, Deserialize)]
-pub struct ReportFile {
+pub(crate) struct ReportFile {
     /// The checked files.
     pub files: Vec<ReportFileEntry>,
 }
 
 /// One file of a JSON report.
 #[derive(Debug, Deserialize)]
-pub struct ReportFileEntry {
+pub(crate) struct ReportFileEntry {
     /// The file's path as reported.
     pub path: String,
     /// Its findings.
@@ -66,7 +66,7 @@ pub struct ReportFileEntry {
 
 /// One finding of a JSON report.
 #[derive(Clone, Debug, Deserialize)]
-pub struct ReportFinding {
+pub(crate) struct ReportFinding {
     /// The rule id.
     pub rule: String,
     /// `error` or `warning`.
@@ -84,16 +84,14 @@ pub struct ReportFinding {
 
 /// A location of a JSON report.
 #[derive(Clone, Debug, Deserialize)]
-pub struct ReportLocation {
+pub(crate) struct ReportLocation {
     /// 1-based line.
     pub line: u32,
-    /// 1-based column.
-    pub column: u32,
 }
 
 /// Reads a JSON report written by `eligo check --format json`, reading at
 /// most `max_bytes` (one more tells a larger file).
-pub fn read_report(path: &Path, max_bytes: usize) -> Result<ReportFile, ReportFileError> {
+pub(crate) fn read_report(path: &Path, max_bytes: usize) -> Result<ReportFile, ReportFileError> {
     let name = path.display().to_string();
     let file_error = |code, message: String, help: &str| ReportFileError {
         code,
@@ -140,7 +138,7 @@ pub fn read_report(path: &Path, max_bytes: usize) -> Result<ReportFile, ReportFi
 }
 
 /// Parses the text of a JSON report.
-pub fn parse_report(source: SourceFile) -> Result<ReportFile, ReportFileError> {
+pub(crate) fn parse_report(source: SourceFile) -> Result<ReportFile, ReportFileError> {
     serde_json::from_str::<ReportFile>(&source.text).map_err(|e| {
         let offset = crate::config::offset_of(&source.text, e.line(), e.column());
         let pos = (e.line() > 0).then_some(Pos {
@@ -172,13 +170,13 @@ pub fn parse_report(source: SourceFile) -> Result<ReportFile, ReportFileError> {
 
 /// The findings a baseline knows, by file path, as (rule, subject) keys.
 #[derive(Debug, Default)]
-pub struct Baseline {
+pub(crate) struct Baseline {
     by_path: HashMap<String, Vec<(String, String)>>,
 }
 
 impl Baseline {
     /// The keys of a JSON report.
-    pub fn from_report(report: ReportFile) -> Baseline {
+    pub(crate) fn from_report(report: ReportFile) -> Baseline {
         let mut by_path: HashMap<String, Vec<(String, String)>> = HashMap::new();
         for file in report.files {
             let keys = by_path.entry(normalize(&file.path)).or_default();
@@ -193,7 +191,7 @@ impl Baseline {
 
     /// Marks each finding of `reports` known or new, and lists each file's
     /// fixed entries. Files the baseline does not mention have only new findings.
-    pub fn apply(&self, reports: &mut [FileReport]) {
+    pub(crate) fn apply(&self, reports: &mut [FileReport]) {
         for report in reports {
             let keys = self
                 .by_path
@@ -227,7 +225,7 @@ impl Baseline {
 
 /// A path as a key: forward slashes and no leading `./`, so a baseline
 /// written on Windows or with `./book.yaml` matches `book.yaml`.
-pub fn normalize(path: &str) -> String {
+pub(crate) fn normalize(path: &str) -> String {
     let path = path.replace('\\', "/");
     let mut rest = path.as_str();
     while let Some(stripped) = rest.strip_prefix("./") {

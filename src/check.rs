@@ -84,7 +84,7 @@ fn evaluate_scenario(
 }
 
 /// The input error for a rule that ran out of work budget on the file at `path`.
-pub fn work_error(e: &WorkExceeded, path: &str) -> ScenarioError {
+pub(crate) fn work_error(e: &WorkExceeded, path: &str) -> ScenarioError {
     ScenarioError::file_level(
         crate::scenario::ScenarioCode::WorkBudget,
         path,
@@ -93,28 +93,8 @@ pub fn work_error(e: &WorkExceeded, path: &str) -> ScenarioError {
     )
 }
 
-/// Reads and checks a scenario file; a checked file also gives, per rule, how many
-/// bindings reached its `require` (see [`crate::eval::evaluate_counted`]).
-pub fn check_file_counted(
-    program: &Program,
-    path: &Path,
-    rule_ids: &HashSet<String>,
-    options: &LoadOptions,
-) -> (FileOutcome, Vec<u64>) {
-    match read_scenario(path, &options.limits) {
-        Ok(source) => check_source_counted(program, source, rule_ids, options),
-        Err(e) => (
-            FileOutcome::Invalid {
-                path: path.display().to_string(),
-                errors: vec![e],
-            },
-            Vec::new(),
-        ),
-    }
-}
-
 /// Checks a scenario already read into memory, as [`check_file_counted`] does.
-pub fn check_source_counted(
+pub(crate) fn check_source_counted(
     program: &Program,
     source: SourceFile,
     rule_ids: &HashSet<String>,
@@ -125,12 +105,6 @@ pub fn check_source_counted(
         Ok(scenario) => evaluate_scenario(program, scenario, options.max_work),
         Err(errors) => (FileOutcome::Invalid { path, errors }, Vec::new()),
     }
-}
-
-/// Evaluates a loaded scenario without a work budget and builds its report.
-pub fn report_scenario(program: &Program, scenario: Scenario) -> FileReport {
-    let raw = crate::eval::evaluate(program, &scenario.store);
-    build_report(program, scenario, raw)
 }
 
 /// Builds the report of a scenario from the raw findings of its evaluation.
@@ -256,8 +230,7 @@ fn place_label(
     }
     let refs: Vec<String> = k
         .fields
-        .iter()
-        .enumerate()
+        .iter_enumerated()
         .filter_map(|(field, f)| {
             let crate::schema::FieldType::Ref(target) = f.ty else {
                 return None;

@@ -22,7 +22,7 @@ use std::fmt::Write;
 
 /// Longest user value written whole into a message, in bytes: longer ones are
 /// cut with an ellipsis and a length marker (see [`truncate`]).
-pub const MAX_VALUE_BYTES: usize = 4096;
+pub(crate) const MAX_VALUE_BYTES: usize = 4096;
 
 /// Whether `c` is written as a visible escape by [`text`].
 ///
@@ -58,14 +58,14 @@ fn push_escape(out: &mut String, c: char) {
 
 /// `s` with every control character (line feed and tab included) as a
 /// visible escape: for one-line text such as ids, keys, paths and messages.
-pub fn text(s: &str) -> Cow<'_, str> {
+pub(crate) fn text(s: &str) -> Cow<'_, str> {
     escape(s, false)
 }
 
 /// As [`text`], but line feeds and tabs are kept: for multi-line text that
 /// eligo composes itself (help texts), whose user parts were escaped with
 /// [`text`] already or come from the rule pack.
-pub fn lines(s: &str) -> Cow<'_, str> {
+pub(crate) fn lines(s: &str) -> Cow<'_, str> {
     escape(s, true)
 }
 
@@ -87,7 +87,7 @@ fn escape(s: &str, keep_lines: bool) -> Cow<'_, str> {
 /// `s` cut to about `max` bytes when it is longer: its start and its end
 /// are kept (the end of a message is usually what it says about the value),
 /// around `…(N bytes)…` giving the whole length.
-pub fn truncate(s: &str, max: usize) -> Cow<'_, str> {
+pub(crate) fn truncate(s: &str, max: usize) -> Cow<'_, str> {
     if s.len() <= max {
         return Cow::Borrowed(s);
     }
@@ -108,14 +108,14 @@ pub fn truncate(s: &str, max: usize) -> Cow<'_, str> {
 
 /// [`text`] of [`truncate`]d to [`MAX_VALUE_BYTES`]: the usual treatment of
 /// a user value in one-line text.
-pub fn value(s: &str) -> String {
+pub(crate) fn value(s: &str) -> String {
     text(&truncate(s, MAX_VALUE_BYTES)).into_owned()
 }
 
 /// A workflow command's message (the part after `::`): controls as visible
 /// escapes (a carriage return too: the runner would decode `%0D` back into
 /// one), then `%` and line feeds as the runner decodes them.
-pub fn github_data(s: &str) -> String {
+pub(crate) fn github_data(s: &str) -> String {
     lines(&truncate(s, MAX_VALUE_BYTES))
         .replace('\t', " ")
         .replace('%', "%25")
@@ -124,7 +124,7 @@ pub fn github_data(s: &str) -> String {
 }
 
 /// A workflow command's property value: as [`github_data`], plus `:` and `,`.
-pub fn github_property(s: &str) -> String {
+pub(crate) fn github_property(s: &str) -> String {
     github_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
@@ -133,7 +133,7 @@ pub fn github_property(s: &str) -> String {
 /// as do the other controls [`text`] escapes; markup characters are left to
 /// the XML writer. Line feeds and tabs are kept: the texts are lists of one
 /// line per finding, whose values are cut with [`truncate`] one by one.
-pub fn xml(s: &str) -> String {
+pub(crate) fn xml(s: &str) -> String {
     lines(s).into_owned()
 }
 

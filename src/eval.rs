@@ -5,26 +5,28 @@
 //! its quantifiers walk. One finding is kept per (rule, subject); further firings
 //! add to its `related` entities.
 
-pub mod budget;
-pub mod index;
+pub(crate) mod budget;
+pub(crate) mod index;
 mod items;
 
 use std::collections::HashMap;
 use std::rc::Rc;
 
-pub use budget::{Related, WorkExceeded, MAX_RELATED};
-pub use items::Items;
+pub(crate) use budget::{Related, WorkExceeded};
+pub(crate) use items::Items;
 
 use budget::Budget;
 
-use crate::lang::ast::BinOp;
-use crate::program::{CExpr, CExprKind, Clause, Const, Decode, Func, Part, Prim1, Program, Rule};
+use crate::program::{
+    lookup, CExpr, CExprKind, Clause, Const, Decode, Func, Part, Prim1, Program, Rule,
+};
 use crate::scenario::store::{cell_date, Store, NONE};
-use crate::schema::KindId;
+use crate::schema::{EnumId, KindId};
+use crate::vocab::BinOp;
 
 /// A value during evaluation, borrowing from the store and the program.
 #[derive(Clone, Debug)]
-pub enum Value<'a> {
+pub(crate) enum Value<'a> {
     /// No value (an absent optional field).
     Absent,
     /// A boolean.
@@ -38,7 +40,7 @@ pub enum Value<'a> {
     /// A date (days since 1970-01-01).
     Date(i32),
     /// An enum value: enum id and value index.
-    Enum(usize, u32),
+    Enum(EnumId, u32),
     /// A row of a kind.
     Entity(KindId, u32),
     /// Consecutive rows of a kind: start and count.
@@ -46,13 +48,13 @@ pub enum Value<'a> {
     /// Rows of a kind listed in the store's pool.
     Refs(KindId, &'a [u32]),
     /// Enum values listed in the store's pool.
-    Enums(usize, &'a [u32]),
+    Enums(EnumId, &'a [u32]),
     /// A computed list.
     List(Rc<Vec<Value<'a>>>),
 }
 
 /// An entity: its kind and row.
-pub type EntityRef = (KindId, u32);
+pub(crate) type EntityRef = (KindId, u32);
 
 /// A rule that did not hold for a subject.
 #[derive(Clone, Debug)]
@@ -78,7 +80,7 @@ pub fn evaluate(program: &Program, store: &Store) -> Vec<RawFinding> {
 }
 
 /// Evaluates every rule, each allowed `max_work` units of work (see
-/// [`budget`]), and also returns, per rule (indexed like [`Program::rules`]),
+/// `budget`), and also returns, per rule (indexed like [`Program::rules`]),
 /// how many bindings reached its `require` (for coverage). The first rule
 /// that runs out of budget stops the evaluation.
 pub fn evaluate_budgeted(
@@ -101,7 +103,7 @@ pub fn evaluate_budgeted(
 
 /// Evaluates one rule within `max_work` units of work; also returns how many
 /// bindings reached its `require`.
-pub fn evaluate_rule_counted(
+pub(crate) fn evaluate_rule_counted(
     program: &Program,
     store: &Store,
     index: usize,
@@ -137,20 +139,20 @@ struct Sink {
 }
 
 /// Evaluation state for one rule: the program, the store and the variable slots.
-pub struct Evaluator<'a> {
+pub(crate) struct Evaluator<'a> {
     program: &'a Program,
     store: &'a Store,
     env: Vec<Value<'a>>,
     /// Per clause of the rule being evaluated: a hash lookup to use instead of
     /// a scan (see [`index`]).
-    lookups: Vec<Option<index::Lookup<'a>>>,
+    lookups: Vec<Option<lookup::Lookup<'a>>>,
     indexes: index::Indexes<'a>,
     budget: Budget,
 }
 
 impl<'a> Evaluator<'a> {
     /// An evaluator with `slots` empty variable slots.
-    pub fn new(program: &'a Program, store: &'a Store, slots: usize) -> Self {
+    pub(crate) fn new(program: &'a Program, store: &'a Store, slots: usize) -> Self {
         Evaluator {
             program,
             store,
@@ -162,26 +164,20 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The same evaluator, allowed `max_work` units of work (see [`budget`]).
-    pub fn with_budget(mut self, max_work: u64) -> Self {
+    pub(crate) fn with_budget(mut self, max_work: u64) -> Self {
         self.budget = Budget::new(max_work);
         self
     }
 
-    /// Whether the work budget ran out: the bindings walked since are
-    /// incomplete, and the rule's result must not be used.
-    pub fn out_of_budget(&self) -> bool {
-        self.budget.exceeded()
-    }
-
     /// The error for `rule` when the budget ran out.
-    pub fn check_budget(&self, rule: &Rule) -> Result<(), WorkExceeded> {
+    pub(crate) fn check_budget(&self, rule: &Rule) -> Result<(), WorkExceeded> {
         self.budget.check(rule)
     }
 
     /// An evaluator for `rule`, with its join lookups planned.
-    pub fn for_rule(program: &'a Program, store: &'a Store, rule: &'a Rule) -> Self {
+    pub(crate) fn for_rule(program: &'a Program, store: &'a Store, rule: &'a Rule) -> Self {
         Evaluator {
-            lookups: index::plan(rule),
+            lookups: lookup::plan(rule),
             ..Evaluator::new(program, store, rule.slots)
         }
     }
@@ -189,17 +185,17 @@ impl<'a> Evaluator<'a> {
     /// Calls `visit` once for every binding of `rule`'s `for`/`let`/`where`
     /// clauses, with the variables set as `require` sees them. Rule evaluation
     /// and `explain` both walk bindings through here, so they cannot disagree.
-    pub fn each_binding(&mut self, rule: &'a Rule, visit: &mut dyn FnMut(&mut Self)) {
+    pub(crate) fn each_binding(&mut self, rule: &'a Rule, visit: &mut dyn FnMut(&mut Self)) {
         self.clauses(rule, 0, visit);
     }
 
     /// The value of a variable slot (for `explain`).
-    pub fn var(&self, slot: usize) -> Option<&Value<'a>> {
+    pub(crate) fn var(&self, slot: usize) -> Option<&Value<'a>> {
         self.env.get(slot)
     }
 
     /// Sets a variable slot.
-    pub fn bind(&mut self, slot: usize, value: Value<'a>) {
+    pub(crate) fn bind(&mut self, slot: usize, value: Value<'a>) {
         if let Some(v) = self.env.get_mut(slot) {
             *v = value;
         }
@@ -266,12 +262,12 @@ impl<'a> Evaluator<'a> {
         cond: &'a CExpr,
         slot: usize,
     ) -> Option<(KindId, Vec<u32>)> {
-        let lookup = index::plan_scan(collection, cond, slot)?;
+        let lookup = lookup::plan_scan(collection, cond, slot)?;
         self.rows_for(&lookup)
     }
 
     /// The rows matching a lookup's key, or `None` when the key value has no hash key.
-    fn rows_for(&mut self, lookup: &index::Lookup<'a>) -> Option<(KindId, Vec<u32>)> {
+    fn rows_for(&mut self, lookup: &lookup::Lookup<'a>) -> Option<(KindId, Vec<u32>)> {
         let value = self.eval(lookup.key);
         let k = index::key(&value, lookup.nocase)?;
         let rows = self.indexes.rows(self.store, lookup, &k).to_vec();
@@ -323,7 +319,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Renders a message template.
-    pub fn render(&mut self, parts: &'a [Part]) -> String {
+    pub(crate) fn render(&mut self, parts: &'a [Part]) -> String {
         let mut out = String::new();
         for part in parts {
             match part {
@@ -339,12 +335,12 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Whether a condition holds (an absent value does not).
-    pub fn truthy(&mut self, e: &'a CExpr) -> bool {
+    pub(crate) fn truthy(&mut self, e: &'a CExpr) -> bool {
         matches!(self.eval(e), Value::Bool(true))
     }
 
     /// Evaluates an expression.
-    pub fn eval(&mut self, e: &'a CExpr) -> Value<'a> {
+    pub(crate) fn eval(&mut self, e: &'a CExpr) -> Value<'a> {
         match &e.kind {
             CExprKind::Const(c) => const_value(c),
             CExprKind::Var(slot) => self.env.get(*slot).cloned().unwrap_or(Value::Absent),
@@ -550,7 +546,7 @@ fn const_value(c: &Const) -> Value<'_> {
 }
 
 /// Reads a cell as a value.
-pub fn read(store: &Store, decode: Decode, cell: u32) -> Value<'_> {
+pub(crate) fn read(store: &Store, decode: Decode, cell: u32) -> Value<'_> {
     if cell == NONE {
         return Value::Absent;
     }
@@ -598,7 +594,7 @@ fn is_list(v: &Value<'_>) -> bool {
 }
 
 /// The number of elements of a list (0 for anything else).
-pub fn len(v: &Value<'_>) -> usize {
+pub(crate) fn len(v: &Value<'_>) -> usize {
     match v {
         Value::Rows(_, _, n) => *n as usize,
         Value::Refs(_, s) | Value::Enums(_, s) => s.len(),
@@ -608,12 +604,12 @@ pub fn len(v: &Value<'_>) -> usize {
 }
 
 /// The elements of a list value (nothing for other values).
-pub fn items<'a>(v: &Value<'a>) -> Items<'a> {
+pub(crate) fn items<'a>(v: &Value<'a>) -> Items<'a> {
     Items::of(v)
 }
 
 /// Equality; `None` when either side is absent (absent equals nothing).
-pub fn equal(a: &Value<'_>, b: &Value<'_>, nocase: bool) -> Option<bool> {
+pub(crate) fn equal(a: &Value<'_>, b: &Value<'_>, nocase: bool) -> Option<bool> {
     Some(match (a, b) {
         (Value::Absent, _) | (_, Value::Absent) => return None,
         (Value::Bool(x), Value::Bool(y)) => x == y,
@@ -687,7 +683,7 @@ fn collect_entities(v: &Value<'_>, out: &mut Vec<EntityRef>) {
 }
 
 /// Renders a value for a message: ids for entities, names for enum values.
-pub fn display(program: &Program, store: &Store, v: &Value<'_>) -> String {
+pub(crate) fn display(program: &Program, store: &Store, v: &Value<'_>) -> String {
     let schema = &program.schema;
     match v {
         Value::Absent => "none".into(),

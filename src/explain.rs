@@ -21,10 +21,11 @@ use crate::scenario::Store;
 use crate::schema::{FieldType, KindId};
 
 /// Most bindings shown per rule (those that fire first).
-pub const MAX_BINDINGS: usize = 20;
+pub(crate) const MAX_BINDINGS: usize = 20;
 
 /// The explanation for one entity.
 #[derive(Debug, Serialize)]
+#[non_exhaustive]
 pub struct Explanation {
     /// The entity's id.
     pub subject: String,
@@ -38,6 +39,7 @@ pub struct Explanation {
 
 /// One rule's verdict for the entity.
 #[derive(Debug, Serialize)]
+#[non_exhaustive]
 pub struct RuleExplanation {
     /// The rule id.
     pub rule: String,
@@ -49,14 +51,15 @@ pub struct RuleExplanation {
     /// is the entity or it is the finding's subject), else `reads` (only
     /// fields of it are read).
     pub reach: &'static str,
-    /// The bindings, firing ones first (at most [`MAX_BINDINGS`]).
+    /// The bindings, firing ones first (at most 20).
     pub bindings: Vec<Binding>,
-    /// Bindings left out beyond [`MAX_BINDINGS`].
+    /// Bindings left out beyond the 20 shown.
     pub more: usize,
 }
 
 /// One binding of a rule's variables that reached `require`.
 #[derive(Debug, Serialize)]
+#[non_exhaustive]
 pub struct Binding {
     /// `fires` or `holds`.
     pub verdict: &'static str,
@@ -72,6 +75,7 @@ pub struct Binding {
 
 /// A variable and the value it is bound to.
 #[derive(Debug, Serialize)]
+#[non_exhaustive]
 pub struct Var {
     /// The variable's name.
     pub name: String,
@@ -81,6 +85,7 @@ pub struct Var {
 
 /// The finding a firing binding produces.
 #[derive(Debug, Serialize)]
+#[non_exhaustive]
 pub struct FindingText {
     /// The finding's subject id.
     pub subject: String,
@@ -90,6 +95,7 @@ pub struct FindingText {
 
 /// A part of a condition and its value.
 #[derive(Debug, Serialize)]
+#[non_exhaustive]
 pub struct Node {
     /// The source text.
     pub text: String,
@@ -112,7 +118,7 @@ pub fn explain(program: &Program, store: &Store, kind: KindId, row: u32) -> Expl
 
 /// Like [`explain`], each rule within `max_work` units of work (see
 /// [`crate::eval::budget`]); the first rule past it is the error.
-pub fn explain_budgeted(
+pub(crate) fn explain_budgeted(
     program: &Program,
     store: &Store,
     kind: KindId,
@@ -250,9 +256,10 @@ impl<'a> Ctx<'a> {
                 let value = ev.eval(base);
                 items(&value).any(|v| self.is_target(&v)) || self.reads(ev, base)
             }
-            CExprKind::Not(inner) | CExprKind::Call(_, inner) => self.reads(ev, inner),
-            CExprKind::Binary { lhs, rhs, .. } => self.reads(ev, lhs) || self.reads(ev, rhs),
-            CExprKind::List(parts) => parts.iter().any(|p| self.reads(ev, p)),
+            CExprKind::Not(_)
+            | CExprKind::Call(..)
+            | CExprKind::Binary { .. }
+            | CExprKind::List(_) => c.children().any(|p| self.reads(ev, p)),
             CExprKind::Filter {
                 slot,
                 collection,
@@ -356,8 +363,7 @@ impl<'a> Ctx<'a> {
         let k = schema.kind(kind);
         let parent = k
             .fields
-            .iter()
-            .enumerate()
+            .iter_enumerated()
             .find_map(|(f, field)| match field.ty {
                 FieldType::Parent(pk) => Some((f, pk)),
                 _ => None,

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 /// Why an input could not be read.
 #[derive(Debug)]
-pub enum ReadError {
+pub(crate) enum ReadError {
     /// The file could not be opened or read.
     Io(io::Error),
     /// The input holds more than the bound; `size` is its length when the
@@ -39,7 +39,7 @@ const CHUNK: usize = 1 << 16;
 ///
 /// A regular file is read straight into a buffer of its reported size, which
 /// [`crate::source::shared_str`] turns into text without copying.
-pub fn read_path(path: &Path, limit: usize) -> Result<Arc<[u8]>, ReadError> {
+pub(crate) fn read_path(path: &Path, limit: usize) -> Result<Arc<[u8]>, ReadError> {
     let file = File::open(path)?;
     let meta = file.metadata()?;
     let hint = if meta.is_file() { meta.len() } else { 0 };
@@ -51,14 +51,18 @@ pub fn read_path(path: &Path, limit: usize) -> Result<Arc<[u8]>, ReadError> {
 }
 
 /// Reads standard input whole, failing once it holds more than `limit` bytes.
-pub fn read_stdin(limit: usize) -> Result<Arc<[u8]>, ReadError> {
+pub(crate) fn read_stdin(limit: usize) -> Result<Arc<[u8]>, ReadError> {
     read_from(io::stdin().lock(), 0, limit)
 }
 
 /// Reads `reader` whole: first `hint` bytes straight into the final buffer
 /// (the usual case of a regular file that does not change), then the rest,
 /// if any, in chunks; never more than `limit + 1` bytes in all.
-pub fn read_from(reader: impl Read, hint: usize, limit: usize) -> Result<Arc<[u8]>, ReadError> {
+pub(crate) fn read_from(
+    reader: impl Read,
+    hint: usize,
+    limit: usize,
+) -> Result<Arc<[u8]>, ReadError> {
     let mut reader = reader.take(limit as u64 + 1);
     let mut buf: Arc<[u8]> = std::iter::repeat_n(0u8, hint.min(limit)).collect();
     let filled = match Arc::get_mut(&mut buf) {
@@ -119,7 +123,7 @@ fn read_some(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
 
 /// Reads a small text file (a `.eligoignore`, a rule file) within `limit`
 /// bytes, as UTF-8; an error says why in words.
-pub fn read_text(path: &Path, limit: usize) -> Result<String, String> {
+pub(crate) fn read_text(path: &Path, limit: usize) -> Result<String, String> {
     let bytes = read_path(path, limit).map_err(|e| describe(&e, limit))?;
     String::from_utf8(bytes.to_vec()).map_err(|e| {
         format!(
@@ -130,7 +134,7 @@ pub fn read_text(path: &Path, limit: usize) -> Result<String, String> {
 }
 
 /// A read error in words, for messages.
-pub fn describe(e: &ReadError, limit: usize) -> String {
+pub(crate) fn describe(e: &ReadError, limit: usize) -> String {
     match e {
         ReadError::Io(e) => e.to_string(),
         ReadError::TooLarge { size: Some(size) } => {

@@ -16,14 +16,14 @@
 use serde_json::{json, Map, Value};
 
 use crate::program::Program;
-use crate::schema::{Field, FieldType, Kind, Prim, Schema, ROOT};
+use crate::schema::{Field, FieldId, FieldType, Kind, Prim, Schema, ROOT};
 use crate::source::Span;
 
 /// The schema's `$id`: the scenario format, version 1.
-pub const SCHEMA_ID: &str = "urn:eligo:scenario-format:v1";
+pub(crate) const SCHEMA_ID: &str = "urn:eligo:scenario-format:v1";
 
 /// The pattern of a date (`YYYY-MM-DD`).
-pub const DATE_PATTERN: &str = r"^\d{4}-\d{2}-\d{2}$";
+pub(crate) const DATE_PATTERN: &str = r"^\d{4}-\d{2}-\d{2}$";
 
 /// The JSON Schema of scenario files for the rules of `program`.
 pub fn scenario_schema(program: &Program) -> Value {
@@ -70,7 +70,7 @@ fn is_collection(f: &Field) -> bool {
 /// The kinds other than the root, each under its own name.
 fn defs(schema: &Schema, docs: &Docs<'_>) -> Map<String, Value> {
     let mut defs = Map::new();
-    for (k, kind) in schema.kinds.iter().enumerate().skip(1) {
+    for (k, kind) in schema.kinds.iter_enumerated().skip(1) {
         if k != ROOT {
             let mut object = kind_object(schema, docs, kind);
             if let Value::Object(obj) = &mut object {
@@ -146,7 +146,7 @@ fn kind_object(schema: &Schema, docs: &Docs<'_>, kind: &Kind) -> Value {
 }
 
 /// `through: partner? required if via == partner_attestation` as `if`/`then`.
-fn required_if(schema: &Schema, kind: &Kind, f: &Field, sibling: usize, variant: u32) -> Value {
+fn required_if(schema: &Schema, kind: &Kind, f: &Field, sibling: FieldId, variant: u32) -> Value {
     let sibling = kind.fields.get(sibling);
     let name = sibling.map_or("", |s| s.name.as_str());
     let value = sibling

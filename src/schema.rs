@@ -1,6 +1,6 @@
 //! The scenario schema: kinds (the root, entities, records), their fields, enums.
 //!
-//! Declared in rule files and built by [`crate::lang::check`]; the engine knows no
+//! Declared in rule files and built by [`crate::lang::schema_build`]; the engine knows no
 //! CSP word. The scenario root is itself a kind (`root`), whose fields are its
 //! scalar settings plus one list field per entity collection, so the loader walks
 //! every mapping the same way.
@@ -9,18 +9,161 @@ use std::collections::HashMap;
 
 use crate::source::Span;
 
-/// Index of a kind in [`Schema::kinds`].
-pub type KindId = usize;
-/// Index of a field in [`Kind::fields`].
-pub type FieldId = usize;
-/// Index of an enum in [`Schema::enums`].
-pub type EnumId = usize;
+/// A kind of the schema: made only by [`Schema::add_kind`] (the root by
+/// [`ROOT`]), as the position of the kind it added in [`Schema::kinds`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct KindId(u32);
 
-/// The kind id of the scenario root.
-pub const ROOT: KindId = 0;
+/// A field of a kind: made only by [`Kind::add_field`], as the position of
+/// the field it added in [`Kind::fields`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FieldId(u32);
+
+/// An enum of the schema: made only by [`Schema::add_enum`], as the position
+/// of the enum it added in [`Schema::enums`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EnumId(u32);
+
+/// An id that is a position in an [`IdVec`].
+pub trait Id: Copy {
+    /// The position of what it names (also for tables kept beside the
+    /// schema: a store's side tables, a loader's, one per kind).
+    fn index(self) -> usize;
+    /// The id of a position (only `IdVec` makes ids).
+    fn at(index: usize) -> Self;
+}
+
+macro_rules! id {
+    ($name:ident) => {
+        impl Id for $name {
+            fn index(self) -> usize {
+                self.0 as usize
+            }
+            fn at(index: usize) -> Self {
+                $name(index as u32)
+            }
+        }
+    };
+}
+id!(KindId);
+id!(FieldId);
+id!(EnumId);
+
+/// A list whose positions are only given out as ids of type `I`, by
+/// [`IdVec::push`]: an id of this list always names one of its items, so it
+/// is read through [`IdVec::item`] without a check of its own. (Ids of one
+/// schema are not used with another: a program has one schema.)
+#[derive(Clone, Debug)]
+pub struct IdVec<I, T> {
+    items: Vec<T>,
+    id: std::marker::PhantomData<I>,
+}
+
+impl<I, T> Default for IdVec<I, T> {
+    fn default() -> Self {
+        IdVec {
+            items: Vec::new(),
+            id: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<I: Id, T> IdVec<I, T> {
+    /// Adds an item and gives its id.
+    pub(crate) fn push(&mut self, item: T) -> I {
+        let id = I::at(self.items.len());
+        self.items.push(item);
+        id
+    }
+
+    /// How many items there are.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// The items in order.
+    pub fn iter(&self) -> std::slice::Iter<'_, T> {
+        self.items.iter()
+    }
+
+    /// The ids in order.
+    pub fn ids(&self) -> impl Iterator<Item = I> + Clone + '_ {
+        (0..self.items.len()).map(I::at)
+    }
+
+    /// The ids with their items, in order.
+    pub fn iter_enumerated(&self) -> impl Iterator<Item = (I, &T)> + '_ {
+        self.items.iter().enumerate().map(|(i, t)| (I::at(i), t))
+    }
+
+    /// The item of an id, which is always there: an id is only made by
+    /// `push` on this list, which never shrinks.
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "an id is only made by `push` on this list, which never shrinks"
+    )]
+    pub fn item(&self, id: I) -> &T {
+        &self.items[id.index()]
+    }
+
+    /// The item of an id, to change it (see [`IdVec::item`]).
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "an id is only made by `push` on this list, which never shrinks"
+    )]
+    pub(crate) fn item_mut(&mut self, id: I) -> &mut T {
+        &mut self.items[id.index()]
+    }
+
+    /// The item of an id (always there; for callers that read an optional
+    /// item the same way as other lists).
+    pub fn get(&self, id: I) -> Option<&T> {
+        self.items.get(id.index())
+    }
+
+    /// The item of an id, to change it.
+    pub(crate) fn get_mut(&mut self, id: I) -> Option<&mut T> {
+        self.items.get_mut(id.index())
+    }
+
+    /// A list of the same ids, each with what `f` makes of its item: the
+    /// ids of one are the ids of the other (a store's tables, one per kind).
+    pub(crate) fn map<U>(&self, f: impl FnMut(&T) -> U) -> IdVec<I, U> {
+        IdVec {
+            items: self.items.iter().map(f).collect(),
+            id: std::marker::PhantomData,
+        }
+    }
+
+    /// The item at a position that may be out of range (a guess).
+    pub(crate) fn get_at(&self, index: usize) -> Option<(I, &T)> {
+        self.items.get(index).map(|t| (I::at(index), t))
+    }
+}
+
+impl<'a, I, T> IntoIterator for &'a mut IdVec<I, T> {
+    type Item = &'a mut T;
+    type IntoIter = std::slice::IterMut<'a, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.iter_mut()
+    }
+}
+
+impl<'a, I, T> IntoIterator for &'a IdVec<I, T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.iter()
+    }
+}
+
+/// The kind id of the scenario root (the first kind every schema adds).
+pub const ROOT: KindId = KindId(0);
 
 /// Most fields a kind may declare (the loader tracks seen keys in a 64-bit mask).
-pub const MAX_FIELDS: usize = 64;
+pub(crate) const MAX_FIELDS: usize = 64;
 
 /// Primitive scalar types.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -139,7 +282,7 @@ pub struct Kind {
     /// For entities: the root key that lists them.
     pub collection: Option<String>,
     /// Fields in declaration order (computed ones included).
-    pub fields: Vec<Field>,
+    pub fields: IdVec<FieldId, Field>,
     /// Field ids by name.
     pub field_index: HashMap<String, FieldId>,
     /// The `id` field, for kinds whose entities have ids.
@@ -152,21 +295,21 @@ pub struct Kind {
 
 impl Kind {
     /// The field with this id.
-    #[expect(
-        clippy::indexing_slicing,
-        reason = "field ids are only made by the schema builder, as indexes into `fields`"
-    )]
     pub fn field_decl(&self, id: FieldId) -> &Field {
-        &self.fields[id]
+        self.fields.item(id)
     }
 
     /// The field with this id, to change it while building the schema.
-    #[expect(
-        clippy::indexing_slicing,
-        reason = "field ids are only made by the schema builder, as indexes into `fields`"
-    )]
     pub fn field_decl_mut(&mut self, id: FieldId) -> &mut Field {
-        &mut self.fields[id]
+        self.fields.item_mut(id)
+    }
+
+    /// Adds a field (its name not yet used) and gives its id.
+    pub(crate) fn add_field(&mut self, field: Field) -> FieldId {
+        let name = field.name.clone();
+        let id = self.fields.push(field);
+        self.field_index.insert(name, id);
+        id
     }
 
     /// The field with this name.
@@ -220,10 +363,10 @@ impl Enum {
 /// All kinds and enums of the loaded rule files.
 #[derive(Clone, Debug, Default)]
 pub struct Schema {
-    /// Kinds; index 0 is the root.
-    pub kinds: Vec<Kind>,
+    /// Kinds; the first is the root.
+    pub kinds: IdVec<KindId, Kind>,
     /// Enums.
-    pub enums: Vec<Enum>,
+    pub enums: IdVec<EnumId, Enum>,
     /// Kind, enum and collection names, so that looking one up does not scan
     /// (a rule pack may declare many: loading stays linear).
     names: Names,
@@ -239,48 +382,37 @@ struct Names {
 
 impl Schema {
     /// The kind with this id.
-    #[expect(
-        clippy::indexing_slicing,
-        reason = "kind ids are only made by the schema builder, as indexes into `kinds`"
-    )]
     pub fn kind(&self, id: KindId) -> &Kind {
-        &self.kinds[id]
+        self.kinds.item(id)
     }
 
     /// The kind with this id, to change it while building the schema.
-    #[expect(
-        clippy::indexing_slicing,
-        reason = "kind ids are only made by the schema builder, as indexes into `kinds`"
-    )]
     pub fn kind_mut(&mut self, id: KindId) -> &mut Kind {
-        &mut self.kinds[id]
+        self.kinds.item_mut(id)
     }
 
     /// The enum with this id.
-    #[expect(
-        clippy::indexing_slicing,
-        reason = "enum ids are only made by the schema builder, as indexes into `enums`"
-    )]
     pub fn enum_decl(&self, id: EnumId) -> &Enum {
-        &self.enums[id]
+        self.enums.item(id)
     }
 
     /// Adds a kind (its name and collection not yet used) and returns its id.
     pub fn add_kind(&mut self, kind: Kind) -> KindId {
-        let id = self.kinds.len();
-        self.names.kinds.entry(kind.name.clone()).or_insert(id);
-        if let Some(c) = &kind.collection {
-            self.names.collections.entry(c.clone()).or_insert(id);
+        let name = kind.name.clone();
+        let collection = kind.collection.clone();
+        let id = self.kinds.push(kind);
+        self.names.kinds.entry(name).or_insert(id);
+        if let Some(c) = collection {
+            self.names.collections.entry(c).or_insert(id);
         }
-        self.kinds.push(kind);
         id
     }
 
     /// Adds an enum (its name not yet used) and returns its id.
     pub fn add_enum(&mut self, e: Enum) -> EnumId {
-        let id = self.enums.len();
-        self.names.enums.entry(e.name.clone()).or_insert(id);
-        self.enums.push(e);
+        let name = e.name.clone();
+        let id = self.enums.push(e);
+        self.names.enums.entry(name).or_insert(id);
         id
     }
 
@@ -306,7 +438,10 @@ impl Schema {
 
     /// Kinds whose entities carry ids, in declaration order.
     pub fn identified_kinds(&self) -> impl Iterator<Item = KindId> + '_ {
-        (0..self.kinds.len()).filter(|&k| self.kind(k).id_field.is_some())
+        self.kinds
+            .iter_enumerated()
+            .filter(|(_, k)| k.id_field.is_some())
+            .map(|(id, _)| id)
     }
 
     /// A readable name of a field type with its article (`an integer`), for messages.

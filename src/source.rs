@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 mod indexed;
-pub use indexed::{read_window, IndexedText};
+pub(crate) mod snippet;
+pub(crate) use indexed::{read_window, IndexedText};
 
 /// A byte range in a source file.
 ///
@@ -94,17 +95,18 @@ impl SourceFile {
 
 /// The bytes as shared text, if they are UTF-8 (without copying them): with
 /// [`crate::input::read_path`], a large file is held once, not twice.
-pub fn shared_str(bytes: Arc<[u8]>) -> Result<Arc<str>, std::str::Utf8Error> {
+pub(crate) fn shared_str(bytes: Arc<[u8]>) -> Result<Arc<str>, std::str::Utf8Error> {
     std::str::from_utf8(&bytes)?;
     let raw = Arc::into_raw(bytes) as *const str;
     // SAFETY: the bytes were just checked to be UTF-8, `str` has the layout of
     // `[u8]`, and the pointer comes from `Arc::into_raw` of an `Arc` of that
     // layout, so it may be given back to `Arc::from_raw` as a `str`.
+    #[allow(unsafe_code)]
     Ok(unsafe { Arc::from_raw(raw) })
 }
 
 /// 1-based line and column (in characters) of a byte offset in `text`.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = text.get(..offset).unwrap_or(text);
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
@@ -118,7 +120,7 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 /// Scenario files are nearly always ASCII, where the two are the same; only
 /// files with other characters pay for a lookup table.
 #[derive(Debug)]
-pub struct CharToByte {
+pub(crate) struct CharToByte {
     /// Byte offset of every character, or `None` when the text is ASCII.
     offsets: Option<Vec<u32>>,
     len: usize,
@@ -126,7 +128,7 @@ pub struct CharToByte {
 
 impl CharToByte {
     /// Builds the conversion for `text`.
-    pub fn new(text: &str) -> Self {
+    pub(crate) fn new(text: &str) -> Self {
         let offsets = if text.is_ascii() {
             None
         } else {
@@ -139,7 +141,7 @@ impl CharToByte {
     }
 
     /// The byte offset of the character at `index`.
-    pub fn byte(&self, index: usize) -> usize {
+    pub(crate) fn byte(&self, index: usize) -> usize {
         match &self.offsets {
             None => index.min(self.len),
             Some(table) => table.get(index).map_or(self.len, |&b| b as usize),

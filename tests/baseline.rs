@@ -1,4 +1,10 @@
 //! Baselines and `eligo diff`: adopting eligo on a book that already has findings.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 

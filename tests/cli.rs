@@ -1,4 +1,10 @@
 //! The `eligo` binary: exit codes, formats and file discovery.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 

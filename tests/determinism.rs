@@ -1,5 +1,11 @@
 //! The same inputs give byte-identical output, whatever the order in which the
 //! files were written to disk and whatever each process's hash seeds are.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};

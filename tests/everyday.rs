@@ -1,6 +1,12 @@
 //! Everyday use (DOMAIN.md section 6): `eligo.yaml`, rule selection, the
 //! concise and Markdown formats, rule docs, completions and the conventions
 //! (`--quiet`, `--output`, colours, `test --update`, `fmt --check --diff`).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 

@@ -1,12 +1,18 @@
 //! `eligo explain`: the verdicts and condition values for one entity (snapshots).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 
-use eligo::check::FileOutcome;
-use eligo::explain::{explain, render_human};
-use eligo::scenario::load_scenario;
+use eligo::internals::check::FileOutcome;
+use eligo::internals::explain::{explain, render_human};
+use eligo::internals::scenario::load_scenario;
 
-fn explained(fixture: &str, subject: &str) -> eligo::explain::Explanation {
+fn explained(fixture: &str, subject: &str) -> eligo::internals::explain::Explanation {
     let program = common::default_program();
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture);
     let source = common::source(&path);
@@ -31,7 +37,7 @@ fn explained(fixture: &str, subject: &str) -> eligo::explain::Explanation {
         let reported = report
             .findings
             .iter()
-            .any(|f| *f.rule == *r.rule && f.subject == subject);
+            .any(|f| f.rule() == r.rule && f.subject() == subject);
         assert_eq!(fires_on_subject, reported, "{fixture}: {}", r.rule);
     }
     x

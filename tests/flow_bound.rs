@@ -2,6 +2,12 @@
 //! a fixed number of entries pending in the parser it is a clear input error,
 //! while block style, a flow list under a block key and commas inside quoted
 //! scalars are unaffected.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 

@@ -4,11 +4,17 @@
 //! Checked over generated rule files (a small grammar of enums, kinds, constants
 //! and rules, with white space, blank lines and comments between any two tokens,
 //! and `#` inside string literals) and over every rule file in the repository.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
-use eligo::lang::ast::RuleFile;
-use eligo::lang::fmt::{collect_comments, format_source};
-use eligo::lang::parse::parse_rule_file;
-use eligo::SourceFile;
+use eligo::internals::lang::ast::RuleFile;
+use eligo::internals::lang::fmt::{collect_comments, format_source};
+use eligo::internals::lang::parse::parse_rule_file;
+use eligo::internals::SourceFile;
 use proptest::prelude::*;
 use proptest::strategy::Union;
 

@@ -1,12 +1,18 @@
 //! The scenario generator: valid, deterministic, and every rule fires.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 
 use std::collections::BTreeSet;
 
-use eligo::check::{check_source, FileOutcome};
-use eligo::generate;
-use eligo::SourceFile;
+use eligo::internals::check::{check_source, FileOutcome};
+use eligo::internals::generate;
+use eligo::internals::SourceFile;
 
 fn rules_fired(text: String) -> BTreeSet<String> {
     let program = common::default_program();
@@ -15,7 +21,7 @@ fn rules_fired(text: String) -> BTreeSet<String> {
         FileOutcome::Checked(report) => report
             .findings
             .into_iter()
-            .map(|f| f.rule.to_string())
+            .map(|f| f.rule().to_string())
             .collect(),
         FileOutcome::Invalid { errors, .. } => {
             panic!(

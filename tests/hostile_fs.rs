@@ -1,6 +1,12 @@
 //! Hostile trees and hostile values: what a pull request can put on disk or in
 //! a scenario must never be read from outside the tree, hang, exhaust memory,
 //! crash the renderer, or turn the output against its reader.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 #![cfg(unix)]
 
 mod common;

@@ -5,6 +5,12 @@
 //!
 //! The binary under test is the debug build, whose frames are the largest, and
 //! it evaluates on rayon's worker threads (2 MiB stacks).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 
@@ -133,8 +139,8 @@ const NODES: &str = "entity node in nodes {\n  id: id\n  next: node?\n  on: bool
 /// book where every path has a value) evaluates and explains the rules.
 #[test]
 fn rules_at_the_bounds_work_in_every_command() {
-    let n = eligo::lang::bounds::MAX_EXPR_HEIGHT;
-    let clauses: String = (0..eligo::lang::bounds::MAX_RULE_CLAUSES - 2)
+    let n = eligo::internals::lang::bounds::MAX_EXPR_HEIGHT;
+    let clauses: String = (0..eligo::internals::lang::bounds::MAX_RULE_CLAUSES - 2)
         .map(|i| format!("  for m{i} in nodes where m{i}.next == n\n"))
         .collect();
     let rules = [
@@ -186,9 +192,9 @@ fn many_names(n: usize) -> String {
 fn load_time(text: String) -> Duration {
     (0..3)
         .map(|_| {
-            let source = eligo::SourceFile::new("many.rules", text.clone());
+            let source = eligo::internals::SourceFile::new("many.rules", text.clone());
             let start = Instant::now();
-            let errors = eligo::load_program(vec![source]).unwrap_err();
+            let errors = eligo::internals::load_program(vec![source]).unwrap_err();
             let elapsed = start.elapsed();
             assert!(errors.len() >= 100, "{}", errors.len());
             elapsed
@@ -347,7 +353,7 @@ fn the_default_pack_stays_far_under_the_default_budget() {
         book.to_str().unwrap(),
     ]);
     assert_eq!(code, 0, "{err}");
-    let budget = (eligo::eval::budget::DEFAULT_MAX_WORK / 100).to_string();
+    let budget = (eligo::internals::eval::budget::DEFAULT_MAX_WORK / 100).to_string();
     let (code, _, err) = run(&[
         "check",
         "--format",
@@ -390,13 +396,13 @@ fn many_errors(n: usize) -> String {
 #[test]
 fn rendering_many_rule_errors_is_linear() {
     let render_time = |n: usize| {
-        let source = eligo::SourceFile::new("errors.rules", many_errors(n));
-        let errors = eligo::load_program(vec![source]).unwrap_err();
+        let source = eligo::internals::SourceFile::new("errors.rules", many_errors(n));
+        let errors = eligo::internals::load_program(vec![source]).unwrap_err();
         assert!(errors.len() >= n, "{} errors for {n} rules", errors.len());
         let start = Instant::now();
         let rendered: usize = errors
             .iter()
-            .map(|e| eligo::report::human::render_diagnostic(e, common::STYLE).len())
+            .map(|e| eligo::internals::report::human::render_diagnostic(e, common::STYLE).len())
             .sum();
         assert!(rendered > 0);
         start.elapsed()

@@ -6,6 +6,12 @@
 //! The hostile files are generated here, in a temporary folder; the runs that
 //! could exhaust memory run under an address-space cap, so a regression fails
 //! instead of taking the machine down.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 

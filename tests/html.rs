@@ -3,6 +3,12 @@
 //! totals, the customers' readiness, the rows — and hostile ids must come
 //! out as text, never as markup. The browser tests (`tests/browser/`) load
 //! the same pages in Chromium.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 
@@ -350,7 +356,7 @@ fn sample_plan() -> Value {
 #[test]
 fn a_plan_shows_waves_outcomes_and_blockers() {
     let plan = sample_plan();
-    let html = eligo::report::html::render_plan(&plan).unwrap();
+    let html = eligo::internals::report::html::render_plan(&plan).unwrap();
     let page = Html::parse_document(&html);
     assert_self_contained(&html, &page);
     assert_eq!(embedded(&page), plan);
@@ -403,7 +409,7 @@ fn a_plan_shows_waves_outcomes_and_blockers() {
 
 #[test]
 fn a_big_report_renders_its_first_rows_and_embeds_all() {
-    let n = eligo::report::html::SERVER_ROWS + 500;
+    let n = eligo::internals::report::html::SERVER_ROWS + 500;
     let findings: Vec<Value> = (0..n)
         .map(|i| {
             json!({"rule": "mca-accepted", "severity": "error", "subject": format!("c{i}"),
@@ -421,18 +427,18 @@ fn a_big_report_renders_its_first_rows_and_embeds_all() {
         "errors": [],
         "summary": {"files": 1, "invalid_files": 0, "errors": n, "warnings": 0, "waived": 0, "input_errors": 0}
     });
-    let html = eligo::report::html::render_check(&report).unwrap();
+    let html = eligo::internals::report::html::render_check(&report).unwrap();
     let page = Html::parse_document(&html);
     assert_eq!(embedded(&page), report);
     let rows = page.select(&sel("#findings-body tr")).count();
-    assert_eq!(rows, eligo::report::html::SERVER_ROWS);
+    assert_eq!(rows, eligo::internals::report::html::SERVER_ROWS);
     assert_eq!(
         texts(&page, ".server-only").len(),
         1,
         "the note says rows are left out"
     );
     let customers = page.select(&sel("#customers-table tbody tr")).count();
-    assert_eq!(customers, eligo::report::html::SERVER_CUSTOMERS);
+    assert_eq!(customers, eligo::internals::report::html::SERVER_CUSTOMERS);
     assert_eq!(
         texts(&page, "[data-count=blocked]"),
         [format!("{n} blocked")]

@@ -1,5 +1,11 @@
 //! `eligo import` and `eligo reconcile`, run through the binary on the bundled
 //! Partner Center exports (`fixtures/import/`).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 

@@ -1,10 +1,16 @@
 //! Bad-input fixtures: each is an input error whose diagnostics are snapshots,
 //! and whose header lines (`# error: CODE at LINE:COL`) name exactly the errors
 //! reported.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 
-use eligo::check::FileOutcome;
+use eligo::internals::check::FileOutcome;
 use std::path::Path;
 
 /// (code, line, column) from the header; no position for file-level errors.

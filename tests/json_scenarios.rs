@@ -1,6 +1,12 @@
 //! Scenarios written as JSON: read by the JSON fast path, they give the
 //! findings of the same book in YAML, and a whole-document flow collection
 //! streams in memory bounded by the nesting, not by the number of values.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 
@@ -50,7 +56,7 @@ fn findings(file: &Path) -> (i32, BTreeSet<(String, String)>) {
 fn a_json_book_gives_the_findings_of_the_same_book_in_yaml() {
     let dir = temp_dir("same");
     // Over 1 MB as JSON, so that its events come through the parsing thread.
-    let yaml = eligo::generate::scenario_text(6_000, 3);
+    let yaml = eligo::internals::generate::scenario_text(6_000, 3);
     let value: Value = serde_yaml::from_str(&yaml).unwrap();
     let json = serde_json::to_string(&value).unwrap();
     assert!(json.len() > 1 << 20, "{}", json.len());
@@ -102,7 +108,7 @@ fn a_large_json_book_with_yaml_at_its_end_is_read_by_the_yaml_parser() {
     // entity: the text must then be read again by saphyr-parser, as it
     // always was, which stops at the book's 100,000-token flow bound.
     let dir = temp_dir("handover");
-    let yaml = eligo::generate::scenario_text(6_000, 3);
+    let yaml = eligo::internals::generate::scenario_text(6_000, 3);
     let value: Value = serde_yaml::from_str(&yaml).unwrap();
     let json = serde_json::to_string(&value).unwrap();
     assert!(json.len() > 1 << 20, "{}", json.len());

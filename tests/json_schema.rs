@@ -1,10 +1,16 @@
 //! `eligo schema`: the generated JSON Schema accepts every valid fixture and
 //! rejects invalid ones that a schema can tell (keys, types, enums, required
 //! fields, empty lists, minimums, date layout, `expect` rule ids).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 
-use eligo::json_schema::scenario_schema;
+use eligo::internals::json_schema::scenario_schema;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -89,11 +95,11 @@ fn invalid_fixtures_a_schema_can_tell_fail() {
 #[test]
 fn custom_fields_from_rule_packs_are_in_the_schema() {
     let mut sources = eligo::default_rule_sources();
-    sources.push(eligo::SourceFile::new(
+    sources.push(eligo::internals::SourceFile::new(
         "wave.rules",
         "entity customer in customers {\n  migration_wave: int? min 1\n}\n",
     ));
-    let program = eligo::load_program(sources).unwrap();
+    let program = eligo::internals::load_program(sources).unwrap();
     let schema = scenario_schema(&program);
     let wave = &schema["$defs"]["customer"]["properties"]["migration_wave"];
     assert_eq!(

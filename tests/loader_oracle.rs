@@ -1,13 +1,19 @@
 //! Differential test of the event loader: every valid fixture, read by an
 //! independent YAML implementation (serde_yaml), must give the same entities,
 //! ids and references as eligo's store.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 
-use eligo::scenario::load::source_from_bytes;
-use eligo::scenario::load_scenario;
-use eligo::scenario::store::NONE;
-use eligo::schema::{FieldType, ROOT};
+use eligo::internals::scenario::load::source_from_bytes;
+use eligo::internals::scenario::load_scenario;
+use eligo::internals::scenario::store::NONE;
+use eligo::internals::schema::{FieldType, ROOT};
 use serde_yaml::Value;
 
 #[test]
@@ -34,19 +40,22 @@ fn store_agrees_with_serde_yaml() {
                 .cloned()
                 .unwrap_or_default();
             assert_eq!(
-                store.tables[kind].len(),
+                store.table(kind).len(),
                 entries.len(),
                 "{}: `{}` count",
                 path.display(),
                 field.name
             );
-            let k = &schema.kinds[kind];
+            let k = schema.kind(kind);
             for (row, entry) in entries.iter().enumerate() {
-                for (fid, f) in k.fields.iter().enumerate() {
+                for (fid, f) in k.fields.iter_enumerated() {
                     let expected = entry.get(&f.name);
                     let cell = store.cell(kind, fid, row as u32);
                     match (&f.ty, expected) {
-                        (FieldType::Prim(eligo::schema::Prim::Id), Some(Value::String(id))) => {
+                        (
+                            FieldType::Prim(eligo::internals::schema::Prim::Id),
+                            Some(Value::String(id)),
+                        ) => {
                             assert_eq!(store.str(cell), id, "{}: id of row {row}", path.display());
                         }
                         (FieldType::Ref(target), Some(Value::String(id))) => {
@@ -75,6 +84,6 @@ fn store_agrees_with_serde_yaml() {
                 }
             }
         }
-        assert_eq!(store.tables[ROOT].len(), 1);
+        assert_eq!(store.table(ROOT).len(), 1);
     });
 }

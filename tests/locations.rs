@@ -1,5 +1,11 @@
 //! Findings point where the user edits: the rule language's `at` places,
 //! and how each report carries them.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 

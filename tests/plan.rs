@@ -1,6 +1,12 @@
 //! `eligo plan`: snapshots of every format on the bundled books and the plan
 //! fixtures, the CLI's usage errors and `--write`, and the guarantee as a
 //! property over generated books.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 
@@ -8,12 +14,12 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 use common::eligo;
-use eligo::check::{check_source, FileOutcome};
-use eligo::lang::ast::Severity;
-use eligo::plan::view::View;
-use eligo::plan::{build_plan, choose_parties, json, write, Outcome, Plan, PlanSpec};
-use eligo::scenario::{load_scenario, Scenario};
-use eligo::{Program, SourceFile};
+use eligo::internals::check::{check_source, FileOutcome};
+use eligo::internals::lang::ast::Severity;
+use eligo::internals::plan::view::View;
+use eligo::internals::plan::{build_plan, choose_parties, json, write, Outcome, Plan, PlanSpec};
+use eligo::internals::scenario::{load_scenario, Scenario};
+use eligo::internals::{Program, SourceFile};
 use proptest::prelude::*;
 
 /// The bundled books with the source (and target) to plan for.
@@ -169,8 +175,8 @@ fn assert_guarantee(
     let bad: Vec<String> = report
         .findings
         .iter()
-        .filter(|f| f.severity == Severity::Error && planned.contains(&f.subject))
-        .map(|f| format!("{} {}: {}", f.rule, f.subject, f.problem))
+        .filter(|f| f.severity() == Severity::Error && planned.contains(f.subject()))
+        .map(|f| format!("{} {}: {}", f.rule(), f.subject(), f.problem()))
         .collect();
     assert!(bad.is_empty(), "errors on the plan: {bad:#?}");
 }
@@ -186,11 +192,12 @@ fn pairs(program: &Program, scenario: &Scenario) -> Vec<(String, String)> {
         .map(|r| (r, store.row_id(kind, r).unwrap()))
         .collect();
     let provider_value = {
-        let eligo::schema::FieldType::List(inner) = &program.schema.kind(kind).field_decl(roles).ty
+        let eligo::internals::schema::FieldType::List(inner) =
+            &program.schema.kind(kind).field_decl(roles).ty
         else {
             unreachable!()
         };
-        let eligo::schema::FieldType::Enum(e) = **inner else {
+        let eligo::internals::schema::FieldType::Enum(e) = **inner else {
             unreachable!()
         };
         program
@@ -224,7 +231,7 @@ fn pairs(program: &Program, scenario: &Scenario) -> Vec<(String, String)> {
 }
 
 fn check_generated(program: &Program, subscriptions: usize, seed: u64) {
-    let text = eligo::generate::scenario_text(subscriptions, seed);
+    let text = eligo::internals::generate::scenario_text(subscriptions, seed);
     let scenario = load(program, &text);
     for (from, to) in pairs(program, &scenario) {
         let (scenario, spec, plan) = plan_text(program, &text, Some(&from), Some(&to));
@@ -404,7 +411,7 @@ fn plan_declarations_are_checked_against_the_schema() {
     let plan = "let open = [active, in_progress]\n\
                 plan transfers {\n  items: items.subscriptoin\n  group: customer = customer\n  \
                 from: from = partner\n  to: to\n  colour: blue\n  open: status in open\n}\n";
-    let errors = eligo::load_program(vec![
+    let errors = eligo::internals::load_program(vec![
         SourceFile::new("schema.rules", schema.clone()),
         SourceFile::new("plan.rules", plan),
     ])
@@ -423,7 +430,7 @@ fn plan_declarations_are_checked_against_the_schema() {
     let good = plan
         .replace("subscriptoin", "subscription")
         .replace("  colour: blue\n", "");
-    let program = eligo::load_program(vec![
+    let program = eligo::internals::load_program(vec![
         SourceFile::new("schema.rules", schema),
         SourceFile::new("plan.rules", good),
     ])
@@ -447,7 +454,8 @@ fn the_html_format_renders_the_json_document() {
 fn later_rounds_run_only_the_transfer_rules() {
     let program = common::default_program();
     let spec = program.plan.as_ref().unwrap();
-    let reading: Vec<usize> = eligo::plan::affected::rules_reading_proposal(&program, spec);
+    let reading: Vec<usize> =
+        eligo::internals::plan::affected::rules_reading_proposal(&program, spec);
     let files: HashSet<&str> = reading
         .iter()
         .map(|&i| program.files[program.rules[i].file].name.as_str())

@@ -1,12 +1,18 @@
 //! Hostile and broken input never panics: property tests over arbitrary text and
 //! over random edits of the project's own valid rule files and scenarios.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 
-use eligo::check::{check_source, FileOutcome};
-use eligo::lang::parse::parse_rule_file;
-use eligo::scenario::load::source_from_bytes;
-use eligo::SourceFile;
+use eligo::internals::check::{check_source, FileOutcome};
+use eligo::internals::lang::parse::parse_rule_file;
+use eligo::internals::scenario::load::source_from_bytes;
+use eligo::internals::SourceFile;
 use proptest::prelude::*;
 use std::path::Path;
 
@@ -80,8 +86,8 @@ fn fixture_texts(glob_dir: &str) -> Vec<String> {
 }
 
 /// The default pack, compiled once for all cases.
-fn program() -> &'static eligo::Program {
-    static PROGRAM: std::sync::OnceLock<eligo::Program> = std::sync::OnceLock::new();
+fn program() -> &'static eligo::internals::Program {
+    static PROGRAM: std::sync::OnceLock<eligo::internals::Program> = std::sync::OnceLock::new();
     PROGRAM.get_or_init(common::default_program)
 }
 
@@ -92,7 +98,7 @@ fn books() -> &'static [String] {
 }
 
 /// Loads and, when valid, evaluates a scenario; returns whether it loaded.
-fn check_text(program: &eligo::Program, text: String) -> bool {
+fn check_text(program: &eligo::internals::Program, text: String) -> bool {
     let Ok(source) = source_from_bytes("fuzz.yaml".into(), text.into_bytes()) else {
         return false;
     };
@@ -136,7 +142,7 @@ proptest! {
         let i = index % sources.len();
         let edited = apply(&sources[i].text, &edits);
         sources[i] = SourceFile::new(sources[i].name.clone(), edited);
-        if let Ok(program) = eligo::load_program(sources) {
+        if let Ok(program) = eligo::internals::load_program(sources) {
             // A rule pack that still compiles must still evaluate without panicking.
             let book = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/books/latam-cleanup.yaml");
             let _ = common::check_fixture(&program, &book);

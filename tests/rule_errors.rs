@@ -1,9 +1,15 @@
 //! Broken rule files: each is reported with its code and position, and the
 //! rendered diagnostic is a snapshot.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 
-use eligo::lang::RuleError;
+use eligo::internals::lang::RuleError;
 use miette::Diagnostic;
 
 #[test]
@@ -13,7 +19,7 @@ fn bad_rule_files_are_diagnosed() {
         let header = extra.text.lines().next().unwrap_or_default().to_string();
         let mut sources = eligo::default_rule_sources();
         sources.push(extra.clone());
-        let errors = eligo::load_program(sources).expect_err("the file must not load");
+        let errors = eligo::internals::load_program(sources).expect_err("the file must not load");
         let first: &RuleError = &errors[0];
         let code = first.code().map(|c| c.to_string()).unwrap_or_default();
         let expected = header.trim_start_matches("# error:").trim();
@@ -24,7 +30,7 @@ fn bad_rule_files_are_diagnosed() {
         );
         let rendered: String = errors
             .iter()
-            .map(|e| eligo::report::human::render_diagnostic(e, common::STYLE))
+            .map(|e| eligo::internals::report::human::render_diagnostic(e, common::STYLE))
             .collect();
         let at = expected
             .split(" at ")

@@ -1,5 +1,11 @@
 //! Standard input: `-` for `check`, `test` and `explain`, `--stdin-filename`,
 //! and pipes read once, whole and within the size bound.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 

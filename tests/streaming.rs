@@ -1,6 +1,12 @@
 //! Reports are written to stdout as they are produced, not built as one string
 //! first: the bytes are those of the in-memory rendering, and a stdout that
 //! cannot take them (a closed pipe, a full disk) is handled, not a panic.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 
@@ -10,7 +16,7 @@ use std::io::Read;
 use std::path::Path;
 use std::process::Stdio;
 
-use eligo::check::FileOutcome;
+use eligo::internals::check::FileOutcome;
 
 const BOOKS: &[&str] = &[
     "fixtures/books/apac-reseller-move.yaml",
@@ -41,13 +47,17 @@ fn streamed_reports_equal_the_string_rendering() {
         assert!(rest.starts_with("\nchecked 1 file: "), "{book}: {rest}");
         // One valid file: the run's JSON is that of its report and the rules.
         let json = stdout_of(&["--format", "json", book]);
-        let run = eligo::report::CheckRun {
-            rules: eligo::report::RuleInfo::of_program(&program),
+        let run = eligo::internals::report::CheckRun {
+            rules: eligo::internals::report::RuleInfo::of_program(&program),
             reports: vec![report],
             scenario_files: 1,
             ..Default::default()
         };
-        assert_eq!(json, eligo::report::json::render_run(&run), "{book}");
+        assert_eq!(
+            json,
+            eligo::internals::report::json::render_run(&run),
+            "{book}"
+        );
     }
 }
 

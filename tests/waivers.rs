@@ -1,5 +1,11 @@
 //! Waivers: what they waive, when they expire, when they are unused, and every
 //! invalid waivers file (code and position from its header, diagnostics snapshot).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 
@@ -8,8 +14,8 @@ use common::eligo;
 use serde_json::Value;
 use std::collections::HashSet;
 
-use eligo::scenario::Limits;
-use eligo::waiver::parse_waivers;
+use eligo::internals::scenario::Limits;
+use eligo::internals::waiver::parse_waivers;
 
 const MIXED: &str = "fixtures/books/mixed-book.yaml";
 
@@ -197,7 +203,7 @@ fn invalid_waivers_files() {
         assert_eq!((pos.line, pos.column), (line, column), "{}", path.display());
         let rendered: String = errors
             .iter()
-            .map(|e| eligo::report::human::render_diagnostic(e, common::STYLE))
+            .map(|e| eligo::internals::report::human::render_diagnostic(e, common::STYLE))
             .collect();
         insta::assert_snapshot!(rendered);
     });

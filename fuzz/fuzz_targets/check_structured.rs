@@ -75,8 +75,8 @@ fn pick<'a>(list: &[&'a str], i: u8) -> &'a str {
 
 fn date(days: u16) -> String {
     // 2019-01-01 plus up to ~65k days is far beyond 9999; keep within ten years.
-    let base = eligo::date::parse_date("2019-01-01").unwrap_or(0);
-    eligo::date::format_date(base + i32::from(days % 3650))
+    let base = eligo::internals::date::parse_date("2019-01-01").unwrap_or(0);
+    eligo::internals::date::format_date(base + i32::from(days % 3650))
 }
 
 fn yaml(book: &Book) -> Option<String> {
@@ -154,18 +154,18 @@ fn yaml(book: &Book) -> Option<String> {
     Some(y)
 }
 
-fn program() -> &'static eligo::Program {
-    static PROGRAM: OnceLock<eligo::Program> = OnceLock::new();
-    PROGRAM.get_or_init(|| eligo::load_program(eligo::default_rule_sources()).unwrap_or_else(|_| std::process::abort()))
+fn program() -> &'static eligo::internals::Program {
+    static PROGRAM: OnceLock<eligo::internals::Program> = OnceLock::new();
+    PROGRAM.get_or_init(|| eligo::internals::load_program(eligo::default_rule_sources()).unwrap_or_else(|_| std::process::abort()))
 }
 
 fn report(text: &str) -> String {
     let program = program();
-    let options = eligo::scenario::LoadOptions::default();
-    let source = eligo::SourceFile::new("book.yaml", text);
-    match eligo::check_source(program, source, &program.rule_ids(), &options) {
-        eligo::FileOutcome::Checked(r) => eligo::report::json::render(&[&r]),
-        eligo::FileOutcome::Invalid { errors, .. } => {
+    let options = eligo::internals::scenario::LoadOptions::default();
+    let source = eligo::internals::SourceFile::new("book.yaml", text);
+    match eligo::internals::check_source(program, source, &program.rule_ids(), &options) {
+        eligo::internals::FileOutcome::Checked(r) => eligo::internals::report::json::render(&[&r]),
+        eligo::internals::FileOutcome::Invalid { errors, .. } => {
             // Valid by construction: a rejection is a bug in the loader.
             panic!("valid scenario rejected: {:?}\n{text}", errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>())
         }

@@ -3,9 +3,9 @@
 //! nothing.
 #![no_main]
 
-use eligo::lang::fmt::{collect_comments, format_source};
-use eligo::lang::parse::parse_rule_file;
-use eligo::SourceFile;
+use eligo::internals::lang::fmt::{collect_comments, format_source};
+use eligo::internals::lang::parse::parse_rule_file;
+use eligo::internals::SourceFile;
 use libfuzzer_sys::fuzz_target;
 
 fn comments(text: &str) -> Vec<String> {

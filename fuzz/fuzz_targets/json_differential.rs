@@ -3,7 +3,7 @@
 //! anything else it must hand over.
 #![no_main]
 
-use eligo::scenario::json::differential::{compare, Verdict};
+use eligo::internals::scenario::json::differential::{compare, Verdict};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

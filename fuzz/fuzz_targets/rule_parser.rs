@@ -16,24 +16,24 @@ const MAX_WORK: u64 = 2_000_000;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    let extra = eligo::SourceFile::new("fuzz.rules", text);
-    let _ = eligo::lang::parse::parse_rule_file(&extra);
-    let _ = eligo::lang::fmt::format_source(&extra);
+    let extra = eligo::internals::SourceFile::new("fuzz.rules", text);
+    let _ = eligo::internals::lang::parse::parse_rule_file(&extra);
+    let _ = eligo::internals::lang::fmt::format_source(&extra);
     let mut sources = eligo::default_rule_sources();
     sources.push(extra);
-    match eligo::load_program(sources) {
+    match eligo::internals::load_program(sources) {
         Err(errors) => {
             // Rendering walks the spans: they must lie inside the file.
             for e in errors.iter().take(4) {
-                let style = eligo::report::human::Style { color: false, width: 80 };
-                let _ = eligo::report::human::render_diagnostic(e, style);
+                let style = eligo::internals::report::human::Style { color: false, width: 80 };
+                let _ = eligo::internals::report::human::render_diagnostic(e, style);
             }
         }
         Ok(program) => {
-            let book = eligo::SourceFile::new("book.yaml", BOOK);
-            let options = eligo::scenario::LoadOptions::default();
-            if let Ok(s) = eligo::scenario::load_scenario(&program.schema, book, &program.rule_ids(), &options) {
-                let _ = eligo::eval::evaluate_budgeted(&program, &s.store, MAX_WORK);
+            let book = eligo::internals::SourceFile::new("book.yaml", BOOK);
+            let options = eligo::internals::scenario::LoadOptions::default();
+            if let Ok(s) = eligo::internals::scenario::load_scenario(&program.schema, book, &program.rule_ids(), &options) {
+                let _ = eligo::internals::eval::evaluate_budgeted(&program, &s.store, MAX_WORK);
             }
         }
     }

@@ -3,7 +3,7 @@
 //! exactly; anything else it must hand over.
 #![no_main]
 
-use eligo::scenario::block::differential::{compare, Verdict};
+use eligo::internals::scenario::block::differential::{compare, Verdict};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -5,19 +5,21 @@
 //! applied once every file is checked, since an unused waiver is one that matches
 //! nothing in any file.
 
-use clap::{Args, ValueEnum};
+use super::Failure;
 use rayon::prelude::*;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use super::check_args::CheckSettings;
+pub(crate) use super::check_args::{CheckArgs, Format};
 use super::progress::Progress;
-use super::settings::{self, CheckSettings};
+use super::settings;
 use super::{
-    files, stderr_style, try_load_rules_warned, ColorChoice, LimitArgs, RuleArgs, RulesFailure,
-    EXIT_FINDINGS, EXIT_INPUT, EXIT_OK,
+    files, stderr_style, try_load_rules_warned, RulesFailure, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK,
 };
 use crate::baseline::Baseline;
-use crate::check::{check_source, FileOutcome};
+use crate::check::FileOutcome;
+use crate::engine::Engine;
 use crate::program::Program;
 use crate::report::human::{self, render_diagnostic, Style};
 use crate::report::sarif::Root;
@@ -26,85 +28,6 @@ use crate::report::{
 };
 use crate::scenario::{LoadOptions, ScenarioError};
 use crate::waiver::{self, WaiverFile};
-
-/// Report formats.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// Diagnostics with the scenario source, for people.
-    #[default]
-    Human,
-    /// The JSON report.
-    Json,
-    /// SARIF 2.1.0, for GitHub code scanning.
-    Sarif,
-    /// JUnit XML, for CI test reports.
-    Junit,
-    /// GitHub Actions workflow commands (annotations).
-    Github,
-    /// One line per finding: `path:line:column: severity[rule] subject: message`.
-    Concise,
-    /// Markdown summary tables and the top findings, for pull-request comments
-    /// and `$GITHUB_STEP_SUMMARY`.
-    Markdown,
-    /// One self-contained HTML page, for people to open, send and print.
-    Html,
-}
-
-/// Arguments of `eligo check`.
-#[derive(Debug, Args)]
-pub struct CheckArgs {
-    /// Scenario files, or folders to search for `*.yaml`/`*.yml`.
-    #[arg(required = true, value_name = "PATH")]
-    pub paths: Vec<PathBuf>,
-    /// Where the rules come from.
-    #[command(flatten)]
-    pub rules: RuleArgs,
-    /// Bounds on hostile input.
-    #[command(flatten)]
-    pub limits: LimitArgs,
-    /// Report format [default: human, or `format` in `eligo.yaml`].
-    #[arg(long, value_enum)]
-    pub format: Option<Format>,
-    /// Fail (exit 1) on warnings too.
-    #[arg(long)]
-    pub deny_warnings: bool,
-    /// Run only these rules (comma-separated ids; repeatable).
-    #[arg(long, value_name = "ID,...", value_delimiter = ',')]
-    pub select: Vec<String>,
-    /// Skip these rules (comma-separated ids; repeatable).
-    #[arg(long, value_name = "ID,...", value_delimiter = ',')]
-    pub ignore: Vec<String>,
-    /// A JSON report written earlier: its findings are known and do not fail.
-    #[arg(long, value_name = "FILE")]
-    pub baseline: Option<PathBuf>,
-    /// Write this run's findings as a baseline (a JSON report) to FILE.
-    #[arg(long, value_name = "FILE")]
-    pub write_baseline: Option<PathBuf>,
-    /// Write the report to FILE instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Print the findings only: no summary lines, no progress bar.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
-    /// Which configuration file to read.
-    #[command(flatten)]
-    pub config: super::settings::ConfigArgs,
-    /// A file of waivers: accepted findings with a reason, an owner and an expiry
-    /// date (repeatable).
-    #[arg(long = "waivers", value_name = "FILE")]
-    pub waivers: Vec<PathBuf>,
-    /// When to use colours (`auto` honours `NO_COLOR`).
-    #[arg(long, value_enum, default_value_t)]
-    pub color: ColorChoice,
-    /// The path shown in reports for the scenario read from standard input
-    /// (the path `-`).
-    #[arg(long, value_name = "NAME")]
-    pub stdin_filename: Option<String>,
-    /// The folder SARIF file URIs are relative to (default: the nearest folder
-    /// at or above the current one that holds `.git`).
-    #[arg(long, value_name = "DIR")]
-    pub sarif_root: Option<PathBuf>,
-}
 
 /// Input errors as data for the report, and rendered for stderr (identical
 /// ones grouped, see [`grouped`]), each text with the index in
@@ -132,12 +55,9 @@ impl Problems {
 }
 
 /// Runs `eligo check`.
-pub fn run(args: &CheckArgs) -> u8 {
-    let err_style = stderr_style(args.color);
-    let config = match args.config.load(err_style) {
-        Ok(config) => config,
-        Err(code) => return code,
-    };
+pub(crate) fn run(args: &CheckArgs) -> Result<u8, Failure> {
+    let err_style = stderr_style(args.run.color);
+    let config = args.config.load(err_style)?;
     let (settings, mut config_errors) = CheckSettings::resolve(args, config.as_ref());
     let mut problems = Problems {
         style: err_style,
@@ -146,22 +66,21 @@ pub fn run(args: &CheckArgs) -> u8 {
     let mut run = CheckRun {
         deny_warnings: settings.deny_warnings,
         quiet: args.quiet,
+        waiver_rules: waiver::rule_infos(),
         ..CheckRun::default()
     };
-    let style = stderr_style(args.color);
+    let style = stderr_style(args.run.color);
     let mut program = match try_load_rules_warned(&settings.rules, config.as_ref(), style) {
         Ok(program) => program,
-        Err(RulesFailure::NoRules(message)) => {
-            eprintln!("{message}");
-            return EXIT_INPUT;
-        }
+        Err(RulesFailure::NoRules(message)) => return Err(Failure::input(format!("{message}\n"))),
         Err(RulesFailure::Config(errors)) => {
             config_errors.extend(errors);
-            return settings::print_errors(&config_errors, err_style);
+            return Err(settings::config_failure(&config_errors, err_style));
         }
         Err(RulesFailure::Invalid(errors)) => {
             if !config_errors.is_empty() {
-                settings::print_errors(&config_errors, err_style);
+                // Shown before the report, which lists the rule files' errors.
+                eprint!("{}", settings::config_failure(&config_errors, err_style));
             }
             problems.add(&mut run, &errors);
             return finish(args, &settings, &run, &problems);
@@ -175,49 +94,42 @@ pub fn run(args: &CheckArgs) -> u8 {
         config_errors,
         err_style,
     );
-    if let Err(code) = selected {
-        return code;
-    }
-    let baseline = match read_baseline(&settings, err_style) {
-        Ok(baseline) => baseline,
-        Err(code) => return code,
-    };
+    selected?;
+    let baseline = read_baseline(&settings, err_style)?;
     run.rules = RuleInfo::of_program(&program);
     let options = &settings.options;
     let waivers = load_waivers(&settings, &program, options, &mut run, &mut problems);
     let keep_text = settings.format == Format::Human;
-    let complete = check_scenarios(args, keep_text, &program, options, &mut run, &mut problems);
+    let engine = Engine::from_program(program);
+    let complete = check_scenarios(args, keep_text, &engine, options, &mut run, &mut problems);
     let waiver_reports = waiver::apply(&waivers, &mut run.reports, complete, options.today);
     run.reports.extend(waiver_reports);
     if let Some(baseline) = &baseline {
         baseline.apply(&mut run.reports);
     }
     if let Some(path) = &args.write_baseline {
-        if let Err(code) = write_baseline(path, &run) {
-            return code;
-        }
+        write_baseline(path, &run)?;
     }
     finish(args, &settings, &run, &problems)
 }
 
 /// Reads the baseline, if one is given; an unusable one is an input error.
-fn read_baseline(settings: &CheckSettings, style: Style) -> Result<Option<Baseline>, u8> {
+fn read_baseline(settings: &CheckSettings, style: Style) -> Result<Option<Baseline>, Failure> {
     let Some(path) = &settings.baseline else {
         return Ok(None);
     };
     match crate::baseline::read_report(path, settings.options.limits.max_file_bytes) {
         Ok(report) => Ok(Some(Baseline::from_report(report))),
-        Err(e) => {
-            eprint!("{}", render_diagnostic(&e, style));
-            eprintln!("the baseline cannot be used: nothing was checked");
-            Err(EXIT_INPUT)
-        }
+        Err(e) => Err(Failure::input(format!(
+            "{}the baseline cannot be used: nothing was checked\n",
+            render_diagnostic(&e, style)
+        ))),
     }
 }
 
 /// Writes the run as a baseline (its JSON report). A run with input errors
 /// writes none: a baseline of a partial run would hide findings later.
-fn write_baseline(path: &Path, run: &CheckRun) -> Result<(), u8> {
+fn write_baseline(path: &Path, run: &CheckRun) -> Result<(), Failure> {
     if !run.errors.is_empty() {
         eprintln!(
             "note: the baseline `{}` was not written: the run has input errors",
@@ -253,7 +165,7 @@ fn load_waivers(
 fn check_scenarios(
     args: &CheckArgs,
     keep_text: bool,
-    program: &Program,
+    engine: &Engine,
     options: &LoadOptions,
     run: &mut CheckRun,
     problems: &mut Problems,
@@ -261,8 +173,8 @@ fn check_scenarios(
     let (paths, path_errors) = find_scenarios(&args.paths);
     problems.add(run, &path_errors);
     // Only the human report shows the scenario text (in its snippets).
-    let outcomes = check_all_with(
-        program,
+    let outcomes = check_all(
+        engine,
         &paths,
         args.stdin_filename.as_deref(),
         options,
@@ -284,33 +196,22 @@ fn check_scenarios(
 
 /// Checks files on every core; the outcomes come back in the order of `paths`.
 /// Without `keep_text`, each report lets go of its file's text as soon as it
-/// is built (see [`crate::report::FileReport::drop_text`]).
-pub fn check_all(
-    program: &Program,
-    paths: &[PathBuf],
-    stdin_name: Option<&str>,
-    options: &LoadOptions,
-    keep_text: bool,
-) -> Vec<FileOutcome> {
-    check_all_with(program, paths, stdin_name, options, keep_text, true)
-}
-
-/// [`check_all`], with a progress bar only when `progress` (and a terminal).
-pub fn check_all_with(
-    program: &Program,
+/// is built (see [`crate::report::FileReport::drop_text`]). A progress bar
+/// shows only when `progress` (and a terminal).
+fn check_all(
+    engine: &Engine,
     paths: &[PathBuf],
     stdin_name: Option<&str>,
     options: &LoadOptions,
     keep_text: bool,
     progress: bool,
 ) -> Vec<FileOutcome> {
-    let rule_ids = program.rule_ids();
     let progress = Progress::new(if progress { paths.len() } else { 0 });
     let outcomes = paths
         .par_iter()
         .map(|path: &PathBuf| {
             let mut outcome = match files::read_input(path, stdin_name, &options.limits) {
-                Ok(source) => check_source(program, source, &rule_ids, options),
+                Ok(source) => engine.check_outcome(source, options),
                 Err(e) => FileOutcome::Invalid {
                     path: path.display().to_string(),
                     errors: vec![e],
@@ -328,10 +229,15 @@ pub fn check_all_with(
 }
 
 /// Prints the report and the input errors, and returns the exit code.
-fn finish(args: &CheckArgs, settings: &CheckSettings, run: &CheckRun, problems: &Problems) -> u8 {
+fn finish(
+    args: &CheckArgs,
+    settings: &CheckSettings,
+    run: &CheckRun,
+    problems: &Problems,
+) -> Result<u8, Failure> {
     let format = settings.format;
     let out_style = Style {
-        color: args.output.is_none() && args.color.enabled(),
+        color: args.output.is_none() && args.run.color.enabled(),
         width: 100,
     };
     // Rules that did not load leave nothing to report in the human format.
@@ -345,12 +251,10 @@ fn finish(args: &CheckArgs, settings: &CheckSettings, run: &CheckRun, problems: 
             };
             write_report(format, run, &options, out)
         });
-        if let Err(code) = written {
-            return code;
-        }
+        written?;
     }
     if run.errors.is_empty() {
-        return if run.fails() { EXIT_FINDINGS } else { EXIT_OK };
+        return Ok(if run.fails() { EXIT_FINDINGS } else { EXIT_OK });
     }
     // Annotations already carry the errors into the log; other formats also
     // explain them on stderr, where people look. The human report has shown
@@ -364,12 +268,12 @@ fn finish(args: &CheckArgs, settings: &CheckSettings, run: &CheckRun, problems: 
         }
         eprintln!("{}", human::input_failure(&run.errors));
     }
-    EXIT_INPUT
+    Ok(EXIT_INPUT)
 }
 
 /// Expands the paths into scenario files; unreadable paths, and entries of
 /// folders that are not read (see [`files`]), become input errors.
-pub fn find_scenarios(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ScenarioError>) {
+pub(crate) fn find_scenarios(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ScenarioError>) {
     let mut found = Vec::new();
     let mut errors = Vec::new();
     // Standard input can be read once: a second `-` adds nothing.
@@ -411,7 +315,7 @@ pub fn find_scenarios(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ScenarioError>) {
 
 /// How to write a run, besides its format.
 #[derive(Clone, Copy, Debug)]
-pub struct ReportOptions<'a> {
+pub(crate) struct ReportOptions<'a> {
     /// How the human report draws.
     pub style: Style,
     /// The input errors rendered for stderr, each with the index of the
@@ -423,7 +327,7 @@ pub struct ReportOptions<'a> {
 }
 
 /// Writes the run in the chosen format.
-pub fn write_report(
+pub(crate) fn write_report(
     format: Format,
     run: &CheckRun,
     options: &ReportOptions<'_>,

@@ -5,6 +5,7 @@
 //! the rules load and have no warning (warnings are allowed unless
 //! `--deny-warnings`), 1 on warnings with `--deny-warnings`, 2 on errors.
 
+use super::Failure;
 use clap::Args;
 use miette::Diagnostic;
 use serde::Serialize;
@@ -40,7 +41,7 @@ pub struct CheckRulesArgs {
 
 /// One diagnostic in the JSON output.
 #[derive(Debug, Serialize)]
-pub struct JsonDiagnostic {
+pub(crate) struct JsonDiagnostic {
     /// The stable code, e.g. `eligo::rules::unused_let`.
     pub code: String,
     /// `error` or `warning`.
@@ -58,7 +59,7 @@ pub struct JsonDiagnostic {
 }
 
 /// Converts any diagnostic into its JSON form.
-pub fn json_diagnostic(d: &dyn Diagnostic) -> JsonDiagnostic {
+pub(crate) fn json_diagnostic(d: &dyn Diagnostic) -> JsonDiagnostic {
     let severity = match d.severity() {
         Some(miette::Severity::Warning) | Some(miette::Severity::Advice) => "warning",
         _ => "error",
@@ -96,7 +97,7 @@ struct Summary {
 }
 
 /// Runs `eligo check-rules`.
-pub fn run(args: &CheckRulesArgs) -> u8 {
+pub(crate) fn run(args: &CheckRulesArgs) -> Result<u8, Failure> {
     let rule_args = RuleArgs {
         rules: args.paths.clone(),
         no_default_rules: args.no_default_rules,
@@ -104,13 +105,17 @@ pub fn run(args: &CheckRulesArgs) -> u8 {
     };
     let (sources, mut errors) = rule_sources(&rule_args);
     if sources.is_empty() && errors.is_empty() {
-        eprintln!("error: no rules to check: `--no-default-rules` needs at least one PATH");
-        return EXIT_INPUT;
+        return Err(Failure::input(
+            "error: no rules to check: `--no-default-rules` needs at least one PATH\n",
+        ));
     }
     let mut warnings = Vec::new();
     if errors.is_empty() {
-        match crate::lang::load_program_full(sources, args.max_rule_depth) {
-            Ok((_, w)) => warnings = w,
+        let options = crate::lang::LoadRules {
+            max_depth: args.max_rule_depth,
+        };
+        match crate::lang::load_program_with(sources, &options) {
+            Ok(loaded) => warnings = loaded.warnings,
             Err(e) => errors = e,
         }
     }
@@ -120,10 +125,8 @@ pub fn run(args: &CheckRulesArgs) -> u8 {
         .chain(warnings.iter().map(|w| w as &dyn Diagnostic))
         .collect();
     let report = render(args, &all, errors.len(), warnings.len());
-    if let Err(code) = super::print_stdout("the lint report", &report) {
-        return code;
-    }
-    exit_code(&errors, warnings.len(), args.deny_warnings)
+    super::print_stdout("the lint report", &report)?;
+    Ok(exit_code(&errors, warnings.len(), args.deny_warnings))
 }
 
 fn render(

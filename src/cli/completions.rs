@@ -1,6 +1,7 @@
 //! `eligo completions SHELL`: shell completions, generated from the command
 //! line's definition (clap_complete), so they never fall behind it.
 
+use super::Failure;
 use clap::{Args, CommandFactory, ValueEnum};
 use clap_complete::Shell;
 
@@ -28,7 +29,7 @@ pub struct CompletionsArgs {
 }
 
 /// Runs `eligo completions`.
-pub fn run(args: &CompletionsArgs) -> u8 {
+pub(crate) fn run(args: &CompletionsArgs) -> Result<u8, Failure> {
     let shell = match args.shell {
         CompletionShell::Bash => Shell::Bash,
         CompletionShell::Zsh => Shell::Zsh,
@@ -40,7 +41,7 @@ pub fn run(args: &CompletionsArgs) -> u8 {
         clap_complete::generate(shell, &mut command, "eligo", out);
         Ok(())
     }) {
-        Ok(()) => EXIT_OK,
-        Err(code) => code,
+        Ok(()) => Ok(EXIT_OK),
+        Err(code) => Err(code),
     }
 }

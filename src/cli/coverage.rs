@@ -14,7 +14,7 @@ use crate::report::FileReport;
 /// Where a rule stands over the scenarios run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Status {
+pub(crate) enum Status {
     /// No binding ever reached `require`.
     Vacuous,
     /// Bindings reached `require`, and it always held.
@@ -35,7 +35,7 @@ impl Status {
 
 /// Coverage of one rule.
 #[derive(Clone, Debug, Serialize)]
-pub struct RuleCoverage {
+pub(crate) struct RuleCoverage {
     /// The rule id.
     pub rule: String,
     /// `error` or `warning`.
@@ -58,7 +58,7 @@ pub struct RuleCoverage {
 
 /// Coverage of every loaded rule.
 #[derive(Clone, Debug, Serialize)]
-pub struct Coverage {
+pub(crate) struct Coverage {
     /// Scenarios that loaded and were evaluated.
     pub scenarios: usize,
     /// One entry per rule, in load order.
@@ -67,7 +67,7 @@ pub struct Coverage {
 
 impl Coverage {
     /// Empty coverage of the rules of `program`.
-    pub fn new(program: &Program) -> Self {
+    pub(crate) fn new(program: &Program) -> Self {
         let rules = program
             .rules
             .iter()
@@ -94,7 +94,7 @@ impl Coverage {
 
     /// Adds one evaluated scenario: its report and, per rule, the bindings that
     /// reached `require` (as returned by [`crate::check::check_file_counted`]).
-    pub fn add(&mut self, program: &Program, report: &FileReport, reached: &[u64]) {
+    pub(crate) fn add(&mut self, program: &Program, report: &FileReport, reached: &[u64]) {
         self.scenarios += 1;
         for (i, entry) in self.rules.iter_mut().enumerate() {
             let n = reached.get(i).copied().unwrap_or(0);
@@ -115,7 +115,7 @@ impl Coverage {
     }
 
     /// The human table: a summary line, then the rules, vacuous and never-fired first.
-    pub fn render(&self) -> String {
+    pub(crate) fn render(&self) -> String {
         let count = |s: Status| self.rules.iter().filter(|r| r.status == s).count();
         let mut out = format!(
             "coverage over {} scenarios: {} rules, {} fired, {} never fired, {} vacuous\n",

@@ -8,15 +8,14 @@
 //! added, fixed (gone) and changed (same key, another severity or message).
 //! Exit 1 when an error finding was added, 0 otherwise, 2 on invalid input.
 
+use super::Failure;
 use clap::Args;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::settings::{self, ConfigArgs};
-use super::{
-    stderr_style, ColorChoice, LimitArgs, RuleArgs, TextFormat, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK,
-};
+use super::{stderr_style, TextFormat, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK};
 use crate::baseline::{normalize, read_report, ReportFile};
 use crate::check::{check_file, FileOutcome};
 use crate::escape::value;
@@ -36,12 +35,9 @@ pub struct DiffArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: TextFormat,
-    /// Where the rules come from (for scenario files).
+    /// Where the rules come from, bounds on hostile input, colours.
     #[command(flatten)]
-    pub rules: RuleArgs,
-    /// Bounds on hostile input.
-    #[command(flatten)]
-    pub limits: LimitArgs,
+    pub run: super::RunArgs,
     /// Run only these rules (for scenario files).
     #[arg(long, value_name = "ID,...", value_delimiter = ',')]
     pub select: Vec<String>,
@@ -51,14 +47,11 @@ pub struct DiffArgs {
     /// Which configuration file to read.
     #[command(flatten)]
     pub config: ConfigArgs,
-    /// When to use colours on stderr.
-    #[arg(long, value_enum, default_value_t)]
-    pub color: ColorChoice,
 }
 
 /// A finding as the diff sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Entry {
+pub(crate) struct Entry {
     /// The file it was found in.
     pub path: String,
     /// The rule id.
@@ -75,7 +68,7 @@ pub struct Entry {
 
 /// A finding on both sides whose severity or message changed.
 #[derive(Debug, Serialize)]
-pub struct Changed {
+pub(crate) struct Changed {
     /// As it was.
     pub old: Entry,
     /// As it is.
@@ -84,7 +77,7 @@ pub struct Changed {
 
 /// The difference between two runs.
 #[derive(Debug, Default, Serialize)]
-pub struct Diff {
+pub(crate) struct Diff {
     /// Findings only in NEW.
     pub added: Vec<Entry>,
     /// Findings only in OLD.
@@ -95,19 +88,16 @@ pub struct Diff {
 
 impl Diff {
     /// Whether an error finding was added.
-    pub fn adds_errors(&self) -> bool {
+    pub(crate) fn adds_errors(&self) -> bool {
         self.added.iter().any(|e| e.severity == "error")
     }
 }
 
 /// Runs `eligo diff`.
-pub fn run(args: &DiffArgs) -> u8 {
-    let style = stderr_style(args.color);
-    let config = match args.config.load(style) {
-        Ok(config) => config,
-        Err(code) => return code,
-    };
-    let options = args.limits.load_options_with(config.as_ref());
+pub(crate) fn run(args: &DiffArgs) -> Result<u8, Failure> {
+    let style = stderr_style(args.run.color);
+    let config = args.config.load(style)?;
+    let options = args.run.limits.load_options_with(config.as_ref());
     let mut program: Option<Program> = None;
     let mut sides = Vec::with_capacity(2);
     for path in [&args.old, &args.new] {
@@ -115,10 +105,7 @@ pub fn run(args: &DiffArgs) -> u8 {
             read_side(path, &options, style)
         } else {
             if program.is_none() {
-                match load_program(args, config.as_ref(), style) {
-                    Ok(p) => program = Some(p),
-                    Err(code) => return code,
-                }
+                program = Some(load_program(args, config.as_ref(), style)?);
             }
             match &program {
                 Some(p) => check_side(p, path, &options, style),
@@ -127,24 +114,22 @@ pub fn run(args: &DiffArgs) -> u8 {
         };
         match side {
             Ok(entries) => sides.push(entries),
-            Err(code) => return code,
+            Err(code) => return Ok(code),
         }
     }
     let (Some(new), Some(old)) = (sides.pop(), sides.pop()) else {
-        return EXIT_INPUT;
+        return Ok(EXIT_INPUT);
     };
     let diff = compare(old, new);
     let text = match args.format {
         TextFormat::Human => render_human(&diff),
         TextFormat::Json => serde_json::to_string_pretty(&diff).unwrap_or_default() + "\n",
     };
-    if let Err(code) = super::print_stdout("the diff", &text) {
-        return code;
-    }
+    super::print_stdout("the diff", &text)?;
     if diff.adds_errors() {
-        EXIT_FINDINGS
+        Ok(EXIT_FINDINGS)
     } else {
-        EXIT_OK
+        Ok(EXIT_OK)
     }
 }
 
@@ -152,8 +137,8 @@ fn load_program(
     args: &DiffArgs,
     config: Option<&crate::config::Config>,
     style: Style,
-) -> Result<Program, u8> {
-    let rule_args = settings::rule_args(&args.rules, config);
+) -> Result<Program, Failure> {
+    let rule_args = settings::rule_args(&args.run.rules, config);
     let mut program = super::load_rules_with(&rule_args, config, style)?;
     settings::select_rules(&mut program, &args.select, &args.ignore, config, style)?;
     Ok(program)
@@ -248,7 +233,7 @@ fn check_side(
 type Key = (String, String, String);
 
 /// Matches the two sides' findings by key (see the module's doc).
-pub fn compare(old: Vec<Entry>, new: Vec<Entry>) -> Diff {
+pub(crate) fn compare(old: Vec<Entry>, new: Vec<Entry>) -> Diff {
     let one_file = |entries: &[Entry]| {
         entries
             .first()
@@ -284,7 +269,7 @@ pub fn compare(old: Vec<Entry>, new: Vec<Entry>) -> Diff {
 }
 
 /// The diff for people: added, fixed and changed findings, and a summary.
-pub fn render_human(diff: &Diff) -> String {
+pub(crate) fn render_human(diff: &Diff) -> String {
     let mut out = String::new();
     let line = |sign: char, e: &Entry| {
         // Both sides may be JSON reports from anywhere: every field is user text.

@@ -1,17 +1,13 @@
 //! `eligo explain --subject ID SCENARIO`: each rule's verdict for one entity, and why.
 
+use super::Failure;
 use clap::Args;
-use miette::Diagnostic;
 use std::path::PathBuf;
-use thiserror::Error;
 
 use super::TextFormat;
-use super::{stderr_style, ColorChoice, LimitArgs, RuleArgs, EXIT_INPUT, EXIT_OK};
-use crate::explain::{explain_budgeted, render_human};
-use crate::report::grouped::render_grouped;
-use crate::report::human::render_diagnostic;
-use crate::scenario::load_scenario;
-use crate::suggest::did_you_mean;
+use super::{stderr_style, EXIT_OK};
+use crate::engine::{Engine, Errors};
+use crate::explain::render_human;
 
 /// Arguments of `eligo explain`.
 #[derive(Debug, Args)]
@@ -22,18 +18,12 @@ pub struct ExplainArgs {
     /// The scenario file (`-` for standard input).
     #[arg(value_name = "SCENARIO")]
     pub scenario: PathBuf,
-    /// Where the rules come from.
+    /// Where the rules come from, bounds on hostile input, colours.
     #[command(flatten)]
-    pub rules: RuleArgs,
-    /// Bounds on hostile input.
-    #[command(flatten)]
-    pub limits: LimitArgs,
+    pub run: super::RunArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: TextFormat,
-    /// When to use colours.
-    #[arg(long, value_enum, default_value_t)]
-    pub color: ColorChoice,
     /// Which configuration file to read.
     #[command(flatten)]
     pub config: super::settings::ConfigArgs,
@@ -43,67 +33,25 @@ pub struct ExplainArgs {
     pub stdin_filename: Option<String>,
 }
 
-/// An `--subject` that is no id in the scenario.
-#[derive(Debug, Error, Diagnostic)]
-#[error("no entity has id `{id}` in `{path}`")]
-#[diagnostic(code(eligo::explain::unknown_subject))]
-pub struct UnknownSubject {
-    /// The id asked for.
-    pub id: String,
-    /// The scenario file (`-` for standard input).
-    pub path: String,
-    /// "did you mean" or the choices.
-    #[help]
-    pub help: Option<String>,
-}
-
 /// Runs `eligo explain`.
-pub fn run(args: &ExplainArgs) -> u8 {
-    let style = stderr_style(args.color);
-    let config = match args.config.load(style) {
-        Ok(config) => config,
-        Err(code) => return code,
-    };
-    let rule_args = super::settings::rule_args(&args.rules, config.as_ref());
-    let program = match super::load_rules_with(&rule_args, config.as_ref(), style) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
-    let options = args.limits.load_options_with(config.as_ref());
-    let loaded = super::files::read_input(
+pub(crate) fn run(args: &ExplainArgs) -> Result<u8, Failure> {
+    let style = stderr_style(args.run.color);
+    let config = args.config.load(style)?;
+    let rule_args = super::settings::rule_args(&args.run.rules, config.as_ref());
+    let program = super::load_rules_with(&rule_args, config.as_ref(), style)?;
+    let options = args.run.limits.load_options_with(config.as_ref());
+    let engine = Engine::from_program(program);
+    let x = super::files::read_input(
         &args.scenario,
         args.stdin_filename.as_deref(),
         &options.limits,
     )
-    .map_err(|e| vec![e])
-    .and_then(|source| load_scenario(&program.schema, source, &program.rule_ids(), &options));
-    let scenario = match loaded {
-        Ok(s) => s,
-        Err(errors) => {
-            for text in render_grouped(&errors, style) {
-                eprint!("{text}");
-            }
-            return EXIT_INPUT;
-        }
-    };
-    let store = &scenario.store;
-    let Some((kind, row)) = store.find_id(args.subject.as_str()) else {
-        let mut ids: Vec<&str> = store.ids().map(|(id, _, _)| id).collect();
-        ids.sort_unstable();
-        let e = UnknownSubject {
-            id: args.subject.clone(),
-            path: scenario.source.name.clone(),
-            help: did_you_mean(&args.subject, ids),
-        };
-        eprint!("{}", render_diagnostic(&e, style));
-        return EXIT_INPUT;
-    };
-    let x = match explain_budgeted(&program, store, kind, row, options.max_work) {
+    .map_err(Errors::one)
+    .and_then(|source| engine.explain_source(source, &args.subject, &options));
+    let x = match x {
         Ok(x) => x,
-        Err(e) => {
-            let error = crate::check::work_error(&e, &scenario.source.name);
-            eprint!("{}", render_diagnostic(&error, style));
-            return EXIT_INPUT;
+        Err(errors) => {
+            return Err(Failure::input(errors.render(style.color)));
         }
     };
     let text = match args.format {
@@ -111,13 +59,12 @@ pub fn run(args: &ExplainArgs) -> u8 {
         TextFormat::Json => match serde_json::to_string_pretty(&x) {
             Ok(text) => text + "\n",
             Err(e) => {
-                eprintln!("error: cannot write the explanation: {e}");
-                return EXIT_INPUT;
+                return Err(Failure::input(format!(
+                    "error: cannot write the explanation: {e}\n"
+                )));
             }
         },
     };
-    match super::print_stdout("the explanation", &text) {
-        Ok(()) => EXIT_OK,
-        Err(code) => code,
-    }
+    super::print_stdout("the explanation", &text)?;
+    Ok(EXIT_OK)
 }

@@ -31,23 +31,23 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use crate::escape;
 
 /// Largest rule file read, in bytes (the default pack is about 40 KB).
-pub const MAX_RULE_FILE_BYTES: usize = 16 << 20;
+pub(crate) const MAX_RULE_FILE_BYTES: usize = 16 << 20;
 
 /// Largest `.eligoignore` file read, in bytes.
-pub const MAX_IGNORE_BYTES: usize = 1 << 20;
+pub(crate) const MAX_IGNORE_BYTES: usize = 1 << 20;
 
 /// Whether folder walks follow symbolic links that stay inside the folder
 /// (`--follow-symlinks`, set once by the command line).
 static FOLLOW_SYMLINKS: AtomicBool = AtomicBool::new(false);
 
 /// Sets whether folder walks follow symbolic links that stay inside the folder.
-pub fn set_follow_symlinks(follow: bool) {
+pub(crate) fn set_follow_symlinks(follow: bool) {
     FOLLOW_SYMLINKS.store(follow, Ordering::Relaxed);
 }
 
 /// What a walk found: the files, and what it refused.
 #[derive(Debug, Default)]
-pub struct Found {
+pub(crate) struct Found {
     /// The files, in order.
     pub files: Vec<PathBuf>,
     /// Entries that look like input but were not read: input errors.
@@ -56,7 +56,7 @@ pub struct Found {
 
 /// An entry a walk did not read, and why.
 #[derive(Debug)]
-pub struct Refused {
+pub(crate) struct Refused {
     /// The entry.
     pub path: PathBuf,
     /// Why, in words (a message in cedar's style).
@@ -66,26 +66,26 @@ pub struct Refused {
 }
 
 /// Scenario files under `path`: the file itself, or every `*.yaml`/`*.yml` below a folder.
-pub fn scenario_files(path: &Path) -> io::Result<Found> {
+pub(crate) fn scenario_files(path: &Path) -> io::Result<Found> {
     collect(path, &["yaml", "yml"])
 }
 
 /// Rule files under `path`: the file itself, or every `*.rules` below a folder.
-pub fn rule_files(path: &Path) -> io::Result<Found> {
+pub(crate) fn rule_files(path: &Path) -> io::Result<Found> {
     collect(path, &["rules"])
 }
 
 /// Whether `path` is `-`, standard input.
-pub fn is_stdin(path: &Path) -> bool {
+pub(crate) fn is_stdin(path: &Path) -> bool {
     path == Path::new("-")
 }
 
 /// The name standard input has in reports when `--stdin-filename` is not given.
-pub const STDIN_NAME: &str = "<stdin>";
+pub(crate) const STDIN_NAME: &str = "<stdin>";
 
 /// Reads the scenario at `path`, or standard input for `-` (shown as
 /// `stdin_name`, or [`STDIN_NAME`]).
-pub fn read_input(
+pub(crate) fn read_input(
     path: &Path,
     stdin_name: Option<&str>,
     limits: &crate::scenario::Limits,
@@ -99,7 +99,7 @@ pub fn read_input(
 }
 
 /// Prints a warning on stderr, its user text escaped.
-pub fn warn(message: &str) {
+pub(crate) fn warn(message: &str) {
     eprintln!("warning: {}", escape::value(message));
 }
 

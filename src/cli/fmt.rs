@@ -4,6 +4,7 @@
 //! file is not (each is listed); 2 when a file cannot be read, written or parsed
 //! (the other files are still processed).
 
+use super::Failure;
 use clap::Args;
 use std::path::{Path, PathBuf};
 
@@ -38,7 +39,7 @@ enum Outcome {
 }
 
 /// Runs `eligo fmt`.
-pub fn run(args: &FmtArgs) -> u8 {
+pub(crate) fn run(args: &FmtArgs) -> Result<u8, Failure> {
     let style = stderr_style(args.color);
     let mut failed = false;
     let mut changed = 0usize;
@@ -67,15 +68,13 @@ pub fn run(args: &FmtArgs) -> u8 {
             }
         }
     }
-    if let Err(code) = super::print_stdout("the file list", &listed) {
-        return code;
-    }
+    super::print_stdout("the file list", &listed)?;
     if failed {
-        EXIT_INPUT
+        Ok(EXIT_INPUT)
     } else if args.check && changed > 0 {
-        EXIT_FINDINGS
+        Ok(EXIT_FINDINGS)
     } else {
-        EXIT_OK
+        Ok(EXIT_OK)
     }
 }
 

@@ -1,5 +1,6 @@
 //! `eligo generate` (hidden): write a deterministic scenario for benchmarks.
 
+use super::Failure;
 use clap::Args;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -32,18 +33,19 @@ pub struct GenerateArgs {
 }
 
 /// Runs `eligo generate`.
-pub fn run(args: &GenerateArgs) -> u8 {
+pub(crate) fn run(args: &GenerateArgs) -> Result<u8, Failure> {
     if args.files > args.subscriptions {
-        eprintln!("error: `--files` cannot exceed `--subscriptions` (every file needs one)");
-        return EXIT_INPUT;
+        return Err(Failure::input(
+            "error: `--files` cannot exceed `--subscriptions` (every file needs one)\n",
+        ));
     }
     if let Some(dir) = &args.export {
         let book = generate::book(args.subscriptions as usize, args.seed);
         return match generate::write_export(&book, dir) {
-            Ok(()) => EXIT_OK,
+            Ok(()) => Ok(EXIT_OK),
             Err(e) => {
                 eprintln!("error: cannot write the export to `{}`: {e}", dir.display());
-                EXIT_INPUT
+                Ok(EXIT_INPUT)
             }
         };
     }
@@ -56,10 +58,10 @@ pub fn run(args: &GenerateArgs) -> u8 {
         (None, _) => Err("`--files` above 1 needs `--out FOLDER`".to_string()),
     };
     match result {
-        Ok(()) => EXIT_OK,
+        Ok(()) => Ok(EXIT_OK),
         Err(e) => {
             eprintln!("error: {e}");
-            EXIT_INPUT
+            Ok(EXIT_INPUT)
         }
     }
 }

@@ -1,13 +1,14 @@
 //! `eligo import [--overlay FILE]... [--map FILE] [--output FILE] EXPORT...`:
 //! builds a scenario from Partner Center exports.
 
+use super::Failure;
 use clap::Args;
 use std::path::PathBuf;
 
-use super::{load_rules, stderr_style, ColorChoice, RuleArgs, EXIT_INPUT, EXIT_OK};
+use super::{load_rules, stderr_style, ColorChoice, RuleArgs, EXIT_OK};
+use crate::engine::{Engine, ImportOptions};
 use crate::import::read::DEFAULT_MAX_FILE_BYTES;
-use crate::import::{import, ImportFailure, ImportOptions};
-use crate::report::human::{plural, render_diagnostic, Style};
+use crate::report::human::plural;
 
 /// Arguments of `eligo import`.
 #[derive(Debug, Args)]
@@ -38,50 +39,32 @@ pub struct ImportArgs {
 }
 
 /// Runs `eligo import`.
-pub fn run(args: &ImportArgs) -> u8 {
+pub(crate) fn run(args: &ImportArgs) -> Result<u8, Failure> {
     let style = stderr_style(args.color);
-    let program = match load_rules(&args.rules, style) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
-    let options = ImportOptions {
-        exports: args.exports.clone(),
-        overlays: args.overlays.clone(),
-        map: args.map.clone(),
-        max_file_bytes: args.max_file_bytes,
-    };
-    let text = match import(&options, &program) {
-        Ok(text) => text,
-        Err(failure) => return report_failure(&failure, style),
-    };
-    let written = match &args.output {
-        Some(path) => std::fs::write(path, text.as_bytes())
-            .map_err(|e| eprintln!("error: cannot write `{}`: {e}", path.display()))
-            .map_err(|()| EXIT_INPUT),
-        None => super::print_stdout("the scenario", &text),
-    };
-    match written {
-        Ok(()) => EXIT_OK,
-        Err(code) => code,
+    let program = load_rules(&args.rules, style)?;
+    let engine = Engine::from_program(program);
+    let mut options = ImportOptions::new(&args.exports).max_file_bytes(args.max_file_bytes);
+    for overlay in &args.overlays {
+        options = options.overlay(overlay);
     }
-}
-
-/// Prints every problem and a closing count; returns the input-error exit code.
-pub fn report_failure(failure: &ImportFailure, style: Style) -> u8 {
-    let count = match failure {
-        ImportFailure::Input(errors) => {
-            errors
-                .iter()
-                .for_each(|e| eprint!("{}", render_diagnostic(e, style)));
-            errors.len()
-        }
-        ImportFailure::Invalid(errors) => {
-            errors
-                .iter()
-                .for_each(|e| eprint!("{}", render_diagnostic(e, style)));
-            errors.len()
+    if let Some(map) = &args.map {
+        options = options.map(map);
+    }
+    let text = match engine.import(&options) {
+        Ok(text) => text,
+        Err(errors) => {
+            return Err(Failure::input(format!(
+                "{}{} in the import\n",
+                errors.render_each(style),
+                plural(errors.len(), "error")
+            )));
         }
     };
-    eprintln!("{} in the import", plural(count, "error"));
-    EXIT_INPUT
+    match &args.output {
+        Some(path) => std::fs::write(path, text.as_bytes()).map_err(|e| {
+            Failure::input(format!("error: cannot write `{}`: {e}\n", path.display()))
+        })?,
+        None => super::print_stdout("the scenario", &text)?,
+    }
+    Ok(EXIT_OK)
 }

@@ -1,24 +1,25 @@
 //! The command line: argument definitions and one module per subcommand.
 
-pub mod check;
-pub mod check_rules;
-pub mod completions;
-pub mod coverage;
-pub mod diff;
-pub mod explain;
-pub mod files;
-pub mod fmt;
-pub mod generate;
-pub mod import;
-pub mod plan;
-pub mod progress;
-pub mod reconcile;
-pub mod rule_docs;
-pub mod rules;
-pub mod schema;
-pub mod settings;
-pub mod test;
-pub mod test_update;
+pub(crate) mod check;
+pub(crate) mod check_args;
+pub(crate) mod check_rules;
+pub(crate) mod completions;
+pub(crate) mod coverage;
+pub(crate) mod diff;
+pub(crate) mod explain;
+pub(crate) mod files;
+pub(crate) mod fmt;
+pub(crate) mod generate;
+pub(crate) mod import;
+pub(crate) mod plan;
+pub(crate) mod progress;
+pub(crate) mod reconcile;
+pub(crate) mod rule_docs;
+pub(crate) mod rules;
+pub(crate) mod schema;
+pub(crate) mod settings;
+pub(crate) mod test;
+pub(crate) mod test_update;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{self, BufWriter, Write};
@@ -31,11 +32,11 @@ use crate::scenario::LoadOptions;
 use crate::source::SourceFile;
 
 /// Exit code: no error-level finding.
-pub const EXIT_OK: u8 = 0;
+pub(crate) const EXIT_OK: u8 = 0;
 /// Exit code: at least one error finding (or warning with `--deny-warnings`).
-pub const EXIT_FINDINGS: u8 = 1;
+pub(crate) const EXIT_FINDINGS: u8 = 1;
 /// Exit code: invalid input or usage.
-pub const EXIT_INPUT: u8 = 2;
+pub(crate) const EXIT_INPUT: u8 = 2;
 
 /// eligo checks Microsoft CSP migration scenarios against eligibility rules.
 #[derive(Debug, Parser)]
@@ -107,7 +108,7 @@ impl RuleArgs {
 }
 
 /// Parses `--max-rule-depth`: 1 up to the ceiling the parser's stack allows.
-pub fn rule_depth(text: &str) -> Result<usize, String> {
+pub(crate) fn rule_depth(text: &str) -> Result<usize, String> {
     let ceiling = crate::lang::parse::MAX_EXPR_DEPTH_CEILING;
     match text.parse::<usize>() {
         Ok(n) if (1..=ceiling).contains(&n) => Ok(n),
@@ -115,13 +116,10 @@ pub fn rule_depth(text: &str) -> Result<usize, String> {
     }
 }
 
-/// The deepest YAML nesting `--max-depth` may allow: the YAML parser counts
-/// flow nesting in a byte and stops at 256 levels by itself, so a larger
-/// flag would name a bound that never applies.
-pub const MAX_DEPTH_CEILING: usize = 255;
+pub(crate) use crate::scenario::MAX_DEPTH_CEILING;
 
 /// Parses `--max-depth`: 1 up to the ceiling of the YAML parser.
-pub fn yaml_depth(text: &str) -> Result<usize, String> {
+pub(crate) fn yaml_depth(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
         Ok(n) if (1..=MAX_DEPTH_CEILING).contains(&n) => Ok(n),
         _ => Err(format!(
@@ -176,6 +174,21 @@ impl LimitArgs {
     }
 }
 
+/// The flags of every command that loads rules and reads scenarios (check,
+/// test, explain, plan, reconcile, diff), declared once.
+#[derive(Debug, Args, Clone, Default)]
+pub struct RunArgs {
+    /// Where the rules come from.
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// Bounds on hostile input.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    /// When to use colours (`auto` honours `NO_COLOR`).
+    #[arg(long, value_enum, default_value_t)]
+    pub color: ColorChoice,
+}
+
 /// Output formats of the commands that report to people or to tools (every
 /// command but `check`, which has the CI formats too).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -227,10 +240,43 @@ impl ColorChoice {
     }
 }
 
-/// Runs the parsed command line and returns the exit code.
-pub fn run(cli: Cli) -> u8 {
+/// Why a command stopped before it finished: what to tell the user on
+/// stderr (rendered diagnostics and messages, user text escaped, ending in a
+/// newline) and the exit code. The `eligo` binary prints it, in one place.
+#[derive(Debug)]
+pub struct Failure {
+    text: String,
+    code: u8,
+}
+
+impl Failure {
+    /// An input or usage failure (exit 2) with this text for stderr.
+    pub(crate) fn input(text: impl Into<String>) -> Self {
+        Failure {
+            text: text.into(),
+            code: EXIT_INPUT,
+        }
+    }
+
+    /// The process's exit code.
+    pub fn exit_code(&self) -> std::process::ExitCode {
+        std::process::ExitCode::from(self.code)
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl std::error::Error for Failure {}
+
+/// Runs the parsed command line and gives the exit code, or the failure
+/// that stopped it (for the caller to print).
+pub fn run(cli: Cli) -> Result<std::process::ExitCode, Failure> {
     files::set_follow_symlinks(cli.follow_symlinks);
-    match cli.command {
+    let code = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Test(args) => test::run(&args),
         Command::Rules(args) => rules::run(&args),
@@ -244,12 +290,13 @@ pub fn run(cli: Cli) -> u8 {
         Command::Generate(args) => generate::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Completions(args) => completions::run(&args),
-    }
+    }?;
+    Ok(std::process::ExitCode::from(code))
 }
 
 /// Why the rules could not be loaded.
 #[derive(Debug)]
-pub enum RulesFailure {
+pub(crate) enum RulesFailure {
     /// No rule to run: `--no-default-rules` without any `--rules`, or rule
     /// files that define none (only a schema); the message says which.
     NoRules(&'static str),
@@ -259,75 +306,57 @@ pub enum RulesFailure {
     Invalid(Vec<RuleError>),
 }
 
-/// Loads the rule files the user asked for, printing errors to stderr.
-pub fn load_rules(args: &RuleArgs, style: Style) -> Result<Program, u8> {
+/// Loads the rule files the user asked for; errors are the failure.
+pub(crate) fn load_rules(args: &RuleArgs, style: Style) -> Result<Program, Failure> {
     load_rules_with(args, None, style)
 }
 
 /// Loads the rule files the user asked for, with the constants of a
-/// configuration file, printing errors to stderr.
-pub fn load_rules_with(
+/// configuration file; errors are the failure.
+pub(crate) fn load_rules_with(
     args: &RuleArgs,
     config: Option<&crate::config::Config>,
     style: Style,
-) -> Result<Program, u8> {
+) -> Result<Program, Failure> {
+    let rendered = |errors: &[&dyn miette::Diagnostic], place: &str| {
+        let mut text: String = errors
+            .iter()
+            .map(|e| render_diagnostic(*e, style))
+            .collect();
+        text.push_str(&format!(
+            "{} in the {place}\n",
+            crate::report::human::plural(errors.len(), "error")
+        ));
+        Failure::input(text)
+    };
     match try_load_rules_warned(args, config, style) {
         Ok(program) => Ok(program),
-        Err(RulesFailure::NoRules(message)) => {
-            eprintln!("{message}");
-            Err(EXIT_INPUT)
-        }
+        Err(RulesFailure::NoRules(message)) => Err(Failure::input(format!("{message}\n"))),
         Err(RulesFailure::Config(errors)) => {
-            for e in &errors {
-                eprint!("{}", render_diagnostic(e, style));
-            }
-            eprintln!(
-                "{} in the configuration file",
-                crate::report::human::plural(errors.len(), "error")
-            );
-            Err(EXIT_INPUT)
+            let list: Vec<&dyn miette::Diagnostic> = errors.iter().map(|e| e as _).collect();
+            Err(rendered(&list, "configuration file"))
         }
         Err(RulesFailure::Invalid(errors)) => {
-            for e in &errors {
-                eprint!("{}", render_diagnostic(e, style));
-            }
-            eprintln!(
-                "{} in the rule files",
-                crate::report::human::plural(errors.len(), "error")
-            );
-            Err(EXIT_INPUT)
+            let list: Vec<&dyn miette::Diagnostic> = errors.iter().map(|e| e as _).collect();
+            Err(rendered(&list, "rule files"))
         }
     }
 }
 
 /// The usage error of `--no-default-rules` without `--rules`.
-pub const NO_RULES: &str =
+pub(crate) const NO_RULES: &str =
     "error: no rules loaded: `--no-default-rules` needs at least one `--rules PATH`";
 
 /// The input error of rule files that define no rule: a run would check
 /// nothing and pass.
-pub const NO_RULES_DEFINED: &str =
+pub(crate) const NO_RULES_DEFINED: &str =
     "error: no rules loaded: the rule files given define no rule (only a schema), so nothing would be checked; add a rule pack with `--rules PATH`, or drop `--no-default-rules`";
-
-/// Loads the rule files the user asked for, returning the errors as data.
-pub fn try_load_rules(args: &RuleArgs) -> Result<Program, RulesFailure> {
-    try_load_rules_with(args, None)
-}
-
-/// Loads the rule files the user asked for, the constants of `config`
-/// replacing the packs' values before the rules compile.
-pub fn try_load_rules_with(
-    args: &RuleArgs,
-    config: Option<&crate::config::Config>,
-) -> Result<Program, RulesFailure> {
-    load_with_warnings(args, config).map(|(program, _)| program)
-}
 
 /// Like [`try_load_rules_with`], and prints to stderr the warnings about rules
 /// whose cost is a cross product (`eligo::rules::cross_product`): such a rule
 /// may run out of work budget on a large book, and the warning says why before
 /// it does. The other lints are `eligo check-rules`' business.
-pub fn try_load_rules_warned(
+pub(crate) fn try_load_rules_warned(
     args: &RuleArgs,
     config: Option<&crate::config::Config>,
     style: Style,
@@ -372,12 +401,8 @@ fn load_with_warnings(
 
 /// Reads the rule files the user asked for: the default pack unless dropped, then
 /// every `--rules` path. Unreadable paths become errors.
-pub fn rule_sources(args: &RuleArgs) -> (Vec<SourceFile>, Vec<RuleError>) {
-    let mut sources = if args.no_default_rules {
-        Vec::new()
-    } else {
-        crate::default_rule_sources()
-    };
+pub(crate) fn rule_sources(args: &RuleArgs) -> (Vec<SourceFile>, Vec<RuleError>) {
+    let mut sources = Vec::new();
     let mut errors: Vec<RuleError> = Vec::new();
     for path in &args.rules {
         match files::rule_files(path) {
@@ -402,24 +427,8 @@ pub fn rule_sources(args: &RuleArgs) -> (Vec<SourceFile>, Vec<RuleError>) {
             }),
         }
     }
-    if args.no_default_rules && !sources.is_empty() && !declares_schema(&sources) {
-        // A pack of rules alone still needs the scenario format to check against.
-        sources.insert(0, crate::default_schema_source());
-    }
+    let sources = crate::engine::rule_pack(!args.no_default_rules, sources);
     (sources, errors)
-}
-
-/// Whether any of the files declares the scenario format (an `entity` or the
-/// `root`): then the team supplies its own schema and the default one stays out.
-fn declares_schema(sources: &[SourceFile]) -> bool {
-    use crate::lang::ast::Item;
-    sources.iter().any(|source| {
-        crate::lang::parse::parse_rule_file(source).is_ok_and(|file| {
-            file.items
-                .iter()
-                .any(|item| matches!(item, Item::Kind(_) | Item::Root(_)))
-        })
-    })
 }
 
 /// Writes output to stdout through a buffer, as it is produced: a report can be
@@ -427,62 +436,61 @@ fn declares_schema(sources: &[SourceFile]) -> bool {
 ///
 /// A reader that stops reading (`eligo check … | head`) closes the pipe; that
 /// is not a failure, so the rest of the output is dropped quietly and `Ok` is
-/// returned. Any other write error is reported on stderr, naming `what` was
-/// being written, and gives the exit code of unusable input or output.
-pub fn write_stdout(
+/// returned. Any other write error is the failure, naming `what` was being
+/// written, with the exit code of unusable input or output.
+pub(crate) fn write_stdout(
     what: &str,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-) -> Result<(), u8> {
+) -> Result<(), Failure> {
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     match write(&mut out).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => {
-            eprintln!("error: cannot write {what}: {e}");
-            Err(EXIT_INPUT)
-        }
+        Err(e) => Err(Failure::input(format!("error: cannot write {what}: {e}\n"))),
     }
 }
 
 /// Writes output to `path` (created or truncated) when one is given, else to
 /// stdout as [`write_stdout`] does.
-pub fn write_output(
+pub(crate) fn write_output(
     path: Option<&std::path::Path>,
     what: &str,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-) -> Result<(), u8> {
+) -> Result<(), Failure> {
     match path {
         Some(path) => write_file(what, path, write),
         None => write_stdout(what, write),
     }
 }
 
-/// Writes output to a file, created or truncated; a failure is reported on
-/// stderr, naming `what` and the path, and gives the input-error exit code.
-pub fn write_file(
+/// Writes output to a file, created or truncated; a failure names `what`
+/// and the path, with the input-error exit code.
+pub(crate) fn write_file(
     what: &str,
     path: &std::path::Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-) -> Result<(), u8> {
+) -> Result<(), Failure> {
     let result = std::fs::File::create(path).and_then(|file| {
         let mut out = BufWriter::with_capacity(1 << 16, file);
         write(&mut out)?;
         out.flush()
     });
     result.map_err(|e| {
-        eprintln!("error: cannot write {what} to `{}`: {e}", path.display());
-        EXIT_INPUT
+        Failure::input(format!(
+            "error: cannot write {what} to `{}`: {e}\n",
+            path.display()
+        ))
     })
 }
 
 /// Writes `text` to stdout as [`write_stdout`] does.
-pub fn print_stdout(what: &str, text: &str) -> Result<(), u8> {
+pub(crate) fn print_stdout(what: &str, text: &str) -> Result<(), Failure> {
     write_stdout(what, |out| out.write_all(text.as_bytes()))
 }
 
 /// The style for diagnostics written to stderr.
-pub fn stderr_style(color: ColorChoice) -> Style {
+pub(crate) fn stderr_style(color: ColorChoice) -> Style {
     use std::io::IsTerminal;
     Style {
         color: color.resolve(std::io::stderr().is_terminal()),

@@ -1,12 +1,13 @@
 //! `eligo plan`: the transfer requests a transitioning partner can submit, and
 //! what happens to every subscription it bills (DOMAIN.md section 7).
 
+use super::Failure;
 use clap::{Args, ValueEnum};
 use miette::Diagnostic;
 use std::path::PathBuf;
-use thiserror::Error;
 
-use super::{stderr_style, ColorChoice, LimitArgs, RuleArgs, EXIT_INPUT, EXIT_OK};
+use super::{stderr_style, EXIT_OK};
+use crate::engine::NoPlan;
 use crate::plan::view::View;
 use crate::plan::write::WriteError;
 use crate::plan::{build_plan, choose_parties, json, partner_center, write, yaml, Plan};
@@ -55,15 +56,9 @@ pub struct PlanArgs {
     /// of the file is kept).
     #[arg(long)]
     pub write: bool,
-    /// Where the rules come from.
+    /// Where the rules come from, bounds on hostile input, colours.
     #[command(flatten)]
-    pub rules: RuleArgs,
-    /// Bounds on hostile input.
-    #[command(flatten)]
-    pub limits: LimitArgs,
-    /// When to use colours.
-    #[arg(long, value_enum, default_value_t)]
-    pub color: ColorChoice,
+    pub run: super::RunArgs,
     /// Which configuration file to read (its rules, constants, rule selection
     /// and limits apply, as they do to `check`).
     #[command(flatten)]
@@ -78,42 +73,31 @@ fn wave_size(text: &str) -> Result<usize, String> {
     }
 }
 
-/// The loaded rules declare no `plan`.
-#[derive(Debug, Error, Diagnostic)]
-#[error("the loaded rules declare no `plan`")]
-#[diagnostic(
-    code(eligo::plan::no_plan),
-    help("load the default pack, or declare `plan COLLECTION {{ … }}` in a rule file (README, \"Planning transfers\")")
-)]
-pub struct NoPlan;
-
 /// Runs `eligo plan`.
-pub fn run(args: &PlanArgs) -> u8 {
-    let style = stderr_style(args.color);
-    match plan_command(args, style) {
-        Ok(()) => EXIT_OK,
-        Err(code) => code,
-    }
+pub(crate) fn run(args: &PlanArgs) -> Result<u8, Failure> {
+    let style = stderr_style(args.run.color);
+    plan_command(args, style)?;
+    Ok(EXIT_OK)
 }
 
-fn fail(e: &dyn Diagnostic, style: Style) -> u8 {
-    eprint!("{}", render_diagnostic(e, style));
-    EXIT_INPUT
+fn fail(e: &dyn Diagnostic, style: Style) -> Failure {
+    Failure::input(render_diagnostic(e, style))
 }
 
-fn plan_command(args: &PlanArgs, style: Style) -> Result<(), u8> {
+fn plan_command(args: &PlanArgs, style: Style) -> Result<(), Failure> {
     if args.write && args.scenario.as_os_str() == "-" {
-        eprintln!("error: `--write` needs a scenario file, not standard input");
-        return Err(EXIT_INPUT);
+        return Err(Failure::input(
+            "error: `--write` needs a scenario file, not standard input\n",
+        ));
     }
     let config = args.config.load(style)?;
-    let rule_args = super::settings::rule_args(&args.rules, config.as_ref());
+    let rule_args = super::settings::rule_args(&args.run.rules, config.as_ref());
     let mut program = super::load_rules_with(&rule_args, config.as_ref(), style)?;
     super::settings::select_rules(&mut program, &[], &[], config.as_ref(), style)?;
     let Some(spec) = program.plan.clone() else {
         return Err(fail(&NoPlan, style));
     };
-    let options = args.limits.load_options_with(config.as_ref());
+    let options = args.run.limits.load_options_with(config.as_ref());
     let scenario = load(&program, &args.scenario, &options, style)?;
     let store = &scenario.store;
     let parties = choose_parties(
@@ -136,8 +120,8 @@ fn plan_command(args: &PlanArgs, style: Style) -> Result<(), u8> {
     let text = match args.format {
         PlanFormat::Json | PlanFormat::Html => None,
         format => Some(render(&view, format, &path).map_err(|e| match e {
-            Some(d) => fail(d.as_ref(), style),
-            None => EXIT_INPUT,
+            RenderError::Diagnostic(d) => fail(d.as_ref(), style),
+            RenderError::Write(text) => Failure::input(text),
         })?),
     };
     if args.write {
@@ -165,15 +149,17 @@ fn load(
     path: &std::path::Path,
     options: &LoadOptions,
     style: Style,
-) -> Result<Scenario, u8> {
+) -> Result<Scenario, Failure> {
     let loaded = read_scenario(path, &options.limits)
         .map_err(|e| vec![e])
         .and_then(|source| load_scenario(&program.schema, source, &program.rule_ids(), options));
     loaded.map_err(|errors| {
-        for e in &errors {
-            eprint!("{}", render_diagnostic(e, style));
-        }
-        EXIT_INPUT
+        Failure::input(
+            errors
+                .iter()
+                .map(|e| render_diagnostic(e, style))
+                .collect::<String>(),
+        )
     })
 }
 
@@ -184,12 +170,17 @@ fn scenario_name(program: &Program, scenario: &Scenario) -> Option<String> {
     (cell != crate::scenario::store::NONE).then(|| scenario.store.str(cell).to_string())
 }
 
-type RenderError = Option<Box<dyn Diagnostic>>;
+/// Why a plan format could not be rendered.
+enum RenderError {
+    /// The plan's data is not enough for the format (a missing id).
+    Diagnostic(Box<dyn Diagnostic>),
+    /// The serializer failed: the message for stderr.
+    Write(String),
+}
 
 fn render(view: &View<'_>, format: PlanFormat, path: &str) -> Result<String, RenderError> {
     let cannot = |e: &dyn std::fmt::Display| {
-        eprintln!("error: cannot write the plan: {e}");
-        None
+        RenderError::Write(format!("error: cannot write the plan: {e}\n"))
     };
     match format {
         PlanFormat::Human => Ok(crate::plan::human::render(view, path)),
@@ -199,7 +190,7 @@ fn render(view: &View<'_>, format: PlanFormat, path: &str) -> Result<String, Ren
             Ok(v) => serde_json::to_string_pretty(&v)
                 .map(|t| t + "\n")
                 .map_err(|e| cannot(&e)),
-            Err(e) => Err(Some(Box::new(e))),
+            Err(e) => Err(RenderError::Diagnostic(Box::new(e))),
         },
         PlanFormat::Yaml => yaml::document(view).map_err(|e| cannot(&e)),
     }
@@ -214,7 +205,7 @@ fn write_back(
     scenario: &Scenario,
     options: &LoadOptions,
     style: Style,
-) -> Result<(), u8> {
+) -> Result<(), Failure> {
     let path = scenario.source.name.clone();
     let refuse = |why: String| {
         fail(
@@ -244,8 +235,9 @@ fn write_back(
         }
     }
     if let Err(e) = std::fs::write(&path, text) {
-        eprintln!("error: cannot write `{path}`: {e}");
-        return Err(EXIT_INPUT);
+        return Err(Failure::input(format!(
+            "error: cannot write `{path}`: {e}\n"
+        )));
     }
     eprintln!(
         "wrote {} to {path}",

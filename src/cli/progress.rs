@@ -8,14 +8,14 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 
 /// Batches shorter than this finish before a bar would be worth drawing.
-pub const MIN_FILES: usize = 20;
+pub(crate) const MIN_FILES: usize = 20;
 
 /// A progress bar, or nothing when none should be drawn.
-pub struct Progress(Option<ProgressBar>);
+pub(crate) struct Progress(Option<ProgressBar>);
 
 impl Progress {
     /// A bar over `total` files, if this is a terminal session and not CI.
-    pub fn new(total: usize) -> Self {
+    pub(crate) fn new(total: usize) -> Self {
         let wanted = total >= MIN_FILES
             && std::io::stderr().is_terminal()
             && std::env::var_os("CI").is_none()
@@ -31,14 +31,14 @@ impl Progress {
     }
 
     /// One more file done.
-    pub fn tick(&self) {
+    pub(crate) fn tick(&self) {
         if let Some(bar) = &self.0 {
             bar.inc(1);
         }
     }
 
     /// Removes the bar from the terminal.
-    pub fn finish(&self) {
+    pub(crate) fn finish(&self) {
         if let Some(bar) = &self.0 {
             bar.finish_and_clear();
         }

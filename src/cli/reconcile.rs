@@ -1,13 +1,11 @@
 //! `eligo reconcile SCENARIO EXPORT...`: Partner Center's eligibility answers
 //! against eligo's findings for the same subscriptions.
 
+use super::Failure;
 use clap::Args;
 use std::path::PathBuf;
 
-use super::{
-    load_rules, stderr_style, ColorChoice, LimitArgs, RuleArgs, TextFormat, EXIT_FINDINGS,
-    EXIT_INPUT, EXIT_OK,
-};
+use super::{load_rules, stderr_style, TextFormat, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK};
 use crate::check::{check_file, FileOutcome};
 use crate::import::load_map;
 use crate::import::read::{ExportDir, DEFAULT_MAX_FILE_BYTES};
@@ -32,45 +30,38 @@ pub struct ReconcileArgs {
     /// Largest export file read, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_FILE_BYTES)]
     pub max_export_bytes: u64,
-    /// Where the rules come from.
+    /// Where the rules come from, bounds on hostile input, colours.
     #[command(flatten)]
-    pub rules: RuleArgs,
-    /// Bounds on the scenario file.
-    #[command(flatten)]
-    pub limits: LimitArgs,
-    /// When to use colours.
-    #[arg(long, value_enum, default_value_t)]
-    pub color: ColorChoice,
+    pub run: super::RunArgs,
 }
 
 /// Runs `eligo reconcile`: exit 0 when Partner Center and eligo agree, 1 when
 /// they disagree, 2 on invalid input.
-pub fn run(args: &ReconcileArgs) -> u8 {
-    let style = stderr_style(args.color);
-    let program = match load_rules(&args.rules, style) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
-    let options = args.limits.load_options();
+pub(crate) fn run(args: &ReconcileArgs) -> Result<u8, Failure> {
+    let style = stderr_style(args.run.color);
+    let program = load_rules(&args.run.rules, style)?;
+    let options = args.run.limits.load_options();
     let report = match check_file(&program, &args.scenario, &program.rule_ids(), &options) {
         FileOutcome::Checked(report) => report,
         FileOutcome::Invalid { errors, .. } => {
             errors
                 .iter()
                 .for_each(|e| eprint!("{}", render_diagnostic(e, style)));
-            return EXIT_INPUT;
+            return Ok(EXIT_INPUT);
         }
     };
     let book: Book = match serde_yaml::from_str(&report.source.text) {
         Ok(book) => book,
         Err(e) => {
-            eprintln!("error: cannot read `{}`: {e}", report.path);
-            return EXIT_INPUT;
+            return Err(Failure::input(format!(
+                "error: cannot read `{}`: {e}\n",
+                report.path
+            )));
         }
     };
     let map = match load_map(args.map.as_ref(), args.max_export_bytes) {
         Ok(map) => map,
-        Err(errors) => return fail(&errors, style),
+        Err(errors) => return Err(fail(&errors, style)),
     };
     let mut dirs = Vec::new();
     let mut errors = Vec::new();
@@ -83,33 +74,34 @@ pub fn run(args: &ReconcileArgs) -> u8 {
     let (found, files, mut read_errors) = answers(&dirs, &map);
     errors.append(&mut read_errors);
     if !errors.is_empty() {
-        return fail(&errors, style);
+        return Err(fail(&errors, style));
     }
     let result = match reconcile(&report, &book, &found, &files, &map) {
         Ok(r) => r,
-        Err(errors) => return fail(&errors, style),
+        Err(errors) => return Err(fail(&errors, style)),
     };
     let text = match args.format {
         TextFormat::Human => render_human(&result),
         TextFormat::Json => match serde_json::to_string_pretty(&result) {
             Ok(t) => t + "\n",
             Err(e) => {
-                eprintln!("error: cannot write the reconciliation: {e}");
-                return EXIT_INPUT;
+                return Err(Failure::input(format!(
+                    "error: cannot write the reconciliation: {e}\n"
+                )));
             }
         },
     };
     match super::print_stdout("the reconciliation", &text) {
-        Ok(()) if result.disagrees() => EXIT_FINDINGS,
-        Ok(()) => EXIT_OK,
-        Err(code) => code,
+        Ok(()) if result.disagrees() => Ok(EXIT_FINDINGS),
+        Ok(()) => Ok(EXIT_OK),
+        Err(failure) => Err(failure),
     }
 }
 
-fn fail(errors: &[crate::import::error::ImportError], style: Style) -> u8 {
-    errors
-        .iter()
-        .for_each(|e| eprint!("{}", render_diagnostic(e, style)));
-    eprintln!("{} in the exports", plural(errors.len(), "error"));
-    EXIT_INPUT
+fn fail(errors: &[crate::import::error::ImportError], style: Style) -> Failure {
+    let rendered: String = errors.iter().map(|e| render_diagnostic(e, style)).collect();
+    Failure::input(format!(
+        "{rendered}{} in the exports\n",
+        plural(errors.len(), "error")
+    ))
 }

@@ -1,10 +1,11 @@
 //! `eligo rules ID` (one rule's documentation, like `ruff rule`) and
 //! `eligo rules --export DIR` (the embedded pack's files, to start a team's own).
 
+use super::Failure;
 use serde::Serialize;
 use std::path::Path;
 
-use super::{TextFormat, EXIT_INPUT, EXIT_OK};
+use super::{TextFormat, EXIT_OK};
 use crate::escape;
 use crate::program::Program;
 use crate::suggest::did_you_mean;
@@ -23,15 +24,15 @@ struct RuleDoc<'a> {
 
 /// Prints the documentation of the rule `id`: summary, what / why / fix (its
 /// `##` comment), where it is written, and its text.
-pub fn show(program: &Program, id: &str, format: TextFormat) -> u8 {
+pub(crate) fn show(program: &Program, id: &str, format: TextFormat) -> Result<u8, Failure> {
     let Some(rule) = program.rules.iter().find(|r| r.id == id) else {
-        eprintln!("error: no loaded rule has the id `{}`", escape::value(id));
+        let mut text = format!("error: no loaded rule has the id `{}`\n", escape::value(id));
         let ids = program.rules.iter().map(|r| r.id.as_str());
         if let Some(help) = did_you_mean(id, ids) {
-            eprintln!("  help: {}", escape::value(&help));
+            text.push_str(&format!("  help: {}\n", escape::value(&help)));
         }
-        eprintln!("  note: `eligo rules` lists the loaded rules");
-        return EXIT_INPUT;
+        text.push_str("  note: `eligo rules` lists the loaded rules\n");
+        return Err(Failure::input(text));
     };
     let file = program.files.get(rule.file);
     let doc = RuleDoc {
@@ -49,10 +50,8 @@ pub fn show(program: &Program, id: &str, format: TextFormat) -> u8 {
         TextFormat::Json => serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n",
         TextFormat::Human => human(&doc),
     };
-    match super::print_stdout("the rule's documentation", &text) {
-        Ok(()) => EXIT_OK,
-        Err(code) => code,
-    }
+    super::print_stdout("the rule's documentation", &text)?;
+    Ok(EXIT_OK)
 }
 
 /// The documentation for a terminal. Rule files come from anywhere
@@ -84,7 +83,7 @@ fn human(doc: &RuleDoc<'_>) -> String {
 
 /// Writes the embedded pack to `dir` (created if missing). Files already
 /// there are not overwritten: the command fails and names them.
-pub fn export(dir: &Path) -> u8 {
+pub(crate) fn export(dir: &Path) -> Result<u8, Failure> {
     let files: Vec<(std::path::PathBuf, &str)> = crate::DEFAULT_RULES
         .iter()
         .map(|(name, text)| {
@@ -98,21 +97,24 @@ pub fn export(dir: &Path) -> u8 {
         .map(|(path, _)| format!("`{}`", path.display()))
         .collect();
     if !existing.is_empty() {
-        eprintln!(
-            "error: {} already exist(s); nothing was written",
+        return Err(Failure::input(format!(
+            "error: {} already exist(s); nothing was written\n  \
+             help: export to an empty folder, or remove those files first\n",
             existing.join(", ")
-        );
-        eprintln!("  help: export to an empty folder, or remove those files first");
-        return EXIT_INPUT;
+        )));
     }
     if let Err(e) = std::fs::create_dir_all(dir) {
-        eprintln!("error: cannot create `{}`: {e}", dir.display());
-        return EXIT_INPUT;
+        return Err(Failure::input(format!(
+            "error: cannot create `{}`: {e}\n",
+            dir.display()
+        )));
     }
     for (path, text) in &files {
         if let Err(e) = std::fs::write(path, text) {
-            eprintln!("error: cannot write `{}`: {e}", path.display());
-            return EXIT_INPUT;
+            return Err(Failure::input(format!(
+                "error: cannot write `{}`: {e}\n",
+                path.display()
+            )));
         }
         println!("wrote {}", path.display());
     }
@@ -120,5 +122,5 @@ pub fn export(dir: &Path) -> u8 {
         "use it with `eligo check --no-default-rules --rules {}` (or `rules:` and `default_rules: false` in eligo.yaml)",
         dir.display()
     );
-    EXIT_OK
+    Ok(EXIT_OK)
 }

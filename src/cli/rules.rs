@@ -1,5 +1,6 @@
 //! `eligo rules`: list the loaded rules.
 
+use super::Failure;
 use clap::Args;
 use serde::Serialize;
 
@@ -38,31 +39,23 @@ struct RuleEntry<'a> {
 }
 
 /// Runs `eligo rules`.
-pub fn run(args: &RulesArgs) -> u8 {
+pub(crate) fn run(args: &RulesArgs) -> Result<u8, Failure> {
     if let Some(dir) = &args.export {
         return super::rule_docs::export(dir);
     }
     let style = stderr_style(ColorChoice::Auto);
-    let config = match args.config.load(style) {
-        Ok(config) => config,
-        Err(code) => return code,
-    };
+    let config = args.config.load(style)?;
     let rule_args = super::settings::rule_args(&args.rules, config.as_ref());
-    let program = match super::load_rules_with(&rule_args, config.as_ref(), style) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
+    let program = super::load_rules_with(&rule_args, config.as_ref(), style)?;
     if let Some(id) = &args.id {
         return super::rule_docs::show(&program, id, args.format);
     }
-    match super::print_stdout("the rule list", &render(&program, args.format)) {
-        Ok(()) => EXIT_OK,
-        Err(code) => code,
-    }
+    super::print_stdout("the rule list", &render(&program, args.format))?;
+    Ok(EXIT_OK)
 }
 
 /// The rule list in the given format.
-pub fn render(program: &Program, format: TextFormat) -> String {
+pub(crate) fn render(program: &Program, format: TextFormat) -> String {
     let entries: Vec<RuleEntry<'_>> = program
         .rules
         .iter()

@@ -1,5 +1,6 @@
 //! `eligo schema`: print the JSON Schema of the scenario format for editors.
 
+use super::Failure;
 use clap::Args;
 
 use super::{load_rules, stderr_style, ColorChoice, RuleArgs, EXIT_OK};
@@ -14,21 +15,17 @@ pub struct SchemaArgs {
 }
 
 /// Runs `eligo schema`.
-pub fn run(args: &SchemaArgs) -> u8 {
-    let program = match load_rules(&args.rules, stderr_style(ColorChoice::Auto)) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
+pub(crate) fn run(args: &SchemaArgs) -> Result<u8, Failure> {
+    let program = load_rules(&args.rules, stderr_style(ColorChoice::Auto))?;
     let schema = scenario_schema(&program);
     let text = match serde_json::to_string_pretty(&schema) {
         Ok(text) => text + "\n",
         Err(e) => {
-            eprintln!("error: cannot write the schema: {e}");
-            return super::EXIT_INPUT;
+            return Err(Failure::input(format!(
+                "error: cannot write the schema: {e}\n"
+            )));
         }
     };
-    match super::print_stdout("the schema", &text) {
-        Ok(()) => EXIT_OK,
-        Err(code) => code,
-    }
+    super::print_stdout("the schema", &text)?;
+    Ok(EXIT_OK)
 }

@@ -4,7 +4,7 @@
 use clap::Args;
 use std::path::PathBuf;
 
-use super::{RuleArgs, EXIT_INPUT};
+use super::{Failure, RuleArgs};
 use crate::config::{self, Config, ConfigCode, ConfigError};
 use crate::program::Program;
 use crate::report::human::{plural, render_diagnostic, Style};
@@ -24,31 +24,29 @@ pub struct ConfigArgs {
 
 impl ConfigArgs {
     /// Finds and reads the configuration; errors are printed, giving exit 2.
-    pub fn load(&self, style: Style) -> Result<Option<Config>, u8> {
+    pub fn load(&self, style: Style) -> Result<Option<Config>, Failure> {
         let choice = match (&self.config, self.no_config) {
             (_, true) => config::Choice::None,
             (Some(path), false) => config::Choice::File(path),
             (None, false) => config::Choice::Discover,
         };
-        config::load(choice).map_err(|errors| print_errors(&errors, style))
+        config::load(choice).map_err(|errors| config_failure(&errors, style))
     }
 }
 
-/// Prints configuration errors and their count; returns the input-error exit code.
-pub fn print_errors(errors: &[ConfigError], style: Style) -> u8 {
-    for e in errors {
-        eprint!("{}", render_diagnostic(e, style));
-    }
-    eprintln!(
-        "{} in the configuration file",
+/// Configuration errors and their count, as the failure of the command.
+pub(crate) fn config_failure(errors: &[ConfigError], style: Style) -> Failure {
+    let mut text: String = errors.iter().map(|e| render_diagnostic(e, style)).collect();
+    text.push_str(&format!(
+        "{} in the configuration file\n",
         plural(errors.len(), "error")
-    );
-    EXIT_INPUT
+    ));
+    Failure::input(text)
 }
 
 /// The rule sources: the file's `rules` (relative to it) before the flags',
 /// `default_rules: false` or `--no-default-rules`, and the nesting limit.
-pub fn rule_args(flags: &RuleArgs, config: Option<&Config>) -> RuleArgs {
+pub(crate) fn rule_args(flags: &RuleArgs, config: Option<&Config>) -> RuleArgs {
     let Some(config) = config else {
         return flags.clone();
     };
@@ -63,7 +61,7 @@ pub fn rule_args(flags: &RuleArgs, config: Option<&Config>) -> RuleArgs {
 }
 
 /// The waivers files: the file's (relative to it) and the flags'.
-pub fn waivers(flags: &[PathBuf], config: Option<&Config>) -> Vec<PathBuf> {
+pub(crate) fn waivers(flags: &[PathBuf], config: Option<&Config>) -> Vec<PathBuf> {
     let mut all: Vec<PathBuf> = config
         .map(|c| c.values.waivers.iter().map(|p| c.resolve(p)).collect())
         .unwrap_or_default();
@@ -72,7 +70,7 @@ pub fn waivers(flags: &[PathBuf], config: Option<&Config>) -> Vec<PathBuf> {
 }
 
 /// The input limits: each flag, else the file's value, else the default.
-pub fn limits(flags: &super::LimitArgs, config: Option<&Config>) -> Limits {
+pub(crate) fn limits(flags: &super::LimitArgs, config: Option<&Config>) -> Limits {
     let base = config.map_or_else(Limits::default, |c| c.limits(Limits::default()));
     Limits {
         max_file_bytes: flags.max_file_bytes.unwrap_or(base.max_file_bytes),
@@ -83,38 +81,29 @@ pub fn limits(flags: &super::LimitArgs, config: Option<&Config>) -> Limits {
     }
 }
 
-/// Rule selection: `--select`/`--ignore` over the file's `select`/`ignore`.
-#[derive(Debug, Default)]
-pub struct Selection {
-    /// Run only these rules (all when `None`).
-    pub select: Option<Vec<String>>,
-    /// Skip these rules.
-    pub ignore: Vec<String>,
-}
-
 /// Keeps the selected rules of `program`, after checking every id: an unknown
 /// id is an input error with "did you mean" (at its line in the file, or
 /// naming the flag). Flags replace the file's lists.
-pub fn select_rules(
+pub(crate) fn select_rules(
     program: &mut Program,
     select_flag: &[String],
     ignore_flag: &[String],
     config: Option<&Config>,
     style: Style,
-) -> Result<(), u8> {
+) -> Result<(), Failure> {
     select_rules_after(program, select_flag, ignore_flag, config, Vec::new(), style)
 }
 
 /// [`select_rules`], reporting `pending` configuration errors (found before)
 /// together with its own, so a file's errors are all shown at once.
-pub fn select_rules_after(
+pub(crate) fn select_rules_after(
     program: &mut Program,
     select_flag: &[String],
     ignore_flag: &[String],
     config: Option<&Config>,
     pending: Vec<ConfigError>,
     style: Style,
-) -> Result<(), u8> {
+) -> Result<(), Failure> {
     let ids: Vec<String> = program.rules.iter().map(|r| r.id.clone()).collect();
     let select_flag: Vec<String> = clean(select_flag).map(String::from).collect();
     let ignore_flag: Vec<String> = clean(ignore_flag).map(String::from).collect();
@@ -140,13 +129,12 @@ pub fn select_rules_after(
         Vec::new()
     };
     if !config_errors.is_empty() {
-        return Err(print_errors(&config_errors, style));
+        return Err(config_failure(&config_errors, style));
     }
     if !errors.is_empty() {
-        for e in &errors {
-            eprintln!("{e}");
-        }
-        return Err(EXIT_INPUT);
+        return Err(Failure::input(
+            errors.iter().map(|e| format!("{e}\n")).collect::<String>(),
+        ));
     }
     program.retain_rules(|r| {
         select.as_ref().is_none_or(|s| s.contains(&r.id)) && !ignore.contains(&r.id)
@@ -191,78 +179,4 @@ fn check_file_ids(
             );
         }
     }
-}
-
-/// What `eligo check` runs with, once the flags and the file are merged.
-#[derive(Debug)]
-pub struct CheckSettings {
-    /// The report format.
-    pub format: super::check::Format,
-    /// Whether warnings fail the run.
-    pub deny_warnings: bool,
-    /// Where the rules come from.
-    pub rules: RuleArgs,
-    /// The waivers files.
-    pub waivers: Vec<PathBuf>,
-    /// Input limits and today's date.
-    pub options: crate::scenario::LoadOptions,
-    /// A baseline to compare with.
-    pub baseline: Option<PathBuf>,
-}
-
-impl CheckSettings {
-    /// Merges the flags of `eligo check` with the configuration file; a
-    /// `format` the file gets wrong is an input error at its line (returned
-    /// beside the settings, which then use the default format, so that the
-    /// file's other errors are found too).
-    pub fn resolve(
-        args: &super::check::CheckArgs,
-        config: Option<&Config>,
-    ) -> (CheckSettings, Vec<ConfigError>) {
-        let file = config.map(|c| &c.values);
-        let mut errors = Vec::new();
-        let format = match (args.format, config) {
-            (Some(format), _) => format,
-            (None, Some(c)) => match &c.values.format {
-                Some(name) => parse_format(c, name).unwrap_or_else(|e| {
-                    errors.push(e);
-                    super::check::Format::default()
-                }),
-                None => super::check::Format::default(),
-            },
-            (None, None) => super::check::Format::default(),
-        };
-        let baseline = args
-            .baseline
-            .clone()
-            .or_else(|| config.and_then(|c| c.values.baseline.as_ref().map(|p| c.resolve(p))));
-        let settings = CheckSettings {
-            format,
-            deny_warnings: args.deny_warnings
-                || file.and_then(|f| f.deny_warnings).unwrap_or(false),
-            rules: rule_args(&args.rules, config),
-            waivers: waivers(&args.waivers, config),
-            options: args.limits.load_options_with(config),
-            baseline,
-        };
-        (settings, errors)
-    }
-}
-
-/// A format name from the file, checked like the flag's value.
-fn parse_format(config: &Config, name: &str) -> Result<super::check::Format, ConfigError> {
-    use clap::ValueEnum;
-    super::check::Format::from_str(name, false).map_err(|_| {
-        let names: Vec<String> = super::check::Format::value_variants()
-            .iter()
-            .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
-            .collect();
-        config.error_at(
-            ConfigCode::InvalidValue,
-            "format",
-            format!("unknown format `{name}`"),
-            "unknown format",
-            did_you_mean(name, names.iter().map(String::as_str)),
-        )
-    })
 }

@@ -5,20 +5,23 @@
 //! is an input error (checked by the loader), so a typo never makes a test pass.
 //! Files are checked in parallel, and reported in path order.
 
+use super::Failure as CliFailure;
 use clap::Args;
 use rayon::prelude::*;
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use super::check::find_scenarios;
 use super::coverage::Coverage;
 use super::files;
 use super::TextFormat;
-use super::{stderr_style, ColorChoice, LimitArgs, RuleArgs, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK};
+use super::{stderr_style, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK};
 use crate::check::{check_source_counted, FileOutcome};
+use crate::engine::{verdict, Verdict};
 use crate::escape;
+use crate::program::Program;
 use crate::report::grouped::render_grouped;
 use crate::report::FileReport;
+use crate::scenario::LoadOptions;
 
 /// Arguments of `eligo test`.
 #[derive(Debug, Args)]
@@ -26,12 +29,9 @@ pub struct TestArgs {
     /// Scenario files, or folders to search for `*.yaml`/`*.yml`.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// Where the rules come from.
+    /// Where the rules come from, bounds on hostile input, colours.
     #[command(flatten)]
-    pub rules: RuleArgs,
-    /// Bounds on hostile input.
-    #[command(flatten)]
-    pub limits: LimitArgs,
+    pub run: super::RunArgs,
     /// Count a scenario without an `expect` block as a failure.
     #[arg(long)]
     pub require_expect: bool,
@@ -51,59 +51,14 @@ pub struct TestArgs {
     /// Which configuration file to read.
     #[command(flatten)]
     pub config: super::settings::ConfigArgs,
-    /// When to use colours.
-    #[arg(long, value_enum, default_value_t)]
-    pub color: ColorChoice,
     /// The path shown in reports for the scenario read from standard input
     /// (the path `-`).
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
 }
 
-/// The verdict on one scenario.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Verdict {
-    /// Findings equal the expectations.
-    Pass,
-    /// They differ.
-    Fail {
-        /// Expected pairs that were not produced.
-        missing: Vec<(String, String)>,
-        /// Produced pairs that were not expected.
-        unexpected: Vec<(String, String)>,
-    },
-    /// The file has no `expect` block.
-    NoExpectations,
-}
-
-/// Compares a report's findings with its `expect` block.
-pub fn verdict(report: &FileReport) -> Verdict {
-    let Some(expect) = &report.expect else {
-        return Verdict::NoExpectations;
-    };
-    let expected: BTreeSet<(String, String)> = expect
-        .iter()
-        .map(|e| (e.rule.clone(), e.subject.clone()))
-        .collect();
-    let actual: BTreeSet<(String, String)> = report
-        .findings
-        .iter()
-        .map(|f| (f.rule.to_string(), f.subject.clone()))
-        .collect();
-    let missing: Vec<_> = expected.difference(&actual).cloned().collect();
-    let unexpected: Vec<_> = actual.difference(&expected).cloned().collect();
-    if missing.is_empty() && unexpected.is_empty() {
-        Verdict::Pass
-    } else {
-        Verdict::Fail {
-            missing,
-            unexpected,
-        }
-    }
-}
-
 /// One line describing a failing scenario, with where each pair is.
-pub fn describe_failure(
+pub(crate) fn describe_failure(
     report: &FileReport,
     missing: &[(String, String)],
     unexpected: &[(String, String)],
@@ -146,7 +101,7 @@ pub fn describe_failure(
 
 /// The outcome of a test run, for the JSON output.
 #[derive(Debug, Default, serde::Serialize)]
-pub struct TestRun {
+pub(crate) struct TestRun {
     /// Scenarios whose findings equal their expectations.
     pub passed: usize,
     /// Scenarios that differ (or lack expectations under `--require-expect`).
@@ -162,7 +117,7 @@ pub struct TestRun {
 
 /// A failing scenario in the JSON output.
 #[derive(Debug, serde::Serialize)]
-pub struct Failure {
+pub(crate) struct Failure {
     /// The scenario file.
     pub path: String,
     /// Expected (rule, subject) pairs that were not produced.
@@ -175,7 +130,7 @@ pub struct Failure {
 
 /// A (rule, subject) pair.
 #[derive(Debug, serde::Serialize)]
-pub struct Pair {
+pub(crate) struct Pair {
     /// The rule id.
     pub rule: String,
     /// The subject id.
@@ -192,43 +147,20 @@ fn pairs(list: &[(String, String)]) -> Vec<Pair> {
 }
 
 /// Runs `eligo test`.
-pub fn run(args: &TestArgs) -> u8 {
-    let err_style = stderr_style(args.color);
-    let config = match args.config.load(err_style) {
-        Ok(config) => config,
-        Err(code) => return code,
-    };
-    let rule_args = super::settings::rule_args(&args.rules, config.as_ref());
-    let program = match super::load_rules_with(&rule_args, config.as_ref(), err_style) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
+pub(crate) fn run(args: &TestArgs) -> Result<u8, CliFailure> {
+    let err_style = stderr_style(args.run.color);
+    let config = args.config.load(err_style)?;
+    let rule_args = super::settings::rule_args(&args.run.rules, config.as_ref());
+    let program = super::load_rules_with(&rule_args, config.as_ref(), err_style)?;
     let (paths, mut input_errors) = find_scenarios(&args.paths);
-    let rule_ids = program.rule_ids();
-    let options = args.limits.load_options_with(config.as_ref());
+    let options = args.run.limits.load_options_with(config.as_ref());
     let mut update_failed = false;
     let human = args.format == TextFormat::Human;
     let mut run = TestRun::default();
     // The verdict lines (human format), then the closing part, written at once.
     let mut out = String::new();
     let mut coverage = Coverage::new(&program);
-    // Files are checked on every core, and their verdicts taken in path order,
-    // so the output is the same whatever the number of threads.
-    let checked: Vec<_> = paths
-        .par_iter()
-        .map(|path| {
-            match files::read_input(path, args.stdin_filename.as_deref(), &options.limits) {
-                Ok(source) => check_source_counted(&program, source, &rule_ids, &options),
-                Err(e) => (
-                    FileOutcome::Invalid {
-                        path: path.display().to_string(),
-                        errors: vec![e],
-                    },
-                    Vec::new(),
-                ),
-            }
-        })
-        .collect();
+    let checked = check_all(args, &program, &paths, &options);
     for ((outcome, reached), path) in checked.into_iter().zip(&paths) {
         // `--update` writes files in place: what came from standard input has
         // no file (the `--stdin-filename` name is only a label in reports).
@@ -287,50 +219,11 @@ pub fn run(args: &TestArgs) -> u8 {
                 }
             }
         }
-        let line = match verdict(&report) {
-            Verdict::Pass => {
-                run.passed += 1;
-                continue;
+        if let Some(line) = record_verdict(args, &report, &mut run) {
+            if human {
+                out.push_str(&line);
+                out.push('\n');
             }
-            Verdict::Fail {
-                missing,
-                unexpected,
-            } => {
-                let line = describe_failure(&report, &missing, &unexpected);
-                run.failures.push(Failure {
-                    path: report.path.clone(),
-                    missing: pairs(&missing),
-                    unexpected: pairs(&unexpected),
-                    line: line.clone(),
-                });
-                run.failed += 1;
-                line
-            }
-            Verdict::NoExpectations if args.require_expect => {
-                run.failed += 1;
-                let line = format!(
-                    "FAIL {}: no expectations (`--require-expect`)",
-                    escape::value(&report.path)
-                );
-                run.failures.push(Failure {
-                    path: report.path.clone(),
-                    missing: Vec::new(),
-                    unexpected: Vec::new(),
-                    line: line.clone(),
-                });
-                line
-            }
-            Verdict::NoExpectations => {
-                run.without_expectations += 1;
-                if args.quiet {
-                    continue;
-                }
-                format!("SKIP {}: no expectations", escape::value(&report.path))
-            }
-        };
-        if human {
-            out.push_str(&line);
-            out.push('\n');
         }
     }
     // Grouped file by file (a file's errors are contiguous).
@@ -345,15 +238,13 @@ pub fn run(args: &TestArgs) -> u8 {
     if !(args.quiet && human) {
         out.push_str(&render_run(&run, args.format));
     }
-    if let Err(code) = super::print_stdout("the test report", &out) {
-        return code;
-    }
+    super::print_stdout("the test report", &out)?;
     if !input_errors.is_empty() || update_failed {
-        EXIT_INPUT
+        Ok(EXIT_INPUT)
     } else if run.failed > 0 {
-        EXIT_FINDINGS
+        Ok(EXIT_FINDINGS)
     } else {
-        EXIT_OK
+        Ok(EXIT_OK)
     }
 }
 
@@ -390,4 +281,79 @@ fn render_run(run: &TestRun, format: TextFormat) -> String {
         run.passed, run.failed
     ));
     out
+}
+
+/// Counts a checked scenario's verdict in `run`, and gives the line to print
+/// for it: none for a pass, nor for a scenario without expectations under
+/// `--quiet`.
+fn record_verdict(args: &TestArgs, report: &FileReport, run: &mut TestRun) -> Option<String> {
+    let line = match verdict(report) {
+        Verdict::Pass => {
+            run.passed += 1;
+            return None;
+        }
+        Verdict::Fail {
+            missing,
+            unexpected,
+        } => {
+            let line = describe_failure(report, &missing, &unexpected);
+            run.failures.push(Failure {
+                path: report.path.clone(),
+                missing: pairs(&missing),
+                unexpected: pairs(&unexpected),
+                line: line.clone(),
+            });
+            run.failed += 1;
+            line
+        }
+        Verdict::NoExpectations if args.require_expect => {
+            run.failed += 1;
+            let line = format!(
+                "FAIL {}: no expectations (`--require-expect`)",
+                escape::value(&report.path)
+            );
+            run.failures.push(Failure {
+                path: report.path.clone(),
+                missing: Vec::new(),
+                unexpected: Vec::new(),
+                line: line.clone(),
+            });
+            line
+        }
+        Verdict::NoExpectations => {
+            run.without_expectations += 1;
+            if args.quiet {
+                return None;
+            }
+            format!("SKIP {}: no expectations", escape::value(&report.path))
+        }
+    };
+    Some(line)
+}
+
+/// Checks the files on every core; the outcomes come back in path order (so
+/// the output is the same whatever the number of threads), each with, per
+/// rule, how many bindings reached its `require` (for `--coverage`).
+fn check_all(
+    args: &TestArgs,
+    program: &Program,
+    paths: &[PathBuf],
+    options: &LoadOptions,
+) -> Vec<(FileOutcome, Vec<u64>)> {
+    let rule_ids = program.rule_ids();
+    paths
+        .par_iter()
+        .map(|path| {
+            match files::read_input(path, args.stdin_filename.as_deref(), &options.limits) {
+                Ok(source) => check_source_counted(program, source, &rule_ids, options),
+                Err(e) => (
+                    FileOutcome::Invalid {
+                        path: path.display().to_string(),
+                        errors: vec![e],
+                    },
+                    Vec::new(),
+                ),
+            }
+        })
+        .collect()
 }

@@ -11,7 +11,7 @@ use crate::report::FileReport;
 
 /// What `--update` did to a file.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Update {
+pub(crate) enum Update {
     /// The block already said what the file produces.
     Unchanged,
     /// The block was written: how many expectations it holds.
@@ -19,7 +19,7 @@ pub enum Update {
 }
 
 /// Refreshes the `expect:` block of a checked scenario file on disk.
-pub fn update(report: &FileReport) -> Result<Update, String> {
+pub(crate) fn update(report: &FileReport) -> Result<Update, String> {
     if report.path == "-" {
         return Err("standard input cannot be updated; give the file's path".into());
     }
@@ -35,7 +35,7 @@ pub fn update(report: &FileReport) -> Result<Update, String> {
 
 /// Whether every error is about the `expect` block alone (an entry naming a
 /// rule or subject that no longer exists): `--update` then rewrites the block.
-pub fn only_expect_errors(errors: &[crate::scenario::ScenarioError]) -> bool {
+pub(crate) fn only_expect_errors(errors: &[crate::scenario::ScenarioError]) -> bool {
     use crate::scenario::ScenarioCode::{UnknownExpectRule, UnknownExpectSubject};
     !errors.is_empty()
         && errors
@@ -45,7 +45,7 @@ pub fn only_expect_errors(errors: &[crate::scenario::ScenarioError]) -> bool {
 
 /// Refreshes a file whose `expect` block names what no longer exists: the
 /// file is checked without the block, and the block rewritten in place.
-pub fn update_stale(
+pub(crate) fn update_stale(
     program: &crate::program::Program,
     path: &std::path::Path,
     options: &crate::scenario::LoadOptions,
@@ -86,7 +86,10 @@ fn produced(report: &FileReport) -> Vec<(String, String)> {
 
 /// The text with its `expect:` block replaced (or appended); `None` when
 /// the block already holds exactly these lines.
-pub fn with_expectations(text: &str, pairs: &[(String, String)]) -> Result<Option<String>, String> {
+pub(crate) fn with_expectations(
+    text: &str,
+    pairs: &[(String, String)],
+) -> Result<Option<String>, String> {
     if is_flow_root(text) {
         return Err(
             "the scenario's root is a flow mapping (`{…}`); add an `expect:` block by hand".into(),

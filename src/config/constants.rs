@@ -15,7 +15,7 @@ use crate::suggest::did_you_mean;
 
 /// Replaces the values of the constants the configuration names; returns an
 /// error for each unknown constant or value of the wrong type.
-pub fn apply(config: &Config, parsed: &mut [RuleFile]) -> Vec<ConfigError> {
+pub(crate) fn apply(config: &Config, parsed: &mut [RuleFile]) -> Vec<ConfigError> {
     let enums = enum_variants(parsed);
     let mut errors = Vec::new();
     for (name, value) in &config.values.constants {

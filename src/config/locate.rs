@@ -18,7 +18,7 @@ use crate::source::SourceFile;
 use crate::suggest::did_you_mean;
 
 /// The top-level keys of `eligo.yaml`.
-pub const FIELDS: &[&str] = &[
+pub(crate) const FIELDS: &[&str] = &[
     "rules",
     "default_rules",
     "waivers",
@@ -32,7 +32,7 @@ pub const FIELDS: &[&str] = &[
 ];
 
 /// The keys of `limits`.
-pub const LIMIT_FIELDS: &[&str] = &[
+pub(crate) const LIMIT_FIELDS: &[&str] = &[
     "max_file_bytes",
     "max_depth",
     "max_alias_events",
@@ -43,7 +43,7 @@ pub const LIMIT_FIELDS: &[&str] = &[
 
 /// Positions of the keys and values of a configuration file, by dotted path.
 #[derive(Debug, Default)]
-pub struct Positions {
+pub(crate) struct Positions {
     /// Where each value starts (a scalar, or the start of a list or mapping).
     pub values: HashMap<String, Pos>,
     /// Where each key is written.
@@ -54,7 +54,7 @@ pub struct Positions {
 
 /// Walks the file: positions, unknown and duplicate keys. Syntax errors and
 /// bounds stop the walk with one error.
-pub fn walk(source: &SourceFile, limits: Limits) -> (Positions, Vec<ConfigError>) {
+pub(crate) fn walk(source: &SourceFile, limits: Limits) -> (Positions, Vec<ConfigError>) {
     let text = std::sync::Arc::clone(&source.text);
     let mut walker = Walker {
         events: Events::new(&text, limits),
@@ -221,7 +221,7 @@ impl<'a> Walker<'a, '_> {
 }
 
 /// An error at a position of the configuration file.
-pub fn positioned(
+pub(crate) fn positioned(
     source: &SourceFile,
     code: ConfigCode,
     pos: Pos,

@@ -19,26 +19,26 @@
 //! The file is found in the current folder or the nearest parent, or named
 //! with `--config`; `--no-config` ignores it. Flags win over the file.
 
-pub mod constants;
-pub mod error;
-pub mod locate;
+pub(crate) mod constants;
+pub(crate) mod error;
+pub(crate) mod locate;
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-pub use error::{ConfigCode, ConfigError};
+pub(crate) use error::{ConfigCode, ConfigError};
 
 use crate::scenario::{Limits, Pos};
 use crate::source::SourceFile;
 use locate::{positioned, Positions};
 
 /// The file name searched for.
-pub const CONFIG_NAME: &str = "eligo.yaml";
+pub(crate) const CONFIG_NAME: &str = "eligo.yaml";
 
 /// Largest configuration file read: a config is a few dozen lines.
-pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
+pub(crate) const MAX_CONFIG_BYTES: u64 = 1 << 20;
 
 /// The typed contents of `eligo.yaml`; every key is optional.
 #[derive(Debug, Default, Deserialize)]
@@ -172,7 +172,7 @@ impl Config {
 }
 
 /// The nearest `eligo.yaml` in `start` or a parent folder.
-pub fn discover(start: &Path) -> Option<PathBuf> {
+pub(crate) fn discover(start: &Path) -> Option<PathBuf> {
     start
         .ancestors()
         .map(|dir| dir.join(CONFIG_NAME))
@@ -180,7 +180,7 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 }
 
 /// Reads and type-checks a configuration file.
-pub fn read(path: &Path) -> Result<Config, Vec<ConfigError>> {
+pub(crate) fn read(path: &Path) -> Result<Config, Vec<ConfigError>> {
     let name = path.display().to_string();
     let text = read_bounded(path, &name).map_err(|e| vec![e])?;
     let source = SourceFile::new(name, text);
@@ -189,7 +189,7 @@ pub fn read(path: &Path) -> Result<Config, Vec<ConfigError>> {
 }
 
 /// Checks the text of a configuration file.
-pub fn parse(source: SourceFile, dir: PathBuf) -> Result<Config, Vec<ConfigError>> {
+pub(crate) fn parse(source: SourceFile, dir: PathBuf) -> Result<Config, Vec<ConfigError>> {
     let limits = Limits {
         max_file_bytes: MAX_CONFIG_BYTES as usize,
         ..Limits::default()
@@ -226,7 +226,7 @@ fn depth_errors(config: &Config) -> Vec<ConfigError> {
         (
             "limits.max_depth",
             l.max_depth,
-            crate::cli::MAX_DEPTH_CEILING,
+            crate::scenario::MAX_DEPTH_CEILING,
         ),
         (
             "limits.max_rule_depth",
@@ -266,11 +266,11 @@ fn is_null_document(text: &str) -> bool {
 /// Reads at most [`MAX_CONFIG_BYTES`] (one byte more tells a larger file).
 fn read_bounded(path: &Path, name: &str) -> Result<String, ConfigError> {
     let io = |e: std::io::Error| {
-        error::file_level(
+        ConfigError::file_level(
             ConfigCode::Io,
             name,
             format!("cannot read configuration file `{name}`: {e}"),
-            "check that the path given to `--config` exists and is readable",
+            Some("check that the path given to `--config` exists and is readable".into()),
         )
     };
     let file = std::fs::File::open(path).map_err(io)?;
@@ -279,22 +279,25 @@ fn read_bounded(path: &Path, name: &str) -> Result<String, ConfigError> {
         .read_to_end(&mut bytes)
         .map_err(io)?;
     if bytes.len() as u64 > MAX_CONFIG_BYTES {
-        return Err(error::file_level(
+        return Err(ConfigError::file_level(
             ConfigCode::Unreadable,
             name,
             format!("`{name}` is larger than {MAX_CONFIG_BYTES} bytes"),
-            "a configuration file is a few dozen lines; check that this is the right file",
+            Some(
+                "a configuration file is a few dozen lines; check that this is the right file"
+                    .into(),
+            ),
         ));
     }
     String::from_utf8(bytes).map_err(|e| {
-        error::file_level(
+        ConfigError::file_level(
             ConfigCode::Unreadable,
             name,
             format!(
                 "`{name}` is not UTF-8 text (invalid byte at offset {})",
                 e.utf8_error().valid_up_to()
             ),
-            "save the file as UTF-8",
+            Some("save the file as UTF-8".into()),
         )
     })
 }
@@ -341,7 +344,7 @@ fn serde_error(source: &SourceFile, e: &serde_yaml::Error) -> ConfigError {
 
 /// The byte offset of a 1-based line and character column (the end of the
 /// text when they lie beyond it).
-pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
+pub(crate) fn offset_of(text: &str, line: usize, column: usize) -> usize {
     let line_start: usize = text
         .split_inclusive('\n')
         .take(line.saturating_sub(1))
@@ -367,7 +370,7 @@ fn token_len(text: &str, offset: usize) -> usize {
 
 /// How `eligo.yaml` was chosen, as the commands' flags say.
 #[derive(Clone, Copy, Debug)]
-pub enum Choice<'a> {
+pub(crate) enum Choice<'a> {
     /// `--no-config`.
     None,
     /// `--config FILE`.
@@ -377,7 +380,7 @@ pub enum Choice<'a> {
 }
 
 /// Finds and reads the configuration the flags ask for; `Ok(None)` when there is none.
-pub fn load(choice: Choice<'_>) -> Result<Option<Config>, Vec<ConfigError>> {
+pub(crate) fn load(choice: Choice<'_>) -> Result<Option<Config>, Vec<ConfigError>> {
     let path = match choice {
         Choice::None => return Ok(None),
         Choice::File(path) => path.to_path_buf(),

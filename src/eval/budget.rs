@@ -19,44 +19,40 @@
 use crate::eval::EntityRef;
 use crate::program::Rule;
 
-/// Default work units one rule may spend on one scenario file.
-pub const DEFAULT_MAX_WORK: u64 = 100_000_000;
+/// Default work units one rule may spend on one scenario file (declared with
+/// the load options that carry it).
+pub(crate) use crate::scenario::DEFAULT_MAX_WORK;
 
 /// Related entities kept per finding; the rest are only counted.
-pub const MAX_RELATED: usize = 100;
+pub(crate) const MAX_RELATED: usize = 100;
 
 /// Work spent by one rule so far, and its limit.
 #[derive(Clone, Copy, Debug)]
-pub struct Budget {
+pub(crate) struct Budget {
     spent: u64,
     limit: u64,
 }
 
 impl Budget {
     /// A budget of `limit` units.
-    pub fn new(limit: u64) -> Self {
+    pub(crate) fn new(limit: u64) -> Self {
         Budget { spent: 0, limit }
     }
 
     /// Spends `units`; `false` once the budget is exceeded (the caller stops).
     #[inline]
-    pub fn spend(&mut self, units: u64) -> bool {
+    pub(crate) fn spend(&mut self, units: u64) -> bool {
         self.spent = self.spent.saturating_add(units);
         self.spent <= self.limit
     }
 
     /// Whether more than the limit was spent.
-    pub fn exceeded(&self) -> bool {
+    pub(crate) fn exceeded(&self) -> bool {
         self.spent > self.limit
     }
 
-    /// The units spent so far.
-    pub fn spent(&self) -> u64 {
-        self.spent
-    }
-
     /// `Err` naming `rule` when the budget was exceeded.
-    pub fn check(&self, rule: &Rule) -> Result<(), WorkExceeded> {
+    pub(crate) fn check(&self, rule: &Rule) -> Result<(), WorkExceeded> {
         if self.exceeded() {
             return Err(WorkExceeded {
                 rule: rule.id.clone(),

@@ -11,7 +11,7 @@ use crate::schema::{EnumId, KindId};
 /// quantifier iterates, so a heap allocation and dynamic calls per loop would
 /// cost more than the loop body on small lists.
 #[derive(Clone, Debug)]
-pub enum Items<'a> {
+pub(crate) enum Items<'a> {
     /// Consecutive rows of a kind: the next row and the end.
     Rows(KindId, u32, u32),
     /// Rows of a kind listed in the store's pool.
@@ -26,7 +26,7 @@ pub enum Items<'a> {
 
 impl<'a> Items<'a> {
     /// The elements of `v` (nothing when it is not a list).
-    pub fn of(v: &Value<'a>) -> Self {
+    pub(crate) fn of(v: &Value<'a>) -> Self {
         match v {
             Value::Rows(k, start, n) => Items::Rows(*k, *start, start.saturating_add(*n)),
             Value::Refs(k, rows) => Items::Refs(*k, rows.iter()),

@@ -21,7 +21,7 @@ const DYNAMICS_OFFER: &str = "5C4F1F2E-0B6A-4E1D-9A3C-7D2E8F10A001";
 const INTUNE_OFFER: &str = "5C4F1F2E-0B6A-4E1D-9A3C-7D2E8F10A002";
 
 /// Writes the exports of `book` under `dir`.
-pub fn write_export(book: &Book, dir: &Path) -> io::Result<()> {
+pub(crate) fn write_export(book: &Book, dir: &Path) -> io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let names = Names::new(book);
     let mut customers_of: Vec<Vec<usize>> = vec![Vec::new(); book.partners.len()];

@@ -11,7 +11,7 @@ use super::rng::Rng;
 
 /// The fault planter for one class of entity.
 #[derive(Debug)]
-pub struct Faults<V: 'static> {
+pub(super) struct Faults<V: 'static> {
     all: &'static [V],
     owed: Vec<V>,
     rate: f64,
@@ -19,7 +19,7 @@ pub struct Faults<V: 'static> {
 
 impl<V: Copy + PartialEq + 'static> Faults<V> {
     /// Plants one of `all` in a share `rate` of `count` entities.
-    pub fn new(all: &'static [V], rate: f64, count: usize) -> Self {
+    pub(super) fn new(all: &'static [V], rate: f64, count: usize) -> Self {
         let owed = if count >= 10 * all.len() {
             all.to_vec()
         } else {
@@ -31,7 +31,7 @@ impl<V: Copy + PartialEq + 'static> Faults<V> {
     /// Tries to plant a fault in the next entity: `apply` plants a kind and says
     /// whether it could (it must change nothing when it cannot). Returns the kind
     /// planted.
-    pub fn plant(
+    pub(super) fn plant(
         &mut self,
         rng: &mut Rng,
         mut apply: impl FnMut(V, &mut Rng) -> bool,

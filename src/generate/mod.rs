@@ -18,25 +18,25 @@
 
 mod export;
 mod faults;
-pub mod model;
+pub(crate) mod model;
 mod names;
 mod plan;
-pub mod rng;
+pub(crate) mod rng;
 mod transfers;
 mod write;
 
 use std::io::{self, Write};
 
-pub use export::write_export;
-pub use model::Book;
-pub use write::write_book;
+pub(crate) use export::write_export;
+pub(crate) use model::Book;
+pub(crate) use write::write_book;
 
 /// The evaluation date of generated books (fixed, so findings do not change
 /// with the day the generator runs).
-pub const AS_OF: &str = "2026-11-20";
+pub(crate) const AS_OF: &str = "2026-11-20";
 
 /// Plans the book of `subscriptions` subscriptions for `seed`.
-pub fn book(subscriptions: usize, seed: u64) -> Book {
+pub(crate) fn book(subscriptions: usize, seed: u64) -> Book {
     let mut rng = rng::Rng::new(seed);
     let as_of = crate::date::parse_date(AS_OF).unwrap_or_default();
     let name = format!("generated-{subscriptions}-seed-{seed}");
@@ -65,7 +65,7 @@ pub fn split(subscriptions: usize, files: usize) -> Vec<usize> {
 }
 
 /// The seed of the `index`-th file of a split book, so every file differs.
-pub fn file_seed(seed: u64, index: usize) -> u64 {
+pub(crate) fn file_seed(seed: u64, index: usize) -> u64 {
     rng::Rng::derive(seed, index as u64).next_u64()
 }
 

@@ -4,7 +4,7 @@
 
 /// The CSP regions a generated book uses, by weight (a partner book is mostly in
 /// a few large regions).
-pub const REGIONS: &[(u32, &str)] = &[
+pub(crate) const REGIONS: &[(u32, &str)] = &[
     (30, "united_states"),
     (25, "europe"),
     (10, "asia_pacific"),
@@ -20,7 +20,7 @@ pub const REGIONS: &[(u32, &str)] = &[
 
 /// What kind of partner a row is (it decides the id prefix and the roles).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PartnerKind {
+pub(crate) enum PartnerKind {
     /// An indirect provider (distributor).
     Provider,
     /// A direct-bill partner moving to indirect reselling.
@@ -31,7 +31,7 @@ pub enum PartnerKind {
 
 /// A partner.
 #[derive(Clone, Debug)]
-pub struct Partner {
+pub(crate) struct Partner {
     /// Provider, direct-bill or reseller.
     pub kind: PartnerKind,
     /// Number within its kind (for the id).
@@ -58,7 +58,7 @@ pub struct Partner {
 
 /// A provider–reseller partnership.
 #[derive(Clone, Debug)]
-pub struct Partnership {
+pub(crate) struct Partnership {
     /// Provider partner index.
     pub provider: usize,
     /// Reseller partner index.
@@ -69,7 +69,7 @@ pub struct Partnership {
 
 /// A customer's MCA acceptance.
 #[derive(Clone, Debug)]
-pub struct Mca {
+pub(crate) struct Mca {
     /// `admin_center` or `partner_attestation`.
     pub via: &'static str,
     /// The attesting partner.
@@ -80,7 +80,7 @@ pub struct Mca {
 
 /// A reseller relationship of a customer.
 #[derive(Clone, Debug)]
-pub struct Relationship {
+pub(crate) struct Relationship {
     /// Partner index.
     pub partner: usize,
     /// `direct`, `invitation` or `extension`.
@@ -93,7 +93,7 @@ pub struct Relationship {
 
 /// A customer.
 #[derive(Clone, Debug)]
-pub struct Customer {
+pub(crate) struct Customer {
     /// Display name.
     pub name: String,
     /// CSP region.
@@ -116,7 +116,7 @@ pub struct Customer {
 
 /// A subscription.
 #[derive(Clone, Debug)]
-pub struct Subscription {
+pub(crate) struct Subscription {
     /// Display name.
     pub name: &'static str,
     /// Customer index.
@@ -135,7 +135,7 @@ pub struct Subscription {
 
 /// A transfer request.
 #[derive(Clone, Debug)]
-pub struct Transfer {
+pub(crate) struct Transfer {
     /// Partner index moving the subscriptions.
     pub from: usize,
     /// Provider index receiving them.
@@ -152,14 +152,14 @@ pub struct Transfer {
 
 impl Transfer {
     /// Whether the request is open (the transfer rules look at open ones only).
-    pub fn is_open(&self) -> bool {
+    pub(crate) fn is_open(&self) -> bool {
         matches!(self.status, "active" | "in_progress")
     }
 }
 
 /// A whole generated scenario.
 #[derive(Clone, Debug, Default)]
-pub struct Book {
+pub(crate) struct Book {
     /// Display name.
     pub name: String,
     /// Evaluation date (days since 1970-01-01).
@@ -178,7 +178,7 @@ pub struct Book {
 
 impl Book {
     /// The id of a partner.
-    pub fn partner_id(&self, index: usize) -> String {
+    pub(crate) fn partner_id(&self, index: usize) -> String {
         let p = &self.partners[index];
         match p.kind {
             PartnerKind::Provider => format!("prov-{:04}", p.number),

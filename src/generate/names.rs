@@ -95,7 +95,7 @@ const ADDONS: &[&str] = &[
 ];
 
 /// A customer's display name.
-pub fn customer_name(rng: &mut Rng) -> String {
+pub(super) fn customer_name(rng: &mut Rng) -> String {
     format!(
         "{} {} {}",
         rng.pick(FIRST),
@@ -105,7 +105,7 @@ pub fn customer_name(rng: &mut Rng) -> String {
 }
 
 /// A partner's display name.
-pub fn partner_name(rng: &mut Rng, kind: PartnerKind) -> String {
+pub(super) fn partner_name(rng: &mut Rng, kind: PartnerKind) -> String {
     let first = rng.pick(FIRST);
     match kind {
         PartnerKind::Provider => format!("{first} Distribution {}", rng.pick(SUFFIX)),
@@ -114,7 +114,7 @@ pub fn partner_name(rng: &mut Rng, kind: PartnerKind) -> String {
 }
 
 /// The name of a subscription of `offer`.
-pub fn offer_name(rng: &mut Rng, offer: &str, addon: bool) -> &'static str {
+pub(super) fn offer_name(rng: &mut Rng, offer: &str, addon: bool) -> &'static str {
     if addon {
         return rng.pick::<&str>(ADDONS);
     }
@@ -132,7 +132,7 @@ pub fn offer_name(rng: &mut Rng, offer: &str, addon: bool) -> &'static str {
 }
 
 /// Lowercase letters and digits of a name, for tenant domains.
-pub fn slug(name: &str) -> String {
+pub(super) fn slug(name: &str) -> String {
     name.chars()
         .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_lowercase())

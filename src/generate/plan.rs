@@ -93,7 +93,7 @@ const TRANSFER_SHARE: f64 = 0.4;
 const ADDON_SHARE: f64 = 0.2;
 
 /// Partners and customers planned so far, and what the transfers need to know.
-pub struct Planner<'r> {
+pub(super) struct Planner<'r> {
     /// The book being built.
     pub book: Book,
     /// Random numbers.
@@ -110,7 +110,7 @@ pub struct Planner<'r> {
 
 impl<'r> Planner<'r> {
     /// An empty book evaluated on `as_of`.
-    pub fn new(rng: &'r mut Rng, name: String, as_of: i32) -> Self {
+    pub(super) fn new(rng: &'r mut Rng, name: String, as_of: i32) -> Self {
         Planner {
             book: Book {
                 name,
@@ -127,7 +127,7 @@ impl<'r> Planner<'r> {
 
     /// Plans `customers` customers and their `subscriptions` subscriptions, with
     /// the partners that serve them.
-    pub fn plan(&mut self, customers: usize, subscriptions: usize) {
+    pub(super) fn plan(&mut self, customers: usize, subscriptions: usize) {
         let direct = (customers / 25).max(1);
         self.partners(direct);
         self.customers(customers);

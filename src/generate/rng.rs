@@ -7,23 +7,23 @@
 /// SplitMix64 (Steele, Lea and Flood): 64 bits of state, passes BigCrush, and
 /// any seed (zero included) is fine.
 #[derive(Clone, Debug)]
-pub struct Rng(u64);
+pub(crate) struct Rng(u64);
 
 impl Rng {
     /// A generator seeded with `seed`.
-    pub fn new(seed: u64) -> Self {
+    pub(crate) fn new(seed: u64) -> Self {
         Rng(seed)
     }
 
     /// A generator for the `index`-th part of a seed (one file of several), whose
     /// stream does not overlap the parent's in any way that matters here.
-    pub fn derive(seed: u64, index: u64) -> Self {
+    pub(crate) fn derive(seed: u64, index: u64) -> Self {
         let mut parent = Rng(seed ^ index.wrapping_mul(0xA076_1D64_78BD_642F));
         Rng(parent.next_u64())
     }
 
     /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
+    pub(crate) fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -32,28 +32,28 @@ impl Rng {
     }
 
     /// A number in `0..n` (0 when `n` is 0), by Lemire's multiply-shift.
-    pub fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         ((u128::from(self.next_u64()) * n as u128) >> 64) as usize
     }
 
     /// A number in `lo..=hi`.
-    pub fn range(&mut self, lo: usize, hi: usize) -> usize {
+    pub(crate) fn range(&mut self, lo: usize, hi: usize) -> usize {
         lo + self.below(hi.saturating_sub(lo) + 1)
     }
 
     /// `true` with probability `p`.
-    pub fn chance(&mut self, p: f64) -> bool {
+    pub(crate) fn chance(&mut self, p: f64) -> bool {
         // 53 random bits as a fraction in [0, 1).
         ((self.next_u64() >> 11) as f64) * (1.0 / (1u64 << 53) as f64) < p
     }
 
     /// One element of a non-empty slice (the first when empty is impossible).
-    pub fn pick<'t, T>(&mut self, items: &'t [T]) -> &'t T {
+    pub(crate) fn pick<'t, T>(&mut self, items: &'t [T]) -> &'t T {
         &items[self.below(items.len())]
     }
 
     /// An element chosen by weight: `(weight, value)` pairs.
-    pub fn weighted<T: Copy>(&mut self, table: &[(u32, T)]) -> T {
+    pub(crate) fn weighted<T: Copy>(&mut self, table: &[(u32, T)]) -> T {
         let total: u32 = table.iter().map(|(w, _)| w).sum();
         let mut roll = self.below(total as usize) as u32;
         for &(w, v) in table {

@@ -39,7 +39,7 @@ const MAX_ITEMS: usize = 10;
 
 impl Planner<'_> {
     /// Plans the requests of every moving customer.
-    pub fn transfers(&mut self) {
+    pub(super) fn transfers(&mut self) {
         let open = self
             .transfer_status
             .iter()

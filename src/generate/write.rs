@@ -7,7 +7,7 @@ use super::model::{Book, Customer, Partner, PartnerKind, Subscription, Transfer}
 use crate::date::format_date;
 
 /// Writes `book` as YAML to `out`.
-pub fn write_book<W: Write>(book: &Book, out: &mut W) -> io::Result<()> {
+pub(crate) fn write_book<W: Write>(book: &Book, out: &mut W) -> io::Result<()> {
     let ids: Vec<String> = (0..book.partners.len())
         .map(|i| book.partner_id(i))
         .collect();

@@ -11,7 +11,7 @@ use super::model::{Loc, Raw};
 /// A reference that can only be resolved once overlays are merged: a
 /// subscription's reseller of record, named by PartnerID or tenant id.
 #[derive(Debug, Clone)]
-pub struct Deferred {
+pub(crate) struct Deferred {
     /// Index of the subscription in the scenario.
     pub subscription: usize,
     /// The PartnerID or tenant id.
@@ -21,7 +21,7 @@ pub struct Deferred {
 }
 
 /// The scenario built from the exports, and what is left to resolve.
-pub struct Built {
+pub(crate) struct Built {
     /// The scenario.
     pub scenario: Scenario,
     /// Resellers to resolve after overlays.
@@ -29,7 +29,7 @@ pub struct Built {
 }
 
 /// Builds the scenario; references to entities in no export are errors.
-pub fn build(raw: &mut Raw, errors: &mut Vec<ImportError>) -> Built {
+pub(crate) fn build(raw: &mut Raw, errors: &mut Vec<ImportError>) -> Built {
     add_transfer_partners(raw);
     let mut ids = Ids::default();
     let partner_ids = partners(raw, &mut ids);

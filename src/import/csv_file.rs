@@ -15,7 +15,7 @@ fn header_key(header: &str) -> String {
 
 /// The rows of a CSV file as records of the mapped columns. A column listed in
 /// `required` that the header row lacks is an error at the header row.
-pub fn records<F: Hash + Eq + Copy>(
+pub(crate) fn records<F: Hash + Eq + Copy>(
     file: &SourceFile,
     columns: &HashMap<F, String>,
     required: &[F],
@@ -74,7 +74,6 @@ pub fn records<F: Hash + Eq + Copy>(
                     field,
                     Cell {
                         text: text.to_string().into(),
-                        is_string: true,
                         is_bool: false,
                         span,
                     },

@@ -2,95 +2,52 @@
 //! place in an export file, a mapping file or an overlay.
 
 use miette::NamedSource;
-use std::fmt;
 
-use crate::scenario::error::{InputCode, InputError};
+use crate::scenario::error::{input_codes, InputError};
 use crate::scenario::store::Pos;
 use crate::source::SourceFile;
 
-/// Stable codes of import errors.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ImportCode {
-    /// A file or folder cannot be read, or is not a regular file in the export.
-    Io,
-    /// A file is larger than the limit.
-    SizeLimit,
-    /// A JSON file does not parse.
-    Json,
-    /// A CSV file does not parse, or lacks a column.
-    Csv,
-    /// A value has the wrong JSON type, or a required value is missing.
-    WrongType,
-    /// A value the mapping does not know (offer, status, country, agreement type).
-    Unmapped,
-    /// A reference to an entity that is in no export (a subscription, a customer).
-    UnknownReference,
-    /// The same Partner Center id twice.
-    Duplicate,
-    /// The mapping file is invalid.
-    Mapping,
-    /// An overlay is invalid or names nothing.
-    Overlay,
-    /// The imported scenario is not valid (something only an overlay can supply).
-    Scenario,
-}
-
-impl ImportCode {
-    /// The diagnostic code, e.g. `eligo::import::unmapped`.
-    pub fn as_str(self) -> &'static str {
-        use ImportCode::*;
-        match self {
-            Io => "eligo::import::io",
-            SizeLimit => "eligo::import::size_limit",
-            Json => "eligo::import::json",
-            Csv => "eligo::import::csv",
-            WrongType => "eligo::import::wrong_type",
-            Unmapped => "eligo::import::unmapped",
-            UnknownReference => "eligo::import::unknown_reference",
-            Duplicate => "eligo::import::duplicate",
-            Mapping => "eligo::import::mapping",
-            Overlay => "eligo::import::overlay",
-            Scenario => "eligo::import::scenario",
-        }
-    }
-}
-
-impl fmt::Display for ImportCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl InputCode for ImportCode {
-    fn code_str(self) -> &'static str {
-        self.as_str()
+input_codes! {
+    /// Stable codes of import errors.
+    pub(crate) enum ImportCode {
+        /// A file or folder cannot be read, or is not a regular file in the export.
+        Io => "eligo::import::io",
+        /// A file is larger than the limit.
+        SizeLimit => "eligo::import::size_limit",
+        /// A JSON file does not parse.
+        Json => "eligo::import::json",
+        /// A CSV file does not parse, or lacks a column.
+        Csv => "eligo::import::csv",
+        /// A value has the wrong JSON type, or a required value is missing.
+        WrongType => "eligo::import::wrong_type",
+        /// A value the mapping does not know (offer, status, country, agreement type).
+        Unmapped => "eligo::import::unmapped",
+        /// A reference to an entity that is in no export (a subscription, a customer).
+        UnknownReference => "eligo::import::unknown_reference",
+        /// The same Partner Center id twice.
+        Duplicate => "eligo::import::duplicate",
+        /// The mapping file is invalid.
+        Mapping => "eligo::import::mapping",
+        /// An overlay is invalid or names nothing.
+        Overlay => "eligo::import::overlay",
     }
 }
 
 /// One problem with an import input.
-pub type ImportError = InputError<ImportCode>;
+pub(crate) type ImportError = InputError<ImportCode>;
 
 /// An error with no place in a file (a missing folder, an unreadable file).
-pub fn file_error(
+pub(crate) fn file_error(
     code: ImportCode,
     path: &str,
     message: impl Into<String>,
     help: Option<String>,
 ) -> ImportError {
-    ImportError {
-        code,
-        message: message.into(),
-        label: String::new(),
-        help,
-        path: path.to_string(),
-        pos: None,
-        also: None,
-        src: None,
-    }
+    ImportError::file_level(code, path, message, help)
 }
 
 /// An error at the byte range `start..end` of `file`.
-pub fn at(
+pub(crate) fn at(
     code: ImportCode,
     file: &SourceFile,
     (start, end): (usize, usize),
@@ -112,7 +69,7 @@ pub fn at(
 
 /// The position of the byte range `start..end` of `file` (through its line
 /// index, so that many errors in one export cost linear time).
-pub fn pos_of(file: &SourceFile, start: usize, end: usize) -> Pos {
+pub(crate) fn pos_of(file: &SourceFile, start: usize, end: usize) -> Pos {
     let (line, column) = file.line_col(start);
     Pos {
         line: u32::try_from(line).unwrap_or(u32::MAX),
@@ -123,6 +80,6 @@ pub fn pos_of(file: &SourceFile, start: usize, end: usize) -> Pos {
 }
 
 /// A miette source of the file, for snippets (JSON, CSV and YAML alike).
-pub fn named(file: &SourceFile) -> NamedSource<crate::source::IndexedText> {
+pub(crate) fn named(file: &SourceFile) -> NamedSource<crate::source::IndexedText> {
     file.named_source().with_language("json")
 }

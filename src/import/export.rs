@@ -11,11 +11,12 @@ use super::map::{CustomerField as C, Map, OrgField as O};
 use super::model::{CustomerRaw, Raw, SubscriptionRaw};
 use super::read::ExportDir;
 use super::record::{required, Cell, Rec};
+use super::values::not_object;
 use crate::source::SourceFile;
 use rayon::prelude::*;
 
 /// Reads an export into `raw`, pushing every problem to `errors`.
-pub struct Reader<'m> {
+pub(crate) struct Reader<'m> {
     /// The mapping.
     pub map: &'m Map,
     /// What has been read so far (from earlier exports too).
@@ -26,7 +27,7 @@ pub struct Reader<'m> {
 
 impl<'m> Reader<'m> {
     /// A reader with nothing read yet.
-    pub fn new(map: &'m Map) -> Self {
+    pub(crate) fn new(map: &'m Map) -> Self {
         Reader {
             map,
             raw: Raw::default(),
@@ -35,7 +36,7 @@ impl<'m> Reader<'m> {
     }
 
     /// Reads one export folder.
-    pub fn export(&mut self, dir: &ExportDir) {
+    pub(crate) fn export(&mut self, dir: &ExportDir) {
         let files = &self.map.raw.files;
         let Some(partner) = self.organization(dir, &files.organization.clone()) else {
             return;
@@ -323,74 +324,6 @@ impl<'m> Reader<'m> {
             .insert(s.pc_id.clone(), self.raw.subscriptions.len());
         self.raw.subscriptions.push(s);
     }
-}
-
-/// The two-part `product:sku` of a three-part offer id (the key the offer
-/// table should hold), or the id itself.
-pub(super) fn offer_key(offer_id: &str) -> String {
-    let parts: Vec<&str> = offer_id.trim().split(':').collect();
-    match parts.as_slice() {
-        [product, sku, _] => format!("{product}:{sku}"),
-        _ => offer_id.trim().to_string(),
-    }
-}
-
-/// A mapped spelling, or an error at the value naming the table to add it to.
-pub(super) fn mapped(
-    value: Option<&str>,
-    file: &SourceFile,
-    cell: &Cell,
-    what: &str,
-    table: &str,
-    errors: &mut Vec<ImportError>,
-) -> Option<String> {
-    if let Some(v) = value {
-        return Some(v.to_string());
-    }
-    errors.push(at(
-        ImportCode::Unmapped,
-        file,
-        cell.span,
-        format!("{what} `{}` is not in the mapping", cell.text),
-        format!("unknown {what}"),
-        Some(format!(
-            "add `{}: <value>` under `{table}:` in the mapping (`--map FILE`)",
-            cell.text.trim()
-        )),
-    ));
-    None
-}
-
-/// The `YYYY-MM-DD` of an ISO-8601 date-time, or an error at the value.
-pub(super) fn date(
-    file: &SourceFile,
-    cell: &Cell,
-    errors: &mut Vec<ImportError>,
-) -> Option<String> {
-    let day = cell.text.trim().get(..10).unwrap_or("");
-    if crate::date::parse_date(day).is_some() {
-        return Some(day.to_string());
-    }
-    errors.push(at(
-        ImportCode::WrongType,
-        file,
-        cell.span,
-        format!("`{}` is not an ISO-8601 date", cell.text),
-        "expected a date such as `2026-11-20T10:00:00Z`",
-        None,
-    ));
-    None
-}
-
-pub(super) fn not_object(file: &SourceFile, value: &Value<'_>, what: &str) -> ImportError {
-    at(
-        ImportCode::WrongType,
-        file,
-        json::range(value),
-        format!("{what} is not a JSON object"),
-        "expected an object",
-        None,
-    )
 }
 
 fn no_customer(dir: &ExportDir, folder: &str, name: &str, list: &str) -> ImportError {

@@ -7,7 +7,6 @@ use jsonc_parser::ast::{Object, Value};
 
 use super::csv_file;
 use super::error::{at, ImportCode, ImportError};
-use super::export::{date, mapped, not_object, offer_key};
 use super::json;
 use super::map::{
     AgreementField as A, ItemField as I, Map, OfferFacts, SubscriptionField as S,
@@ -16,12 +15,13 @@ use super::map::{
 use super::model::{ItemRaw, Loc, SubscriptionRaw, TransferRaw};
 use super::read::ExportDir;
 use super::record::{count, required, Cell, Rec};
+use super::values::{date, mapped, not_object, offer_key};
 use crate::source::SourceFile;
 
 /// What one file of a customer folder held. Indexes of customers, partners and
 /// files are filled in when the results are added.
 #[derive(Debug)]
-pub enum Content {
+pub(crate) enum Content {
     /// Subscriptions.
     Subscriptions(Vec<SubscriptionRaw>),
     /// Transfer requests.
@@ -32,7 +32,7 @@ pub enum Content {
 
 /// A parsed customer folder: its files with their contents, and the problems.
 #[derive(Debug, Default)]
-pub struct Parsed {
+pub(crate) struct Parsed {
     /// The files read, each with what it held.
     pub files: Vec<(SourceFile, Content)>,
     /// Every problem found.
@@ -40,7 +40,7 @@ pub struct Parsed {
 }
 
 /// Reads and parses the customer folder `rel` of `dir`.
-pub fn parse_folder(dir: &ExportDir, map: &Map, rel: &str) -> Parsed {
+pub(crate) fn parse_folder(dir: &ExportDir, map: &Map, rel: &str) -> Parsed {
     let mut out = Parsed::default();
     let f = &map.raw.files;
     let read = |name: &str, out: &mut Parsed| match dir.read(&format!("{rel}/{name}")) {

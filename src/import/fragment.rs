@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 /// A value of a scenario field.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Val {
+pub(crate) enum Val {
     /// A string (quoted when YAML needs it).
     Str(String),
     /// A plain scalar written as is: an enum value, a number, a boolean, a date.
@@ -18,15 +18,15 @@ pub enum Val {
 }
 
 /// A field name: the importer's own are static, an overlay's are its text.
-pub type Key = Cow<'static, str>;
+pub(crate) type Key = Cow<'static, str>;
 
 /// Ordered fields of an entity or a nested mapping.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Fields(pub Vec<(Key, Val)>);
+pub(crate) struct Fields(pub Vec<(Key, Val)>);
 
 impl Fields {
     /// Sets a field, keeping its place when it is already there.
-    pub fn set(&mut self, key: impl Into<Key>, value: Val) {
+    pub(crate) fn set(&mut self, key: impl Into<Key>, value: Val) {
         let key = key.into();
         match self.0.iter_mut().find(|(k, _)| *k == key) {
             Some(slot) => slot.1 = value,
@@ -35,26 +35,26 @@ impl Fields {
     }
 
     /// Sets a field when there is a value.
-    pub fn opt(&mut self, key: &'static str, value: Option<Val>) {
+    pub(crate) fn opt(&mut self, key: &'static str, value: Option<Val>) {
         if let Some(v) = value {
             self.set(key, v);
         }
     }
 
     /// A field's value.
-    pub fn get(&self, key: &str) -> Option<&Val> {
+    pub(crate) fn get(&self, key: &str) -> Option<&Val> {
         self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
 
     /// A field's value, to change it.
-    pub fn get_mut(&mut self, key: &str) -> Option<&mut Val> {
+    pub(crate) fn get_mut(&mut self, key: &str) -> Option<&mut Val> {
         self.0.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v)
     }
 
     /// The fields with those named in `order` first, in that order (the
     /// scenario format's order, so files read the same whatever the overlay's
     /// order).
-    pub fn in_order(&self, order: &[&str]) -> Vec<(&str, &Val)> {
+    pub(crate) fn in_order(&self, order: &[&str]) -> Vec<(&str, &Val)> {
         let rank = |k: &str| order.iter().position(|o| *o == k).unwrap_or(order.len());
         let mut v: Vec<(&str, &Val)> = self.0.iter().map(|(k, v)| (k.as_ref(), v)).collect();
         v.sort_by_key(|(k, _)| rank(k));
@@ -64,7 +64,7 @@ impl Fields {
 
 /// An entity of the scenario.
 #[derive(Debug, Clone)]
-pub struct Entity {
+pub(crate) struct Entity {
     /// Its readable id (also in `fields`).
     pub id: String,
     /// Its Partner Center id (lower case), which overlays may match too.
@@ -77,7 +77,7 @@ pub struct Entity {
 
 impl Entity {
     /// An entity with its id field set.
-    pub fn new(id: String, pc_id: Option<String>, origin: Arc<str>) -> Self {
+    pub(crate) fn new(id: String, pc_id: Option<String>, origin: Arc<str>) -> Self {
         // Room for a subscription's fields, the most numerous entities: the
         // list is not grown (and copied) four times over.
         let mut fields = Fields(Vec::with_capacity(12));
@@ -92,10 +92,10 @@ impl Entity {
 }
 
 /// The kinds of entity, in the order the scenario lists them.
-pub const KINDS: [&str; 4] = ["partners", "customers", "subscriptions", "transfers"];
+pub(crate) const KINDS: [&str; 4] = ["partners", "customers", "subscriptions", "transfers"];
 
 /// The field order of each kind in the scenario format.
-pub fn field_order(kind: &str) -> &'static [&'static str] {
+pub(crate) fn field_order(kind: &str) -> &'static [&'static str] {
     match kind {
         "partners" => &[
             "id",
@@ -138,7 +138,7 @@ pub fn field_order(kind: &str) -> &'static [&'static str] {
 
 /// The scenario: root fields, entities by kind, partnerships (which have no id).
 #[derive(Debug, Clone, Default)]
-pub struct Scenario {
+pub(crate) struct Scenario {
     /// `scenario`, `as_of`, `expect`.
     pub root: Fields,
     /// Entities of each of [`KINDS`], in that order.

@@ -4,7 +4,7 @@
 use hashbrown::{HashMap, HashSet};
 
 /// The id form of a name: lower case, words joined by `-`.
-pub fn slug(name: &str) -> String {
+pub(crate) fn slug(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut dash = false;
     for c in name.chars() {
@@ -25,7 +25,7 @@ pub fn slug(name: &str) -> String {
 /// a deterministic order (by name, then Partner Center id), so the same export
 /// gives the same ids every time.
 #[derive(Debug, Default)]
-pub struct Ids {
+pub(crate) struct Ids {
     taken: HashSet<String>,
     /// The next suffix to try per base, so that k clashes on one name cost
     /// time linear in k, not quadratic.
@@ -34,7 +34,7 @@ pub struct Ids {
 
 impl Ids {
     /// A unique id for `base` (or `fallback` when `base` is empty).
-    pub fn unique(&mut self, base: &str, fallback: &str) -> String {
+    pub(crate) fn unique(&mut self, base: &str, fallback: &str) -> String {
         let base = if base.is_empty() { fallback } else { base };
         if self.taken.insert(base.to_string()) {
             return base.to_string();
@@ -52,7 +52,7 @@ impl Ids {
 }
 
 /// The first eight characters of a Partner Center id, for ids of unnamed entities.
-pub fn short(pc_id: &str) -> &str {
+pub(crate) fn short(pc_id: &str) -> &str {
     pc_id.get(..8).unwrap_or(pc_id)
 }
 

@@ -26,7 +26,7 @@ fn strict() -> ParseOptions {
 }
 
 /// Parses a JSON file (nesting is bounded by the parser, at 512 levels).
-pub fn parse(file: &SourceFile) -> Result<Value<'_>, ImportError> {
+pub(crate) fn parse(file: &SourceFile) -> Result<Value<'_>, ImportError> {
     let result = jsonc_parser::parse_to_ast(&file.text, &CollectOptions::default(), &strict())
         .map_err(|e| {
             let range = e.range();
@@ -53,7 +53,7 @@ pub fn parse(file: &SourceFile) -> Result<Value<'_>, ImportError> {
 }
 
 /// The byte range of a value.
-pub fn range(value: &Value<'_>) -> (usize, usize) {
+pub(crate) fn range(value: &Value<'_>) -> (usize, usize) {
     let r = match value {
         Value::StringLit(v) => v.range,
         Value::NumberLit(v) => v.range,
@@ -66,7 +66,7 @@ pub fn range(value: &Value<'_>) -> (usize, usize) {
 }
 
 /// The property `name` of an object, matched without regard to case.
-pub fn property<'v, 'a>(object: &'v Object<'a>, name: &str) -> Option<&'v Value<'a>> {
+pub(crate) fn property<'v, 'a>(object: &'v Object<'a>, name: &str) -> Option<&'v Value<'a>> {
     object.properties.iter().find_map(|p| {
         let key: &str = match &p.name {
             ObjectPropName::String(s) => &s.value,
@@ -77,7 +77,7 @@ pub fn property<'v, 'a>(object: &'v Object<'a>, name: &str) -> Option<&'v Value<
 }
 
 /// The value at a `.`-separated path; `null` counts as absent.
-pub fn lookup<'v, 'a>(object: &'v Object<'a>, path: &str) -> Option<&'v Value<'a>> {
+pub(crate) fn lookup<'v, 'a>(object: &'v Object<'a>, path: &str) -> Option<&'v Value<'a>> {
     let mut current = object;
     let mut parts = path.split('.').peekable();
     while let Some(part) = parts.next() {
@@ -91,12 +91,15 @@ pub fn lookup<'v, 'a>(object: &'v Object<'a>, path: &str) -> Option<&'v Value<'a
 }
 
 /// The first of several paths that is present.
-pub fn first<'v, 'a>(object: &'v Object<'a>, paths: Option<&Paths>) -> Option<&'v Value<'a>> {
+pub(crate) fn first<'v, 'a>(
+    object: &'v Object<'a>,
+    paths: Option<&Paths>,
+) -> Option<&'v Value<'a>> {
     paths?.iter().find_map(|p| lookup(object, p))
 }
 
 /// The items of a list: a bare array, or a wrapper object's `key` array.
-pub fn items<'v, 'a>(value: &'v Value<'a>, key: &str) -> Option<&'v [Value<'a>]> {
+pub(crate) fn items<'v, 'a>(value: &'v Value<'a>, key: &str) -> Option<&'v [Value<'a>]> {
     match value {
         Value::Array(a) => Some(&a.elements),
         Value::Object(o) => match property(o, key)? {
@@ -108,7 +111,7 @@ pub fn items<'v, 'a>(value: &'v Value<'a>, key: &str) -> Option<&'v [Value<'a>]>
 }
 
 /// The items of a list file, or an error naming the expected shape.
-pub fn list_of<'v, 'a>(
+pub(crate) fn list_of<'v, 'a>(
     file: &SourceFile,
     value: &'v Value<'a>,
     key: &str,

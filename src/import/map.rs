@@ -14,15 +14,15 @@ use super::error::{at, ImportCode, ImportError};
 use crate::source::SourceFile;
 
 /// The embedded default mapping.
-pub const DEFAULT_MAP: &str = include_str!("../../rules/partner-center.map.yaml");
+pub(crate) const DEFAULT_MAP: &str = include_str!("../../rules/partner-center.map.yaml");
 /// The display name of the embedded mapping in diagnostics.
-pub const DEFAULT_MAP_NAME: &str = "<default>/partner-center.map.yaml";
+pub(crate) const DEFAULT_MAP_NAME: &str = "<default>/partner-center.map.yaml";
 
 /// One field path or several, tried in order (the first present wins). A path
 /// is a `.`-separated list of property names, matched without regard to case.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
-pub enum Paths {
+pub(crate) enum Paths {
     /// One path.
     One(String),
     /// Several, tried in order.
@@ -31,7 +31,7 @@ pub enum Paths {
 
 impl Paths {
     /// The paths in order.
-    pub fn iter(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &str> {
         let slice: &[String] = match self {
             Paths::One(p) => std::slice::from_ref(p),
             Paths::Many(v) => v,
@@ -45,7 +45,7 @@ macro_rules! fields {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
         #[serde(rename_all = "snake_case")]
-        pub enum $name { $($(#[$fdoc])* $variant),* }
+        pub(crate) enum $name { $($(#[$fdoc])* $variant),* }
     };
 }
 
@@ -118,7 +118,7 @@ fields!(
 /// Where each file of an export is, relative to the export folder.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Files {
+pub(crate) struct Files {
     /// The exporting partner's organization profile.
     pub organization: String,
     /// The customer list (JSON).
@@ -143,7 +143,7 @@ pub struct Files {
 /// scenario offer they mean.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OfferRule {
+pub(crate) struct OfferRule {
     /// An offer id; a two-part `product:sku` also matches three-part ids.
     pub offer_id: Option<String>,
     /// The product name (the portal CSV has no offer id).
@@ -163,7 +163,7 @@ pub struct OfferRule {
 /// A reason-text pattern of an eligibility answer and the rule it means.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ReasonRule {
+pub(crate) struct ReasonRule {
     /// The text with `*` for any run of characters, compared without regard to case.
     pub pattern: String,
     /// The eligo rule id.
@@ -173,8 +173,10 @@ pub struct ReasonRule {
 /// A mapping file.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Mapping {
-    /// What the mapping reads (for people).
+pub(crate) struct Mapping {
+    /// What the mapping reads (for people; a key of the file, read by
+    /// serde and by no code).
+    #[expect(dead_code, reason = "a key of the mapping file, for people to read")]
     pub source: String,
     /// Where the files are.
     pub files: Files,
@@ -214,7 +216,7 @@ pub struct Mapping {
 
 /// Enum-like spellings compare without regard to case, `_`, `-` and spaces
 /// (`PartiallyComplete`, `partially_complete` and `Partially Complete` alike).
-pub fn norm(value: &str) -> String {
+pub(crate) fn norm(value: &str) -> String {
     value
         .chars()
         .filter(|c| !matches!(c, '_' | '-' | ' '))
@@ -245,7 +247,7 @@ fn same_norm(a: &str, b: &str) -> bool {
 
 /// A table of spellings, keyed by their normal form.
 #[derive(Debug, Clone, Default)]
-pub struct Table(HashMap<String, String>);
+pub(crate) struct Table(HashMap<String, String>);
 
 impl Table {
     fn new(map: &BTreeMap<String, String>) -> Self {
@@ -253,14 +255,14 @@ impl Table {
     }
 
     /// The mapped value of a spelling.
-    pub fn get(&self, value: &str) -> Option<&str> {
+    pub(crate) fn get(&self, value: &str) -> Option<&str> {
         self.0.get(&norm(value)).map(String::as_str)
     }
 }
 
 /// A mapping ready for lookups.
 #[derive(Debug, Clone)]
-pub struct Map {
+pub(crate) struct Map {
     /// The file as written.
     pub raw: Mapping,
     /// Subscription statuses by normal form.
@@ -275,7 +277,7 @@ pub struct Map {
 
 /// What a subscription is, for the offer table.
 #[derive(Debug, Default)]
-pub struct OfferFacts<'a> {
+pub(crate) struct OfferFacts<'a> {
     /// Offer id.
     pub offer_id: Option<&'a str>,
     /// Product name.
@@ -292,12 +294,12 @@ pub struct OfferFacts<'a> {
 
 impl Map {
     /// The embedded default mapping.
-    pub fn default_map() -> Result<Map, Vec<ImportError>> {
+    pub(crate) fn default_map() -> Result<Map, Vec<ImportError>> {
         Map::parse(&SourceFile::new(DEFAULT_MAP_NAME, DEFAULT_MAP))
     }
 
     /// Parses a mapping file.
-    pub fn parse(file: &SourceFile) -> Result<Map, Vec<ImportError>> {
+    pub(crate) fn parse(file: &SourceFile) -> Result<Map, Vec<ImportError>> {
         let raw: Mapping =
             serde_yaml::from_str(&file.text).map_err(|e| vec![yaml_error(file, &e)])?;
         let map = Map {
@@ -316,7 +318,7 @@ impl Map {
 
     /// The scenario offer of a subscription: the first row of the offer table
     /// whose conditions all hold.
-    pub fn offer(&self, facts: &OfferFacts<'_>) -> Option<&str> {
+    pub(crate) fn offer(&self, facts: &OfferFacts<'_>) -> Option<&str> {
         self.raw
             .offers
             .iter()
@@ -325,7 +327,7 @@ impl Map {
     }
 
     /// The rule a reason text means: the first pattern that matches.
-    pub fn reason_rule(&self, reason: &str) -> Option<&str> {
+    pub(crate) fn reason_rule(&self, reason: &str) -> Option<&str> {
         let reason = reason.to_lowercase();
         self.raw
             .reasons
@@ -379,7 +381,7 @@ fn offer_id_matches(want: &str, have: &str) -> bool {
 /// Whether `text` matches `pattern`, where `*` stands for any run of characters
 /// (the classic two-pointer match: time proportional to the product of the
 /// lengths at worst, both bounded by the input).
-pub fn wildcard(pattern: &str, text: &str) -> bool {
+pub(crate) fn wildcard(pattern: &str, text: &str) -> bool {
     let p: Vec<char> = pattern.chars().collect();
     let t: Vec<char> = text.chars().collect();
     let (mut pi, mut ti) = (0usize, 0usize);

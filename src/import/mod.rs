@@ -9,21 +9,22 @@
 //! The mapping ([`map`]) holds every Partner Center name and spelling; the Rust
 //! here knows only the importer's own vocabulary and the scenario format.
 
-pub mod build;
-pub mod csv_file;
-pub mod error;
-pub mod export;
-pub mod folder;
-pub mod fragment;
-pub mod ids;
-pub mod json;
-pub mod map;
-pub mod model;
-pub mod overlay;
-pub mod read;
-pub mod reconcile;
-pub mod record;
-pub mod write;
+pub(crate) mod build;
+pub(crate) mod csv_file;
+pub(crate) mod error;
+pub(crate) mod export;
+pub(crate) mod folder;
+pub(crate) mod fragment;
+pub(crate) mod ids;
+pub(crate) mod json;
+pub(crate) mod map;
+pub(crate) mod model;
+pub(crate) mod overlay;
+pub(crate) mod read;
+pub(crate) mod reconcile;
+pub(crate) mod record;
+mod values;
+pub(crate) mod write;
 
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -39,11 +40,11 @@ use crate::scenario::{load_scenario, LoadOptions, ScenarioError};
 use crate::source::SourceFile;
 
 /// The display name of the imported scenario in diagnostics about it.
-pub const OUTPUT_NAME: &str = "<imported scenario>";
+pub(crate) const OUTPUT_NAME: &str = "<imported scenario>";
 
 /// What to import.
 #[derive(Debug, Clone, Default)]
-pub struct ImportOptions {
+pub(crate) struct ImportOptions {
     /// Export folders, in the order given.
     pub exports: Vec<PathBuf>,
     /// Overlay files, applied in order.
@@ -56,7 +57,7 @@ pub struct ImportOptions {
 
 /// Why an import produced no scenario.
 #[derive(Debug)]
-pub enum ImportFailure {
+pub(crate) enum ImportFailure {
     /// Problems in the exports, the mapping or the overlays.
     Input(Vec<ImportError>),
     /// The scenario built is not valid: something only an overlay can give is
@@ -65,7 +66,7 @@ pub enum ImportFailure {
 }
 
 /// Loads the mapping: the embedded one, or `--map FILE`.
-pub fn load_map(path: Option<&PathBuf>, limit: u64) -> Result<Map, Vec<ImportError>> {
+pub(crate) fn load_map(path: Option<&PathBuf>, limit: u64) -> Result<Map, Vec<ImportError>> {
     match path {
         None => Map::default_map(),
         Some(p) => Map::parse(&read_file(p, limit).map_err(|e| vec![e])?),
@@ -73,7 +74,7 @@ pub fn load_map(path: Option<&PathBuf>, limit: u64) -> Result<Map, Vec<ImportErr
 }
 
 /// Reads a single file (a mapping, an overlay, a scenario), bounded.
-pub fn read_file(path: &std::path::Path, limit: u64) -> Result<SourceFile, ImportError> {
+pub(crate) fn read_file(path: &std::path::Path, limit: u64) -> Result<SourceFile, ImportError> {
     let name = display(path);
     let parent = path
         .parent()
@@ -104,7 +105,10 @@ pub fn read_file(path: &std::path::Path, limit: u64) -> Result<SourceFile, Impor
 }
 
 /// Imports exports into scenario text; `program` checks the result.
-pub fn import(options: &ImportOptions, program: &Program) -> Result<Arc<str>, ImportFailure> {
+pub(crate) fn import(
+    options: &ImportOptions,
+    program: &Program,
+) -> Result<Arc<str>, ImportFailure> {
     let map =
         load_map(options.map.as_ref(), options.max_file_bytes).map_err(ImportFailure::Input)?;
     let (mut scenario, errors) = gather(options, &map);

@@ -7,7 +7,7 @@ use crate::source::SourceFile;
 
 /// A place in one of the files read (an index into [`Raw::files`]).
 #[derive(Debug, Clone, Copy)]
-pub struct Loc {
+pub(crate) struct Loc {
     /// Which file.
     pub file: usize,
     /// Byte range.
@@ -16,7 +16,7 @@ pub struct Loc {
 
 /// A partner: an export's own organization, or one a transfer names.
 #[derive(Debug, Clone, Default)]
-pub struct PartnerRaw {
+pub(crate) struct PartnerRaw {
     /// Partner Center tenant id (lower case).
     pub tenant_id: Option<String>,
     /// Company name.
@@ -31,7 +31,7 @@ pub struct PartnerRaw {
 
 /// A customer.
 #[derive(Debug, Clone, Default)]
-pub struct CustomerRaw {
+pub(crate) struct CustomerRaw {
     /// Customer tenant id (lower case).
     pub tenant_id: String,
     /// Company name.
@@ -52,7 +52,7 @@ pub struct CustomerRaw {
 
 /// A subscription.
 #[derive(Debug, Clone)]
-pub struct SubscriptionRaw {
+pub(crate) struct SubscriptionRaw {
     /// Partner Center subscription id (lower case).
     pub pc_id: String,
     /// Display name.
@@ -79,7 +79,7 @@ pub struct SubscriptionRaw {
 
 impl SubscriptionRaw {
     /// Points its places at the file with this index.
-    pub fn set_file(&mut self, file: usize) {
+    pub(crate) fn set_file(&mut self, file: usize) {
         self.loc.file = file;
         for (_, loc) in self.base.iter_mut().chain(self.reseller.iter_mut()) {
             loc.file = file;
@@ -89,7 +89,7 @@ impl SubscriptionRaw {
 
 /// A transfer request's line item.
 #[derive(Debug, Clone)]
-pub struct ItemRaw {
+pub(crate) struct ItemRaw {
     /// Subscription id (lower case).
     pub subscription: String,
     /// Quantity on the request.
@@ -100,7 +100,7 @@ pub struct ItemRaw {
 
 /// A transfer request.
 #[derive(Debug, Clone)]
-pub struct TransferRaw {
+pub(crate) struct TransferRaw {
     /// Partner Center transfer id (lower case).
     pub pc_id: String,
     /// Scenario status.
@@ -121,7 +121,7 @@ pub struct TransferRaw {
 
 impl TransferRaw {
     /// Points its places at the file with this index.
-    pub fn set_file(&mut self, file: usize) {
+    pub(crate) fn set_file(&mut self, file: usize) {
         self.loc.file = file;
         for item in &mut self.items {
             item.loc.file = file;
@@ -131,7 +131,7 @@ impl TransferRaw {
 
 /// Everything read from the exports.
 #[derive(Debug, Default)]
-pub struct Raw {
+pub(crate) struct Raw {
     /// Every file read, for diagnostics and `# from` comments.
     pub files: Vec<SourceFile>,
     /// Their display names, shared by the entities that came from them.
@@ -156,14 +156,14 @@ pub struct Raw {
 
 impl Raw {
     /// Keeps a file and returns its index.
-    pub fn add_file(&mut self, file: SourceFile) -> usize {
+    pub(crate) fn add_file(&mut self, file: SourceFile) -> usize {
         self.names.push(std::sync::Arc::from(file.name.as_str()));
         self.files.push(file);
         self.files.len() - 1
     }
 
     /// The display name of the file at an index, shared.
-    pub fn name(&self, index: usize) -> std::sync::Arc<str> {
+    pub(crate) fn name(&self, index: usize) -> std::sync::Arc<str> {
         match self.names.get(index) {
             Some(n) => std::sync::Arc::clone(n),
             None => std::sync::Arc::from(""),
@@ -171,7 +171,7 @@ impl Raw {
     }
 
     /// The file at an index (there always is one: indexes come from `add_file`).
-    pub fn file(&self, index: usize) -> &SourceFile {
+    pub(crate) fn file(&self, index: usize) -> &SourceFile {
         static EMPTY: std::sync::OnceLock<SourceFile> = std::sync::OnceLock::new();
         self.files
             .get(index)
@@ -180,7 +180,7 @@ impl Raw {
 
     /// The partner with this tenant id, created from what a transfer says of it
     /// when no export is that partner's.
-    pub fn partner(&mut self, tenant_id: &str, name: Option<&str>, origin: usize) -> usize {
+    pub(crate) fn partner(&mut self, tenant_id: &str, name: Option<&str>, origin: usize) -> usize {
         if let Some(&i) = self.partner_by_tenant.get(tenant_id) {
             if let Some(p) = self.partners.get_mut(i) {
                 if p.name.is_none() {

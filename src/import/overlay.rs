@@ -17,7 +17,7 @@ use crate::source::SourceFile;
 
 /// A YAML node with its byte range.
 #[derive(Debug, Clone)]
-pub struct Node {
+pub(crate) struct Node {
     /// Byte range.
     pub span: (usize, usize),
     /// What it is.
@@ -26,7 +26,7 @@ pub struct Node {
 
 /// The kinds of YAML node.
 #[derive(Debug, Clone)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// A scalar and whether it was plain (unquoted).
     Scalar(String, bool),
     /// A sequence.
@@ -45,7 +45,7 @@ impl Node {
 }
 
 /// Parses an overlay file into a tree.
-pub fn parse(file: &SourceFile) -> Result<Node, ImportError> {
+pub(crate) fn parse(file: &SourceFile) -> Result<Node, ImportError> {
     let mut events = Events::new(&file.text, Limits::default());
     let stream = |e: Box<StreamError>| {
         let (pos, info) = match *e {
@@ -159,7 +159,7 @@ fn fields(pairs: &[(Node, Node)]) -> Fields {
 
 /// Merges an overlay into the scenario; every entry that matches nothing, and
 /// every key that is not part of the scenario format, is an error.
-pub fn merge(
+pub(crate) fn merge(
     file: &SourceFile,
     root: &Node,
     scenario: &mut Scenario,

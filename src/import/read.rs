@@ -15,11 +15,11 @@ use crate::source::{shared_str, SourceFile};
 
 /// Largest export file read by default (a customer list of 100,000 customers is
 /// about 60 MB of JSON).
-pub const DEFAULT_MAX_FILE_BYTES: u64 = 1 << 30;
+pub(crate) const DEFAULT_MAX_FILE_BYTES: u64 = 1 << 30;
 
 /// One export folder.
 #[derive(Debug)]
-pub struct ExportDir {
+pub(crate) struct ExportDir {
     /// The folder as the user named it.
     pub root: PathBuf,
     /// The folder with links resolved: every file read must lie under it.
@@ -32,7 +32,7 @@ pub struct ExportDir {
 
 impl ExportDir {
     /// Opens an export folder; it must exist and be a folder.
-    pub fn open(root: &Path, limit: u64) -> Result<Self, ImportError> {
+    pub(crate) fn open(root: &Path, limit: u64) -> Result<Self, ImportError> {
         let shown = display(root);
         let canonical = std::fs::canonicalize(root).map_err(|e| {
             file_error(
@@ -59,7 +59,7 @@ impl ExportDir {
     }
 
     /// The display name of a path inside the export (forward slashes).
-    pub fn name(&self, rel: &str) -> String {
+    pub(crate) fn name(&self, rel: &str) -> String {
         let root = display(&self.root);
         let root = root.trim_end_matches('/');
         format!("{root}/{rel}")
@@ -74,7 +74,7 @@ impl ExportDir {
     /// read of that size, one read that finds the end, close. The folders on
     /// the way are checked for links once each ([`Self::has_link`]); a file that
     /// is itself a link is resolved and checked like them.
-    pub fn read(&self, rel: &str) -> Result<Option<SourceFile>, ImportError> {
+    pub(crate) fn read(&self, rel: &str) -> Result<Option<SourceFile>, ImportError> {
         let path = self.root.join(rel);
         let name = self.name(rel);
         let (folder, file_name) = rel.rsplit_once('/').unwrap_or(("", rel));
@@ -176,7 +176,7 @@ impl ExportDir {
     }
 
     /// The sub-folders of `rel` (sorted by name), or none when it does not exist.
-    pub fn folders(&self, rel: &str) -> Result<Vec<String>, ImportError> {
+    pub(crate) fn folders(&self, rel: &str) -> Result<Vec<String>, ImportError> {
         let path = self.root.join(rel);
         let name = self.name(rel);
         let Ok(entries) = std::fs::read_dir(&path) else {
@@ -303,6 +303,6 @@ fn text(name: String, bytes: Arc<[u8]>) -> Result<SourceFile, ImportError> {
 }
 
 /// A path for messages, with forward slashes.
-pub fn display(path: &Path) -> String {
+pub(crate) fn display(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }

@@ -18,12 +18,12 @@ use super::json;
 use super::map::{EligibilityField as E, Map};
 use super::read::ExportDir;
 use super::record::{required, Rec};
-use crate::lang::ast::Severity;
 use crate::report::FileReport;
+use crate::vocab::Severity;
 
 /// One Partner Center answer for one subscription.
 #[derive(Debug, Clone)]
-pub struct Answer {
+pub(crate) struct Answer {
     /// Subscription id (lower case).
     pub pc_id: String,
     /// Whether Partner Center says it can move.
@@ -35,7 +35,7 @@ pub struct Answer {
 }
 
 /// Reads every eligibility answer of the exports.
-pub fn answers(
+pub(crate) fn answers(
     dirs: &[ExportDir],
     map: &Map,
 ) -> (
@@ -139,7 +139,7 @@ fn read_answers(
 
 /// The parts of a scenario reconcile needs (it has been checked already).
 #[derive(Debug, Deserialize)]
-pub struct Book {
+pub(crate) struct Book {
     /// Subscriptions.
     #[serde(default)]
     pub subscriptions: Vec<BookSubscription>,
@@ -150,7 +150,7 @@ pub struct Book {
 
 /// A subscription's id and Partner Center id.
 #[derive(Debug, Deserialize)]
-pub struct BookSubscription {
+pub(crate) struct BookSubscription {
     /// Readable id.
     pub id: String,
     /// Partner Center id.
@@ -159,7 +159,7 @@ pub struct BookSubscription {
 
 /// A transfer request's id, status and items.
 #[derive(Debug, Deserialize)]
-pub struct BookTransfer {
+pub(crate) struct BookTransfer {
     /// Readable id.
     pub id: String,
     /// Status.
@@ -171,14 +171,14 @@ pub struct BookTransfer {
 
 /// A transfer item.
 #[derive(Debug, Deserialize)]
-pub struct BookItem {
+pub(crate) struct BookItem {
     /// Subscription id.
     pub subscription: String,
 }
 
 /// How one answer compares.
 #[derive(Debug, Clone, Serialize)]
-pub struct Comparison {
+pub(crate) struct Comparison {
     /// The scenario's subscription id.
     pub subscription: String,
     /// The Partner Center id.
@@ -199,7 +199,7 @@ pub struct Comparison {
 
 /// The whole comparison.
 #[derive(Debug, Default, Serialize)]
-pub struct Reconciliation {
+pub(crate) struct Reconciliation {
     /// The scenario file.
     pub scenario: String,
     /// Both agree (both eligible, or both not).
@@ -214,13 +214,13 @@ pub struct Reconciliation {
 
 impl Reconciliation {
     /// Whether the two disagree anywhere.
-    pub fn disagrees(&self) -> bool {
+    pub(crate) fn disagrees(&self) -> bool {
         !self.partner_center_only.is_empty() || !self.eligo_only.is_empty()
     }
 }
 
 /// Compares the answers with the report's findings.
-pub fn reconcile(
+pub(crate) fn reconcile(
     report: &FileReport,
     book: &Book,
     answers: &[Answer],
@@ -321,7 +321,7 @@ pub fn reconcile(
 }
 
 /// The human report.
-pub fn render_human(r: &Reconciliation) -> String {
+pub(crate) fn render_human(r: &Reconciliation) -> String {
     use crate::escape::text as esc;
     use std::fmt::Write;
     let mut s = String::new();

@@ -13,13 +13,11 @@ use crate::source::SourceFile;
 
 /// A scalar value and where it is.
 #[derive(Debug, Clone)]
-pub struct Cell<'a> {
+pub(crate) struct Cell<'a> {
     /// The text (a string's contents, a number's or boolean's literal),
     /// borrowed from the file where it is there as it is (nearly always: only
     /// a string with escapes is decoded into a text of its own).
     pub text: Cow<'a, str>,
-    /// Whether the value was a JSON string (CSV cells always are).
-    pub is_string: bool,
     /// Whether the value was a JSON boolean.
     pub is_bool: bool,
     /// Byte range in the file.
@@ -28,7 +26,7 @@ pub struct Cell<'a> {
 
 /// The fields of one entity, by the importer's field names.
 #[derive(Debug, Clone)]
-pub struct Rec<'a, F> {
+pub(crate) struct Rec<'a, F> {
     /// A handful of fields: a list beats hashing them.
     cells: Vec<(F, Cell<'a>)>,
     /// The whole entity's byte range.
@@ -38,7 +36,7 @@ pub struct Rec<'a, F> {
 impl<'a, F: Hash + Eq + Copy> Rec<'a, F> {
     /// Reads the mapped fields of a JSON object (objects and arrays are not
     /// scalars and are read separately; `null` is absent).
-    pub fn from_json(object: &Object<'a>, fields: &HashMap<F, Paths>) -> Self {
+    pub(crate) fn from_json(object: &Object<'a>, fields: &HashMap<F, Paths>) -> Self {
         let cells = fields
             .iter()
             .filter_map(|(&f, paths)| Some((f, cell(json::first(object, Some(paths))?)?)))
@@ -50,12 +48,12 @@ impl<'a, F: Hash + Eq + Copy> Rec<'a, F> {
     }
 
     /// A record from cells read elsewhere (a CSV row).
-    pub fn from_cells(cells: Vec<(F, Cell<'a>)>, span: (usize, usize)) -> Self {
+    pub(crate) fn from_cells(cells: Vec<(F, Cell<'a>)>, span: (usize, usize)) -> Self {
         Rec { cells, span }
     }
 
     /// The record with every text its own, to outlive the parsed file.
-    pub fn into_owned(self) -> Rec<'static, F> {
+    pub(crate) fn into_owned(self) -> Rec<'static, F> {
         let cells = self
             .cells
             .into_iter()
@@ -71,44 +69,34 @@ impl<'a, F: Hash + Eq + Copy> Rec<'a, F> {
     }
 
     /// A field's cell.
-    pub fn get(&self, field: F) -> Option<&Cell<'a>> {
+    pub(crate) fn get(&self, field: F) -> Option<&Cell<'a>> {
         self.cells.iter().find(|(f, _)| *f == field).map(|(_, c)| c)
     }
 
     /// A field's text, empty strings counting as absent.
-    pub fn text(&self, field: F) -> Option<&str> {
+    pub(crate) fn text(&self, field: F) -> Option<&str> {
         self.get(field)
             .map(|c| c.text.trim())
             .filter(|t| !t.is_empty())
     }
-
-    /// A field's text with GUIDs in lower case (they come in either case).
-    pub fn guid(&self, field: F) -> Option<String> {
-        self.text(field).map(str::to_lowercase)
-    }
 }
 
 fn cell<'a>(value: &Value<'a>) -> Option<Cell<'a>> {
-    let (text, is_string, is_bool) = match value {
-        Value::StringLit(s) => (s.value.clone(), true, false),
-        Value::NumberLit(n) => (Cow::Borrowed(n.value), false, false),
-        Value::BooleanLit(b) => (
-            Cow::Borrowed(if b.value { "true" } else { "false" }),
-            false,
-            true,
-        ),
+    let (text, is_bool) = match value {
+        Value::StringLit(s) => (s.value.clone(), false),
+        Value::NumberLit(n) => (Cow::Borrowed(n.value), false),
+        Value::BooleanLit(b) => (Cow::Borrowed(if b.value { "true" } else { "false" }), true),
         _ => return None,
     };
     Some(Cell {
         text,
-        is_string,
         is_bool,
         span: json::range(value),
     })
 }
 
 /// A required field, or an error at the entity naming the path it was looked for at.
-pub fn required<'r, F: Hash + Eq + Copy>(
+pub(crate) fn required<'r, F: Hash + Eq + Copy>(
     file: &SourceFile,
     rec: &'r Rec<'_, F>,
     field: F,
@@ -131,7 +119,7 @@ pub fn required<'r, F: Hash + Eq + Copy>(
 }
 
 /// A whole non-negative number, or an error at the value.
-pub fn count(file: &SourceFile, cell: &Cell, what: &str) -> Result<u64, ImportError> {
+pub(crate) fn count(file: &SourceFile, cell: &Cell, what: &str) -> Result<u64, ImportError> {
     cell.text.trim().parse::<u64>().map_err(|_| {
         at(
             ImportCode::WrongType,

@@ -8,7 +8,7 @@ use std::fmt::Write;
 use super::fragment::{field_order, Entity, Fields, Scenario, Val, KINDS};
 
 /// The scenario as YAML text.
-pub fn write(scenario: &Scenario, sources: &[String]) -> String {
+pub(crate) fn write(scenario: &Scenario, sources: &[String]) -> String {
     let mut out = String::new();
     out.push_str("# Imported by `eligo import` from:\n");
     for s in sources {

@@ -4,6 +4,7 @@
 //! file and its formatted copy parse to equal trees.
 
 use crate::source::Span;
+pub(crate) use crate::vocab::{BinOp, Severity};
 
 /// A parsed rule file.
 #[derive(Clone, Debug, PartialEq)]
@@ -53,7 +54,7 @@ impl Item {
 }
 
 /// `plan transfers { items: items.subscription … }`: the requests `eligo plan`
-/// adds to `collection`, described by keyed entries (see `crate::plan::spec`).
+/// adds to `collection`, described by keyed entries (see `crate::lang::plan_spec`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct PlanDecl {
     /// The root collection that holds the planned requests.
@@ -207,25 +208,6 @@ pub struct ConstDecl {
     pub span: Span,
 }
 
-/// How serious a rule's finding is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Severity {
-    /// Fails the check.
-    Error,
-    /// Reported; fails only with `--deny-warnings`.
-    Warning,
-}
-
-impl Severity {
-    /// The keyword as written in rule files and reports.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        }
-    }
-}
-
 /// A rule: quantifiers, a requirement, and what to report when it does not hold.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RuleDecl {
@@ -306,49 +288,6 @@ pub struct Expr {
     pub kind: ExprKind,
     /// Where it was written.
     pub span: Span,
-}
-
-/// Binary operators, loosest first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum BinOp {
-    /// `or`
-    Or,
-    /// `and`
-    And,
-    /// `==`
-    Eq,
-    /// `!=`
-    Ne,
-    /// `<`
-    Lt,
-    /// `<=`
-    Le,
-    /// `>`
-    Gt,
-    /// `>=`
-    Ge,
-    /// `in`
-    In,
-    /// `not in`
-    NotIn,
-}
-
-impl BinOp {
-    /// The operator as written.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            BinOp::Or => "or",
-            BinOp::And => "and",
-            BinOp::Eq => "==",
-            BinOp::Ne => "!=",
-            BinOp::Lt => "<",
-            BinOp::Le => "<=",
-            BinOp::Gt => ">",
-            BinOp::Ge => ">=",
-            BinOp::In => "in",
-            BinOp::NotIn => "not in",
-        }
-    }
 }
 
 /// The forms of expression.

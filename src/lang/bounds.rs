@@ -16,6 +16,22 @@
 
 use super::ast::{Expr, ExprKind, TemplatePart};
 
+/// Deepest expression nesting accepted by default (parentheses, lists, calls,
+/// filters and `not` chains), against stack exhaustion on hostile input. Real rules
+/// nest a handful of levels.
+pub(crate) const MAX_EXPR_DEPTH: usize = 32;
+
+/// What the parser expected where expressions nest deeper than allowed.
+pub(crate) const TOO_DEEP: &str = "a shallower expression (the nesting limit is reached here)";
+
+/// What the parser expected where list types (`[[…]]`) nest deeper than allowed.
+pub(crate) const TYPE_TOO_DEEP: &str = "a shallower type (the nesting limit is reached here)";
+
+/// The highest nesting limit that can be asked for. Measured in a debug build on
+/// a 2 MiB stack (a spawned thread's default, as in rayon workers and tests), the
+/// costliest forms overflow at about 90 levels; 64 leaves room to spare.
+pub(crate) const MAX_EXPR_DEPTH_CEILING: usize = 64;
+
 /// The highest expression tree accepted: every operator of an `and`/`or` chain,
 /// every `.field` of a path and every nesting level counts one.
 pub const MAX_EXPR_HEIGHT: usize = 128;
@@ -24,15 +40,15 @@ pub const MAX_EXPR_HEIGHT: usize = 128;
 pub const MAX_RULE_CLAUSES: usize = 128;
 
 /// What the parser expected where an expression tree grows past [`MAX_EXPR_HEIGHT`].
-pub const TOO_HIGH: &str =
+pub(crate) const TOO_HIGH: &str =
     "a shorter expression (long `and`/`or` chains and field paths count one level per step, and the limit is reached here)";
 
 /// What the parser expected where a rule has more than [`MAX_RULE_CLAUSES`] clauses.
-pub const TOO_MANY_CLAUSES: &str =
+pub(crate) const TOO_MANY_CLAUSES: &str =
     "`require` or `forbid` (a rule has at most 128 `for`, `let` and `where` clauses)";
 
 /// The help shown with [`TOO_HIGH`].
-pub fn too_high_help() -> String {
+pub(crate) fn too_high_help() -> String {
     format!(
         "an expression may be at most {MAX_EXPR_HEIGHT} levels high; split a long condition into \
          `where` clauses or `let` variables, and write many alternatives as `x in [a, b, c]`"
@@ -40,13 +56,13 @@ pub fn too_high_help() -> String {
 }
 
 /// The help shown with [`TOO_MANY_CLAUSES`].
-pub fn too_many_clauses_help() -> String {
+pub(crate) fn too_many_clauses_help() -> String {
     format!("a rule may have at most {MAX_RULE_CLAUSES} clauses; split it into several rules")
 }
 
 /// The height of an expression tree (a leaf is 1), counted without recursion so
 /// that measuring a tree cannot itself exhaust the stack.
-pub fn height(e: &Expr) -> usize {
+pub(crate) fn height(e: &Expr) -> usize {
     let mut highest = 0;
     let mut stack: Vec<(&Expr, usize)> = vec![(e, 1)];
     while let Some((e, level)) = stack.pop() {
@@ -57,7 +73,7 @@ pub fn height(e: &Expr) -> usize {
 }
 
 /// Calls `f` on each direct subexpression of `e`, interpolations included.
-pub fn for_each_child<'e>(e: &'e Expr, mut f: impl FnMut(&'e Expr)) {
+pub(crate) fn for_each_child<'e>(e: &'e Expr, mut f: impl FnMut(&'e Expr)) {
     match &e.kind {
         ExprKind::Bool(_)
         | ExprKind::Int(_)

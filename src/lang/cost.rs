@@ -14,14 +14,14 @@
 use super::ast::{self, Expr, RuleDecl};
 use super::diag::Diags;
 use super::error::CheckCode;
-use crate::eval::index::{plan, plan_scan};
+use crate::program::lookup::{plan, plan_scan};
 use crate::program::{self as ir, CExpr, CExprKind, Decode, Part};
 use crate::schema::Schema;
 use crate::source::Span;
 
 /// Warns about the clauses and expressions of `rule` that walk a whole
 /// collection once per binding of the `for` clauses before them.
-pub fn check_rule_cost(
+pub(crate) fn check_rule_cost(
     schema: &Schema,
     decl: &RuleDecl,
     rule: &ir::Rule,
@@ -122,44 +122,19 @@ fn whole_collection(schema: &Schema, c: &CExpr) -> Option<String> {
 /// field reads over a whole root collection that no index serves; records the
 /// span of the collection (or of `e`, for what was compiled from a constant).
 fn scan(schema: &Schema, c: &CExpr, e: &Expr, found: &mut Vec<(Span, String)>) {
-    let mut stack = vec![c];
     let report = |at: &CExpr, found: &mut Vec<(Span, String)>| {
         if let Some(name) = whole_collection(schema, at) {
             found.push((at.span.unwrap_or(e.span), name));
         }
     };
-    while let Some(c) = stack.pop() {
-        match &c.kind {
-            CExprKind::Filter {
-                slot,
-                collection,
-                cond,
-            } => {
-                if plan_scan(collection, cond, *slot).is_none() {
-                    report(collection, found);
-                }
-                stack.push(collection);
-                stack.push(cond);
-            }
-            CExprKind::All {
-                collection, cond, ..
-            } => {
-                report(collection, found);
-                stack.push(collection);
-                stack.push(cond);
-            }
-            CExprKind::MapField { base, .. } => {
-                report(base, found);
-                stack.push(base);
-            }
-            CExprKind::Field { base, .. } | CExprKind::Has { base, .. } => stack.push(base),
-            CExprKind::Not(inner) | CExprKind::Call(_, inner) => stack.push(inner),
-            CExprKind::Binary { lhs, rhs, .. } => {
-                stack.push(lhs);
-                stack.push(rhs);
-            }
-            CExprKind::List(items) => stack.extend(items),
-            CExprKind::Const(_) | CExprKind::Var(_) | CExprKind::Root(..) => {}
-        }
-    }
+    c.walk(&mut |c| match &c.kind {
+        CExprKind::Filter {
+            slot,
+            collection,
+            cond,
+        } if plan_scan(collection, cond, *slot).is_none() => report(collection, found),
+        CExprKind::All { collection, .. } => report(collection, found),
+        CExprKind::MapField { base, .. } => report(base, found),
+        _ => {}
+    });
 }

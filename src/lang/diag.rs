@@ -4,7 +4,7 @@ use super::error::{CheckCode, RuleCheckError};
 use crate::source::{SourceFile, Span};
 
 /// The errors found so far, with the files they point into.
-pub struct Diags {
+pub(crate) struct Diags {
     files: Vec<SourceFile>,
     /// The errors in the order found.
     pub errors: Vec<RuleCheckError>,
@@ -18,16 +18,16 @@ pub struct Diags {
 /// up to [`MAX_CANDIDATES`] others, so a file with many unknown names would
 /// otherwise cost time quadratic in its size. Errors past this many are still
 /// reported, without a suggestion.
-pub const MAX_SUGGESTIONS: usize = 200;
+pub(crate) const MAX_SUGGESTIONS: usize = 200;
 
 /// The most names one suggestion compares with: a name set of a rule file can
 /// be as large as the file (an enum of 10^5 values). Names past this many in
 /// their set are not suggested.
-pub const MAX_CANDIDATES: usize = 1000;
+pub(crate) const MAX_CANDIDATES: usize = 1000;
 
 impl Diags {
     /// A collector for these files.
-    pub fn new(files: &[SourceFile]) -> Self {
+    pub(crate) fn new(files: &[SourceFile]) -> Self {
         Diags {
             files: files.to_vec(),
             errors: Vec::new(),
@@ -37,14 +37,14 @@ impl Diags {
     }
 
     /// Whether [`Diags::suggest`] would still look for a suggestion.
-    pub fn may_suggest(&self) -> bool {
+    pub(crate) fn may_suggest(&self) -> bool {
         self.suggested < MAX_SUGGESTIONS
     }
 
     /// "did you mean `x`?" for an unknown `name` among the first
     /// [`MAX_CANDIDATES`] `candidates` (see [`crate::suggest::did_you_mean`]),
     /// for the first [`MAX_SUGGESTIONS`] unknown names of a load.
-    pub fn suggest<'a, I>(&mut self, name: &str, candidates: I) -> Option<String>
+    pub(crate) fn suggest<'a, I>(&mut self, name: &str, candidates: I) -> Option<String>
     where
         I: IntoIterator<Item = &'a str>,
         I::IntoIter: Clone,
@@ -57,7 +57,7 @@ impl Diags {
     }
 
     /// Records a warning at `span` of file `file`.
-    pub fn warning(
+    pub(crate) fn warning(
         &mut self,
         file: usize,
         span: Span,
@@ -73,7 +73,7 @@ impl Diags {
     }
 
     /// Records an error at `span` of file `file`.
-    pub fn error(
+    pub(crate) fn error(
         &mut self,
         file: usize,
         span: Span,
@@ -111,7 +111,7 @@ impl Diags {
     }
 
     /// Records a second declaration of a name, pointing at the first.
-    pub fn duplicate(
+    pub(crate) fn duplicate(
         &mut self,
         file: usize,
         span: Span,

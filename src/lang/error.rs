@@ -70,18 +70,18 @@ impl RuleSyntaxError {
 
 /// A hint for the common syntax mistakes, keyed by what the parser expected.
 fn syntax_help(expected: &str) -> Option<String> {
-    if expected == crate::lang::parse::TOO_DEEP {
+    if expected == crate::lang::bounds::TOO_DEEP {
         return Some(format!(
             "expressions may nest {} levels by default; raise the limit with `--max-rule-depth` (up to {})",
-            crate::lang::parse::MAX_EXPR_DEPTH,
-            crate::lang::parse::MAX_EXPR_DEPTH_CEILING
+            crate::lang::bounds::MAX_EXPR_DEPTH,
+            crate::lang::bounds::MAX_EXPR_DEPTH_CEILING
         ));
     }
-    if expected == crate::lang::parse::TYPE_TOO_DEEP {
+    if expected == crate::lang::bounds::TYPE_TOO_DEEP {
         return Some(format!(
             "list types may nest {} levels by default; raise the limit with `--max-rule-depth` (up to {})",
-            crate::lang::parse::MAX_EXPR_DEPTH,
-            crate::lang::parse::MAX_EXPR_DEPTH_CEILING
+            crate::lang::bounds::MAX_EXPR_DEPTH,
+            crate::lang::bounds::MAX_EXPR_DEPTH_CEILING
         ));
     }
     if expected == crate::lang::bounds::TOO_HIGH {

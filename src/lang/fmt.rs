@@ -13,10 +13,10 @@
 //! the last line printed before that point. Formatting is idempotent, and the
 //! formatted text parses to the same syntax tree (spans aside).
 
-mod comments;
+pub(crate) mod comments;
 mod expr;
 
-pub use comments::{collect as collect_comments, Comment};
+pub(crate) use comments::{collect as collect_comments, Comment};
 
 use super::ast::{
     Clause, EnumDecl, FieldDecl, Ident, Item, KindDecl, KindForm, PlanDecl, RuleDecl, RuleFile,
@@ -27,7 +27,7 @@ use crate::source::{SourceFile, Span};
 use expr::ExprPrinter;
 
 /// Longest line of an enum (its values are filled up to it); rule lines are not wrapped.
-pub const WIDTH: usize = 80;
+pub(crate) const WIDTH: usize = 80;
 
 /// Formats a rule file; fails on a syntax error.
 pub fn format_source(source: &SourceFile) -> Result<String, RuleSyntaxError> {
@@ -36,7 +36,7 @@ pub fn format_source(source: &SourceFile) -> Result<String, RuleSyntaxError> {
 }
 
 /// Formats the parse `file` of `text`.
-pub fn format_file(text: &str, file: &RuleFile) -> String {
+pub(crate) fn format_file(text: &str, file: &RuleFile) -> String {
     let mut p = Printer {
         src: text,
         comments: collect_comments(text, file),

@@ -10,11 +10,11 @@ use super::ast::{self, BinOp, RuleDecl};
 use super::diag::Diags;
 use super::error::CheckCode;
 use crate::program::{self as ir, CExpr, CExprKind, Const, Func};
-use crate::schema::{Schema, ROOT};
+use crate::schema::{FieldId, KindId, Schema, ROOT};
 use crate::source::Span;
 
 /// Reports the decidable conditions of one compiled rule.
-pub fn check_rule(
+pub(crate) fn check_rule(
     schema: &Schema,
     decl: &RuleDecl,
     rule: &ir::Rule,
@@ -193,7 +193,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn required(&self, kind: usize, field: usize) -> bool {
+    fn required(&self, kind: KindId, field: FieldId) -> bool {
         self.schema
             .kinds
             .get(kind)
@@ -263,7 +263,9 @@ mod tests {
             "t.rules",
             format!("rule t-rule: error \"s\"\n{body}\n"),
         ));
-        let (_, warnings) = crate::lang::load_program_with_warnings(sources).unwrap();
+        let warnings = crate::lang::load_program_with(sources, &Default::default())
+            .unwrap()
+            .warnings;
         warnings.iter().map(|w| w.message.clone()).collect()
     }
 
@@ -309,15 +311,19 @@ mod tests {
         assert_eq!(found, vec!["`let unused` is never used".to_string()]);
         let mut sources = crate::default_rule_sources();
         sources.push(SourceFile::new("c.rules", "let nobody = 3\n"));
-        let (_, warnings) = crate::lang::load_program_with_warnings(sources).unwrap();
+        let warnings = crate::lang::load_program_with(sources, &Default::default())
+            .unwrap()
+            .warnings;
         let codes: Vec<&str> = warnings.iter().map(|w| w.code.as_str()).collect();
         assert_eq!(codes, ["eligo::rules::unused_constant"]);
     }
 
     #[test]
     fn the_default_pack_has_no_warnings() {
-        let (_, warnings) =
-            crate::lang::load_program_with_warnings(crate::default_rule_sources()).unwrap();
+        let warnings =
+            crate::lang::load_program_with(crate::default_rule_sources(), &Default::default())
+                .unwrap()
+                .warnings;
         let messages: Vec<&str> = warnings.iter().map(|w| w.message.as_str()).collect();
         assert!(messages.is_empty(), "{messages:?}");
     }

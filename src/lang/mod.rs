@@ -1,60 +1,71 @@
 //! The rule language: syntax, parser, schema building and rule compilation.
 
-pub mod ast;
-pub mod bounds;
-pub mod compile;
-pub mod cost;
-pub mod diag;
-pub mod error;
-pub mod fmt;
-pub mod lint;
-pub mod parse;
-pub mod schema_build;
+pub(crate) mod ast;
+pub(crate) mod bounds;
+pub(crate) mod compile;
+pub(crate) mod cost;
+pub(crate) mod diag;
+pub(crate) mod error;
+pub(crate) mod fmt;
+pub(crate) mod lint;
+pub(crate) mod parse;
+pub(crate) mod plan_spec;
+pub(crate) mod schema_build;
 
-pub use error::{RuleCheckError, RuleError, RuleSyntaxError};
+pub(crate) use error::{RuleCheckError, RuleError};
 
 use crate::program::Program;
 use crate::source::SourceFile;
 
-/// Parses and checks rule files into a [`Program`], reporting every error found.
+/// How rule files are read (the options of [`load_program_with`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct LoadRules {
+    /// Deepest nesting of expressions (at most
+    /// [`bounds::MAX_EXPR_DEPTH_CEILING`]; `--max-rule-depth`).
+    pub max_depth: usize,
+}
+
+impl Default for LoadRules {
+    fn default() -> Self {
+        LoadRules {
+            max_depth: bounds::MAX_EXPR_DEPTH,
+        }
+    }
+}
+
+/// Compiled rule files and the warnings (lints) found on the way.
+#[derive(Debug)]
+pub(crate) struct Loaded {
+    /// The compiled program.
+    pub program: Program,
+    /// Lints such as an unused `let` or a condition that never holds, which
+    /// do not stop loading.
+    pub warnings: Vec<RuleCheckError>,
+}
+
+/// Parses and checks rule files into a [`Program`] with the default limits,
+/// reporting every error found (see `load_program_with`).
+pub fn load_program(files: Vec<SourceFile>) -> Result<Program, Vec<RuleError>> {
+    load_program_with(files, &LoadRules::default()).map(|loaded| loaded.program)
+}
+
+/// Parses and checks rule files into a [`Program`], and gives its warnings.
 ///
 /// Syntax errors stop a file from being checked; if any file has one, the check
 /// errors of the others are not reported (they would be guesses).
-pub fn load_program(files: Vec<SourceFile>) -> Result<Program, Vec<RuleError>> {
-    load_program_with_warnings(files).map(|(program, _)| program)
-}
-
-/// Like [`load_program`], and also returns the warnings (lints such as an unused
-/// `let` or a condition that never holds), which do not stop loading.
-pub fn load_program_with_warnings(
+pub(crate) fn load_program_with(
     files: Vec<SourceFile>,
-) -> Result<(Program, Vec<RuleCheckError>), Vec<RuleError>> {
-    load_program_full(files, parse::MAX_EXPR_DEPTH)
-}
-
-/// Like [`load_program`], allowing expressions nested `max_depth` deep (at most
-/// [`parse::MAX_EXPR_DEPTH_CEILING`]).
-pub fn load_program_limited(
-    files: Vec<SourceFile>,
-    max_depth: usize,
-) -> Result<Program, Vec<RuleError>> {
-    load_program_full(files, max_depth).map(|(program, _)| program)
-}
-
-/// Parses and checks rule files with a nesting limit, returning the program and
-/// its warnings.
-pub fn load_program_full(
-    files: Vec<SourceFile>,
-    max_depth: usize,
-) -> Result<(Program, Vec<RuleCheckError>), Vec<RuleError>> {
-    let parsed = parse_files(&files, max_depth)?;
-    compile_parsed(files, &parsed)
+    options: &LoadRules,
+) -> Result<Loaded, Vec<RuleError>> {
+    let parsed = parse_files(&files, options.max_depth)?;
+    let (program, warnings) = compile_parsed(files, &parsed)?;
+    Ok(Loaded { program, warnings })
 }
 
 /// Parses every rule file; any syntax error stops here (see [`load_program`]).
 /// Callers that change the trees before compiling them (the constants of a
 /// configuration file) parse with this and compile with [`compile_parsed`].
-pub fn parse_files(
+pub(crate) fn parse_files(
     files: &[SourceFile],
     max_depth: usize,
 ) -> Result<Vec<ast::RuleFile>, Vec<RuleError>> {
@@ -75,7 +86,7 @@ pub fn parse_files(
 
 /// Builds the schema and compiles the rules of parsed files (`parsed[i]` is
 /// the tree of `files[i]`), returning the program and its warnings.
-pub fn compile_parsed(
+pub(crate) fn compile_parsed(
     files: Vec<SourceFile>,
     parsed: &[ast::RuleFile],
 ) -> Result<(Program, Vec<RuleCheckError>), Vec<RuleError>> {
@@ -87,7 +98,7 @@ pub fn compile_parsed(
         Vec::new()
     };
     let plan = if diags.errors.is_empty() {
-        crate::plan::spec::build_plan_spec(&schema, parsed, &mut diags)
+        plan_spec::build_plan_spec(&schema, parsed, &mut diags)
     } else {
         None
     };

@@ -22,12 +22,12 @@ struct PendingField<'f> {
 }
 
 /// Builds the schema, reporting every problem to `diags`.
-pub fn build_schema(files: &[RuleFile], diags: &mut Diags) -> Schema {
+pub(crate) fn build_schema(files: &[RuleFile], diags: &mut Diags) -> Schema {
     let mut schema = Schema::default();
     schema.add_kind(Kind {
         name: "root".into(),
         collection: None,
-        fields: Vec::new(),
+        fields: Default::default(),
         field_index: HashMap::new(),
         id_field: None,
         owner: None,
@@ -162,7 +162,7 @@ fn declare_kind(
     Some(schema.add_kind(Kind {
         name: k.name.name.clone(),
         collection,
-        fields: Vec::new(),
+        fields: Default::default(),
         field_index: HashMap::new(),
         id_field: None,
         owner: None,
@@ -195,23 +195,22 @@ fn add_field(schema: &mut Schema, p: &PendingField<'_>, diags: &mut Diags) {
         field.default = resolve_default(schema, &field.ty, default, p.file, diags);
     }
     let kind = schema.kind_mut(p.kind);
-    let id = kind.fields.len();
-    if field.ty == FieldType::Prim(Prim::Id) {
-        if kind.id_field.is_some() {
-            diags.error(
-                p.file,
-                d.name.span,
-                CheckCode::InvalidSchema,
-                "a kind has at most one `id` field".into(),
-                "second id field",
-                None,
-            );
-            return;
-        }
+    let is_id = field.ty == FieldType::Prim(Prim::Id);
+    if is_id && kind.id_field.is_some() {
+        diags.error(
+            p.file,
+            d.name.span,
+            CheckCode::InvalidSchema,
+            "a kind has at most one `id` field".into(),
+            "second id field",
+            None,
+        );
+        return;
+    }
+    let id = kind.add_field(field);
+    if is_id {
         kind.id_field = Some(id);
     }
-    kind.field_index.insert(field.name.clone(), id);
-    kind.fields.push(field);
     claim_records(schema, p.kind, id, p.file, d.name.span, diags);
 }
 
@@ -509,7 +508,8 @@ fn resolve_default(
 }
 
 fn add_parent_links(schema: &mut Schema, diags: &mut Diags) {
-    for child in 1..schema.kinds.len() {
+    let children: Vec<KindId> = schema.kinds.ids().skip(1).collect();
+    for child in children {
         if schema.kind(child).collection.is_some() {
             continue;
         }
@@ -543,8 +543,7 @@ fn add_parent_links(schema: &mut Schema, diags: &mut Diags) {
             continue;
         }
         let decl = kind.decl;
-        kind.field_index.insert(link.clone(), kind.fields.len());
-        kind.fields.push(Field {
+        kind.add_field(Field {
             name: link,
             ty: FieldType::Parent(owner),
             optional: false,
@@ -558,7 +557,8 @@ fn add_parent_links(schema: &mut Schema, diags: &mut Diags) {
 }
 
 fn add_collections(schema: &mut Schema, diags: &mut Diags) {
-    for k in 1..schema.kinds.len() {
+    let kinds: Vec<KindId> = schema.kinds.ids().skip(1).collect();
+    for k in kinds {
         let Some(collection) = schema.kind(k).collection.clone() else {
             continue;
         };
@@ -575,9 +575,7 @@ fn add_collections(schema: &mut Schema, diags: &mut Diags) {
             );
             continue;
         }
-        root.field_index
-            .insert(collection.clone(), root.fields.len());
-        root.fields.push(Field {
+        root.add_field(Field {
             name: collection,
             ty: FieldType::List(Box::new(FieldType::Own(k))),
             optional: true,

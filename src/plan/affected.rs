@@ -9,7 +9,7 @@
 use crate::program::{CExpr, CExprKind, Clause, Decode, Part, Program, Rule};
 use crate::schema::{FieldId, KindId};
 
-use super::spec::PlanSpec;
+use crate::program::PlanSpec;
 
 /// The indexes of the rules that read proposed rows.
 pub fn rules_reading_proposal(program: &Program, spec: &PlanSpec) -> Vec<usize> {
@@ -66,25 +66,18 @@ impl Reach {
     }
 
     fn expr(&self, e: &CExpr) -> bool {
+        e.any(&mut |node| self.reads_here(node))
+    }
+
+    /// Whether this node itself (not its operands) reads the proposal.
+    fn reads_here(&self, e: &CExpr) -> bool {
         match &e.kind {
-            CExprKind::Const(_) | CExprKind::Var(_) => false,
             CExprKind::Root(field, d) => Some(*field) == self.root_field || self.decode(d),
-            CExprKind::Field {
-                base, kind, decode, ..
+            CExprKind::Field { kind, decode, .. } | CExprKind::MapField { kind, decode, .. } => {
+                self.kinds.contains(kind) || self.decode(decode)
             }
-            | CExprKind::MapField {
-                base, kind, decode, ..
-            } => self.kinds.contains(kind) || self.decode(decode) || self.expr(base),
-            CExprKind::Has { base, kind, .. } => self.kinds.contains(kind) || self.expr(base),
-            CExprKind::Not(inner) | CExprKind::Call(_, inner) => self.expr(inner),
-            CExprKind::Binary { lhs, rhs, .. } => self.expr(lhs) || self.expr(rhs),
-            CExprKind::List(items) => items.iter().any(|i| self.expr(i)),
-            CExprKind::Filter {
-                collection, cond, ..
-            }
-            | CExprKind::All {
-                collection, cond, ..
-            } => self.expr(collection) || self.expr(cond),
+            CExprKind::Has { kind, .. } => self.kinds.contains(kind),
+            _ => false,
         }
     }
 }

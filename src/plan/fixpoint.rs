@@ -25,14 +25,14 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use super::propose::{with_proposal, Parties, Proposed};
 use super::{EntityOutcome, Group, GroupStatus, Outcome, Plan, Reason, Request};
 use crate::eval::{evaluate, evaluate_rule_counted, RawFinding};
-use crate::lang::ast::Severity;
 use crate::program::Program;
 use crate::scenario::store::{Store, NONE};
+use crate::vocab::Severity;
 
-use super::spec::PlanSpec;
+use crate::program::PlanSpec;
 
 /// Rounds that drop single items; later rounds block whole groups.
-pub const ITEM_ROUNDS: usize = 8;
+pub(crate) const ITEM_ROUNDS: usize = 8;
 
 /// A group's request while the plan is worked out.
 struct Work {
@@ -46,7 +46,7 @@ struct Work {
 type Exclusion = (Option<u32>, Vec<Reason>);
 
 /// Runs the fixpoint and builds the plan (waves not assigned yet).
-pub fn run(program: &Program, spec: &PlanSpec, book: &Store, parties: Parties) -> Plan {
+pub(crate) fn run(program: &Program, spec: &PlanSpec, book: &Store, parties: Parties) -> Plan {
     let requested = open_requests(spec, book);
     let moved_rows = book.table(spec.moved).len() as u32;
     let in_scope = |row: u32| book.cell(spec.moved, spec.from.1, row) == parties.from;

@@ -8,7 +8,7 @@ use crate::escape::text as esc;
 use crate::report::human::plural;
 
 /// The plan as text for people.
-pub fn render(view: &View<'_>, path: &str) -> String {
+pub(crate) fn render(view: &View<'_>, path: &str) -> String {
     let mut out = String::new();
     header(view, path, &mut out);
     waves(view, &mut out);

@@ -6,27 +6,26 @@
 //! is the subject of an error finding, a whole group whose request is, and the
 //! entities that move `with` a dropped one. It repeats until an evaluation
 //! finds no error on a planned request or item (see [`fixpoint`]). What a
-//! request is made of comes from the `plan` declaration ([`spec`]).
+//! request is made of comes from the `plan` declaration ([`crate::program::PlanSpec`], resolved by `crate::lang::plan_spec`).
 
-pub mod affected;
-pub mod fixpoint;
-pub mod human;
+pub(crate) mod affected;
+pub(crate) mod fixpoint;
+pub(crate) mod human;
 pub mod json;
-pub mod parties;
-pub mod partner_center;
-pub mod propose;
-pub mod spec;
-pub mod view;
-pub mod waves;
+pub(crate) mod parties;
+pub(crate) mod partner_center;
+pub(crate) mod propose;
+pub(crate) mod view;
+pub(crate) mod waves;
 pub mod write;
-pub mod yaml;
+pub(crate) mod yaml;
 
 use serde::Serialize;
 
-pub use parties::{choose_parties, PartyError};
-pub use spec::PlanSpec;
+pub use crate::program::PlanSpec;
+pub use parties::choose_parties;
 
-use crate::lang::ast::Severity;
+use crate::vocab::Severity;
 
 /// What happens to one entity billed by the source.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -205,7 +204,7 @@ fn severity_name(s: Severity) -> &'static str {
 
 /// Builds the plan of `store` for the source `from` and the target `to`.
 pub fn build_plan(
-    program: &crate::Program,
+    program: &crate::program::Program,
     spec: &PlanSpec,
     store: &crate::scenario::Store,
     parties: propose::Parties,

@@ -9,9 +9,9 @@ use miette::Diagnostic;
 use thiserror::Error;
 
 use super::propose::Parties;
-use super::spec::PlanSpec;
+use crate::program::PlanSpec;
 use crate::scenario::store::{Store, NONE};
-use crate::schema::{FieldType, KindId, Schema};
+use crate::schema::{FieldId, FieldType, KindId, Schema};
 use crate::suggest::did_you_mean;
 
 /// Why the parties of a plan cannot be chosen (a usage error, exit 2).
@@ -119,7 +119,7 @@ fn find(
 }
 
 /// A field of `kind` by name, with its type.
-fn field<'s>(schema: &'s Schema, kind: KindId, name: &str) -> Option<(usize, &'s FieldType)> {
+fn field<'s>(schema: &'s Schema, kind: KindId, name: &str) -> Option<(FieldId, &'s FieldType)> {
     let k = schema.kind(kind);
     let f = k.field(name)?;
     Some((f, &k.field_decl(f).ty))

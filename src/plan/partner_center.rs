@@ -18,7 +18,7 @@ use crate::schema::KindId;
 #[derive(Debug, Error, Diagnostic)]
 #[error("{count} {noun} lack the Partner Center ids the create-transfer bodies need")]
 #[diagnostic(code(eligo::plan::missing_partner_center_id))]
-pub struct MissingIds {
+pub(crate) struct MissingIds {
     /// How many.
     pub count: usize,
     /// "entity" or "entities".
@@ -29,7 +29,7 @@ pub struct MissingIds {
 }
 
 /// The calls as a JSON array, or the entities that lack an id.
-pub fn calls(view: &View<'_>, path: &str) -> Result<Value, MissingIds> {
+pub(crate) fn calls(view: &View<'_>, path: &str) -> Result<Value, MissingIds> {
     let mut missing: Vec<String> = Vec::new();
     let spec = view.spec;
     let mut get = |kind: KindId, row: u32, field: &str| -> String {

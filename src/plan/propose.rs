@@ -2,14 +2,14 @@
 //! loaded store, so the rules see them exactly as they would see requests
 //! written in the file.
 
-use super::spec::PlanSpec;
+use crate::program::PlanSpec;
 use crate::scenario::relations::rebuild_inverses_from;
 use crate::scenario::store::{Pos, Store, NONE};
 use crate::schema::{Schema, ROOT};
 
 /// One proposed request: its id, its group's row and the rows it moves.
 #[derive(Clone, Debug)]
-pub struct Proposed<'a> {
+pub(crate) struct Proposed<'a> {
     /// The request's id.
     pub id: &'a str,
     /// The row of its group entity.
@@ -29,7 +29,7 @@ pub struct Parties {
 
 /// A copy of `book` with `requests` added; returns it and the row of the
 /// first added request (the others follow in order).
-pub fn with_proposal(
+pub(crate) fn with_proposal(
     schema: &Schema,
     spec: &PlanSpec,
     book: &Store,

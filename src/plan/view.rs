@@ -8,7 +8,7 @@ use crate::eval::{display, read, Value};
 use crate::lang::compile::decode;
 use crate::program::Program;
 use crate::scenario::store::{Store, NONE};
-use crate::schema::KindId;
+use crate::schema::{FieldId, KindId};
 
 /// A scalar of a planned request or item, as reports write it.
 #[derive(Clone, Debug, PartialEq)]
@@ -71,7 +71,7 @@ impl<'a> View<'a> {
         &self.program.schema.kind(self.spec.moved).name
     }
 
-    fn field_name(&self, kind: KindId, field: usize) -> String {
+    fn field_name(&self, kind: KindId, field: FieldId) -> String {
         self.program
             .schema
             .kind(kind)

@@ -6,7 +6,7 @@ use super::{Plan, Wave};
 /// is in wave 1, in book order; with one, requests go largest first (then by
 /// id) into waves of at most `size` entities, and a request larger than `size`
 /// is alone in its wave, marked `oversize`.
-pub fn assign(plan: &mut Plan, size: Option<usize>) {
+pub(crate) fn assign(plan: &mut Plan, size: Option<usize>) {
     plan.wave_size = size;
     let Some(size) = size else {
         for r in &mut plan.requests {

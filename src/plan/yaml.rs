@@ -9,7 +9,7 @@ use super::Request;
 
 /// The entries of the planned requests, indented by `indent` spaces, each
 /// under a `# wave N` comment; empty when nothing is planned.
-pub fn entries(view: &View<'_>, indent: usize) -> Result<String, serde_yaml::Error> {
+pub(crate) fn entries(view: &View<'_>, indent: usize) -> Result<String, serde_yaml::Error> {
     let pad = " ".repeat(indent);
     let mut out = String::new();
     let mut wave = 0;
@@ -29,7 +29,7 @@ pub fn entries(view: &View<'_>, indent: usize) -> Result<String, serde_yaml::Err
 }
 
 /// The whole `--format yaml` output: a header comment and the list.
-pub fn document(view: &View<'_>) -> Result<String, serde_yaml::Error> {
+pub(crate) fn document(view: &View<'_>) -> Result<String, serde_yaml::Error> {
     let plan = view.plan;
     let mut out = format!(
         "# eligo plan: {} from {} to {}; add them to the book's `{}` list\n",

@@ -8,7 +8,7 @@ use super::FileReport;
 use crate::escape;
 
 /// Writes the known findings and the fixed entries of a file.
-pub fn write(report: &FileReport, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write(report: &FileReport, out: &mut dyn Write) -> io::Result<()> {
     for f in report.findings.iter().filter(|f| f.is_known()) {
         let loc = &f.location;
         writeln!(
@@ -37,7 +37,7 @@ pub fn write(report: &FileReport, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// `, 2 known, 1 fixed` when the file was compared with a baseline.
-pub fn counts(report: &FileReport) -> String {
+pub(crate) fn counts(report: &FileReport) -> String {
     match &report.fixed {
         Some(fixed) => format!(", {} known, {} fixed", report.known(), fixed.len()),
         None => String::new(),

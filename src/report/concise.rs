@@ -12,7 +12,7 @@ use crate::escape;
 
 /// Writes a run, one line per finding, files in output order (an invalid
 /// scenario file's errors in its place, see [`CheckRun::entries`]).
-pub fn write(run: &CheckRun, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write(run: &CheckRun, out: &mut dyn Write) -> io::Result<()> {
     for entry in run.entries() {
         match entry {
             Entry::Checked(report) => {
@@ -56,7 +56,7 @@ fn error_line(e: &InputError, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// `path:line:column: severity[rule] subject: message`.
-pub fn line(f: &Finding) -> String {
+pub(crate) fn line(f: &Finding) -> String {
     let at = f.edit_location();
     let known = if f.is_known() { " (known)" } else { "" };
     format!(

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use crate::scenario::store::{NONE, PENDING};
 use crate::scenario::Store;
-use crate::schema::{FieldId, FieldType, KindId, Schema};
+use crate::schema::{FieldId, FieldType, IdVec, KindId, Schema};
 
 /// The root key whose entities are customers.
 const CUSTOMERS: &str = "customers";
@@ -31,28 +31,29 @@ pub struct CustomerEntry {
 
 /// How to find the customer of an entity of each kind.
 #[derive(Debug)]
-pub struct CustomerIndex {
+pub(crate) struct CustomerIndex {
     /// The customer kind.
     kind: KindId,
     /// Per kind: the reference field that names its customer.
-    field: Vec<Option<FieldId>>,
+    field: IdVec<KindId, Option<FieldId>>,
 }
 
 impl CustomerIndex {
     /// The index for a schema, or `None` when it declares no `customers`.
-    pub fn new(schema: &Schema) -> Option<Self> {
+    pub(crate) fn new(schema: &Schema) -> Option<Self> {
         let kind = schema.kind_of_collection(CUSTOMERS)?;
-        let field = schema
-            .kinds
-            .iter()
-            .map(|k| k.fields.iter().position(|f| f.ty == FieldType::Ref(kind)))
-            .collect();
+        let field = schema.kinds.map(|k| {
+            k.fields
+                .iter_enumerated()
+                .find(|(_, f)| f.ty == FieldType::Ref(kind))
+                .map(|(id, _)| id)
+        });
         Some(CustomerIndex { kind, field })
     }
 
     /// The customer row that an entity concerns: itself for a customer, the
     /// customer it names for an entity with a customer reference.
-    pub fn customer_row(&self, store: &Store, kind: KindId, row: u32) -> Option<u32> {
+    pub(crate) fn customer_row(&self, store: &Store, kind: KindId, row: u32) -> Option<u32> {
         if kind == self.kind {
             return Some(row);
         }
@@ -62,7 +63,7 @@ impl CustomerIndex {
     }
 
     /// Every customer of the book in file order, with its number of subscriptions.
-    pub fn customers(&self, schema: &Schema, store: &Store) -> Vec<CustomerEntry> {
+    pub(crate) fn customers(&self, schema: &Schema, store: &Store) -> Vec<CustomerEntry> {
         let rows = store.table(self.kind).len();
         let mut counts = vec![0u32; rows];
         if let Some(subs) = schema.kind_of_collection(SUBSCRIPTIONS) {
@@ -89,11 +90,16 @@ impl CustomerIndex {
 
 /// One shared copy of each customer's id for the findings of a file.
 #[derive(Debug, Default)]
-pub struct CustomerIds(Vec<Option<Arc<str>>>);
+pub(crate) struct CustomerIds(Vec<Option<Arc<str>>>);
 
 impl CustomerIds {
     /// The id of a customer row, shared with every earlier call for that row.
-    pub fn get(&mut self, store: &Store, index: &CustomerIndex, row: u32) -> Option<Arc<str>> {
+    pub(crate) fn get(
+        &mut self,
+        store: &Store,
+        index: &CustomerIndex,
+        row: u32,
+    ) -> Option<Arc<str>> {
         let slot = row as usize;
         if self.0.len() <= slot {
             self.0.resize(slot + 1, None);

@@ -12,6 +12,7 @@ use crate::scenario::error::{InputCode, InputError as FileError};
 
 /// One input error: a file that could not be used.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct InputError {
     /// The stable code, e.g. `eligo::scenario::unknown_field`.
     pub code: String,

@@ -11,10 +11,10 @@ use std::io::{self, Write};
 
 use super::{CheckRun, Entry, Finding, InputError};
 use crate::escape;
-use crate::lang::ast::Severity;
+use crate::vocab::Severity;
 
 /// Writes a run as workflow commands, closed by a plain summary line.
-pub fn write(run: &CheckRun, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write(run: &CheckRun, out: &mut dyn Write) -> io::Result<()> {
     for entry in run.entries() {
         match entry {
             Entry::Checked(report) => {

@@ -57,7 +57,13 @@ impl Diagnostic for MoreLikeIt<'_> {
 /// have the same code, message and help (as for an unknown field misspelled
 /// the same way in every entity of a generated book). Groups keep the order
 /// of their first diagnostics. The machine formats list every diagnostic.
-pub fn render_grouped<E: Diagnostic>(diagnostics: &[E], style: Style) -> Vec<String> {
+pub(crate) fn render_grouped<E: Diagnostic>(diagnostics: &[E], style: Style) -> Vec<String> {
+    let list: Vec<&dyn Diagnostic> = diagnostics.iter().map(|d| d as &dyn Diagnostic).collect();
+    render_grouped_dyn(&list, style)
+}
+
+/// [`render_grouped`] of diagnostics of mixed types.
+pub(crate) fn render_grouped_dyn(diagnostics: &[&dyn Diagnostic], style: Style) -> Vec<String> {
     type Key = (Option<String>, String, Option<String>);
     let mut groups: Vec<(usize, usize)> = Vec::new();
     let mut index: HashMap<Key, usize> = HashMap::new();
@@ -82,7 +88,7 @@ pub fn render_grouped<E: Diagnostic>(diagnostics: &[E], style: Style) -> Vec<Str
     groups
         .into_iter()
         .filter_map(|(first, more)| {
-            let first: &dyn Diagnostic = diagnostics.get(first)?;
+            let first: &dyn Diagnostic = *diagnostics.get(first)?;
             Some(if more == 0 {
                 render_diagnostic(first, style)
             } else {

@@ -10,7 +10,7 @@ use super::snippet::{Lines, Window};
 use super::snippet_places::{window_at_line, Windows};
 use super::{CheckRun, Entry, FileReport, Finding, InputError, Place};
 use crate::escape;
-use crate::lang::ast::Severity;
+use crate::vocab::Severity;
 
 /// A finding as a miette diagnostic.
 struct FindingDiagnostic<'a> {
@@ -142,7 +142,7 @@ pub struct Style {
 }
 
 /// A handler that renders diagnostics in `style`.
-pub fn handler(style: Style) -> GraphicalReportHandler {
+pub(crate) fn handler(style: Style) -> GraphicalReportHandler {
     let theme = if style.color {
         GraphicalTheme::unicode()
     } else {
@@ -155,7 +155,7 @@ pub fn handler(style: Style) -> GraphicalReportHandler {
 }
 
 /// Renders any diagnostic, its user text escaped and its snippet bounded
-/// (see [`super::safe`]).
+/// (see `report::safe`).
 pub fn render_diagnostic(diagnostic: &dyn Diagnostic, style: Style) -> String {
     let safe = super::safe::Safe::new(diagnostic);
     let mut out = String::new();
@@ -166,7 +166,7 @@ pub fn render_diagnostic(diagnostic: &dyn Diagnostic, style: Style) -> String {
 }
 
 /// Renders the findings of one file, then its waived findings (one line each),
-/// followed by its summary line (see [`write_file`]).
+/// followed by its summary line (see `write_file`).
 pub fn render_file(report: &FileReport, style: Style) -> String {
     super::render_to_string(|out| write_file(report, style, out))
         .unwrap_or_else(|e| format!("{}: {e}\n", report.path))
@@ -174,7 +174,7 @@ pub fn render_file(report: &FileReport, style: Style) -> String {
 
 /// Writes the findings of one file, then its waived findings (one line each),
 /// followed by its summary line. Each diagnostic is written as it is rendered.
-pub fn write_file(report: &FileReport, style: Style, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_file(report: &FileReport, style: Style, out: &mut dyn Write) -> io::Result<()> {
     // Each diagnostic sees only the lines around its finding (see `snippet`).
     let mut lines = Lines::new(Arc::clone(&report.source.text));
     for finding in report.findings.iter().filter(|f| f.fails_run()) {
@@ -274,7 +274,7 @@ fn waived_line(f: &Finding) -> Option<String> {
 }
 
 /// `path: 2 errors, 1 warning` (or `path: ok`), with `, 1 waived` when some are.
-pub fn file_summary(report: &FileReport) -> String {
+pub(crate) fn file_summary(report: &FileReport) -> String {
     let (e, w, x) = (report.errors(), report.warnings(), report.waived());
     let mut waived = if x > 0 {
         format!(", {x} waived")
@@ -300,7 +300,7 @@ pub fn file_summary(report: &FileReport) -> String {
 /// their index in [`CheckRun::errors`] (the caller shows the diagnostics on
 /// stderr; `out` is flushed first, so that on a terminal they appear in their
 /// place).
-pub fn write_run(
+pub(crate) fn write_run(
     run: &CheckRun,
     style: Style,
     show_errors: &mut dyn FnMut(&[InputError], usize),
@@ -330,7 +330,7 @@ pub fn write_run(
 }
 
 /// `path: invalid (2 input errors)`.
-pub fn invalid_summary(path: &str, errors: usize) -> String {
+pub(crate) fn invalid_summary(path: &str, errors: usize) -> String {
     format!("{path}: invalid ({})", plural(errors, "input error"))
 }
 
@@ -340,7 +340,7 @@ const NAMED_FILES: usize = 5;
 /// The closing line of a run with input errors: how many, and in which files
 /// (`3 input errors in 2 files, nothing was checked as passing: a.yaml (1),
 /// b.rules (2)`), at most [`NAMED_FILES`] of them by name.
-pub fn input_failure(errors: &[InputError]) -> String {
+pub(crate) fn input_failure(errors: &[InputError]) -> String {
     let mut files: Vec<(&str, usize)> = Vec::new();
     let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for e in errors {
@@ -378,7 +378,7 @@ fn write_findings(report: &FileReport, style: Style, out: &mut dyn Write) -> io:
 }
 
 /// `checked 12 files: 3 errors, 1 warning, 2 waived, 0 invalid`.
-pub fn run_summary(run: &CheckRun) -> String {
+pub(crate) fn run_summary(run: &CheckRun) -> String {
     let t = run.totals();
     let baseline = run.baseline_fixed().map_or_else(String::new, |fixed| {
         format!(", {} known, {fixed} fixed", t.known)
@@ -394,7 +394,7 @@ pub fn run_summary(run: &CheckRun) -> String {
 }
 
 /// `1 error`, `2 errors`.
-pub fn plural(n: usize, word: &str) -> String {
+pub(crate) fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("{n} {word}")
     } else {

@@ -25,7 +25,7 @@ use super::{
 /// The report as serialized: built from the run and written as it goes (the
 /// HTML report embeds the same value, see [`super::html`]).
 #[derive(Serialize)]
-pub struct JsonReport<'a> {
+pub(crate) struct JsonReport<'a> {
     #[serde(skip_serializing_if = "Rules::is_empty")]
     rules: Rules<'a>,
     files: Files<'a>,
@@ -172,7 +172,7 @@ pub fn write(reports: &[&FileReport], out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// The report of files with no input error (and no rule list).
-pub fn of_reports<'a>(reports: &[&'a FileReport]) -> JsonReport<'a> {
+pub(crate) fn of_reports<'a>(reports: &[&'a FileReport]) -> JsonReport<'a> {
     let totals = reports.iter().fold(Totals::default(), |t, r| add(t, r));
     JsonReport {
         rules: Rules(&[]),
@@ -193,19 +193,19 @@ pub fn of_reports<'a>(reports: &[&'a FileReport]) -> JsonReport<'a> {
     }
 }
 
-/// Renders a whole run as pretty-printed JSON (see [`write_run()`]).
+/// Renders a whole run as pretty-printed JSON (see `write_run()`).
 pub fn render_run(run: &CheckRun) -> String {
     super::render_to_string(|out| write_run(run, out))
         .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}\n"))
 }
 
 /// Writes a whole run, input errors included, as pretty-printed JSON and a newline.
-pub fn write_run(run: &CheckRun, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_run(run: &CheckRun, out: &mut dyn Write) -> io::Result<()> {
     finish(&of_run(run), out)
 }
 
 /// The report of a whole run: the rules, the files and the input errors.
-pub fn of_run(run: &CheckRun) -> JsonReport<'_> {
+pub(crate) fn of_run(run: &CheckRun) -> JsonReport<'_> {
     let totals = run.totals();
     JsonReport {
         rules: Rules(&run.rules),

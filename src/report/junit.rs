@@ -24,7 +24,7 @@ use std::time::Duration;
 
 use super::{CheckRun, Entry, FileKind, FileReport, Finding, InputError, RuleInfo};
 use crate::escape::{self, xml};
-use crate::lang::ast::Severity;
+use crate::vocab::Severity;
 
 /// A user value in one line of a JUnit text, cut if long.
 fn short(s: &str) -> std::borrow::Cow<'_, str> {
@@ -32,16 +32,15 @@ fn short(s: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Writes a run as a JUnit XML document (which ends with a newline).
-pub fn write(run: &CheckRun, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write(run: &CheckRun, out: &mut dyn Write) -> io::Result<()> {
     let mut report = Report::new("eligo");
     report.set_time(Duration::ZERO);
-    let waiver_rules = crate::waiver::rule_infos();
     for entry in run.entries() {
         match entry {
             Entry::Checked(file) => {
                 let rules = match file.kind {
                     FileKind::Scenario => &run.rules,
-                    FileKind::Waivers => &waiver_rules,
+                    FileKind::Waivers => &run.waiver_rules,
                 };
                 report.add_test_suite(file_suite(file, rules, run.deny_warnings));
             }

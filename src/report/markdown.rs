@@ -12,13 +12,13 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use super::{CheckRun, Finding};
-use crate::lang::ast::Severity;
+use crate::vocab::Severity;
 
 /// How many failing findings the report lists; the rest are counted.
-pub const TOP_FINDINGS: usize = 50;
+pub(crate) const TOP_FINDINGS: usize = 50;
 
 /// Writes a run as Markdown.
-pub fn write(run: &CheckRun, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write(run: &CheckRun, out: &mut dyn Write) -> io::Result<()> {
     let t = run.totals();
     let verdict = if !run.errors.is_empty() {
         "input errors"
@@ -148,7 +148,7 @@ fn write_input_errors(run: &CheckRun, out: &mut dyn Write) -> io::Result<()> {
 /// `,` and `/` as numeric character references, line breaks as spaces, and
 /// other control characters (escape sequences, bidi controls; the report is
 /// also read in terminals) as the visible escapes of [`crate::escape::text`].
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

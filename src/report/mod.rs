@@ -1,22 +1,23 @@
 //! Reports: the findings of each checked file, rendered for people or machines.
 
-pub mod baseline_lines;
-pub mod concise;
-pub mod customers;
-pub mod errors;
-pub mod github;
-pub mod grouped;
-pub mod html;
-pub mod human;
-pub mod json;
-pub mod junit;
-pub mod markdown;
-pub mod safe;
-pub mod sarif;
+pub(crate) mod baseline_lines;
+pub(crate) mod concise;
+pub(crate) mod customers;
+pub(crate) mod errors;
+pub(crate) mod github;
+pub(crate) mod grouped;
+pub(crate) mod html;
+pub(crate) mod human;
+pub(crate) mod json;
+pub(crate) mod junit;
+pub(crate) mod markdown;
+pub(crate) mod safe;
+pub(crate) mod sarif;
 mod sarif_baseline;
-pub mod sarif_ids;
-pub mod snippet;
-pub mod snippet_places;
+pub(crate) mod sarif_ids;
+mod sarif_place;
+pub(crate) use crate::source::snippet;
+pub(crate) mod snippet_places;
 
 use serde::Serialize;
 use std::fmt;
@@ -25,20 +26,21 @@ use std::sync::Arc;
 
 pub use errors::InputError;
 
-use crate::lang::ast::Severity;
 use crate::scenario::Expectation;
 use crate::source::SourceFile;
+use crate::vocab::Severity;
 
 /// Where a finding points: the subject's entry in the scenario file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Location {
     /// The scenario file (shared by the findings of a file).
     #[serde(serialize_with = "shared_str")]
-    pub path: Arc<str>,
+    pub(crate) path: Arc<str>,
     /// 1-based line.
-    pub line: u32,
+    pub(crate) line: u32,
     /// 1-based column.
-    pub column: u32,
+    pub(crate) column: u32,
 }
 
 /// Runs a report writer into memory and returns the text, for callers that
@@ -60,47 +62,48 @@ fn shared_str<S: serde::Serializer>(text: &Arc<str>, serializer: S) -> Result<S:
 /// common is shared rather than copied: the rule id and summary (one copy per
 /// rule) and the location's path (one per file).
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Finding {
     /// The rule id.
-    pub rule: Arc<str>,
+    pub(crate) rule: Arc<str>,
     /// Error or warning.
-    pub severity: Severity,
+    pub(crate) severity: Severity,
     /// The id of the entity it is about.
-    pub subject: String,
+    pub(crate) subject: String,
     /// The customer it concerns (the subject, or the customer the subject
     /// names; see [`customers`]), shared by that customer's findings.
-    pub customer: Option<Arc<str>>,
+    pub(crate) customer: Option<Arc<str>>,
     /// The rule's one-line summary.
-    pub summary: Arc<str>,
+    pub(crate) summary: Arc<str>,
     /// What is wrong.
-    pub problem: String,
+    pub(crate) problem: String,
     /// What to do.
-    pub fix: Option<String>,
+    pub(crate) fix: Option<String>,
     /// The subject's entry.
-    pub location: Location,
+    pub(crate) location: Location,
     /// Byte offset of the subject's entry (for snippets).
-    pub offset: u32,
+    pub(crate) offset: u32,
     /// Length of the marked token.
-    pub len: u32,
+    pub(crate) len: u32,
     /// Other entities involved, sorted (at most [`crate::eval::MAX_RELATED`]).
-    pub related: Vec<String>,
+    pub(crate) related: Vec<String>,
     /// How many more related entities the rule named past those listed
     /// (0 nearly always; see [`crate::eval::Related::more`]).
-    pub related_more: u64,
+    pub(crate) related_more: u64,
     /// The waiver that accepts this finding, if one does; a waived finding
     /// does not fail the run and is counted apart. Boxed: most findings are not
     /// waived, and they need not carry the room for a waiver.
-    pub waived: Option<Box<Waived>>,
+    pub(crate) waived: Option<Box<Waived>>,
     /// The places to edit (the rule's `at` clause): transfer items,
     /// relationships, partnerships; empty when the rule names none.
-    pub places: Vec<Place>,
+    pub(crate) places: Vec<Place>,
     /// Whether a baseline knows this finding (`None` without `--baseline`).
-    pub baseline: Option<BaselineState>,
+    pub(crate) baseline: Option<BaselineState>,
 }
 
 /// A place a user must edit to resolve a finding.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Place {
+pub(crate) struct Place {
     /// Where it is.
     #[serde(flatten)]
     pub location: Location,
@@ -117,7 +120,7 @@ pub struct Place {
 /// A finding compared with a baseline.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum BaselineState {
+pub(crate) enum BaselineState {
     /// The baseline has it: shown, never failing.
     Known,
     /// The baseline does not have it: fails as usual.
@@ -135,7 +138,7 @@ pub struct Fixed {
 
 /// The waiver that covers a finding: why, who, until when, and where it is written.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Waived {
+pub(crate) struct Waived {
     /// Why the finding is accepted.
     pub reason: String,
     /// Who answers for it.
@@ -314,6 +317,10 @@ impl RuleInfo {
 pub struct CheckRun {
     /// The loaded rules (empty when the rule files are invalid).
     pub rules: Vec<RuleInfo>,
+    /// The rules of the waivers files' own findings (expired, unused
+    /// waivers), for the formats that describe every rule (SARIF, JUnit). The
+    /// caller passes them in: reports do not depend on the waivers module.
+    pub waiver_rules: Vec<RuleInfo>,
     /// Reports of the valid scenario files in path order, then of the waivers files.
     pub reports: Vec<FileReport>,
     /// Input errors: rule files, waivers files, scenario files, in that order.
@@ -476,13 +483,14 @@ pub(crate) mod testing {
 
     /// A run with every kind of entry: findings, waived findings, a waivers
     /// file's findings, and input errors of an invalid scenario.
-    pub fn sample_run() -> CheckRun {
+    pub(crate) fn sample_run() -> CheckRun {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let program = crate::load_program(crate::default_rule_sources()).unwrap();
+        let program = crate::lang::load_program(crate::default_rule_sources()).unwrap();
         let options = crate::scenario::LoadOptions::default();
         let ids = program.rule_ids();
         let mut run = CheckRun {
             rules: RuleInfo::of_program(&program),
+            waiver_rules: crate::waiver::rule_infos(),
             ..CheckRun::default()
         };
         for name in [
@@ -512,7 +520,7 @@ pub(crate) mod testing {
     }
 
     /// A writer whose reader has gone: every write fails as on a closed pipe.
-    pub struct ClosedPipe;
+    pub(crate) struct ClosedPipe;
 
     impl std::io::Write for ClosedPipe {
         fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {

@@ -26,10 +26,10 @@ use std::fmt;
 use crate::escape;
 
 /// Lines of context around a label; the handler is set to the same number.
-pub const CONTEXT: usize = 1;
+pub(crate) const CONTEXT: usize = 1;
 
 /// Lines longer than this (in bytes) are shown as a window around the label.
-pub const LONG_LINE: usize = 256;
+pub(crate) const LONG_LINE: usize = 256;
 
 /// Labels at most this many lines apart share one snippet (with the lines
 /// between them); farther ones get a snippet each, so that two labels at
@@ -40,11 +40,11 @@ const MERGE_GAP: usize = 12;
 const BEFORE: usize = 64;
 
 /// Bytes of a long line kept in all.
-pub const LINE_WINDOW: usize = 192;
+pub(crate) const LINE_WINDOW: usize = 192;
 
 /// A diagnostic with escaped texts and a rebuilt, bounded source.
 #[derive(Debug)]
-pub struct Safe {
+pub(crate) struct Safe {
     message: String,
     code: Option<String>,
     severity: Option<Severity>,
@@ -58,7 +58,7 @@ pub struct Safe {
 
 impl Safe {
     /// Copies what miette would render of `diagnostic`, made safe.
-    pub fn new(diagnostic: &dyn Diagnostic) -> Safe {
+    pub(crate) fn new(diagnostic: &dyn Diagnostic) -> Safe {
         let labels: Vec<LabeledSpan> = diagnostic
             .labels()
             .map(Iterator::collect)

@@ -27,21 +27,21 @@
 use serde::{Serialize, Serializer};
 use serde_json::{json, Value};
 use serde_sarif::sarif::{
-    ArtifactLocation, Invocation, Location as SarifLocation, Message, MultiformatMessageString,
-    Notification, PhysicalLocation, PropertyBag, Region, ReportingConfiguration,
-    ReportingDescriptor, Result as SarifResult, ResultLevel, RunAutomationDetails, Suppression,
-    Tool, ToolComponent,
+    ArtifactLocation, Invocation, MultiformatMessageString, Notification, PropertyBag,
+    ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel,
+    RunAutomationDetails, Suppression, Tool, ToolComponent,
 };
 use std::collections::BTreeMap;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
 
 use super::sarif_ids::{self, SRCROOT};
+pub(crate) use super::sarif_place::Root;
+use super::sarif_place::{location, message, Span};
 use super::{CheckRun, Entry, Finding, InputError, RuleInfo, Waived};
-use crate::lang::ast::Severity;
+use crate::vocab::Severity;
 
 /// The schema URI written in `$schema`.
-pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+pub(crate) const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 /// The SARIF log: `serde_sarif::sarif::Sarif` with the fields written here, in
 /// its order (alphabetical, as generated from the schema), so the text is the
@@ -66,28 +66,6 @@ struct LogRun<'a> {
     original_uri_base_ids: BTreeMap<String, ArtifactLocation>,
     results: Results<'a>,
     tool: Tool,
-}
-
-/// Where the files are: the folder artifact URIs are relative to, and the
-/// folder relative paths were given from.
-#[derive(Clone, Debug)]
-pub struct Root {
-    /// The source root (see [`sarif_ids::source_root`]).
-    pub root: PathBuf,
-    /// The current folder.
-    pub cwd: PathBuf,
-}
-
-impl Root {
-    /// The root given with `--sarif-root`, or the repository's, from the
-    /// current folder.
-    pub fn from_current_dir(explicit: Option<&Path>) -> io::Result<Root> {
-        let cwd = std::env::current_dir()?;
-        Ok(Root {
-            root: sarif_ids::source_root(explicit, &cwd),
-            cwd,
-        })
-    }
 }
 
 /// What every result needs: the rules' positions and where the files are.
@@ -136,7 +114,7 @@ fn results<'a>(run: &'a CheckRun, ctx: &'a Ctx<'a>) -> impl Iterator<Item = Sari
 }
 
 /// Writes a run as a pretty-printed SARIF log and a newline.
-pub fn write(run: &CheckRun, root: &Root, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write(run: &CheckRun, root: &Root, out: &mut dyn Write) -> io::Result<()> {
     let rules = descriptors(run);
     let index = rule_index(&rules);
     let ctx = Ctx {
@@ -206,7 +184,7 @@ fn descriptors(run: &CheckRun) -> Vec<ReportingDescriptor> {
     let mut out: Vec<ReportingDescriptor> = run
         .rules
         .iter()
-        .chain(&crate::waiver::rule_infos())
+        .chain(&run.waiver_rules)
         .map(rule_descriptor)
         .collect();
     let codes: std::collections::BTreeSet<&str> =
@@ -256,17 +234,6 @@ fn code_descriptor(code: &str) -> ReportingDescriptor {
 
 fn text(s: &str) -> MultiformatMessageString {
     MultiformatMessageString::builder().text(s).build()
-}
-
-/// A result's message. SARIF is JSON, so nothing needs escaping, but its
-/// messages are read by people in code scanning: a long one is cut (see
-/// [`crate::escape::truncate`]).
-pub(super) fn message(s: String) -> Message {
-    let text = match crate::escape::truncate(&s, crate::escape::MAX_VALUE_BYTES) {
-        std::borrow::Cow::Borrowed(_) => s,
-        std::borrow::Cow::Owned(cut) => cut,
-    };
-    Message::builder().text(text).build()
 }
 
 fn level_name(severity: Severity) -> &'static str {
@@ -396,38 +363,6 @@ fn invocation(run: &CheckRun, ctx: &Ctx<'_>) -> Invocation {
     invocation
 }
 
-/// A place in a file: where it starts and, when known, how many characters
-/// (code points) it covers on its line.
-pub(super) struct Span {
-    pub(super) line: u32,
-    pub(super) column: u32,
-    pub(super) width: Option<u32>,
-}
-
-pub(super) fn location(place: &Root, path: &str, at: Option<Span>) -> SarifLocation {
-    let (uri, base) = sarif_ids::artifact(path, &place.root, &place.cwd);
-    let mut artifact = ArtifactLocation::builder().uri(uri).build();
-    artifact.uri_base_id = base.map(str::to_string);
-    let mut physical = PhysicalLocation::builder()
-        .artifact_location(artifact)
-        .build();
-    physical.region = at.map(|at| {
-        let mut region = Region::builder()
-            .start_line(i64::from(at.line))
-            .start_column(i64::from(at.column))
-            .build();
-        if let Some(width) = at.width {
-            // A finding marks the first key of its subject's entry: a field
-            // name of the schema, which is ASCII, so its length in bytes is
-            // its width in code points.
-            region.end_line = Some(i64::from(at.line));
-            region.end_column = Some(i64::from(at.column) + i64::from(width.max(1)));
-        }
-        region
-    });
-    SarifLocation::builder().physical_location(physical).build()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -435,7 +370,7 @@ mod tests {
     use serde_sarif::sarif::{Run, Sarif};
 
     fn place() -> Root {
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
         Root {
             cwd: root.clone(),
             root,

@@ -6,12 +6,12 @@ use serde_json::Value;
 use serde_sarif::sarif::{Result as SarifResult, ResultKind, ResultLevel};
 use std::collections::BTreeMap;
 
-use super::sarif::{location, message, Root, Span};
+use super::sarif_place::{location, message, Root, Span};
 use super::{BaselineState, Finding, Fixed};
 
 /// Adds the finding's places as related locations (with their labels as
 /// messages) and its baseline state.
-pub fn add_places_and_state(result: &mut SarifResult, f: &Finding, root: &Root) {
+pub(super) fn add_places_and_state(result: &mut SarifResult, f: &Finding, root: &Root) {
     if !f.places.is_empty() {
         let related = f
             .places
@@ -41,7 +41,7 @@ pub fn add_places_and_state(result: &mut SarifResult, f: &Finding, root: &Root) 
 
 /// A baseline entry that no finding matches any more: an `absent` result,
 /// of kind `pass` so that code scanning does not raise it as an alert.
-pub fn absent_result(
+pub(super) fn absent_result(
     path: &str,
     fixed: &Fixed,
     index: &BTreeMap<String, i64>,

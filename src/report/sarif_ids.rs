@@ -5,15 +5,15 @@ use std::path::{Component, Path, PathBuf};
 
 /// The `uriBaseId` of every artifact under the root (the name GitHub and
 /// Microsoft's tools use for the source root).
-pub const SRCROOT: &str = "%SRCROOT%";
+pub(crate) const SRCROOT: &str = "%SRCROOT%";
 
 /// The key of the fingerprint in `partialFingerprints`.
-pub const FINGERPRINT_KEY: &str = "eligo/ruleSubject/v1";
+pub(crate) const FINGERPRINT_KEY: &str = "eligo/ruleSubject/v1";
 
 /// The folder artifact URIs are relative to: `explicit` (`--sarif-root`) if
 /// given, else the nearest folder at or above `cwd` that holds `.git` (a
 /// folder, or a file in a git worktree), else `cwd`. Made absolute against `cwd`.
-pub fn source_root(explicit: Option<&Path>, cwd: &Path) -> PathBuf {
+pub(crate) fn source_root(explicit: Option<&Path>, cwd: &Path) -> PathBuf {
     if let Some(dir) = explicit {
         return normalize(&cwd.join(dir));
     }
@@ -42,7 +42,7 @@ fn normalize(path: &Path) -> PathBuf {
 /// Where a file is for SARIF: a URI reference relative to `root` with
 /// [`SRCROOT`] as its base when the file is under the root, else an absolute
 /// `file://` URI and no base.
-pub fn artifact(path: &str, root: &Path, cwd: &Path) -> (String, Option<&'static str>) {
+pub(crate) fn artifact(path: &str, root: &Path, cwd: &Path) -> (String, Option<&'static str>) {
     let absolute = normalize(&cwd.join(path));
     match absolute.strip_prefix(root) {
         Ok(relative) => (
@@ -54,7 +54,7 @@ pub fn artifact(path: &str, root: &Path, cwd: &Path) -> (String, Option<&'static
 }
 
 /// An absolute path as a `file://` URI; a folder's ends with `/`.
-pub fn file_uri(path: &str) -> String {
+pub(crate) fn file_uri(path: &str) -> String {
     let path = path.replace('\\', "/");
     let drive_letter = path.as_bytes().get(1) == Some(&b':');
     let prefix = if drive_letter { "file:///" } else { "file://" };
@@ -82,7 +82,7 @@ fn encode(path: &str) -> String {
 /// A fingerprint of a finding that survives edits which move it: the rule and
 /// the subject's id, never lines. FNV-1a (64 bits), written as 16 hex digits:
 /// the same on every platform and in every version.
-pub fn fingerprint(rule: &str, subject: &str) -> String {
+pub(crate) fn fingerprint(rule: &str, subject: &str) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for b in rule.bytes().chain([0]).chain(subject.bytes()) {
         hash ^= u64::from(b);
@@ -93,7 +93,7 @@ pub fn fingerprint(rule: &str, subject: &str) -> String {
 
 /// A rule's `name`: its id in PascalCase (`transferable-offer` →
 /// `TransferableOffer`, `eligo::scenario::not_utf8` → `EligoScenarioNotUtf8`).
-pub fn pascal_case(id: &str) -> String {
+pub(crate) fn pascal_case(id: &str) -> String {
     id.split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(|w| {
@@ -107,13 +107,13 @@ pub fn pascal_case(id: &str) -> String {
 
 /// Where eligo's documentation lives: the `repository` of Cargo.toml, when
 /// the build sets one.
-pub fn repository() -> Option<&'static str> {
+pub(crate) fn repository() -> Option<&'static str> {
     option_env!("CARGO_PKG_REPOSITORY").filter(|r| !r.is_empty())
 }
 
 /// The README's entry for a rule of the default pack (its anchor is the rule
 /// id), under `repository`.
-pub fn rule_help_uri(repository: &str, rule: &str) -> String {
+pub(crate) fn rule_help_uri(repository: &str, rule: &str) -> String {
     format!(
         "{}/blob/HEAD/README.md#{}",
         repository.trim_end_matches('/'),

@@ -2,7 +2,7 @@
 //!
 //! The places of a finding may lie anywhere in the file (a subscription's
 //! entry near the top, the transfer item that lists it near the end). Moving
-//! the file-order cursor of [`Lines`](super::snippet::Lines) there and back
+//! the file-order cursor of [`Lines`] there and back
 //! would cost the distance for every finding; a place's window is cut from
 //! its own line number instead (known from the scenario's line index), so
 //! each costs a few lines whatever the file's size.
@@ -14,7 +14,7 @@ use super::snippet::{line_start, next_line_start, prev_line_start, Lines, Window
 
 /// A finding's windows: the subject's first, then one per place.
 #[derive(Clone, Debug)]
-pub struct Windows {
+pub(crate) struct Windows {
     /// The subject's window.
     pub main: Window,
     /// The places' windows.
@@ -38,9 +38,9 @@ impl SourceCode for Windows {
 
 /// The window around `offset..offset + len`, on 1-based `line` (as the
 /// scenario loader counted it: miette counts the same breaks in files with
-/// `\n` or `\r\n` endings). Along a long line it reaches [`REACH`] bytes
+/// `\n` or `\r\n` endings). Along a long line it reaches [`REACH`](crate::source::snippet::REACH) bytes
 /// either side ([`REACH`](super::snippet::REACH)), as [`Lines::window`] does.
-pub fn window_at_line(lines: &mut Lines, offset: usize, len: usize, line: u32) -> Window {
+pub(crate) fn window_at_line(lines: &mut Lines, offset: usize, len: usize, line: u32) -> Window {
     let text = Arc::clone(&lines.text);
     let offset = offset.min(text.len());
     let mut start = line_start(&text, offset);

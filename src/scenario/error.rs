@@ -8,97 +8,101 @@ use std::fmt;
 use thiserror::Error;
 
 use super::store::Pos;
-use crate::report::snippet::{read_window, window_near};
+use crate::source::read_window;
+use crate::source::snippet::window_near;
 
-/// Stable codes of scenario input errors.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ScenarioCode {
-    /// The file cannot be read.
-    Io,
-    /// The text is not UTF-8.
-    NotUtf8,
-    /// The file holds no document.
-    Empty,
-    /// The YAML does not parse.
-    Syntax,
-    /// Aliases expand beyond the limit.
-    AliasLimit,
-    /// Nesting beyond the limit.
-    DepthLimit,
-    /// A nested flow collection too large to parse in bounded memory.
-    FlowLimit,
-    /// The file or a string is larger than the limit.
-    SizeLimit,
-    /// More than one YAML document.
-    MultipleDocuments,
-    /// The root has none of the collections.
-    NoCollections,
-    /// A key the schema does not declare.
-    UnknownField,
-    /// A value of the wrong type.
-    WrongType,
-    /// A value outside an enum.
-    InvalidEnum,
-    /// A required field absent or null.
-    MissingField,
-    /// A `nonempty` list that is empty.
-    EmptyList,
-    /// A number below its minimum.
-    OutOfRange,
-    /// An id used twice.
-    DuplicateId,
-    /// A key given twice in one mapping.
-    DuplicateKey,
-    /// A reference to no id.
-    UnknownReference,
-    /// A reference to an id of another kind.
-    WrongReferenceKind,
-    /// A date that is not `YYYY-MM-DD` or does not exist.
-    InvalidDate,
-    /// An `expect` entry naming an unknown rule.
-    UnknownExpectRule,
-    /// An `expect` entry naming an unknown subject.
-    UnknownExpectSubject,
-    /// A rule needed more work than its budget on the file (`--max-work`).
-    WorkBudget,
-}
-
-impl ScenarioCode {
-    /// The diagnostic code, e.g. `eligo::scenario::unknown_field`.
-    pub fn as_str(self) -> &'static str {
-        use ScenarioCode::*;
-        match self {
-            Io => "eligo::scenario::io",
-            NotUtf8 => "eligo::scenario::not_utf8",
-            Empty => "eligo::scenario::empty",
-            Syntax => "eligo::yaml::syntax",
-            AliasLimit => "eligo::yaml::alias_limit",
-            DepthLimit => "eligo::yaml::depth_limit",
-            FlowLimit => "eligo::yaml::flow_limit",
-            SizeLimit => "eligo::scenario::size_limit",
-            MultipleDocuments => "eligo::scenario::multiple_documents",
-            NoCollections => "eligo::scenario::no_collections",
-            UnknownField => "eligo::scenario::unknown_field",
-            WrongType => "eligo::scenario::wrong_type",
-            InvalidEnum => "eligo::scenario::invalid_enum",
-            MissingField => "eligo::scenario::missing_field",
-            EmptyList => "eligo::scenario::empty_list",
-            OutOfRange => "eligo::scenario::out_of_range",
-            DuplicateId => "eligo::scenario::duplicate_id",
-            DuplicateKey => "eligo::scenario::duplicate_key",
-            UnknownReference => "eligo::scenario::unknown_reference",
-            WrongReferenceKind => "eligo::scenario::wrong_reference_kind",
-            InvalidDate => "eligo::scenario::invalid_date",
-            UnknownExpectRule => "eligo::scenario::unknown_expect_rule",
-            UnknownExpectSubject => "eligo::scenario::unknown_expect_subject",
-            WorkBudget => "eligo::eval::work_budget",
+/// Declares an enum of stable error codes, each variant with its code
+/// string (`Io => "eligo::config::io"`), with what every such enum needs:
+/// `as_str`, `Display` (the code) and [`InputCode`]. The scenario, waivers,
+/// configuration and import errors declare theirs with it.
+macro_rules! input_codes {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident => $code:literal, )*
         }
-    }
-}
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        $vis enum $name {
+            $( $(#[$vmeta])* $variant, )*
+        }
 
-impl fmt::Display for ScenarioCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        impl $name {
+            /// The diagnostic code, e.g. `eligo::scenario::unknown_field`.
+            $vis fn as_str(self) -> &'static str {
+                match self {
+                    $( $name::$variant => $code, )*
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl $crate::scenario::error::InputCode for $name {
+            fn code_str(self) -> &'static str {
+                self.as_str()
+            }
+        }
+    };
+}
+pub(crate) use input_codes;
+
+input_codes! {
+    /// Stable codes of scenario input errors.
+    pub enum ScenarioCode {
+        /// The file cannot be read.
+        Io => "eligo::scenario::io",
+        /// The text is not UTF-8.
+        NotUtf8 => "eligo::scenario::not_utf8",
+        /// The file holds no document.
+        Empty => "eligo::scenario::empty",
+        /// The YAML does not parse.
+        Syntax => "eligo::yaml::syntax",
+        /// Aliases expand beyond the limit.
+        AliasLimit => "eligo::yaml::alias_limit",
+        /// Nesting beyond the limit.
+        DepthLimit => "eligo::yaml::depth_limit",
+        /// A nested flow collection too large to parse in bounded memory.
+        FlowLimit => "eligo::yaml::flow_limit",
+        /// The file or a string is larger than the limit.
+        SizeLimit => "eligo::scenario::size_limit",
+        /// More than one YAML document.
+        MultipleDocuments => "eligo::scenario::multiple_documents",
+        /// The root has none of the collections.
+        NoCollections => "eligo::scenario::no_collections",
+        /// A key the schema does not declare.
+        UnknownField => "eligo::scenario::unknown_field",
+        /// A value of the wrong type.
+        WrongType => "eligo::scenario::wrong_type",
+        /// A value outside an enum.
+        InvalidEnum => "eligo::scenario::invalid_enum",
+        /// A required field absent or null.
+        MissingField => "eligo::scenario::missing_field",
+        /// A `nonempty` list that is empty.
+        EmptyList => "eligo::scenario::empty_list",
+        /// A number below its minimum.
+        OutOfRange => "eligo::scenario::out_of_range",
+        /// An id used twice.
+        DuplicateId => "eligo::scenario::duplicate_id",
+        /// A key given twice in one mapping.
+        DuplicateKey => "eligo::scenario::duplicate_key",
+        /// A reference to no id.
+        UnknownReference => "eligo::scenario::unknown_reference",
+        /// A reference to an id of another kind.
+        WrongReferenceKind => "eligo::scenario::wrong_reference_kind",
+        /// A date that is not `YYYY-MM-DD` or does not exist.
+        InvalidDate => "eligo::scenario::invalid_date",
+        /// An `expect` entry naming an unknown rule.
+        UnknownExpectRule => "eligo::scenario::unknown_expect_rule",
+        /// An `expect` entry naming an unknown subject.
+        UnknownExpectSubject => "eligo::scenario::unknown_expect_subject",
+        /// A rule needed more work than its budget on the file (`--max-work`).
+        WorkBudget => "eligo::eval::work_budget",
     }
 }
 
@@ -106,12 +110,6 @@ impl fmt::Display for ScenarioCode {
 pub trait InputCode: Copy + fmt::Debug + fmt::Display + Send + Sync + 'static {
     /// The code, e.g. `eligo::scenario::unknown_field`.
     fn code_str(self) -> &'static str;
-}
-
-impl InputCode for ScenarioCode {
-    fn code_str(self) -> &'static str {
-        self.as_str()
-    }
 }
 
 /// One problem with an input file, positioned in it when it has a place there.
@@ -139,15 +137,16 @@ pub struct InputError<C: InputCode> {
 /// One problem with a scenario file.
 pub type ScenarioError = InputError<ScenarioCode>;
 
-impl ScenarioError {
-    /// An error with no position (file-level).
-    pub fn file_level(
-        code: ScenarioCode,
+impl<C: InputCode> InputError<C> {
+    /// An error with no position (file-level): an unreadable file, one that
+    /// is too large or not UTF-8.
+    pub(crate) fn file_level(
+        code: C,
         path: &str,
         message: impl Into<String>,
         help: Option<String>,
     ) -> Self {
-        ScenarioError {
+        InputError {
             code,
             message: message.into(),
             label: String::new(),

@@ -30,15 +30,20 @@ pub struct Limits {
     /// expand to as many values as it has bytes.
     pub max_alias_events: usize,
     /// Bytes of text that aliases may expand to in any file; a larger file
-    /// may expand to [`ALIAS_BYTES_PER_BYTE`] times its size.
+    /// may expand to `ALIAS_BYTES_PER_BYTE` times its size.
     pub max_alias_bytes: usize,
     /// Longest string value, in bytes.
     pub max_string_bytes: usize,
 }
 
+/// The deepest YAML nesting [`Limits::max_depth`] may allow (`--max-depth`,
+/// `limits.max_depth`): the YAML parser counts flow nesting in a byte and
+/// stops at 256 levels by itself, so a larger bound would never apply.
+pub(crate) const MAX_DEPTH_CEILING: usize = 255;
+
 /// Bytes of scalar text that aliases may produce per byte of the file,
 /// beyond [`Limits::max_alias_bytes`].
-pub const ALIAS_BYTES_PER_BYTE: usize = 4;
+pub(crate) const ALIAS_BYTES_PER_BYTE: usize = 4;
 
 impl Default for Limits {
     fn default() -> Self {
@@ -67,7 +72,7 @@ impl Limits {
 
 /// Which alias bound was reached.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AliasBound {
+pub(crate) enum AliasBound {
     /// The number of values, with the bound for this file.
     Values(usize),
     /// The bytes of text, with the bound for this file.
@@ -76,7 +81,7 @@ pub enum AliasBound {
 
 impl AliasBound {
     /// What was exceeded, for a message.
-    pub fn message(self) -> String {
+    pub(crate) fn message(self) -> String {
         match self {
             AliasBound::Values(n) => format!("aliases expand to more than {n} values"),
             AliasBound::Bytes(n) => format!("aliases expand to more than {n} bytes of text"),
@@ -84,7 +89,7 @@ impl AliasBound {
     }
 
     /// The flag that raises the bound.
-    pub fn flag(self) -> &'static str {
+    pub(crate) fn flag(self) -> &'static str {
         match self {
             AliasBound::Values(_) => "--max-alias-events",
             AliasBound::Bytes(_) => "--max-alias-bytes",
@@ -93,7 +98,7 @@ impl AliasBound {
 }
 
 /// The message of a control character (shown as its code point, never raw).
-pub fn control_char_message(found: char) -> String {
+pub(crate) fn control_char_message(found: char) -> String {
     format!(
         "invalid YAML: control character U+{:04X} is not allowed",
         u32::from(found)
@@ -101,7 +106,7 @@ pub fn control_char_message(found: char) -> String {
 }
 
 /// The help of a control character.
-pub fn control_char_help(found: char) -> String {
+pub(crate) fn control_char_help(found: char) -> String {
     format!(
         "remove it; in a double-quoted string it can be written as the escape `\\u{:04X}`",
         u32::from(found)
@@ -110,7 +115,7 @@ pub fn control_char_help(found: char) -> String {
 
 /// Why the event stream stopped.
 #[derive(Debug)]
-pub enum StreamError {
+pub(crate) enum StreamError {
     /// The YAML does not parse.
     Syntax {
         /// Where.
@@ -135,12 +140,12 @@ pub enum StreamError {
 }
 
 /// The message of [`StreamError::FlowLimit`].
-pub fn flow_limit_message() -> String {
+pub(crate) fn flow_limit_message() -> String {
     format!("a flow collection nested in another one holds more than {MAX_PENDING_TOKENS} entries")
 }
 
 /// The help of [`StreamError::FlowLimit`].
-pub const FLOW_LIMIT_HELP: &str =
+pub(crate) const FLOW_LIMIT_HELP: &str =
     "write this collection in block style (or as a JSON document, which eligo streams)";
 
 /// The parser's messages about a tab used as indentation.
@@ -160,7 +165,7 @@ enum Input<'a> {
 }
 
 /// The event stream.
-pub struct Events<'a> {
+pub(crate) struct Events<'a> {
     input: Input<'a>,
     text: &'a str,
     replays: Vec<Replay>,
@@ -177,7 +182,7 @@ pub struct Events<'a> {
 
 impl<'a> Events<'a> {
     /// A stream over `text`.
-    pub fn new(text: &'a str, limits: Limits) -> Self {
+    pub(crate) fn new(text: &'a str, limits: Limits) -> Self {
         Self::with_input(
             text,
             limits,
@@ -190,7 +195,7 @@ impl<'a> Events<'a> {
     /// `stream_json`, a large text that starts like JSON is read by the JSON
     /// fast path without its dry run: what is made of the events counts only
     /// if [`Events::whole`] says so afterwards.
-    pub fn piped<'scope, 'env>(
+    pub(crate) fn piped<'scope, 'env>(
         text: &'a str,
         limits: Limits,
         scope: &'scope std::thread::Scope<'scope, 'env>,
@@ -210,7 +215,7 @@ impl<'a> Events<'a> {
     /// would give them: `false` only when the JSON fast path, streaming
     /// without its dry run, met text it does not read, and the text must be
     /// read again from its start (see [`Pipe::whole`]). Ends the stream.
-    pub fn whole(self) -> bool {
+    pub(crate) fn whole(self) -> bool {
         match self.input {
             Input::Inline(_) => true,
             Input::Piped(pipe) => pipe.whole(),
@@ -236,7 +241,7 @@ impl<'a> Events<'a> {
     }
 
     /// The position of a parser span.
-    pub fn pos(&self, span: &YSpan) -> Pos {
+    pub(crate) fn pos(&self, span: &YSpan) -> Pos {
         let start = self.positions.byte(span.start.index());
         let end = self.positions.byte(span.end.index()).max(start);
         Pos {
@@ -258,14 +263,9 @@ impl<'a> Events<'a> {
         }
     }
 
-    /// The current nesting depth.
-    pub fn depth(&self) -> usize {
-        self.depth
-    }
-
     /// The next event with its position, aliases replaced by what they name
     /// (placed at the alias).
-    pub fn next_event(&mut self) -> Result<(Event<'a>, Pos), StreamError> {
+    pub(crate) fn next_event(&mut self) -> Result<(Event<'a>, Pos), StreamError> {
         if let Some((offset, found)) = self.control.take() {
             let pos = self.pos_at(offset, found.len_utf8());
             return Err(StreamError::ControlChar { pos, found });
@@ -297,13 +297,13 @@ impl<'a> Events<'a> {
     /// The next event with its position: the loader's path. The error is
     /// boxed (it is rare and large, and every event passes through here).
     #[inline]
-    pub fn next_with_pos(&mut self) -> Result<(Event<'a>, Pos), Box<StreamError>> {
+    pub(crate) fn next_with_pos(&mut self) -> Result<(Event<'a>, Pos), Box<StreamError>> {
         self.next_event().map_err(Box::new)
     }
 
     /// Skips the rest of the node that `first` (an event already read) starts.
     /// Returns `false` when the stream ends inside it.
-    pub fn skip_node(&mut self, first: &Event<'a>) -> Result<bool, Box<StreamError>> {
+    pub(crate) fn skip_node(&mut self, first: &Event<'a>) -> Result<bool, Box<StreamError>> {
         let mut depth: usize = match first {
             Event::MappingStart(..) | Event::SequenceStart(..) => 1,
             _ => return Ok(true),

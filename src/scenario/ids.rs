@@ -16,11 +16,11 @@ use hashbrown::hash_table::Entry as Slot;
 use hashbrown::{DefaultHashBuilder, HashTable};
 use std::hash::BuildHasher;
 
-use crate::schema::KindId;
+use crate::schema::{Id, KindId};
 
 /// The id index.
 #[derive(Clone, Debug)]
-pub struct Ids {
+pub(crate) struct Ids {
     table: HashTable<Entry>,
     hasher: DefaultHashBuilder,
     /// How many low bits of a key hold the kind.
@@ -36,7 +36,7 @@ struct Entry {
 
 /// Why an id was not recorded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NotInserted {
+pub(crate) enum NotInserted {
     /// Another entity, of this kind and row, has the id already.
     Taken(KindId, u32),
     /// The row is beyond what an entry can hold (see [`Ids::max_row`]).
@@ -51,21 +51,22 @@ fn spread(hash: u32) -> u64 {
 
 /// The key of a kind and row (the row fits: see [`Ids::max_row`]).
 fn pack(kind_bits: u32, kind: KindId, row: u32) -> u32 {
-    row.checked_shl(kind_bits).unwrap_or(0) | kind as u32
+    row.checked_shl(kind_bits).unwrap_or(0) | kind.index() as u32
 }
 
 /// The kind and row of a key.
 fn unpack(kind_bits: u32, key: u32) -> (KindId, u32) {
     let mask = 1u32.checked_shl(kind_bits).map_or(u32::MAX, |bit| bit - 1);
     (
-        (key & mask) as KindId,
+        // The key was packed from a kind id: unpacking gives it back.
+        KindId::at((key & mask) as usize),
         key.checked_shr(kind_bits).unwrap_or(0),
     )
 }
 
 impl Ids {
     /// An empty index for a schema of `kinds` kinds.
-    pub fn new(kinds: usize) -> Self {
+    pub(crate) fn new(kinds: usize) -> Self {
         let kind_bits = usize::BITS - kinds.saturating_sub(1).leading_zeros();
         Ids {
             table: HashTable::new(),
@@ -76,13 +77,13 @@ impl Ids {
 
     /// The largest row an entry can hold: 2^28 - 1 for up to 16 kinds, more
     /// rows than a file within the default size limit can declare.
-    pub fn max_row(&self) -> u32 {
+    pub(crate) fn max_row(&self) -> u32 {
         u32::MAX.checked_shr(self.kind_bits).unwrap_or(0)
     }
 
     /// The kind and row of the entity with this id; `id_of` gives the id of
     /// a recorded entity.
-    pub fn find<'s>(
+    pub(crate) fn find<'s>(
         &self,
         id: &str,
         id_of: impl Fn(KindId, u32) -> &'s str,
@@ -100,7 +101,7 @@ impl Ids {
 
     /// Records `id` for a row, unless another entity has it (or the row does
     /// not fit an entry); `id_of` gives the id of a recorded entity.
-    pub fn insert<'s>(
+    pub(crate) fn insert<'s>(
         &mut self,
         id: &str,
         kind: KindId,
@@ -142,24 +143,28 @@ impl Ids {
 mod tests {
     use super::*;
 
+    fn k(i: usize) -> KindId {
+        KindId::at(i)
+    }
+
     #[test]
     fn finds_what_was_inserted_and_refuses_duplicates() {
         let names: Vec<Vec<String>> = (0..3)
             .map(|k| (0..500).map(|r| format!("k{k}-{r}")).collect())
             .collect();
-        let id_of = |k: KindId, r: u32| names[k][r as usize].as_str();
+        let id_of = |kind: KindId, r: u32| names[kind.index()][r as usize].as_str();
         let mut ids = Ids::new(3);
-        for (k, rows) in names.iter().enumerate() {
+        for (i, rows) in names.iter().enumerate() {
             for r in 0..rows.len() as u32 {
-                assert_eq!(ids.insert(&names[k][r as usize], k, r, id_of), Ok(()));
+                assert_eq!(ids.insert(&names[i][r as usize], k(i), r, id_of), Ok(()));
             }
         }
-        assert_eq!(ids.find("k2-499", id_of), Some((2, 499)));
-        assert_eq!(ids.find("k0-0", id_of), Some((0, 0)));
+        assert_eq!(ids.find("k2-499", id_of), Some((k(2), 499)));
+        assert_eq!(ids.find("k0-0", id_of), Some((k(0), 0)));
         assert_eq!(ids.find("k3-0", id_of), None);
         assert_eq!(
-            ids.insert("k1-7", 0, 0, id_of),
-            Err(NotInserted::Taken(1, 7))
+            ids.insert("k1-7", k(0), 0, id_of),
+            Err(NotInserted::Taken(k(1), 7))
         );
     }
 
@@ -172,10 +177,10 @@ mod tests {
         let mut big = Ids::new(1 << 20);
         assert_eq!(big.max_row(), (1 << 12) - 1);
         assert_eq!(
-            big.insert("x", 0, 1 << 12, |_, _| "x"),
+            big.insert("x", k(0), 1 << 12, |_, _| "x"),
             Err(NotInserted::TooManyRows)
         );
-        assert_eq!(ids.insert("x", 0, u32::MAX, |_, _| "x"), Ok(()));
-        assert_eq!(ids.find("x", |_, _| "x"), Some((0, u32::MAX)));
+        assert_eq!(ids.insert("x", k(0), u32::MAX, |_, _| "x"), Ok(()));
+        assert_eq!(ids.find("x", |_, _| "x"), Some((k(0), u32::MAX)));
     }
 }

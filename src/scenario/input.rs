@@ -30,21 +30,22 @@ use std::rc::Rc;
 
 /// Separators the scanner may pass while the parser gives no event: a flow
 /// collection inside another one holding this many entries is an error.
-pub const MAX_PENDING_TOKENS: u32 = 100_000;
+pub(crate) const MAX_PENDING_TOKENS: u32 = 100_000;
 
 /// The scanner's message when [`MAX_PENDING_TOKENS`] is passed.
-pub const PENDING_TOKENS_ERROR: &str = "eligo: too many tokens pending in a nested flow collection";
+pub(crate) const PENDING_TOKENS_ERROR: &str =
+    "eligo: too many tokens pending in a nested flow collection";
 
 /// saphyr-parser's string input with tabs accepted as separation, counting
 /// the separators the scanner passes (see the module documentation).
-pub struct TabSeparated<'a> {
+pub(crate) struct TabSeparated<'a> {
     input: StrInput<'a>,
     pending: Rc<Cell<u32>>,
 }
 
 /// A parser over `text` (see the module documentation) whose scanner queues
 /// at most [`MAX_PENDING_TOKENS`] separators between two events.
-pub struct BoundedParser<'a> {
+pub(crate) struct BoundedParser<'a> {
     parser: Parser<'a, TabSeparated<'a>>,
     pending: Rc<Cell<u32>>,
 }
@@ -52,7 +53,7 @@ pub struct BoundedParser<'a> {
 impl<'a> BoundedParser<'a> {
     /// The next event, as `Parser::next_event` gives it.
     #[inline]
-    pub fn next_event(&mut self) -> Option<Result<(Event<'a>, Span), ScanError>> {
+    pub(crate) fn next_event(&mut self) -> Option<Result<(Event<'a>, Span), ScanError>> {
         // Tokens queued before this call are the parser's to give now.
         self.pending.set(0);
         self.parser.next_event()
@@ -60,7 +61,7 @@ impl<'a> BoundedParser<'a> {
 }
 
 /// A parser over `text` (see the module documentation).
-pub fn parser(text: &str) -> BoundedParser<'_> {
+pub(crate) fn parser(text: &str) -> BoundedParser<'_> {
     let pending = Rc::new(Cell::new(0));
     let input = TabSeparated {
         input: StrInput::new(text),

@@ -21,7 +21,7 @@ const STRIDE: u32 = 4096;
 
 /// Known lines and columns at known offsets, in increasing offset order.
 #[derive(Clone, Debug, Default)]
-pub struct LineMarks {
+pub(crate) struct LineMarks {
     marks: Vec<(u32, u32, u32)>,
 }
 
@@ -30,7 +30,7 @@ impl LineMarks {
     /// Offsets that do not advance past the last mark by [`STRIDE`] are
     /// ignored, so notes may come in any order (rows replayed by an alias
     /// come back to an earlier place).
-    pub fn note(&mut self, offset: u32, line: u32, column: u32) {
+    pub(crate) fn note(&mut self, offset: u32, line: u32, column: u32) {
         let next = self
             .marks
             .last()
@@ -41,7 +41,7 @@ impl LineMarks {
     }
 
     /// The 1-based line and column (in characters) of byte `offset` of `text`.
-    pub fn locate(&self, text: &str, offset: u32) -> (u32, u32) {
+    pub(crate) fn locate(&self, text: &str, offset: u32) -> (u32, u32) {
         let bytes = text.as_bytes();
         let offset = (offset as usize).min(bytes.len());
         let after = self.marks.partition_point(|&(o, ..)| o as usize <= offset);

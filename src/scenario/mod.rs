@@ -1,25 +1,28 @@
 //! Scenario files: YAML loaded against the schema into an entity store.
 
-pub mod block;
-pub mod column;
-pub mod error;
-pub mod events;
-pub mod ids;
-pub mod input;
-pub mod json;
-pub mod lines;
-pub mod load;
-pub mod pipe;
-pub mod relations;
-pub mod store;
-pub mod strings;
-pub mod tape;
-pub mod text_checks;
+pub(crate) mod block;
+pub(crate) mod column;
+pub(crate) mod error;
+pub(crate) mod events;
+pub(crate) mod ids;
+pub(crate) mod input;
+pub(crate) mod json;
+pub(crate) mod keys;
+pub(crate) mod lines;
+pub(crate) mod load;
+pub(crate) mod pipe;
+pub(crate) mod relations;
+pub(crate) mod store;
+pub(crate) mod strings;
+pub(crate) mod tape;
+pub(crate) mod text_checks;
 
-pub use error::{ScenarioCode, ScenarioError};
-pub use events::Limits;
-pub use load::{load_scenario, read_scenario, read_scenario_stdin, Expectation, LoadOptions};
-pub use store::{Pos, Store};
+pub(crate) use error::{ScenarioCode, ScenarioError};
+pub(crate) use events::{Limits, MAX_DEPTH_CEILING};
+pub(crate) use load::{
+    load_scenario, read_scenario, read_scenario_stdin, Expectation, LoadOptions, DEFAULT_MAX_WORK,
+};
+pub(crate) use store::{Pos, Store};
 
 use crate::source::SourceFile;
 

@@ -22,7 +22,7 @@ use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
 use std::thread::Scope;
 
 /// Files below this size are parsed on the loader's thread.
-pub const MIN_PIPED_BYTES: usize = 1 << 20;
+pub(crate) const MIN_PIPED_BYTES: usize = 1 << 20;
 
 /// Events per batch (136 bytes an event). Large batches mean few hand-overs:
 /// a thread that sleeps until the next batch is woken on its waker's core,
@@ -35,13 +35,13 @@ const BATCH: usize = 8_192;
 const DEPTH: usize = 2;
 
 /// What the parser gives for one event.
-pub type Item<'a> = Result<(Event<'a>, YSpan), ScanError>;
+pub(crate) type Item<'a> = Result<(Event<'a>, YSpan), ScanError>;
 
 /// Events in the order parsed.
 type Batch<'a> = VecDeque<Item<'a>>;
 
 /// The consuming end.
-pub struct Pipe<'a> {
+pub(crate) struct Pipe<'a> {
     rx: Receiver<Batch<'a>>,
     /// Where emptied batches go back to the parser.
     back: Sender<Batch<'a>>,
@@ -58,7 +58,7 @@ impl<'a> Pipe<'a> {
     /// text that starts like JSON is read by the JSON fast path without its
     /// dry run, and [`Pipe::whole`] says whether the events given were the
     /// text's; otherwise the events are those of [`EventSource::new`].
-    pub fn spawn<'scope, 'env>(
+    pub(crate) fn spawn<'scope, 'env>(
         scope: &'scope Scope<'scope, 'env>,
         text: &'a str,
         stream_json: bool,
@@ -90,7 +90,7 @@ impl<'a> Pipe<'a> {
     }
 
     /// The next event, as `Parser::next_event` would give it.
-    pub fn next_event(&mut self) -> Option<Item<'a>> {
+    pub(crate) fn next_event(&mut self) -> Option<Item<'a>> {
         loop {
             if let Some(item) = self.batch.pop_front() {
                 return Some(item);
@@ -108,7 +108,7 @@ impl<'a> Pipe<'a> {
     /// does not read (then saphyr-parser must read the text from its start).
     /// Stops the parser if the consumer stopped early (the JSON fast path
     /// then checks the rest of the text, as its dry run would have).
-    pub fn whole(self) -> bool {
+    pub(crate) fn whole(self) -> bool {
         let Pipe { rx, whole, .. } = self;
         drop(rx);
         whole.is_none_or(|verdict| verdict.recv().unwrap_or(false))

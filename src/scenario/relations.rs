@@ -2,24 +2,24 @@
 
 use super::column::Tally;
 use super::store::{Store, Table, NONE};
-use crate::schema::{FieldId, FieldType, KindId, Schema};
+use crate::schema::{FieldId, FieldType, IdVec, KindId, Schema};
 
 /// Fills every `inverse kind.field` column: for each target row, the rows of
 /// `kind` whose `field` points at it, in file order (a counting sort, linear).
-pub fn build_inverses(schema: &Schema, store: &mut Store) {
+pub(crate) fn build_inverses(schema: &Schema, store: &mut Store) {
     build_inverses_where(schema, store, |_| true);
 }
 
 /// Rebuilds only the inverse columns whose referring kind is one of
 /// `sources` (after rows of those kinds were added to a loaded store).
-pub fn rebuild_inverses_from(schema: &Schema, store: &mut Store, sources: &[KindId]) {
+pub(crate) fn rebuild_inverses_from(schema: &Schema, store: &mut Store, sources: &[KindId]) {
     build_inverses_where(schema, store, |source_kind| sources.contains(&source_kind));
 }
 
 /// Builds the inverse columns whose referring kind passes `wanted`.
 fn build_inverses_where(schema: &Schema, store: &mut Store, wanted: impl Fn(KindId) -> bool) {
-    for (target_kind, kind) in schema.kinds.iter().enumerate() {
-        for (field_id, field) in kind.fields.iter().enumerate() {
+    for (target_kind, kind) in schema.kinds.iter_enumerated() {
+        for (field_id, field) in kind.fields.iter_enumerated() {
             if let FieldType::Inverse {
                 kind: source_kind,
                 field: source_field,
@@ -35,7 +35,7 @@ fn build_inverses_where(schema: &Schema, store: &mut Store, wanted: impl Fn(Kind
 
 /// The cells of column `source`, one per row of its kind's table.
 fn references(
-    tables: &[Table],
+    tables: &IdVec<KindId, Table>,
     source: (KindId, FieldId),
 ) -> impl Iterator<Item = u32> + Clone + '_ {
     let table = tables.get(source.0);

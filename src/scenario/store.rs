@@ -14,23 +14,23 @@ use std::sync::Arc;
 use super::column::Column;
 use super::lines::LineMarks;
 use super::strings::Strings;
-use crate::schema::{FieldId, KindId, Schema};
+use crate::schema::{FieldId, IdVec, KindId, Schema};
 
-/// The cell of an absent value.
-pub const NONE: u32 = u32::MAX;
+/// The cell of an absent value (declared with the columns that hold cells).
+pub use super::column::NONE;
 
 /// The cell of a reference while its id is not yet resolved (during loading only).
-pub const PENDING: u32 = u32::MAX - 1;
+pub(crate) const PENDING: u32 = u32::MAX - 1;
 
 const DATE_BIAS: i64 = 1 << 31;
 
 /// Encodes a date (days since 1970-01-01) as a cell.
-pub fn date_cell(days: i32) -> u32 {
+pub(crate) fn date_cell(days: i32) -> u32 {
     (i64::from(days) + DATE_BIAS) as u32
 }
 
 /// Decodes a date cell.
-pub fn cell_date(cell: u32) -> i32 {
+pub(crate) fn cell_date(cell: u32) -> i32 {
     (i64::from(cell) - DATE_BIAS) as i32
 }
 
@@ -54,7 +54,7 @@ pub struct Table {
     /// hold fewer cells than the table has rows: the missing cells are [`NONE`]
     /// (a field nobody writes costs nothing, and adding a row touches no
     /// column), or the shared empty list for inverse relations.
-    pub columns: Vec<Column>,
+    pub columns: IdVec<FieldId, Column>,
     /// Byte offset of each row in the source (its first key: `- id: sub-1`
     /// is shown at `id`); line and column are found from it when asked (see
     /// [`LineMarks`]).
@@ -81,7 +81,7 @@ impl Table {
 #[derive(Clone, Debug, Default)]
 pub struct Store {
     /// One table per kind, indexed by [`KindId`]; the root table has one row.
-    pub tables: Vec<Table>,
+    pub tables: IdVec<KindId, Table>,
     /// Integers that do not fit in a cell.
     pub ints: Vec<i64>,
     /// Number side table.
@@ -93,7 +93,7 @@ pub struct Store {
     /// Elements of lists of values (enum values, references).
     pub pool: Vec<u32>,
     /// Per kind, its id field, if it has one.
-    id_fields: Vec<Option<FieldId>>,
+    id_fields: IdVec<KindId, Option<FieldId>>,
     /// Known lines of row offsets, to find a row's line and column.
     lines: LineMarks,
     /// The shared cell of the empty list (most inverse relations are empty).
@@ -107,21 +107,13 @@ const INT_SIDE: u32 = 1 << 31;
 impl Store {
     /// An empty store with one table per kind of the schema.
     pub fn new(schema: &Schema) -> Self {
-        let tables = schema
-            .kinds
-            .iter()
-            .map(|k| Table {
-                columns: k
-                    .fields
-                    .iter()
-                    .map(|f| Column::for_type(&f.ty, schema))
-                    .collect(),
-                ..Table::default()
-            })
-            .collect();
+        let tables = schema.kinds.map(|k| Table {
+            columns: k.fields.map(|f| Column::for_type(&f.ty, schema)),
+            ..Table::default()
+        });
         Store {
             tables,
-            id_fields: schema.kinds.iter().map(|k| k.id_field).collect(),
+            id_fields: schema.kinds.map(|k| k.id_field),
             ..Store::default()
         }
     }
@@ -135,21 +127,13 @@ impl Store {
     }
 
     /// The table of a kind.
-    #[expect(
-        clippy::indexing_slicing,
-        reason = "the store has one table per kind of its schema, and kind ids come from that schema"
-    )]
     pub fn table(&self, kind: KindId) -> &Table {
-        &self.tables[kind]
+        self.tables.item(kind)
     }
 
     /// The table of a kind, to fill it while loading.
-    #[expect(
-        clippy::indexing_slicing,
-        reason = "the store has one table per kind of its schema, and kind ids come from that schema"
-    )]
     pub fn table_mut(&mut self, kind: KindId) -> &mut Table {
-        &mut self.tables[kind]
+        self.tables.item_mut(kind)
     }
 
     /// Appends a row of absent cells, whose mapping starts at `pos`, to a
@@ -332,8 +316,7 @@ impl Store {
     /// Every id with its kind and row, kind by kind in row order.
     pub fn ids(&self) -> impl Iterator<Item = (&str, KindId, u32)> + '_ {
         self.id_fields
-            .iter()
-            .enumerate()
+            .iter_enumerated()
             .filter(|(_, field)| field.is_some())
             .flat_map(move |(kind, _)| {
                 (0..self.table(kind).len() as u32)

@@ -12,7 +12,7 @@
 use std::sync::Arc;
 
 /// Flags a cell that is a byte offset of the source rather than a span index.
-pub const DIRECT: u32 = 1 << 31;
+pub(crate) const DIRECT: u32 = 1 << 31;
 
 /// Flags a span that lies in the copy buffer rather than the source.
 const IN_COPIES: u32 = 1 << 31;

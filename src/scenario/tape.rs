@@ -49,7 +49,7 @@ struct Open {
 
 /// One alias being replayed: a range of the tape, and where the alias is.
 #[derive(Clone, Copy, Debug)]
-pub struct Replay {
+pub(crate) struct Replay {
     next: usize,
     end: usize,
     at: Pos,
@@ -57,7 +57,7 @@ pub struct Replay {
 
 /// The tape and the anchors on it.
 #[derive(Debug, Default)]
-pub struct Tape {
+pub(crate) struct Tape {
     entries: Vec<Entry>,
     /// Texts of scalars not verbatim in the source, back to back.
     copies: String,
@@ -86,7 +86,7 @@ impl Tape {
     /// Inlined for its first test: nearly every event of a book is outside
     /// any anchor and has none.
     #[inline]
-    pub fn record(&mut self, event: &Event<'_>, pos: Pos, depth: usize, source: &str) {
+    pub(crate) fn record(&mut self, event: &Event<'_>, pos: Pos, depth: usize, source: &str) {
         let anchor = match event {
             Event::Scalar(_, _, a, _) | Event::MappingStart(a, _) | Event::SequenceStart(a, _) => {
                 *a
@@ -167,14 +167,14 @@ impl Tape {
 
     /// A replay of anchor `id` for an alias at `at`, if the anchor's node is
     /// complete (an alias inside its own anchor's node names nothing yet).
-    pub fn replay(&self, id: usize, at: Pos) -> Option<Replay> {
+    pub(crate) fn replay(&self, id: usize, at: Pos) -> Option<Replay> {
         let &(next, end) = self.anchors.get(&id)?;
         Some(Replay { next, end, at })
     }
 
     /// The next event of `replay`, at the alias's position, with the length
     /// of its text; an alias inside it comes back as a new replay to push.
-    pub fn next<'a>(&self, replay: &mut Replay, source: &'a str) -> Option<Taped<'a>> {
+    pub(crate) fn next<'a>(&self, replay: &mut Replay, source: &'a str) -> Option<Taped<'a>> {
         let entry = *self
             .entries
             .get(replay.next)
@@ -220,7 +220,7 @@ impl Tape {
 }
 
 /// What a replay gives next.
-pub enum Taped<'a> {
+pub(crate) enum Taped<'a> {
     /// An event, at the alias's position.
     Event(Event<'a>, Pos),
     /// A nested alias: the replay of its anchor (always complete: it was

@@ -10,7 +10,7 @@
 
 /// The byte offset and value of the first character of `text` that is not
 /// printable YAML.
-pub fn first_control_char(text: &str) -> Option<(usize, char)> {
+pub(crate) fn first_control_char(text: &str) -> Option<(usize, char)> {
     let bytes = text.as_bytes();
     let mut from = 0;
     // Chunks of 64 bytes are screened for a byte that may start one (written
@@ -64,7 +64,7 @@ fn printable(c: char) -> bool {
 /// A copy of `text` with every character that is not printable replaced by
 /// as many `?` as it has bytes, so that offsets stay valid: what the snippet
 /// of a control-character error shows instead of the character itself.
-pub fn printable_copy(text: &str) -> String {
+pub(crate) fn printable_copy(text: &str) -> String {
     text.chars()
         .flat_map(|c| {
             let (keep, n) = if printable(c) {
@@ -79,7 +79,7 @@ pub fn printable_copy(text: &str) -> String {
 
 /// The byte offset of the first tab that indents a line, on the line of byte
 /// `from` or after it: where a parser error about tabs as indentation belongs.
-pub fn indentation_tab(text: &str, from: usize) -> Option<usize> {
+pub(crate) fn indentation_tab(text: &str, from: usize) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut line_start = bytes
         .get(..from.min(bytes.len()))

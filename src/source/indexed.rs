@@ -94,7 +94,7 @@ impl SourceCode for IndexedText {
 /// `text[start..end]`, whose first line has `first_line` line breaks before it
 /// and starts `first_column` bytes into its line (0 unless a long line was
 /// cut there).
-pub fn read_window<'a>(
+pub(crate) fn read_window<'a>(
     text: &'a str,
     (start, end, first_line, first_column): (usize, usize, usize, usize),
     span: &SourceSpan,

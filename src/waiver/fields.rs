@@ -3,10 +3,10 @@
 use saphyr_parser::{Event, ScalarStyle};
 
 /// The fields of a waiver, in the order they are documented.
-pub const FIELDS: [&str; 5] = ["rule", "subject", "reason", "owner", "expires"];
+pub(crate) const FIELDS: [&str; 5] = ["rule", "subject", "reason", "owner", "expires"];
 
 /// What each field holds, for help texts.
-pub const FIELD_HELP: [&str; 5] = [
+pub(crate) const FIELD_HELP: [&str; 5] = [
     "the id of the rule whose finding is accepted, as `eligo rules` lists it",
     "the id of the entity the finding is about",
     "why the finding is accepted",
@@ -15,23 +15,23 @@ pub const FIELD_HELP: [&str; 5] = [
 ];
 
 /// `` `rule`, `subject`, `reason`, `owner` and `expires` ``
-pub fn field_list() -> String {
+pub(crate) fn field_list() -> String {
     let names: Vec<String> = FIELDS.iter().map(|f| format!("`{f}`")).collect();
     names.join(", ")
 }
 
 /// The name of a field, by its index in [`FIELDS`].
-pub fn field_name(field: usize) -> &'static str {
+pub(crate) fn field_name(field: usize) -> &'static str {
     FIELDS.get(field).copied().unwrap_or("field")
 }
 
 /// What a field holds, for help lines, by its index in [`FIELDS`].
-pub fn field_help(field: usize) -> &'static str {
+pub(crate) fn field_help(field: usize) -> &'static str {
     FIELD_HELP.get(field).copied().unwrap_or("a value")
 }
 
 /// What a field's value must be, for messages.
-pub fn expected_of(field: usize) -> &'static str {
+pub(crate) fn expected_of(field: usize) -> &'static str {
     if field_name(field) == "expires" {
         "a date"
     } else {
@@ -40,12 +40,12 @@ pub fn expected_of(field: usize) -> &'static str {
 }
 
 /// A plain `null`, `~` or nothing.
-pub fn is_null(text: &str, style: ScalarStyle) -> bool {
+pub(crate) fn is_null(text: &str, style: ScalarStyle) -> bool {
     style == ScalarStyle::Plain && matches!(text, "" | "~" | "null" | "Null" | "NULL")
 }
 
 /// What a plain scalar is under the YAML 1.2 core schema, when it is not a string.
-pub fn non_string_kind(text: &str) -> Option<&'static str> {
+pub(crate) fn non_string_kind(text: &str) -> Option<&'static str> {
     if matches!(text, "true" | "True" | "TRUE" | "false" | "False" | "FALSE") {
         return Some("a boolean");
     }
@@ -62,7 +62,7 @@ pub fn non_string_kind(text: &str) -> Option<&'static str> {
 }
 
 /// What an event is, for messages.
-pub fn describe(event: &Event<'_>) -> String {
+pub(crate) fn describe(event: &Event<'_>) -> String {
     match event {
         Event::MappingStart(..) => "a mapping".into(),
         Event::SequenceStart(..) => "a list".into(),

@@ -24,6 +24,7 @@ use crate::scenario::events::{
     control_char_help, control_char_message, flow_limit_message, Events, StreamError,
     FLOW_LIMIT_HELP,
 };
+use crate::scenario::keys::{each_key, EventReader, Key};
 use crate::scenario::load::printable_source;
 use crate::scenario::{Limits, Pos};
 use crate::source::SourceFile;
@@ -43,7 +44,7 @@ pub struct WaiverFile {
 }
 
 /// Reads and validates a waivers file; `rule_ids` are the loaded rules.
-pub fn read_waivers(
+pub(crate) fn read_waivers(
     path: &Path,
     rule_ids: &HashSet<String>,
     limits: &Limits,
@@ -54,7 +55,7 @@ pub fn read_waivers(
             WaiverCode::Io,
             &name,
             format!("cannot read waivers file `{name}`: {e}"),
-            "check that the path given to `--waivers` exists and is readable",
+            Some("check that the path given to `--waivers` exists and is readable".into()),
         )]
     };
     let bytes = match crate::input::read_path(path, limits.max_file_bytes) {
@@ -71,7 +72,7 @@ pub fn read_waivers(
                     "`{name}` is {size} the limit of {} bytes",
                     limits.max_file_bytes
                 ),
-                "a waivers file needs a few lines per waiver; check that this is the right file",
+                Some("a waivers file needs a few lines per waiver; check that this is the right file".into()),
             )]);
         }
     };
@@ -83,7 +84,7 @@ pub fn read_waivers(
                 "`{name}` is not UTF-8 text (invalid byte at offset {})",
                 e.utf8_error().valid_up_to()
             ),
-            "save the file as UTF-8",
+            Some("save the file as UTF-8".into()),
         )]
     })?;
     parse_waivers(SourceFile::new(name, text), rule_ids, limits)
@@ -150,6 +151,15 @@ struct Reader<'a> {
     waivers: Vec<Waiver>,
 }
 
+/// The key walk reads the waivers loader's events.
+impl<'a> EventReader<'a> for Reader<'a> {
+    type Stop = Stop;
+
+    fn next_event(&mut self) -> Step<(Event<'a>, Pos)> {
+        self.next()
+    }
+}
+
 impl<'a> Reader<'a> {
     fn error(&mut self, code: WaiverCode, pos: Pos, message: String, label: &str, help: String) {
         self.errors.push(WaiverError {
@@ -169,8 +179,12 @@ impl<'a> Reader<'a> {
 
     fn file_error(&mut self, code: WaiverCode, message: String, help: &str) {
         let path = self.source.name.clone();
-        self.errors
-            .push(WaiverError::file_level(code, &path, message, help));
+        self.errors.push(WaiverError::file_level(
+            code,
+            &path,
+            message,
+            Some(help.into()),
+        ));
     }
 
     fn next(&mut self) -> Step<(Event<'a>, Pos)> {
@@ -296,15 +310,10 @@ impl<'a> Reader<'a> {
 
     fn root_mapping(&mut self, start: Pos) -> Step<()> {
         let mut seen = false;
-        loop {
-            let (event, pos) = self.next()?;
-            let key = match event {
-                Event::MappingEnd => break,
-                Event::Scalar(text, ..) => text,
-                other => {
-                    self.complex_key(pos, &other)?;
-                    continue;
-                }
+        each_key(self, |this, key| {
+            let (key, pos) = match key {
+                Key::Named { name, pos, .. } => (name, pos),
+                Key::Complex { event, pos } => return this.complex_key(pos, &event),
             };
             if key != "waivers" {
                 let suggestion = did_you_mean(&key, ["waivers"]);
@@ -312,22 +321,22 @@ impl<'a> Reader<'a> {
                 seen |= closest(&key, ["waivers"]).is_some();
                 let help =
                     suggestion.unwrap_or_else(|| "a waivers file holds only `waivers:`".into());
-                self.error(
+                this.error(
                     WaiverCode::UnknownField,
                     pos,
                     format!("unknown field `{key}` in the waivers file root"),
                     "unknown field",
                     help,
                 );
-                self.skip_next()?;
+                this.skip_next()
             } else if seen {
-                self.duplicate_key(&key, pos);
-                self.skip_next()?;
+                this.duplicate_key(&key, pos);
+                this.skip_next()
             } else {
                 seen = true;
-                self.waiver_list()?;
+                this.waiver_list()
             }
-        }
+        })?;
         if !seen {
             self.error(
                 WaiverCode::MissingField,
@@ -410,22 +419,17 @@ impl<'a> Reader<'a> {
         let errors_before = self.errors.len();
         let mut entry: Entry = Default::default();
         let mut entry_pos = start;
-        let mut first = true;
-        loop {
-            let (event, pos) = self.next()?;
-            let key = match event {
-                Event::MappingEnd => break,
-                Event::Scalar(text, ..) => text,
-                other => {
-                    self.complex_key(pos, &other)?;
-                    continue;
+        each_key(self, |this, key| {
+            let (key, pos) = match key {
+                Key::Named { name, pos, first } => {
+                    if first {
+                        // A waiver is shown at its first key, as scenario entries are.
+                        entry_pos = pos;
+                    }
+                    (name, pos)
                 }
+                Key::Complex { event, pos } => return this.complex_key(pos, &event),
             };
-            if first {
-                // A waiver is shown at its first key, as scenario entries are.
-                entry_pos = pos;
-                first = false;
-            }
             let Some(field) = FIELDS.iter().position(|f| *f == key) else {
                 // A misspelt field is reported once, as unknown with a suggestion,
                 // not also as missing.
@@ -438,26 +442,25 @@ impl<'a> Reader<'a> {
                 }
                 let help = did_you_mean(&key, FIELDS)
                     .unwrap_or_else(|| format!("a waiver has the fields {}", field_list()));
-                self.error(
+                this.error(
                     WaiverCode::UnknownField,
                     pos,
                     format!("unknown field `{key}` in a waiver"),
                     "unknown field",
                     help,
                 );
-                self.skip_next()?;
-                continue;
+                return this.skip_next();
             };
             if !matches!(entry.get(field), Some(Slot::Absent)) {
-                self.duplicate_key(&key, pos);
-                self.skip_next()?;
-                continue;
+                this.duplicate_key(&key, pos);
+                return this.skip_next();
             }
-            let value = self.value(field, pos)?;
+            let value = this.value(field, pos)?;
             if let Some(slot) = entry.get_mut(field) {
                 *slot = value;
             }
-        }
+            Ok(())
+        })?;
         self.missing_fields(&entry, entry_pos);
         if self.errors.len() == errors_before {
             if let Some(waiver) = self.validate(entry, entry_pos) {

@@ -8,25 +8,25 @@
 //! finding (`waiver-unused`). Both are located in the waivers file, which is
 //! reported like a scenario file.
 
-pub mod error;
-pub mod fields;
-pub mod load;
+pub(crate) mod error;
+pub(crate) mod fields;
+pub(crate) mod load;
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-pub use error::{WaiverCode, WaiverError};
-pub use load::{parse_waivers, read_waivers, WaiverFile};
+pub(crate) use error::{WaiverCode, WaiverError};
+pub(crate) use load::{read_waivers, WaiverFile};
 
 use crate::date::format_date;
-use crate::lang::ast::Severity;
 use crate::report::{FileKind, FileReport, Finding, Location, RuleInfo, Waived};
 use crate::scenario::Pos;
+use crate::vocab::Severity;
 
 /// The rule id of the finding on a waiver past its `expires` date.
-pub const EXPIRED_RULE: &str = "waiver-expired";
+pub(crate) const EXPIRED_RULE: &str = "waiver-expired";
 /// The rule id of the finding on a waiver that matches no finding.
-pub const UNUSED_RULE: &str = "waiver-unused";
+pub(crate) const UNUSED_RULE: &str = "waiver-unused";
 
 const EXPIRED_SUMMARY: &str = "A waiver must not be past its expiry date";
 const UNUSED_SUMMARY: &str = "A waiver must match a finding";
@@ -68,7 +68,7 @@ impl Waiver {
 }
 
 /// The two rules about waivers, for reports that describe rules.
-pub fn rule_infos() -> Vec<RuleInfo> {
+pub(crate) fn rule_infos() -> Vec<RuleInfo> {
     vec![
         RuleInfo {
             id: EXPIRED_RULE.into(),
@@ -93,9 +93,9 @@ pub fn rule_infos() -> Vec<RuleInfo> {
 }
 
 /// A second waiver for a rule and subject already waived (in any of `files`) is
-/// an input error. [`parse_waivers`] checks this within a file; the command checks
+/// an input error. [`load::parse_waivers`] checks this within a file; the command checks
 /// it across the `--waivers` files.
-pub fn duplicates(files: &[WaiverFile]) -> Vec<WaiverError> {
+pub(crate) fn duplicates(files: &[WaiverFile]) -> Vec<WaiverError> {
     let mut first: HashMap<(&str, &str), (usize, Pos)> = HashMap::new();
     let mut errors = Vec::new();
     for (index, file) in files.iter().enumerate() {
@@ -140,7 +140,7 @@ struct Usage {
 /// `complete` says every scenario file was valid: only then is a waiver that
 /// matched nothing reported as unused. `today` stands in for scenarios without
 /// `as_of`.
-pub fn apply(
+pub(crate) fn apply(
     files: &[WaiverFile],
     reports: &mut [FileReport],
     complete: bool,

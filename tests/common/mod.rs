@@ -1,13 +1,13 @@
 //! Helpers shared by the integration tests.
-#![allow(dead_code)]
+#![allow(dead_code, unreachable_pub)]
 
 use std::path::Path;
 
 use assert_cmd::Command;
-use eligo::check::{check_source, FileOutcome};
-use eligo::report::human::{render_diagnostic, render_file, Style};
-use eligo::scenario::{LoadOptions, ScenarioError};
-use eligo::{default_rule_sources, load_program, Program, SourceFile};
+use eligo::internals::check::{check_source, FileOutcome};
+use eligo::internals::report::human::{render_diagnostic, render_file, Style};
+use eligo::internals::scenario::{LoadOptions, ScenarioError};
+use eligo::internals::{default_rule_sources, load_program, Program, SourceFile};
 
 /// The eligo binary, run from the crate root, without colour, and outside CI
 /// (whose variable changes nothing but the progress bar, which needs a terminal).
@@ -24,6 +24,16 @@ pub fn default_program() -> Program {
     load_program(default_rule_sources()).expect("the default pack compiles")
 }
 
+/// The embedded default pack, as the library's front door.
+pub fn engine() -> eligo::Engine {
+    eligo::Engine::new(&eligo::RuleOptions::new()).expect("the default pack compiles")
+}
+
+/// The check options of [`options`]: a fixed `today`.
+pub fn check_options() -> eligo::CheckOptions {
+    eligo::CheckOptions::new().today("2026-11-20").unwrap()
+}
+
 /// Colourless, fixed-width rendering so snapshots are stable.
 pub const STYLE: Style = Style {
     color: false,
@@ -33,7 +43,7 @@ pub const STYLE: Style = Style {
 /// Load options with a fixed `today`, so fixtures without `as_of` stay stable.
 pub fn options() -> LoadOptions {
     LoadOptions {
-        today: eligo::date::parse_date("2026-11-20").unwrap(),
+        today: eligo::internals::date::parse_date("2026-11-20").unwrap(),
         ..LoadOptions::default()
     }
 }
@@ -51,7 +61,7 @@ pub fn display_path(path: &Path) -> String {
 pub fn check_fixture(program: &Program, path: &Path) -> FileOutcome {
     let bytes = std::fs::read(path).unwrap();
     let name = display_path(path);
-    match eligo::scenario::load::source_from_bytes(name.clone(), bytes) {
+    match eligo::internals::scenario::load::source_from_bytes(name.clone(), bytes) {
         Ok(source) => check_source(program, source, &program.rule_ids(), &options()),
         Err(e) => FileOutcome::Invalid {
             path: name,
@@ -66,7 +76,7 @@ pub fn render_errors(errors: &[ScenarioError]) -> String {
 }
 
 /// Renders a report as the CLI prints it.
-pub fn render_report(report: &eligo::report::FileReport) -> String {
+pub fn render_report(report: &eligo::internals::report::FileReport) -> String {
     render_file(report, STYLE)
 }
 

@@ -3,7 +3,7 @@
 use crate::lang::ast::{BinOp, Expr, ExprKind, Ident, Template, TemplatePart};
 use crate::lang::error::CheckCode;
 use crate::program::{CExpr, CExprKind, Const};
-use crate::schema::{FieldId, KindId};
+use crate::schema::{EnumId, FieldId, KindId};
 use crate::source::Span;
 
 use super::types::{find_name_span, same_elem};
@@ -377,7 +377,7 @@ impl Compiler<'_, '_, '_> {
         }
     }
 
-    pub(super) fn enum_value(&mut self, c: CExpr, en: usize, e: &Expr) -> Option<CExpr> {
+    pub(super) fn enum_value(&mut self, c: CExpr, en: EnumId, e: &Expr) -> Option<CExpr> {
         let span = c.span;
         let CExprKind::Const(Const::Str(name)) = c.kind else {
             return None;

@@ -18,7 +18,7 @@ mod calls;
 mod expr;
 mod types;
 
-pub use types::{decode, field_ty, ty_name, Ty};
+pub(crate) use types::{decode, field_ty, ty_name, Ty};
 
 /// A compiled expression and its type; `None` after an error was reported.
 type Typed = Option<(CExpr, Ty)>;
@@ -31,7 +31,7 @@ struct ConstEntry<'f> {
 }
 
 /// Compiles all rules of `files`.
-pub fn compile_rules(
+pub(crate) fn compile_rules(
     schema: &Schema,
     files: &[RuleFile],
     sources: &[SourceFile],
@@ -113,7 +113,7 @@ fn warn_unused_constants(consts: &HashMap<String, ConstEntry<'_>>, diags: &mut D
 }
 
 /// The `##` comment lines directly above `offset`, without their markers.
-pub fn doc_above(text: &str, offset: usize) -> String {
+pub(crate) fn doc_above(text: &str, offset: usize) -> String {
     let before = text.get(..offset).unwrap_or("");
     let mut lines: Vec<&str> = Vec::new();
     for line in before.lines().rev().skip_while(|l| l.trim().is_empty()) {

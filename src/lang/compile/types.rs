@@ -2,12 +2,12 @@
 
 use super::super::ast::{Expr, ExprKind};
 use crate::program::{Decode, Prim1};
-use crate::schema::{FieldType, KindId, Prim, Schema};
+use crate::schema::{EnumId, FieldType, KindId, Prim, Schema};
 use crate::source::Span;
 
 /// The static type of an expression.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Ty {
+pub(crate) enum Ty {
     /// A boolean.
     Bool,
     /// An integer.
@@ -19,7 +19,7 @@ pub enum Ty {
     /// A date.
     Date,
     /// An enum value.
-    Enum(usize),
+    Enum(EnumId),
     /// An entity or record.
     Entity(KindId),
     /// A list.
@@ -29,7 +29,7 @@ pub enum Ty {
 }
 
 /// A readable name of a type, for messages.
-pub fn ty_name(schema: &Schema, ty: &Ty) -> String {
+pub(crate) fn ty_name(schema: &Schema, ty: &Ty) -> String {
     match ty {
         Ty::Bool => "a boolean".into(),
         Ty::Int => "an integer".into(),
@@ -68,7 +68,7 @@ pub(super) fn find_name_span(e: &Expr, name: &str) -> Option<Span> {
 }
 
 /// The static type of a field's values.
-pub fn field_ty(ty: &FieldType) -> Ty {
+pub(crate) fn field_ty(ty: &FieldType) -> Ty {
     match ty {
         FieldType::Prim(Prim::Str { nocase }) => Ty::Str(*nocase),
         FieldType::Prim(Prim::Id) => Ty::Str(false),
@@ -84,7 +84,7 @@ pub fn field_ty(ty: &FieldType) -> Ty {
 }
 
 /// How the evaluator reads a field's cell.
-pub fn decode(ty: &FieldType) -> Decode {
+pub(crate) fn decode(ty: &FieldType) -> Decode {
     match ty {
         FieldType::Prim(Prim::Str { nocase }) => Decode::Str(*nocase),
         FieldType::Prim(Prim::Id) => Decode::Str(false),

@@ -16,25 +16,25 @@ const CMP: u8 = 4;
 const ATOM: u8 = 5;
 
 /// Prints expressions of one source file.
-pub struct ExprPrinter<'a> {
+pub(super) struct ExprPrinter<'a> {
     /// The source text (for string literals).
     pub src: &'a str,
 }
 
 impl ExprPrinter<'_> {
     /// An expression in a context that accepts any expression but a bare filter.
-    pub fn expr(&self, e: &Expr) -> String {
+    pub(super) fn expr(&self, e: &Expr) -> String {
         self.at(e, OR)
     }
 
     /// A postfix expression (a `for` collection, a subject).
-    pub fn postfix(&self, e: &Expr) -> String {
+    pub(super) fn postfix(&self, e: &Expr) -> String {
         self.at(e, ATOM)
     }
 
     /// The value of a rule-level `let`: a filter is parenthesised for readability,
     /// and so is `x in list`, which a following `where` clause would turn into a filter.
-    pub fn let_value(&self, e: &Expr) -> String {
+    pub(super) fn let_value(&self, e: &Expr) -> String {
         match &e.kind {
             ExprKind::Binary(BinOp::In, lhs, _) if matches!(lhs.kind, ExprKind::Name(_)) => {
                 format!("({})", self.raw(e).0)
@@ -103,7 +103,7 @@ impl ExprPrinter<'_> {
     }
 
     /// A field declaration: `name: type? = default modifiers`.
-    pub fn field(&self, f: &FieldDecl) -> String {
+    pub(super) fn field(&self, f: &FieldDecl) -> String {
         let mut out = format!("{}: {}", f.name.name, type_expr(&f.ty));
         if f.optional {
             out.push('?');
@@ -142,7 +142,7 @@ fn number(n: f64) -> String {
 }
 
 /// A field type.
-pub fn type_expr(t: &TypeExpr) -> String {
+pub(super) fn type_expr(t: &TypeExpr) -> String {
     match t {
         TypeExpr::Named(id) => id.name.clone(),
         TypeExpr::List(inner, _) => format!("[{}]", type_expr(inner)),

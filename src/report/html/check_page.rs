@@ -14,7 +14,7 @@ pub const SERVER_ROWS: usize = 1000;
 pub const SERVER_CUSTOMERS: usize = 1000;
 
 /// The header and every section of a check report.
-pub fn body(page: &mut Page, model: &Model<'_>) {
+pub(super) fn body(page: &mut Page, model: &Model<'_>) {
     header(page, model);
     page.raw("<main id=\"main\">");
     input_errors(page, model.errors);

@@ -42,7 +42,7 @@ impl Formatter for ScriptSafe {
 /// The report serialized for embedding (compact, script-safe), and the same
 /// text read back as a value for the server-side rendering: what the page
 /// shows and the data it carries come from one text, so they cannot differ.
-pub struct Embedded {
+pub(super) struct Embedded {
     /// The JSON text, safe inside `<script>`.
     pub json: String,
     /// The same JSON as a value.
@@ -51,7 +51,7 @@ pub struct Embedded {
 
 impl Embedded {
     /// Serializes a report.
-    pub fn of(report: &impl Serialize) -> io::Result<Embedded> {
+    pub(super) fn of(report: &impl Serialize) -> io::Result<Embedded> {
         let mut bytes = Vec::new();
         let mut serializer = serde_json::Serializer::with_formatter(&mut bytes, ScriptSafe);
         report.serialize(&mut serializer)?;
@@ -63,7 +63,7 @@ impl Embedded {
 }
 
 /// The CSP source that allows exactly this inline text: `'sha256-…'`.
-pub fn csp_hash(inline: &str) -> String {
+pub(super) fn csp_hash(inline: &str) -> String {
     let digest = Sha256::digest(inline.as_bytes());
     format!(
         "'sha256-{}'",

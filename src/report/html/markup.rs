@@ -5,7 +5,7 @@ use std::fmt::{self, Display, Write};
 
 /// Text escaped for HTML element content and double- or single-quoted
 /// attribute values: `&`, `<`, `>`, `"` and `'` become character references.
-pub struct Esc<'a>(pub &'a str);
+pub(crate) struct Esc<'a>(pub &'a str);
 
 impl Display for Esc<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -30,7 +30,7 @@ impl Display for Esc<'_> {
 /// A string that can be used in an `id` attribute and a `#fragment`: the
 /// text's letters, digits, `-` and `_` kept, every other character written as
 /// `.` and its code point in hex (so distinct texts give distinct anchors).
-pub struct Anchor<'a>(pub &'a str);
+pub(crate) struct Anchor<'a>(pub &'a str);
 
 impl Display for Anchor<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -48,30 +48,30 @@ impl Display for Anchor<'_> {
 /// An HTML document under construction. Writing into a `String` cannot
 /// fail, so the builders return nothing.
 #[derive(Default)]
-pub struct Page {
+pub(crate) struct Page {
     /// The text so far.
     pub text: String,
 }
 
 impl Page {
     /// Appends markup that is already safe (literal tags of the template).
-    pub fn raw(&mut self, markup: &str) {
+    pub(crate) fn raw(&mut self, markup: &str) {
         self.text.push_str(markup);
     }
 
     /// Appends formatted markup; user strings in `args` must be wrapped in [`Esc`].
-    pub fn fmt(&mut self, args: fmt::Arguments<'_>) {
+    pub(crate) fn fmt(&mut self, args: fmt::Arguments<'_>) {
         // Writing into a String never fails.
         let _ = self.text.write_fmt(args);
     }
 
     /// Appends text, escaped.
-    pub fn text(&mut self, text: &str) {
+    pub(crate) fn text(&mut self, text: &str) {
         self.fmt(format_args!("{}", Esc(text)));
     }
 
     /// Appends `<tag class="class">text</tag>`, the text escaped.
-    pub fn element(&mut self, tag: &str, class: &str, text: &str) {
+    pub(crate) fn element(&mut self, tag: &str, class: &str, text: &str) {
         if class.is_empty() {
             self.fmt(format_args!("<{tag}>{}</{tag}>", Esc(text)));
         } else {
@@ -83,12 +83,12 @@ impl Page {
     }
 
     /// Appends a table cell holding a number.
-    pub fn num_cell(&mut self, n: u64) {
+    pub(crate) fn num_cell(&mut self, n: u64) {
         self.fmt(format_args!("<td class=\"num\">{n}</td>"));
     }
 
     /// Appends a table head row of column names (`scope="col"`).
-    pub fn head_row(&mut self, columns: &[&str]) {
+    pub(crate) fn head_row(&mut self, columns: &[&str]) {
         self.raw("<thead><tr>");
         for c in columns {
             self.fmt(format_args!("<th scope=\"col\">{c}</th>"));

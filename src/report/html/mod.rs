@@ -18,8 +18,8 @@
 
 mod check_page;
 mod embed;
-pub mod markup;
-pub mod model;
+pub(crate) mod markup;
+pub(crate) mod model;
 mod plan_page;
 
 use serde::Serialize;
@@ -30,7 +30,6 @@ use embed::{csp_hash, Embedded};
 use markup::{Esc, Page};
 
 pub use check_page::{SERVER_CUSTOMERS, SERVER_ROWS};
-pub use plan_page::SERVER_OUTCOMES;
 
 /// The page's style sheet (screen and print).
 const CSS: &str = include_str!("report.css");
@@ -38,13 +37,13 @@ const CSS: &str = include_str!("report.css");
 const JS: &str = include_str!("report.js");
 
 /// Writes the HTML report of a whole `eligo check` run.
-pub fn write_run(run: &CheckRun, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_run(run: &CheckRun, out: &mut dyn Write) -> io::Result<()> {
     write_check(&super::json::of_run(run), out)
 }
 
 /// Writes the HTML report of a JSON check report (any value that serializes
 /// as the JSON report of DOMAIN.md section 5).
-pub fn write_check(report: &impl Serialize, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_check(report: &impl Serialize, out: &mut dyn Write) -> io::Result<()> {
     let embedded = Embedded::of(report)?;
     let model = model::Model::of(&embedded.value);
     let title = format!(
@@ -59,7 +58,7 @@ pub fn write_check(report: &impl Serialize, out: &mut dyn Write) -> io::Result<(
 
 /// Writes the HTML report of a plan (any value that serializes as the JSON
 /// plan of DOMAIN.md section 7: `requests`, `outcomes`, `summary`, `blockers`).
-pub fn write_plan(plan: &impl Serialize, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_plan(plan: &impl Serialize, out: &mut dyn Write) -> io::Result<()> {
     let embedded = Embedded::of(plan)?;
     let mut page = Page::default();
     plan_page::body(&mut page, &embedded.value);

@@ -8,24 +8,24 @@ use serde_json::Value;
 use std::collections::HashMap;
 
 /// A field of a JSON object as text ("" when absent or not a string).
-pub fn text<'a>(v: &'a Value, key: &str) -> &'a str {
+pub(crate) fn text<'a>(v: &'a Value, key: &str) -> &'a str {
     v.get(key).and_then(Value::as_str).unwrap_or("")
 }
 
 /// A field of a JSON object as a number (0 when absent or not a number).
-pub fn number(v: &Value, key: &str) -> u64 {
+pub(crate) fn number(v: &Value, key: &str) -> u64 {
     v.get(key).and_then(Value::as_u64).unwrap_or(0)
 }
 
 /// A field of a JSON object as a list (empty when absent or not a list).
-pub fn list<'a>(v: &'a Value, key: &str) -> &'a [Value] {
+pub(crate) fn list<'a>(v: &'a Value, key: &str) -> &'a [Value] {
     v.get(key)
         .and_then(Value::as_array)
         .map_or(&[], Vec::as_slice)
 }
 
 /// One finding as a table row.
-pub struct Row<'a> {
+pub(crate) struct Row<'a> {
     /// Rule id.
     pub rule: &'a str,
     /// `error` or `warning`.
@@ -51,7 +51,7 @@ pub struct Row<'a> {
 }
 
 /// A finding's status: waived, baseline-known, baseline-new, or open ("").
-pub fn status(finding: &Value) -> &'static str {
+pub(crate) fn status(finding: &Value) -> &'static str {
     if finding.get("waived").is_some_and(|w| !w.is_null()) {
         return "waived";
     }
@@ -63,7 +63,7 @@ pub fn status(finding: &Value) -> &'static str {
 }
 
 /// The message without the fix that the JSON report appends to it (`; fix`).
-pub fn problem<'a>(message: &'a str, fix: &str) -> &'a str {
+pub(crate) fn problem<'a>(message: &'a str, fix: &str) -> &'a str {
     if fix.is_empty() {
         return message;
     }
@@ -101,14 +101,14 @@ impl<'a> Row<'a> {
     }
 
     /// Whether the finding counts against the run (not waived).
-    pub fn is_active(&self) -> bool {
+    pub(crate) fn is_active(&self) -> bool {
         self.status != "waived"
     }
 }
 
 /// Counts of one rule's findings.
 #[derive(Default)]
-pub struct RuleStat<'a> {
+pub(crate) struct RuleStat<'a> {
     /// Rule id.
     pub id: &'a str,
     /// Its severity.
@@ -125,7 +125,7 @@ pub struct RuleStat<'a> {
 
 /// A customer's readiness to move.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Readiness {
+pub(crate) enum Readiness {
     /// Error findings (not waived) stand in the way.
     Blocked,
     /// No error finding, and subscriptions to move.
@@ -136,7 +136,7 @@ pub enum Readiness {
 
 impl Readiness {
     /// The word the page and its tests use (`data-readiness`).
-    pub fn key(self) -> &'static str {
+    pub(crate) fn key(self) -> &'static str {
         match self {
             Readiness::Blocked => "blocked",
             Readiness::Ready => "ready",
@@ -146,7 +146,7 @@ impl Readiness {
 }
 
 /// Counts of one customer's findings.
-pub struct CustomerStat<'a> {
+pub(crate) struct CustomerStat<'a> {
     /// The file it is in.
     pub path: &'a str,
     /// Its id.
@@ -163,7 +163,7 @@ pub struct CustomerStat<'a> {
 
 impl CustomerStat<'_> {
     /// Blocked by errors, else nothing to move without subscriptions, else ready.
-    pub fn readiness(&self) -> Readiness {
+    pub(crate) fn readiness(&self) -> Readiness {
         if self.errors > 0 {
             Readiness::Blocked
         } else if self.subscriptions == 0 {
@@ -175,7 +175,7 @@ impl CustomerStat<'_> {
 }
 
 /// Everything the check page shows.
-pub struct Model<'a> {
+pub(crate) struct Model<'a> {
     /// Every finding, file by file, in report order.
     pub rows: Vec<Row<'a>>,
     /// Rules in load order, then rules that only findings name (waiver rules).
@@ -192,7 +192,7 @@ pub struct Model<'a> {
 
 impl<'a> Model<'a> {
     /// Reads the model from a JSON report.
-    pub fn of(report: &'a Value) -> Model<'a> {
+    pub(crate) fn of(report: &'a Value) -> Model<'a> {
         let files = list(report, "files");
         let rows: Vec<Row<'a>> = files
             .iter()
@@ -215,12 +215,12 @@ impl<'a> Model<'a> {
     }
 
     /// Findings marked known by a baseline.
-    pub fn known(&self) -> u64 {
+    pub(crate) fn known(&self) -> u64 {
         self.rows.iter().filter(|r| r.status == "known").count() as u64
     }
 
     /// Whether any finding carries a baseline state.
-    pub fn has_baseline(&self) -> bool {
+    pub(crate) fn has_baseline(&self) -> bool {
         self.rows
             .iter()
             .any(|r| matches!(r.status, "known" | "new"))

@@ -17,10 +17,10 @@ use super::model::{list, text};
 /// Outcomes rendered into the table: a book of 100k subscriptions would give a
 /// table the browser takes seconds to lay out. Outcomes that need work
 /// (blocked, excluded) come first, so they are the ones shown.
-pub const SERVER_OUTCOMES: usize = 2000;
+pub(super) const SERVER_OUTCOMES: usize = 2000;
 
 /// The header and every section of a plan report.
-pub fn body(page: &mut Page, plan: &Value) {
+pub(super) fn body(page: &mut Page, plan: &Value) {
     header(page, plan);
     page.raw("<main id=\"main\">");
     summary(page, plan.get("summary").unwrap_or(&Value::Null));

@@ -21,7 +21,7 @@
 //! fixtures, generated books and books written with random formatting, and
 //! by the `yaml_differential` fuzz target.
 
-pub mod differential;
+pub(crate) mod differential;
 mod scalar;
 mod scanner;
 
@@ -29,17 +29,17 @@ use saphyr_parser::{Event, Span};
 
 /// The text leaves what the fast path reads like saphyr-parser.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Unhandled;
+pub(crate) struct Unhandled;
 
 /// The events of a block-style YAML text, as saphyr-parser gives them.
-pub struct BlockEvents<'a> {
+pub(crate) struct BlockEvents<'a> {
     scanner: scanner::Scanner<'a, false>,
 }
 
 impl<'a> BlockEvents<'a> {
     /// The events of `text`, when the fast path reads it to its end; `None`
     /// means saphyr-parser must read it.
-    pub fn new(text: &'a str) -> Option<Self> {
+    pub(crate) fn new(text: &'a str) -> Option<Self> {
         if !reads_to_the_end(text) {
             return None;
         }
@@ -50,7 +50,7 @@ impl<'a> BlockEvents<'a> {
 
     /// The next event, `None` after the stream's end. `Err` is impossible
     /// after the dry run (the scanner is deterministic) and is never silent.
-    pub fn next_event(&mut self) -> Option<Result<(Event<'a>, Span), Unhandled>> {
+    pub(crate) fn next_event(&mut self) -> Option<Result<(Event<'a>, Span), Unhandled>> {
         self.scanner.step().transpose()
     }
 }

@@ -53,7 +53,7 @@ const fn classes(flow: bool) -> [u8; 256] {
 
 /// Whether `b` is a blank, a line break, or past the end (`None`).
 #[inline]
-pub fn blank_or_breakz(b: Option<&u8>) -> bool {
+pub(super) fn blank_or_breakz(b: Option<&u8>) -> bool {
     matches!(b, None | Some(b' ' | b'\t' | b'\n' | b'\r'))
 }
 
@@ -73,7 +73,7 @@ fn bom_at(bytes: &[u8], at: usize) -> bool {
 /// `flow`). Narrower than YAML: no indicator starts one here except `-`
 /// before a character that could continue it.
 #[inline]
-pub fn plain_starts(bytes: &[u8], at: usize, flow: bool) -> bool {
+pub(super) fn plain_starts(bytes: &[u8], at: usize, flow: bool) -> bool {
     let Some(&b) = bytes.get(at) else {
         return false;
     };
@@ -93,7 +93,7 @@ pub fn plain_starts(bytes: &[u8], at: usize, flow: bool) -> bool {
 
 /// How a plain scalar ends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PlainStop {
+pub(super) enum PlainStop {
     /// At a line break or the end of the text.
     Break,
     /// At the blank before a comment.
@@ -108,7 +108,7 @@ pub enum PlainStop {
 
 /// A plain scalar read.
 #[derive(Clone, Copy, Debug)]
-pub struct Plain {
+pub(super) struct Plain {
     /// The byte after its last non-blank character.
     pub end: usize,
     /// Bytes before `end` that continue a character.
@@ -121,7 +121,7 @@ pub struct Plain {
 
 /// Reads the plain scalar at `from` (a byte [`plain_starts`] accepts).
 #[inline]
-pub fn plain(bytes: &[u8], from: usize, flow: bool) -> Result<Plain, Unhandled> {
+pub(super) fn plain(bytes: &[u8], from: usize, flow: bool) -> Result<Plain, Unhandled> {
     let class = if flow { &FLOW_CLASSES } else { &BLOCK_CLASSES };
     let mut i = from;
     let mut cont = 0;
@@ -201,7 +201,7 @@ fn ends_at_colon(bytes: &[u8], at: usize, flow: bool) -> bool {
 
 /// A quoted scalar read.
 #[derive(Debug)]
-pub struct Quoted<'a> {
+pub(super) struct Quoted<'a> {
     /// Its value (empty when not decoded and it has escapes).
     pub value: Cow<'a, str>,
     /// The byte after the closing quote.
@@ -212,7 +212,7 @@ pub struct Quoted<'a> {
 
 /// Reads the quoted scalar whose opening quote is at `from`, on one line.
 /// With `decode` false, a value that would need a copy is left empty.
-pub fn quoted(
+pub(super) fn quoted(
     text: &str,
     from: usize,
     single: bool,

@@ -48,11 +48,11 @@ enum Phase {
 }
 
 /// The event of one step, with its span.
-pub type Step<'a> = Result<Option<(Event<'a>, Span)>, Unhandled>;
+pub(super) type Step<'a> = Result<Option<(Event<'a>, Span)>, Unhandled>;
 
 /// The scanner over one text; a `DRY` one only checks that it reads the
 /// text to its end, building no event (the dry run).
-pub struct Scanner<'a, const DRY: bool> {
+pub(super) struct Scanner<'a, const DRY: bool> {
     text: &'a str,
     bytes: &'a [u8],
     /// The byte offset.
@@ -75,7 +75,7 @@ pub struct Scanner<'a, const DRY: bool> {
 
 impl<'a, const DRY: bool> Scanner<'a, DRY> {
     /// A scanner at the start of `text`.
-    pub fn new(text: &'a str) -> Self {
+    pub(super) fn new(text: &'a str) -> Self {
         // A byte-order mark: three bytes, one character, no column.
         let bom = text.starts_with('\u{feff}');
         let (pos, cont, line_start) = if bom { (3, 2, 1) } else { (0, 0, 0) };
@@ -96,7 +96,7 @@ impl<'a, const DRY: bool> Scanner<'a, DRY> {
 
     /// The next event, `None` after the stream's end, or `Unhandled` where
     /// the text leaves the subset that this scanner reads like saphyr-parser.
-    pub fn step(&mut self) -> Step<'a> {
+    pub(super) fn step(&mut self) -> Step<'a> {
         loop {
             if let Some(event) = self.queue.pop_front() {
                 return Ok(Some(event));

@@ -1,6 +1,6 @@
 //! Dense cells: one, two or four bytes a cell, or offsets above a base per 64 rows.
 
-use super::super::store::NONE;
+use super::NONE;
 
 /// A stored dense cell.
 pub(super) trait Stored: Copy {

@@ -26,12 +26,14 @@
 mod dense;
 mod sparse;
 
-use super::store::NONE;
 use crate::schema::{FieldType, Prim, Schema};
 use dense::{dense, dense_get, dense_set, trim, Framed, Stored};
 use sparse::{Sparse, BLOCK_BYTES};
 
-pub use sparse::Tally;
+pub(crate) use sparse::Tally;
+
+/// The cell of an absent value.
+pub const NONE: u32 = u32::MAX;
 
 /// Rows of a sparse column before it may turn dense: below this the block
 /// directory is what dominates, not the density.

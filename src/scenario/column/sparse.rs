@@ -112,14 +112,14 @@ impl Sparse {
 /// Builds a sparse column's presence and a number per present row: how many
 /// references name each row. See [`Tally::new`].
 #[derive(Debug)]
-pub struct Tally(Sparse);
+pub(crate) struct Tally(Sparse);
 
 impl Tally {
     /// Counts, for each of `rows` rows, the references of `refs` that name
     /// it (references to rows out of range are ignored). Only rows named at
     /// least once get an entry. Reads `refs` twice: once for which rows are
     /// named, once to count.
-    pub fn new(rows: usize, refs: impl Iterator<Item = u32> + Clone) -> Tally {
+    pub(crate) fn new(rows: usize, refs: impl Iterator<Item = u32> + Clone) -> Tally {
         let mut blocks = vec![Block::default(); rows.div_ceil(64)];
         for r in refs.clone() {
             if let Some(block) = blocks
@@ -155,12 +155,12 @@ impl Tally {
     }
 
     /// The numbers of the named rows, in row order, to rewrite in place.
-    pub fn values_mut(&mut self) -> &mut [u32] {
+    pub(crate) fn values_mut(&mut self) -> &mut [u32] {
         &mut self.0.values
     }
 
     /// The number of a row, if it is named.
-    pub fn get(&self, row: u32) -> Option<u32> {
+    pub(crate) fn get(&self, row: u32) -> Option<u32> {
         self.0
             .index(row as usize)
             .and_then(|i| self.0.values.get(i))
@@ -169,7 +169,7 @@ impl Tally {
 
     /// The column whose named rows hold their number and whose other rows
     /// hold `fill`, in its smallest form for `rows` rows.
-    pub fn into_column(self, fill: u32, rows: usize) -> Column {
+    pub(crate) fn into_column(self, fill: u32, rows: usize) -> Column {
         let mut sparse = self.0;
         sparse.width = sparse.values.iter().map(|&v| Width::of(v)).max();
         let mut column = Column {

@@ -12,7 +12,7 @@ use saphyr_parser::Marker;
 
 /// A byte position with what turns it into a saphyr marker.
 #[derive(Clone, Copy, Debug)]
-pub struct Cursor {
+pub(super) struct Cursor {
     /// The byte offset.
     pub pos: usize,
     /// Bytes before `pos` that continue a UTF-8 character (so that the
@@ -27,7 +27,7 @@ pub struct Cursor {
 impl Cursor {
     /// The start of a text; `bom` when it opens with a byte-order mark,
     /// which the cursor is then placed after.
-    pub fn start(bom: bool) -> Self {
+    pub(super) fn start(bom: bool) -> Self {
         if bom {
             // Three bytes, one character, no column.
             Cursor {
@@ -54,14 +54,14 @@ impl Cursor {
 
     /// The saphyr marker of the position.
     #[inline]
-    pub fn marker(&self) -> Marker {
+    pub(super) fn marker(&self) -> Marker {
         let index = self.index();
         Marker::new(index, self.line, index - self.line_start)
     }
 
     /// The marker saphyr gives the end of the stream: the end of the text,
     /// on a line of its own (the next line unless the text ends one).
-    pub fn end_marker(&self) -> Marker {
+    pub(super) fn end_marker(&self) -> Marker {
         let index = self.index();
         let line = if index > self.line_start {
             self.line + 1
@@ -73,7 +73,7 @@ impl Cursor {
 
     /// Skips spaces and tabs.
     #[inline]
-    pub fn skip_blanks(&mut self, bytes: &[u8]) {
+    pub(super) fn skip_blanks(&mut self, bytes: &[u8]) {
         while matches!(bytes.get(self.pos), Some(b' ' | b'\t')) {
             self.pos += 1;
         }
@@ -81,7 +81,7 @@ impl Cursor {
 
     /// Skips JSON whitespace (spaces, tabs and line breaks), counting lines.
     #[inline]
-    pub fn skip_whitespace(&mut self, bytes: &[u8]) {
+    pub(super) fn skip_whitespace(&mut self, bytes: &[u8]) {
         while let Some(&b) = bytes.get(self.pos) {
             match b {
                 b' ' | b'\t' => {}

@@ -27,30 +27,29 @@
 //! `json_differential` fuzz target.
 
 mod cursor;
-pub mod differential;
+pub(crate) mod differential;
 mod plain;
 mod scanner;
 mod source;
 mod string;
 
-pub use scanner::MAX_DEPTH;
-pub use source::EventSource;
+pub(crate) use source::EventSource;
 
 use saphyr_parser::{Event, Span};
 
 /// The text leaves what the fast path reads like saphyr-parser.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Unhandled;
+pub(crate) struct Unhandled;
 
 /// The events of a JSON document, as saphyr-parser gives them.
-pub struct JsonEvents<'a> {
+pub(crate) struct JsonEvents<'a> {
     scanner: scanner::Scanner<'a>,
 }
 
 impl<'a> JsonEvents<'a> {
     /// The events of `text`, when it is a JSON document that the fast path
     /// reads to its end; `None` means saphyr-parser must read it.
-    pub fn new(text: &'a str) -> Option<Self> {
+    pub(crate) fn new(text: &'a str) -> Option<Self> {
         if !starts_like_json(text) || !reads_to_the_end(text) {
             return None;
         }
@@ -65,7 +64,7 @@ impl<'a> JsonEvents<'a> {
     /// what it made of the events unless the scanner read the text to its
     /// end (see [`JsonEvents::reads_to_the_end`]). Saves the dry run's pass,
     /// a third of the instructions of loading a JSON book.
-    pub fn streaming(text: &'a str) -> Option<Self> {
+    pub(crate) fn streaming(text: &'a str) -> Option<Self> {
         starts_like_json(text).then(|| JsonEvents {
             scanner: scanner::Scanner::new(text, true),
         })
@@ -73,7 +72,7 @@ impl<'a> JsonEvents<'a> {
 
     /// Whether the rest of the text, from where the events stopped, is read
     /// to the end of the stream (for a consumer that stopped early).
-    pub fn reads_to_the_end(&mut self) -> bool {
+    pub(crate) fn reads_to_the_end(&mut self) -> bool {
         loop {
             match self.scanner.step() {
                 Ok(Some(_)) => {}
@@ -86,7 +85,7 @@ impl<'a> JsonEvents<'a> {
     /// The next event, `None` after the stream's end. After [`JsonEvents::new`]
     /// `Err` is impossible (its dry run read the text and the scanner is
     /// deterministic) and is never silent.
-    pub fn next_event(&mut self) -> Option<Result<(Event<'a>, Span), Unhandled>> {
+    pub(crate) fn next_event(&mut self) -> Option<Result<(Event<'a>, Span), Unhandled>> {
         self.scanner.step().transpose()
     }
 }

@@ -8,7 +8,7 @@
 use super::Unhandled;
 
 /// The byte after the number or literal that starts at byte `at`.
-pub fn end(bytes: &[u8], at: usize) -> Result<usize, Unhandled> {
+pub(super) fn end(bytes: &[u8], at: usize) -> Result<usize, Unhandled> {
     let end = match bytes.get(at) {
         Some(b't') => literal(bytes, at, b"true"),
         Some(b'f') => literal(bytes, at, b"false"),

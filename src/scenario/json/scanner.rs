@@ -10,7 +10,7 @@ use super::{plain, string, Unhandled};
 /// The deepest nesting handled: saphyr-parser counts flow levels in a `u8`
 /// and stops with "recursion limit exceeded" at the 256th; deeper texts go
 /// to it for that error.
-pub const MAX_DEPTH: usize = 255;
+pub(crate) const MAX_DEPTH: usize = 255;
 
 /// What comes next.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,10 +31,10 @@ enum State {
 }
 
 /// The event of one step, with its span.
-pub type Step<'a> = Result<Option<(Event<'a>, Span)>, Unhandled>;
+pub(super) type Step<'a> = Result<Option<(Event<'a>, Span)>, Unhandled>;
 
 /// The scanner over one text.
-pub struct Scanner<'a> {
+pub(super) struct Scanner<'a> {
     text: &'a str,
     bytes: &'a [u8],
     cur: Cursor,
@@ -47,7 +47,7 @@ pub struct Scanner<'a> {
 
 impl<'a> Scanner<'a> {
     /// A scanner at the start of `text`.
-    pub fn new(text: &'a str, decode: bool) -> Self {
+    pub(super) fn new(text: &'a str, decode: bool) -> Self {
         let bom = text.starts_with('\u{feff}');
         Scanner {
             text,
@@ -61,7 +61,7 @@ impl<'a> Scanner<'a> {
 
     /// The next event, `None` after the stream's end, or `Unhandled` where
     /// the text leaves the JSON that this scanner reads like saphyr-parser.
-    pub fn step(&mut self) -> Step<'a> {
+    pub(super) fn step(&mut self) -> Step<'a> {
         let event = match self.state {
             State::StreamStart => {
                 self.state = State::DocumentStart;

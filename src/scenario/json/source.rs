@@ -9,7 +9,7 @@ use crate::scenario::input::{parser, BoundedParser};
 use crate::scenario::pipe::Item;
 
 /// The event source of one text.
-pub enum EventSource<'a> {
+pub(crate) enum EventSource<'a> {
     /// The JSON fast path.
     Json(JsonEvents<'a>),
     /// The block fast path.
@@ -21,7 +21,7 @@ pub enum EventSource<'a> {
 
 impl<'a> EventSource<'a> {
     /// The source for `text`.
-    pub fn new(text: &'a str) -> Self {
+    pub(crate) fn new(text: &'a str) -> Self {
         if let Some(json) = JsonEvents::new(text) {
             return EventSource::Json(json);
         }
@@ -33,18 +33,13 @@ impl<'a> EventSource<'a> {
 
     /// Whether a fast path reads the text (its plain scalars are borrowed
     /// from the text already).
-    pub fn is_fast(&self) -> bool {
+    pub(crate) fn is_fast(&self) -> bool {
         !matches!(self, EventSource::Yaml(_))
-    }
-
-    /// Whether the JSON fast path reads the text.
-    pub fn is_json(&self) -> bool {
-        matches!(self, EventSource::Json(_))
     }
 
     /// The next event, as `Parser::next_event` gives it.
     #[inline]
-    pub fn next_event(&mut self) -> Option<Item<'a>> {
+    pub(crate) fn next_event(&mut self) -> Option<Item<'a>> {
         match self {
             EventSource::Json(json) => Some(json.next_event()?.map_err(|_| {
                 // Unreachable: the dry run read the same text to its end.

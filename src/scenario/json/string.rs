@@ -15,7 +15,7 @@ use super::Unhandled;
 
 /// A string read: its value, the byte after its closing quote, and the bytes
 /// in it that continue a UTF-8 character.
-pub struct Read<'a> {
+pub(super) struct Read<'a> {
     /// The value (borrowed from the text when it has no escape).
     pub value: Cow<'a, str>,
     /// The byte after the closing quote.
@@ -26,7 +26,7 @@ pub struct Read<'a> {
 
 /// Reads the string whose opening quote is at byte `open` of `text`.
 /// `decode` says whether escaped values are wanted (a dry run only checks).
-pub fn read(text: &str, open: usize, decode: bool) -> Result<Read<'_>, Unhandled> {
+pub(super) fn read(text: &str, open: usize, decode: bool) -> Result<Read<'_>, Unhandled> {
     let bytes = text.as_bytes();
     let start = open + 1;
     let mut i = start;

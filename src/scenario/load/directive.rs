@@ -5,7 +5,7 @@
 ///
 /// Directives are lines starting with `%` before the document; only those
 /// lines and comments are scanned, so the cost is that of the preamble.
-pub fn unsupported_version(text: &str, end: usize) -> Option<(usize, &str)> {
+pub(super) fn unsupported_version(text: &str, end: usize) -> Option<(usize, &str)> {
     let preamble = text.get(..end.min(text.len()))?;
     let mut offset = 0;
     for line in preamble.split_inclusive(['\n', '\r']) {

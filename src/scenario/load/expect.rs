@@ -4,8 +4,18 @@ use saphyr_parser::{Event, ScalarStyle};
 
 use super::{Expectation, Loader, Step, Stop};
 use crate::scenario::error::ScenarioCode;
+use crate::scenario::keys::{each_key, EventReader, Key};
 use crate::scenario::store::Pos;
 use crate::suggest::did_you_mean;
+
+/// The key walk reads the scenario loader's events.
+impl<'a> EventReader<'a> for Loader<'a, '_> {
+    type Stop = Stop;
+
+    fn next_event(&mut self) -> Step<(Event<'a>, Pos)> {
+        self.next()
+    }
+}
 
 impl<'a> Loader<'a, '_> {
     // ---- skipping ----------------------------------------------------------
@@ -73,30 +83,26 @@ impl<'a> Loader<'a, '_> {
         let mut rule: Option<(String, Pos)> = None;
         let mut subject: Option<(String, Pos)> = None;
         let mut entry_pos = start;
-        let mut first = true;
-        loop {
-            let (event, pos) = self.next()?;
-            let key = match event {
-                Event::MappingEnd => break,
-                Event::Scalar(text, ..) => text,
-                other => {
-                    self.expect_shape_error(pos);
-                    self.skip(&other)?;
-                    self.skip_next()?;
-                    continue;
+        each_key(self, |this, key| {
+            let (key, pos) = match key {
+                Key::Named { name, pos, first } => {
+                    if first {
+                        entry_pos = pos;
+                    }
+                    (name, pos)
+                }
+                Key::Complex { event, pos } => {
+                    this.expect_shape_error(pos);
+                    this.skip(&event)?;
+                    return this.skip_next();
                 }
             };
-            if first {
-                entry_pos = pos;
-                first = false;
-            }
-            let (event, value_pos) = self.next()?;
+            let (event, value_pos) = this.next()?;
             let value = match event {
                 Event::Scalar(text, ..) => text.into_owned(),
                 other => {
-                    self.expect_shape_error(value_pos);
-                    self.skip(&other)?;
-                    continue;
+                    this.expect_shape_error(value_pos);
+                    return this.skip(&other);
                 }
             };
             let slot = match key.as_ref() {
@@ -104,28 +110,29 @@ impl<'a> Loader<'a, '_> {
                 "subject" => &mut subject,
                 _ => {
                     let help = did_you_mean(&key, ["rule", "subject"]);
-                    self.error(
+                    this.error(
                         ScenarioCode::UnknownField,
                         pos,
                         format!("unknown field `{key}` in an `expect` entry"),
                         "unknown field".into(),
                         help,
                     );
-                    continue;
+                    return Ok(());
                 }
             };
             if slot.is_some() {
-                self.error(
+                this.error(
                     ScenarioCode::DuplicateKey,
                     pos,
                     format!("`{key}` is given twice in one mapping"),
                     format!("second `{key}` here"),
                     Some("keep one of the two".into()),
                 );
-                continue;
+                return Ok(());
             }
             *slot = Some((value, value_pos));
-        }
+            Ok(())
+        })?;
         match (rule, subject) {
             (Some((rule, rule_pos)), Some((subject, subject_pos))) => Ok(Some(Expectation {
                 rule,

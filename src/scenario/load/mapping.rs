@@ -1,12 +1,11 @@
 //! Mappings: the keys of an entity or record, defaults and required fields.
 
-use saphyr_parser::Event;
-
 use super::references::article;
 use super::{Loader, Step};
 use crate::scenario::error::ScenarioCode;
+use crate::scenario::keys::{each_key, Key};
 use crate::scenario::store::{date_cell, Pos, NONE};
-use crate::schema::{DefaultValue, FieldId, FieldType, KindId, ROOT};
+use crate::schema::{DefaultValue, FieldId, FieldType, Id, KindId, ROOT};
 use crate::suggest::did_you_mean;
 
 impl<'a> Loader<'a, '_> {
@@ -16,55 +15,49 @@ impl<'a> Loader<'a, '_> {
     /// Returns the mask of fields seen.
     pub(super) fn mapping(&mut self, kind: KindId, row: u32, start: Pos) -> Step<u64> {
         let mut seen: u64 = 0;
-        let mut first_key = true;
-        let mut next_guess: FieldId = 0;
-        loop {
-            let (event, key_pos) = self.next()?;
-            let key = match event {
-                Event::MappingEnd => break,
-                Event::Scalar(text, ..) => text,
-                other => {
-                    self.error(
+        let mut next_guess: usize = 0;
+        each_key(self, |this, key| {
+            let (key, key_pos) = match key {
+                Key::Named { name, pos, first } => {
+                    if first && kind != ROOT {
+                        // An entry is shown at its first key: `- id: sub-1` points at `id`.
+                        this.store.set_row_pos(kind, row, pos);
+                    }
+                    (name, pos)
+                }
+                Key::Complex { event, pos } => {
+                    this.error(
                         ScenarioCode::WrongType,
-                        key_pos,
+                        pos,
                         "keys must be plain names".into(),
                         "complex key".into(),
                         None,
                     );
-                    self.skip(&other)?;
-                    self.skip_next()?;
-                    continue;
+                    this.skip(&event)?;
+                    return this.skip_next();
                 }
             };
-            if first_key && kind != ROOT {
-                // An entry is shown at its first key: `- id: sub-1` points at `id`.
-                self.store.set_row_pos(kind, row, key_pos);
-            }
-            first_key = false;
             if kind == ROOT && key == "expect" {
-                self.expect_block()?;
-                continue;
+                return this.expect_block();
             }
-            let Some(field) = self.field_named(kind, &key, next_guess) else {
-                self.unknown_key(kind, &key, key_pos);
-                self.skip_next()?;
-                continue;
+            let Some(field) = this.field_named(kind, &key, next_guess) else {
+                this.unknown_key(kind, &key, key_pos);
+                return this.skip_next();
             };
-            if seen & (1 << field) != 0 {
-                self.error(
+            if seen & (1 << field.index()) != 0 {
+                this.error(
                     ScenarioCode::DuplicateKey,
                     key_pos,
                     format!("`{key}` is given twice in one mapping"),
                     "second `".to_string() + &key + "` here",
                     Some("keep one of the two; YAML mappings cannot repeat a key".into()),
                 );
-                self.skip_next()?;
-                continue;
+                return this.skip_next();
             }
-            seen |= 1 << field;
-            next_guess = field + 1;
-            self.field_value(kind, field, row, key_pos)?;
-        }
+            seen |= 1 << field.index();
+            next_guess = field.index() + 1;
+            this.field_value(kind, field, row, key_pos)
+        })?;
         self.fill_absent(kind, row, seen, start);
         Ok(seen)
     }
@@ -72,10 +65,10 @@ impl<'a> Loader<'a, '_> {
     /// The field a key names (computed fields cannot be given). Keys are
     /// usually written in declaration order, so the field after the previous
     /// key is tried first, before the kind's name index.
-    pub(super) fn field_named(&self, kind: KindId, key: &str, guess: FieldId) -> Option<FieldId> {
+    pub(super) fn field_named(&self, kind: KindId, key: &str, guess: usize) -> Option<FieldId> {
         let fields = &self.schema.kind(kind).fields;
-        let field = match fields.get(guess) {
-            Some(f) if f.name == key => Some(guess),
+        let field = match fields.get_at(guess) {
+            Some((id, f)) if f.name == key => Some(id),
             _ => self.schema.kind(kind).field(key),
         };
         field.filter(|&f| fields.get(f).is_some_and(|d| !d.ty.is_computed()))
@@ -110,8 +103,8 @@ impl<'a> Loader<'a, '_> {
     /// Applies defaults and reports missing required fields.
     pub(super) fn fill_absent(&mut self, kind: KindId, row: u32, seen: u64, start: Pos) {
         let schema = self.schema;
-        for (id, field) in schema.kind(kind).fields.iter().enumerate() {
-            if seen & (1 << id) != 0 || field.ty.is_computed() {
+        for (id, field) in schema.kind(kind).fields.iter_enumerated() {
+            if seen & (1 << id.index()) != 0 || field.ty.is_computed() {
                 continue;
             }
             if let Some(default) = &field.default {
@@ -130,7 +123,7 @@ impl<'a> Loader<'a, '_> {
     pub(super) fn check_required_ifs(&mut self, kind: KindId, row: u32, start: Pos) {
         let schema = self.schema;
         let k = &schema.kind(kind);
-        for (id, field) in k.fields.iter().enumerate() {
+        for (id, field) in k.fields.iter_enumerated() {
             let Some((sibling, value)) = field.required_if else {
                 continue;
             };

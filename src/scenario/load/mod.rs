@@ -23,7 +23,7 @@ use super::ids::Ids;
 use super::store::{Pos, Store, NONE};
 use super::text_checks::printable_copy;
 use super::Scenario;
-use crate::schema::{FieldId, FieldType, KindId, Schema, ROOT};
+use crate::schema::{FieldId, FieldType, Id, KindId, Schema, ROOT};
 use crate::source::SourceFile;
 
 mod directive;
@@ -58,16 +58,20 @@ pub struct LoadOptions {
     /// The value of `today` defaults (days since 1970-01-01).
     pub today: i32,
     /// Work units each rule may spend evaluating the scenario (see
-    /// [`crate::eval::budget`]).
+    /// `crate::eval::budget`).
     pub max_work: u64,
 }
+
+/// Default work units one rule may spend on one scenario file (see
+/// `crate::eval::budget`).
+pub const DEFAULT_MAX_WORK: u64 = 100_000_000;
 
 impl Default for LoadOptions {
     fn default() -> Self {
         LoadOptions {
             limits: Limits::default(),
             today: crate::date::today_utc(),
-            max_work: crate::eval::budget::DEFAULT_MAX_WORK,
+            max_work: DEFAULT_MAX_WORK,
         }
     }
 }
@@ -81,13 +85,16 @@ pub fn read_scenario(path: &std::path::Path, limits: &Limits) -> Result<SourceFi
 }
 
 /// Reads a scenario from standard input, shown in reports as `name`.
-pub fn read_scenario_stdin(name: String, limits: &Limits) -> Result<SourceFile, ScenarioError> {
+pub(crate) fn read_scenario_stdin(
+    name: String,
+    limits: &Limits,
+) -> Result<SourceFile, ScenarioError> {
     let bytes = crate::input::read_stdin(limits.max_file_bytes);
     scenario_source(name, bytes, limits)
 }
 
 /// The source of a read, or the scenario error that says why there is none.
-fn scenario_source(
+pub(crate) fn scenario_source(
     name: String,
     bytes: Result<std::sync::Arc<[u8]>, crate::input::ReadError>,
     limits: &Limits,
@@ -126,7 +133,9 @@ fn scenario_source(
 
 /// The file for the snippet of a control-character error: its text with every
 /// control character shown as `?` (see [`printable_copy`]).
-pub fn printable_source(source: &SourceFile) -> miette::NamedSource<crate::source::IndexedText> {
+pub(crate) fn printable_source(
+    source: &SourceFile,
+) -> miette::NamedSource<crate::source::IndexedText> {
     let text: std::sync::Arc<str> = printable_copy(&source.text).into();
     SourceFile::new(source.name.clone(), text).named_source()
 }
@@ -472,9 +481,8 @@ impl<'a> Loader<'a, '_> {
         let root = self.schema.root();
         let any = root
             .fields
-            .iter()
-            .enumerate()
-            .any(|(i, f)| seen & (1 << i) != 0 && matches!(f.ty, FieldType::List(ref inner) if matches!(**inner, FieldType::Own(_))));
+            .iter_enumerated()
+            .any(|(i, f)| seen & (1 << i.index()) != 0 && matches!(f.ty, FieldType::List(ref inner) if matches!(**inner, FieldType::Own(_))));
         if !any {
             let list = self.collection_list();
             self.error(

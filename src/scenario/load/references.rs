@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use super::{Loader, PendingRef, Target};
 use crate::scenario::error::ScenarioCode;
 use crate::scenario::store::Store;
-use crate::schema::KindId;
+use crate::schema::{Id, KindId};
 
 impl Loader<'_, '_> {
     /// Points every reference at its row, reporting unknown ids and wrong kinds.
@@ -71,7 +71,7 @@ impl Loader<'_, '_> {
         let rows = self
             .id_index
             .as_ref()
-            .and_then(|index| index.by_kind.get(kind))
+            .and_then(|index| index.by_kind.get(kind.index()))
             .map_or(&[][..], Vec::as_slice);
         let shown: Vec<String> = rows
             .iter()
@@ -104,7 +104,11 @@ impl Loader<'_, '_> {
         self.id_index();
         let index = self.id_index.as_ref()?;
         let (count, bytes) = match kind {
-            Some(k) => index.cost_by_kind.get(k).copied().unwrap_or_default(),
+            Some(k) => index
+                .cost_by_kind
+                .get(k.index())
+                .copied()
+                .unwrap_or_default(),
             None => index.cost_all,
         };
         let cost = (name.len() + 1).saturating_mul(bytes + count);
@@ -115,7 +119,7 @@ impl Loader<'_, '_> {
         let store = &self.store;
         let found = match kind {
             Some(k) => {
-                let rows = index.by_kind.get(k).map_or(&[][..], Vec::as_slice);
+                let rows = index.by_kind.get(k.index()).map_or(&[][..], Vec::as_slice);
                 crate::suggest::closest(name, rows.iter().filter_map(|&r| store.row_id(k, r)))
             }
             None => crate::suggest::closest(
@@ -179,7 +183,10 @@ impl IdIndex {
         let mut by_kind = vec![Vec::new(); kinds];
         let mut cost_by_kind = vec![(0, 0); kinds];
         for &(id, kind, row) in &all {
-            if let (Some(rows), Some(cost)) = (by_kind.get_mut(kind), cost_by_kind.get_mut(kind)) {
+            if let (Some(rows), Some(cost)) = (
+                by_kind.get_mut(kind.index()),
+                cost_by_kind.get_mut(kind.index()),
+            ) {
                 rows.push(row);
                 *cost = (cost.0 + 1, cost.1 + id.len());
             }

@@ -9,7 +9,7 @@ use crate::date::parse_date;
 use crate::scenario::error::ScenarioCode;
 use crate::scenario::ids::NotInserted;
 use crate::scenario::store::{date_cell, Pos, NONE, PENDING};
-use crate::schema::{FieldId, FieldType, KindId, Prim, ROOT};
+use crate::schema::{EnumId, FieldId, FieldType, Id, KindId, Prim, ROOT};
 use crate::suggest::did_you_mean;
 
 impl<'a> Loader<'a, '_> {
@@ -128,8 +128,9 @@ impl<'a> Loader<'a, '_> {
             .schema
             .kind(child)
             .fields
-            .iter()
-            .position(|f| matches!(f.ty, FieldType::Parent(_)))
+            .iter_enumerated()
+            .find(|(_, f)| matches!(f.ty, FieldType::Parent(_)))
+            .map(|(id, _)| id)
         {
             self.store.set(child, parent_field, row, parent_row);
         }
@@ -392,7 +393,7 @@ impl<'a> Loader<'a, '_> {
         }
     }
 
-    pub(super) fn enum_cell(&mut self, e: usize, s: &Scalar<'a>) -> Option<u32> {
+    pub(super) fn enum_cell(&mut self, e: EnumId, s: &Scalar<'a>) -> Option<u32> {
         let decl = &self.schema.enum_decl(e);
         if let Some(v) = decl.variant(&s.text) {
             return Some(v);
@@ -413,7 +414,7 @@ impl<'a> Loader<'a, '_> {
     /// same customer and partner, and a string compare is cheaper than a hash
     /// lookup (whose table is far larger than the cache at a million ids).
     pub(super) fn resolve_now(&mut self, kind: KindId, id: &str) -> Option<u32> {
-        if let Some(&(cell, row)) = self.recent.get(kind) {
+        if let Some(&(cell, row)) = self.recent.get(kind.index()) {
             if cell != NONE && self.store.str(cell) == id {
                 return Some(row);
             }
@@ -427,7 +428,7 @@ impl<'a> Loader<'a, '_> {
             .kind(kind)
             .id_field
             .map_or(NONE, |f| self.store.cell(kind, f, row));
-        if let Some(slot) = self.recent.get_mut(kind) {
+        if let Some(slot) = self.recent.get_mut(kind.index()) {
             *slot = (cell, row);
         }
         Some(row)

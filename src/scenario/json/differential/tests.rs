@@ -86,10 +86,10 @@ fn other_texts_are_handed_over() {
 
 #[test]
 fn nesting_is_handled_to_saphyr_parser_limit_and_handed_over_beyond() {
-    for depth in [1, 64, 65, 254, super::super::MAX_DEPTH] {
+    for depth in [1, 64, 65, 254, super::super::scanner::MAX_DEPTH] {
         same(&format!("{}{}", "[".repeat(depth), "]".repeat(depth)));
     }
-    for depth in [super::super::MAX_DEPTH + 1, 300] {
+    for depth in [super::super::scanner::MAX_DEPTH + 1, 300] {
         handed_over(&format!("{}{}", "[".repeat(depth), "]".repeat(depth)));
     }
 }

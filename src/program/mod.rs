@@ -1,9 +1,11 @@
 //! Compiled rules: the schema plus rules whose names are resolved to slots,
 //! fields and enum values, ready for the evaluator.
 
-use crate::lang::ast::{BinOp, Severity};
 use crate::schema::{EnumId, FieldId, KindId, Schema};
 use crate::source::{SourceFile, Span};
+pub(crate) mod lookup;
+
+use crate::vocab::{BinOp, Severity};
 
 /// Everything the loaded rule files define.
 #[derive(Debug)]
@@ -12,13 +14,50 @@ pub struct Program {
     pub schema: Schema,
     /// The rules, in load order.
     pub rules: Vec<Rule>,
-    /// The rule files, indexed by [`Rule::file`].
+    /// The rule files, indexed by `Rule::file`.
     pub files: Vec<SourceFile>,
     /// What `eligo plan` proposes, when a rule file declares a `plan`.
-    pub plan: Option<crate::plan::PlanSpec>,
+    pub plan: Option<PlanSpec>,
     /// Ids of rules loaded but not run (`--select`/`--ignore`): still known,
     /// so a scenario's `expect` or a waiver may name them.
     pub deselected: Vec<String>,
+}
+
+/// A resolved `plan` declaration.
+#[derive(Clone, Debug)]
+pub struct PlanSpec {
+    /// The root collection of the requests (`transfers`).
+    pub collection: String,
+    /// The kind of a request.
+    pub request: KindId,
+    /// The kind of a request's item record.
+    pub item: KindId,
+    /// The kind of the entities a request moves.
+    pub moved: KindId,
+    /// The request's list of items.
+    pub items: FieldId,
+    /// The item's reference to the moved entity.
+    pub item_ref: FieldId,
+    /// The item's link back to its request.
+    pub item_parent: Option<FieldId>,
+    /// The kind of the group (one request per group).
+    pub group_kind: KindId,
+    /// The request's group field, and the moved entity's.
+    pub group: (FieldId, FieldId),
+    /// The kind of the source and target.
+    pub party_kind: KindId,
+    /// The request's source field, and the moved entity's.
+    pub from: (FieldId, FieldId),
+    /// The request's target field.
+    pub to: FieldId,
+    /// Enum fields of the request set to a value.
+    pub set: Vec<(FieldId, u32)>,
+    /// Item fields copied from fields of the moved entity.
+    pub copy: Vec<(FieldId, FieldId)>,
+    /// The moved entity's field naming the entity it moves with.
+    pub with: Option<FieldId>,
+    /// The request's field and the values under which a book request counts.
+    pub open: Option<(FieldId, Vec<u32>)>,
 }
 
 impl Program {
@@ -200,6 +239,57 @@ pub struct CExpr {
     /// from a named constant's definition (elsewhere; the constant's use has
     /// the span) and for what the compiler adds.
     pub span: Option<Span>,
+}
+
+/// The walk over compiled expressions that the passes reading them share
+/// (the plan's affected rules, the cost lint, `explain`): what a node's
+/// operands are is said once, here, so a new kind of node cannot be
+/// forgotten by one of them.
+impl CExpr {
+    /// The operands of this node, in evaluation order (a filter's collection
+    /// before its condition, a binary operator's left side first).
+    pub fn children(&self) -> impl Iterator<Item = &CExpr> {
+        let (one, two, list): (Option<&CExpr>, Option<&CExpr>, &[CExpr]) = match &self.kind {
+            CExprKind::Const(_) | CExprKind::Var(_) | CExprKind::Root(..) => (None, None, &[]),
+            CExprKind::Field { base, .. }
+            | CExprKind::MapField { base, .. }
+            | CExprKind::Has { base, .. } => (Some(base), None, &[]),
+            CExprKind::Not(inner) | CExprKind::Call(_, inner) => (Some(inner), None, &[]),
+            CExprKind::Binary { lhs, rhs, .. } => (Some(lhs), Some(rhs), &[]),
+            CExprKind::List(items) => (None, None, items),
+            CExprKind::Filter {
+                collection, cond, ..
+            }
+            | CExprKind::All {
+                collection, cond, ..
+            } => (Some(collection), Some(cond), &[]),
+        };
+        one.into_iter().chain(two).chain(list)
+    }
+
+    /// Visits this node and every node under it, each once, with an explicit
+    /// stack (no recursion: rule files nest expressions up to the parser's
+    /// bound). A node's operands are visited last to first.
+    pub fn walk<'a>(&'a self, visit: &mut dyn FnMut(&'a CExpr)) {
+        let mut stack = vec![self];
+        while let Some(node) = stack.pop() {
+            visit(node);
+            stack.extend(node.children());
+        }
+    }
+
+    /// Whether `holds` is true of this node or of any node under it (the
+    /// walk of [`CExpr::walk`], stopping at the first).
+    pub fn any(&self, holds: &mut dyn FnMut(&CExpr) -> bool) -> bool {
+        let mut stack = vec![self];
+        while let Some(node) = stack.pop() {
+            if holds(node) {
+                return true;
+            }
+            stack.extend(node.children());
+        }
+        false
+    }
 }
 
 impl From<CExprKind> for CExpr {

@@ -12,32 +12,32 @@
 //! line, so each finding costs the same whatever the length of its line, and
 //! the column of the window's first byte is added back like its line.
 
-pub use crate::source::read_window;
+pub(crate) use crate::source::read_window;
 use miette::{MietteError, SourceCode, SourceSpan, SpanContents};
 use std::sync::Arc;
 
 /// Lines kept around a span: more than any context miette is asked for here.
-pub(super) const MARGIN: usize = 8;
+pub(crate) const MARGIN: usize = 8;
 
 /// Bytes a window reaches along a line, before and after its span.
-pub const REACH: usize = 1024;
+pub(crate) const REACH: usize = 1024;
 
 /// Part of a source file, seen by miette as the whole file.
 #[derive(Clone, Debug)]
-pub struct Window {
-    pub(super) text: Arc<str>,
-    pub(super) start: usize,
-    pub(super) end: usize,
+pub(crate) struct Window {
+    pub(crate) text: Arc<str>,
+    pub(crate) start: usize,
+    pub(crate) end: usize,
     /// Line breaks before `start`, counted as miette counts them.
-    pub(super) first_line: usize,
+    pub(crate) first_line: usize,
     /// Bytes between the start of its line and `start` (0 unless the line
     /// was cut).
-    pub(super) first_column: usize,
+    pub(crate) first_column: usize,
 }
 
 impl Window {
     /// Whether the span lies inside the window.
-    pub fn holds(&self, span: &SourceSpan) -> bool {
+    pub(crate) fn holds(&self, span: &SourceSpan) -> bool {
         span.offset() >= self.start && span.offset() + span.len() <= self.end
     }
 }
@@ -62,8 +62,8 @@ impl SourceCode for Window {
 
 /// Cuts windows out of one file, for spans given in (roughly) file order.
 #[derive(Debug)]
-pub struct Lines {
-    pub(super) text: Arc<str>,
+pub(crate) struct Lines {
+    pub(crate) text: Arc<str>,
     /// An offset, the line breaks before it, and the start of its line.
     cursor: (usize, usize, usize),
     /// Where long lines that a window was cut from start, by 0-based line:
@@ -73,7 +73,7 @@ pub struct Lines {
 
 impl Lines {
     /// Windows into `text`.
-    pub fn new(text: Arc<str>) -> Self {
+    pub(crate) fn new(text: Arc<str>) -> Self {
         Lines {
             text,
             cursor: (0, 0, 0),
@@ -85,7 +85,7 @@ impl Lines {
     /// it. Only a window cut out of a long line starts off a line start; the
     /// scan back to it is made once per line, so the places on one long line
     /// (a book on one line of JSON) cost it once, not once each.
-    pub(super) fn column_of(&mut self, at: usize, line: usize) -> usize {
+    pub(crate) fn column_of(&mut self, at: usize, line: usize) -> usize {
         let bytes = self.text.as_bytes();
         if at == 0 || bytes.get(at - 1).is_some_and(|&b| is_break(b)) {
             return 0;
@@ -101,7 +101,7 @@ impl Lines {
     }
 
     /// The window around the span at `offset..offset + len`.
-    pub fn window(&mut self, offset: usize, len: usize) -> Window {
+    pub(crate) fn window(&mut self, offset: usize, len: usize) -> Window {
         let text: &str = &self.text;
         let bytes = text.as_bytes();
         let (start, end) = window_bounds(text, offset, len);
@@ -156,7 +156,7 @@ fn window_bounds(text: &str, offset: usize, len: usize) -> (usize, usize) {
 /// not from the file's start; along a long line it reaches [`REACH`] bytes
 /// either side of the span, and the scan back to that line's start (for the
 /// column) is the one cost that grows with the line.
-pub fn window_near(
+pub(crate) fn window_near(
     text: &str,
     offset: usize,
     len: usize,
@@ -199,7 +199,7 @@ fn is_break(b: u8) -> bool {
 
 /// The start of the line holding `p`, or, on a long line, the char boundary
 /// [`REACH`] bytes before `p`.
-pub(super) fn line_start(text: &str, p: usize) -> usize {
+pub(crate) fn line_start(text: &str, p: usize) -> usize {
     let bytes = text.as_bytes();
     let floor = p.saturating_sub(REACH);
     let mut i = p;
@@ -214,7 +214,7 @@ pub(super) fn line_start(text: &str, p: usize) -> usize {
 
 /// The start of the line before the one starting at `s` (`s` itself at 0,
 /// or when `s` is not a line start: a long line was cut there).
-pub(super) fn prev_line_start(text: &str, s: usize) -> usize {
+pub(crate) fn prev_line_start(text: &str, s: usize) -> usize {
     let bytes = text.as_bytes();
     if s == 0 || !bytes.get(s - 1).is_some_and(|&b| is_break(b)) {
         return s;
@@ -226,7 +226,7 @@ pub(super) fn prev_line_start(text: &str, s: usize) -> usize {
 /// The start of the line after the one holding `p` (the end of the text at
 /// the last line), or, on a long line, the char boundary [`REACH`] bytes
 /// after `p`.
-pub(super) fn next_line_start(text: &str, p: usize) -> usize {
+pub(crate) fn next_line_start(text: &str, p: usize) -> usize {
     let bytes = text.as_bytes();
     let ceiling = (p + REACH).min(bytes.len());
     let mut i = p;

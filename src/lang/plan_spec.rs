@@ -19,48 +19,16 @@
 use crate::lang::ast::{Item, PlanDecl, PlanEntry, PlanOp, RuleFile};
 use crate::lang::diag::Diags;
 use crate::lang::error::CheckCode;
+use crate::program::PlanSpec;
 use crate::schema::{FieldId, FieldType, KindId, Schema};
 use crate::source::Span;
 
-/// A resolved `plan` declaration.
-#[derive(Clone, Debug)]
-pub struct PlanSpec {
-    /// The root collection of the requests (`transfers`).
-    pub collection: String,
-    /// The kind of a request.
-    pub request: KindId,
-    /// The kind of a request's item record.
-    pub item: KindId,
-    /// The kind of the entities a request moves.
-    pub moved: KindId,
-    /// The request's list of items.
-    pub items: FieldId,
-    /// The item's reference to the moved entity.
-    pub item_ref: FieldId,
-    /// The item's link back to its request.
-    pub item_parent: Option<FieldId>,
-    /// The kind of the group (one request per group).
-    pub group_kind: KindId,
-    /// The request's group field, and the moved entity's.
-    pub group: (FieldId, FieldId),
-    /// The kind of the source and target.
-    pub party_kind: KindId,
-    /// The request's source field, and the moved entity's.
-    pub from: (FieldId, FieldId),
-    /// The request's target field.
-    pub to: FieldId,
-    /// Enum fields of the request set to a value.
-    pub set: Vec<(FieldId, u32)>,
-    /// Item fields copied from fields of the moved entity.
-    pub copy: Vec<(FieldId, FieldId)>,
-    /// The moved entity's field naming the entity it moves with.
-    pub with: Option<FieldId>,
-    /// The request's field and the values under which a book request counts.
-    pub open: Option<(FieldId, Vec<u32>)>,
-}
-
 /// Resolves the `plan` declaration of `files`, if any; problems go to `diags`.
-pub fn build_plan_spec(schema: &Schema, files: &[RuleFile], diags: &mut Diags) -> Option<PlanSpec> {
+pub(crate) fn build_plan_spec(
+    schema: &Schema,
+    files: &[RuleFile],
+    diags: &mut Diags,
+) -> Option<PlanSpec> {
     let mut found: Option<(usize, &PlanDecl)> = None;
     for (file, rf) in files.iter().enumerate() {
         for item in &rf.items {
@@ -418,8 +386,9 @@ impl Resolver<'_> {
     fn parent_field(&self, item: KindId) -> Option<FieldId> {
         let kind = self.schema.kind(item);
         kind.fields
-            .iter()
-            .position(|f| matches!(f.ty, FieldType::Parent(_)))
+            .iter_enumerated()
+            .find(|(_, f)| matches!(f.ty, FieldType::Parent(_)))
+            .map(|(id, _)| id)
     }
 }
 
