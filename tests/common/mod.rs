@@ -101,6 +101,13 @@ pub fn eligo_capped(cap_kib: u64) -> Command {
         .arg(bin)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("NO_COLOR", "1")
+        // `ulimit -v` caps address space, not memory in use: glibc reserves
+        // 64 MiB of address space for each extra malloc arena, and whether the
+        // pipe's thread gets one of its own depends on timing, so under load
+        // the cap can be crossed by reservations alone (the likely cause of a
+        // flow_bound failure seen twice under load, not reproduced since). One
+        // arena makes the cap measure the memory eligo actually allocates.
+        .env("MALLOC_ARENA_MAX", "1")
         .env_remove("CI");
     cmd
 }
