@@ -121,28 +121,9 @@ fn long_keys_are_handed_over() {
     handed_over(&format!("{}: v\n", "k".repeat(1030)));
 }
 
-/// Every YAML file under `dir`, recursively.
-fn yaml_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            yaml_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
-            out.push(path);
-        }
-    }
-}
-
 #[test]
 fn every_fixture_gives_saphyr_events_or_is_handed_over() {
-    let mut files = Vec::new();
-    yaml_files(
-        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
-        &mut files,
-    );
+    let files = crate::scenario::differential::fixture_yaml_files();
     let mut read = 0;
     for file in &files {
         let text = std::fs::read_to_string(file).unwrap_or_default();

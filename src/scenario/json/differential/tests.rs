@@ -106,28 +106,9 @@ fn as_json(yaml: &str) -> Vec<String> {
     vec![compact, pretty, crlf]
 }
 
-/// Every YAML file under `dir`, recursively.
-fn yaml_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            yaml_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
-            out.push(path);
-        }
-    }
-}
-
 #[test]
 fn every_fixture_as_json_gives_saphyr_events() {
-    let mut files = Vec::new();
-    yaml_files(
-        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
-        &mut files,
-    );
+    let files = crate::scenario::differential::fixture_yaml_files();
     let mut converted = 0;
     for file in &files {
         let yaml = std::fs::read_to_string(file).unwrap_or_default();
