@@ -76,6 +76,14 @@ impl Strings {
     pub fn push_scalar(&mut self, value: &str, offset: u32, len: u32, plain: bool) -> u32 {
         let (start, end) = (offset as usize, offset as usize + len as usize);
         if self.source.get(start..end) != Some(value) {
+            // A quoted scalar's token includes its quotes: when the text
+            // between them is the value (no escape, no folding), as nearly
+            // every string of a JSON book is, point there instead of copying.
+            let inner = (start + 1, end.saturating_sub(1));
+            if !plain && inner.0 < inner.1 && self.source.get(inner.0..inner.1) == Some(value) {
+                self.spans.push((offset + 1, len - 2));
+                return (self.spans.len() - 1) as u32;
+            }
             return self.push_copy(value);
         }
         // A plain scalar equal to its token holds no line break, no ` #` and no
@@ -156,5 +164,20 @@ mod tests {
         assert_eq!(x & DIRECT, 0);
         assert_eq!((s.get(x), s.get(q)), ("x", "q\tr"));
         assert_eq!(s.copies, "q\tr");
+    }
+
+    #[test]
+    fn quoted_strings_without_escapes_are_read_between_their_quotes() {
+        let text = "{\"id\":\"sub-1\",\"n\":\"a\\\"b\",\"e\":\"\"}";
+        let mut s = Strings::new(Arc::from(text));
+        // The token `"sub-1"` (with its quotes) at 6..13 holds the value verbatim.
+        let id = s.push_scalar("sub-1", 6, 7, false);
+        // `"a\"b"` at 18..24 holds an escape: a copy.
+        let n = s.push_scalar("a\"b", 18, 6, false);
+        // `""` at 29..31: an empty value, a copy of nothing.
+        let e = s.push_scalar("", 29, 2, false);
+        assert_eq!((s.get(id), s.get(n), s.get(e)), ("sub-1", "a\"b", ""));
+        assert_eq!(s.spans.first(), Some(&(7, 5)));
+        assert_eq!(s.copies, "a\"b");
     }
 }
