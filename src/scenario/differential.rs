@@ -81,3 +81,16 @@ pub(crate) fn fixture_yaml_files() -> Vec<std::path::PathBuf> {
     files.sort();
     files
 }
+
+/// Asserts that a fast path's `compare` reads `text` and gives
+/// saphyr-parser's events.
+#[cfg(test)]
+pub(crate) fn assert_same(compare: fn(&str) -> Result<Verdict, String>, text: &str) {
+    assert_eq!(compare(text), Ok(Verdict::Same), "{text:?}");
+}
+
+/// Asserts that a fast path's `compare` hands `text` over.
+#[cfg(test)]
+pub(crate) fn assert_handed_over(compare: fn(&str) -> Result<Verdict, String>, text: &str) {
+    assert_eq!(compare(text), Ok(Verdict::HandedOver), "{text:?}");
+}

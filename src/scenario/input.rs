@@ -235,6 +235,19 @@ fn is_blank_or_breakz(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\r' | '\0')
 }
 
+/// The marker saphyr-parser gives the end of the stream, which both fast
+/// paths must reproduce: the end of the text (character `index`), on a line
+/// of its own, the next line unless the text ends one (`line` is the line
+/// the scanner is on, starting at character `line_start`).
+pub(crate) fn stream_end_marker(
+    index: usize,
+    line: usize,
+    line_start: usize,
+) -> saphyr_parser::Marker {
+    let line = if index > line_start { line + 1 } else { line };
+    saphyr_parser::Marker::new(index, line, 0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,6 +15,7 @@ use saphyr_parser::{Event, Marker, ScalarStyle, Span};
 
 use super::scalar::{self, blank_or_breakz, PlainStop};
 use super::Unhandled;
+use crate::scenario::input::stream_end_marker;
 
 /// The longest key handled, in characters from its start to its `:`:
 /// saphyr-parser stops looking for a simple key's `:` 1024 characters on.
@@ -137,13 +138,7 @@ impl<'a, const DRY: bool> Scanner<'a, DRY> {
     /// The marker saphyr gives the end of the stream: the end of the text,
     /// on a line of its own (the next line unless the text ends one).
     fn end_mark(&self) -> Marker {
-        let index = self.pos - self.cont;
-        let line = if index > self.line_start {
-            self.line + 1
-        } else {
-            self.line
-        };
-        Marker::new(index, line, 0)
+        stream_end_marker(self.pos - self.cont, self.line, self.line_start)
     }
 
     #[inline]

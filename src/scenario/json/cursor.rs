@@ -62,13 +62,7 @@ impl Cursor {
     /// The marker saphyr gives the end of the stream: the end of the text,
     /// on a line of its own (the next line unless the text ends one).
     pub(super) fn end_marker(&self) -> Marker {
-        let index = self.index();
-        let line = if index > self.line_start {
-            self.line + 1
-        } else {
-            self.line
-        };
-        Marker::new(index, line, 0)
+        crate::scenario::input::stream_end_marker(self.index(), self.line, self.line_start)
     }
 
     /// Skips spaces and tabs.
