@@ -12,6 +12,7 @@ pub(crate) mod keys;
 pub(crate) mod lines;
 pub(crate) mod load;
 pub(crate) mod pipe;
+pub(crate) mod positions;
 pub(crate) mod relations;
 pub(crate) mod store;
 pub(crate) mod strings;
