@@ -8,7 +8,9 @@
 //! memory exhaustion). Replayed events are placed at their alias, so that a
 //! duplicate created through an alias is reported where it is created.
 
-use saphyr_parser::Event;
+use saphyr_parser::Event as YEvent;
+
+use super::event::Event;
 
 use super::input::MAX_PENDING_TOKENS;
 use super::json::EventSource;
@@ -241,13 +243,20 @@ impl<'a> Events<'a> {
     /// The next event with its position, aliases replaced by what they name
     /// (placed at the alias).
     pub(crate) fn next_event(&mut self) -> Result<(Event<'a>, Pos), StreamError> {
-        self.next_with_pos().map_err(|e| *e)
+        self.next_positioned().map_err(|e| *e)
+    }
+
+    /// The next event as saphyr-parser's type, for readers written against
+    /// it; otherwise as [`Events::next_positioned`].
+    pub(crate) fn next_with_pos(&mut self) -> Result<(YEvent<'a>, Pos), Box<StreamError>> {
+        self.next_positioned()
+            .map(|(event, pos)| (event.into(), pos))
     }
 
     /// The next event with its position: the loader's path. The error is
     /// boxed (it is rare and large, and every event passes through here).
     #[inline]
-    pub(crate) fn next_with_pos(&mut self) -> Positioned<'a> {
+    pub(crate) fn next_positioned(&mut self) -> Positioned<'a> {
         if let Some((offset, found)) = self.control.take() {
             let pos = pos_at(self.text, offset, found.len_utf8());
             return Err(Box::new(StreamError::ControlChar { pos, found }));
@@ -287,7 +296,7 @@ impl<'a> Events<'a> {
             _ => return Ok(true),
         };
         while depth > 0 {
-            match self.next_with_pos()?.0 {
+            match self.next_positioned()?.0 {
                 Event::MappingStart(..) | Event::SequenceStart(..) => depth += 1,
                 Event::MappingEnd | Event::SequenceEnd => depth -= 1,
                 Event::StreamEnd => return Ok(false),

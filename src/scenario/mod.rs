@@ -4,6 +4,7 @@ pub(crate) mod block;
 pub(crate) mod column;
 pub(crate) mod differential;
 pub(crate) mod error;
+pub(crate) mod event;
 pub(crate) mod events;
 pub(crate) mod ids;
 pub(crate) mod input;

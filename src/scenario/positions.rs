@@ -7,7 +7,9 @@
 //! two, receives each event ready to use, and the queue between the threads
 //! holds a 16-byte position instead of a 48-byte span per event.
 
-use saphyr_parser::{Event, ScanError, Span as YSpan};
+use saphyr_parser::{ScanError, Span as YSpan};
+
+use super::event::Event;
 
 use super::events::{StreamError, TAB_ERRORS};
 use super::input::PENDING_TOKENS_ERROR;
@@ -17,7 +19,7 @@ use super::store::Pos;
 use super::text_checks::indentation_tab;
 use crate::source::CharToByte;
 
-/// An event with its position, or why the stream stopped (boxed: rare, and
+/// An event (eligo's compact one) with its position, or why the stream stopped (boxed: rare, and
 /// every event passes through here).
 pub(crate) type Positioned<'a> = Result<(Event<'a>, Pos), Box<StreamError>>;
 
@@ -43,7 +45,7 @@ impl<'a> Positions<'a> {
     #[inline]
     pub(crate) fn positioned(&self, item: Option<Item<'a>>) -> Positioned<'a> {
         match item {
-            Some(Ok((event, span))) => Ok((event, self.pos(&span))),
+            Some(Ok((event, span))) => Ok((event.into(), self.pos(&span))),
             Some(Err(e)) => Err(Box::new(self.scan_error(e))),
             None => Ok(stream_end()),
         }
