@@ -42,7 +42,8 @@ impl<'a> Positions<'a> {
 
     /// A parser's item with eligo's position; `None` (the parser is done)
     /// is the end of the stream, where saphyr-parser's default span is.
-    #[inline]
+    /// Always inlined: an item is 136 bytes, which a call moves twice.
+    #[inline(always)]
     pub(crate) fn positioned(&self, item: Option<Item<'a>>) -> Positioned<'a> {
         match item {
             Some(Ok((event, span))) => Ok((event.into(), self.pos(&span))),
