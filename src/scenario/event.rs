@@ -98,6 +98,9 @@ mod tests {
         assert_eq!(std::mem::size_of::<Event<'_>>(), 48);
         let positioned = std::mem::size_of::<(Event<'_>, crate::scenario::Pos)>();
         assert_eq!(positioned, 64);
+        // What the pipe queues: the error (rare) is boxed, in the same room.
+        let queued = std::mem::size_of::<crate::scenario::positions::Positioned<'_>>();
+        assert_eq!(queued, 64);
     }
 
     #[test]

@@ -11,7 +11,6 @@
 use saphyr_parser::Event as YEvent;
 
 use super::event::Event;
-
 use super::input::MAX_PENDING_TOKENS;
 use super::json::EventSource;
 use super::pipe::{Pipe, MIN_PIPED_BYTES};

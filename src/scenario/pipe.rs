@@ -27,10 +27,10 @@ use std::thread::Scope;
 /// Files below this size are parsed on the loader's thread.
 pub(crate) const MIN_PIPED_BYTES: usize = 1 << 20;
 
-/// Events per batch (104 bytes an event with its position). Large batches mean few hand-overs:
-/// a thread that sleeps until the next batch is woken on its waker's core,
-/// and with a hand-over per thousand events the two threads ended up sharing
-/// one core.
+/// Events per batch (64 bytes an event with its position, see
+/// [`super::event`]). Large batches mean few hand-overs: a thread that
+/// sleeps until the next batch is woken on its waker's core, and with a
+/// hand-over per thousand events the two threads ended up sharing one core.
 const BATCH: usize = 8_192;
 
 /// Batches in flight besides the two being filled and drained (a few
