@@ -127,9 +127,9 @@ pub(crate) fn import(
         .map(|p| display(p))
         .collect();
     let text: Arc<str> = write::write(&scenario, &sources).into();
-    // The scenario's fields are in the text now: give their memory back to
-    // the allocator before the engine loads the text.
-    drop(scenario);
+    // The scenario's fields are in the text now: their memory is given back
+    // on another core while the engine loads the text.
+    free_later(scenario);
     validate(program, Arc::clone(&text))?;
     Ok(text)
 }
@@ -159,6 +159,7 @@ fn gather(options: &ImportOptions, map: &Map) -> (Scenario, Vec<ImportError>) {
         }
     }
     resolve_resellers(&raw, &built.resellers, &mut scenario, &mut errors);
+    free_later(raw);
     (scenario, errors)
 }
 
@@ -178,19 +179,21 @@ fn resolve_resellers(
         Some(Val::Str(s)) | Some(Val::Plain(s)) => Some(s.to_lowercase()),
         _ => None,
     };
-    let by_key: std::collections::HashMap<String, String> = partners
+    let by_key: std::collections::HashMap<String, fragment::Text> = partners
         .iter()
         .flat_map(|p| {
             [key(p.fields.get("mpn_id")), key(p.fields.get("tenant_id"))]
                 .into_iter()
                 .flatten()
-                .map(|k| (k, p.id.clone()))
+                .map(|k| (k, fragment::Text::clone(&p.id)))
         })
         .collect();
     let mut reported = HashSet::new();
     for d in deferred {
         match (by_key.get(&d.value), subscriptions.get_mut(d.subscription)) {
-            (Some(partner), Some(sub)) => sub.fields.set("reseller", Val::Str(partner.clone())),
+            (Some(partner), Some(sub)) => {
+                sub.fields.set("reseller", Val::Str(fragment::Text::clone(partner)))
+            }
             (None, _) if reported.insert(d.value.clone()) => errors.push(at(
                 ImportCode::UnknownReference,
                 raw.file(d.loc.file),
@@ -204,13 +207,23 @@ fn resolve_resellers(
     }
 }
 
+/// Frees a large value on one of rayon's workers. Hundreds of thousands of
+/// small allocations take a tenth of a second or more to free, and nothing
+/// needs to wait for that: the import goes on (or returns) meanwhile.
+fn free_later<T: Send + 'static>(value: T) {
+    rayon::spawn(move || drop(value));
+}
+
 /// Loads the written scenario with the engine: what only an overlay can give
 /// (roles, a relationship's `via`, …) and is missing shows up here.
 fn validate(program: &Program, text: Arc<str>) -> Result<(), ImportFailure> {
     let source = SourceFile::new(OUTPUT_NAME, text);
     let ids: HashSet<String> = program.rule_ids();
     match load_scenario(&program.schema, source, &ids, &LoadOptions::default()) {
-        Ok(_) => Ok(()),
+        Ok(loaded) => {
+            free_later(loaded);
+            Ok(())
+        }
         Err(mut errors) => {
             for e in &mut errors {
                 let help = e.help.take().map(|h| format!("{h}; ")).unwrap_or_default();
