@@ -6,7 +6,8 @@ use hashbrown::{HashMap, HashSet};
 use super::error::{at, ImportCode, ImportError};
 use super::fragment::{Entity, Fields, Scenario, Text, Val};
 use super::ids::{short, slug, Ids};
-use super::model::{Loc, Raw};
+use super::model::{Loc, Raw, SubscriptionRaw};
+use rayon::prelude::*;
 
 /// A reference that can only be resolved once overlays are merged: a
 /// subscription's reseller of record, named by PartnerID or tenant id.
@@ -39,14 +40,8 @@ pub(crate) fn build(raw: &mut Raw, errors: &mut Vec<ImportError>) -> Built {
     let mut scenario = Scenario::default();
     scenario.kinds[0] = partner_entities(raw, &partner_ids);
     scenario.kinds[1] = customer_entities(raw, &customer_ids, &partner_ids);
-    let (subs, sub_ids, resellers) = subscription_entities(
-        raw,
-        &mut ids,
-        &mut shared,
-        &customer_ids,
-        &partner_ids,
-        errors,
-    );
+    let (subs, sub_ids, resellers) =
+        subscription_entities(raw, &mut ids, &customer_ids, &partner_ids, errors);
     scenario.kinds[2] = subs;
     scenario.kinds[3] = transfer_entities(
         raw,
@@ -100,7 +95,7 @@ fn add_transfer_partners(raw: &mut Raw) {
 /// Ids in a deterministic order: by name, then Partner Center id.
 fn assign(keys: Vec<(String, &str, usize)>, ids: &mut Ids, prefix: &str) -> Vec<Text> {
     let mut keys = keys;
-    keys.sort_unstable();
+    keys.par_sort_unstable();
     let none = Text::from("");
     let mut out = vec![none; keys.len()];
     for (base, pc_id, index) in keys {
@@ -212,14 +207,13 @@ type Subscriptions<'r> = (Vec<Entity>, SubscriptionIds<'r>, Vec<Deferred>);
 fn subscription_entities<'r>(
     raw: &'r Raw,
     ids: &mut Ids,
-    shared: &mut Shared,
     customer_ids: &[Text],
     partner_ids: &[Text],
     errors: &mut Vec<ImportError>,
 ) -> Subscriptions<'r> {
     let keys = raw
         .subscriptions
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(i, s)| {
             let customer = customer_ids.get(s.customer).map_or("", |c| &**c);
@@ -234,48 +228,99 @@ fn subscription_entities<'r>(
         .zip(&sub_ids)
         .map(|(s, id)| (s.pc_id.as_str(), Text::clone(id)))
         .collect();
-    let mut resellers = Vec::new();
+    // Each entity depends only on its subscription and the tables above:
+    // built in chunks on every core, then put together in order, so the
+    // entities, errors and deferred resellers are those of one pass.
+    const CHUNK: usize = 4096;
+    let chunks: Vec<SubscriptionChunk> = raw
+        .subscriptions
+        .par_chunks(CHUNK)
+        .zip(sub_ids.par_chunks(CHUNK))
+        .enumerate()
+        .map(|(n, (subs, ids))| {
+            let context = Context {
+                raw,
+                customer_ids,
+                partner_ids,
+                by_pc: &by_pc,
+            };
+            subscription_chunk(&context, n * CHUNK, subs, ids)
+        })
+        .collect();
     let mut out = Vec::with_capacity(raw.subscriptions.len());
-    for (i, (s, id)) in raw.subscriptions.iter().zip(sub_ids).enumerate() {
+    let mut resellers = Vec::new();
+    for chunk in chunks {
+        out.extend(chunk.entities);
+        errors.extend(chunk.errors);
+        resellers.extend(chunk.resellers);
+    }
+    (out, by_pc, resellers)
+}
+
+/// What every subscription entity is built from.
+struct Context<'c, 'r> {
+    raw: &'r Raw,
+    customer_ids: &'c [Text],
+    partner_ids: &'c [Text],
+    by_pc: &'c SubscriptionIds<'r>,
+}
+
+/// The entities of a run of subscriptions, and what they gave besides.
+struct SubscriptionChunk {
+    entities: Vec<Entity>,
+    errors: Vec<ImportError>,
+    resellers: Vec<Deferred>,
+}
+
+/// The entities of `subs` (with their ids), the first being subscription
+/// number `first`.
+fn subscription_chunk(
+    c: &Context<'_, '_>,
+    first: usize,
+    subs: &[SubscriptionRaw],
+    ids: &[Text],
+) -> SubscriptionChunk {
+    let mut shared = Shared::default();
+    let mut out = SubscriptionChunk {
+        entities: Vec::with_capacity(subs.len()),
+        errors: Vec::new(),
+        resellers: Vec::new(),
+    };
+    for (i, (s, id)) in subs.iter().zip(ids).enumerate() {
         let pc_id = Text::from(s.pc_id.as_str());
-        let mut e = Entity::new(id, Some(Text::clone(&pc_id)), raw.name(s.loc.file));
-        let mut shared_str = |v: &Option<String>| v.as_deref().map(|v| Val::Str(shared.text(v)));
-        e.fields.opt("name", shared_str(&s.name));
-        e.fields.opt(
-            "customer",
-            customer_ids.get(s.customer).map(|c| Val::Str(Text::clone(c))),
-        );
-        e.fields.opt(
-            "partner",
-            partner_ids.get(s.partner).map(|p| Val::Str(Text::clone(p))),
-        );
+        let origin = c.raw.name(s.loc.file);
+        let mut e = Entity::new(Text::clone(id), Some(Text::clone(&pc_id)), origin);
+        let name = s.name.as_deref().map(|v| Val::Str(shared.text(v)));
+        e.fields.opt("name", name);
+        let customer = c.customer_ids.get(s.customer);
+        e.fields.opt("customer", customer.map(|c| Val::Str(Text::clone(c))));
+        let partner = c.partner_ids.get(s.partner);
+        e.fields.opt("partner", partner.map(|p| Val::Str(Text::clone(p))));
         e.fields.set("offer", Val::Plain(shared.text(&s.offer)));
-        e.fields.opt(
-            "offer_id",
-            s.offer_id.as_deref().map(|v| Val::Str(shared.text(v))),
-        );
+        let offer_id = s.offer_id.as_deref().map(|v| Val::Str(shared.text(v)));
+        e.fields.opt("offer_id", offer_id);
         e.fields.set("pc_id", Val::Str(pc_id));
         if let Some((base, loc)) = &s.base {
-            match by_pc.get(base.as_str()) {
+            match c.by_pc.get(base.as_str()) {
                 Some(b) => e.fields.set("base", Val::Str(Text::clone(b))),
-                None => errors.push(unknown(raw, *loc, "base subscription", base)),
+                None => out
+                    .errors
+                    .push(unknown(c.raw, *loc, "base subscription", base)),
             }
         }
-        e.fields.opt(
-            "quantity",
-            s.quantity.map(|q| Val::Plain(shared.number(q))),
-        );
+        let quantity = s.quantity.map(|q| Val::Plain(shared.number(q)));
+        e.fields.opt("quantity", quantity);
         e.fields.set("status", Val::Plain(shared.text(&s.status)));
         if let Some((value, loc)) = &s.reseller {
-            resellers.push(Deferred {
-                subscription: i,
+            out.resellers.push(Deferred {
+                subscription: first + i,
                 value: value.clone(),
                 loc: *loc,
             });
         }
-        out.push(e);
+        out.entities.push(e);
     }
-    (out, by_pc, resellers)
+    out
 }
 
 fn transfer_entities(
