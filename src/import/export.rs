@@ -35,17 +35,21 @@ impl<'m> Reader<'m> {
         }
     }
 
-    /// Reads one export folder.
-    pub(crate) fn export(&mut self, dir: &ExportDir) {
+    /// Reads an export's own files (its organization profile and customer
+    /// list) and finds its customer folders; what they hold is parsed
+    /// separately ([`parse_folders`]) and added by [`Reader::add_folders`].
+    /// `None` when the export names no partner (the error says why).
+    pub(crate) fn prepare(&mut self, dir: &ExportDir) -> Option<Prepared> {
         let files = &self.map.raw.files;
-        let Some(partner) = self.organization(dir, &files.organization.clone()) else {
-            return;
-        };
+        let partner = self.organization(dir, &files.organization.clone())?;
         let customers = self.customers(dir, partner);
         let folder = files.customer_folder.clone();
         let names = match dir.folders(&folder) {
             Ok(names) => names,
-            Err(e) => return self.errors.push(e),
+            Err(e) => {
+                self.errors.push(e);
+                return None;
+            }
         };
         let listed: std::collections::HashSet<usize> = customers.iter().copied().collect();
         let mut found = Vec::with_capacity(names.len());
@@ -66,16 +70,14 @@ impl<'m> Reader<'m> {
                 )),
             }
         }
-        // Reading and parsing the folders is most of an import's work, and
-        // each folder stands alone: do it on every core, then add the results
-        // in folder order, so the outcome does not depend on the threads.
-        let map = self.map;
-        let parsed: Vec<Parsed> = found
-            .par_iter()
-            .map(|(rel, _)| parse_folder(dir, map, rel))
-            .collect();
-        for (p, (_, customer)) in parsed.into_iter().zip(found) {
-            self.add_folder(p, customer, partner);
+        Some(Prepared { partner, found })
+    }
+
+    /// Adds the parsed customer folders of a prepared export, in folder
+    /// order, so the outcome does not depend on the threads that parsed them.
+    pub(crate) fn add_folders(&mut self, prepared: &Prepared, parsed: Vec<Parsed>) {
+        for (p, (_, customer)) in parsed.into_iter().zip(&prepared.found) {
+            self.add_folder(p, *customer, prepared.partner);
         }
     }
 
@@ -324,6 +326,49 @@ impl<'m> Reader<'m> {
             .insert(s.pc_id.clone(), self.raw.subscriptions.len());
         self.raw.subscriptions.push(s);
     }
+}
+
+/// An export whose customer folders are yet to be read.
+#[derive(Debug)]
+pub(crate) struct Prepared {
+    /// The exporting partner.
+    partner: usize,
+    /// Its customer folders (paths inside the export) and their customers.
+    found: Vec<(String, usize)>,
+}
+
+/// Reads and parses the customer folders of every prepared export.
+///
+/// Reading and parsing the folders is most of an import's work, and each
+/// folder stands alone: all of them, from every export, are done on every core
+/// at once (an export of a few dozen folders alone would leave cores idle
+/// while the next export's customer list is read). The result holds each
+/// export's folders in its order.
+pub(crate) fn parse_folders(map: &Map, exports: &[(&ExportDir, &Prepared)]) -> Vec<Vec<Parsed>> {
+    let jobs: Vec<(usize, &ExportDir, &str)> = exports
+        .iter()
+        .enumerate()
+        .flat_map(|(n, (dir, prepared))| {
+            prepared
+                .found
+                .iter()
+                .map(move |(rel, _)| (n, *dir, rel.as_str()))
+        })
+        .collect();
+    let parsed: Vec<(usize, Parsed)> = jobs
+        .par_iter()
+        .map(|&(n, dir, rel)| (n, parse_folder(dir, map, rel)))
+        .collect();
+    let mut out: Vec<Vec<Parsed>> = exports
+        .iter()
+        .map(|(_, p)| Vec::with_capacity(p.found.len()))
+        .collect();
+    for (n, p) in parsed {
+        if let Some(list) = out.get_mut(n) {
+            list.push(p);
+        }
+    }
+    out
 }
 
 fn no_customer(dir: &ExportDir, folder: &str, name: &str, list: &str) -> ImportError {

@@ -27,6 +27,8 @@ mod values;
 pub(crate) mod write;
 
 use std::collections::HashSet;
+
+use rayon::slice::ParallelSliceMut;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -116,10 +118,11 @@ pub(crate) fn import(
         return Err(ImportFailure::Input(errors));
     }
     // By id, so the file does not depend on the order of the exports.
+    // Ids are unique, so an unstable sort (on every core) gives the one order.
     scenario
         .kinds
         .iter_mut()
-        .for_each(|k| k.sort_by(|a, b| a.id.cmp(&b.id)));
+        .for_each(|k| k.par_sort_unstable_by(|a, b| a.id.cmp(&b.id)));
     let sources: Vec<String> = options
         .exports
         .iter()
@@ -136,24 +139,30 @@ pub(crate) fn import(
 
 /// Reads the exports, builds the scenario and merges the overlays.
 fn gather(options: &ImportOptions, map: &Map) -> (Scenario, Vec<ImportError>) {
-    let mut reader = export::Reader::new(map);
-    for path in &options.exports {
-        match ExportDir::open(path, options.max_file_bytes) {
-            Ok(dir) => reader.export(&dir),
-            Err(e) => reader.errors.push(e),
-        }
-    }
+    let reader = read_exports(options, map);
     let export::Reader {
         mut raw,
         mut errors,
         ..
     } = reader;
-    let built = build::build(&mut raw, &mut errors);
+    // The overlays do not depend on the exports: they are read and parsed on
+    // another core while the entities are built, and merged in order after.
+    let (built, overlays) = rayon::join(
+        || build::build(&mut raw, &mut errors),
+        || {
+            options
+                .overlays
+                .iter()
+                .map(|path| {
+                    read_file(path, options.max_file_bytes)
+                        .and_then(|f| overlay::parse(&f).map(|n| (f, n)))
+                })
+                .collect::<Vec<_>>()
+        },
+    );
     let mut scenario = built.scenario;
-    for path in &options.overlays {
-        match read_file(path, options.max_file_bytes)
-            .and_then(|f| overlay::parse(&f).map(|n| (f, n)))
-        {
+    for overlay in overlays {
+        match overlay {
             Ok((file, root)) => overlay::merge(&file, &root, &mut scenario, &mut errors),
             Err(e) => errors.push(e),
         }
@@ -161,6 +170,42 @@ fn gather(options: &ImportOptions, map: &Map) -> (Scenario, Vec<ImportError>) {
     resolve_resellers(&raw, &built.resellers, &mut scenario, &mut errors);
     free_later(raw);
     (scenario, errors)
+}
+
+/// Reads the exports: each export's own files in order, then the customer
+/// folders of all of them on every core, then what those held added export by
+/// export. The errors come in the order of reading one export after another.
+fn read_exports<'m>(options: &ImportOptions, map: &'m Map) -> export::Reader<'m> {
+    /// One export (or the error opening it), with the errors its own files gave.
+    struct Step {
+        errors: Vec<ImportError>,
+        export: Option<(ExportDir, export::Prepared)>,
+    }
+    let mut reader = export::Reader::new(map);
+    let mut steps = Vec::with_capacity(options.exports.len());
+    for path in &options.exports {
+        let export = match ExportDir::open(path, options.max_file_bytes) {
+            Ok(dir) => reader.prepare(&dir).map(|p| (dir, p)),
+            Err(e) => {
+                reader.errors.push(e);
+                None
+            }
+        };
+        let errors = std::mem::take(&mut reader.errors);
+        steps.push(Step { errors, export });
+    }
+    let exports: Vec<(&ExportDir, &export::Prepared)> = steps
+        .iter()
+        .filter_map(|s| s.export.as_ref().map(|(d, p)| (d, p)))
+        .collect();
+    let mut parsed = export::parse_folders(map, &exports).into_iter();
+    for step in steps {
+        reader.errors.extend(step.errors);
+        if let Some((_, prepared)) = &step.export {
+            reader.add_folders(prepared, parsed.next().unwrap_or_default());
+        }
+    }
+    reader
 }
 
 /// Sets each subscription's `reseller` to the partner whose `mpn_id` (from an

@@ -63,7 +63,9 @@ fn entities_on_every_core(out: &mut String, entities: &[Entity], kind: &str) {
     let chunks: Vec<String> = entities
         .par_chunks(CHUNK)
         .map(|chunk| {
-            let mut text = String::new();
+            // About the size of a subscription's entry, so that the text
+            // is seldom grown (and copied).
+            let mut text = String::with_capacity(chunk.len() * 512);
             for e in chunk {
                 entity(&mut text, e, kind);
             }
