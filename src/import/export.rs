@@ -73,6 +73,22 @@ impl<'m> Reader<'m> {
         Some(Prepared { partner, found })
     }
 
+    /// Makes room for this many more subscriptions, so that adding them does
+    /// not grow (and copy) the list and its index again and again.
+    pub(crate) fn reserve(&mut self, parsed: &[Vec<Parsed>]) {
+        let count: usize = parsed
+            .iter()
+            .flatten()
+            .flat_map(|p| &p.files)
+            .map(|(_, content)| match content {
+                Content::Subscriptions(subs) => subs.len(),
+                _ => 0,
+            })
+            .sum();
+        self.raw.subscriptions.reserve(count);
+        self.raw.subscription_by_id.reserve(count);
+    }
+
     /// Adds the parsed customer folders of a prepared export, in folder
     /// order, so the outcome does not depend on the threads that parsed them.
     pub(crate) fn add_folders(&mut self, prepared: &Prepared, parsed: Vec<Parsed>) {

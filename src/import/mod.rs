@@ -198,7 +198,9 @@ fn read_exports<'m>(options: &ImportOptions, map: &'m Map) -> export::Reader<'m>
         .iter()
         .filter_map(|s| s.export.as_ref().map(|(d, p)| (d, p)))
         .collect();
-    let mut parsed = export::parse_folders(map, &exports).into_iter();
+    let parsed = export::parse_folders(map, &exports);
+    reader.reserve(&parsed);
+    let mut parsed = parsed.into_iter();
     for step in steps {
         reader.errors.extend(step.errors);
         if let Some((_, prepared)) = &step.export {
