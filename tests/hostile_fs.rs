@@ -11,6 +11,7 @@
 
 mod common;
 
+use assert_cmd::Command;
 use common::{eligo, eligo_capped, MEMORY_CAP_KIB};
 use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
@@ -62,6 +63,12 @@ fn text(out: &Output) -> String {
     )
 }
 
+/// Runs `cmd` for at most two minutes: its exit code and all it printed.
+fn run(cmd: &mut Command) -> (Option<i32>, String) {
+    let out = cmd.timeout(Duration::from_secs(120)).output().unwrap();
+    (out.status.code(), text(&out))
+}
+
 fn mkfifo(path: &Path) {
     let status = std::process::Command::new("mkfifo")
         .arg(path)
@@ -86,27 +93,21 @@ fn a_symlink_out_of_the_tree_is_never_read() {
     symlink("/etc/passwd", tmp.path().join("books/passwd.yaml")).unwrap();
     for format in FORMATS {
         // Not followed by default: a warning names each link, nothing is read.
-        let out = eligo()
+        let (code, all) = run(eligo()
             .env("ELIGO_TEST_SECRET", "ENV-SECRET-VALUE")
             .args(["check", "--format", format])
-            .arg(tmp.path().join("books"))
-            .output()
-            .unwrap();
-        let all = text(&out);
-        assert_eq!(out.status.code(), Some(0), "{all}");
+            .arg(tmp.path().join("books")));
+        assert_eq!(code, Some(0), "{all}");
         for secret in ["S3CRET-TOKEN-VALUE", "ENV-SECRET-VALUE", "root:"] {
             assert!(!all.contains(secret), "{format}: {all}");
         }
         assert!(all.contains("warning: skipped symbolic link"), "{all}");
         // Followed on request, a link leaving the folder is an input error.
-        let out = eligo()
+        let (code, all) = run(eligo()
             .env("ELIGO_TEST_SECRET", "ENV-SECRET-VALUE")
             .args(["check", "--follow-symlinks", "--format", format])
-            .arg(tmp.path().join("books"))
-            .output()
-            .unwrap();
-        let all = text(&out);
-        assert_eq!(out.status.code(), Some(2), "{all}");
+            .arg(tmp.path().join("books")));
+        assert_eq!(code, Some(2), "{all}");
         for secret in ["S3CRET-TOKEN-VALUE", "ENV-SECRET-VALUE", "root:"] {
             assert!(!all.contains(secret), "{format}: {all}");
         }
@@ -121,17 +122,12 @@ fn a_symlink_to_a_device_is_not_read() {
     symlink("/dev/zero", tmp.path().join("books/zero.yaml")).unwrap();
     for follow in [false, true] {
         let mut cmd = eligo_capped(MEMORY_CAP_KIB);
-        cmd.arg("check").timeout(Duration::from_secs(60));
+        cmd.arg("check");
         if follow {
             cmd.arg("--follow-symlinks");
         }
-        let out = cmd.arg(tmp.path().join("books")).output().unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(if follow { 2 } else { 0 }),
-            "{}",
-            text(&out)
-        );
+        let (code, all) = run(cmd.arg(tmp.path().join("books")));
+        assert_eq!(code, Some(if follow { 2 } else { 0 }), "{all}");
     }
 }
 
@@ -140,14 +136,8 @@ fn a_fifo_in_a_folder_is_refused_without_waiting() {
     let tmp = TempDir::new("fifo");
     tmp.write("books/ok.yaml", book());
     mkfifo(&tmp.path().join("books/pipe.yaml"));
-    let out = eligo()
-        .arg("check")
-        .arg(tmp.path().join("books"))
-        .timeout(Duration::from_secs(60))
-        .output()
-        .unwrap();
-    let all = text(&out);
-    assert_eq!(out.status.code(), Some(2), "{all}");
+    let (code, all) = run(eligo().arg("check").arg(tmp.path().join("books")));
+    assert_eq!(code, Some(2), "{all}");
     assert!(all.contains("is not a regular file"), "{all}");
 }
 
@@ -158,33 +148,24 @@ fn symlink_loops_visit_each_file_once() {
     symlink(".", tmp.path().join("books/a")).unwrap();
     symlink(".", tmp.path().join("books/b")).unwrap();
     symlink("ok.yaml", tmp.path().join("books/same.yaml")).unwrap();
-    let out = eligo()
+    let (code, all) = run(eligo()
         .args(["check", "--follow-symlinks"])
-        .arg(tmp.path().join("books"))
-        .timeout(Duration::from_secs(60))
-        .output()
-        .unwrap();
-    let all = text(&out);
-    assert_eq!(out.status.code(), Some(0), "{all}");
+        .arg(tmp.path().join("books")));
+    assert_eq!(code, Some(0), "{all}");
     assert!(all.contains("checked 1 file:"), "{all}");
 }
 
 #[test]
 fn explicit_devices_and_pipes_are_read_within_the_bound() {
     // The default bound (1 GiB) under the memory cap: the read stops there.
-    let out = eligo_capped(MEMORY_CAP_KIB)
-        .args(["check", "/dev/zero"])
-        .timeout(Duration::from_secs(120))
-        .output()
-        .unwrap();
-    let all = text(&out);
-    assert_eq!(out.status.code(), Some(2), "{all}");
+    let (code, all) = run(eligo_capped(MEMORY_CAP_KIB).args(["check", "/dev/zero"]));
+    assert_eq!(code, Some(2), "{all}");
     assert!(all.contains("eligo::scenario::size_limit"), "{all}");
     assert!(
         all.contains("larger than the limit of 1073741824 bytes"),
         "{all}"
     );
-    let out = eligo_capped(MEMORY_CAP_KIB)
+    let (code, all) = run(eligo_capped(MEMORY_CAP_KIB)
         .args([
             "check",
             "--waivers",
@@ -192,27 +173,17 @@ fn explicit_devices_and_pipes_are_read_within_the_bound() {
             "--max-file-bytes",
             "100000",
         ])
-        .arg("fixtures/books/clean-book.yaml")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
-    assert!(
-        text(&out).contains("eligo::waivers::size_limit"),
-        "{}",
-        text(&out)
-    );
-    let out = eligo_capped(MEMORY_CAP_KIB)
-        .args([
-            "check",
-            "--rules",
-            "/dev/zero",
-            "fixtures/books/clean-book.yaml",
-        ])
-        .timeout(Duration::from_secs(60))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
-    assert!(text(&out).contains("more than the limit"), "{}", text(&out));
+        .arg("fixtures/books/clean-book.yaml"));
+    assert_eq!(code, Some(2), "{all}");
+    assert!(all.contains("eligo::waivers::size_limit"), "{all}");
+    let (code, all) = run(eligo_capped(MEMORY_CAP_KIB).args([
+        "check",
+        "--rules",
+        "/dev/zero",
+        "fixtures/books/clean-book.yaml",
+    ]));
+    assert_eq!(code, Some(2), "{all}");
+    assert!(all.contains("more than the limit"), "{all}");
 }
 
 #[test]
@@ -220,25 +191,16 @@ fn a_hostile_eligoignore_is_not_read() {
     let tmp = TempDir::new("ignore-link");
     tmp.write("books/ok.yaml", book());
     symlink("/dev/zero", tmp.path().join("books/.eligoignore")).unwrap();
-    let out = eligo_capped(MEMORY_CAP_KIB)
+    let (code, all) = run(eligo_capped(MEMORY_CAP_KIB)
         .args(["check", "--follow-symlinks"])
-        .arg(tmp.path().join("books"))
-        .timeout(Duration::from_secs(60))
-        .output()
-        .unwrap();
-    let all = text(&out);
-    assert_eq!(out.status.code(), Some(0), "{all}");
+        .arg(tmp.path().join("books")));
+    assert_eq!(code, Some(0), "{all}");
     assert!(all.contains("ignored"), "{all}");
     let tmp = TempDir::new("ignore-fifo");
     tmp.write("books/ok.yaml", book());
     mkfifo(&tmp.path().join("books/.eligoignore"));
-    let out = eligo()
-        .arg("check")
-        .arg(tmp.path().join("books"))
-        .timeout(Duration::from_secs(60))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let (code, all) = run(eligo().arg("check").arg(tmp.path().join("books")));
+    assert_eq!(code, Some(0), "{all}");
 }
 
 // ---- .eligoignore -------------------------------------------------------------
@@ -256,13 +218,10 @@ fn eligoignore_has_gitignore_semantics() {
         "books/.eligoignore",
         "# comments\ndeep/**/wip.yaml\ndrafts/*\n!drafts/keep.yaml\n*.tmp.yaml\n",
     );
-    let out = eligo()
+    let (code, all) = run(eligo()
         .args(["check", "--format", "json"])
-        .arg(tmp.path().join("books"))
-        .output()
-        .unwrap();
-    let all = text(&out);
-    assert_eq!(out.status.code(), Some(0), "{all}");
+        .arg(tmp.path().join("books")));
+    assert_eq!(code, Some(0), "{all}");
     assert!(all.contains("drafts/keep.yaml"), "{all}");
     assert!(all.contains("\"files\": 2"), "{all}");
 }
@@ -276,14 +235,9 @@ fn backtracking_ignore_patterns_end_at_once() {
         "books/.eligoignore",
         format!("*a*a*a*a*a*a*b\n{}b\n", "*a".repeat(13)),
     );
-    let out = eligo()
-        .arg("check")
-        .arg(tmp.path().join("books"))
-        .timeout(Duration::from_secs(30))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    assert!(text(&out).contains("checked 2 files"), "{}", text(&out));
+    let (code, all) = run(eligo().arg("check").arg(tmp.path().join("books")));
+    assert_eq!(code, Some(0), "{all}");
+    assert!(all.contains("checked 2 files"), "{all}");
 }
 
 #[test]
@@ -461,30 +415,27 @@ fn one_long_value_does_not_multiply_the_output() {
 
 #[test]
 fn a_run_without_rules_is_an_input_error() {
-    let out = eligo()
+    let (code, all) = run(eligo()
         .args([
             "check",
             "--no-default-rules",
             "--rules",
             "rules/schema.rules",
         ])
-        .arg("fixtures/books/clean-book.yaml")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out).contains("no rules loaded"), "{}", text(&out));
+        .arg("fixtures/books/clean-book.yaml"));
+    assert_eq!(code, Some(2));
+    assert!(all.contains("no rules loaded"), "{all}");
 }
 
 #[test]
 fn a_null_collection_is_an_input_error() {
     let tmp = TempDir::new("null-collection");
     let path = tmp.write("null.yaml", "partners:\nsubscriptions: []\n");
-    let out = eligo().arg("check").arg(&path).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    let (code, all) = run(eligo().arg("check").arg(&path));
+    assert_eq!(code, Some(2));
     assert!(
-        text(&out).contains("the collection `partners` has no value"),
-        "{}",
-        text(&out)
+        all.contains("the collection `partners` has no value"),
+        "{all}"
     );
 }
 
@@ -492,13 +443,9 @@ fn a_null_collection_is_an_input_error() {
 fn an_unsupported_yaml_version_is_an_input_error() {
     let tmp = TempDir::new("yaml-version");
     let path = tmp.write("v2.yaml", "%YAML 2.0\n---\nsubscriptions: []\n");
-    let out = eligo().arg("check").arg(&path).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out).contains("unsupported YAML version `2.0`"),
-        "{}",
-        text(&out)
-    );
+    let (code, all) = run(eligo().arg("check").arg(&path));
+    assert_eq!(code, Some(2));
+    assert!(all.contains("unsupported YAML version `2.0`"), "{all}");
     let ok = tmp.write("v12.yaml", "%YAML 1.2\n---\nsubscriptions: []\n");
     eligo().arg("check").arg(&ok).assert().code(0);
 }
@@ -522,17 +469,14 @@ fn a_cr_only_file_shows_the_reported_lines() {
 
 #[test]
 fn max_depth_is_bounded_by_the_parser() {
-    let out = eligo()
-        .args([
-            "check",
-            "--max-depth",
-            "100000000",
-            "fixtures/books/clean-book.yaml",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out).contains("from 1 to 255"), "{}", text(&out));
+    let (code, all) = run(eligo().args([
+        "check",
+        "--max-depth",
+        "100000000",
+        "fixtures/books/clean-book.yaml",
+    ]));
+    assert_eq!(code, Some(2));
+    assert!(all.contains("from 1 to 255"), "{all}");
     eligo()
         .args([
             "check",
@@ -563,26 +507,17 @@ fn a_rule_id_past_column_65535_lists_and_reports() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(out.stdout.len() < 20_000, "{}", out.stdout.len());
     for format in FORMATS {
-        let out = eligo()
+        let (code, all) = run(eligo()
             .args(["check", "--format", format, "--rules"])
             .arg(&rules)
-            .arg("fixtures/books/clean-book.yaml")
-            .output()
-            .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{format}: {}",
-            &text(&out)[..2000]
-        );
+            .arg("fixtures/books/clean-book.yaml"));
+        assert_eq!(code, Some(0), "{format}: {}", &all[..2000]);
     }
-    let out = eligo()
+    let (code, all) = run(eligo()
         .args(["test", "--coverage", "--rules"])
         .arg(&rules)
-        .arg("fixtures/books/clean-book.yaml")
-        .output()
-        .unwrap();
-    assert_ne!(out.status.code(), Some(101), "{}", text(&out));
+        .arg("fixtures/books/clean-book.yaml"));
+    assert_ne!(code, Some(101), "{all}");
 }
 
 // ---- the everyday formats: concise lines and places to edit ---------------------
