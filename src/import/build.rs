@@ -293,9 +293,11 @@ fn subscription_chunk(
         let name = s.name.as_deref().map(|v| Val::Str(shared.text(v)));
         e.fields.opt("name", name);
         let customer = c.customer_ids.get(s.customer);
-        e.fields.opt("customer", customer.map(|c| Val::Str(Text::clone(c))));
+        e.fields
+            .opt("customer", customer.map(|c| Val::Str(Text::clone(c))));
         let partner = c.partner_ids.get(s.partner);
-        e.fields.opt("partner", partner.map(|p| Val::Str(Text::clone(p))));
+        e.fields
+            .opt("partner", partner.map(|p| Val::Str(Text::clone(p))));
         e.fields.set("offer", Val::Plain(shared.text(&s.offer)));
         let offer_id = s.offer_id.as_deref().map(|v| Val::Str(shared.text(v)));
         e.fields.opt("offer_id", offer_id);
@@ -357,7 +359,9 @@ fn transfer_entities(
         e.fields.opt("to", partner(&t.to.0).map(Val::Str));
         e.fields.opt(
             "customer",
-            customer_ids.get(t.customer).map(|c| Val::Str(Text::clone(c))),
+            customer_ids
+                .get(t.customer)
+                .map(|c| Val::Str(Text::clone(c))),
         );
         e.fields.set("status", Val::Plain(shared.text(&t.status)));
         e.fields.opt("created", plain(&t.created));
@@ -370,7 +374,10 @@ fn transfer_entities(
             };
             let mut f = Fields::default();
             f.set("subscription", Val::Str(Text::clone(sub)));
-            f.opt("quantity", item.quantity.map(|q| Val::Plain(shared.number(q))));
+            f.opt(
+                "quantity",
+                item.quantity.map(|q| Val::Plain(shared.number(q))),
+            );
             items.push(Val::Map(f));
         }
         e.fields.set("items", Val::List(items));

@@ -506,7 +506,15 @@ mod tests {
 
     #[test]
     fn stack_normal_forms_are_norms() {
-        for v in ["Active", "SUSPENDED", "in_progress", "Pending - Review", "", "_- ", "x".repeat(64).as_str()] {
+        for v in [
+            "Active",
+            "SUSPENDED",
+            "in_progress",
+            "Pending - Review",
+            "",
+            "_- ",
+            "x".repeat(64).as_str(),
+        ] {
             let mut buf = [0u8; 64];
             assert_eq!(ascii_norm(v, &mut buf), Some(norm(v).as_str()), "{v}");
         }
