@@ -353,38 +353,17 @@ pub(crate) struct Prepared {
     found: Vec<(String, usize)>,
 }
 
-/// Reads and parses the customer folders of every prepared export.
+/// Reads and parses the customer folders of a prepared export, in its order.
 ///
 /// Reading and parsing the folders is most of an import's work, and each
-/// folder stands alone: all of them, from every export, are done on every core
-/// at once (an export of a few dozen folders alone would leave cores idle
-/// while the next export's customer list is read). The result holds each
-/// export's folders in its order.
-pub(crate) fn parse_folders(map: &Map, exports: &[(&ExportDir, &Prepared)]) -> Vec<Vec<Parsed>> {
-    let jobs: Vec<(usize, &ExportDir, &str)> = exports
-        .iter()
-        .enumerate()
-        .flat_map(|(n, (dir, prepared))| {
-            prepared
-                .found
-                .iter()
-                .map(move |(rel, _)| (n, *dir, rel.as_str()))
-        })
-        .collect();
-    let parsed: Vec<(usize, Parsed)> = jobs
+/// folder stands alone: they are parsed on every core, while the next
+/// exports' own files are read (see `import::read_exports`).
+pub(crate) fn parse_folders(map: &Map, dir: &ExportDir, prepared: &Prepared) -> Vec<Parsed> {
+    prepared
+        .found
         .par_iter()
-        .map(|&(n, dir, rel)| (n, parse_folder(dir, map, rel)))
-        .collect();
-    let mut out: Vec<Vec<Parsed>> = exports
-        .iter()
-        .map(|(_, p)| Vec::with_capacity(p.found.len()))
-        .collect();
-    for (n, p) in parsed {
-        if let Some(list) = out.get_mut(n) {
-            list.push(p);
-        }
-    }
-    out
+        .map(|(rel, _)| parse_folder(dir, map, rel))
+        .collect()
 }
 
 fn no_customer(dir: &ExportDir, folder: &str, name: &str, list: &str) -> ImportError {

@@ -30,7 +30,7 @@ use std::collections::HashSet;
 
 use rayon::slice::ParallelSliceMut;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use error::{at, file_error, ImportCode, ImportError};
 use fragment::{Scenario, Val};
@@ -172,43 +172,53 @@ fn gather(options: &ImportOptions, map: &Map) -> (Scenario, Vec<ImportError>) {
     (scenario, errors)
 }
 
-/// Reads the exports: each export's own files in order, then the customer
-/// folders of all of them on every core, then what those held added export by
-/// export. The errors come in the order of reading one export after another.
+/// Reads the exports: each export's own files in order on one thread, while
+/// the customer folders of the exports already read are parsed on the others;
+/// then what those held is added export by export. The errors come in the
+/// order of reading one export after another.
 fn read_exports<'m>(options: &ImportOptions, map: &'m Map) -> export::Reader<'m> {
-    /// One export (or the error opening it), with the errors its own files gave.
-    struct Step {
-        errors: Vec<ImportError>,
-        export: Option<(ExportDir, export::Prepared)>,
-    }
+    let count = options.exports.len();
     let mut reader = export::Reader::new(map);
-    let mut steps = Vec::with_capacity(options.exports.len());
-    for path in &options.exports {
-        let export = match ExportDir::open(path, options.max_file_bytes) {
-            Ok(dir) => reader.prepare(&dir).map(|p| (dir, p)),
-            Err(e) => {
-                reader.errors.push(e);
-                None
+    // Per export: the errors of its own files, and its prepared folders.
+    let mut steps: Vec<(Vec<ImportError>, Option<Arc<Prepared>>)> = Vec::with_capacity(count);
+    let parsed: Vec<OnceLock<Vec<folder::Parsed>>> = (0..count).map(|_| OnceLock::new()).collect();
+    rayon::scope(|scope| {
+        for (n, path) in options.exports.iter().enumerate() {
+            let export = match ExportDir::open(path, options.max_file_bytes) {
+                Ok(dir) => reader.prepare(&dir).map(|p| Arc::new((dir, p))),
+                Err(e) => {
+                    reader.errors.push(e);
+                    None
+                }
+            };
+            if let Some(export) = &export {
+                let (export, parsed) = (Arc::clone(export), &parsed);
+                scope.spawn(move |_| {
+                    let folders = export::parse_folders(map, &export.0, &export.1);
+                    if let Some(slot) = parsed.get(n) {
+                        let _ = slot.set(folders);
+                    }
+                });
             }
-        };
-        let errors = std::mem::take(&mut reader.errors);
-        steps.push(Step { errors, export });
-    }
-    let exports: Vec<(&ExportDir, &export::Prepared)> = steps
-        .iter()
-        .filter_map(|s| s.export.as_ref().map(|(d, p)| (d, p)))
+            steps.push((std::mem::take(&mut reader.errors), export));
+        }
+    });
+    let mut parsed: Vec<Vec<folder::Parsed>> = parsed
+        .into_iter()
+        .map(|slot| slot.into_inner().unwrap_or_default())
         .collect();
-    let parsed = export::parse_folders(map, &exports);
     reader.reserve(&parsed);
-    let mut parsed = parsed.into_iter();
-    for step in steps {
-        reader.errors.extend(step.errors);
-        if let Some((_, prepared)) = &step.export {
-            reader.add_folders(prepared, parsed.next().unwrap_or_default());
+    for ((errors, export), folders) in steps.into_iter().zip(parsed.iter_mut()) {
+        reader.errors.extend(errors);
+        if let Some(export) = export {
+            reader.add_folders(&export.1, std::mem::take(folders));
         }
     }
     reader
 }
+
+/// An export folder and its customer folders, to be parsed.
+type Prepared = (ExportDir, export::Prepared);
 
 /// Sets each subscription's `reseller` to the partner whose `mpn_id` (from an
 /// overlay) or tenant id is the export's reseller of record.
