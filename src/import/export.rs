@@ -73,7 +73,7 @@ impl<'m> Reader<'m> {
         Some(Prepared { partner, found })
     }
 
-    /// Makes room for this many more subscriptions, so that adding them does
+    /// Makes room for the subscriptions of these parsed folders, so that adding them does
     /// not grow (and copy) the list and its index again and again.
     pub(crate) fn reserve(&mut self, parsed: &[Vec<Parsed>]) {
         let count: usize = parsed

@@ -27,10 +27,10 @@ mod values;
 pub(crate) mod write;
 
 use std::collections::HashSet;
-
-use rayon::slice::ParallelSliceMut;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
+
+use rayon::slice::ParallelSliceMut;
 
 use error::{at, file_error, ImportCode, ImportError};
 use fragment::{Scenario, Val};
