@@ -170,6 +170,40 @@ fn bad_exports_are_input_errors_at_their_place() {
 }
 
 #[test]
+fn errors_of_several_exports_come_export_by_export() {
+    // The folders of all exports are parsed together on every core; the
+    // errors must still read as if the exports were read one after another:
+    // each export's own files, then its folders, then the next export.
+    let bad = |name: &str| format!("fixtures/import/bad/{name}");
+    let r = run(&[
+        "import",
+        "--map",
+        MAP,
+        &bad("unknown-offer"),
+        &bad("no-customer"),
+        &bad("broken-json"),
+        &bad("unknown-status"),
+        WIDE_WORLD,
+        &bad("csv-missing-column"),
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stdout.is_empty());
+    let first = |needle: &str| r.stderr.find(needle).unwrap_or_else(|| panic!("{needle}"));
+    let order = [
+        "is not in the mapping's offer table",
+        "names no customer of",
+        "is not valid JSON",
+        "subscription status `none`",
+        "has no column",
+        "is in no export's subscriptions",
+    ];
+    for pair in order.windows(2) {
+        assert!(first(pair[0]) < first(pair[1]), "{pair:?}");
+    }
+    insta::assert_snapshot!("bad_exports_in_order", r.stderr);
+}
+
+#[test]
 fn an_overlay_entry_that_matches_nothing_is_an_error_with_did_you_mean() {
     let r = run(&[
         "import",

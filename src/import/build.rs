@@ -1,12 +1,13 @@
 //! From what the exports hold to scenario entities: readable ids, references
 //! between entities, and the `# from` origin of each.
 
-use hashbrown::HashMap;
+use hashbrown::{HashMap, HashSet};
 
 use super::error::{at, ImportCode, ImportError};
-use super::fragment::{Entity, Fields, Scenario, Val};
+use super::fragment::{Entity, Fields, Scenario, Text, Val};
 use super::ids::{short, slug, Ids};
-use super::model::{Loc, Raw};
+use super::model::{Loc, Raw, SubscriptionRaw};
+use rayon::prelude::*;
 
 /// A reference that can only be resolved once overlays are merged: a
 /// subscription's reseller of record, named by PartnerID or tenant id.
@@ -31,7 +32,9 @@ pub(crate) struct Built {
 /// Builds the scenario; references to entities in no export are errors.
 pub(crate) fn build(raw: &mut Raw, errors: &mut Vec<ImportError>) -> Built {
     add_transfer_partners(raw);
+    let raw: &Raw = raw;
     let mut ids = Ids::default();
+    let mut shared = Shared::default();
     let partner_ids = partners(raw, &mut ids);
     let customer_ids = customers(raw, &mut ids);
     let mut scenario = Scenario::default();
@@ -40,11 +43,39 @@ pub(crate) fn build(raw: &mut Raw, errors: &mut Vec<ImportError>) -> Built {
     let (subs, sub_ids, resellers) =
         subscription_entities(raw, &mut ids, &customer_ids, &partner_ids, errors);
     scenario.kinds[2] = subs;
-    scenario.kinds[3] =
-        transfer_entities(raw, &mut ids, &customer_ids, &partner_ids, &sub_ids, errors);
+    scenario.kinds[3] = transfer_entities(
+        raw,
+        &mut ids,
+        &mut shared,
+        &customer_ids,
+        &partner_ids,
+        &sub_ids,
+        errors,
+    );
     Built {
         scenario,
         resellers,
+    }
+}
+
+/// One shared copy of each value that many entities repeat (offers,
+/// statuses, offer ids, subscription names, quantities): a large book has few
+/// distinct ones, and a copy per entity is an allocation and a free each.
+#[derive(Default)]
+struct Shared(HashSet<Text>);
+
+impl Shared {
+    fn text(&mut self, value: &str) -> Text {
+        if let Some(t) = self.0.get(value) {
+            return Text::clone(t);
+        }
+        let t = Text::from(value);
+        self.0.insert(Text::clone(&t));
+        t
+    }
+
+    fn number(&mut self, n: u64) -> Text {
+        self.text(itoa::Buffer::new().format(n))
     }
 }
 
@@ -62,12 +93,13 @@ fn add_transfer_partners(raw: &mut Raw) {
 }
 
 /// Ids in a deterministic order: by name, then Partner Center id.
-fn assign(keys: Vec<(String, String, usize)>, ids: &mut Ids, prefix: &str) -> Vec<String> {
+fn assign(keys: Vec<(String, &str, usize)>, ids: &mut Ids, prefix: &str) -> Vec<Text> {
     let mut keys = keys;
-    keys.sort();
-    let mut out = vec![String::new(); keys.len()];
+    keys.par_sort_unstable();
+    let none = Text::from("");
+    let mut out = vec![none; keys.len()];
     for (base, pc_id, index) in keys {
-        let id = ids.unique(&base, &format!("{prefix}-{}", short(&pc_id)));
+        let id = ids.unique(&base, || format!("{prefix}-{}", short(pc_id)));
         if let Some(slot) = out.get_mut(index) {
             *slot = id;
         }
@@ -75,7 +107,7 @@ fn assign(keys: Vec<(String, String, usize)>, ids: &mut Ids, prefix: &str) -> Ve
     out
 }
 
-fn partners(raw: &Raw, ids: &mut Ids) -> Vec<String> {
+fn partners(raw: &Raw, ids: &mut Ids) -> Vec<Text> {
     let keys = raw
         .partners
         .iter()
@@ -83,7 +115,7 @@ fn partners(raw: &Raw, ids: &mut Ids) -> Vec<String> {
         .map(|(i, p)| {
             (
                 slug(p.name.as_deref().unwrap_or("")),
-                p.tenant_id.clone().unwrap_or_default(),
+                p.tenant_id.as_deref().unwrap_or(""),
                 i,
             )
         })
@@ -91,7 +123,7 @@ fn partners(raw: &Raw, ids: &mut Ids) -> Vec<String> {
     assign(keys, ids, "partner")
 }
 
-fn customers(raw: &Raw, ids: &mut Ids) -> Vec<String> {
+fn customers(raw: &Raw, ids: &mut Ids) -> Vec<Text> {
     let keys = raw
         .customers
         .iter()
@@ -99,7 +131,7 @@ fn customers(raw: &Raw, ids: &mut Ids) -> Vec<String> {
         .map(|(i, c)| {
             (
                 slug(c.name.as_deref().unwrap_or("")),
-                c.tenant_id.clone(),
+                c.tenant_id.as_str(),
                 i,
             )
         })
@@ -108,37 +140,47 @@ fn customers(raw: &Raw, ids: &mut Ids) -> Vec<String> {
 }
 
 fn text(value: &Option<String>) -> Option<Val> {
-    value.as_ref().map(|v| Val::Str(v.clone()))
+    value.as_deref().map(|v| Val::Str(v.into()))
 }
 
-fn partner_entities(raw: &Raw, ids: &[String]) -> Vec<Entity> {
+fn plain(value: &Option<String>) -> Option<Val> {
+    value.as_deref().map(|v| Val::Plain(v.into()))
+}
+
+fn partner_entities(raw: &Raw, ids: &[Text]) -> Vec<Entity> {
     raw.partners
         .iter()
         .zip(ids)
         .map(|(p, id)| {
-            let mut e = Entity::new(id.clone(), p.tenant_id.clone(), raw.name(p.origin));
+            let tenant_id = p.tenant_id.as_deref().map(Text::from);
+            let mut e = Entity::new(Text::clone(id), tenant_id.clone(), raw.name(p.origin));
             e.fields.opt("name", text(&p.name));
-            e.fields.opt("region", p.region.clone().map(Val::Plain));
+            e.fields.opt("region", plain(&p.region));
             e.fields.opt("tenant", text(&p.domain));
-            e.fields.opt("tenant_id", text(&p.tenant_id));
+            e.fields.opt("tenant_id", tenant_id.map(Val::Str));
             e
         })
         .collect()
 }
 
-fn customer_entities(raw: &Raw, ids: &[String], partner_ids: &[String]) -> Vec<Entity> {
+fn customer_entities(raw: &Raw, ids: &[Text], partner_ids: &[Text]) -> Vec<Entity> {
     raw.customers
         .iter()
         .zip(ids)
         .map(|(c, id)| {
-            let mut e = Entity::new(id.clone(), Some(c.tenant_id.clone()), raw.name(c.origin));
+            let tenant_id = Text::from(c.tenant_id.as_str());
+            let mut e = Entity::new(
+                Text::clone(id),
+                Some(Text::clone(&tenant_id)),
+                raw.name(c.origin),
+            );
             e.fields.opt("name", text(&c.name));
-            e.fields.opt("region", c.region.clone().map(Val::Plain));
+            e.fields.opt("region", plain(&c.region));
             e.fields.opt("tenant", text(&c.domain));
-            e.fields.set("tenant_id", Val::Str(c.tenant_id.clone()));
+            e.fields.set("tenant_id", Val::Str(tenant_id));
             if c.has_mca {
                 let mut mca = Fields::default();
-                mca.opt("date", c.mca_date.clone().map(Val::Plain));
+                mca.opt("date", plain(&c.mca_date));
                 e.fields.set("mca", Val::Map(mca));
             }
             let relationships = c
@@ -147,7 +189,7 @@ fn customer_entities(raw: &Raw, ids: &[String], partner_ids: &[String]) -> Vec<E
                 .filter_map(|&p| partner_ids.get(p))
                 .map(|p| {
                     let mut r = Fields::default();
-                    r.set("partner", Val::Str(p.clone()));
+                    r.set("partner", Val::Str(Text::clone(p)));
                     Val::Map(r)
                 })
                 .collect();
@@ -157,90 +199,149 @@ fn customer_entities(raw: &Raw, ids: &[String], partner_ids: &[String]) -> Vec<E
         .collect()
 }
 
-type Subscriptions = (Vec<Entity>, HashMap<String, String>, Vec<Deferred>);
+/// A subscription's readable id by its Partner Center id.
+type SubscriptionIds<'r> = HashMap<&'r str, Text>;
 
-fn subscription_entities(
-    raw: &Raw,
+type Subscriptions<'r> = (Vec<Entity>, SubscriptionIds<'r>, Vec<Deferred>);
+
+fn subscription_entities<'r>(
+    raw: &'r Raw,
     ids: &mut Ids,
-    customer_ids: &[String],
-    partner_ids: &[String],
+    customer_ids: &[Text],
+    partner_ids: &[Text],
     errors: &mut Vec<ImportError>,
-) -> Subscriptions {
-    let none = String::new();
+) -> Subscriptions<'r> {
     let keys = raw
         .subscriptions
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(i, s)| {
-            let customer = customer_ids.get(s.customer).unwrap_or(&none);
+            let customer = customer_ids.get(s.customer).map_or("", |c| &**c);
             let name = slug(s.name.as_deref().unwrap_or("subscription"));
-            (format!("{customer}-{name}"), s.pc_id.clone(), i)
+            (format!("{customer}-{name}"), s.pc_id.as_str(), i)
         })
         .collect();
     let sub_ids = assign(keys, ids, "subscription");
-    let by_pc: HashMap<String, String> = raw
+    let by_pc: SubscriptionIds<'r> = raw
         .subscriptions
         .iter()
         .zip(&sub_ids)
-        .map(|(s, id)| (s.pc_id.clone(), id.clone()))
+        .map(|(s, id)| (s.pc_id.as_str(), Text::clone(id)))
         .collect();
-    let mut resellers = Vec::new();
+    // Each entity depends only on its subscription and the tables above:
+    // built in chunks on every core, then put together in order, so the
+    // entities, errors and deferred resellers are those of one pass.
+    const CHUNK: usize = 4096;
+    let chunks: Vec<SubscriptionChunk> = raw
+        .subscriptions
+        .par_chunks(CHUNK)
+        .zip(sub_ids.par_chunks(CHUNK))
+        .enumerate()
+        .map(|(n, (subs, ids))| {
+            let context = Context {
+                raw,
+                customer_ids,
+                partner_ids,
+                by_pc: &by_pc,
+            };
+            subscription_chunk(&context, n * CHUNK, subs, ids)
+        })
+        .collect();
     let mut out = Vec::with_capacity(raw.subscriptions.len());
-    for (i, (s, id)) in raw.subscriptions.iter().zip(&sub_ids).enumerate() {
-        let mut e = Entity::new(id.clone(), Some(s.pc_id.clone()), raw.name(s.loc.file));
-        e.fields.opt("name", text(&s.name));
-        e.fields.opt(
-            "customer",
-            customer_ids.get(s.customer).map(|c| Val::Str(c.clone())),
-        );
-        e.fields.opt(
-            "partner",
-            partner_ids.get(s.partner).map(|p| Val::Str(p.clone())),
-        );
-        e.fields.set("offer", Val::Plain(s.offer.clone()));
-        e.fields.opt("offer_id", text(&s.offer_id));
-        e.fields.set("pc_id", Val::Str(s.pc_id.clone()));
+    let mut resellers = Vec::new();
+    for chunk in chunks {
+        out.extend(chunk.entities);
+        errors.extend(chunk.errors);
+        resellers.extend(chunk.resellers);
+    }
+    (out, by_pc, resellers)
+}
+
+/// What every subscription entity is built from.
+struct Context<'c, 'r> {
+    raw: &'r Raw,
+    customer_ids: &'c [Text],
+    partner_ids: &'c [Text],
+    by_pc: &'c SubscriptionIds<'r>,
+}
+
+/// The entities of a run of subscriptions, and what they gave besides.
+struct SubscriptionChunk {
+    entities: Vec<Entity>,
+    errors: Vec<ImportError>,
+    resellers: Vec<Deferred>,
+}
+
+/// The entities of `subs` (with their ids), the first being subscription
+/// number `first`.
+fn subscription_chunk(
+    c: &Context<'_, '_>,
+    first: usize,
+    subs: &[SubscriptionRaw],
+    ids: &[Text],
+) -> SubscriptionChunk {
+    let mut shared = Shared::default();
+    let mut out = SubscriptionChunk {
+        entities: Vec::with_capacity(subs.len()),
+        errors: Vec::new(),
+        resellers: Vec::new(),
+    };
+    for (i, (s, id)) in subs.iter().zip(ids).enumerate() {
+        let pc_id = Text::from(s.pc_id.as_str());
+        let origin = c.raw.name(s.loc.file);
+        let mut e = Entity::new(Text::clone(id), Some(Text::clone(&pc_id)), origin);
+        let name = s.name.as_deref().map(|v| Val::Str(shared.text(v)));
+        e.fields.opt("name", name);
+        let customer = c.customer_ids.get(s.customer);
+        e.fields
+            .opt("customer", customer.map(|c| Val::Str(Text::clone(c))));
+        let partner = c.partner_ids.get(s.partner);
+        e.fields
+            .opt("partner", partner.map(|p| Val::Str(Text::clone(p))));
+        e.fields.set("offer", Val::Plain(shared.text(&s.offer)));
+        let offer_id = s.offer_id.as_deref().map(|v| Val::Str(shared.text(v)));
+        e.fields.opt("offer_id", offer_id);
+        e.fields.set("pc_id", Val::Str(pc_id));
         if let Some((base, loc)) = &s.base {
-            match by_pc.get(base) {
-                Some(b) => e.fields.set("base", Val::Str(b.clone())),
-                None => errors.push(unknown(raw, *loc, "base subscription", base)),
+            match c.by_pc.get(base.as_str()) {
+                Some(b) => e.fields.set("base", Val::Str(Text::clone(b))),
+                None => out
+                    .errors
+                    .push(unknown(c.raw, *loc, "base subscription", base)),
             }
         }
-        e.fields
-            .opt("quantity", s.quantity.map(|q| Val::Plain(q.to_string())));
-        e.fields.set("status", Val::Plain(s.status.clone()));
+        let quantity = s.quantity.map(|q| Val::Plain(shared.number(q)));
+        e.fields.opt("quantity", quantity);
+        e.fields.set("status", Val::Plain(shared.text(&s.status)));
         if let Some((value, loc)) = &s.reseller {
-            resellers.push(Deferred {
-                subscription: i,
+            out.resellers.push(Deferred {
+                subscription: first + i,
                 value: value.clone(),
                 loc: *loc,
             });
         }
-        out.push(e);
+        out.entities.push(e);
     }
-    (out, by_pc, resellers)
+    out
 }
 
 fn transfer_entities(
     raw: &Raw,
     ids: &mut Ids,
-    customer_ids: &[String],
-    partner_ids: &[String],
-    sub_ids: &HashMap<String, String>,
+    shared: &mut Shared,
+    customer_ids: &[Text],
+    partner_ids: &[Text],
+    sub_ids: &SubscriptionIds<'_>,
     errors: &mut Vec<ImportError>,
 ) -> Vec<Entity> {
-    let none = String::new();
     let keys = raw
         .transfers
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            let customer = customer_ids.get(t.customer).unwrap_or(&none);
-            let day = t
-                .created
-                .clone()
-                .unwrap_or_else(|| short(&t.pc_id).to_string());
-            (format!("{customer}-transfer-{day}"), t.pc_id.clone(), i)
+            let customer = customer_ids.get(t.customer).map_or("", |c| &**c);
+            let day = t.created.as_deref().unwrap_or_else(|| short(&t.pc_id));
+            (format!("{customer}-transfer-{day}"), t.pc_id.as_str(), i)
         })
         .collect();
     let transfer_ids = assign(keys, ids, "transfer");
@@ -251,26 +352,32 @@ fn transfer_entities(
             .cloned()
     };
     let mut out = Vec::with_capacity(raw.transfers.len());
-    for (t, id) in raw.transfers.iter().zip(&transfer_ids) {
-        let mut e = Entity::new(id.clone(), Some(t.pc_id.clone()), raw.name(t.loc.file));
+    for (t, id) in raw.transfers.iter().zip(transfer_ids) {
+        let pc_id = Text::from(t.pc_id.as_str());
+        let mut e = Entity::new(id, Some(Text::clone(&pc_id)), raw.name(t.loc.file));
         e.fields.opt("from", partner(&t.from.0).map(Val::Str));
         e.fields.opt("to", partner(&t.to.0).map(Val::Str));
         e.fields.opt(
             "customer",
-            customer_ids.get(t.customer).map(|c| Val::Str(c.clone())),
+            customer_ids
+                .get(t.customer)
+                .map(|c| Val::Str(Text::clone(c))),
         );
-        e.fields.set("status", Val::Plain(t.status.clone()));
-        e.fields.opt("created", t.created.clone().map(Val::Plain));
-        e.fields.set("pc_id", Val::Str(t.pc_id.clone()));
-        let mut items = Vec::new();
+        e.fields.set("status", Val::Plain(shared.text(&t.status)));
+        e.fields.opt("created", plain(&t.created));
+        e.fields.set("pc_id", Val::Str(pc_id));
+        let mut items = Vec::with_capacity(t.items.len());
         for item in &t.items {
-            let Some(sub) = sub_ids.get(&item.subscription) else {
+            let Some(sub) = sub_ids.get(item.subscription.as_str()) else {
                 errors.push(unknown(raw, item.loc, "subscription", &item.subscription));
                 continue;
             };
             let mut f = Fields::default();
-            f.set("subscription", Val::Str(sub.clone()));
-            f.opt("quantity", item.quantity.map(|q| Val::Plain(q.to_string())));
+            f.set("subscription", Val::Str(Text::clone(sub)));
+            f.opt(
+                "quantity",
+                item.quantity.map(|q| Val::Plain(shared.number(q))),
+            );
             items.push(Val::Map(f));
         }
         e.fields.set("items", Val::List(items));

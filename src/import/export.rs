@@ -35,17 +35,21 @@ impl<'m> Reader<'m> {
         }
     }
 
-    /// Reads one export folder.
-    pub(crate) fn export(&mut self, dir: &ExportDir) {
+    /// Reads an export's own files (its organization profile and customer
+    /// list) and finds its customer folders; what they hold is parsed
+    /// separately ([`parse_folders`]) and added by [`Reader::add_folders`].
+    /// `None` when the export names no partner (the error says why).
+    pub(crate) fn prepare(&mut self, dir: &ExportDir) -> Option<Prepared> {
         let files = &self.map.raw.files;
-        let Some(partner) = self.organization(dir, &files.organization.clone()) else {
-            return;
-        };
+        let partner = self.organization(dir, &files.organization.clone())?;
         let customers = self.customers(dir, partner);
         let folder = files.customer_folder.clone();
         let names = match dir.folders(&folder) {
             Ok(names) => names,
-            Err(e) => return self.errors.push(e),
+            Err(e) => {
+                self.errors.push(e);
+                return None;
+            }
         };
         let listed: std::collections::HashSet<usize> = customers.iter().copied().collect();
         let mut found = Vec::with_capacity(names.len());
@@ -66,16 +70,30 @@ impl<'m> Reader<'m> {
                 )),
             }
         }
-        // Reading and parsing the folders is most of an import's work, and
-        // each folder stands alone: do it on every core, then add the results
-        // in folder order, so the outcome does not depend on the threads.
-        let map = self.map;
-        let parsed: Vec<Parsed> = found
-            .par_iter()
-            .map(|(rel, _)| parse_folder(dir, map, rel))
-            .collect();
-        for (p, (_, customer)) in parsed.into_iter().zip(found) {
-            self.add_folder(p, customer, partner);
+        Some(Prepared { partner, found })
+    }
+
+    /// Makes room for the subscriptions of these parsed folders, so that adding them does
+    /// not grow (and copy) the list and its index again and again.
+    pub(crate) fn reserve(&mut self, parsed: &[Vec<Parsed>]) {
+        let count: usize = parsed
+            .iter()
+            .flatten()
+            .flat_map(|p| &p.files)
+            .map(|(_, content)| match content {
+                Content::Subscriptions(subs) => subs.len(),
+                _ => 0,
+            })
+            .sum();
+        self.raw.subscriptions.reserve(count);
+        self.raw.subscription_by_id.reserve(count);
+    }
+
+    /// Adds the parsed customer folders of a prepared export, in folder
+    /// order, so the outcome does not depend on the threads that parsed them.
+    pub(crate) fn add_folders(&mut self, prepared: &Prepared, parsed: Vec<Parsed>) {
+        for (p, (_, customer)) in parsed.into_iter().zip(&prepared.found) {
+            self.add_folder(p, *customer, prepared.partner);
         }
     }
 
@@ -324,6 +342,28 @@ impl<'m> Reader<'m> {
             .insert(s.pc_id.clone(), self.raw.subscriptions.len());
         self.raw.subscriptions.push(s);
     }
+}
+
+/// An export whose customer folders are yet to be read.
+#[derive(Debug)]
+pub(crate) struct Prepared {
+    /// The exporting partner.
+    partner: usize,
+    /// Its customer folders (paths inside the export) and their customers.
+    found: Vec<(String, usize)>,
+}
+
+/// Reads and parses the customer folders of a prepared export, in its order.
+///
+/// Reading and parsing the folders is most of an import's work, and each
+/// folder stands alone: they are parsed on every core, while the next
+/// exports' own files are read (see `import::read_exports`).
+pub(crate) fn parse_folders(map: &Map, dir: &ExportDir, prepared: &Prepared) -> Vec<Parsed> {
+    prepared
+        .found
+        .par_iter()
+        .map(|(rel, _)| parse_folder(dir, map, rel))
+        .collect()
 }
 
 fn no_customer(dir: &ExportDir, folder: &str, name: &str, list: &str) -> ImportError {

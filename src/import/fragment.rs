@@ -4,13 +4,18 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
+/// The text of a value or an id. Shared, not owned: a customer's id is the
+/// `customer` of each of its subscriptions, and a large import has a million
+/// such values, which cost an allocation (and a free) each when copied.
+pub(crate) type Text = Arc<str>;
+
 /// A value of a scenario field.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Val {
     /// A string (quoted when YAML needs it).
-    Str(String),
+    Str(Text),
     /// A plain scalar written as is: an enum value, a number, a boolean, a date.
-    Plain(String),
+    Plain(Text),
     /// A list.
     List(Vec<Val>),
     /// A nested mapping (`mca`, a relationship, a transfer item).
@@ -66,9 +71,9 @@ impl Fields {
 #[derive(Debug, Clone)]
 pub(crate) struct Entity {
     /// Its readable id (also in `fields`).
-    pub id: String,
+    pub id: Text,
     /// Its Partner Center id (lower case), which overlays may match too.
-    pub pc_id: Option<String>,
+    pub pc_id: Option<Text>,
     /// The file it came from (for the `# from` comment).
     pub origin: Arc<str>,
     /// Its fields, `id` first.
@@ -77,7 +82,7 @@ pub(crate) struct Entity {
 
 impl Entity {
     /// An entity with its id field set.
-    pub(crate) fn new(id: String, pc_id: Option<String>, origin: Arc<str>) -> Self {
+    pub(crate) fn new(id: Text, pc_id: Option<Text>, origin: Arc<str>) -> Self {
         // Room for a subscription's fields, the most numerous entities: the
         // list is not grown (and copied) four times over.
         let mut fields = Fields(Vec::with_capacity(12));

@@ -3,6 +3,8 @@
 
 use hashbrown::{HashMap, HashSet};
 
+use super::fragment::Text;
+
 /// The id form of a name: lower case, words joined by `-`.
 pub(crate) fn slug(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
@@ -26,28 +28,41 @@ pub(crate) fn slug(name: &str) -> String {
 /// gives the same ids every time.
 #[derive(Debug, Default)]
 pub(crate) struct Ids {
-    taken: HashSet<String>,
+    taken: HashSet<Text>,
     /// The next suffix to try per base, so that k clashes on one name cost
     /// time linear in k, not quadratic.
     next: HashMap<String, usize>,
 }
 
 impl Ids {
-    /// A unique id for `base` (or `fallback` when `base` is empty).
-    pub(crate) fn unique(&mut self, base: &str, fallback: &str) -> String {
-        let base = if base.is_empty() { fallback } else { base };
-        if self.taken.insert(base.to_string()) {
-            return base.to_string();
+    /// A unique id for `base` (or `fallback()` when `base` is empty).
+    pub(crate) fn unique(&mut self, base: &str, fallback: impl FnOnce() -> String) -> Text {
+        let owned;
+        let base = if base.is_empty() {
+            owned = fallback();
+            owned.as_str()
+        } else {
+            base
+        };
+        if !self.taken.contains(base) {
+            return self.take(base);
         }
         let mut n = self.next.get(base).copied().unwrap_or(2);
         loop {
             let candidate = format!("{base}-{n}");
-            if self.taken.insert(candidate.clone()) {
+            if !self.taken.contains(candidate.as_str()) {
                 self.next.insert(base.to_string(), n + 1);
-                return candidate;
+                return self.take(&candidate);
             }
             n += 1;
         }
+    }
+
+    /// Marks a free id taken, and returns it.
+    fn take(&mut self, id: &str) -> Text {
+        let id = Text::from(id);
+        self.taken.insert(Text::clone(&id));
+        id
     }
 }
 
@@ -70,8 +85,9 @@ mod tests {
     #[test]
     fn duplicates_get_numbers() {
         let mut ids = Ids::default();
-        assert_eq!(ids.unique("a", "x"), "a");
-        assert_eq!(ids.unique("a", "x"), "a-2");
-        assert_eq!(ids.unique("", "x"), "x");
+        let x = || "x".to_string();
+        assert_eq!(&*ids.unique("a", x), "a");
+        assert_eq!(&*ids.unique("a", x), "a-2");
+        assert_eq!(&*ids.unique("", x), "x");
     }
 }

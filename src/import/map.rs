@@ -224,6 +224,20 @@ pub(crate) fn norm(value: &str) -> String {
         .collect()
 }
 
+/// [`norm`] of an ASCII value of up to 64 bytes, written into `buf`; `None`
+/// for any other value.
+fn ascii_norm<'b>(value: &str, buf: &'b mut [u8; 64]) -> Option<&'b str> {
+    if !value.is_ascii() {
+        return None;
+    }
+    let mut len = 0;
+    for b in value.bytes().filter(|b| !matches!(b, b'_' | b'-' | b' ')) {
+        *buf.get_mut(len)? = b.to_ascii_lowercase();
+        len += 1;
+    }
+    std::str::from_utf8(buf.get(..len)?).ok()
+}
+
 /// Whether two values have the same [`norm`], without building either (the
 /// offer table is matched against every subscription).
 fn same_norm(a: &str, b: &str) -> bool {
@@ -256,7 +270,14 @@ impl Table {
 
     /// The mapped value of a spelling.
     pub(crate) fn get(&self, value: &str) -> Option<&str> {
-        self.0.get(&norm(value)).map(String::as_str)
+        // Every subscription looks its status up: a short ASCII spelling's
+        // normal form is built on the stack, not in a string of its own.
+        let mut buf = [0u8; 64];
+        match ascii_norm(value, &mut buf) {
+            Some(key) => self.0.get(key),
+            None => self.0.get(&norm(value)),
+        }
+        .map(String::as_str)
     }
 }
 
@@ -369,7 +390,19 @@ fn offer_matches(rule: &OfferRule, facts: &OfferFacts<'_>) -> bool {
 /// `CFQ7TTC0LH18:0001` matches `CFQ7TTC0LH18:0001:CFQ7TTC0K971` (availability ids
 /// change over time); otherwise ids are equal without regard to case.
 fn offer_id_matches(want: &str, have: &str) -> bool {
-    let (want, have) = (want.trim().to_lowercase(), have.trim().to_lowercase());
+    let (want, have) = (want.trim(), have.trim());
+    if want.is_ascii() && have.is_ascii() {
+        // An ASCII id's lower case is its bytes': no strings built (the
+        // offer table is matched against every subscription).
+        let (w, h) = (want.as_bytes(), have.as_bytes());
+        if w.eq_ignore_ascii_case(h) {
+            return true;
+        }
+        return h.get(..w.len()).is_some_and(|p| p.eq_ignore_ascii_case(w))
+            && h.get(w.len()) == Some(&b':')
+            && w.contains(&b':');
+    }
+    let (want, have) = (want.to_lowercase(), have.to_lowercase());
     if want == have {
         return true;
     }
@@ -468,6 +501,59 @@ mod tests {
             ("İ", "i"),
         ] {
             assert_eq!(same_norm(a, b), norm(a) == norm(b), "{a} / {b}");
+        }
+    }
+
+    #[test]
+    fn stack_normal_forms_are_norms() {
+        for v in [
+            "Active",
+            "SUSPENDED",
+            "in_progress",
+            "Pending - Review",
+            "",
+            "_- ",
+            "x".repeat(64).as_str(),
+        ] {
+            let mut buf = [0u8; 64];
+            assert_eq!(ascii_norm(v, &mut buf), Some(norm(v).as_str()), "{v}");
+        }
+        let mut buf = [0u8; 64];
+        assert_eq!(ascii_norm("Straße", &mut buf), None);
+        assert_eq!(ascii_norm(&"x".repeat(65), &mut buf), None);
+        assert_eq!(ascii_norm(&"-".repeat(80), &mut buf), Some(""));
+    }
+
+    #[test]
+    fn offer_ids_match_as_their_lower_case_does() {
+        let reference = |want: &str, have: &str| {
+            let (want, have) = (want.trim().to_lowercase(), have.trim().to_lowercase());
+            want == have
+                || (have.strip_prefix(&want).is_some_and(|r| r.starts_with(':'))
+                    && want.contains(':'))
+        };
+        let ids = [
+            "CFQ7TTC0LH18:0001",
+            "cfq7ttc0lh18:0001:CFQ7TTC0K971",
+            " CFQ7TTC0LH18:0001 ",
+            "CFQ7TTC0LH18",
+            "CFQ7TTC0LH18:00012",
+            "CFQ7TTC0LH18:0001:",
+            "DZH318Z0BQ3Q",
+            "",
+            ":",
+            "İ:1",
+            "i̇:1:x",
+            "Straße:1",
+        ];
+        for want in ids {
+            for have in ids {
+                assert_eq!(
+                    offer_id_matches(want, have),
+                    reference(want, have),
+                    "{want:?} / {have:?}"
+                );
+            }
         }
     }
 

@@ -28,7 +28,9 @@ pub(crate) mod write;
 
 use std::collections::HashSet;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+use rayon::slice::ParallelSliceMut;
 
 use error::{at, file_error, ImportCode, ImportError};
 use fragment::{Scenario, Val};
@@ -116,10 +118,11 @@ pub(crate) fn import(
         return Err(ImportFailure::Input(errors));
     }
     // By id, so the file does not depend on the order of the exports.
+    // Ids are unique, so an unstable sort (on every core) gives the one order.
     scenario
         .kinds
         .iter_mut()
-        .for_each(|k| k.sort_by(|a, b| a.id.cmp(&b.id)));
+        .for_each(|k| k.par_sort_unstable_by(|a, b| a.id.cmp(&b.id)));
     let sources: Vec<String> = options
         .exports
         .iter()
@@ -127,40 +130,95 @@ pub(crate) fn import(
         .map(|p| display(p))
         .collect();
     let text: Arc<str> = write::write(&scenario, &sources).into();
-    // The scenario's fields are in the text now: give their memory back to
-    // the allocator before the engine loads the text.
-    drop(scenario);
+    // The scenario's fields are in the text now: their memory is given back
+    // on another core while the engine loads the text.
+    free_later(scenario);
     validate(program, Arc::clone(&text))?;
     Ok(text)
 }
 
 /// Reads the exports, builds the scenario and merges the overlays.
 fn gather(options: &ImportOptions, map: &Map) -> (Scenario, Vec<ImportError>) {
-    let mut reader = export::Reader::new(map);
-    for path in &options.exports {
-        match ExportDir::open(path, options.max_file_bytes) {
-            Ok(dir) => reader.export(&dir),
-            Err(e) => reader.errors.push(e),
-        }
-    }
+    let reader = read_exports(options, map);
     let export::Reader {
         mut raw,
         mut errors,
         ..
     } = reader;
-    let built = build::build(&mut raw, &mut errors);
+    // The overlays do not depend on the exports: they are read and parsed on
+    // another core while the entities are built, and merged in order after.
+    let (built, overlays) = rayon::join(
+        || build::build(&mut raw, &mut errors),
+        || {
+            options
+                .overlays
+                .iter()
+                .map(|path| {
+                    read_file(path, options.max_file_bytes)
+                        .and_then(|f| overlay::parse(&f).map(|n| (f, n)))
+                })
+                .collect::<Vec<_>>()
+        },
+    );
     let mut scenario = built.scenario;
-    for path in &options.overlays {
-        match read_file(path, options.max_file_bytes)
-            .and_then(|f| overlay::parse(&f).map(|n| (f, n)))
-        {
+    for overlay in overlays {
+        match overlay {
             Ok((file, root)) => overlay::merge(&file, &root, &mut scenario, &mut errors),
             Err(e) => errors.push(e),
         }
     }
     resolve_resellers(&raw, &built.resellers, &mut scenario, &mut errors);
+    free_later(raw);
     (scenario, errors)
 }
+
+/// Reads the exports: each export's own files in order on one thread, while
+/// the customer folders of the exports already read are parsed on the others;
+/// then what those held is added export by export. The errors come in the
+/// order of reading one export after another.
+fn read_exports<'m>(options: &ImportOptions, map: &'m Map) -> export::Reader<'m> {
+    let count = options.exports.len();
+    let mut reader = export::Reader::new(map);
+    // Per export: the errors of its own files, and its prepared folders.
+    let mut steps: Vec<(Vec<ImportError>, Option<Arc<Prepared>>)> = Vec::with_capacity(count);
+    let parsed: Vec<OnceLock<Vec<folder::Parsed>>> = (0..count).map(|_| OnceLock::new()).collect();
+    rayon::scope(|scope| {
+        for (n, path) in options.exports.iter().enumerate() {
+            let export = match ExportDir::open(path, options.max_file_bytes) {
+                Ok(dir) => reader.prepare(&dir).map(|p| Arc::new((dir, p))),
+                Err(e) => {
+                    reader.errors.push(e);
+                    None
+                }
+            };
+            if let Some(export) = &export {
+                let (export, parsed) = (Arc::clone(export), &parsed);
+                scope.spawn(move |_| {
+                    let folders = export::parse_folders(map, &export.0, &export.1);
+                    if let Some(slot) = parsed.get(n) {
+                        let _ = slot.set(folders);
+                    }
+                });
+            }
+            steps.push((std::mem::take(&mut reader.errors), export));
+        }
+    });
+    let mut parsed: Vec<Vec<folder::Parsed>> = parsed
+        .into_iter()
+        .map(|slot| slot.into_inner().unwrap_or_default())
+        .collect();
+    reader.reserve(&parsed);
+    for ((errors, export), folders) in steps.into_iter().zip(parsed.iter_mut()) {
+        reader.errors.extend(errors);
+        if let Some(export) = export {
+            reader.add_folders(&export.1, std::mem::take(folders));
+        }
+    }
+    reader
+}
+
+/// An export folder and its customer folders, to be parsed.
+type Prepared = (ExportDir, export::Prepared);
 
 /// Sets each subscription's `reseller` to the partner whose `mpn_id` (from an
 /// overlay) or tenant id is the export's reseller of record.
@@ -178,19 +236,21 @@ fn resolve_resellers(
         Some(Val::Str(s)) | Some(Val::Plain(s)) => Some(s.to_lowercase()),
         _ => None,
     };
-    let by_key: std::collections::HashMap<String, String> = partners
+    let by_key: std::collections::HashMap<String, fragment::Text> = partners
         .iter()
         .flat_map(|p| {
             [key(p.fields.get("mpn_id")), key(p.fields.get("tenant_id"))]
                 .into_iter()
                 .flatten()
-                .map(|k| (k, p.id.clone()))
+                .map(|k| (k, fragment::Text::clone(&p.id)))
         })
         .collect();
     let mut reported = HashSet::new();
     for d in deferred {
         match (by_key.get(&d.value), subscriptions.get_mut(d.subscription)) {
-            (Some(partner), Some(sub)) => sub.fields.set("reseller", Val::Str(partner.clone())),
+            (Some(partner), Some(sub)) => {
+                sub.fields.set("reseller", Val::Str(fragment::Text::clone(partner)))
+            }
             (None, _) if reported.insert(d.value.clone()) => errors.push(at(
                 ImportCode::UnknownReference,
                 raw.file(d.loc.file),
@@ -204,13 +264,23 @@ fn resolve_resellers(
     }
 }
 
+/// Frees a large value on one of rayon's workers. Hundreds of thousands of
+/// small allocations take a tenth of a second or more to free, and nothing
+/// needs to wait for that: the import goes on (or returns) meanwhile.
+fn free_later<T: Send + 'static>(value: T) {
+    rayon::spawn(move || drop(value));
+}
+
 /// Loads the written scenario with the engine: what only an overlay can give
 /// (roles, a relationship's `via`, …) and is missing shows up here.
 fn validate(program: &Program, text: Arc<str>) -> Result<(), ImportFailure> {
     let source = SourceFile::new(OUTPUT_NAME, text);
     let ids: HashSet<String> = program.rule_ids();
     match load_scenario(&program.schema, source, &ids, &LoadOptions::default()) {
-        Ok(_) => Ok(()),
+        Ok(loaded) => {
+            free_later(loaded);
+            Ok(())
+        }
         Err(mut errors) => {
             for e in &mut errors {
                 let help = e.help.take().map(|h| format!("{h}; ")).unwrap_or_default();

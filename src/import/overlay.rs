@@ -11,7 +11,7 @@ use hashbrown::HashMap;
 use saphyr_parser::{Event, ScalarStyle};
 
 use super::error::{at, ImportCode, ImportError};
-use super::fragment::{Entity, Fields, Scenario, Val, KINDS};
+use super::fragment::{Entity, Fields, Scenario, Text, Val, KINDS};
 use crate::scenario::events::{flow_limit_message, Events, Limits, StreamError};
 use crate::source::SourceFile;
 
@@ -142,8 +142,8 @@ fn node<'a>(
 /// A tree value as a scenario value: scalars keep whether they were plain.
 fn value(node: &Node) -> Val {
     match &node.kind {
-        Kind::Scalar(s, true) => Val::Plain(s.clone()),
-        Kind::Scalar(s, false) => Val::Str(s.clone()),
+        Kind::Scalar(s, true) => Val::Plain(s.as_str().into()),
+        Kind::Scalar(s, false) => Val::Str(s.as_str().into()),
         Kind::Seq(items) => Val::List(items.iter().map(value).collect()),
         Kind::Map(pairs) => Val::Map(fields(pairs)),
     }
@@ -224,11 +224,11 @@ fn entries(
     let kind_name = KINDS.get(kind).copied().unwrap_or("");
     // By readable id and by Partner Center id: overlays of big books name
     // thousands of entities, so no entry may scan them all.
-    let mut index: HashMap<String, usize> = HashMap::with_capacity(entities.len() * 2);
+    let mut index: HashMap<Text, usize> = HashMap::with_capacity(entities.len() * 2);
     for (i, e) in entities.iter().enumerate() {
-        index.insert(e.id.clone(), i);
+        index.insert(Text::clone(&e.id), i);
         if let Some(pc) = &e.pc_id {
-            index.entry(pc.clone()).or_insert(i);
+            index.entry(Text::clone(pc)).or_insert(i);
         }
     }
     for item in seq(list) {
@@ -257,7 +257,7 @@ fn entries(
         let id = id_node.scalar().unwrap_or("");
         let found = index
             .get(id)
-            .or_else(|| index.get(&id.to_lowercase()))
+            .or_else(|| index.get(id.to_lowercase().as_str()))
             .copied();
         match found.and_then(|i| entities.get_mut(i)) {
             Some(entity) => merge_fields(&mut entity.fields, pairs, id_key),
@@ -273,7 +273,7 @@ fn no_match(
     kind: &str,
     entities: &[Entity],
 ) -> ImportError {
-    let help = crate::suggest::closest(id, entities.iter().map(|e| e.id.as_str()))
+    let help = crate::suggest::closest(id, entities.iter().map(|e| &*e.id))
         .map(|c| format!("did you mean `{c}`?"))
         .or_else(|| Some(format!("an overlay only adds to the {kind} of the exports; check the id (readable or Partner Center)")));
     at(
@@ -316,7 +316,7 @@ fn merge_relationships(existing: &mut Vec<Val>, items: &[Node], id_key: &Node) {
             .find(|(k, _)| k.scalar() == Some("partner"))
             .and_then(|(_, v)| v.scalar());
         let slot = existing.iter_mut().find_map(|r| match r {
-            Val::Map(f) if partner.is_some() && matches!(f.get("partner"), Some(Val::Str(p)) | Some(Val::Plain(p)) if Some(p.as_str()) == partner) => Some(f),
+            Val::Map(f) if partner.is_some() && matches!(f.get("partner"), Some(Val::Str(p)) | Some(Val::Plain(p)) if Some(&**p) == partner) => Some(f),
             _ => None,
         });
         match slot {
