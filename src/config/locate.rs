@@ -8,7 +8,7 @@
 //! every node under a dotted path (`select[2]`, `limits.max_depth`), and
 //! checking keys against the format with "did you mean".
 
-use saphyr_parser::Event;
+use crate::scenario::event::Event;
 use std::collections::HashMap;
 
 use super::error::{ConfigCode, ConfigError};
@@ -88,7 +88,7 @@ struct Walker<'a, 's> {
 
 impl<'a> Walker<'a, '_> {
     fn next(&mut self) -> Result<(Event<'a>, Pos), StreamError> {
-        self.events.next_with_pos().map_err(|e| *e)
+        self.events.next_positioned().map_err(|e| *e)
     }
 
     fn stream(&mut self) -> Result<(), StreamError> {

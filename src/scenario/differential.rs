@@ -49,6 +49,14 @@ pub(crate) fn compare<'a, E>(
                 "event {n}: fast path {ours:?}, saphyr-parser {theirs:?}"
             ));
         }
+        // The loaders receive eligo's own event, converted from this one
+        // (see `crate::scenario::event`): the conversion must lose nothing.
+        if let Some((event, _)) = &ours {
+            let back = Event::from(crate::scenario::event::Event::from(event.clone()));
+            if &back != event {
+                return Err(format!("event {n}: {event:?} converts back as {back:?}"));
+            }
+        }
         if ours.is_none() {
             break;
         }

@@ -8,16 +8,16 @@
 //! memory exhaustion). Replayed events are placed at their alias, so that a
 //! duplicate created through an alias is reported where it is created.
 
-use saphyr_parser::{Event, ScanError, Span as YSpan};
+use saphyr_parser::Event as YEvent;
 
-use super::input::{MAX_PENDING_TOKENS, PENDING_TOKENS_ERROR};
+use super::event::Event;
+use super::input::MAX_PENDING_TOKENS;
 use super::json::EventSource;
-use super::lines::LineMarks;
 use super::pipe::{Pipe, MIN_PIPED_BYTES};
+use super::positions::{pos_at, stream_end, Positioned, Positions};
 use super::store::Pos;
 use super::tape::{Replay, Tape, Taped};
-use super::text_checks::{first_control_char, indentation_tab};
-use crate::source::CharToByte;
+use super::text_checks::first_control_char;
 
 /// Bounds on hostile input.
 #[derive(Clone, Copy, Debug)]
@@ -149,7 +149,7 @@ pub(crate) const FLOW_LIMIT_HELP: &str =
     "write this collection in block style (or as a JSON document, which eligo streams)";
 
 /// The parser's messages about a tab used as indentation.
-const TAB_ERRORS: [&str; 4] = [
+pub(crate) const TAB_ERRORS: [&str; 4] = [
     "found a tab",
     "(block indentation)",
     "tab cannot be used as indentation",
@@ -158,9 +158,10 @@ const TAB_ERRORS: [&str; 4] = [
 
 /// Where parser events come from.
 enum Input<'a> {
-    /// A parser (or the JSON fast path) on this thread.
-    Inline(Box<EventSource<'a>>),
-    /// A parser on another thread.
+    /// A parser (or a fast path) on this thread, and the conversion of
+    /// its positions.
+    Inline(Box<(EventSource<'a>, Positions<'a>)>),
+    /// A parser on another thread, which converts the positions itself.
     Piped(Pipe<'a>),
 }
 
@@ -175,7 +176,6 @@ pub(crate) struct Events<'a> {
     bounds: (usize, usize),
     depth: usize,
     limits: Limits,
-    positions: CharToByte,
     /// A control character found in the text, reported before any event.
     control: Option<(usize, char)>,
 }
@@ -186,7 +186,7 @@ impl<'a> Events<'a> {
         Self::with_input(
             text,
             limits,
-            Input::Inline(Box::new(EventSource::new(text))),
+            Input::Inline(Box::new((EventSource::new(text), Positions::new(text)))),
         )
     }
 
@@ -235,53 +235,46 @@ impl<'a> Events<'a> {
             ),
             depth: 0,
             limits,
-            positions: CharToByte::new(text),
             control: first_control_char(text),
-        }
-    }
-
-    /// The position of a parser span.
-    pub(crate) fn pos(&self, span: &YSpan) -> Pos {
-        let start = self.positions.byte(span.start.index());
-        let end = self.positions.byte(span.end.index()).max(start);
-        Pos {
-            line: span.start.line() as u32,
-            column: span.start.col() as u32 + 1,
-            offset: start as u32,
-            len: (end - start) as u32,
-        }
-    }
-
-    /// The position of the character at byte `offset`, `len` bytes long.
-    fn pos_at(&self, offset: usize, len: usize) -> Pos {
-        let (line, column) = LineMarks::default().locate(self.text, offset as u32);
-        Pos {
-            line,
-            column,
-            offset: offset as u32,
-            len: len as u32,
         }
     }
 
     /// The next event with its position, aliases replaced by what they name
     /// (placed at the alias).
     pub(crate) fn next_event(&mut self) -> Result<(Event<'a>, Pos), StreamError> {
+        self.next_positioned().map_err(|e| *e)
+    }
+
+    /// The next event as saphyr-parser's type, for readers written against
+    /// it; otherwise as [`Events::next_positioned`].
+    pub(crate) fn next_with_pos(&mut self) -> Result<(YEvent<'a>, Pos), Box<StreamError>> {
+        self.next_positioned()
+            .map(|(event, pos)| (event.into(), pos))
+    }
+
+    /// The next event with its position: the loader's path. The error is
+    /// boxed (it is rare and large, and every event passes through here).
+    #[inline]
+    pub(crate) fn next_positioned(&mut self) -> Positioned<'a> {
         if let Some((offset, found)) = self.control.take() {
-            let pos = self.pos_at(offset, found.len_utf8());
-            return Err(StreamError::ControlChar { pos, found });
+            let pos = pos_at(self.text, offset, found.len_utf8());
+            return Err(Box::new(StreamError::ControlChar { pos, found }));
         }
         loop {
-            if let Some((event, pos)) = self.replayed_next()? {
-                self.track_depth(&event, pos)?;
-                return Ok((event, pos));
+            // Nearly always empty: only an alias starts a replay.
+            if !self.replays.is_empty() {
+                if let Some((event, pos)) = self.replayed_next()? {
+                    self.track_depth(&event, pos)?;
+                    return Ok((event, pos));
+                }
             }
             let (event, pos) = self.parsed_next()?;
             if let Event::Alias(id) = event {
                 let Some(replay) = self.tape.replay(id, pos) else {
-                    return Err(StreamError::Syntax {
+                    return Err(Box::new(StreamError::Syntax {
                         pos,
                         info: "alias to an unknown anchor".into(),
-                    });
+                    }));
                 };
                 // An alias inside an anchored node is taped as itself.
                 self.tape.record(&event, pos, self.depth, self.text);
@@ -294,13 +287,6 @@ impl<'a> Events<'a> {
         }
     }
 
-    /// The next event with its position: the loader's path. The error is
-    /// boxed (it is rare and large, and every event passes through here).
-    #[inline]
-    pub(crate) fn next_with_pos(&mut self) -> Result<(Event<'a>, Pos), Box<StreamError>> {
-        self.next_event().map_err(Box::new)
-    }
-
     /// Skips the rest of the node that `first` (an event already read) starts.
     /// Returns `false` when the stream ends inside it.
     pub(crate) fn skip_node(&mut self, first: &Event<'a>) -> Result<bool, Box<StreamError>> {
@@ -309,7 +295,7 @@ impl<'a> Events<'a> {
             _ => return Ok(true),
         };
         while depth > 0 {
-            match self.next_event().map_err(Box::new)?.0 {
+            match self.next_positioned()?.0 {
                 Event::MappingStart(..) | Event::SequenceStart(..) => depth += 1,
                 Event::MappingEnd | Event::SequenceEnd => depth -= 1,
                 Event::StreamEnd => return Ok(false),
@@ -359,40 +345,15 @@ impl<'a> Events<'a> {
         Ok(())
     }
 
-    /// The next event from the parser.
-    fn parsed_next(&mut self) -> Result<(Event<'a>, Pos), StreamError> {
-        let next = match &mut self.input {
-            Input::Inline(parser) => parser.next_event(),
-            Input::Piped(pipe) => pipe.next_event(),
-        };
-        match next {
-            Some(Ok((event, span))) => Ok((event, self.pos(&span))),
-            Some(Err(e)) => Err(self.scan_error(e)),
-            None => Ok((Event::StreamEnd, self.pos(&YSpan::default()))),
-        }
-    }
-
-    fn scan_error(&self, e: ScanError) -> StreamError {
-        let marker = *e.marker();
-        let pos = self.pos(&YSpan::new(marker, marker));
-        let mut pos = Pos { len: 1, ..pos };
-        let info = e.info();
-        if info.contains("recursion limit") {
-            return StreamError::DepthLimit(pos);
-        }
-        if info == PENDING_TOKENS_ERROR {
-            return StreamError::FlowLimit(pos);
-        }
-        // The parser places some errors about a tab used as indentation at
-        // the token before it, often a line above: point at the tab.
-        if TAB_ERRORS.iter().any(|m| info.contains(m)) {
-            if let Some(tab) = indentation_tab(self.text, pos.offset as usize) {
-                pos = self.pos_at(tab, 1);
+    /// The next event from the parser, with its position.
+    #[inline]
+    fn parsed_next(&mut self) -> Positioned<'a> {
+        match &mut self.input {
+            Input::Inline(inline) => {
+                let (parser, positions) = &mut **inline;
+                positions.positioned(parser.next_event())
             }
-        }
-        StreamError::Syntax {
-            pos,
-            info: info.to_string(),
+            Input::Piped(pipe) => pipe.next_event().unwrap_or_else(|| Ok(stream_end())),
         }
     }
 

@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 
-use saphyr_parser::Event;
+use crate::scenario::event::Event;
 
 use super::store::Pos;
 
@@ -46,6 +46,8 @@ pub(crate) enum Key<'a> {
 /// Walks the keys of a mapping whose `MappingStart` has been read, up to its
 /// `MappingEnd`, handing each key to `visit`, which reads (or skips) the
 /// key's value. A stop of the reader or of `visit` ends the walk.
+/// Inlined: it is the loop of the loader's every mapping.
+#[inline]
 pub(crate) fn each_key<'a, R: EventReader<'a>>(
     reader: &mut R,
     mut visit: impl FnMut(&mut R, Key<'a>) -> Result<(), R::Stop>,

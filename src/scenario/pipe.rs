@@ -10,12 +10,15 @@
 //! back to the parser to be filled again: a fresh batch each time is fresh
 //! pages each time, and memory the allocator keeps once freed (reusing
 //! them lowered the peak while loading a million subscriptions from 349 to
-//! 334 MB). Small files are parsed inline (a
+//! 334 MB). The parser's thread also gives each event its position (see
+//! [`super::positions`]), so that the loader's thread, the longer one,
+//! receives events ready to use. Small files are parsed inline (a
 //! thread is not worth it for them).
 
 use saphyr_parser::{Event, ScanError, Span as YSpan};
 
 use super::json::{EventSource, JsonEvents, Unhandled};
+use super::positions::{Positioned, Positions};
 use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
@@ -24,10 +27,10 @@ use std::thread::Scope;
 /// Files below this size are parsed on the loader's thread.
 pub(crate) const MIN_PIPED_BYTES: usize = 1 << 20;
 
-/// Events per batch (136 bytes an event). Large batches mean few hand-overs:
-/// a thread that sleeps until the next batch is woken on its waker's core,
-/// and with a hand-over per thousand events the two threads ended up sharing
-/// one core.
+/// Events per batch (64 bytes an event with its position, see
+/// [`super::event`]). Large batches mean few hand-overs: a thread that
+/// sleeps until the next batch is woken on its waker's core, and with a
+/// hand-over per thousand events the two threads ended up sharing one core.
 const BATCH: usize = 8_192;
 
 /// Batches in flight besides the two being filled and drained (a few
@@ -37,8 +40,8 @@ const DEPTH: usize = 2;
 /// What the parser gives for one event.
 pub(crate) type Item<'a> = Result<(Event<'a>, YSpan), ScanError>;
 
-/// Events in the order parsed.
-type Batch<'a> = VecDeque<Item<'a>>;
+/// Events in the order parsed, with their positions.
+type Batch<'a> = VecDeque<Positioned<'a>>;
 
 /// The consuming end.
 pub(crate) struct Pipe<'a> {
@@ -73,7 +76,7 @@ impl<'a> Pipe<'a> {
             let (verdict, whole) = channel();
             scope.spawn(move || {
                 // The verdict cannot be lost: the receiver waits for it.
-                let _ = verdict.send(stream_json_events(json, &tx, &returned));
+                let _ = verdict.send(stream_json_events(text, json, &tx, &returned));
             });
             Some(whole)
         } else {
@@ -89,8 +92,10 @@ impl<'a> Pipe<'a> {
         }
     }
 
-    /// The next event, as `Parser::next_event` would give it.
-    pub(crate) fn next_event(&mut self) -> Option<Item<'a>> {
+    /// The next event, as `Parser::next_event` would give it, positioned
+    /// by [`Positions::positioned`]; `None` once the parser is done.
+    #[inline]
+    pub(crate) fn next_event(&mut self) -> Option<Positioned<'a>> {
         loop {
             if let Some(item) = self.batch.pop_front() {
                 return Some(item);
@@ -115,9 +120,10 @@ impl<'a> Pipe<'a> {
     }
 }
 
-/// Sends the items of `next` in batches until the stream ends, an error, or
-/// the consumer hangs up; returns `false` when it hung up.
+/// Sends the items of `next`, positioned, in batches until the stream ends,
+/// an error, or the consumer hangs up; returns `false` when it hung up.
 fn produce<'a>(
+    positions: &Positions<'a>,
     tx: &SyncSender<Batch<'a>>,
     returned: &Receiver<Batch<'a>>,
     mut next: impl FnMut() -> Option<Item<'a>>,
@@ -131,7 +137,9 @@ fn produce<'a>(
     loop {
         let item = next();
         let last = !matches!(item, Some(Ok(_)));
-        batch.extend(item);
+        if item.is_some() {
+            batch.push_back(positions.positioned(item));
+        }
         if batch.len() == BATCH || last {
             // A closed channel means the loader stopped (an error it
             // reports, or a limit): stop parsing too.
@@ -159,7 +167,8 @@ fn stream_source_events<'a>(
     let mut parser = EventSource::new(text);
     // The fast paths borrow every scalar they can already.
     let ascii = ascii && !parser.is_fast();
-    produce(tx, returned, || {
+    let positions = Positions::new(text);
+    produce(&positions, tx, returned, || {
         let mut item = parser.next_event();
         if ascii {
             if let Some(Ok((event, span))) = &mut item {
@@ -176,12 +185,14 @@ fn stream_source_events<'a>(
 /// early, the rest of the text is scanned for the answer.
 #[inline(never)]
 fn stream_json_events<'a>(
+    text: &'a str,
     mut json: JsonEvents<'a>,
     tx: &SyncSender<Batch<'a>>,
     returned: &Receiver<Batch<'a>>,
 ) -> bool {
     let mut handed_over = false;
-    let sent_all = produce(tx, returned, || match json.next_event()? {
+    let positions = Positions::new(text);
+    let sent_all = produce(&positions, tx, returned, || match json.next_event()? {
         Ok(event) => Some(Ok(event)),
         Err(Unhandled) => {
             handed_over = true;
@@ -220,22 +231,23 @@ mod tests {
     use super::*;
     use crate::scenario::input::parser;
 
-    /// The events of `text` as (event, span) debug strings, parsed inline or
-    /// on a thread.
+    /// The events of `text` as (event, position) debug strings, parsed
+    /// inline (and positioned there) or on a thread.
     fn events(text: &str, piped: bool) -> Vec<String> {
-        let show = |item: Item<'_>| match item {
-            Ok((event, span)) => format!("{event:?} {span:?}"),
-            Err(e) => format!("error {e}"),
+        let show = |item: Positioned<'_>| match item {
+            Ok((event, pos)) => format!("{event:?} {pos:?}"),
+            Err(e) => format!("error {e:?}"),
         };
         if !piped {
             // Stop after the first error, as the pipe does (a parser asked
             // again after an error may keep failing).
             let mut parser = parser(text);
+            let positions = Positions::new(text);
             let mut failed = false;
             return std::iter::from_fn(|| {
                 let item = parser.next_event().filter(|_| !failed)?;
                 failed = item.is_err();
-                Some(item)
+                Some(positions.positioned(Some(item)))
             })
             .map(show)
             .collect();
@@ -268,7 +280,7 @@ mod tests {
             let items = std::iter::from_fn(|| pipe.next_event())
                 .take(take.unwrap_or(usize::MAX))
                 .map(|item| match item {
-                    Ok((event, span)) => format!("{event:?} {span:?}"),
+                    Ok((event, pos)) => format!("{event:?} {pos:?}"),
                     Err(_) => "error".to_string(),
                 })
                 .collect();

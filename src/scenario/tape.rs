@@ -8,8 +8,10 @@
 //! as the events it expands to: the tape never holds more than one entry per
 //! event of the text, whatever the anchors and aliases.
 
-use saphyr_parser::{Event, ScalarStyle, Tag};
+use saphyr_parser::{ScalarStyle, Tag};
 use std::borrow::Cow;
+
+use super::event::Event;
 use std::collections::HashMap;
 
 use super::store::Pos;
@@ -69,11 +71,11 @@ pub(crate) struct Tape {
 }
 
 /// A tag's index in `tags` (or `u32::MAX` for none).
-fn push_tag(tags: &mut Vec<Tag>, tag: Option<&Cow<'_, Tag>>) -> u32 {
+fn push_tag(tags: &mut Vec<Tag>, tag: Option<&Tag>) -> u32 {
     match tag {
         None => u32::MAX,
         Some(tag) => {
-            tags.push(tag.as_ref().clone());
+            tags.push(tag.clone());
             (tags.len() - 1) as u32
         }
     }
@@ -150,13 +152,13 @@ impl Tape {
                     self.texts.push((at, text.len() as u32));
                     (self.texts.len() - 1) as u32
                 };
-                What::Scalar(*style, index, push_tag(&mut self.tags, tag.as_ref()))
+                What::Scalar(*style, index, push_tag(&mut self.tags, tag.as_deref()))
             }
             Event::MappingStart(_, tag) => {
-                What::Start(true, push_tag(&mut self.tags, tag.as_ref()))
+                What::Start(true, push_tag(&mut self.tags, tag.as_deref()))
             }
             Event::SequenceStart(_, tag) => {
-                What::Start(false, push_tag(&mut self.tags, tag.as_ref()))
+                What::Start(false, push_tag(&mut self.tags, tag.as_deref()))
             }
             Event::MappingEnd => What::End(true),
             Event::SequenceEnd => What::End(false),
@@ -180,7 +182,7 @@ impl Tape {
             .get(replay.next)
             .filter(|_| replay.next < replay.end)?;
         replay.next += 1;
-        let tag = |i: u32| self.tags.get(i as usize).map(|t| Cow::Owned(t.clone()));
+        let tag = |i: u32| self.tags.get(i as usize).map(|t| Box::new(t.clone()));
         let event = match entry.what {
             What::Scalar(style, index, t) => {
                 let text: Cow<'a, str> = match self.texts.get(index as usize) {

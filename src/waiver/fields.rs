@@ -1,6 +1,8 @@
 //! The fields of a waiver and how their YAML values are described in messages.
 
-use saphyr_parser::{Event, ScalarStyle};
+use saphyr_parser::ScalarStyle;
+
+use crate::scenario::event::Event;
 
 /// The fields of a waiver, in the order they are documented.
 pub(crate) const FIELDS: [&str; 5] = ["rule", "subject", "reason", "owner", "expires"];

@@ -13,7 +13,9 @@
 //! All five fields are required. As in scenarios, only YAML strings are text: an
 //! unquoted number or boolean is a wrong type, and the hint says to quote it.
 
-use saphyr_parser::{Event, ScalarStyle};
+use saphyr_parser::ScalarStyle;
+
+use crate::scenario::event::Event;
 use std::collections::HashSet;
 use std::path::Path;
 

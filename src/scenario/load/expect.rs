@@ -1,6 +1,8 @@
 //! The `expect` block, and skipping what cannot be loaded.
 
-use saphyr_parser::{Event, ScalarStyle};
+use saphyr_parser::ScalarStyle;
+
+use crate::scenario::event::Event;
 
 use super::{Expectation, Loader, Step, Stop};
 use crate::scenario::error::ScenarioCode;

@@ -65,6 +65,7 @@ impl<'a> Loader<'a, '_> {
     /// The field a key names (computed fields cannot be given). Keys are
     /// usually written in declaration order, so the field after the previous
     /// key is tried first, before the kind's name index.
+    #[inline]
     pub(super) fn field_named(&self, kind: KindId, key: &str, guess: usize) -> Option<FieldId> {
         let fields = &self.schema.kind(kind).fields;
         let field = match fields.get_at(guess) {

@@ -10,7 +10,9 @@
 //! says what a plain scalar means under the YAML 1.2 core schema, `references`
 //! resolves ids at the end, and `expect` reads the `expect` block.
 
-use saphyr_parser::{Event, ScalarStyle};
+use saphyr_parser::ScalarStyle;
+
+use crate::scenario::event::Event;
 use std::borrow::Cow;
 use std::collections::HashSet;
 
@@ -359,7 +361,7 @@ impl<'a> Loader<'a, '_> {
 
     fn next(&mut self) -> Step<(Event<'a>, Pos)> {
         self.events
-            .next_with_pos()
+            .next_positioned()
             .map_err(|e| self.stream_error(*e))
     }
 

@@ -1,6 +1,8 @@
 //! Values: scalars, records and lists checked against their field types.
 
-use saphyr_parser::{Event, ScalarStyle};
+use saphyr_parser::ScalarStyle;
+
+use crate::scenario::event::Event;
 
 use super::references::article;
 use super::scalar::{core_float, core_int, is_str_tag};
