@@ -1,6 +1,8 @@
 //! Scenarios written as JSON: read by the JSON fast path, they give the
 //! findings of the same book in YAML, and a whole-document flow collection
 //! streams in memory bounded by the nesting, not by the number of values.
+//! Large books in either form are streamed by a fast path without its dry
+//! run; one that turns out to need saphyr-parser late is read again by it.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -126,4 +128,35 @@ fn a_large_json_book_with_yaml_at_its_end_is_read_by_the_yaml_parser() {
         (out.status.code(), codes),
         (Some(2), vec!["eligo::yaml::flow_limit"])
     );
+}
+
+#[test]
+fn a_large_yaml_book_with_an_anchor_at_its_end_gives_the_same_report() {
+    // Over 1 MB, so that the block fast path streams it without its dry run
+    // and only meets the anchor (which it hands over) at the last line, after
+    // the loader has taken every entity: the text is then read again by
+    // saphyr-parser, and the report is the one of the same book without it.
+    let yaml = eligo::internals::generate::scenario_text(6_000, 3);
+    assert!(yaml.len() > 1 << 20, "{}", yaml.len());
+    let last = yaml.trim_end().rsplit('\n').next().unwrap().to_string();
+    assert!(last.contains("subscription: "), "{last}");
+    let anchored = last.replacen("subscription: ", "subscription: &last ", 1);
+    let with_anchor = format!(
+        "{}{anchored}\n",
+        &yaml[..yaml.trim_end().len() - last.len()]
+    );
+    assert_ne!(with_anchor, yaml);
+    let report = |name: &str, text: &str| {
+        let dir = temp_dir(name);
+        std::fs::write(dir.0.join("book.yaml"), text).unwrap();
+        let out = common::eligo()
+            .current_dir(&dir.0)
+            .args(["check", "--format", "json", "book.yaml"])
+            .output()
+            .unwrap();
+        (out.status.code(), String::from_utf8(out.stdout).unwrap())
+    };
+    let plain = report("plain", &yaml);
+    assert!(plain.1.contains("\"findings\""), "{}", plain.1);
+    assert_eq!(report("anchored", &with_anchor), plain);
 }

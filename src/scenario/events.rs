@@ -192,14 +192,14 @@ impl<'a> Events<'a> {
 
     /// A stream over `text` whose events come from a parser running on a
     /// thread of `scope` when the text is large (see [`super::pipe`]). With
-    /// `stream_json`, a large text that starts like JSON is read by the JSON
-    /// fast path without its dry run: what is made of the events counts only
-    /// if [`Events::whole`] says so afterwards.
+    /// `stream`, a large text is read by a fast path (JSON or block YAML)
+    /// without its dry run: what is made of the events counts only if
+    /// [`Events::whole`] says so afterwards.
     pub(crate) fn piped<'scope, 'env>(
         text: &'a str,
         limits: Limits,
         scope: &'scope std::thread::Scope<'scope, 'env>,
-        stream_json: bool,
+        stream: bool,
     ) -> Self
     where
         'a: 'scope,
@@ -207,14 +207,14 @@ impl<'a> Events<'a> {
         if text.len() < MIN_PIPED_BYTES {
             return Self::new(text, limits);
         }
-        let pipe = Pipe::spawn(scope, text, stream_json);
+        let pipe = Pipe::spawn(scope, text, stream);
         Self::with_input(text, limits, Input::Piped(pipe))
     }
 
     /// Whether the events given were the whole text's, as saphyr-parser
-    /// would give them: `false` only when the JSON fast path, streaming
-    /// without its dry run, met text it does not read, and the text must be
-    /// read again from its start (see [`Pipe::whole`]). Ends the stream.
+    /// would give them: `false` only when a fast path, streaming without its
+    /// dry run, met text it does not read, and the text must be read again
+    /// from its start (see [`Pipe::whole`]). Ends the stream.
     pub(crate) fn whole(self) -> bool {
         match self.input {
             Input::Inline(_) => true,

@@ -17,7 +17,8 @@
 
 use saphyr_parser::{Event, ScanError, Span as YSpan};
 
-use super::json::{EventSource, JsonEvents, Unhandled};
+use super::block::BlockEvents;
+use super::json::{EventSource, JsonEvents};
 use super::positions::{Positioned, Positions};
 use std::borrow::Cow;
 use std::collections::VecDeque;
@@ -51,32 +52,33 @@ pub(crate) struct Pipe<'a> {
     /// The batch being drained (a queue, so that taking the next event keeps
     /// the batch's buffer, with nothing to reverse).
     batch: Batch<'a>,
-    /// For the JSON fast path streaming without its dry run: whether it read
-    /// the text to its end, sent once the parser is done.
+    /// For a fast path streaming without its dry run: whether it read the
+    /// text to its end, sent once the parser is done.
     whole: Option<Receiver<bool>>,
 }
 
 impl<'a> Pipe<'a> {
-    /// Starts parsing `text` on a thread of `scope`. With `stream_json`, a
-    /// text that starts like JSON is read by the JSON fast path without its
-    /// dry run, and [`Pipe::whole`] says whether the events given were the
-    /// text's; otherwise the events are those of [`EventSource::new`].
+    /// Starts parsing `text` on a thread of `scope`. With `stream`, the text
+    /// is read by a fast path without its dry run (the JSON one for a text
+    /// that starts like JSON, the block one otherwise), and [`Pipe::whole`]
+    /// says whether the events given were the text's; otherwise the events
+    /// are those of [`EventSource::new`].
     pub(crate) fn spawn<'scope, 'env>(
         scope: &'scope Scope<'scope, 'env>,
         text: &'a str,
-        stream_json: bool,
+        stream: bool,
     ) -> Self
     where
         'a: 'scope,
     {
         let (tx, rx) = sync_channel::<Batch<'a>>(DEPTH);
         let (back, returned) = channel::<Batch<'a>>();
-        let json = stream_json.then(|| JsonEvents::streaming(text)).flatten();
-        let whole = if let Some(json) = json {
+        let whole = if stream {
+            let fast = Streaming::new(text);
             let (verdict, whole) = channel();
             scope.spawn(move || {
                 // The verdict cannot be lost: the receiver waits for it.
-                let _ = verdict.send(stream_json_events(text, json, &tx, &returned));
+                let _ = verdict.send(stream_fast_events(text, fast, &tx, &returned));
             });
             Some(whole)
         } else {
@@ -109,10 +111,11 @@ impl<'a> Pipe<'a> {
     }
 
     /// Whether the events given were those of the whole text: `false` only
-    /// when the JSON fast path, streaming without its dry run, met text it
-    /// does not read (then saphyr-parser must read the text from its start).
-    /// Stops the parser if the consumer stopped early (the JSON fast path
-    /// then checks the rest of the text, as its dry run would have).
+    /// when a fast path, streaming without its dry run, met text it does not
+    /// read (then the text must be read again from its start, the way of
+    /// [`EventSource::new`]). Stops the parser if the consumer stopped early
+    /// (the fast path then checks the rest of the text, as its dry run
+    /// would have).
     pub(crate) fn whole(self) -> bool {
         let Pipe { rx, whole, .. } = self;
         drop(rx);
@@ -179,33 +182,67 @@ fn stream_source_events<'a>(
     });
 }
 
-/// Sends the JSON fast path's events; returns whether it read the text to
-/// its end. Where it meets text it does not read, the consumer gets an error
-/// (so that it stops) and the answer is `false`; where the consumer stops
-/// early, the rest of the text is scanned for the answer.
+/// A fast path read without its dry run.
+enum Streaming<'a> {
+    Json(JsonEvents<'a>),
+    Block(BlockEvents<'a>),
+}
+
+/// The fast path met text it does not read: saphyr-parser must read it.
+struct HandOver;
+
+impl<'a> Streaming<'a> {
+    /// The JSON fast path for a text that starts like JSON, the block one
+    /// for any other (a text in neither form is handed over at once).
+    fn new(text: &'a str) -> Self {
+        match JsonEvents::streaming(text) {
+            Some(json) => Streaming::Json(json),
+            None => Streaming::Block(BlockEvents::streaming(text)),
+        }
+    }
+
+    fn next_event(&mut self) -> Option<Result<(Event<'a>, YSpan), HandOver>> {
+        match self {
+            Streaming::Json(json) => Some(json.next_event()?.map_err(|_| HandOver)),
+            Streaming::Block(block) => Some(block.next_event()?.map_err(|_| HandOver)),
+        }
+    }
+
+    fn reads_to_the_end(&mut self) -> bool {
+        match self {
+            Streaming::Json(json) => json.reads_to_the_end(),
+            Streaming::Block(block) => block.reads_to_the_end(),
+        }
+    }
+}
+
+/// Sends a fast path's events; returns whether it read the text to its end.
+/// Where it meets text it does not read, the consumer gets an error (so that
+/// it stops) and the answer is `false`; where the consumer stops early, the
+/// rest of the text is scanned for the answer.
 #[inline(never)]
-fn stream_json_events<'a>(
+fn stream_fast_events<'a>(
     text: &'a str,
-    mut json: JsonEvents<'a>,
+    mut fast: Streaming<'a>,
     tx: &SyncSender<Batch<'a>>,
     returned: &Receiver<Batch<'a>>,
 ) -> bool {
     let mut handed_over = false;
     let positions = Positions::new(text);
-    let sent_all = produce(&positions, tx, returned, || match json.next_event()? {
+    let sent_all = produce(&positions, tx, returned, || match fast.next_event()? {
         Ok(event) => Some(Ok(event)),
-        Err(Unhandled) => {
+        Err(HandOver) => {
             handed_over = true;
             Some(Err(ScanError::new_str(
                 saphyr_parser::Marker::new(0, 1, 0),
-                "the JSON fast path hands this text over to the YAML parser",
+                "the fast path hands this text over to the YAML parser",
             )))
         }
     });
     if handed_over {
         return false;
     }
-    sent_all || json.reads_to_the_end()
+    sent_all || fast.reads_to_the_end()
 }
 
 /// Replaces a scalar's owned text by the same text borrowed from the source,
@@ -308,5 +345,31 @@ mod tests {
         assert!(!whole);
         assert_eq!(items.last().map(String::as_str), Some("error"));
         assert!(!streamed(&yaml, Some(5)).1);
+    }
+
+    #[test]
+    fn streamed_block_yaml_says_whether_it_read_the_whole_text() {
+        let mut yaml = String::from("items:\n");
+        for i in 0..3000 {
+            yaml.push_str(&format!("  - id: x{i}\n    n: {i} # a comment\n"));
+        }
+        // Read to the end: the events of the dry-run path, and saphyr's.
+        let (items, whole) = streamed(&yaml, None);
+        assert!(whole);
+        assert_eq!(items, events(&yaml, true));
+        assert_eq!(items, events(&yaml, false));
+        // The consumer stops early: the rest is scanned for the answer.
+        assert_eq!(streamed(&yaml, Some(5)), (items[..5].to_vec(), true));
+        // An anchor (which the block path hands over) on the last line: the
+        // consumer gets an error after the events before it, and the answer
+        // is no, also when it stopped early.
+        let late = format!("{yaml}last: &a 1\n");
+        let (items, whole) = streamed(&late, None);
+        assert!(!whole);
+        assert_eq!(items.last().map(String::as_str), Some("error"));
+        assert!(!streamed(&late, Some(5)).1);
+        // A text in neither form is handed over at its first event.
+        let (items, whole) = streamed("--- &x\na: 1\n", None);
+        assert_eq!((items.len(), whole), (2, false));
     }
 }

@@ -14,9 +14,12 @@
 //! sequence indented like its key, a key longer than
 //! [`scanner`]'s bound, an empty document) hands the whole text to
 //! saphyr-parser, so that its events and errors are exactly today's. As for
-//! the JSON fast path, the decision is taken before the first event: a dry
+//! the JSON fast path, a small text is decided before the first event: a dry
 //! run of the scanner over the whole text (no allocation) says whether it
-//! reads the text to its end; only then are its events used. The
+//! reads the text to its end; only then are its events used. A large one is
+//! streamed without the dry run ([`BlockEvents::streaming`]): the loader's
+//! result is kept only if the scanner read the text to its end, and the
+//! text is loaded again the first way otherwise. The
 //! equivalence with saphyr-parser is tested by [`differential`] over the
 //! fixtures, generated books and books written with random formatting, and
 //! by the `yaml_differential` fuzz target.
@@ -48,8 +51,33 @@ impl<'a> BlockEvents<'a> {
         })
     }
 
-    /// The next event, `None` after the stream's end. `Err` is impossible
-    /// after the dry run (the scanner is deterministic) and is never silent.
+    /// The events of `text` without the dry run: the caller must then treat
+    /// `Err` from [`BlockEvents::next_event`] as "saphyr-parser must read the
+    /// text from its start", and must not use what it made of the events
+    /// unless the scanner read the text to its end (see
+    /// [`BlockEvents::reads_to_the_end`]). Saves the dry run's pass, which
+    /// otherwise comes before the first event reaches the loader.
+    pub(crate) fn streaming(text: &'a str) -> Self {
+        BlockEvents {
+            scanner: scanner::Scanner::new(text),
+        }
+    }
+
+    /// Whether the rest of the text, from where the events stopped, is read
+    /// to the end of the stream (for a consumer that stopped early).
+    pub(crate) fn reads_to_the_end(&mut self) -> bool {
+        loop {
+            match self.scanner.step() {
+                Ok(Some(_)) => {}
+                Ok(None) => return true,
+                Err(Unhandled) => return false,
+            }
+        }
+    }
+
+    /// The next event, `None` after the stream's end. After
+    /// [`BlockEvents::new`] `Err` is impossible (its dry run read the text
+    /// and the scanner is deterministic) and is never silent.
     pub(crate) fn next_event(&mut self) -> Option<Result<(Event<'a>, Span), Unhandled>> {
         self.scanner.step().transpose()
     }

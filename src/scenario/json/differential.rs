@@ -8,6 +8,16 @@ pub use crate::scenario::differential::Verdict;
 /// first difference.
 pub fn compare(text: &str) -> Result<Verdict, String> {
     let fast = JsonEvents::new(text);
+    // Large texts that start like JSON are streamed without the dry run:
+    // the streaming scanner must read to the end exactly the texts the dry
+    // run accepts (whose events are then compared below).
+    let streamed = JsonEvents::streaming(text).is_some_and(|mut s| s.reads_to_the_end());
+    if streamed != fast.is_some() {
+        return Err(format!(
+            "streamed without its dry run the fast path reads the text to its end: {streamed}; after it: {}",
+            fast.is_some()
+        ));
+    }
     crate::scenario::differential::compare(text, fast.map(|mut events| move || events.next_event()))
 }
 

@@ -171,18 +171,24 @@ pub fn load_scenario(
     let text = std::sync::Arc::clone(&source.text);
     // The scope lets a large file be parsed on a second thread while this one
     // loads the events; it ends when loading does.
-    let load = |stream_json: bool| {
+    let load = |stream: bool| {
         std::thread::scope(|scope| {
-            let events = Events::piped(&text, options.limits, scope, stream_json);
+            let events = Events::piped(&text, options.limits, scope, stream);
             load_events(schema, events, &source, rule_ids, options)
         })
     };
     let (loaded, whole) = load(true);
-    // The JSON fast path streamed a text it does not read to the end: what
-    // was loaded is dropped, and the text read from its start the way it
-    // always was (a dry run of the fast path, then saphyr-parser), so the
-    // result is exactly that way's.
-    let loaded = if whole { loaded } else { load(false).0 };
+    // A fast path streamed a text it does not read to the end: what was
+    // loaded is dropped (before the second load, so that the two are never
+    // held at once), and the text read from its start the way it always was
+    // (a dry run of the fast paths, then saphyr-parser), so the result is
+    // exactly that way's. Each way is linear, so both together are too.
+    let loaded = if whole {
+        loaded
+    } else {
+        drop(loaded);
+        load(false).0
+    };
     loaded.map(|(store, expect)| Scenario {
         source,
         store,
