@@ -96,6 +96,14 @@ impl<I: Id, T> IdVec<I, T> {
         self.items.iter().enumerate().map(|(i, t)| (I::at(i), t))
     }
 
+    /// The ids with their items, in order, to change them.
+    pub(crate) fn iter_mut_enumerated(&mut self) -> impl Iterator<Item = (I, &mut T)> + '_ {
+        self.items
+            .iter_mut()
+            .enumerate()
+            .map(|(i, t)| (I::at(i), t))
+    }
+
     /// The item of an id, which is always there: an id is only made by
     /// `push` on this list, which never shrinks.
     #[expect(

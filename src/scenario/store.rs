@@ -14,7 +14,7 @@ use std::sync::Arc;
 use super::column::Column;
 use super::lines::LineMarks;
 use super::strings::Strings;
-use crate::schema::{FieldId, IdVec, KindId, Schema};
+use crate::schema::{FieldId, IdVec, KindId, Schema, ROOT};
 
 /// The cell of an absent value (declared with the columns that hold cells).
 pub use super::column::NONE;
@@ -202,6 +202,23 @@ impl Store {
         self.strings.copies.shrink_to_fit();
     }
 
+    /// Frees every column but the root's and those `keep` names (by kind and
+    /// field): what is freed reads as absent afterwards. For a reader that
+    /// needs a few fields of a large store once the rest is done with (the
+    /// report: ids and references).
+    pub(crate) fn keep_columns(&mut self, keep: impl Fn(KindId, FieldId) -> bool) {
+        for (kind, table) in self.tables.iter_mut_enumerated() {
+            if kind == ROOT {
+                continue;
+            }
+            for (field, column) in table.columns.iter_mut_enumerated() {
+                if !keep(kind, field) {
+                    *column = Column::sparse();
+                }
+            }
+        }
+    }
+
     /// Stores a copy of a string and returns its cell.
     pub fn push_str(&mut self, s: &str) -> u32 {
         self.strings.push_copy(s)
@@ -322,5 +339,47 @@ impl Store {
                 (0..self.table(kind).len() as u32)
                     .filter_map(move |row| Some((self.row_id(kind, row)?, kind, row)))
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NONE;
+    use crate::scenario::{load_scenario, LoadOptions};
+    use crate::schema::FieldType;
+    use crate::source::SourceFile;
+
+    #[test]
+    fn kept_columns_read_as_before_and_the_others_as_absent() {
+        let program = crate::lang::load_program(crate::default_rule_sources()).unwrap();
+        let book = "scenario: s\nas_of: 2026-01-01\npartners:\n  - id: p1\n    name: P\n    \
+                    mpn_id: \"1\"\n    region: europe\n    roles: [direct_bill]\n\
+                    customers:\n  - id: c1\n    name: C\n    region: europe\n\
+                    subscriptions:\n  - id: s1\n    name: S\n    customer: c1\n    \
+                    partner: p1\n    offer: o365\n    quantity: 3\n    status: active\n";
+        let source = SourceFile::new("b.yaml", book.to_string());
+        let schema = &program.schema;
+        let mut store = load_scenario(schema, source, &program.rule_ids(), &LoadOptions::default())
+            .unwrap()
+            .store;
+        let subs = schema.kind_named("subscription").unwrap();
+        let kind = schema.kind(subs);
+        let field = |name: &str| kind.field(name).unwrap();
+        let before: Vec<u32> = ["id", "customer", "partner", "quantity", "name"]
+            .map(|f| store.cell(subs, field(f), 0))
+            .to_vec();
+        assert!(before.iter().all(|&c| c != NONE), "{before:?}");
+        store.keep_columns(|k, f| {
+            let kind = schema.kind(k);
+            kind.id_field == Some(f) || matches!(kind.field_decl(f).ty, FieldType::Ref(_))
+        });
+        let after: Vec<u32> = ["id", "customer", "partner", "quantity", "name"]
+            .map(|f| store.cell(subs, field(f), 0))
+            .to_vec();
+        assert_eq!(after, [before[0], before[1], before[2], NONE, NONE]);
+        assert_eq!(store.row_id(subs, 0), Some("s1"));
+        // The root keeps every column: the report reads its name and date.
+        let name = schema.root().field("scenario").unwrap();
+        assert_eq!(store.str(store.cell(crate::schema::ROOT, name, 0)), "s");
     }
 }
