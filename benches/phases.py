@@ -11,8 +11,10 @@ included (`callgrind_annotate --tree=calling`):
 
   rules      eligo::lang::load_program (compiling the 29 default rules)
   read       eligo::scenario::load::read_scenario
-  parse      the parser thread: eligo::scenario::pipe::stream_json_events
-             (the JSON fast path) or ::stream_source_events (saphyr-parser);
+  parse      the parser thread: eligo::scenario::pipe::stream_fast_events
+             (a fast path streaming a large book, JSON or block YAML) or
+             ::stream_source_events (saphyr-parser, or a fast path after its
+             dry run);
              books under 1 MiB are parsed inline, inside `load`
   load       eligo::scenario::load::load_scenario on the loader's thread
              (everything but the parser thread: events, store, references,
@@ -45,7 +47,7 @@ SEED = 1
 PHASE_FUNCTIONS = {
     "rules": ["eligo::lang::load_program"],
     "read": ["eligo::scenario::load::read_scenario"],
-    "parse": ["eligo::scenario::pipe::stream_json_events",
+    "parse": ["eligo::scenario::pipe::stream_fast_events",
               "eligo::scenario::pipe::stream_source_events"],
     "load": ["eligo::scenario::load::load_scenario"],
     "evaluate": ["eligo::eval::evaluate_budgeted"],
