@@ -128,17 +128,10 @@ impl Strings {
 /// between its quotes and holds no quote of their kind, so that the next such
 /// quote after the opening one closes it.
 fn is_quoted_verbatim(text: &[u8], start: usize, end: usize) -> bool {
-    let (Some(&open), Some(&close)) = (
-        text.get(start),
-        end.checked_sub(1).and_then(|i| text.get(i)),
-    ) else {
+    let Some([open, inner @ .., close]) = text.get(start..end) else {
         return false;
     };
-    let inner = text.get(start + 1..end - 1).unwrap_or(&[]);
-    matches!(open, b'"' | b'\'')
-        && close == open
-        && end >= start + 2
-        && memchr::memchr(open, inner).is_none()
+    matches!(open, b'"' | b'\'') && close == open && memchr::memchr(*open, inner).is_none()
 }
 
 /// The value of the quoted string whose opening quote is at `start`: from
