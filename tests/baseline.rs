@@ -14,7 +14,7 @@ use std::path::PathBuf;
 
 const MIXED: &str = "fixtures/books/mixed-book.yaml";
 
-fn tempdir(name: &str) -> PathBuf {
+fn tempdir(name: &str) -> tempfile::TempDir {
     common::fresh_dir("baseline", name)
 }
 
@@ -32,9 +32,10 @@ fn findings(json: &Value) -> Vec<Value> {
 
 #[test]
 fn a_baseline_makes_old_findings_known_and_new_ones_fail() {
-    let dir = tempdir("adopt");
-    let book = book_in(&dir);
-    let (code, _, err) = run(eligo().current_dir(&dir).args([
+    let tmp = tempdir("adopt");
+    let dir = tmp.path();
+    let book = book_in(dir);
+    let (code, _, err) = run(eligo().current_dir(dir).args([
         "check",
         "--quiet",
         "--write-baseline",
@@ -43,7 +44,7 @@ fn a_baseline_makes_old_findings_known_and_new_ones_fail() {
     ]));
     assert_eq!(code, 1, "{err}");
     // Same book: everything known, the run passes.
-    let (code, out, _) = run(eligo().current_dir(&dir).args([
+    let (code, out, _) = run(eligo().current_dir(dir).args([
         "check",
         "--format",
         "json",
@@ -71,7 +72,7 @@ fn a_baseline_makes_old_findings_known_and_new_ones_fail() {
         );
     assert_ne!(edited, text);
     std::fs::write(dir.join(&book), edited).unwrap();
-    let (code, out, _) = run(eligo().current_dir(&dir).args([
+    let (code, out, _) = run(eligo().current_dir(dir).args([
         "check",
         "--format",
         "json",
@@ -97,7 +98,7 @@ fn a_baseline_makes_old_findings_known_and_new_ones_fail() {
     // Known findings are listed as such in the human report.
     let (_, human, _) =
         run(eligo()
-            .current_dir(&dir)
+            .current_dir(dir)
             .args(["check", "--baseline", "baseline.json", &book]));
     assert!(human.contains("known "), "{human}");
     assert!(
@@ -109,16 +110,17 @@ fn a_baseline_makes_old_findings_known_and_new_ones_fail() {
 
 #[test]
 fn sarif_carries_the_baseline_state() {
-    let dir = tempdir("sarif");
-    let book = book_in(&dir);
+    let tmp = tempdir("sarif");
+    let dir = tmp.path();
+    let book = book_in(dir);
     run(eligo()
-        .current_dir(&dir)
+        .current_dir(dir)
         .args(["check", "--write-baseline", "b.json", &book]));
     let text = std::fs::read_to_string(dir.join(&book))
         .unwrap()
         .replace("offer: azure_plan", "offer: o365");
     std::fs::write(dir.join(&book), text).unwrap();
-    let (_, out, _) = run(eligo().current_dir(&dir).args([
+    let (_, out, _) = run(eligo().current_dir(dir).args([
         "check",
         "--format",
         "sarif",
@@ -140,19 +142,21 @@ fn sarif_carries_the_baseline_state() {
 
 #[test]
 fn the_baseline_can_come_from_the_config() {
-    let dir = tempdir("config");
-    let book = book_in(&dir);
+    let tmp = tempdir("config");
+    let dir = tmp.path();
+    let book = book_in(dir);
     run(eligo()
-        .current_dir(&dir)
+        .current_dir(dir)
         .args(["check", "--write-baseline", "b.json", &book]));
     std::fs::write(dir.join("eligo.yaml"), "baseline: b.json\n").unwrap();
-    let (code, _, err) = run(eligo().current_dir(&dir).args(["check", &book]));
+    let (code, _, err) = run(eligo().current_dir(dir).args(["check", &book]));
     assert_eq!(code, 0, "{err}");
 }
 
 #[test]
 fn an_unusable_baseline_is_an_input_error() {
-    let dir = tempdir("bad");
+    let tmp = tempdir("bad");
+    let dir = tmp.path();
     std::fs::write(dir.join("b.json"), "{\"files\": [{\"path\": 3}]}").unwrap();
     let (code, out, err) = run(eligo()
         .args(["check", "--baseline"])
@@ -197,20 +201,21 @@ fn diff_compares_two_scenarios() {
 
 #[test]
 fn diff_compares_two_reports_and_finds_changes() {
-    let dir = tempdir("diff");
-    let book = book_in(&dir);
+    let tmp = tempdir("diff");
+    let dir = tmp.path();
+    let book = book_in(dir);
     run(eligo()
-        .current_dir(&dir)
+        .current_dir(dir)
         .args(["check", "--format", "json", "--output", "old.json", &book]));
     let text = std::fs::read_to_string(dir.join(&book)).unwrap();
     // A new quantity on the request changes the message of its finding.
     let edited = text.replace("quantity: 50", "quantity: 49");
     std::fs::write(dir.join(&book), edited).unwrap();
     run(eligo()
-        .current_dir(&dir)
+        .current_dir(dir)
         .args(["check", "--format", "json", "--output", "new.json", &book]));
     let (code, out, err) = run(eligo()
-        .current_dir(&dir)
+        .current_dir(dir)
         .args(["diff", "--format", "json", "old.json", "new.json"]));
     assert_eq!(code, 0, "{err}");
     let json: Value = serde_json::from_str(&out).unwrap();
@@ -222,7 +227,7 @@ fn diff_compares_two_reports_and_finds_changes() {
         .unwrap()
         .contains("quantity 49"));
     // A report and the scenario it came from: nothing changed.
-    let (code, out, _) = run(eligo().current_dir(&dir).args(["diff", "new.json", &book]));
+    let (code, out, _) = run(eligo().current_dir(dir).args(["diff", "new.json", &book]));
     assert_eq!(code, 0);
     assert!(
         out.ends_with("0 findings added (0 errors), 0 fixed, 0 changed\n"),
@@ -239,12 +244,13 @@ fn diff_rejects_invalid_input() {
 
 #[test]
 fn junit_agrees_with_the_exit_code_under_a_baseline() {
-    let dir = tempdir("junit");
-    let book = book_in(&dir);
+    let tmp = tempdir("junit");
+    let dir = tmp.path();
+    let book = book_in(dir);
     run(eligo()
-        .current_dir(&dir)
+        .current_dir(dir)
         .args(["check", "--write-baseline", "b.json", &book]));
-    let (code, out, _) = run(eligo().current_dir(&dir).args([
+    let (code, out, _) = run(eligo().current_dir(dir).args([
         "check",
         "--format",
         "junit",

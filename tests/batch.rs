@@ -30,7 +30,6 @@ fn books() -> Vec<PathBuf> {
 /// Writes `COPIES` variants of every book (5 × 40 = 200 files) in nested
 /// folders, each with its own file name and scenario name.
 fn generate(root: &Path) -> usize {
-    let _ = std::fs::remove_dir_all(root);
     let mut written = 0;
     for book in books() {
         let text = std::fs::read_to_string(&book).unwrap();
@@ -71,8 +70,12 @@ fn run(args: &[&str], threads: Option<&str>) -> (i32, Vec<u8>, Vec<u8>) {
 
 #[test]
 fn two_hundred_files_are_deterministic_and_counted_right() {
-    let root = std::env::temp_dir().join(format!("eligo-batch-{}", std::process::id()));
-    assert_eq!(generate(&root), 200);
+    let tmp = tempfile::Builder::new()
+        .prefix("eligo-batch-")
+        .tempdir()
+        .unwrap();
+    let root = tmp.path();
+    assert_eq!(generate(root), 200);
     let dir = root.to_str().unwrap();
 
     // Expected counts: each book once, times the number of copies.
@@ -116,7 +119,7 @@ fn two_hundred_files_are_deterministic_and_counted_right() {
         "{}",
         human.lines().last().unwrap_or("")
     );
-    let _ = std::fs::remove_dir_all(&root);
+    tmp.close().unwrap();
 }
 
 #[test]

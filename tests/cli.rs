@@ -11,7 +11,6 @@ mod common;
 use common::eligo;
 
 use assert_cmd::Command;
-use std::path::Path;
 
 fn stdout_of(cmd: &mut Command) -> String {
     String::from_utf8(cmd.output().unwrap().stdout).unwrap()
@@ -143,7 +142,8 @@ fn output_is_deterministic() {
 
 #[test]
 fn extra_rule_packs_add_rules_and_can_replace_the_default() {
-    let dir = tempdir();
+    let tmp = tempdir();
+    let dir = tmp.path();
     let pack = dir.join("cap.rules");
     std::fs::write(
         &pack,
@@ -193,7 +193,8 @@ fn test_command_runs_expect_blocks() {
     assert!(String::from_utf8(out.stdout)
         .unwrap()
         .ends_with("63 passed, 0 failed\n"));
-    let dir = tempdir();
+    let tmp = tempdir();
+    let dir = tmp.path();
     let wrong = dir.join("wrong.yaml");
     let text = std::fs::read_to_string("fixtures/rules/extension-no-dap/fires.yaml").unwrap();
     std::fs::write(
@@ -214,14 +215,13 @@ fn test_command_runs_expect_blocks() {
     );
 }
 
-fn tempdir() -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "eligo-cli-{}-{:?}",
-        std::process::id(),
-        std::thread::current().id()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    assert!(Path::new(&dir).is_dir());
+/// A fresh folder for one test, removed when the returned guard is dropped.
+fn tempdir() -> tempfile::TempDir {
+    let dir = tempfile::Builder::new()
+        .prefix("eligo-cli-")
+        .tempdir()
+        .unwrap();
+    assert!(dir.path().is_dir());
     dir
 }
 

@@ -46,7 +46,11 @@ fn report(root: &Path, format: &str) -> Vec<u8> {
 
 #[test]
 fn output_does_not_depend_on_file_creation_order() {
-    let base = std::env::temp_dir().join(format!("eligo-determinism-{}", std::process::id()));
+    let tmp = tempfile::Builder::new()
+        .prefix("eligo-determinism-")
+        .tempdir()
+        .unwrap();
+    let base = tmp.path();
     let (forward, backward) = (base.join("forward"), base.join("backward"));
     let files = books();
     lay_out(&forward, files.iter().enumerate());
@@ -61,5 +65,5 @@ fn output_does_not_depend_on_file_creation_order() {
             "format {format}"
         );
     }
-    std::fs::remove_dir_all(&base).unwrap();
+    tmp.close().unwrap();
 }

@@ -22,7 +22,7 @@ fn root() -> PathBuf {
 }
 
 /// A fresh folder for one test.
-fn tempdir(name: &str) -> PathBuf {
+fn tempdir(name: &str) -> tempfile::TempDir {
     common::fresh_dir("everyday", name)
 }
 
@@ -41,7 +41,8 @@ fn rules_of(json: &str) -> Vec<String> {
 
 #[test]
 fn the_config_is_found_upward_and_its_settings_apply() {
-    let dir = tempdir("upward");
+    let tmp = tempdir("upward");
+    let dir = tmp.path();
     std::fs::write(
         dir.join("eligo.yaml"),
         "format: json\nconstants:\n  revenue_floor_usd: 1000000\nselect: [direct-bill-revenue]\n",
@@ -75,7 +76,8 @@ fn the_config_is_found_upward_and_its_settings_apply() {
 
 #[test]
 fn config_paths_are_relative_to_the_file_and_flags_add_to_them() {
-    let dir = tempdir("relative");
+    let tmp = tempdir("relative");
+    let dir = tmp.path();
     std::fs::create_dir_all(dir.join("policies")).unwrap();
     std::fs::write(
         dir.join("policies/cap.rules"),
@@ -99,7 +101,8 @@ fn config_paths_are_relative_to_the_file_and_flags_add_to_them() {
 
 #[test]
 fn config_errors_have_a_place_and_did_you_mean() {
-    let dir = tempdir("errors");
+    let tmp = tempdir("errors");
+    let dir = tmp.path();
     let config = dir.join("eligo.yaml");
     let cases = [
         (
@@ -167,7 +170,7 @@ fn config_errors_have_a_place_and_did_you_mean() {
     for (text, message, help, place) in cases {
         std::fs::write(&config, text).unwrap();
         let (code, out, err) = run(eligo()
-            .current_dir(&dir)
+            .current_dir(dir)
             .args(["check"])
             .arg(root().join(MIXED)));
         assert_eq!(code, 2, "{text}: {err}");
@@ -184,7 +187,8 @@ fn a_missing_or_huge_config_is_an_input_error() {
     let (code, _, err) = run(eligo().args(["check", "--config", "no/such/eligo.yaml", MIXED]));
     assert_eq!(code, 2);
     assert!(err.contains("cannot read configuration file"), "{err}");
-    let dir = tempdir("huge");
+    let tmp = tempdir("huge");
+    let dir = tmp.path();
     let big = dir.join("eligo.yaml");
     std::fs::write(&big, format!("# {}\n", "x".repeat(2 << 20))).unwrap();
     let (code, _, err) = run(eligo().args(["check", "--config"]).arg(&big).arg(MIXED));
@@ -256,7 +260,8 @@ fn concise_is_one_line_per_finding_at_the_place_to_edit() {
 
 #[test]
 fn markdown_has_tables_and_escapes_what_users_wrote() {
-    let dir = tempdir("markdown");
+    let tmp = tempdir("markdown");
+    let dir = tmp.path();
     let text = std::fs::read_to_string("fixtures/rules/transferable-offer/fires.yaml")
         .unwrap()
         .replace("sub-ri", "\"a|b `c` <img src=x> [l](http://x) @team\"");
@@ -287,7 +292,8 @@ fn markdown_has_tables_and_escapes_what_users_wrote() {
 
 #[test]
 fn output_writes_the_report_to_a_file() {
-    let dir = tempdir("output");
+    let tmp = tempdir("output");
+    let dir = tmp.path();
     let file = dir.join("report.json");
     let (code, out, _) = run(eligo()
         .args(["check", "--format", "json", "--output"])
@@ -356,7 +362,8 @@ fn rules_id_prints_what_why_fix_source_and_text() {
 
 #[test]
 fn an_exported_pack_checks_like_the_embedded_one() {
-    let dir = tempdir("export").join("pack");
+    let tmp = tempdir("export");
+    let dir = tmp.path().join("pack");
     let (code, out, _) = run(eligo().args(["rules", "--export"]).arg(&dir));
     assert_eq!(code, 0);
     assert!(out.contains("schema.rules"));
@@ -404,7 +411,8 @@ fn completions_are_printed_for_each_shell() {
 
 #[test]
 fn test_update_rewrites_only_the_expect_block() {
-    let dir = tempdir("update");
+    let tmp = tempdir("update");
+    let dir = tmp.path();
     let original = std::fs::read_to_string("fixtures/rules/addon-with-base/fires.yaml").unwrap();
     let start = original.find("\nexpect:").unwrap() + 1;
     let before = &original[..start];
@@ -441,12 +449,13 @@ fn test_update_rewrites_only_the_expect_block() {
 
 #[test]
 fn fmt_check_diff_prints_a_unified_diff() {
-    let dir = tempdir("fmt");
+    let tmp = tempdir("fmt");
+    let dir = tmp.path();
     let file = dir.join("x.rules");
     let text = "rule x: error \"s\"\n  for s in subscriptions\n    require   s.quantity <= 20\n  else s: \"m\"\n";
     std::fs::write(&file, text).unwrap();
     let (code, out, _) = run(eligo()
-        .current_dir(&dir)
+        .current_dir(dir)
         .args(["fmt", "--check", "--diff", "x.rules"]));
     assert_eq!(code, 1);
     assert_eq!(
@@ -464,14 +473,15 @@ fn fmt_check_diff_prints_a_unified_diff() {
 
 #[test]
 fn limits_come_from_the_config_unless_a_flag_is_given() {
-    let dir = tempdir("limits");
+    let tmp = tempdir("limits");
+    let dir = tmp.path();
     std::fs::write(dir.join("eligo.yaml"), "limits:\n  max_file_bytes: 100\n").unwrap();
     let book: &Path = &root().join(MIXED);
-    let (code, _, err) = run(eligo().current_dir(&dir).args(["check"]).arg(book));
+    let (code, _, err) = run(eligo().current_dir(dir).args(["check"]).arg(book));
     assert_eq!(code, 2);
     assert!(err.contains("limit"), "{err}");
     let (code, _, _) = run(eligo()
-        .current_dir(&dir)
+        .current_dir(dir)
         .args(["check", "--max-file-bytes", "10000000"])
         .arg(book));
     assert_eq!(code, 1);
@@ -482,7 +492,8 @@ fn quiet_test_output_lists_failures_only() {
     let (code, out, _) = run(eligo().args(["test", "--quiet", "fixtures/"]));
     assert_eq!(code, 0);
     assert_eq!(out, "");
-    let dir = tempdir("quiet-test");
+    let tmp = tempdir("quiet-test");
+    let dir = tmp.path();
     let text = std::fs::read_to_string("fixtures/rules/addon-with-base/fires.yaml")
         .unwrap()
         .replace("subject: sub-audio", "subject: sub-e3");

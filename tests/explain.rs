@@ -100,8 +100,11 @@ fn a_rule_that_reads_the_entity_reaches_it() {
 
 #[test]
 fn one_rule_reaches_it_in_the_singular() {
-    let dir = std::env::temp_dir().join(format!("eligo-explain-one-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let tmp = tempfile::Builder::new()
+        .prefix("eligo-explain-one-")
+        .tempdir()
+        .unwrap();
+    let dir = tmp.path();
     let schema = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/schema.rules");
     let pack = dir.join("one.rules");
     let rule = "\nrule named-partners: warning \"Partners have names\"\n  for p in partners\n  require p has name\n  else p: \"{p.id} has no name\"\n";
@@ -133,8 +136,11 @@ fn rules_loaded_with_a_higher_depth_limit_are_explained() {
     // A condition nested deeper than the default limit (32): loaded with
     // `--max-rule-depth 40`, it must be explained like any other rule.
     let deep = format!("{}t.status in open{}", "(".repeat(36), ")".repeat(36));
-    let dir = std::env::temp_dir().join(format!("eligo-explain-deep-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let tmp = tempfile::Builder::new()
+        .prefix("eligo-explain-deep-")
+        .tempdir()
+        .unwrap();
+    let dir = tmp.path();
     let pack = dir.join("deep.rules");
     std::fs::write(
         &pack,

@@ -21,10 +21,16 @@ const CAP_KIB: u64 = 256 * 1024;
 
 const HEAD: &str = "scenario: t\nas_of: 2026-11-20\n";
 
-fn temp_file(name: &str, text: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("eligo-flow-bound-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
+/// A fresh folder for one test, removed when the returned guard is dropped.
+fn temp_dir() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("eligo-flow-bound-")
+        .tempdir()
+        .unwrap()
+}
+
+fn temp_file(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
+    let path = dir.path().join(name);
     std::fs::write(&path, text).unwrap();
     path
 }
@@ -68,7 +74,8 @@ fn nested_anchored_flow_collections_stop_at_the_bound() {
         entries(1_000_000),
         "]".repeat(62)
     );
-    let path = temp_file("nested.yaml", &text);
+    let tmp = temp_dir();
+    let path = temp_file(&tmp, "nested.yaml", &text);
     let (code, _, err) = check_capped(&[], &path);
     assert_flow_limit(code, &err);
     // Reported where the bound was crossed, on the first line of the list.
@@ -78,7 +85,8 @@ fn nested_anchored_flow_collections_stop_at_the_bound() {
 #[test]
 fn a_long_list_in_a_list_stops_at_the_bound() {
     let text = format!("[[{}]]\n", entries(1_000_000));
-    let path = temp_file("list-in-list.yaml", &text);
+    let tmp = temp_dir();
+    let path = temp_file(&tmp, "list-in-list.yaml", &text);
     let (code, _, err) = check_capped(&[], &path);
     assert_flow_limit(code, &err);
     assert!(err.contains("list-in-list.yaml:1:"), "{err}");
@@ -102,8 +110,9 @@ fn a_flow_list_under_a_block_key_checks_as_its_block_twin() {
     let flow = format!("{HEAD}customers: [\n  {}\n]\n", entries.join(",\n  "));
     let block: String = entries.iter().map(|e| format!("  - {e}\n")).collect();
     let block = format!("{HEAD}customers:\n{block}");
-    let flow = temp_file("flow.yaml", &flow);
-    let block = temp_file("block.yaml", &block);
+    let tmp = temp_dir();
+    let flow = temp_file(&tmp, "flow.yaml", &flow);
+    let block = temp_file(&tmp, "block.yaml", &block);
     let (flow_code, flow_out, flow_err) = check_capped(&["--format", "json"], &flow);
     let (block_code, block_out, block_err) = check_capped(&["--format", "json"], &block);
     assert_eq!(flow_code, 0, "{flow_err}");
@@ -121,7 +130,8 @@ fn a_generated_block_book_still_checks() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    let path = temp_file("book.yaml", &String::from_utf8(out.stdout).unwrap());
+    let tmp = temp_dir();
+    let path = temp_file(&tmp, "book.yaml", &String::from_utf8(out.stdout).unwrap());
     // The generated book breaks some rules on purpose: findings, no input
     // error.
     let (code, out, err) = check_capped(&[], &path);
@@ -136,7 +146,8 @@ fn commas_inside_a_quoted_scalar_do_not_count() {
         "{HEAD}customers: [ {{id: c1, name: \"{name}\", region: europe, \
          tenant: c.onmicrosoft.com}} ]\n"
     );
-    let path = temp_file("quoted.yaml", &text);
+    let tmp = temp_dir();
+    let path = temp_file(&tmp, "quoted.yaml", &text);
     let (code, _, err) = check_capped(&["--max-string-bytes", "300000"], &path);
     assert_eq!(code, 0, "{err}");
 }

@@ -22,24 +22,20 @@ use assert_cmd::Command;
 use serde_json::Value;
 
 /// A temporary folder for one test's files, removed when the test ends.
-struct TempDir(PathBuf);
+struct TempDir(tempfile::TempDir);
 
 impl std::ops::Deref for TempDir {
     type Target = Path;
     fn deref(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+        self.0.path()
     }
 }
 
 fn temp_dir(test: &str) -> TempDir {
-    let dir = std::env::temp_dir().join(format!("eligo-hostile-{}-{test}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = tempfile::Builder::new()
+        .prefix(&format!("eligo-hostile-{test}-"))
+        .tempdir()
+        .unwrap();
     TempDir(dir)
 }
 

@@ -254,14 +254,17 @@ fn hostile_book() -> String {
 
 #[test]
 fn hostile_ids_stay_text() {
-    let dir = std::env::temp_dir().join(format!("eligo-html-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let tmp = tempfile::Builder::new()
+        .prefix("eligo-html-")
+        .tempdir()
+        .unwrap();
+    let dir = tmp.path();
     let file = dir.join("hostile.yaml");
     std::fs::write(&file, hostile_book()).unwrap();
     let file = file.to_str().unwrap();
     let json: Value = serde_json::from_str(&check("json", &[file])).unwrap();
     let html = check("html", &[file]);
-    std::fs::remove_dir_all(&dir).unwrap();
+    tmp.close().unwrap();
     assert!(
         findings(&json).len() >= HOSTILE.len(),
         "every customer lacks an MCA"

@@ -44,12 +44,13 @@ fn import_bundled() -> Run {
     ])
 }
 
-/// A fresh folder under the system's temporary folder.
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("eligo-import-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh folder under the system's temporary folder, removed when the
+/// returned guard is dropped (or closed).
+fn temp_dir(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("eligo-import-{name}-"))
+        .tempdir()
+        .unwrap()
 }
 
 #[test]
@@ -68,7 +69,8 @@ fn the_import_is_deterministic() {
 #[test]
 fn every_other_command_accepts_the_imported_scenario() {
     let scenario = import_bundled().stdout;
-    let dir = temp_dir("check");
+    let tmp = temp_dir("check");
+    let dir = tmp.path();
     let path = dir.join("tailspin.yaml");
     std::fs::write(&path, &scenario).unwrap();
     // The engine loads it: findings, not input errors.
@@ -104,12 +106,13 @@ fn every_other_command_accepts_the_imported_scenario() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    std::fs::remove_dir_all(dir).unwrap();
+    tmp.close().unwrap();
 }
 
 #[test]
 fn output_file_holds_the_same_scenario() {
-    let dir = temp_dir("output");
+    let tmp = temp_dir("output");
+    let dir = tmp.path();
     let path = dir.join("out.yaml");
     let r = run(&[
         "import",
@@ -128,7 +131,7 @@ fn output_file_holds_the_same_scenario() {
         std::fs::read_to_string(&path).unwrap(),
         import_bundled().stdout
     );
-    std::fs::remove_dir_all(dir).unwrap();
+    tmp.close().unwrap();
 }
 
 #[test]
@@ -237,7 +240,8 @@ fn the_shipped_mapping_does_not_know_this_books_legacy_offers() {
 
 #[test]
 fn an_unknown_mapping_key_is_an_error_with_did_you_mean() {
-    let dir = temp_dir("map");
+    let tmp = temp_dir("map");
+    let dir = tmp.path();
     let path = dir.join("typo.map.yaml");
     let text = std::fs::read_to_string("rules/partner-center.map.yaml").unwrap();
     std::fs::write(&path, text.replacen("list_items:", "list_itemz:", 1)).unwrap();
@@ -254,7 +258,7 @@ fn an_unknown_mapping_key_is_an_error_with_did_you_mean() {
         r.stderr
     );
     assert!(r.stderr.contains("typo.map.yaml:"), "{}", r.stderr);
-    std::fs::remove_dir_all(dir).unwrap();
+    tmp.close().unwrap();
 }
 
 #[test]
@@ -267,7 +271,8 @@ fn files_are_bounded_and_must_be_regular_files_inside_the_export() {
         r.stderr
     );
 
-    let dir = temp_dir("hostile");
+    let tmp = temp_dir("hostile");
+    let dir = tmp.path();
     std::fs::create_dir_all(dir.join("profiles")).unwrap();
     std::fs::copy(
         format!("{TAILSPIN}/profiles/organization.json"),
@@ -286,7 +291,8 @@ fn files_are_bounded_and_must_be_regular_files_inside_the_export() {
     std::fs::remove_dir_all(dir.join("customers.json")).unwrap();
     #[cfg(unix)]
     {
-        let outside = temp_dir("outside");
+        let outside_tmp = temp_dir("outside");
+        let outside = outside_tmp.path();
         std::fs::write(outside.join("customers.json"), "[]").unwrap();
         std::os::unix::fs::symlink(outside.join("customers.json"), dir.join("customers.json"))
             .unwrap();
@@ -298,9 +304,9 @@ fn files_are_bounded_and_must_be_regular_files_inside_the_export() {
             "{}",
             r.stderr
         );
-        std::fs::remove_dir_all(outside).unwrap();
+        outside_tmp.close().unwrap();
     }
-    std::fs::remove_dir_all(dir).unwrap();
+    tmp.close().unwrap();
 }
 
 /// Export files are opened without following a final link; a link that stays
@@ -309,8 +315,9 @@ fn files_are_bounded_and_must_be_regular_files_inside_the_export() {
 #[cfg(unix)]
 #[test]
 fn a_link_inside_the_export_is_read_and_a_fifo_is_refused_without_waiting() {
-    let dir = temp_dir("inside-link");
-    copy_tree(Path::new(TAILSPIN), &dir);
+    let tmp = temp_dir("inside-link");
+    let dir = tmp.path();
+    copy_tree(Path::new(TAILSPIN), dir);
     let customers = dir.join("customers.json");
     std::fs::rename(&customers, dir.join("saved-customers.json")).unwrap();
     std::os::unix::fs::symlink("saved-customers.json", &customers).unwrap();
@@ -347,7 +354,7 @@ fn a_link_inside_the_export_is_read_and_a_fifo_is_refused_without_waiting() {
         stderr.contains("customers.json` is not a regular file"),
         "{stderr}"
     );
-    std::fs::remove_dir_all(dir).unwrap();
+    tmp.close().unwrap();
 }
 
 /// Copies a folder tree (regular files and folders only).
@@ -365,9 +372,9 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-fn imported_scenario_file(name: &str) -> (PathBuf, PathBuf) {
+fn imported_scenario_file(name: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = temp_dir(name);
-    let path = dir.join("tailspin.yaml");
+    let path = dir.path().join("tailspin.yaml");
     std::fs::write(&path, import_bundled().stdout).unwrap();
     (dir, path)
 }
@@ -415,7 +422,7 @@ fn reconcile_lists_agreement_and_both_kinds_of_disagreement() {
         .unwrap();
     assert_eq!(deleted["reason_rule"], "transfer-subscription-active");
     assert_eq!(deleted["eligo_rules"][0], "transfer-subscription-active");
-    std::fs::remove_dir_all(dir).unwrap();
+    dir.close().unwrap();
 }
 
 #[test]
@@ -429,7 +436,7 @@ fn reconcile_exits_0_when_they_agree() {
         "{}",
         r.stdout
     );
-    std::fs::remove_dir_all(dir).unwrap();
+    dir.close().unwrap();
 }
 
 #[test]
@@ -441,7 +448,8 @@ fn reconcile_rejects_answers_for_subscriptions_not_in_the_scenario() {
 
 #[test]
 fn a_generated_export_imports_back_to_a_valid_book() {
-    let dir = temp_dir("generated");
+    let tmp = temp_dir("generated");
+    let dir = tmp.path();
     let export = dir.join("export");
     let r = run(&[
         "generate",
@@ -477,5 +485,5 @@ fn a_generated_export_imports_back_to_a_valid_book() {
     );
     let r = run(&["check", dir.join("book.yaml").to_str().unwrap()]);
     assert_eq!(r.code, 1, "findings, not input errors: {}", r.stderr);
-    std::fs::remove_dir_all(dir).unwrap();
+    tmp.close().unwrap();
 }

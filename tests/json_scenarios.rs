@@ -13,23 +13,16 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 
 /// A temporary folder for one test's files, removed when the test ends.
-struct TempDir(PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn temp_dir(test: &str) -> TempDir {
-    let dir = std::env::temp_dir().join(format!("eligo-json-{}-{test}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    TempDir(dir)
+fn temp_dir(test: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("eligo-json-{test}-"))
+        .tempdir()
+        .unwrap()
 }
 
 /// Exit code and the (rule, subject) pairs of a `--format json` check.
@@ -62,8 +55,8 @@ fn a_json_book_gives_the_findings_of_the_same_book_in_yaml() {
     let value: Value = serde_yaml::from_str(&yaml).unwrap();
     let json = serde_json::to_string(&value).unwrap();
     assert!(json.len() > 1 << 20, "{}", json.len());
-    let yaml_file = dir.0.join("book.yaml");
-    let json_file = dir.0.join("book.json");
+    let yaml_file = dir.path().join("book.yaml");
+    let json_file = dir.path().join("book.json");
     std::fs::write(&yaml_file, &yaml).unwrap();
     std::fs::write(&json_file, &json).unwrap();
     let (yaml_code, yaml_findings) = findings(&yaml_file);
@@ -81,7 +74,7 @@ fn a_whole_document_flow_collection_streams() {
     let mut text = String::from("{\"subscriptions\": [], \"unknown\": [");
     text.push_str(&"1,".repeat(3_000_000));
     text.push_str("1]}\n");
-    let file = dir.0.join("flow.json");
+    let file = dir.path().join("flow.json");
     std::fs::write(&file, &text).unwrap();
     let out = common::eligo_capped(256 * 1024)
         .env("RAYON_NUM_THREADS", "1")
@@ -114,7 +107,7 @@ fn a_large_json_book_with_yaml_at_its_end_is_read_by_the_yaml_parser() {
     let value: Value = serde_yaml::from_str(&yaml).unwrap();
     let json = serde_json::to_string(&value).unwrap();
     assert!(json.len() > 1 << 20, "{}", json.len());
-    let file = dir.0.join("book.json");
+    let file = dir.path().join("book.json");
     std::fs::write(&file, format!("{json}\n# a YAML comment\n")).unwrap();
     let out = common::eligo()
         .args(["check", "--format", "json"])
@@ -148,9 +141,9 @@ fn a_large_yaml_book_with_an_anchor_at_its_end_gives_the_same_report() {
     assert_ne!(with_anchor, yaml);
     let report = |name: &str, text: &str| {
         let dir = temp_dir(name);
-        std::fs::write(dir.0.join("book.yaml"), text).unwrap();
+        std::fs::write(dir.path().join("book.yaml"), text).unwrap();
         let out = common::eligo()
-            .current_dir(&dir.0)
+            .current_dir(dir.path())
             .args(["check", "--format", "json", "book.yaml"])
             .output()
             .unwrap();

@@ -24,12 +24,14 @@ fn check(args: &[&str], file: &str) -> (i32, String) {
     )
 }
 
-fn temp_file(name: &str, text: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("eligo-limits-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
+fn temp_file(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::Builder::new()
+        .prefix("eligo-limits-")
+        .tempdir()
+        .unwrap();
+    let path = dir.path().join(name);
     std::fs::write(&path, text).unwrap();
-    path
+    (dir, path)
 }
 
 #[test]
@@ -84,7 +86,7 @@ fn alias_expansion_limit() {
         text.len() < 99 * 122,
         "the aliases expand beyond the file's size"
     );
-    let file = temp_file("aliases.yaml", &text);
+    let (_tmp, file) = temp_file("aliases.yaml", &text);
     let file = file.to_str().unwrap();
     let (code, err) = check(&["--max-alias-events", "1"], file);
     assert_eq!(code, 2);
@@ -109,7 +111,7 @@ fn alias_bytes_limit() {
             "  - {{id: p{p}, name: *n, region: europe, roles: [direct_bill]}}\n"
         ));
     }
-    let file = temp_file("alias-bytes.yaml", &text);
+    let (_tmp, file) = temp_file("alias-bytes.yaml", &text);
     let file = file.to_str().unwrap();
     let (code, err) = check(&["--max-alias-bytes", "1000"], file);
     assert_eq!(code, 2);
@@ -136,7 +138,7 @@ fn string_length_limit() {
 fn rule_nesting_limit() {
     let depth = 40;
     let condition = format!("{}s.quantity >= 0{}", "(".repeat(depth), ")".repeat(depth));
-    let rules = temp_file("deep.rules", &format!("rule deep: warning \"deep\"\n  for s in subscriptions\n  require {condition}\n  else s: \"{{s.id}}\"\n"));
+    let (_tmp, rules) = temp_file("deep.rules", &format!("rule deep: warning \"deep\"\n  for s in subscriptions\n  require {condition}\n  else s: \"{{s.id}}\"\n"));
     let rules = rules.to_str().unwrap();
     let (code, err) = check(&["--rules", rules], BOOK);
     assert_eq!(code, 2);

@@ -103,8 +103,11 @@ fn the_human_report_labels_the_places() {
 
 #[test]
 fn a_place_must_be_an_entry_of_the_scenario() {
-    let dir = std::env::temp_dir().join(format!("eligo-locations-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let tmp = tempfile::Builder::new()
+        .prefix("eligo-locations-")
+        .tempdir()
+        .unwrap();
+    let dir = tmp.path();
     let pack = dir.join("bad.rules");
     std::fs::write(
         &pack,

@@ -302,8 +302,11 @@ fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 
 #[test]
 fn write_keeps_every_other_byte_and_checks_clean() {
-    let dir = std::env::temp_dir().join(format!("eligo-plan-write-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let tmp = tempfile::Builder::new()
+        .prefix("eligo-plan-write-")
+        .tempdir()
+        .unwrap();
+    let dir = tmp.path();
     let path = dir.join("book.yaml");
     let original = std::fs::read_to_string("fixtures/books/mixed-book.yaml").unwrap();
     std::fs::write(&path, &original).unwrap();
@@ -341,7 +344,7 @@ fn write_keeps_every_other_byte_and_checks_clean() {
     assert_eq!(code, 0);
     let again: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(again["summary"]["subscriptions"]["planned"], 0);
-    std::fs::remove_dir_all(&dir).unwrap();
+    tmp.close().unwrap();
 }
 
 #[test]

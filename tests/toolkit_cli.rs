@@ -20,10 +20,12 @@ fn run(args: &[&str]) -> (Option<i32>, String, String) {
     )
 }
 
-fn temp_dir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("eligo-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh folder for one test, removed when the returned guard is dropped.
+fn temp_dir(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("eligo-{name}-"))
+        .tempdir()
+        .unwrap()
 }
 
 #[test]
@@ -47,7 +49,8 @@ fn check_rules_reports_warnings_and_errors() {
 #[test]
 fn fmt_check_and_write() {
     assert_eq!(run(&["fmt", "--check", "rules/"]).0, Some(0));
-    let dir = temp_dir("fmt");
+    let tmp = temp_dir("fmt");
+    let dir = tmp.path();
     let file = dir.join("messy.rules");
     std::fs::write(&file, "let   x=[a,b] # keep me\nrule r-1:error \"s\" for p in partners require p.mpa_signed else p:\"m\"\n").unwrap();
     let path = file.to_str().unwrap();
@@ -110,7 +113,8 @@ fn explain_human_json_and_unknown_subject() {
 
 #[test]
 fn schema_prints_json_with_custom_fields() {
-    let dir = temp_dir("schema");
+    let tmp = temp_dir("schema");
+    let dir = tmp.path();
     let pack = dir.join("wave.rules");
     std::fs::write(
         &pack,

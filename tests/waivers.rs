@@ -29,12 +29,14 @@ fn json_check(args: &[&str]) -> (i32, Value) {
     (out.status.code().unwrap(), json)
 }
 
-fn write_temp(name: &str, text: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("eligo-waivers-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
+fn write_temp(name: &str, text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::Builder::new()
+        .prefix("eligo-waivers-")
+        .tempdir()
+        .unwrap();
+    let path = dir.path().join(name);
     std::fs::write(&path, text).unwrap();
-    path
+    (dir, path)
 }
 
 #[test]
@@ -78,7 +80,7 @@ fn waiving_every_error_passes_the_run_and_keeps_the_findings_visible() {
 
 #[test]
 fn an_expired_waiver_no_longer_waives_and_is_an_error() {
-    let waivers = write_temp(
+    let (_tmp, waivers) = write_temp(
         "expired.yaml",
         "waivers:\n  - rule: transferor-enrolled\n    subject: tr-coho-1\n    reason: soon\n    owner: jane\n    expires: 2026-11-19\n",
     );
@@ -95,7 +97,7 @@ fn an_expired_waiver_no_longer_waives_and_is_an_error() {
     assert_eq!(finding["location"]["line"], 2);
     assert_eq!(finding["location"]["column"], 5);
     // On its `expires` day a waiver still applies (as_of is 2026-11-20).
-    let same_day = write_temp(
+    let (_tmp, same_day) = write_temp(
         "same-day.yaml",
         "waivers:\n  - rule: transferor-enrolled\n    subject: tr-coho-1\n    reason: soon\n    owner: jane\n    expires: 2026-11-20\n",
     );
@@ -106,7 +108,7 @@ fn an_expired_waiver_no_longer_waives_and_is_an_error() {
 
 #[test]
 fn an_unused_waiver_is_a_warning_that_deny_warnings_fails() {
-    let unused = write_temp(
+    let (_tmp, unused) = write_temp(
         "unused.yaml",
         "waivers:\n  - rule: transferable-offer\n    subject: no-such-subscription\n    reason: gone\n    owner: jane\n    expires: 2099-12-31\n",
     );
@@ -135,7 +137,7 @@ fn an_unused_waiver_is_a_warning_that_deny_warnings_fails() {
 
 #[test]
 fn waivers_apply_across_files_and_several_waivers_files() {
-    let second = write_temp(
+    let (_tmp, second) = write_temp(
         "second.yaml",
         "waivers:\n  - rule: extension-no-dap\n    subject: adatum\n    reason: the provider uses GDAP separately\n    owner: jane\n    expires: 2099-12-31\n",
     );
@@ -154,7 +156,7 @@ fn waivers_apply_across_files_and_several_waivers_files() {
 
 #[test]
 fn a_rule_and_subject_waived_in_two_files_is_an_input_error() {
-    let copy = write_temp(
+    let (_tmp, copy) = write_temp(
         "copy.yaml",
         &std::fs::read_to_string("fixtures/waivers/all-errors.yaml").unwrap(),
     );

@@ -122,10 +122,12 @@ pub fn output(cmd: &mut Command) -> (i32, String, String) {
     )
 }
 
-/// A fresh, empty folder for one test, named after its test file and test.
-pub fn fresh_dir(file: &str, name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("eligo-{file}-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh, empty folder for one test, named after its test file and test; it
+/// is removed with its contents when the returned guard is dropped, whether the
+/// test passes or panics, so keep the guard alive while the folder is used.
+pub fn fresh_dir(file: &str, name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("eligo-{file}-{name}-"))
+        .tempdir()
+        .unwrap()
 }
