@@ -2,8 +2,9 @@
 // /usr/bin/chromium) driven by playwright-core, which downloads no browser.
 // Each bundled book's report is loaded from disk with the network off and
 // compared with the JSON report of the same run; then the search box, a
-// filter and a column sort are used as a person would. Screenshots go to a
-// temporary folder (printed at the end), never into the repository.
+// filter and a column sort are used as a person would. Screenshots and pages
+// go to a temporary folder, never into the repository, removed at the end
+// unless ELIGO_KEEP_SCREENSHOTS is set (then its path is printed, to look at).
 //
 // Run: `node --test tests/browser/` after `cargo build` (see .ci/run).
 // ELIGO_BIN and CHROMIUM override the binary paths.
@@ -79,8 +80,12 @@ before(async () => {
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
 });
 after(async () => {
-  await browser.close();
-  console.log(`screenshots and pages: ${OUT}`);
+  await browser?.close();
+  if (process.env.ELIGO_KEEP_SCREENSHOTS) {
+    console.log(`screenshots and pages: ${OUT}`);
+  } else {
+    fs.rmSync(OUT, { recursive: true, force: true });
+  }
 });
 
 /**
