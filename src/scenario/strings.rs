@@ -124,14 +124,19 @@ impl Strings {
     }
 }
 
-/// Whether `text[start..end]` is a quoted token whose value is the text
-/// between its quotes and holds no quote of their kind, so that the next such
-/// quote after the opening one closes it.
+/// Whether `text[start..end]`, a quoted token whose value is the text between
+/// its quotes, can be read in place: the next quote of its kind after the
+/// opening one must close it. It does, without looking: a quote of its kind
+/// inside would have to be escaped (`\"`, `''`), and an escape or a folded
+/// line break makes the value differ from the text between the quotes, so
+/// only the two quotes need checking (the full search is a debug assertion).
 fn is_quoted_verbatim(text: &[u8], start: usize, end: usize) -> bool {
     let Some([open, inner @ .., close]) = text.get(start..end) else {
         return false;
     };
-    matches!(open, b'"' | b'\'') && close == open && memchr::memchr(*open, inner).is_none()
+    let quoted = matches!(open, b'"' | b'\'') && close == open;
+    debug_assert!(!quoted || memchr::memchr(*open, inner).is_none());
+    quoted
 }
 
 /// The value of the quoted string whose opening quote is at `start`: from
