@@ -101,7 +101,7 @@ pub struct Related {
     /// The same entities as a set, for constant-time repeats (firings often
     /// name the same ones), once there are more than [`SCANNED`] of them:
     /// nearly every finding names one or two, and a set for each of them
-    /// held 13 MB at a million subscriptions, which the report's peak kept.
+    /// held 9 MB at a million subscriptions, which the report's peak kept.
     seen: Option<Box<hashbrown::HashSet<EntityRef>>>,
     more: u64,
 }
