@@ -70,10 +70,7 @@ fn run(args: &[&str], threads: Option<&str>) -> (i32, Vec<u8>, Vec<u8>) {
 
 #[test]
 fn two_hundred_files_are_deterministic_and_counted_right() {
-    let tmp = tempfile::Builder::new()
-        .prefix("eligo-batch-")
-        .tempdir()
-        .unwrap();
+    let tmp = common::scratch("batch");
     let root = tmp.path();
     assert_eq!(generate(root), 200);
     let dir = root.to_str().unwrap();

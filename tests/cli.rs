@@ -217,10 +217,7 @@ fn test_command_runs_expect_blocks() {
 
 /// A fresh folder for one test, removed when the returned guard is dropped.
 fn tempdir() -> tempfile::TempDir {
-    let dir = tempfile::Builder::new()
-        .prefix("eligo-cli-")
-        .tempdir()
-        .unwrap();
+    let dir = common::scratch("cli");
     assert!(dir.path().is_dir());
     dir
 }

@@ -7,6 +7,8 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
@@ -46,10 +48,7 @@ fn report(root: &Path, format: &str) -> Vec<u8> {
 
 #[test]
 fn output_does_not_depend_on_file_creation_order() {
-    let tmp = tempfile::Builder::new()
-        .prefix("eligo-determinism-")
-        .tempdir()
-        .unwrap();
+    let tmp = common::scratch("determinism");
     let base = tmp.path();
     let (forward, backward) = (base.join("forward"), base.join("backward"));
     let files = books();

@@ -100,10 +100,7 @@ fn a_rule_that_reads_the_entity_reaches_it() {
 
 #[test]
 fn one_rule_reaches_it_in_the_singular() {
-    let tmp = tempfile::Builder::new()
-        .prefix("eligo-explain-one-")
-        .tempdir()
-        .unwrap();
+    let tmp = common::scratch("explain-one");
     let dir = tmp.path();
     let schema = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/schema.rules");
     let pack = dir.join("one.rules");
@@ -136,10 +133,7 @@ fn rules_loaded_with_a_higher_depth_limit_are_explained() {
     // A condition nested deeper than the default limit (32): loaded with
     // `--max-rule-depth 40`, it must be explained like any other rule.
     let deep = format!("{}t.status in open{}", "(".repeat(36), ")".repeat(36));
-    let tmp = tempfile::Builder::new()
-        .prefix("eligo-explain-deep-")
-        .tempdir()
-        .unwrap();
+    let tmp = common::scratch("explain-deep");
     let dir = tmp.path();
     let pack = dir.join("deep.rules");
     std::fs::write(

@@ -21,20 +21,6 @@ const CAP_KIB: u64 = 256 * 1024;
 
 const HEAD: &str = "scenario: t\nas_of: 2026-11-20\n";
 
-/// A fresh folder for one test, removed when the returned guard is dropped.
-fn temp_dir() -> tempfile::TempDir {
-    tempfile::Builder::new()
-        .prefix("eligo-flow-bound-")
-        .tempdir()
-        .unwrap()
-}
-
-fn temp_file(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
-    let path = dir.path().join(name);
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
 /// Runs `eligo check` under the memory cap; returns the exit code, stdout
 /// and stderr.
 fn check_capped(args: &[&str], path: &PathBuf) -> (i32, String, String) {
@@ -74,8 +60,8 @@ fn nested_anchored_flow_collections_stop_at_the_bound() {
         entries(1_000_000),
         "]".repeat(62)
     );
-    let tmp = temp_dir();
-    let path = temp_file(&tmp, "nested.yaml", &text);
+    let tmp = common::scratch("flow-bound");
+    let path = common::write_file(tmp.path(), "nested.yaml", &text);
     let (code, _, err) = check_capped(&[], &path);
     assert_flow_limit(code, &err);
     // Reported where the bound was crossed, on the first line of the list.
@@ -85,8 +71,8 @@ fn nested_anchored_flow_collections_stop_at_the_bound() {
 #[test]
 fn a_long_list_in_a_list_stops_at_the_bound() {
     let text = format!("[[{}]]\n", entries(1_000_000));
-    let tmp = temp_dir();
-    let path = temp_file(&tmp, "list-in-list.yaml", &text);
+    let tmp = common::scratch("flow-bound");
+    let path = common::write_file(tmp.path(), "list-in-list.yaml", &text);
     let (code, _, err) = check_capped(&[], &path);
     assert_flow_limit(code, &err);
     assert!(err.contains("list-in-list.yaml:1:"), "{err}");
@@ -110,9 +96,9 @@ fn a_flow_list_under_a_block_key_checks_as_its_block_twin() {
     let flow = format!("{HEAD}customers: [\n  {}\n]\n", entries.join(",\n  "));
     let block: String = entries.iter().map(|e| format!("  - {e}\n")).collect();
     let block = format!("{HEAD}customers:\n{block}");
-    let tmp = temp_dir();
-    let flow = temp_file(&tmp, "flow.yaml", &flow);
-    let block = temp_file(&tmp, "block.yaml", &block);
+    let tmp = common::scratch("flow-bound");
+    let flow = common::write_file(tmp.path(), "flow.yaml", &flow);
+    let block = common::write_file(tmp.path(), "block.yaml", &block);
     let (flow_code, flow_out, flow_err) = check_capped(&["--format", "json"], &flow);
     let (block_code, block_out, block_err) = check_capped(&["--format", "json"], &block);
     assert_eq!(flow_code, 0, "{flow_err}");
@@ -130,8 +116,12 @@ fn a_generated_block_book_still_checks() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    let tmp = temp_dir();
-    let path = temp_file(&tmp, "book.yaml", &String::from_utf8(out.stdout).unwrap());
+    let tmp = common::scratch("flow-bound");
+    let path = common::write_file(
+        tmp.path(),
+        "book.yaml",
+        &String::from_utf8(out.stdout).unwrap(),
+    );
     // The generated book breaks some rules on purpose: findings, no input
     // error.
     let (code, out, err) = check_capped(&[], &path);
@@ -146,8 +136,8 @@ fn commas_inside_a_quoted_scalar_do_not_count() {
         "{HEAD}customers: [ {{id: c1, name: \"{name}\", region: europe, \
          tenant: c.onmicrosoft.com}} ]\n"
     );
-    let tmp = temp_dir();
-    let path = temp_file(&tmp, "quoted.yaml", &text);
+    let tmp = common::scratch("flow-bound");
+    let path = common::write_file(tmp.path(), "quoted.yaml", &text);
     let (code, _, err) = check_capped(&["--max-string-bytes", "300000"], &path);
     assert_eq!(code, 0, "{err}");
 }

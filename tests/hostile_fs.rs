@@ -23,10 +23,7 @@ struct TempDir(tempfile::TempDir);
 
 impl TempDir {
     fn new(name: &str) -> TempDir {
-        let dir = tempfile::Builder::new()
-            .prefix(&format!("eligo-{name}-"))
-            .tempdir()
-            .unwrap();
+        let dir = common::scratch(name);
         TempDir(dir)
     }
 

@@ -14,26 +14,12 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use common::{eligo_capped, MEMORY_CAP_KIB};
 
 const BOOK: &str = "fixtures/books/clean-book.yaml";
-
-/// A fresh folder for one test, removed when the returned guard is dropped.
-fn temp_dir() -> tempfile::TempDir {
-    tempfile::Builder::new()
-        .prefix("eligo-hostile-rules-")
-        .tempdir()
-        .unwrap()
-}
-
-fn temp_file(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
-    let path = dir.path().join(name);
-    std::fs::write(&path, text).unwrap();
-    path
-}
 
 /// Runs the binary under the memory cap; returns the exit code, stdout and stderr.
 fn run(args: &[&str]) -> (i32, String, String) {
@@ -69,7 +55,7 @@ fn rule_with(clauses: &str, require: &str) -> String {
 /// error with its own explanation in every command, never a crash.
 #[test]
 fn stack_deep_rule_files_are_syntax_errors_in_every_command() {
-    let tmp = temp_dir();
+    let tmp = common::scratch("hostile-rules");
     let lets: String = (0..30_000).map(|i| format!("  let v{i} = 1\n")).collect();
     let fors: String = (0..30_000)
         .map(|i| format!("  for v{i} in subscriptions\n"))
@@ -120,7 +106,7 @@ fn stack_deep_rule_files_are_syntax_errors_in_every_command() {
         ),
     ];
     for (name, text, expected) in cases {
-        let path = temp_file(&tmp, &format!("{name}.rules"), &text);
+        let path = common::write_file(tmp.path(), &format!("{name}.rules"), &text);
         for args in every_command(&path) {
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
             let (code, out, err) = run(&args);
@@ -142,7 +128,7 @@ const NODES: &str = "entity node in nodes {\n  id: id\n  next: node?\n  on: bool
 /// book where every path has a value) evaluates and explains the rules.
 #[test]
 fn rules_at_the_bounds_work_in_every_command() {
-    let tmp = temp_dir();
+    let tmp = common::scratch("hostile-rules");
     let n = eligo::internals::lang::bounds::MAX_EXPR_HEIGHT;
     let clauses: String = (0..eligo::internals::lang::bounds::MAX_RULE_CLAUSES - 2)
         .map(|i| format!("  for m{i} in nodes where m{i}.next == n\n"))
@@ -152,12 +138,16 @@ fn rules_at_the_bounds_work_in_every_command() {
         format!("rule path: warning \"s\"\n  for n in nodes\n  forbid n{}.on\n  else n: \"{{n{}.id}}\"\n", ".next".repeat(n - 2), ".next".repeat(n - 2)),
         format!("rule clauses: warning \"s\"\n  for n in nodes\n{clauses}  where n.on\n  forbid n.on\n  else n: \"{{n.id}}\"\n"),
     ];
-    let path = temp_file(
-        &tmp,
+    let path = common::write_file(
+        tmp.path(),
         "bounds.rules",
         &format!("{NODES}{}", rules.join("\n")),
     );
-    let book = temp_file(&tmp, "nodes.yaml", "nodes:\n  - id: n1\n    next: n1\n");
+    let book = common::write_file(
+        tmp.path(),
+        "nodes.yaml",
+        "nodes:\n  - id: n1\n    next: n1\n",
+    );
     let (p, b) = (path.to_str().unwrap(), book.to_str().unwrap());
     let base = ["--no-default-rules", "--rules", p];
     let (code, out, err) = run(&[&["check", "--format", "json"][..], &base, &[b]].concat());
@@ -232,8 +222,8 @@ const CROSS: &str = "rule pairs: warning \"pairs\"\n  for a in subscriptions\n  
 /// the rule, in every command that evaluates; the flag raises the budget.
 #[test]
 fn a_cross_product_runs_out_of_work_budget() {
-    let tmp = temp_dir();
-    let rules = temp_file(&tmp, "cross.rules", CROSS);
+    let tmp = common::scratch("hostile-rules");
+    let rules = common::write_file(tmp.path(), "cross.rules", CROSS);
     let r = rules.to_str().unwrap();
     let commands: [&[&str]; 3] = [
         &["check", "--max-work", "500", "--rules", r, BOOK],
@@ -280,8 +270,8 @@ fn a_cross_product_runs_out_of_work_budget() {
 /// `check`; a `for` joined by an equality (looked up in an index) is not.
 #[test]
 fn a_cross_product_is_a_warning_and_a_join_is_not() {
-    let tmp = temp_dir();
-    let rules = temp_file(&tmp, "cross-lint.rules", CROSS);
+    let tmp = common::scratch("hostile-rules");
+    let rules = common::write_file(tmp.path(), "cross-lint.rules", CROSS);
     let (code, out, _) = run(&["check-rules", rules.to_str().unwrap()]);
     assert_eq!(code, 0, "{out}");
     assert!(
@@ -294,13 +284,17 @@ fn a_cross_product_is_a_warning_and_a_join_is_not() {
     let scan = "rule scan: warning \"s\"\n  for a in subscriptions\n  where count(b in subscriptions where b.quantity > a.quantity) > 1\n  require true\n  else a: \"x\"\n";
     let (_, out, _) = run(&[
         "check-rules",
-        temp_file(&tmp, "scan.rules", scan).to_str().unwrap(),
+        common::write_file(tmp.path(), "scan.rules", scan)
+            .to_str()
+            .unwrap(),
     ]);
     assert!(out.contains("eligo::rules::cross_product"), "{out}");
     let joined = "rule joined: warning \"pairs\"\n  for a in subscriptions\n  for b in subscriptions where b.customer == a.customer and b.quantity > a.quantity\n  let n = count(x in subscriptions where x.offer == a.offer)\n  require n > 0 and a.id != b.id\n  else a: \"{a.id}\"\n";
     let (code, out, err) = run(&[
         "check-rules",
-        temp_file(&tmp, "joined.rules", joined).to_str().unwrap(),
+        common::write_file(tmp.path(), "joined.rules", joined)
+            .to_str()
+            .unwrap(),
     ]);
     assert!(code == 0 && out.contains("0 warnings"), "{out}{err}");
 }
@@ -309,7 +303,7 @@ fn a_cross_product_is_a_warning_and_a_join_is_not() {
 /// finding and counts the rest, so output grows linearly, not as N².
 #[test]
 fn related_entities_are_capped_per_finding() {
-    let tmp = temp_dir();
+    let tmp = common::scratch("hostile-rules");
     let book = tmp.path().join("book-300.yaml");
     let (code, _, err) = run(&[
         "generate",
@@ -319,7 +313,7 @@ fn related_entities_are_capped_per_finding() {
         book.to_str().unwrap(),
     ]);
     assert_eq!(code, 0, "{err}");
-    let rules = temp_file(&tmp, "related.rules", "rule every: warning \"all\"\n  for a in subscriptions\n  forbid true\n  else a: \"x\"\n  related subscriptions\n");
+    let rules = common::write_file(tmp.path(), "related.rules", "rule every: warning \"all\"\n  for a in subscriptions\n  forbid true\n  else a: \"x\"\n  related subscriptions\n");
     let (_, out, err) = run(&[
         "check",
         "--format",
@@ -355,7 +349,7 @@ fn related_entities_are_capped_per_finding() {
 /// needs between 300,000 and 450,000 units at 100,000 subscriptions.
 #[test]
 fn the_default_pack_stays_far_under_the_default_budget() {
-    let tmp = temp_dir();
+    let tmp = common::scratch("hostile-rules");
     let book = tmp.path().join("book-10k.yaml");
     let (code, _, err) = run(&[
         "generate",

@@ -15,35 +15,11 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 use serde_json::Value;
-
-/// A temporary folder for one test's files, removed when the test ends.
-struct TempDir(tempfile::TempDir);
-
-impl std::ops::Deref for TempDir {
-    type Target = Path;
-    fn deref(&self) -> &Path {
-        self.0.path()
-    }
-}
-
-fn temp_dir(test: &str) -> TempDir {
-    let dir = tempfile::Builder::new()
-        .prefix(&format!("eligo-hostile-{test}-"))
-        .tempdir()
-        .unwrap();
-    TempDir(dir)
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path
-}
 
 /// The binary under an address-space cap of `cap_kib`, on one worker thread
 /// (thread stacks and allocator arenas count against the cap too).
@@ -94,7 +70,7 @@ fn check_json(path: &Path) -> (i32, Vec<(String, u64, u64)>, String) {
 fn aliases_of_a_long_string_stop_at_the_byte_bound() {
     // 3,000 aliases of a 64 KiB quoted string: 196 MB of text from a file of
     // 250 KB. Each expansion used to be copied into the store.
-    let dir = temp_dir("long-string");
+    let dir = common::fresh_dir("hostile", "long-string");
     let mut text = format!(
         "partners:\n  - id: p0\n    name: &s \"{}\"\n    region: europe\n    roles: [direct_bill]\n",
         "x".repeat(65_000)
@@ -104,7 +80,7 @@ fn aliases_of_a_long_string_stop_at_the_byte_bound() {
             "  - {{id: p{p}, name: *s, region: europe, roles: [direct_bill]}}\n"
         ));
     }
-    let file = write(&dir, "long-string.yaml", &text);
+    let file = common::write_file(dir.path(), "long-string.yaml", &text);
     let (code, _, err) = run(capped(common::MEMORY_CAP_KIB).arg("check").arg(&file));
     assert_eq!(code, 2, "{err}");
     assert!(
@@ -119,14 +95,14 @@ fn aliases_of_a_long_string_stop_at_the_byte_bound() {
 fn legitimate_reuse_passes_beyond_the_constant_bound() {
     // 20,000 customers share one `mca` mapping: 160,000 values from aliases,
     // more than the constant 100,000 but fewer than the file has bytes.
-    let dir = temp_dir("reuse");
+    let dir = common::fresh_dir("hostile", "reuse");
     let mut text = String::from(
         "as_of: 2026-11-20\npartners:\n  - id: contoso\n    region: europe\n    roles: [direct_bill]\ncustomers:\n  - id: c0\n    region: europe\n    mca: &m {via: partner_attestation, through: contoso, date: 2026-01-10}\n",
     );
     for c in 1..20_000 {
         text.push_str(&format!("  - id: c{c}\n    region: europe\n    mca: *m\n"));
     }
-    let file = write(&dir, "reuse.yaml", &text);
+    let file = common::write_file(dir.path(), "reuse.yaml", &text);
     let (code, errors, err) = check_json(&file);
     assert_ne!(code, 2, "{errors:?} {err}");
     assert!(errors.is_empty(), "{errors:?}");
@@ -154,8 +130,8 @@ fn nested_anchors_are_recorded_once() {
     // 60 nested anchors around 100,000 scalars (13 MB). Every open anchor
     // used to keep its own copy of every event: 60 copies of 100,000 events
     // of 136 bytes, far beyond the cap; one shared recording fits.
-    let dir = temp_dir("nested");
-    let file = write(&dir, "nested.yaml", &nested_anchors(60, 100_000));
+    let dir = common::fresh_dir("hostile", "nested");
+    let file = common::write_file(dir.path(), "nested.yaml", &nested_anchors(60, 100_000));
     let (code, out, err) = run(capped(512 * 1024)
         .args(["check", "--format", "json", "--max-depth", "100"])
         .arg(&file));
@@ -168,7 +144,7 @@ fn nested_anchors_are_recorded_once() {
 
 #[test]
 fn waivers_files_have_the_same_alias_bounds() {
-    let dir = temp_dir("waivers");
+    let dir = common::fresh_dir("hostile", "waivers");
     let mut text = format!(
         "waivers:\n  - rule: transferable-offer\n    subject: s0\n    reason: &r \"{}\"\n    owner: a@b.c\n    expires: 2027-01-01\n",
         "x".repeat(65_000)
@@ -178,7 +154,7 @@ fn waivers_files_have_the_same_alias_bounds() {
             "  - {{rule: transferable-offer, subject: s{s}, reason: *r, owner: a@b.c, expires: 2027-01-01}}\n"
         ));
     }
-    let waivers = write(&dir, "waivers.yaml", &text);
+    let waivers = common::write_file(dir.path(), "waivers.yaml", &text);
     let (code, _, err) = run(capped(common::MEMORY_CAP_KIB)
         .arg("check")
         .arg("--waivers")
@@ -212,9 +188,9 @@ fn timed(cmd: &mut Command) -> (Duration, i32, String) {
 fn many_errors_take_time_linear_in_the_file() {
     // Each error's snippet used to be found by reading the file from its
     // first byte: 8 times the errors took 64 times as long.
-    let dir = temp_dir("many-errors");
-    let small = write(&dir, "small.yaml", &distinct_errors(1_000));
-    let large = write(&dir, "large.yaml", &distinct_errors(8_000));
+    let dir = common::fresh_dir("hostile", "many-errors");
+    let small = common::write_file(dir.path(), "small.yaml", &distinct_errors(1_000));
+    let large = common::write_file(dir.path(), "large.yaml", &distinct_errors(8_000));
     let (t_small, code, err) = timed(common::eligo().arg("check").arg(&small));
     assert_eq!(code, 2);
     assert_eq!(err.matches("eligo::scenario::invalid_enum").count(), 1_000);
@@ -248,9 +224,9 @@ fn unknown_ids(n: usize) -> String {
 fn many_unknown_ids_take_time_linear_in_the_file() {
     // Every unknown id used to be compared with every id for a "did you
     // mean": 8 times the ids took 64 times as long.
-    let dir = temp_dir("unknown-ids");
-    let small = write(&dir, "small.yaml", &unknown_ids(500));
-    let large = write(&dir, "large.yaml", &unknown_ids(4_000));
+    let dir = common::fresh_dir("hostile", "unknown-ids");
+    let small = common::write_file(dir.path(), "small.yaml", &unknown_ids(500));
+    let large = common::write_file(dir.path(), "large.yaml", &unknown_ids(4_000));
     let json = ["check", "--format", "json"];
     let (t_small, code, _) = timed(common::eligo().args(json).arg(&small));
     assert_eq!(code, 2);
@@ -265,7 +241,7 @@ fn many_unknown_ids_take_time_linear_in_the_file() {
 
 #[test]
 fn identical_errors_are_grouped_for_people_and_kept_for_machines() {
-    let dir = temp_dir("grouped");
+    let dir = common::fresh_dir("hostile", "grouped");
     let mut text = String::from(
         "as_of: 2026-11-20\npartners:\n  - {id: p, region: europe, roles: [direct_bill]}\ncustomers:\n  - {id: c, region: europe}\nsubscriptions:\n",
     );
@@ -274,7 +250,7 @@ fn identical_errors_are_grouped_for_people_and_kept_for_machines() {
             "  - id: s{s}\n    customer: c\n    partner: p\n    offr: o365\n"
         ));
     }
-    let file = write(&dir, "offr.yaml", &text);
+    let file = common::write_file(dir.path(), "offr.yaml", &text);
     let (code, _, err) = run(common::eligo().arg("check").arg(&file));
     assert_eq!(code, 2);
     assert!(
@@ -300,16 +276,16 @@ const VALID_CUSTOMER: &str = "as_of: 2026-11-20\ncustomers:\n  - id: c1\n    reg
 
 #[test]
 fn a_tab_after_a_colon_or_before_a_comment_separates() {
-    let dir = temp_dir("tabs");
+    let dir = common::fresh_dir("hostile", "tabs");
     let text = "as_of:\t2026-11-20\t# tab before a comment\ncustomers:\t# here too\n  - id:\tc1\n    region:\t\teurope\n    tenant:\t\"c1.onmicrosoft.com\"\n";
-    let file = write(&dir, "tabs.yaml", text);
+    let file = common::write_file(dir.path(), "tabs.yaml", text);
     let (code, errors, err) = check_json(&file);
     assert_eq!((code, errors.len()), (0, 0), "{errors:?} {err}");
 }
 
 #[test]
 fn a_tab_used_as_indentation_is_reported_at_its_line() {
-    let dir = temp_dir("tab-indent");
+    let dir = common::fresh_dir("hostile", "tab-indent");
     for (name, text, at) in [
         (
             "plain",
@@ -327,7 +303,7 @@ fn a_tab_used_as_indentation_is_reported_at_its_line() {
             (4, 1),
         ),
     ] {
-        let file = write(&dir, &format!("{name}.yaml"), text);
+        let file = common::write_file(dir.path(), &format!("{name}.yaml"), text);
         let (code, errors, _) = check_json(&file);
         assert_eq!(code, 2, "{name}");
         assert_eq!(
@@ -340,7 +316,7 @@ fn a_tab_used_as_indentation_is_reported_at_its_line() {
 
 #[test]
 fn control_characters_are_errors_at_their_position() {
-    let dir = temp_dir("control");
+    let dir = common::fresh_dir("hostile", "control");
     for (name, bad) in [
         ("c0", "\u{1}"),
         ("esc", "\u{1b}]8;;x\u{7}"),
@@ -357,7 +333,7 @@ fn control_characters_are_errors_at_their_position() {
             ),
             ("comment", format!("{VALID_CUSTOMER}# note {bad}\n"), (5, 8)),
         ] {
-            let file = write(&dir, &format!("{name}-{place}.yaml"), &text);
+            let file = common::write_file(dir.path(), &format!("{name}-{place}.yaml"), &text);
             let (code, errors, err) = check_json(&file);
             assert_eq!(code, 2, "{name} in a {place}");
             assert_eq!(
@@ -374,9 +350,9 @@ fn control_characters_are_errors_at_their_position() {
 
 #[test]
 fn a_duplicate_through_an_alias_is_reported_at_the_alias() {
-    let dir = temp_dir("alias-duplicates");
+    let dir = common::fresh_dir("hostile", "alias-duplicates");
     let id = "customers:\n  - &c\n    id: c1\n    region: europe\n  - *c\n";
-    let file = write(&dir, "id.yaml", id);
+    let file = common::write_file(dir.path(), "id.yaml", id);
     let (_, errors, _) = check_json(&file);
     assert_eq!(
         errors,
@@ -385,7 +361,7 @@ fn a_duplicate_through_an_alias_is_reported_at_the_alias() {
     let (_, _, human) = run(common::eligo().arg("check").arg(&file));
     assert!(human.contains("id.yaml:5:5]"), "{human}");
     let key = "customers:\n  - &k id: c1\n    region: europe\n  - id: c2\n    *k : c3\n    region: europe\n";
-    let file = write(&dir, "key.yaml", key);
+    let file = common::write_file(dir.path(), "key.yaml", key);
     let (_, errors, _) = check_json(&file);
     assert_eq!(
         errors,

@@ -254,10 +254,7 @@ fn hostile_book() -> String {
 
 #[test]
 fn hostile_ids_stay_text() {
-    let tmp = tempfile::Builder::new()
-        .prefix("eligo-html-")
-        .tempdir()
-        .unwrap();
+    let tmp = common::scratch("html");
     let dir = tmp.path();
     let file = dir.join("hostile.yaml");
     std::fs::write(&file, hostile_book()).unwrap();

@@ -44,15 +44,6 @@ fn import_bundled() -> Run {
     ])
 }
 
-/// A fresh folder under the system's temporary folder, removed when the
-/// returned guard is dropped (or closed).
-fn temp_dir(name: &str) -> tempfile::TempDir {
-    tempfile::Builder::new()
-        .prefix(&format!("eligo-import-{name}-"))
-        .tempdir()
-        .unwrap()
-}
-
 #[test]
 fn the_bundled_export_imports_to_a_scenario() {
     let r = import_bundled();
@@ -69,7 +60,7 @@ fn the_import_is_deterministic() {
 #[test]
 fn every_other_command_accepts_the_imported_scenario() {
     let scenario = import_bundled().stdout;
-    let tmp = temp_dir("check");
+    let tmp = common::fresh_dir("import", "check");
     let dir = tmp.path();
     let path = dir.join("tailspin.yaml");
     std::fs::write(&path, &scenario).unwrap();
@@ -111,7 +102,7 @@ fn every_other_command_accepts_the_imported_scenario() {
 
 #[test]
 fn output_file_holds_the_same_scenario() {
-    let tmp = temp_dir("output");
+    let tmp = common::fresh_dir("import", "output");
     let dir = tmp.path();
     let path = dir.join("out.yaml");
     let r = run(&[
@@ -240,7 +231,7 @@ fn the_shipped_mapping_does_not_know_this_books_legacy_offers() {
 
 #[test]
 fn an_unknown_mapping_key_is_an_error_with_did_you_mean() {
-    let tmp = temp_dir("map");
+    let tmp = common::fresh_dir("import", "map");
     let dir = tmp.path();
     let path = dir.join("typo.map.yaml");
     let text = std::fs::read_to_string("rules/partner-center.map.yaml").unwrap();
@@ -271,7 +262,7 @@ fn files_are_bounded_and_must_be_regular_files_inside_the_export() {
         r.stderr
     );
 
-    let tmp = temp_dir("hostile");
+    let tmp = common::fresh_dir("import", "hostile");
     let dir = tmp.path();
     std::fs::create_dir_all(dir.join("profiles")).unwrap();
     std::fs::copy(
@@ -291,7 +282,7 @@ fn files_are_bounded_and_must_be_regular_files_inside_the_export() {
     std::fs::remove_dir_all(dir.join("customers.json")).unwrap();
     #[cfg(unix)]
     {
-        let outside_tmp = temp_dir("outside");
+        let outside_tmp = common::fresh_dir("import", "outside");
         let outside = outside_tmp.path();
         std::fs::write(outside.join("customers.json"), "[]").unwrap();
         std::os::unix::fs::symlink(outside.join("customers.json"), dir.join("customers.json"))
@@ -315,7 +306,7 @@ fn files_are_bounded_and_must_be_regular_files_inside_the_export() {
 #[cfg(unix)]
 #[test]
 fn a_link_inside_the_export_is_read_and_a_fifo_is_refused_without_waiting() {
-    let tmp = temp_dir("inside-link");
+    let tmp = common::fresh_dir("import", "inside-link");
     let dir = tmp.path();
     copy_tree(Path::new(TAILSPIN), dir);
     let customers = dir.join("customers.json");
@@ -373,7 +364,7 @@ fn copy_tree(from: &Path, to: &Path) {
 }
 
 fn imported_scenario_file(name: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = temp_dir(name);
+    let dir = common::fresh_dir("import", name);
     let path = dir.path().join("tailspin.yaml");
     std::fs::write(&path, import_bundled().stdout).unwrap();
     (dir, path)
@@ -448,7 +439,7 @@ fn reconcile_rejects_answers_for_subscriptions_not_in_the_scenario() {
 
 #[test]
 fn a_generated_export_imports_back_to_a_valid_book() {
-    let tmp = temp_dir("generated");
+    let tmp = common::fresh_dir("import", "generated");
     let dir = tmp.path();
     let export = dir.join("export");
     let r = run(&[

@@ -17,14 +17,6 @@ use std::path::Path;
 
 use serde_json::Value;
 
-/// A temporary folder for one test's files, removed when the test ends.
-fn temp_dir(test: &str) -> tempfile::TempDir {
-    tempfile::Builder::new()
-        .prefix(&format!("eligo-json-{test}-"))
-        .tempdir()
-        .unwrap()
-}
-
 /// Exit code and the (rule, subject) pairs of a `--format json` check.
 fn findings(file: &Path) -> (i32, BTreeSet<(String, String)>) {
     let out = common::eligo()
@@ -49,7 +41,7 @@ fn findings(file: &Path) -> (i32, BTreeSet<(String, String)>) {
 
 #[test]
 fn a_json_book_gives_the_findings_of_the_same_book_in_yaml() {
-    let dir = temp_dir("same");
+    let dir = common::fresh_dir("json", "same");
     // Over 1 MB as JSON, so that its events come through the parsing thread.
     let yaml = eligo::internals::generate::scenario_text(6_000, 3);
     let value: Value = serde_yaml::from_str(&yaml).unwrap();
@@ -70,7 +62,7 @@ fn a_whole_document_flow_collection_streams() {
     // Three million one-character scalars in one flow document (6 MB).
     // saphyr-parser queued every token of it until the document closed
     // (about 370 bytes each, over 1 GB); the fast path holds the nesting.
-    let dir = temp_dir("stream");
+    let dir = common::fresh_dir("json", "stream");
     let mut text = String::from("{\"subscriptions\": [], \"unknown\": [");
     text.push_str(&"1,".repeat(3_000_000));
     text.push_str("1]}\n");
@@ -102,7 +94,7 @@ fn a_large_json_book_with_yaml_at_its_end_is_read_by_the_yaml_parser() {
     // only meets the comment at the end, after the loader has taken every
     // entity: the text must then be read again by saphyr-parser, as it
     // always was, which stops at the book's 100,000-token flow bound.
-    let dir = temp_dir("handover");
+    let dir = common::fresh_dir("json", "handover");
     let yaml = eligo::internals::generate::scenario_text(6_000, 3);
     let value: Value = serde_yaml::from_str(&yaml).unwrap();
     let json = serde_json::to_string(&value).unwrap();
@@ -140,7 +132,7 @@ fn a_large_yaml_book_with_an_anchor_at_its_end_gives_the_same_report() {
     );
     assert_ne!(with_anchor, yaml);
     let report = |name: &str, text: &str| {
-        let dir = temp_dir(name);
+        let dir = common::fresh_dir("json", name);
         std::fs::write(dir.path().join("book.yaml"), text).unwrap();
         let out = common::eligo()
             .current_dir(dir.path())

@@ -25,10 +25,7 @@ fn check(args: &[&str], file: &str) -> (i32, String) {
 }
 
 fn temp_file(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::Builder::new()
-        .prefix("eligo-limits-")
-        .tempdir()
-        .unwrap();
+    let dir = common::scratch("limits");
     let path = dir.path().join(name);
     std::fs::write(&path, text).unwrap();
     (dir, path)

@@ -103,10 +103,7 @@ fn the_human_report_labels_the_places() {
 
 #[test]
 fn a_place_must_be_an_entry_of_the_scenario() {
-    let tmp = tempfile::Builder::new()
-        .prefix("eligo-locations-")
-        .tempdir()
-        .unwrap();
+    let tmp = common::scratch("locations");
     let dir = tmp.path();
     let pack = dir.join("bad.rules");
     std::fs::write(

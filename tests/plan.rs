@@ -302,10 +302,7 @@ fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 
 #[test]
 fn write_keeps_every_other_byte_and_checks_clean() {
-    let tmp = tempfile::Builder::new()
-        .prefix("eligo-plan-write-")
-        .tempdir()
-        .unwrap();
+    let tmp = common::scratch("plan-write");
     let dir = tmp.path();
     let path = dir.join("book.yaml");
     let original = std::fs::read_to_string("fixtures/books/mixed-book.yaml").unwrap();

@@ -20,14 +20,6 @@ fn run(args: &[&str]) -> (Option<i32>, String, String) {
     )
 }
 
-/// A fresh folder for one test, removed when the returned guard is dropped.
-fn temp_dir(name: &str) -> tempfile::TempDir {
-    tempfile::Builder::new()
-        .prefix(&format!("eligo-{name}-"))
-        .tempdir()
-        .unwrap()
-}
-
 #[test]
 fn check_rules_reports_warnings_and_errors() {
     let (code, out, _) = run(&["check-rules"]);
@@ -49,7 +41,7 @@ fn check_rules_reports_warnings_and_errors() {
 #[test]
 fn fmt_check_and_write() {
     assert_eq!(run(&["fmt", "--check", "rules/"]).0, Some(0));
-    let tmp = temp_dir("fmt");
+    let tmp = common::scratch("fmt");
     let dir = tmp.path();
     let file = dir.join("messy.rules");
     std::fs::write(&file, "let   x=[a,b] # keep me\nrule r-1:error \"s\" for p in partners require p.mpa_signed else p:\"m\"\n").unwrap();
@@ -113,7 +105,7 @@ fn explain_human_json_and_unknown_subject() {
 
 #[test]
 fn schema_prints_json_with_custom_fields() {
-    let tmp = temp_dir("schema");
+    let tmp = common::scratch("schema");
     let dir = tmp.path();
     let pack = dir.join("wave.rules");
     std::fs::write(

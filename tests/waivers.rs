@@ -30,10 +30,7 @@ fn json_check(args: &[&str]) -> (i32, Value) {
 }
 
 fn write_temp(name: &str, text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = tempfile::Builder::new()
-        .prefix("eligo-waivers-")
-        .tempdir()
-        .unwrap();
+    let dir = common::scratch("waivers");
     let path = dir.path().join(name);
     std::fs::write(&path, text).unwrap();
     (dir, path)

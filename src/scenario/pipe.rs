@@ -308,9 +308,9 @@ mod tests {
         assert_eq!(piped, events(&text, false));
     }
 
-    /// The first `take` items of `text` streamed by the JSON fast path (all
-    /// of them with `None`), as debug strings, and what the pipe then says
-    /// of the whole text.
+    /// The first `take` items of `text` streamed by a fast path without its
+    /// dry run (all of them with `None`), as debug strings, and what the pipe
+    /// then says of the whole text.
     fn streamed(text: &str, take: Option<usize>) -> (Vec<String>, bool) {
         std::thread::scope(|scope| {
             let mut pipe = Pipe::spawn(scope, text, true);
@@ -325,6 +325,23 @@ mod tests {
         })
     }
 
+    /// Streams `readable` (a text the fast path reads) and `unreadable` (the
+    /// same with text it does not read at the end): the first is whole, with
+    /// the events of the dry-run path, also when the consumer stops early;
+    /// the second ends in an error after the events before it and is not
+    /// whole, also when the consumer stops early. Gives the first's items.
+    fn assert_streams(readable: &str, unreadable: &str) -> Vec<String> {
+        let (items, whole) = streamed(readable, None);
+        assert!(whole);
+        assert_eq!(items, events(readable, true));
+        assert_eq!(streamed(readable, Some(5)), (items[..5].to_vec(), true));
+        let (late, whole) = streamed(unreadable, None);
+        assert!(!whole);
+        assert_eq!(late.last().map(String::as_str), Some("error"));
+        assert!(!streamed(unreadable, Some(5)).1);
+        items
+    }
+
     #[test]
     fn streamed_json_says_whether_it_read_the_whole_text() {
         let mut json = String::from("{\"items\": [");
@@ -332,19 +349,8 @@ mod tests {
             json.push_str(&format!("{{\"id\": \"x{i}\", \"n\": {i}}}, "));
         }
         json.push_str("1]}\n");
-        // Read to the end: the events of the dry-run path.
-        let (items, whole) = streamed(&json, None);
-        assert!(whole);
-        assert_eq!(items, events(&json, true));
-        // The consumer stops early: the rest is scanned for the answer.
-        assert_eq!(streamed(&json, Some(5)), (items[..5].to_vec(), true));
-        // Text the fast path does not read, at the end: the consumer gets an
-        // error after the events before it, and the answer is no.
-        let yaml = format!("{json}# a comment\n");
-        let (items, whole) = streamed(&yaml, None);
-        assert!(!whole);
-        assert_eq!(items.last().map(String::as_str), Some("error"));
-        assert!(!streamed(&yaml, Some(5)).1);
+        // A comment, which JSON does not have, at the end.
+        assert_streams(&json, &format!("{json}# a comment\n"));
     }
 
     #[test]
@@ -353,21 +359,10 @@ mod tests {
         for i in 0..3000 {
             yaml.push_str(&format!("  - id: x{i}\n    n: {i} # a comment\n"));
         }
-        // Read to the end: the events of the dry-run path, and saphyr's.
-        let (items, whole) = streamed(&yaml, None);
-        assert!(whole);
-        assert_eq!(items, events(&yaml, true));
+        // An anchor, which the block path hands over, on the last line.
+        let items = assert_streams(&yaml, &format!("{yaml}last: &a 1\n"));
+        // The events are saphyr's too.
         assert_eq!(items, events(&yaml, false));
-        // The consumer stops early: the rest is scanned for the answer.
-        assert_eq!(streamed(&yaml, Some(5)), (items[..5].to_vec(), true));
-        // An anchor (which the block path hands over) on the last line: the
-        // consumer gets an error after the events before it, and the answer
-        // is no, also when it stopped early.
-        let late = format!("{yaml}last: &a 1\n");
-        let (items, whole) = streamed(&late, None);
-        assert!(!whole);
-        assert_eq!(items.last().map(String::as_str), Some("error"));
-        assert!(!streamed(&late, Some(5)).1);
         // A text in neither form is handed over at its first event.
         let (items, whole) = streamed("--- &x\na: 1\n", None);
         assert_eq!((items.len(), whole), (2, false));

@@ -223,7 +223,7 @@ mod tests {
         let id = s.push_scalar("sub-1", 6, 7, false);
         // `"a\"b"` at 18..24 holds an escape: a copy.
         let n = s.push_scalar("a\"b", 18, 6, false);
-        // `""` at 29..31: an empty value, a copy of nothing.
+        // `""` at 29..31: an empty value, between its quotes too.
         let e = s.push_scalar("", 29, 2, false);
         assert_eq!((s.get(id), s.get(n), s.get(e)), ("sub-1", "a\"b", ""));
         // Both verbatim ones are read in place, with no span.

@@ -122,12 +122,30 @@ pub fn output(cmd: &mut Command) -> (i32, String, String) {
     )
 }
 
-/// A fresh, empty folder for one test, named after its test file and test; it
-/// is removed with its contents when the returned guard is dropped, whether the
-/// test passes or panics, so keep the guard alive while the folder is used.
-pub fn fresh_dir(file: &str, name: &str) -> tempfile::TempDir {
+/// A fresh, empty folder `eligo-{name}-…` under the system's temporary
+/// folder; it is removed with its contents when the returned guard is dropped,
+/// whether the test passes or panics, so keep the guard alive while the folder
+/// is used.
+pub fn scratch(name: &str) -> tempfile::TempDir {
     tempfile::Builder::new()
-        .prefix(&format!("eligo-{file}-{name}-"))
+        .prefix(&format!("eligo-{name}-"))
         .tempdir()
         .unwrap()
+}
+
+/// A fresh folder for one test, named after its test file and test (see
+/// [`scratch`]).
+pub fn fresh_dir(file: &str, name: &str) -> tempfile::TempDir {
+    scratch(&format!("{file}-{name}"))
+}
+
+/// Writes `text` to `rel` under `dir` (making the folders on the way) and
+/// gives its path.
+pub fn write_file(dir: &Path, rel: &str, text: &str) -> std::path::PathBuf {
+    let path = dir.join(rel);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    std::fs::write(&path, text).unwrap();
+    path
 }

@@ -66,13 +66,7 @@ impl<'a> BlockEvents<'a> {
     /// Whether the rest of the text, from where the events stopped, is read
     /// to the end of the stream (for a consumer that stopped early).
     pub(crate) fn reads_to_the_end(&mut self) -> bool {
-        loop {
-            match self.scanner.step() {
-                Ok(Some(_)) => {}
-                Ok(None) => return true,
-                Err(Unhandled) => return false,
-            }
-        }
+        std::iter::from_fn(|| self.scanner.step().transpose()).all(|step| step.is_ok())
     }
 
     /// The next event, `None` after the stream's end. After
@@ -86,11 +80,5 @@ impl<'a> BlockEvents<'a> {
 /// The dry run: whether the scanner reads `text` to the end of the stream.
 fn reads_to_the_end(text: &str) -> bool {
     let mut scanner = scanner::Scanner::<true>::new(text);
-    loop {
-        match scanner.step() {
-            Ok(Some(_)) => {}
-            Ok(None) => return true,
-            Err(Unhandled) => return false,
-        }
-    }
+    std::iter::from_fn(|| scanner.step().transpose()).all(|step| step.is_ok())
 }

@@ -73,13 +73,7 @@ impl<'a> JsonEvents<'a> {
     /// Whether the rest of the text, from where the events stopped, is read
     /// to the end of the stream (for a consumer that stopped early).
     pub(crate) fn reads_to_the_end(&mut self) -> bool {
-        loop {
-            match self.scanner.step() {
-                Ok(Some(_)) => {}
-                Ok(None) => return true,
-                Err(Unhandled) => return false,
-            }
-        }
+        std::iter::from_fn(|| self.scanner.step().transpose()).all(|step| step.is_ok())
     }
 
     /// The next event, `None` after the stream's end. After [`JsonEvents::new`]
@@ -101,11 +95,5 @@ fn starts_like_json(text: &str) -> bool {
 /// The dry run: whether the scanner reads `text` to the end of the stream.
 fn reads_to_the_end(text: &str) -> bool {
     let mut scanner = scanner::Scanner::new(text, false);
-    loop {
-        match scanner.step() {
-            Ok(Some(_)) => {}
-            Ok(None) => return true,
-            Err(Unhandled) => return false,
-        }
-    }
+    std::iter::from_fn(|| scanner.step().transpose()).all(|step| step.is_ok())
 }
