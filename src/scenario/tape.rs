@@ -152,7 +152,11 @@ impl Tape {
                     self.texts.push((at, text.len() as u32));
                     (self.texts.len() - 1) as u32
                 };
-                What::Scalar(*style, index, push_tag(&mut self.tags, tag.as_deref()))
+                What::Scalar(
+                    (*style).into(),
+                    index,
+                    push_tag(&mut self.tags, tag.as_deref()),
+                )
             }
             Event::MappingStart(_, tag) => {
                 What::Start(true, push_tag(&mut self.tags, tag.as_deref()))
@@ -201,7 +205,7 @@ impl Tape {
                         )
                     }
                 };
-                Event::Scalar(text, style, 0, tag(t))
+                Event::Scalar(text, style.into(), 0, tag(t))
             }
             What::Start(true, t) => Event::MappingStart(0, tag(t)),
             What::Start(false, t) => Event::SequenceStart(0, tag(t)),
@@ -233,6 +237,7 @@ pub(crate) enum Taped<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::event::Style;
 
     fn pos(offset: u32, len: u32) -> Pos {
         Pos {
@@ -252,18 +257,18 @@ mod tests {
             (Event::SequenceStart(1, None), pos(3, 1), 1),
             (Event::SequenceStart(2, None), pos(7, 1), 2),
             (
-                Event::Scalar("x".into(), ScalarStyle::Plain, 0, None),
+                Event::Scalar("x".into(), Style::Plain, 0, None),
                 pos(8, 1),
                 2,
             ),
             (
-                Event::Scalar("y".into(), ScalarStyle::Plain, 0, None),
+                Event::Scalar("y".into(), Style::Plain, 0, None),
                 pos(11, 1),
                 2,
             ),
             (Event::SequenceEnd, pos(12, 1), 1),
             (
-                Event::Scalar("z".into(), ScalarStyle::Plain, 0, None),
+                Event::Scalar("z".into(), Style::Plain, 0, None),
                 pos(15, 1),
                 1,
             ),

@@ -292,7 +292,7 @@ impl<'a> Reader<'a> {
         let (event, pos) = self.next()?;
         match event {
             Event::MappingStart(..) => self.root_mapping(pos),
-            Event::Scalar(ref text, style, ..) if is_null(text, style) => {
+            Event::Scalar(ref text, style, ..) if is_null(text, style.into()) => {
                 self.empty();
                 Err(Stop)
             }
@@ -367,7 +367,7 @@ impl<'a> Reader<'a> {
                 }
             },
             // `waivers:` with nothing under it: every waiver commented out.
-            Event::Scalar(ref text, style, ..) if is_null(text, style) => Ok(()),
+            Event::Scalar(ref text, style, ..) if is_null(text, style.into()) => Ok(()),
             other => {
                 let found = describe(&other);
                 self.error(
@@ -477,7 +477,7 @@ impl<'a> Reader<'a> {
         let name = field_name(field);
         let (event, pos) = self.next()?;
         let (text, style, tagged) = match event {
-            Event::Scalar(text, style, _, tag) => (text, style, tag.is_some()),
+            Event::Scalar(text, style, _, tag) => (text, ScalarStyle::from(style), tag.is_some()),
             other => {
                 let found = describe(&other);
                 let expected = expected_of(field);

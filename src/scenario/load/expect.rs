@@ -58,7 +58,8 @@ impl<'a> Loader<'a, '_> {
                 }
             },
             Event::Scalar(ref text, style, ..)
-                if style == ScalarStyle::Plain && matches!(text.as_ref(), "" | "~" | "null") => {}
+                if ScalarStyle::from(style) == ScalarStyle::Plain
+                    && matches!(text.as_ref(), "" | "~" | "null") => {}
             other => {
                 self.expect_shape_error(pos);
                 self.skip(&other)?;

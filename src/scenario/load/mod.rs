@@ -445,7 +445,8 @@ impl<'a> Loader<'a, '_> {
                 Ok(())
             }
             Event::Scalar(text, style, ..)
-                if style == ScalarStyle::Plain && matches!(text.as_ref(), "" | "~" | "null") =>
+                if ScalarStyle::from(style) == ScalarStyle::Plain
+                    && matches!(text.as_ref(), "" | "~" | "null") =>
             {
                 self.errors.push(ScenarioError::file_level(
                     ScenarioCode::Empty,

@@ -32,7 +32,7 @@ impl<'a> Loader<'a, '_> {
                 let scalar = Scalar {
                     tagged_str: is_str_tag(tag.as_deref()),
                     text,
-                    style,
+                    style: style.into(),
                     pos,
                 };
                 if scalar.is_null() {
@@ -209,7 +209,7 @@ impl<'a> Loader<'a, '_> {
                     let scalar = Scalar {
                         tagged_str: is_str_tag(tag.as_deref()),
                         text,
-                        style,
+                        style: style.into(),
                         pos,
                     };
                     let slot = self.store.pool.len();
@@ -527,7 +527,7 @@ impl<'a> Loader<'a, '_> {
             Event::SequenceStart(..) => "a list".into(),
             Event::Scalar(text, style, _, tag) => self.describe_scalar(&Scalar {
                 text: text.clone(),
-                style: *style,
+                style: (*style).into(),
                 tagged_str: is_str_tag(tag.as_deref()),
                 pos: Pos::default(),
             }),
