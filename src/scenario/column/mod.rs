@@ -95,6 +95,115 @@ impl Width {
     }
 }
 
+/// Binds `$get` to a reader of `$column`'s cells by row (`Fn(usize) -> u32`)
+/// and evaluates `$body` with it: the form is matched once, outside the
+/// body, so that a pass over every row (compaction reads each column two or
+/// three times) reads each cell without matching on the form again.
+macro_rules! with_reader {
+    ($column:expr, |$get:ident| $body:expr) => {{
+        let fill = $column.fill;
+        match &$column.repr {
+            Repr::Narrow(cells) => {
+                let $get = |row: usize| dense_get(cells, row, fill);
+                $body
+            }
+            Repr::Half(cells) => {
+                let $get = |row: usize| dense_get(cells, row, fill);
+                $body
+            }
+            Repr::Wide(cells) => {
+                let $get = |row: usize| dense_get(cells, row, fill);
+                $body
+            }
+            Repr::Sparse(sparse) => {
+                let $get = |row: usize| sparse.get(row, fill);
+                $body
+            }
+            Repr::FramedNarrow(framed) => {
+                let $get = |row: usize| framed.get(row, fill);
+                $body
+            }
+            Repr::FramedHalf(framed) => {
+                let $get = |row: usize| framed.get(row, fill);
+                $body
+            }
+        }
+    }};
+}
+
+/// What compaction needs to know of a column's first rows.
+struct Stats {
+    /// The rows up to the last one whose cell is not the fill.
+    end: usize,
+    /// The rows whose cell is not the fill.
+    present: usize,
+    /// The narrowest width that holds every cell and the fill.
+    width: Width,
+}
+
+impl Stats {
+    /// The stats of the first `rows` cells that `get` gives.
+    fn of(rows: usize, fill: u32, get: impl Fn(usize) -> u32) -> Stats {
+        let mut stats = Stats {
+            end: 0,
+            present: 0,
+            width: Width::of(fill),
+        };
+        for row in 0..rows {
+            let cell = get(row);
+            if cell != fill {
+                stats.end = row + 1;
+                stats.present += 1;
+                stats.width = stats.width.max(Width::of(cell));
+            }
+        }
+        stats
+    }
+}
+
+/// The narrowest width that holds every cell of the first `end` rows above
+/// the smallest cell of its 64 rows, if narrower than wide.
+fn frame_width(end: usize, get: impl Fn(usize) -> u32) -> Option<Width> {
+    let mut width = Width::Narrow;
+    for start in (0..end).step_by(64) {
+        let cells = (start..end.min(start + 64))
+            .map(&get)
+            .filter(|&cell| cell != NONE);
+        let (low, high) = cells.fold((u32::MAX, 0), |(l, h), c| (l.min(c), h.max(c)));
+        if low <= high {
+            width = width.max(Width::of(high - low));
+            if width == Width::Wide {
+                return None;
+            }
+        }
+    }
+    Some(width)
+}
+
+/// The first `end` cells that `get` gives in sparse form, `present` of them
+/// not `fill`.
+fn sparse_repr(end: usize, present: usize, fill: u32, get: impl Fn(usize) -> u32) -> Sparse {
+    let mut sparse = Sparse::with_capacity(end, present);
+    for row in 0..end {
+        let cell = get(row);
+        if cell != fill {
+            sparse.push(row, cell);
+        }
+    }
+    sparse
+}
+
+/// The first `len` cells that `get` gives in dense form of `width`, or wide
+/// if some cell does not fit that width (callers choose one that fits).
+fn dense_repr(width: Width, len: usize, get: impl Fn(usize) -> u32 + Copy) -> Repr {
+    let narrower = match width {
+        Width::Narrow => dense(len, get).map(Repr::Narrow),
+        Width::Half => dense(len, get).map(Repr::Half),
+        Width::Wide => None,
+    };
+    narrower.unwrap_or_else(|| Repr::Wide((0..len).map(get).collect()))
+}
+
 impl Default for Column {
     fn default() -> Self {
         Column::sparse()
@@ -185,7 +294,7 @@ impl Column {
     fn densify(&mut self, width: Width) {
         let width = width.max(self.width_needed()).max(Width::of(self.fill));
         let len = self.len();
-        self.repr = self.dense_repr(width, len);
+        self.repr = with_reader!(self, |get| dense_repr(width, len, get));
     }
 
     /// The narrowest width that holds the stored cells.
@@ -210,42 +319,28 @@ impl Column {
         }
     }
 
-    /// The first `len` cells in dense form of `width`, or wide if some cell
-    /// does not fit that width (callers choose one that fits).
-    fn dense_repr(&self, width: Width, len: usize) -> Repr {
-        let get = |row: usize| self.get(row as u32);
-        let narrower = match width {
-            Width::Narrow => dense(len, get).map(Repr::Narrow),
-            Width::Half => dense(len, get).map(Repr::Half),
-            Width::Wide => None,
-        };
-        narrower.unwrap_or_else(|| Repr::Wide((0..len).map(get).collect()))
-    }
-
     /// Rewrites the column of a table of `rows` rows in its smallest form,
     /// without spare capacity (for when loading is done).
     pub fn compact(&mut self, rows: usize) {
-        let mut end = 0;
-        let mut present = 0;
-        let mut width = Width::of(self.fill);
-        for row in 0..rows {
-            let cell = self.get(row as u32);
-            if cell != self.fill {
-                end = row + 1;
-                present += 1;
-                width = width.max(Width::of(cell));
-            }
-        }
+        let fill = self.fill;
+        let (stats, frame) = with_reader!(self, |get| {
+            let stats = Stats::of(rows, fill, get);
+            let frame = (stats.width > Width::Narrow)
+                .then(|| frame_width(stats.end, get))
+                .flatten();
+            (stats, frame)
+        });
+        let Stats {
+            end,
+            present,
+            width,
+        } = stats;
         let dense_bytes = end * width.bytes();
         let sparse_bytes = end.div_ceil(64) * BLOCK_BYTES + present * 4;
-        let framed = if width > Width::Narrow {
-            self.frame_width(end)
-                .filter(|w| *w < width)
-                .map(|w| (w, end.div_ceil(64) * 4 + end * w.bytes()))
-                .filter(|&(_, bytes)| bytes < dense_bytes.min(sparse_bytes))
-        } else {
-            None
-        };
+        let framed = frame
+            .filter(|w| *w < width)
+            .map(|w| (w, end.div_ceil(64) * 4 + end * w.bytes()))
+            .filter(|&(_, bytes)| bytes < dense_bytes.min(sparse_bytes));
         let to_sparse = framed.is_none() && sparse_bytes < dense_bytes;
         // When the form stays, trimming the spare capacity is enough.
         if framed.is_none() {
@@ -262,45 +357,15 @@ impl Column {
                 _ => {}
             }
         }
-        let get = |row: usize| self.get(row as u32);
-        let repr = match framed {
-            Some((Width::Narrow, _)) => Framed::new(end, get).map(Repr::FramedNarrow),
-            Some(_) => Framed::new(end, get).map(Repr::FramedHalf),
-            None if to_sparse => Some(Repr::Sparse(self.sparse_repr(end, present))),
-            None => None,
-        };
-        self.repr = repr.unwrap_or_else(|| self.dense_repr(width, end));
-    }
-
-    /// The narrowest width that holds every cell of the first `end` rows
-    /// above the smallest cell of its 64 rows, if narrower than wide.
-    fn frame_width(&self, end: usize) -> Option<Width> {
-        let mut width = Width::Narrow;
-        for start in (0..end).step_by(64) {
-            let cells = (start..end.min(start + 64))
-                .map(|row| self.get(row as u32))
-                .filter(|&cell| cell != NONE);
-            let (low, high) = cells.fold((u32::MAX, 0), |(l, h), c| (l.min(c), h.max(c)));
-            if low <= high {
-                width = width.max(Width::of(high - low));
-                if width == Width::Wide {
-                    return None;
-                }
-            }
-        }
-        Some(width)
-    }
-
-    /// The first `end` cells in sparse form, `present` of them not the fill.
-    fn sparse_repr(&self, end: usize, present: usize) -> Sparse {
-        let mut sparse = Sparse::with_capacity(end, present);
-        for row in 0..end {
-            let cell = self.get(row as u32);
-            if cell != self.fill {
-                sparse.push(row, cell);
-            }
-        }
-        sparse
+        self.repr = with_reader!(self, |get| {
+            let repr = match framed {
+                Some((Width::Narrow, _)) => Framed::new(end, get).map(Repr::FramedNarrow),
+                Some(_) => Framed::new(end, get).map(Repr::FramedHalf),
+                None if to_sparse => Some(Repr::Sparse(sparse_repr(end, present, fill, get))),
+                None => None,
+            };
+            repr.unwrap_or_else(|| dense_repr(width, end, get))
+        });
     }
 
     /// Heap bytes in use (not counting spare capacity).
