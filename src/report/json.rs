@@ -259,6 +259,11 @@ fn invalid_file<'a>(path: &'a str, errors: &'a [InputError]) -> JsonFile<'a> {
 }
 
 fn finish(report: &JsonReport<'_>, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, report)?;
-    out.write_all(b"\n")
+    // The serializer writes a few bytes at a time (a quote, a comma, an
+    // indentation): into a buffer of a known type those writes are inlined
+    // copies, where through `dyn Write` each was a call.
+    let mut buffered = io::BufWriter::with_capacity(1 << 16, &mut *out);
+    serde_json::to_writer_pretty(&mut buffered, report)?;
+    buffered.write_all(b"\n")?;
+    buffered.flush()
 }
