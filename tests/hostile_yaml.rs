@@ -348,6 +348,45 @@ fn control_characters_are_errors_at_their_position() {
     }
 }
 
+/// A large file is parsed on a second thread, which looks for control
+/// characters only once it has sent its events: the outcome must still be
+/// the one error, at its place, whatever the events before it held.
+#[test]
+fn a_control_character_late_in_a_large_file_is_its_only_error() {
+    let dir = common::fresh_dir("hostile", "control-large");
+    // 30,000 customers (over 1 MiB), each with an unknown field, and the
+    // character in the last one; in block YAML and in JSON.
+    let count = 30_000;
+    let mut yaml = String::from("as_of: 2026-11-20\ncustomers:\n");
+    let mut json = String::from("{\"as_of\": \"2026-11-20\", \"customers\": [\n");
+    for n in 0..count {
+        let bad = if n + 1 == count { "\u{7f}" } else { "" };
+        yaml.push_str(&format!(
+            "  - id: c{n}\n    region: europe\n    bogus: x{bad}y\n"
+        ));
+        let comma = if n + 1 == count { "" } else { "," };
+        json.push_str(&format!(
+            "  {{\"id\": \"c{n}\", \"region\": \"europe\", \"bogus\": \"x{bad}y\"}}{comma}\n"
+        ));
+    }
+    json.push_str("]}\n");
+    assert!(yaml.len() > 1 << 20 && json.len() > 1 << 20);
+    for (name, text) in [("large.yaml", yaml), ("large.json", json)] {
+        let before = text.split('\u{7f}').next().unwrap_or_default();
+        let line = before.lines().count() as u64;
+        let column = before.lines().last().unwrap_or_default().len() as u64 + 1;
+        let at = (line, column);
+        let file = common::write_file(dir.path(), name, &text);
+        let (code, errors, err) = check_json(&file);
+        assert_eq!(code, 2, "{name} {err}");
+        assert_eq!(
+            errors,
+            vec![("eligo::yaml::syntax".to_string(), at.0, at.1)],
+            "{name}"
+        );
+    }
+}
+
 #[test]
 fn a_duplicate_through_an_alias_is_reported_at_the_alias() {
     let dir = common::fresh_dir("hostile", "alias-duplicates");

@@ -13,7 +13,7 @@ use saphyr_parser::Event as YEvent;
 use super::event::Event;
 use super::input::MAX_PENDING_TOKENS;
 use super::json::EventSource;
-use super::pipe::{Pipe, MIN_PIPED_BYTES};
+use super::pipe::{Ending, Pipe, MIN_PIPED_BYTES};
 use super::positions::{pos_at, stream_end, Positioned, Positions};
 use super::store::Pos;
 use super::tape::{Replay, Tape, Taped};
@@ -176,18 +176,17 @@ pub(crate) struct Events<'a> {
     bounds: (usize, usize),
     depth: usize,
     limits: Limits,
-    /// A control character found in the text, reported before any event.
+    /// A control character found in the text, reported before any event
+    /// (for a text parsed on this thread; the pipe's thread searches the
+    /// text it parses, and [`Events::ending`] gives what it found).
     control: Option<(usize, char)>,
 }
 
 impl<'a> Events<'a> {
     /// A stream over `text`.
     pub(crate) fn new(text: &'a str, limits: Limits) -> Self {
-        Self::with_input(
-            text,
-            limits,
-            Input::Inline(Box::new((EventSource::new(text), Positions::new(text)))),
-        )
+        let input = Input::Inline(Box::new((EventSource::new(text), Positions::new(text))));
+        Self::with_input(text, limits, input, first_control_char(text))
     }
 
     /// A stream over `text` whose events come from a parser running on a
@@ -208,21 +207,33 @@ impl<'a> Events<'a> {
             return Self::new(text, limits);
         }
         let pipe = Pipe::spawn(scope, text, stream);
-        Self::with_input(text, limits, Input::Piped(pipe))
+        Self::with_input(text, limits, Input::Piped(pipe), None)
     }
 
-    /// Whether the events given were the whole text's, as saphyr-parser
-    /// would give them: `false` only when a fast path, streaming without its
-    /// dry run, met text it does not read, and the text must be read again
-    /// from its start (see [`Pipe::whole`]). Ends the stream.
-    pub(crate) fn whole(self) -> bool {
+    /// Ends the stream, and says how it ended: whether the events given were
+    /// the whole text's, as saphyr-parser would give them (`false` only when
+    /// a fast path, streaming without its dry run, met text it does not read,
+    /// and the text must be read again from its start: see
+    /// [`Pipe::ending`]), and, for a text parsed on another thread, its first
+    /// control character, which the events given did not report. Such a
+    /// text is invalid whatever its events were: the character is what a
+    /// text parsed on this thread reports, before any event.
+    pub(crate) fn ending(self) -> Ending {
         match self.input {
-            Input::Inline(_) => true,
-            Input::Piped(pipe) => pipe.whole(),
+            Input::Inline(_) => Ending {
+                whole: true,
+                control: None,
+            },
+            Input::Piped(pipe) => pipe.ending(),
         }
     }
 
-    fn with_input(text: &'a str, limits: Limits, input: Input<'a>) -> Self {
+    fn with_input(
+        text: &'a str,
+        limits: Limits,
+        input: Input<'a>,
+        control: Option<(usize, char)>,
+    ) -> Self {
         Events {
             input,
             text,
@@ -235,7 +246,7 @@ impl<'a> Events<'a> {
             ),
             depth: 0,
             limits,
-            control: first_control_char(text),
+            control,
         }
     }
 

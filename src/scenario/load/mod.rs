@@ -22,6 +22,7 @@ use super::events::{
     FLOW_LIMIT_HELP,
 };
 use super::ids::Ids;
+use super::positions::pos_at;
 use super::store::{Pos, Store, NONE};
 use super::text_checks::printable_copy;
 use super::Scenario;
@@ -142,6 +143,21 @@ pub(crate) fn printable_source(
     SourceFile::new(source.name.clone(), text).named_source()
 }
 
+/// The error of the control character `found` at `pos` of `source`.
+fn control_char_error(source: &SourceFile, pos: Pos, found: char) -> ScenarioError {
+    ScenarioError {
+        code: ScenarioCode::Syntax,
+        message: control_char_message(found),
+        label: "not allowed in YAML".into(),
+        help: Some(control_char_help(found)),
+        path: source.name.clone(),
+        pos: Some(pos),
+        also: None,
+        // The snippet must not send the character to the terminal.
+        src: Some(printable_source(source)),
+    }
+}
+
 fn not_utf8(name: &str, at: usize) -> ScenarioError {
     ScenarioError::file_level(
         ScenarioCode::NotUtf8,
@@ -237,7 +253,14 @@ fn load_events<'a>(
         events,
         ..
     } = loader;
-    if !events.whole() {
+    let ending = events.ending();
+    if let Some((offset, found)) = ending.control {
+        // What a text parsed on this thread gives: the one error, before
+        // any event (see `Events::ending`).
+        let pos = pos_at(&source.text, offset, found.len_utf8());
+        return (Err(vec![control_char_error(source, pos, found)]), true);
+    }
+    if !ending.whole {
         return (Err(errors), false);
     }
     if errors.is_empty() {
@@ -322,17 +345,8 @@ impl<'a> Loader<'a, '_> {
                 Some("check the indentation and the quoting around this place".into()),
             ),
             StreamError::ControlChar { pos, found } => {
-                self.error(
-                    ScenarioCode::Syntax,
-                    pos,
-                    control_char_message(found),
-                    "not allowed in YAML".into(),
-                    Some(control_char_help(found)),
-                );
-                // The snippet must not send the character to the terminal.
-                if let Some(last) = self.errors.last_mut() {
-                    last.src = Some(printable_source(self.source));
-                }
+                self.errors
+                    .push(control_char_error(self.source, pos, found));
             }
             StreamError::AliasLimit(pos, bound) => self.error(
                 ScenarioCode::AliasLimit,
