@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::eval::{evaluate_budgeted, EntityRef, RawFinding, WorkExceeded};
+use crate::eval::{evaluate_by_rule, EntityRef, RawFinding, WorkExceeded};
 use crate::program::Program;
 use crate::report::customers::{CustomerIds, CustomerIndex};
 use crate::report::{FileKind, FileReport, Finding, Location, Place};
@@ -64,9 +64,9 @@ fn evaluate_scenario(
     scenario: Scenario,
     max_work: u64,
 ) -> (FileOutcome, Vec<u64>) {
-    match evaluate_budgeted(program, &scenario.store, max_work) {
+    match evaluate_by_rule(program, &scenario.store, max_work) {
         Ok((raw, reached)) => (
-            FileOutcome::Checked(build_report(program, scenario, raw)),
+            FileOutcome::Checked(build_report_by_rule(program, scenario, raw)),
             reached,
         ),
         Err(e) => {
@@ -113,7 +113,18 @@ pub(crate) fn check_source_counted(
 /// rest of it as soon as the findings hold what they need of it (ids,
 /// positions, the scenario's name and date), before they are sorted: the
 /// findings and the sort's buffer then take room the store has given back.
-pub fn build_report(program: &Program, mut scenario: Scenario, raw: Vec<RawFinding>) -> FileReport {
+pub fn build_report(program: &Program, scenario: Scenario, raw: Vec<RawFinding>) -> FileReport {
+    build_report_by_rule(program, scenario, vec![raw])
+}
+
+/// [`build_report`] of findings given a rule at a time (as
+/// [`crate::eval::evaluate_by_rule`] gives them): each rule's are freed
+/// once turned into the report's.
+pub(crate) fn build_report_by_rule(
+    program: &Program,
+    mut scenario: Scenario,
+    raw: Vec<Vec<RawFinding>>,
+) -> FileReport {
     let schema = &program.schema;
     // The findings read ids and references only (subjects, customers, the
     // labels of places without an id): the other columns are freed first, so
@@ -135,8 +146,8 @@ pub fn build_report(program: &Program, mut scenario: Scenario, raw: Vec<RawFindi
     let path: Arc<str> = Arc::from(scenario.source.name.as_str());
     let customer_index = CustomerIndex::new(schema);
     let mut customer_ids = CustomerIds::default();
-    let mut findings: Vec<Finding> = Vec::with_capacity(raw.len());
-    findings.extend(raw.into_iter().filter_map(|raw| {
+    let mut findings: Vec<Finding> = Vec::with_capacity(raw.iter().map(Vec::len).sum());
+    findings.extend(raw.into_iter().flatten().filter_map(|raw| {
         let rule = program.rules.get(raw.rule)?;
         let (rule_id, summary) = shared.get(raw.rule)?;
         let (kind, row) = raw.subject;

@@ -11,6 +11,7 @@ mod items;
 
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub(crate) use budget::{Related, WorkExceeded};
 pub(crate) use items::Items;
@@ -88,17 +89,103 @@ pub fn evaluate_budgeted(
     store: &Store,
     max_work: u64,
 ) -> Result<(Vec<RawFinding>, Vec<u64>), WorkExceeded> {
-    // One thread on purpose: evaluating on rayon's workers put the findings
-    // and join indexes in their malloc arenas, where the loader's freed
-    // memory cannot be reused, and raised the peak at 1M by ~11 MB (3%).
-    let mut out = Vec::new();
-    let mut reached = Vec::with_capacity(program.rules.len());
-    for index in 0..program.rules.len() {
-        let (findings, n) = evaluate_rule_counted(program, store, index, max_work)?;
-        out.extend(findings);
+    let (by_rule, reached) = evaluate_by_rule(program, store, max_work)?;
+    Ok((by_rule.into_iter().flatten().collect(), reached))
+}
+
+/// [`evaluate_budgeted`], with each rule's findings apart (in rule order):
+/// for a reader that takes them one rule at a time, which then never holds
+/// them all twice.
+///
+/// The rules are evaluated on rayon's workers: at a million subscriptions
+/// this takes evaluation from about 0.59 to 0.36 s. The findings a worker
+/// makes live in its malloc arena, so evaluating in parallel raises the peak
+/// (measured: 1M JSON book 288 to 300 MiB); the concatenation it replaces
+/// was worth about as much.
+pub(crate) fn evaluate_by_rule(
+    program: &Program,
+    store: &Store,
+    max_work: u64,
+) -> Result<(Vec<Vec<RawFinding>>, Vec<u64>), WorkExceeded> {
+    let count = program.rules.len();
+    let first_failed = AtomicUsize::new(usize::MAX);
+    let mut results = Vec::with_capacity(count);
+    evaluate_rules(
+        program,
+        store,
+        max_work,
+        0..count,
+        &first_failed,
+        &mut results,
+    );
+    let mut reached = Vec::with_capacity(count);
+    let mut found = Vec::with_capacity(count);
+    // A rule skipped (`None`) comes after one that ran out of budget, which
+    // `?` reports first.
+    for result in results.into_iter().flatten() {
+        let (findings, n) = result?;
+        found.push(findings);
         reached.push(n);
     }
-    Ok((out, reached))
+    Ok((found, reached))
+}
+
+/// One rule's outcome, or `None` when it was skipped (see [`evaluate_rules`]).
+type RuleOutcome = Option<Result<(Vec<RawFinding>, u64), WorkExceeded>>;
+
+/// Evaluates the rules of `range` on the current thread and rayon's other
+/// workers (halves are offered to them until one rule is left), pushing each
+/// rule's outcome to `out` in rule order. A rule after one that ran out of
+/// budget (`first_failed`, the lowest such index) is skipped: the run stops
+/// there, as it would going through the rules in order; every rule before it
+/// is still evaluated, so the one reported is the first in order.
+fn evaluate_rules(
+    program: &Program,
+    store: &Store,
+    max_work: u64,
+    range: std::ops::Range<usize>,
+    first_failed: &AtomicUsize,
+    out: &mut Vec<RuleOutcome>,
+) {
+    if range.len() <= 1 {
+        for index in range {
+            if index > first_failed.load(Ordering::Relaxed) {
+                out.push(None);
+                continue;
+            }
+            let result = evaluate_rule_counted(program, store, index, max_work);
+            if result.is_err() {
+                first_failed.fetch_min(index, Ordering::Relaxed);
+            }
+            out.push(Some(result));
+        }
+        return;
+    }
+    let middle = range.start + range.len() / 2;
+    let mut later = Vec::new();
+    rayon::join(
+        || {
+            evaluate_rules(
+                program,
+                store,
+                max_work,
+                range.start..middle,
+                first_failed,
+                out,
+            )
+        },
+        || {
+            evaluate_rules(
+                program,
+                store,
+                max_work,
+                middle..range.end,
+                first_failed,
+                &mut later,
+            )
+        },
+    );
+    out.append(&mut later);
 }
 
 /// Evaluates one rule within `max_work` units of work; also returns how many
@@ -126,6 +213,9 @@ pub(crate) fn evaluate_rule_counted(
         }
     });
     ev.budget.check(rule)?;
+    // Kept until the report is built, in the arena of the worker that made
+    // them (see `evaluate_by_rule`): without the spare capacity.
+    sink.findings.shrink_to_fit();
     Ok((sink.findings, sink.reached))
 }
 
