@@ -9,7 +9,7 @@ pub(crate) mod budget;
 pub(crate) mod index;
 mod items;
 
-use std::collections::HashMap;
+use hashbrown::HashMap;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 

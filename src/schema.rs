@@ -5,7 +5,7 @@
 //! scalar settings plus one list field per entity collection, so the loader walks
 //! every mapping the same way.
 
-use std::collections::HashMap;
+use hashbrown::HashMap;
 
 use crate::source::Span;
 

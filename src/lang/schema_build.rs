@@ -4,8 +4,6 @@
 //! pack can add `migration_wave` to `customer`); a name declared twice otherwise
 //! is an error.
 
-use std::collections::HashMap;
-
 use super::ast::{Expr, ExprKind, FieldDecl, Item, KindForm, Modifier, RuleFile, TypeExpr};
 use super::diag::Diags;
 use super::error::CheckCode;
@@ -28,7 +26,7 @@ pub(crate) fn build_schema(files: &[RuleFile], diags: &mut Diags) -> Schema {
         name: "root".into(),
         collection: None,
         fields: Default::default(),
-        field_index: HashMap::new(),
+        field_index: Default::default(),
         id_field: None,
         owner: None,
         decl: (0, Span::default()),
@@ -163,7 +161,7 @@ fn declare_kind(
         name: k.name.name.clone(),
         collection,
         fields: Default::default(),
-        field_index: HashMap::new(),
+        field_index: Default::default(),
         id_field: None,
         owner: None,
         decl: (file, k.name.span),
