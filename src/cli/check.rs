@@ -110,7 +110,12 @@ pub(crate) fn run(args: &CheckArgs) -> Result<u8, Failure> {
     if let Some(path) = &args.write_baseline {
         write_baseline(path, &run)?;
     }
-    finish(args, &settings, &run, &problems)
+    let outcome = finish(args, &settings, &run, &problems);
+    // The command ends here: freeing the reports (each finding's strings, the
+    // scenarios' texts) one allocation at a time is left to the process's
+    // exit, which gives the memory back at once (45 ms at 1M subscriptions).
+    std::mem::forget(run);
+    outcome
 }
 
 /// Reads the baseline, if one is given; an unusable one is an input error.
