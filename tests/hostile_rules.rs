@@ -266,6 +266,27 @@ fn a_cross_product_runs_out_of_work_budget() {
     assert_eq!(code, 0, "{out}{err}");
 }
 
+/// Rules are evaluated on several threads, but a run that stops on a budget
+/// names the first rule in order that ran out, as one going through the rules
+/// in order does: here both rules run out, the second on far less work.
+#[test]
+fn the_first_rule_in_order_to_run_out_of_budget_is_the_one_reported() {
+    let tmp = common::scratch("hostile-rules");
+    let second = CROSS.replace("rule pairs:", "rule quick:").replace(
+        "for b in subscriptions where b.quantity > a.quantity",
+        "for b in subscriptions",
+    );
+    let two = CROSS.replace("rule pairs:", "rule first:") + "\n" + &second;
+    let rules = common::write_file(tmp.path(), "two.rules", &two);
+    let r = rules.to_str().unwrap();
+    for _ in 0..5 {
+        let (code, out, err) = run(&["check", "--max-work", "500", "--rules", r, BOOK]);
+        assert_eq!(code, 2, "{out}{err}");
+        assert!(err.contains("rule `first` needs more than 500"), "{err}");
+        assert!(!err.contains("rule `quick` needs more than"), "{err}");
+    }
+}
+
 /// The cross product is a warning when the rules load, in `check-rules` and in
 /// `check`; a `for` joined by an equality (looked up in an index) is not.
 #[test]
