@@ -100,25 +100,23 @@ pub fn evaluate_budgeted(
 /// The rules are evaluated on rayon's workers: at a million subscriptions
 /// this takes evaluation from about 0.59 to 0.36 s. The findings a worker
 /// makes live in its malloc arena, where the loader's freed memory cannot be
-/// reused: alone, that raised the 1M JSON book's peak from 288 to 300 MiB.
+/// reused: alone, that raised the 1M JSON book's peak from 281 to 293 MiB.
 /// Giving the findings apart (no concatenation holding them twice) and
-/// trimming each rule's on its worker bring it back to 291-293 MiB.
+/// trimming each rule's on its worker bring it back to 284-286 MiB.
 pub(crate) fn evaluate_by_rule(
     program: &Program,
     store: &Store,
     max_work: u64,
 ) -> Result<(Vec<Vec<RawFinding>>, Vec<u64>), WorkExceeded> {
     let count = program.rules.len();
-    let first_failed = AtomicUsize::new(usize::MAX);
-    let mut results = Vec::with_capacity(count);
-    evaluate_rules(
+    let run = RuleRun {
         program,
         store,
         max_work,
-        0..count,
-        &first_failed,
-        &mut results,
-    );
+        first_failed: AtomicUsize::new(usize::MAX),
+    };
+    let mut results = Vec::with_capacity(count);
+    run.evaluate(0..count, &mut results);
     let mut reached = Vec::with_capacity(count);
     let mut found = Vec::with_capacity(count);
     // A rule skipped (`None`) comes after one that ran out of budget, which
@@ -131,62 +129,49 @@ pub(crate) fn evaluate_by_rule(
     Ok((found, reached))
 }
 
-/// One rule's outcome, or `None` when it was skipped (see [`evaluate_rules`]).
+/// One rule's outcome, or `None` when it was skipped (see [`RuleRun`]).
 type RuleOutcome = Option<Result<(Vec<RawFinding>, u64), WorkExceeded>>;
 
-/// Evaluates the rules of `range` on the current thread and rayon's other
-/// workers (halves are offered to them until one rule is left), pushing each
-/// rule's outcome to `out` in rule order. A rule after one that ran out of
-/// budget (`first_failed`, the lowest such index) is skipped: the run stops
-/// there, as it would going through the rules in order; every rule before it
-/// is still evaluated, so the one reported is the first in order.
-fn evaluate_rules(
-    program: &Program,
-    store: &Store,
+/// The rules of a program being evaluated over a store on rayon's workers.
+///
+/// A rule after one that ran out of budget (`first_failed`, the lowest such
+/// index) is skipped: the run stops there, as it would going through the
+/// rules in order; every rule before it is still evaluated, so the one
+/// reported is the first in order.
+struct RuleRun<'a> {
+    program: &'a Program,
+    store: &'a Store,
     max_work: u64,
-    range: std::ops::Range<usize>,
-    first_failed: &AtomicUsize,
-    out: &mut Vec<RuleOutcome>,
-) {
-    if range.len() <= 1 {
+    first_failed: AtomicUsize,
+}
+
+impl RuleRun<'_> {
+    /// Evaluates the rules of `range` on the current thread and rayon's
+    /// other workers (halves are offered to them until one rule is left),
+    /// pushing each rule's outcome to `out` in rule order.
+    fn evaluate(&self, range: std::ops::Range<usize>, out: &mut Vec<RuleOutcome>) {
+        if range.len() > 1 {
+            let middle = range.start + range.len() / 2;
+            let mut later = Vec::new();
+            rayon::join(
+                || self.evaluate(range.start..middle, out),
+                || self.evaluate(middle..range.end, &mut later),
+            );
+            out.append(&mut later);
+            return;
+        }
         for index in range {
-            if index > first_failed.load(Ordering::Relaxed) {
+            if index > self.first_failed.load(Ordering::Relaxed) {
                 out.push(None);
                 continue;
             }
-            let result = evaluate_rule_counted(program, store, index, max_work);
+            let result = evaluate_rule_counted(self.program, self.store, index, self.max_work);
             if result.is_err() {
-                first_failed.fetch_min(index, Ordering::Relaxed);
+                self.first_failed.fetch_min(index, Ordering::Relaxed);
             }
             out.push(Some(result));
         }
-        return;
     }
-    let middle = range.start + range.len() / 2;
-    let mut later = Vec::new();
-    rayon::join(
-        || {
-            evaluate_rules(
-                program,
-                store,
-                max_work,
-                range.start..middle,
-                first_failed,
-                out,
-            )
-        },
-        || {
-            evaluate_rules(
-                program,
-                store,
-                max_work,
-                middle..range.end,
-                first_failed,
-                &mut later,
-            )
-        },
-    );
-    out.append(&mut later);
 }
 
 /// Evaluates one rule within `max_work` units of work; also returns how many

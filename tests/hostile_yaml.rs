@@ -64,6 +64,19 @@ fn check_json(path: &Path) -> (i32, Vec<(String, u64, u64)>, String) {
     (code, json_errors(&out), err)
 }
 
+/// Checks `path` and asserts that its one problem is a YAML syntax error at
+/// `at` (line, column), exit 2; `what` names the case. Gives stderr.
+fn assert_one_syntax_error(path: &Path, at: (u64, u64), what: &str) -> String {
+    let (code, errors, err) = check_json(path);
+    assert_eq!(code, 2, "{what} {err}");
+    assert_eq!(
+        errors,
+        vec![("eligo::yaml::syntax".to_string(), at.0, at.1)],
+        "{what}"
+    );
+    err
+}
+
 // ---- memory ---------------------------------------------------------------
 
 #[test]
@@ -304,13 +317,7 @@ fn a_tab_used_as_indentation_is_reported_at_its_line() {
         ),
     ] {
         let file = common::write_file(dir.path(), &format!("{name}.yaml"), text);
-        let (code, errors, _) = check_json(&file);
-        assert_eq!(code, 2, "{name}");
-        assert_eq!(
-            errors,
-            vec![("eligo::yaml::syntax".to_string(), at.0, at.1)],
-            "{name}"
-        );
+        assert_one_syntax_error(&file, at, name);
     }
 }
 
@@ -334,13 +341,7 @@ fn control_characters_are_errors_at_their_position() {
             ("comment", format!("{VALID_CUSTOMER}# note {bad}\n"), (5, 8)),
         ] {
             let file = common::write_file(dir.path(), &format!("{name}-{place}.yaml"), &text);
-            let (code, errors, err) = check_json(&file);
-            assert_eq!(code, 2, "{name} in a {place}");
-            assert_eq!(
-                errors,
-                vec![("eligo::yaml::syntax".to_string(), at.0, at.1)],
-                "{name} in a {place}"
-            );
+            let err = assert_one_syntax_error(&file, at, &format!("{name} in a {place}"));
             let (_, _, human) = run(common::eligo().arg("check").arg(&file));
             assert!(human.contains("control character U+"), "{human}");
             assert!(!human.contains(bad) && !err.contains(bad), "{human}");
@@ -377,13 +378,7 @@ fn a_control_character_late_in_a_large_file_is_its_only_error() {
         let column = before.lines().last().unwrap_or_default().len() as u64 + 1;
         let at = (line, column);
         let file = common::write_file(dir.path(), name, &text);
-        let (code, errors, err) = check_json(&file);
-        assert_eq!(code, 2, "{name} {err}");
-        assert_eq!(
-            errors,
-            vec![("eligo::yaml::syntax".to_string(), at.0, at.1)],
-            "{name}"
-        );
+        assert_one_syntax_error(&file, at, name);
     }
 }
 

@@ -138,8 +138,7 @@ fn plan_command(args: &PlanArgs, style: Style) -> Result<(), Failure> {
             if args.format == PlanFormat::Html {
                 return crate::report::html::write_plan(&doc, out);
             }
-            serde_json::to_writer_pretty(&mut *out, &doc)?;
-            out.write_all(b"\n")
+            crate::report::json::write_pretty(&doc, out)
         }),
     }
 }

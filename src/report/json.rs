@@ -259,11 +259,17 @@ fn invalid_file<'a>(path: &'a str, errors: &'a [InputError]) -> JsonFile<'a> {
 }
 
 fn finish(report: &JsonReport<'_>, out: &mut dyn Write) -> io::Result<()> {
+    write_pretty(report, out)
+}
+
+/// Writes `value` as pretty-printed JSON and a line break: the JSON and
+/// SARIF reports and the plan's JSON.
+pub(crate) fn write_pretty(value: &impl Serialize, out: &mut dyn Write) -> io::Result<()> {
     // The serializer writes a few bytes at a time (a quote, a comma, an
     // indentation): into a buffer of a known type those writes are inlined
     // copies, where through `dyn Write` each was a call.
     let mut buffered = io::BufWriter::with_capacity(1 << 16, &mut *out);
-    serde_json::to_writer_pretty(&mut buffered, report)?;
+    serde_json::to_writer_pretty(&mut buffered, value)?;
     buffered.write_all(b"\n")?;
     buffered.flush()
 }

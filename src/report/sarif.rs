@@ -133,8 +133,7 @@ pub(crate) fn write(run: &CheckRun, root: &Root, out: &mut dyn Write) -> io::Res
         }],
         version: "2.1.0",
     };
-    serde_json::to_writer_pretty(&mut *out, &log)?;
-    out.write_all(b"\n")
+    super::json::write_pretty(&log, out)
 }
 
 /// eligo, with the version of its embedded rule pack (the crate's version: the

@@ -98,7 +98,7 @@ impl<'a> Pipe<'a> {
             let whole = if stream {
                 stream_fast_events(text, Streaming::new(text), &tx, &returned)
             } else {
-                stream_source_events(text, text.is_ascii(), &tx, &returned);
+                stream_source_events(text, &tx, &returned);
                 true
             };
             // The loader is the longer of the two threads: the text is
@@ -194,13 +194,12 @@ fn produce<'a>(
 #[inline(never)]
 fn stream_source_events<'a>(
     text: &'a str,
-    ascii: bool,
     tx: &SyncSender<Batch<'a>>,
     returned: &Receiver<Batch<'a>>,
 ) {
     let mut parser = EventSource::new(text);
     // The fast paths borrow every scalar they can already.
-    let ascii = ascii && !parser.is_fast();
+    let ascii = !parser.is_fast() && text.is_ascii();
     let positions = Positions::new(text);
     produce(&positions, tx, returned, || {
         let mut item = parser.next_event();

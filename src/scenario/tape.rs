@@ -8,10 +8,10 @@
 //! as the events it expands to: the tape never holds more than one entry per
 //! event of the text, whatever the anchors and aliases.
 
-use saphyr_parser::{ScalarStyle, Tag};
+use saphyr_parser::Tag;
 use std::borrow::Cow;
 
-use super::event::Event;
+use super::event::{Event, Style};
 use std::collections::HashMap;
 
 use super::store::Pos;
@@ -24,7 +24,7 @@ const VERBATIM: u32 = u32::MAX;
 enum What {
     /// A scalar with its style, the index of its text in `texts` (or
     /// [`VERBATIM`]), and its tag's index in `tags` (or `u32::MAX`).
-    Scalar(ScalarStyle, u32, u32),
+    Scalar(Style, u32, u32),
     /// A collection start (`true` for a mapping) and its tag's index.
     Start(bool, u32),
     /// A collection end (`true` for a mapping).
@@ -152,11 +152,7 @@ impl Tape {
                     self.texts.push((at, text.len() as u32));
                     (self.texts.len() - 1) as u32
                 };
-                What::Scalar(
-                    (*style).into(),
-                    index,
-                    push_tag(&mut self.tags, tag.as_deref()),
-                )
+                What::Scalar(*style, index, push_tag(&mut self.tags, tag.as_deref()))
             }
             Event::MappingStart(_, tag) => {
                 What::Start(true, push_tag(&mut self.tags, tag.as_deref()))
@@ -205,7 +201,7 @@ impl Tape {
                         )
                     }
                 };
-                Event::Scalar(text, style.into(), 0, tag(t))
+                Event::Scalar(text, style, 0, tag(t))
             }
             What::Start(true, t) => Event::MappingStart(0, tag(t)),
             What::Start(false, t) => Event::SequenceStart(0, tag(t)),
@@ -237,7 +233,6 @@ pub(crate) enum Taped<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::event::Style;
 
     fn pos(offset: u32, len: u32) -> Pos {
         Pos {

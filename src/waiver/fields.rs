@@ -1,8 +1,6 @@
 //! The fields of a waiver and how their YAML values are described in messages.
 
-use saphyr_parser::ScalarStyle;
-
-use crate::scenario::event::Event;
+use crate::scenario::event::{Event, Style};
 
 /// The fields of a waiver, in the order they are documented.
 pub(crate) const FIELDS: [&str; 5] = ["rule", "subject", "reason", "owner", "expires"];
@@ -42,8 +40,8 @@ pub(crate) fn expected_of(field: usize) -> &'static str {
 }
 
 /// A plain `null`, `~` or nothing.
-pub(crate) fn is_null(text: &str, style: ScalarStyle) -> bool {
-    style == ScalarStyle::Plain && matches!(text, "" | "~" | "null" | "Null" | "NULL")
+pub(crate) fn is_null(text: &str, style: Style) -> bool {
+    style == Style::Plain && matches!(text, "" | "~" | "null" | "Null" | "NULL")
 }
 
 /// What a plain scalar is under the YAML 1.2 core schema, when it is not a string.

@@ -13,9 +13,7 @@
 //! All five fields are required. As in scenarios, only YAML strings are text: an
 //! unquoted number or boolean is a wrong type, and the hint says to quote it.
 
-use saphyr_parser::ScalarStyle;
-
-use crate::scenario::event::Event;
+use crate::scenario::event::{Event, Style};
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -292,7 +290,7 @@ impl<'a> Reader<'a> {
         let (event, pos) = self.next()?;
         match event {
             Event::MappingStart(..) => self.root_mapping(pos),
-            Event::Scalar(ref text, style, ..) if is_null(text, style.into()) => {
+            Event::Scalar(ref text, style, ..) if is_null(text, style) => {
                 self.empty();
                 Err(Stop)
             }
@@ -367,7 +365,7 @@ impl<'a> Reader<'a> {
                 }
             },
             // `waivers:` with nothing under it: every waiver commented out.
-            Event::Scalar(ref text, style, ..) if is_null(text, style.into()) => Ok(()),
+            Event::Scalar(ref text, style, ..) if is_null(text, style) => Ok(()),
             other => {
                 let found = describe(&other);
                 self.error(
@@ -477,7 +475,7 @@ impl<'a> Reader<'a> {
         let name = field_name(field);
         let (event, pos) = self.next()?;
         let (text, style, tagged) = match event {
-            Event::Scalar(text, style, _, tag) => (text, ScalarStyle::from(style), tag.is_some()),
+            Event::Scalar(text, style, _, tag) => (text, style, tag.is_some()),
             other => {
                 let found = describe(&other);
                 let expected = expected_of(field);
@@ -492,7 +490,7 @@ impl<'a> Reader<'a> {
                 return Ok(Slot::Rejected);
             }
         };
-        let plain = style == ScalarStyle::Plain && !tagged;
+        let plain = style == Style::Plain && !tagged;
         if plain && is_null(&text, style) {
             self.error(
                 WaiverCode::MissingField,

@@ -1,6 +1,6 @@
 //! The `expect` block, and skipping what cannot be loaded.
 
-use saphyr_parser::ScalarStyle;
+use crate::scenario::event::Style;
 
 use crate::scenario::event::Event;
 
@@ -58,8 +58,7 @@ impl<'a> Loader<'a, '_> {
                 }
             },
             Event::Scalar(ref text, style, ..)
-                if ScalarStyle::from(style) == ScalarStyle::Plain
-                    && matches!(text.as_ref(), "" | "~" | "null") => {}
+                if style == Style::Plain && matches!(text.as_ref(), "" | "~" | "null") => {}
             other => {
                 self.expect_shape_error(pos);
                 self.skip(&other)?;

@@ -10,9 +10,7 @@
 //! says what a plain scalar means under the YAML 1.2 core schema, `references`
 //! resolves ids at the end, and `expect` reads the `expect` block.
 
-use saphyr_parser::ScalarStyle;
-
-use crate::scenario::event::Event;
+use crate::scenario::event::{Event, Style};
 use std::borrow::Cow;
 use std::collections::HashSet;
 
@@ -459,8 +457,7 @@ impl<'a> Loader<'a, '_> {
                 Ok(())
             }
             Event::Scalar(text, style, ..)
-                if ScalarStyle::from(style) == ScalarStyle::Plain
-                    && matches!(text.as_ref(), "" | "~" | "null") =>
+                if style == Style::Plain && matches!(text.as_ref(), "" | "~" | "null") =>
             {
                 self.errors.push(ScenarioError::file_level(
                     ScenarioCode::Empty,

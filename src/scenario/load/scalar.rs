@@ -1,6 +1,6 @@
 //! Scalars as the parser gives them, and what they mean under the YAML 1.2 core schema.
 
-use saphyr_parser::ScalarStyle;
+use crate::scenario::event::Style;
 use std::borrow::Cow;
 
 use crate::scenario::store::Pos;
@@ -8,7 +8,7 @@ use crate::scenario::store::Pos;
 /// A scalar as the parser gives it.
 pub(super) struct Scalar<'a> {
     pub(super) text: Cow<'a, str>,
-    pub(super) style: ScalarStyle,
+    pub(super) style: Style,
     /// `!!str` forces a string.
     pub(super) tagged_str: bool,
     pub(super) pos: Pos,
@@ -16,7 +16,7 @@ pub(super) struct Scalar<'a> {
 
 impl Scalar<'_> {
     pub(super) fn plain(&self) -> bool {
-        self.style == ScalarStyle::Plain && !self.tagged_str
+        self.style == Style::Plain && !self.tagged_str
     }
 
     pub(super) fn is_null(&self) -> bool {

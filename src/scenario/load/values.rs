@@ -1,6 +1,6 @@
 //! Values: scalars, records and lists checked against their field types.
 
-use saphyr_parser::ScalarStyle;
+use crate::scenario::event::Style;
 
 use crate::scenario::event::Event;
 
@@ -32,7 +32,7 @@ impl<'a> Loader<'a, '_> {
                 let scalar = Scalar {
                     tagged_str: is_str_tag(tag.as_deref()),
                     text,
-                    style: style.into(),
+                    style,
                     pos,
                 };
                 if scalar.is_null() {
@@ -209,7 +209,7 @@ impl<'a> Loader<'a, '_> {
                     let scalar = Scalar {
                         tagged_str: is_str_tag(tag.as_deref()),
                         text,
-                        style: style.into(),
+                        style,
                         pos,
                     };
                     let slot = self.store.pool.len();
@@ -446,7 +446,7 @@ impl<'a> Loader<'a, '_> {
     /// The cell of a string value: a range of the source when the scalar is
     /// written verbatim there (plain and single-line, the usual case), else a copy.
     pub(super) fn string_cell(&mut self, s: &Scalar<'a>) -> u32 {
-        let plain = s.style == ScalarStyle::Plain;
+        let plain = s.style == Style::Plain;
         self.store
             .push_scalar_str(&s.text, s.pos.offset, s.pos.len, plain)
     }
@@ -527,7 +527,7 @@ impl<'a> Loader<'a, '_> {
             Event::SequenceStart(..) => "a list".into(),
             Event::Scalar(text, style, _, tag) => self.describe_scalar(&Scalar {
                 text: text.clone(),
-                style: (*style).into(),
+                style: *style,
                 tagged_str: is_str_tag(tag.as_deref()),
                 pos: Pos::default(),
             }),
