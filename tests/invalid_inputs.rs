@@ -82,3 +82,56 @@ fn every_file_level_fixture_has_a_header_or_is_empty() {
         }
     }
 }
+
+/// An entity's id is recorded in the id index a little after it is read (so
+/// that the index's cache miss overlaps the next fields): its duplicate error
+/// still comes before the errors of the fields after it, and a reference to
+/// it from the very next field or entity still resolves.
+#[test]
+fn a_duplicate_id_comes_before_the_errors_after_it_and_fresh_ids_resolve() {
+    use eligo::{CheckOptions, Engine, RuleOptions};
+    let engine = Engine::new(&RuleOptions::new()).unwrap();
+    let book = "\
+partners:
+  - id: p1
+    name: A
+    region: europe
+    roles: [direct_bill]
+  - id: p1
+    name: B
+    region: mars
+    roles: [direct_bill]
+";
+    let report = engine.check("book.yaml", book, &CheckOptions::new());
+    let errors: Vec<(&str, Option<u32>, Option<u32>)> = report
+        .input_errors()
+        .iter()
+        .map(|e| (e.code.as_str(), e.line, e.column))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            ("eligo::scenario::duplicate_id", Some(6), Some(9)),
+            ("eligo::scenario::invalid_enum", Some(8), Some(13)),
+        ]
+    );
+
+    // An add-on naming the subscription just before it, and one naming itself.
+    let book = "\
+as_of: 2026-11-20
+partners:
+  - {id: p1, name: A, region: europe, roles: [direct_bill], enrollment: active, mpa_signed: true}
+customers:
+  - {id: c1, name: C, region: europe, relationships: [{partner: p1, via: direct}]}
+subscriptions:
+  - {id: s1, name: Base, customer: c1, partner: p1, offer: o365, status: active}
+  - {id: s2, name: Add-on, customer: c1, partner: p1, offer: o365, status: active, base: s1}
+  - {id: s3, name: Loop, customer: c1, partner: p1, offer: o365, status: active, base: s3}
+";
+    let report = engine.check("book.yaml", book, &CheckOptions::new());
+    assert!(
+        report.input_errors().is_empty(),
+        "{:?}",
+        report.input_errors()
+    );
+}

@@ -44,6 +44,11 @@ struct Entry {
     key: u32,
 }
 
+/// The part of an id's hash the index keeps, computed once for
+/// [`Ids::warm`] and [`Ids::insert_tagged`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Tag(u32);
+
 /// Why an id was not recorded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum NotInserted {
@@ -83,6 +88,24 @@ fn home(tag: u32, capacity: usize) -> usize {
     let spread = u64::from(tag).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     let bits = capacity.trailing_zeros();
     spread.checked_shr(64 - bits).unwrap_or(0) as usize
+}
+
+/// A hint to bring `entry`'s line into the cache, without waiting for it.
+#[inline]
+fn prefetch(entry: &Entry) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        let at: *const Entry = entry;
+        // SAFETY: a prefetch is only a hint: it reads nothing into the
+        // program and cannot fault, and `at` points into a live table anyway.
+        #[allow(unsafe_code)]
+        unsafe {
+            _mm_prefetch::<_MM_HINT_T0>(at.cast::<i8>());
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = entry;
 }
 
 /// What a probe for an id found.
@@ -153,11 +176,40 @@ impl Ids {
         }
     }
 
+    /// The tag of `id`.
+    pub(crate) fn tag(&self, id: &str) -> Tag {
+        Tag(tag_of(self.hasher.hash_one(id)))
+    }
+
+    /// Asks the processor to bring the entry where the probe for `tag` starts
+    /// into the cache, so that it is there when the id is recorded a little
+    /// later: at a million ids the table is far larger than the cache (and
+    /// its pages than the TLB's reach), and this entry is the one miss of
+    /// recording an id.
+    pub(crate) fn warm(&self, tag: Tag) {
+        if let Some(entry) = self.entries.get(home(tag.0, self.entries.len())) {
+            prefetch(entry);
+        }
+    }
+
     /// Records `id` for a row, unless another entity has it (or the row does
     /// not fit an entry); `id_of` gives the id of a recorded entity.
+    #[cfg(test)]
     pub(crate) fn insert<'s>(
         &mut self,
         id: &str,
+        kind: KindId,
+        row: u32,
+        id_of: impl Fn(KindId, u32) -> &'s str,
+    ) -> Result<(), NotInserted> {
+        self.insert_tagged(id, self.tag(id), kind, row, id_of)
+    }
+
+    /// [`Ids::insert`] of an id whose tag is known.
+    pub(crate) fn insert_tagged<'s>(
+        &mut self,
+        id: &str,
+        Tag(tag): Tag,
         kind: KindId,
         row: u32,
         id_of: impl Fn(KindId, u32) -> &'s str,
@@ -169,7 +221,6 @@ impl Ids {
         if (self.taken + 1) * 4 > self.entries.len() * 3 {
             self.grow();
         }
-        let tag = tag_of(self.hasher.hash_one(id));
         match self.probe(id, tag, id_of) {
             Some(Probe::Found(entry)) => {
                 let (kind, row) = unpack(self.kind_bits, entry.key);

@@ -234,10 +234,12 @@ fn load_events<'a>(
         options,
         recent: vec![(NONE, NONE); schema.kinds.len()],
         ids: Ids::new(schema.kinds.len()),
+        deferred_id: None,
         id_index: None,
         suggest_budget: (1 << 25).max(source.text.len().saturating_mul(32)),
     };
     let loaded = loader.document();
+    loader.record_deferred_id();
     if loaded.is_ok() {
         loader.resolve_references();
         loader.check_expectations(rule_ids);
@@ -271,6 +273,16 @@ fn load_events<'a>(
     }
 }
 
+/// An entity's id, read and not yet recorded in the id index.
+#[derive(Clone, Copy)]
+struct DeferredId {
+    kind: KindId,
+    row: u32,
+    cell: u32,
+    pos: Pos,
+    tag: super::ids::Tag,
+}
+
 /// Where a reference's row goes once its id is known.
 enum Target {
     Cell(KindId, FieldId, u32),
@@ -297,6 +309,9 @@ struct Loader<'a, 's> {
     recent: Vec<(u32, u32)>,
     /// Every id read so far.
     ids: Ids,
+    /// The last id read, until it is recorded in `ids` (see
+    /// [`Loader::register_id`]).
+    deferred_id: Option<DeferredId>,
     /// The ids sorted, for suggestions, once an unknown id needs them.
     id_index: Option<references::IdIndex>,
     /// Comparisons of names with ids left for "did you mean" suggestions
@@ -320,6 +335,8 @@ impl<'a> Loader<'a, '_> {
         label: String,
         help: Option<String>,
     ) {
+        // A duplicate id read before this error is reported before it.
+        self.record_deferred_id();
         self.errors.push(ScenarioError {
             code,
             message,

@@ -6,7 +6,7 @@ use crate::scenario::event::Event;
 
 use super::references::article;
 use super::scalar::{core_float, core_int, is_str_tag};
-use super::{Loader, PendingRef, Scalar, Step, Target};
+use super::{DeferredId, Loader, PendingRef, Scalar, Step, Target};
 use crate::date::parse_date;
 use crate::scenario::error::ScenarioCode;
 use crate::scenario::ids::NotInserted;
@@ -437,7 +437,8 @@ impl<'a> Loader<'a, '_> {
     }
 
     /// The kind and row of the entity with this id, if it has been read.
-    pub(super) fn find_id(&self, id: &str) -> Option<(KindId, u32)> {
+    pub(super) fn find_id(&mut self, id: &str) -> Option<(KindId, u32)> {
+        self.record_deferred_id();
         let store = &self.store;
         self.ids
             .find(id, |kind, row| store.row_id(kind, row).unwrap_or_default())
@@ -451,12 +452,43 @@ impl<'a> Loader<'a, '_> {
             .push_scalar_str(&s.text, s.pos.offset, s.pos.len, plain)
     }
 
-    /// Records an entity's id, reporting one used before anywhere in the file.
+    /// Records an entity's id, reporting one used before anywhere in the
+    /// file. The id is recorded a little later (its index entry is read now):
+    /// at a million ids, the cache miss of recording it then overlaps the
+    /// entity's next fields instead of stalling the load here. It is recorded
+    /// before anything looks at the index or reports another error, so ids
+    /// and errors come in the order they would if it were recorded at once.
     pub(super) fn register_id(&mut self, kind: KindId, row: u32, cell: u32, pos: Pos) {
-        let store = &self.store;
-        let inserted = self.ids.insert(store.str(cell), kind, row, |kind, row| {
-            store.row_id(kind, row).unwrap_or_default()
+        self.record_deferred_id();
+        let tag = self.ids.tag(self.store.str(cell));
+        self.ids.warm(tag);
+        self.deferred_id = Some(DeferredId {
+            kind,
+            row,
+            cell,
+            pos,
+            tag,
         });
+    }
+
+    /// Records the id [`Loader::register_id`] left for later, if any.
+    pub(super) fn record_deferred_id(&mut self) {
+        let Some(DeferredId {
+            kind,
+            row,
+            cell,
+            pos,
+            tag,
+        }) = self.deferred_id.take()
+        else {
+            return;
+        };
+        let store = &self.store;
+        let inserted = self
+            .ids
+            .insert_tagged(store.str(cell), tag, kind, row, |kind, row| {
+                store.row_id(kind, row).unwrap_or_default()
+            });
         if inserted == Err(NotInserted::TooManyRows) {
             let name = &self.schema.kind(kind).name;
             self.error(
