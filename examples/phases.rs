@@ -83,7 +83,7 @@ fn main() -> std::process::ExitCode {
     let raw = eligo::internals::eval::evaluate(&program, &scenario.store);
     let eval = start.elapsed();
     let eval_mb = peak_mb();
-    let findings = raw.len();
+    let findings: usize = raw.iter().map(Vec::len).sum();
     let report = eligo::internals::check::build_report(&program, scenario, raw);
     let mut json = Counted(0);
     if let Err(e) = eligo::internals::report::json::write(&[&report], &mut json) {

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::eval::{evaluate_by_rule, EntityRef, RawFinding, WorkExceeded};
+use crate::eval::{evaluate_budgeted, EntityRef, RawFinding, WorkExceeded};
 use crate::program::Program;
 use crate::report::customers::{CustomerIds, CustomerIndex};
 use crate::report::{FileKind, FileReport, Finding, Location, Place};
@@ -64,9 +64,9 @@ fn evaluate_scenario(
     scenario: Scenario,
     max_work: u64,
 ) -> (FileOutcome, Vec<u64>) {
-    match evaluate_by_rule(program, &scenario.store, max_work) {
+    match evaluate_budgeted(program, &scenario.store, max_work) {
         Ok((raw, reached)) => (
-            FileOutcome::Checked(build_report_by_rule(program, scenario, raw)),
+            FileOutcome::Checked(build_report(program, scenario, raw)),
             reached,
         ),
         Err(e) => {
@@ -107,20 +107,15 @@ pub(crate) fn check_source_counted(
     }
 }
 
-/// Builds the report of a scenario from the raw findings of its evaluation.
+/// Builds the report of a scenario from the raw findings of its evaluation,
+/// a rule at a time (as [`crate::eval::evaluate_budgeted`] gives them): each
+/// rule's are freed once turned into the report's.
 ///
 /// The store's columns that the findings do not read are freed first, and the
 /// rest of it as soon as the findings hold what they need of it (ids,
 /// positions, the scenario's name and date), before they are sorted: the
 /// findings and the sort's buffer then take room the store has given back.
-pub fn build_report(program: &Program, scenario: Scenario, raw: Vec<RawFinding>) -> FileReport {
-    build_report_by_rule(program, scenario, vec![raw])
-}
-
-/// [`build_report`] of findings given a rule at a time (as
-/// [`crate::eval::evaluate_by_rule`] gives them): each rule's are freed
-/// once turned into the report's.
-pub(crate) fn build_report_by_rule(
+pub fn build_report(
     program: &Program,
     mut scenario: Scenario,
     raw: Vec<Vec<RawFinding>>,

@@ -75,27 +75,18 @@ pub struct RawFinding {
 }
 
 /// Evaluates every rule of `program` over `store`, without a work budget (for
-/// trusted rules; the commands use [`evaluate_budgeted`]).
-pub fn evaluate(program: &Program, store: &Store) -> Vec<RawFinding> {
+/// trusted rules; the commands use [`evaluate_budgeted`]): each rule's
+/// findings apart, in rule order.
+pub fn evaluate(program: &Program, store: &Store) -> Vec<Vec<RawFinding>> {
     evaluate_budgeted(program, store, u64::MAX).map_or_else(|_| Vec::new(), |(found, _)| found)
 }
 
 /// Evaluates every rule, each allowed `max_work` units of work (see
-/// `budget`), and also returns, per rule (indexed like [`Program::rules`]),
-/// how many bindings reached its `require` (for coverage). The first rule
-/// that runs out of budget stops the evaluation.
-pub fn evaluate_budgeted(
-    program: &Program,
-    store: &Store,
-    max_work: u64,
-) -> Result<(Vec<RawFinding>, Vec<u64>), WorkExceeded> {
-    let (by_rule, reached) = evaluate_by_rule(program, store, max_work)?;
-    Ok((by_rule.into_iter().flatten().collect(), reached))
-}
-
-/// [`evaluate_budgeted`], with each rule's findings apart (in rule order):
-/// for a reader that takes them one rule at a time, which then never holds
-/// them all twice.
+/// `budget`): gives each rule's findings apart, in rule order (a reader that
+/// takes them one rule at a time then never holds them all twice), and, per
+/// rule (indexed like [`Program::rules`]), how many bindings reached its
+/// `require` (for coverage). The first rule in order that runs out of
+/// budget is the error.
 ///
 /// The rules are evaluated on rayon's workers: at a million subscriptions
 /// this takes evaluation from about 0.59 to 0.36 s. The findings a worker
@@ -103,7 +94,7 @@ pub fn evaluate_budgeted(
 /// reused: alone, that raised the 1M JSON book's peak from 281 to 293 MiB.
 /// Giving the findings apart (no concatenation holding them twice) and
 /// trimming each rule's on its worker bring it back to 284-286 MiB.
-pub(crate) fn evaluate_by_rule(
+pub fn evaluate_budgeted(
     program: &Program,
     store: &Store,
     max_work: u64,
@@ -200,7 +191,7 @@ pub(crate) fn evaluate_rule_counted(
     });
     ev.budget.check(rule)?;
     // Kept until the report is built, in the arena of the worker that made
-    // them (see `evaluate_by_rule`): without the spare capacity.
+    // them (see `evaluate_budgeted`): without the spare capacity.
     sink.findings.shrink_to_fit();
     Ok((sink.findings, sink.reached))
 }

@@ -146,7 +146,10 @@ mod tests {
                 let kind = program.schema.kind_named("node").unwrap();
                 let explained = crate::explain::explain(&program, &scenario.store, kind, 0);
                 drop(tree);
-                (found.len(), explained.rules.len())
+                (
+                    found.iter().map(Vec::len).sum::<usize>(),
+                    explained.rules.len(),
+                )
             })
             .unwrap()
             .join()

@@ -82,8 +82,8 @@ pub(crate) fn run(program: &Program, spec: &PlanSpec, book: &Store, parties: Par
             })
             .collect();
         let (store, first) = with_proposal(&program.schema, spec, book, parties, &proposed);
-        let raw = if rounds == 0 {
-            evaluate(program, &store)
+        let raw: Vec<RawFinding> = if rounds == 0 {
+            evaluate(program, &store).into_iter().flatten().collect()
         } else {
             evaluate_some(program, &store, &reading)
         };

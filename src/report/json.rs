@@ -168,7 +168,7 @@ pub fn render(reports: &[&FileReport]) -> String {
 
 /// Writes reports with no input error as pretty-printed JSON, and a newline.
 pub fn write(reports: &[&FileReport], out: &mut dyn Write) -> io::Result<()> {
-    finish(&of_reports(reports), out)
+    write_pretty(&of_reports(reports), out)
 }
 
 /// The report of files with no input error (and no rule list).
@@ -201,7 +201,7 @@ pub fn render_run(run: &CheckRun) -> String {
 
 /// Writes a whole run, input errors included, as pretty-printed JSON and a newline.
 pub(crate) fn write_run(run: &CheckRun, out: &mut dyn Write) -> io::Result<()> {
-    finish(&of_run(run), out)
+    write_pretty(&of_run(run), out)
 }
 
 /// The report of a whole run: the rules, the files and the input errors.
@@ -256,10 +256,6 @@ fn invalid_file<'a>(path: &'a str, errors: &'a [InputError]) -> JsonFile<'a> {
         fixed: None,
         errors,
     }
-}
-
-fn finish(report: &JsonReport<'_>, out: &mut dyn Write) -> io::Result<()> {
-    write_pretty(report, out)
 }
 
 /// Writes `value` as pretty-printed JSON and a line break: the JSON and
