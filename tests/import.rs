@@ -126,6 +126,57 @@ fn output_file_holds_the_same_scenario() {
 }
 
 #[test]
+fn a_failed_import_leaves_the_output_file_as_it_was_and_nothing_beside_it() {
+    let tmp = common::fresh_dir("import", "failed-output");
+    let dir = tmp.path();
+    let path = dir.join("out.yaml");
+    std::fs::write(&path, "scenario: the previous import\n").unwrap();
+    // Valid exports, but without the overlay the scenario is invalid: the
+    // text is written and checked, and the check fails.
+    let r = run(&[
+        "import",
+        "--map",
+        MAP,
+        "--output",
+        path.to_str().unwrap(),
+        "fixtures/import/portal-csv",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "scenario: the previous import\n"
+    );
+    let names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["out.yaml"]);
+    tmp.close().unwrap();
+}
+
+#[test]
+fn an_output_in_a_missing_folder_is_an_input_error_naming_it() {
+    let tmp = common::fresh_dir("import", "missing-folder");
+    let path = tmp.path().join("nowhere").join("out.yaml");
+    let r = run(&[
+        "import",
+        "--map",
+        MAP,
+        "--overlay",
+        OVERLAY,
+        "--output",
+        path.to_str().unwrap(),
+        TAILSPIN,
+        WIDE_WORLD,
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stdout.is_empty());
+    assert!(r.stderr.contains("cannot write"), "{}", r.stderr);
+    assert!(r.stderr.contains("out.yaml"), "{}", r.stderr);
+    tmp.close().unwrap();
+}
+
+#[test]
 fn the_portal_csv_exports_import() {
     let r = run(&[
         "import",

@@ -5,9 +5,11 @@ use super::Failure;
 use clap::Args;
 use std::path::PathBuf;
 
+use super::staged::Output;
 use super::{load_rules, stderr_style, ColorChoice, RuleArgs, EXIT_OK};
 use crate::engine::{Engine, ImportOptions};
 use crate::import::read::DEFAULT_MAX_FILE_BYTES;
+use crate::import::Release;
 use crate::report::human::plural;
 
 /// Arguments of `eligo import`.
@@ -50,8 +52,14 @@ pub(crate) fn run(args: &ImportArgs) -> Result<u8, Failure> {
     if let Some(map) = &args.map {
         options = options.map(map);
     }
-    let text = match engine.import(&options) {
-        Ok(text) => text,
+    // The file is written beside its destination while the scenario is
+    // checked, and put in place once the check has passed.
+    let output = args.output.as_deref();
+    let imported = engine.import_with(&options, Release::AtExit, |text| {
+        output.map(|dest| Output::begin(dest, text))
+    });
+    let (text, staged) = match imported {
+        Ok(imported) => imported,
         Err(errors) => {
             return Err(Failure::input(format!(
                 "{}{} in the import\n",
@@ -60,9 +68,10 @@ pub(crate) fn run(args: &ImportArgs) -> Result<u8, Failure> {
             )));
         }
     };
-    match &args.output {
-        Some(path) => std::fs::write(path, text.as_bytes()).map_err(|e| {
-            Failure::input(format!("error: cannot write `{}`: {e}\n", path.display()))
+    match staged {
+        Some(output) => output.and_then(|o| o.commit(&text)).map_err(|e| {
+            let dest = args.output.as_deref().unwrap_or(std::path::Path::new(""));
+            Failure::input(format!("error: cannot write `{}`: {e}\n", dest.display()))
         })?,
         None => super::print_stdout("the scenario", &text)?,
     }

@@ -18,6 +18,7 @@ pub(crate) mod rule_docs;
 pub(crate) mod rules;
 pub(crate) mod schema;
 pub(crate) mod settings;
+pub(crate) mod staged;
 pub(crate) mod test;
 pub(crate) mod test_update;
 

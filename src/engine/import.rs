@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::{Engine, Errors};
-use crate::import::{import, ImportFailure};
+use crate::import::{import, ImportFailure, Release};
 
 /// What to import: export folders (the REST API's JSON or the portal's
 /// CSVs), overlay files for what Partner Center does not hold, and the
@@ -57,13 +57,27 @@ impl Engine {
     /// what an overlay must add). The text is shared (`Arc<str>`): a large
     /// book is not copied to be handed over.
     pub fn import(&self, options: &ImportOptions) -> Result<Arc<str>, Errors> {
+        self.import_with(options, Release::Background, |_| ())
+            .map(|(text, ())| text)
+    }
+
+    /// [`Engine::import`], with `alongside` given the text while it is
+    /// checked (see [`crate::import::import`]) and the import's large values
+    /// let go as `release` says.
+    pub(crate) fn import_with<R: Send>(
+        &self,
+        options: &ImportOptions,
+        release: Release,
+        alongside: impl FnOnce(&str) -> R + Send,
+    ) -> Result<(Arc<str>, R), Errors> {
         let options = crate::import::ImportOptions {
             exports: options.exports.clone(),
             overlays: options.overlays.clone(),
             map: options.map.clone(),
             max_file_bytes: options.max_file_bytes,
+            release,
         };
-        import(&options, self.program()).map_err(|failure| match failure {
+        import(&options, self.program(), alongside).map_err(|failure| match failure {
             ImportFailure::Input(errors) => Errors::from_vec(errors),
             ImportFailure::Invalid(errors) => Errors::from_vec(errors),
         })

@@ -55,6 +55,36 @@ pub(crate) struct ImportOptions {
     pub map: Option<PathBuf>,
     /// Largest file read, in bytes.
     pub max_file_bytes: u64,
+    /// What becomes of the import's large values once used.
+    pub release: Release,
+}
+
+/// What becomes of the import's large intermediate values (what the exports
+/// held, the scenario built, the scenario loaded back) once they are used.
+///
+/// A 100k import holds a few million small allocations. Freeing them costs
+/// more than a tenth of a second of CPU, taken from the threads that write
+/// and validate the scenario, even on another core: both cores are busy.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) enum Release {
+    /// Freed on one of rayon's workers while the import goes on: a library
+    /// call gives its memory back.
+    #[default]
+    Background,
+    /// Not freed: the process ends once the scenario is written (`eligo
+    /// import`), and the system takes the memory back at exit all at once.
+    /// A compiler does the same with its arenas.
+    AtExit,
+}
+
+impl Release {
+    /// Lets go of a large value the way this says.
+    fn release<T: Send + 'static>(self, value: T) {
+        match self {
+            Release::Background => rayon::spawn(move || drop(value)),
+            Release::AtExit => std::mem::forget(value),
+        }
+    }
 }
 
 /// Why an import produced no scenario.
@@ -107,10 +137,17 @@ pub(crate) fn read_file(path: &std::path::Path, limit: u64) -> Result<SourceFile
 }
 
 /// Imports exports into scenario text; `program` checks the result.
-pub(crate) fn import(
+///
+/// `alongside` is given the text as soon as it is written, and runs on
+/// another thread while the text is checked (`eligo import --output` writes
+/// the file meanwhile); what it returns comes back with the text once the
+/// check has passed. The text it saw is then the import's result; when the
+/// check fails, its result is dropped with the errors.
+pub(crate) fn import<R: Send>(
     options: &ImportOptions,
     program: &Program,
-) -> Result<Arc<str>, ImportFailure> {
+    alongside: impl FnOnce(&str) -> R + Send,
+) -> Result<(Arc<str>, R), ImportFailure> {
     let map =
         load_map(options.map.as_ref(), options.max_file_bytes).map_err(ImportFailure::Input)?;
     let (mut scenario, errors) = gather(options, &map);
@@ -130,11 +167,21 @@ pub(crate) fn import(
         .map(|p| display(p))
         .collect();
     let text: Arc<str> = write::write(&scenario, &sources).into();
-    // The scenario's fields are in the text now: their memory is given back
-    // on another core while the engine loads the text.
-    free_later(scenario);
-    validate(program, Arc::clone(&text))?;
-    Ok(text)
+    // The scenario's fields are in the text now.
+    options.release.release(scenario);
+    // A thread of its own, not a rayon task: rayon's workers may be busy
+    // freeing, and the two must run at the same time to gain anything.
+    let (valid, beside) = std::thread::scope(|scope| {
+        let beside = scope.spawn(|| alongside(&text));
+        let valid = validate(program, Arc::clone(&text), options.release);
+        (valid, beside.join())
+    });
+    valid?;
+    match beside {
+        Ok(beside) => Ok((text, beside)),
+        // `alongside` panicked: its panic goes on, as if it had run here.
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
 }
 
 /// Reads the exports, builds the scenario and merges the overlays.
@@ -168,7 +215,7 @@ fn gather(options: &ImportOptions, map: &Map) -> (Scenario, Vec<ImportError>) {
         }
     }
     resolve_resellers(&raw, &built.resellers, &mut scenario, &mut errors);
-    free_later(raw);
+    options.release.release(raw);
     (scenario, errors)
 }
 
@@ -264,21 +311,14 @@ fn resolve_resellers(
     }
 }
 
-/// Frees a large value on one of rayon's workers. Hundreds of thousands of
-/// small allocations take a tenth of a second or more to free, and nothing
-/// needs to wait for that: the import goes on (or returns) meanwhile.
-fn free_later<T: Send + 'static>(value: T) {
-    rayon::spawn(move || drop(value));
-}
-
 /// Loads the written scenario with the engine: what only an overlay can give
 /// (roles, a relationship's `via`, …) and is missing shows up here.
-fn validate(program: &Program, text: Arc<str>) -> Result<(), ImportFailure> {
+fn validate(program: &Program, text: Arc<str>, release: Release) -> Result<(), ImportFailure> {
     let source = SourceFile::new(OUTPUT_NAME, text);
     let ids: HashSet<String> = program.rule_ids();
     match load_scenario(&program.schema, source, &ids, &LoadOptions::default()) {
         Ok(loaded) => {
-            free_later(loaded);
+            release.release(loaded);
             Ok(())
         }
         Err(mut errors) => {

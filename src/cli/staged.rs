@@ -1,0 +1,221 @@
+//! An output file written beside its destination while the command is still
+//! working, and renamed over the destination only once the command has
+//! succeeded: the write costs no time of its own, and a failed or
+//! interrupted run leaves the old file as it was.
+//!
+//! Only a plain destination is staged: a new file, or a regular file with a
+//! single link. Anything else (a symbolic link, a FIFO, `/dev/stdout`, a
+//! file with other hard links) is written through after success, as
+//! `std::fs::write` would, so that renaming never replaces what the user
+//! pointed at.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use tempfile::NamedTempFile;
+
+/// An output file on its way to its destination.
+#[derive(Debug)]
+pub(crate) struct Output {
+    dest: PathBuf,
+    staged: Option<NamedTempFile>,
+}
+
+impl Output {
+    /// Starts writing `text` for `dest`: into a file beside it when `dest`
+    /// is a plain destination, else nothing yet (see the module
+    /// documentation). Dropped before it is committed, the staged file is
+    /// removed.
+    pub(crate) fn begin(dest: &Path, text: &str) -> io::Result<Output> {
+        let staged = match plain_destination(dest)? {
+            Some(permissions) => Some(stage(dest, permissions, text)?),
+            None => None,
+        };
+        Ok(Output {
+            dest: dest.to_path_buf(),
+            staged,
+        })
+    }
+
+    /// Whether the output is written beside its destination.
+    #[cfg(test)]
+    pub(crate) fn is_staged(&self) -> bool {
+        self.staged.is_some()
+    }
+
+    /// Puts the output in place: renames the staged file over the
+    /// destination, or writes `text` to it.
+    pub(crate) fn commit(self, text: &str) -> io::Result<()> {
+        match self.staged {
+            Some(file) => file.persist(&self.dest).map(drop).map_err(|e| e.error),
+            None => std::fs::write(&self.dest, text),
+        }
+    }
+}
+
+/// A temporary file in `dest`'s folder holding `text`.
+fn stage(
+    dest: &Path,
+    permissions: Option<std::fs::Permissions>,
+    text: &str,
+) -> io::Result<NamedTempFile> {
+    let folder = dest
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    if let Some(permissions) = permissions {
+        builder.permissions(permissions);
+    }
+    let mut file = builder.tempfile_in(folder)?;
+    file.write_all(text.as_bytes())?;
+    Ok(file)
+}
+
+/// The permissions a staged file of `dest` is created with when `dest` can
+/// be staged (`Some(None)`: a new file, created as `std::fs::write` creates
+/// one), or `None` when it must be written through.
+fn plain_destination(dest: &Path) -> io::Result<Option<Option<std::fs::Permissions>>> {
+    match std::fs::symlink_metadata(dest) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Some(new_file_permissions())),
+        Err(_) => Ok(None),
+        Ok(meta) if meta.file_type().is_file() && single_link(&meta) => {
+            Ok(Some(Some(meta.permissions())))
+        }
+        Ok(_) => Ok(None),
+    }
+}
+
+/// The permissions of a new file: read and write for all, less the umask
+/// (as `std::fs::write` creates it; a temporary file is private by default).
+#[cfg(unix)]
+fn new_file_permissions() -> Option<std::fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(std::fs::Permissions::from_mode(0o666))
+}
+
+/// The permissions of a new file: the system's default.
+#[cfg(not(unix))]
+fn new_file_permissions() -> Option<std::fs::Permissions> {
+    None
+}
+
+/// Whether no other hard link shares the file (renaming over it would part
+/// them).
+#[cfg(unix)]
+fn single_link(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    meta.nlink() == 1
+}
+
+/// Whether no other hard link shares the file.
+#[cfg(not(unix))]
+fn single_link(_meta: &std::fs::Metadata) -> bool {
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn leftovers(dir: &Path) -> Vec<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".tmp"))
+            .collect()
+    }
+
+    #[test]
+    fn a_new_file_appears_only_when_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("out.yaml");
+        let output = Output::begin(&dest, "a: 1\n").unwrap();
+        assert!(output.is_staged());
+        assert!(!dest.exists());
+        output.commit("a: 1\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&dest).unwrap(), "a: 1\n");
+        assert!(leftovers(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn an_output_dropped_before_its_commit_leaves_the_old_file_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("out.yaml");
+        std::fs::write(&dest, "old\n").unwrap();
+        drop(Output::begin(&dest, "new\n").unwrap());
+        assert_eq!(std::fs::read_to_string(&dest).unwrap(), "old\n");
+        assert!(leftovers(dir.path()).is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_replaced_file_keeps_its_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("out.yaml");
+        std::fs::write(&dest, "old\n").unwrap();
+        std::fs::set_permissions(&dest, std::fs::Permissions::from_mode(0o640)).unwrap();
+        Output::begin(&dest, "new\n")
+            .unwrap()
+            .commit("new\n")
+            .unwrap();
+        let mode = std::fs::metadata(&dest).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o640);
+        assert_eq!(std::fs::read_to_string(&dest).unwrap(), "new\n");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_new_file_is_not_private_like_a_temporary_one() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let staged = dir.path().join("staged.yaml");
+        let written = dir.path().join("written.yaml");
+        Output::begin(&staged, "a\n")
+            .unwrap()
+            .commit("a\n")
+            .unwrap();
+        std::fs::write(&written, "a\n").unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode();
+        assert_eq!(mode(&staged), mode(&written));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_is_written_through_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("target.yaml");
+        let link = dir.path().join("link.yaml");
+        std::fs::write(&target, "old\n").unwrap();
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let output = Output::begin(&link, "new\n").unwrap();
+        assert!(!output.is_staged());
+        output.commit("new\n").unwrap();
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "new\n");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_with_another_hard_link_is_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("out.yaml");
+        let other = dir.path().join("other.yaml");
+        std::fs::write(&dest, "old\n").unwrap();
+        std::fs::hard_link(&dest, &other).unwrap();
+        let output = Output::begin(&dest, "new\n").unwrap();
+        assert!(!output.is_staged());
+        output.commit("new\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&other).unwrap(), "new\n");
+    }
+}
