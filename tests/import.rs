@@ -351,6 +351,50 @@ fn files_are_bounded_and_must_be_regular_files_inside_the_export() {
     tmp.close().unwrap();
 }
 
+/// A name holding characters YAML may not carry written out (DEL, C1
+/// controls, U+FFFF) is written escaped, so the import passes its own check
+/// and `eligo check` accepts the file. (They were written out before, and
+/// the import failed on its own output.)
+#[test]
+fn names_with_characters_yaml_may_not_hold_are_written_escaped() {
+    let tmp = common::fresh_dir("import", "control-names");
+    let dir = tmp.path();
+    copy_tree(Path::new(TAILSPIN), dir);
+    let subscriptions = dir
+        .join("customers")
+        .join("0a3f6c2e-5d41-4b7a-8e19-c2d4f6a80b11")
+        .join("subscriptions.json");
+    let text = std::fs::read_to_string(&subscriptions).unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let first = json
+        .get_mut("items")
+        .and_then(|items| items.get_mut(0))
+        .unwrap();
+    first["friendlyName"] = "Office\u{7f} 365\u{85}E1\u{9b}\u{ffff}".into();
+    std::fs::write(&subscriptions, json.to_string()).unwrap();
+    let output = dir.join("imported.yaml");
+    let r = run(&[
+        "import",
+        "--map",
+        MAP,
+        "--overlay",
+        OVERLAY,
+        "--output",
+        output.to_str().unwrap(),
+        dir.to_str().unwrap(),
+        WIDE_WORLD,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let written = std::fs::read_to_string(&output).unwrap();
+    assert!(
+        written.contains(r#"name: "Office\u007f 365\u0085E1\u009b\uffff""#),
+        "{written}"
+    );
+    let check = run(&["check", "--format", "json", output.to_str().unwrap()]);
+    assert_ne!(check.code, 2, "{}", check.stderr);
+    tmp.close().unwrap();
+}
+
 /// Export files are opened without following a final link; a link that stays
 /// inside the export is still read, and a FIFO is refused at once instead of
 /// waiting for a writer.

@@ -154,10 +154,10 @@ fn partner_entities(raw: &Raw, ids: &[Text]) -> Vec<Entity> {
         .map(|(p, id)| {
             let tenant_id = p.tenant_id.as_deref().map(Text::from);
             let mut e = Entity::new(Text::clone(id), tenant_id.clone(), raw.name(p.origin));
-            e.fields.opt("name", text(&p.name));
-            e.fields.opt("region", plain(&p.region));
-            e.fields.opt("tenant", text(&p.domain));
-            e.fields.opt("tenant_id", tenant_id.map(Val::Str));
+            e.fields.add_opt("name", text(&p.name));
+            e.fields.add_opt("region", plain(&p.region));
+            e.fields.add_opt("tenant", text(&p.domain));
+            e.fields.add_opt("tenant_id", tenant_id.map(Val::Str));
             e
         })
         .collect()
@@ -174,14 +174,14 @@ fn customer_entities(raw: &Raw, ids: &[Text], partner_ids: &[Text]) -> Vec<Entit
                 Some(Text::clone(&tenant_id)),
                 raw.name(c.origin),
             );
-            e.fields.opt("name", text(&c.name));
-            e.fields.opt("region", plain(&c.region));
-            e.fields.opt("tenant", text(&c.domain));
-            e.fields.set("tenant_id", Val::Str(tenant_id));
+            e.fields.add_opt("name", text(&c.name));
+            e.fields.add_opt("region", plain(&c.region));
+            e.fields.add_opt("tenant", text(&c.domain));
+            e.fields.add("tenant_id", Val::Str(tenant_id));
             if c.has_mca {
                 let mut mca = Fields::default();
-                mca.opt("date", plain(&c.mca_date));
-                e.fields.set("mca", Val::Map(mca));
+                mca.add_opt("date", plain(&c.mca_date));
+                e.fields.add("mca", Val::Map(mca));
             }
             let relationships = c
                 .partners
@@ -189,11 +189,11 @@ fn customer_entities(raw: &Raw, ids: &[Text], partner_ids: &[Text]) -> Vec<Entit
                 .filter_map(|&p| partner_ids.get(p))
                 .map(|p| {
                     let mut r = Fields::default();
-                    r.set("partner", Val::Str(Text::clone(p)));
+                    r.add("partner", Val::Str(Text::clone(p)));
                     Val::Map(r)
                 })
                 .collect();
-            e.fields.set("relationships", Val::List(relationships));
+            e.fields.add("relationships", Val::List(relationships));
             e
         })
         .collect()
@@ -291,28 +291,28 @@ fn subscription_chunk(
         let origin = c.raw.name(s.loc.file);
         let mut e = Entity::new(Text::clone(id), Some(Text::clone(&pc_id)), origin);
         let name = s.name.as_deref().map(|v| Val::Str(shared.text(v)));
-        e.fields.opt("name", name);
+        e.fields.add_opt("name", name);
         let customer = c.customer_ids.get(s.customer);
         e.fields
-            .opt("customer", customer.map(|c| Val::Str(Text::clone(c))));
+            .add_opt("customer", customer.map(|c| Val::Str(Text::clone(c))));
         let partner = c.partner_ids.get(s.partner);
         e.fields
-            .opt("partner", partner.map(|p| Val::Str(Text::clone(p))));
-        e.fields.set("offer", Val::Plain(shared.text(&s.offer)));
+            .add_opt("partner", partner.map(|p| Val::Str(Text::clone(p))));
+        e.fields.add("offer", Val::Plain(shared.text(&s.offer)));
         let offer_id = s.offer_id.as_deref().map(|v| Val::Str(shared.text(v)));
-        e.fields.opt("offer_id", offer_id);
-        e.fields.set("pc_id", Val::Str(pc_id));
+        e.fields.add_opt("offer_id", offer_id);
+        e.fields.add("pc_id", Val::Str(pc_id));
         if let Some((base, loc)) = &s.base {
             match c.by_pc.get(base.as_str()) {
-                Some(b) => e.fields.set("base", Val::Str(Text::clone(b))),
+                Some(b) => e.fields.add("base", Val::Str(Text::clone(b))),
                 None => out
                     .errors
                     .push(unknown(c.raw, *loc, "base subscription", base)),
             }
         }
         let quantity = s.quantity.map(|q| Val::Plain(shared.number(q)));
-        e.fields.opt("quantity", quantity);
-        e.fields.set("status", Val::Plain(shared.text(&s.status)));
+        e.fields.add_opt("quantity", quantity);
+        e.fields.add("status", Val::Plain(shared.text(&s.status)));
         if let Some((value, loc)) = &s.reseller {
             out.resellers.push(Deferred {
                 subscription: first + i,
@@ -355,17 +355,17 @@ fn transfer_entities(
     for (t, id) in raw.transfers.iter().zip(transfer_ids) {
         let pc_id = Text::from(t.pc_id.as_str());
         let mut e = Entity::new(id, Some(Text::clone(&pc_id)), raw.name(t.loc.file));
-        e.fields.opt("from", partner(&t.from.0).map(Val::Str));
-        e.fields.opt("to", partner(&t.to.0).map(Val::Str));
-        e.fields.opt(
+        e.fields.add_opt("from", partner(&t.from.0).map(Val::Str));
+        e.fields.add_opt("to", partner(&t.to.0).map(Val::Str));
+        e.fields.add_opt(
             "customer",
             customer_ids
                 .get(t.customer)
                 .map(|c| Val::Str(Text::clone(c))),
         );
-        e.fields.set("status", Val::Plain(shared.text(&t.status)));
-        e.fields.opt("created", plain(&t.created));
-        e.fields.set("pc_id", Val::Str(pc_id));
+        e.fields.add("status", Val::Plain(shared.text(&t.status)));
+        e.fields.add_opt("created", plain(&t.created));
+        e.fields.add("pc_id", Val::Str(pc_id));
         let mut items = Vec::with_capacity(t.items.len());
         for item in &t.items {
             let Some(sub) = sub_ids.get(item.subscription.as_str()) else {
@@ -373,14 +373,14 @@ fn transfer_entities(
                 continue;
             };
             let mut f = Fields::default();
-            f.set("subscription", Val::Str(Text::clone(sub)));
-            f.opt(
+            f.add("subscription", Val::Str(Text::clone(sub)));
+            f.add_opt(
                 "quantity",
                 item.quantity.map(|q| Val::Plain(shared.number(q))),
             );
             items.push(Val::Map(f));
         }
-        e.fields.set("items", Val::List(items));
+        e.fields.add("items", Val::List(items));
         out.push(e);
     }
     out

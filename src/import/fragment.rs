@@ -39,10 +39,17 @@ impl Fields {
         }
     }
 
-    /// Sets a field when there is a value.
-    pub(crate) fn opt(&mut self, key: &'static str, value: Option<Val>) {
+    /// Adds a field that is not set yet. The builder sets each field of a
+    /// new entity once, and [`Fields::set`] would search the fields first.
+    pub(crate) fn add(&mut self, key: &'static str, value: Val) {
+        debug_assert!(self.get(key).is_none(), "`{key}` is set twice");
+        self.0.push((Cow::Borrowed(key), value));
+    }
+
+    /// Adds a field that is not set yet, when there is a value.
+    pub(crate) fn add_opt(&mut self, key: &'static str, value: Option<Val>) {
         if let Some(v) = value {
-            self.set(key, v);
+            self.add(key, v);
         }
     }
 
@@ -59,11 +66,36 @@ impl Fields {
     /// The fields with those named in `order` first, in that order (the
     /// scenario format's order, so files read the same whatever the overlay's
     /// order).
-    pub(crate) fn in_order(&self, order: &[&str]) -> Vec<(&str, &Val)> {
+    pub(crate) fn in_order<'f>(&'f self, order: &[&str]) -> InOrder<'f> {
         let rank = |k: &str| order.iter().position(|o| *o == k).unwrap_or(order.len());
+        // The importer sets its fields in that order already: only an
+        // overlay's fields can need sorting, and the writer asks this of
+        // every entity and nested mapping of a large book.
+        if self.0.iter().is_sorted_by_key(|(k, _)| rank(k)) {
+            return InOrder::AsSet(self.0.iter());
+        }
         let mut v: Vec<(&str, &Val)> = self.0.iter().map(|(k, v)| (k.as_ref(), v)).collect();
         v.sort_by_key(|(k, _)| rank(k));
-        v
+        InOrder::Sorted(v.into_iter())
+    }
+}
+
+/// The fields of [`Fields::in_order`], in that order.
+pub(crate) enum InOrder<'f> {
+    /// The fields as set, already in order.
+    AsSet(std::slice::Iter<'f, (Key, Val)>),
+    /// The fields sorted.
+    Sorted(std::vec::IntoIter<(&'f str, &'f Val)>),
+}
+
+impl<'f> Iterator for InOrder<'f> {
+    type Item = (&'f str, &'f Val);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            InOrder::AsSet(fields) => fields.next().map(|(k, v)| (k.as_ref(), v)),
+            InOrder::Sorted(fields) => fields.next(),
+        }
     }
 }
 
@@ -86,7 +118,7 @@ impl Entity {
         // Room for a subscription's fields, the most numerous entities: the
         // list is not grown (and copied) four times over.
         let mut fields = Fields(Vec::with_capacity(12));
-        fields.set("id", Val::Str(id.clone()));
+        fields.add("id", Val::Str(id.clone()));
         Entity {
             id,
             pc_id,

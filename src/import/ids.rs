@@ -15,7 +15,13 @@ pub(crate) fn slug(name: &str) -> String {
                 out.push('-');
             }
             dash = false;
-            out.extend(c.to_lowercase());
+            // The ASCII case first: nearly every name is, and the general
+            // mapping is a table search per character.
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.extend(c.to_lowercase());
+            }
         } else {
             dash = true;
         }

@@ -51,7 +51,7 @@ fn partnerships(out: &mut String, list: &[(Fields, std::sync::Arc<str>)]) {
     out.push('\n');
     for (fields, origin) in list {
         from(out, origin);
-        item(out, &fields.in_order(&[]), 2);
+        item(out, fields.in_order(&[]), 2);
     }
 }
 
@@ -80,13 +80,13 @@ fn entities_on_every_core(out: &mut String, entities: &[Entity], kind: &str) {
 
 fn entity(out: &mut String, e: &Entity, kind: &str) {
     from(out, &e.origin);
-    item(out, &e.fields.in_order(field_order(kind)), 2);
+    item(out, e.fields.in_order(field_order(kind)), 2);
 }
 
 /// The `# from <file>` line before an entity.
 fn from(out: &mut String, origin: &str) {
     out.push_str("  # from ");
-    if origin.chars().any(char::is_control) {
+    if has_control(origin) {
         out.push_str(&comment(origin));
     } else {
         out.push_str(origin);
@@ -94,10 +94,20 @@ fn from(out: &mut String, origin: &str) {
     out.push('\n');
 }
 
+/// Whether `text` holds a control character (a byte test when it is ASCII,
+/// as every path of a large export is; a character test otherwise).
+fn has_control(text: &str) -> bool {
+    if text.is_ascii() {
+        text.bytes().any(|b| b.is_ascii_control())
+    } else {
+        text.chars().any(char::is_control)
+    }
+}
+
 /// A list entry `- k: v` at `indent`, its other fields below it.
-fn item(out: &mut String, fields: &[(&str, &Val)], indent: usize) {
+fn item<'f>(out: &mut String, fields: impl Iterator<Item = (&'f str, &'f Val)>, indent: usize) {
     let mut first = true;
-    for &(k, v) in fields {
+    for (k, v) in fields {
         if first {
             spaces(out, indent);
             out.push_str("- ");
@@ -145,7 +155,7 @@ fn field_inline(out: &mut String, key: &str, value: &Val, indent: usize) {
             out.push('\n');
             for i in items {
                 match i {
-                    Val::Map(f) => item(out, &f.in_order(field_order(key)), indent + 2),
+                    Val::Map(f) => item(out, f.in_order(field_order(key)), indent + 2),
                     Val::List(_) => {
                         spaces(out, indent + 2);
                         out.push_str("- []\n");
@@ -178,7 +188,7 @@ fn spaces(out: &mut String, n: usize) {
 /// anything else as [`push_string`] does.
 fn push_scalar(out: &mut String, value: &Val) {
     match value {
-        Val::Plain(s) if literal(s) || safe_plain(s) => out.push_str(s),
+        Val::Plain(s) if safe_plain(s) || literal(s) => out.push_str(s),
         Val::Plain(s) | Val::Str(s) => push_string(out, s),
         _ => {}
     }
@@ -190,7 +200,45 @@ fn push_string(out: &mut String, s: &str) {
     if safe_plain(s) && !literal(s) {
         out.push_str(s);
     } else {
-        out.push_str(&serde_json::to_string(s).unwrap_or_default());
+        push_json_string(out, s);
+    }
+}
+
+/// Writes `s` as a JSON string, which is a YAML double-quoted scalar: `"`
+/// and `\\` escaped, and every character that is not printable YAML
+/// (C0 controls, DEL, C1 controls, U+FFFE, U+FFFF) as an escape, which
+/// eligo's loader reads back (it refuses them written out).
+fn push_json_string(out: &mut String, s: &str) {
+    out.push('"');
+    // Most quoted values are ids and GUIDs with nothing to escape: they are
+    // copied whole.
+    if s.bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
+    {
+        out.push_str(s);
+    } else {
+        for c in s.chars() {
+            push_json_char(out, c);
+        }
+    }
+    out.push('"');
+}
+
+/// One character of [`push_json_string`], escaped as `serde_json` escapes
+/// it where it does (`"`, `\\`, C0 controls).
+fn push_json_char(out: &mut String, c: char) {
+    match c {
+        '"' => out.push_str("\\\""),
+        '\\' => out.push_str("\\\\"),
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        '\u{8}' => out.push_str("\\b"),
+        '\u{c}' => out.push_str("\\f"),
+        c if c.is_control() || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        }
+        c => out.push(c),
     }
 }
 
@@ -205,32 +253,65 @@ fn string(s: &str) -> String {
 
 /// Text that YAML reads as a string when written plain: it starts with a
 /// letter and holds only letters, digits and a few punctuation marks (no `: `,
-/// ` #`, no leading or trailing space).
+/// ` #`, no leading or trailing space, no two spaces in a row).
 fn safe_plain(s: &str) -> bool {
+    // Nearly every value is ASCII: one pass over its bytes, which falls back
+    // to the same test per character at the first byte that is not.
+    let bytes = s.as_bytes();
+    let Some(&first) = bytes.first() else {
+        return false;
+    };
+    if !first.is_ascii_alphabetic() {
+        return !first.is_ascii() && safe_plain_chars(s);
+    }
+    let mut previous = first;
+    for &b in bytes {
+        if !b.is_ascii() {
+            return safe_plain_chars(s);
+        }
+        let allowed = PLAIN_ASCII.get(usize::from(b)).copied().unwrap_or(false);
+        if !allowed || (b == b' ' && previous == b' ') {
+            return false;
+        }
+        previous = b;
+    }
+    previous != b' '
+}
+
+/// [`allowed_plain`] of each ASCII character, by its code.
+// `code` runs below the table's length; `get_mut` is not usable in a const.
+#[allow(clippy::indexing_slicing)]
+const PLAIN_ASCII: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut code = 0;
+    while code < 128 {
+        let c = code as u8;
+        table[code] = c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                b' ' | b'.' | b'_' | b'-' | b'@' | b'/' | b'(' | b')' | b'+' | b'\''
+            );
+        code += 1;
+    }
+    table
+};
+
+/// [`safe_plain`], character by character.
+fn safe_plain_chars(s: &str) -> bool {
     let mut chars = s.chars();
     let Some(first) = chars.next() else {
         return false;
     };
-    let allowed = |c: char| {
-        c.is_alphanumeric()
-            || matches!(
-                c,
-                ' ' | '.' | '_' | '-' | '@' | '/' | '(' | ')' | '+' | '\''
-            )
-    };
-    // Nearly every value is ASCII: test its bytes, and its characters only
-    // when one is not (the same test, per character).
-    let ascii = |b: u8| b.is_ascii() && allowed(char::from(b));
-    first.is_alphabetic()
-        && !s.ends_with(' ')
-        && !double_space(s)
-        && (s.bytes().all(ascii) || s.chars().all(allowed))
+    first.is_alphabetic() && !s.ends_with(' ') && !s.contains("  ") && s.chars().all(allowed_plain)
 }
 
-/// Whether `s` holds two spaces in a row (a byte loop: `str::contains` sets
-/// up a substring search for every one of a large book's million values).
-fn double_space(s: &str) -> bool {
-    s.as_bytes().windows(2).any(|pair| pair == b"  ")
+/// A character a plain string may hold.
+fn allowed_plain(c: char) -> bool {
+    c.is_alphanumeric()
+        || matches!(
+            c,
+            ' ' | '.' | '_' | '-' | '@' | '/' | '(' | ')' | '+' | '\''
+        )
 }
 
 /// A boolean, null, number or date literal (an overlay's plain scalar that must
@@ -261,6 +342,77 @@ fn comment(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_ascii_table_is_the_character_test() {
+        for code in 0u8..128 {
+            assert_eq!(
+                PLAIN_ASCII.get(usize::from(code)).copied(),
+                Some(allowed_plain(char::from(code))),
+                "{code}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        /// The byte loop decides as the character test it stands for, on
+        /// ASCII text (its own path) and on any text (its fallback).
+        #[test]
+        fn safe_plain_is_its_character_test(
+            ascii in "[ -~]{0,12}",
+            names in "[A-Za-z][A-Za-z0-9 ._()'+/@-]{0,10}",
+            any in "\\PC{0,8}",
+        ) {
+            for s in [&ascii, &names, &any] {
+                proptest::prop_assert_eq!(safe_plain(s), safe_plain_chars(s), "{:?}", s);
+            }
+        }
+
+        /// Quoting gives `serde_json`'s text where `serde_json` writes
+        /// printable YAML (it leaves DEL, C1 controls, U+FFFE and U+FFFF
+        /// as they are).
+        #[test]
+        fn quoting_is_serde_jsons(
+            printable in "[ -~]{0,12}",
+            any in "\\PC{0,8}",
+            controls in "[\\x00-\\x1f\"\\\\a-z]{0,8}",
+        ) {
+            for s in [&printable, &any, &controls] {
+                let mut out = String::new();
+                push_json_string(&mut out, s);
+                proptest::prop_assert_eq!(out, serde_json::to_string(s).unwrap());
+            }
+        }
+
+        /// Any string, written as a value, is printable YAML that reads
+        /// back as the same string.
+        #[test]
+        fn any_string_is_written_so_that_it_reads_back(
+            s in "(\\PC|[\\x00-\\x1f\\x7f-\\u{9f}\\u{fffe}\\u{ffff}\"\\\\: #'-])*",
+        ) {
+            let mut text = String::from("key: ");
+            push_string(&mut text, &s);
+            text.push('\n');
+            proptest::prop_assert_eq!(
+                crate::scenario::text_checks::first_control_char(&text),
+                None,
+                "{}",
+                text
+            );
+            proptest::prop_assert_eq!(read_back(&text), s);
+        }
+    }
+
+    /// The value of the one key of `text`, as saphyr-parser reads it.
+    fn read_back(text: &str) -> String {
+        let scalars: Vec<String> = saphyr_parser::Parser::new_from_str(text)
+            .filter_map(|e| match e.unwrap().0 {
+                saphyr_parser::Event::Scalar(v, ..) => Some(v.into_owned()),
+                _ => None,
+            })
+            .collect();
+        scalars.get(1).cloned().unwrap_or_default()
+    }
 
     #[test]
     fn strings_are_quoted_only_when_needed() {
