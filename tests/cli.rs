@@ -30,9 +30,10 @@ fn error_findings_exit_one() {
         .args(["check", "fixtures/books/mixed-book.yaml"])
         .assert()
         .code(1);
-    // The cap is really applied: 16 MiB of address space cannot even start
-    // the binary, so a run that passes above is a run under the cap.
-    common::eligo_capped(16 * 1024)
+    // The cap is really applied: 4 MiB of address space cannot even start
+    // the binary, so a run that passes above is a run under the cap. (A
+    // release build checks a small book within 16 MiB.)
+    common::eligo_capped(4 * 1024)
         .args(["check", "fixtures/books/clean-book.yaml"])
         .assert()
         .failure();
@@ -233,9 +234,10 @@ fn capped_runner_passes_arguments_and_exit_code() {
         .args(["check", "fixtures/books/mixed-book.yaml"])
         .assert()
         .code(1);
-    // The cap is really applied: 16 MiB of address space cannot even start
-    // the binary, so a run that passes above is a run under the cap.
-    common::eligo_capped(16 * 1024)
+    // The cap is really applied: 4 MiB of address space cannot even start
+    // the binary, so a run that passes above is a run under the cap. (A
+    // release build checks a small book within 16 MiB.)
+    common::eligo_capped(4 * 1024)
         .args(["check", "fixtures/books/clean-book.yaml"])
         .assert()
         .failure();

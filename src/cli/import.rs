@@ -68,12 +68,14 @@ pub(crate) fn run(args: &ImportArgs) -> Result<u8, Failure> {
             )));
         }
     };
-    match staged {
-        Some(output) => output.and_then(|o| o.commit(&text)).map_err(|e| {
-            let dest = args.output.as_deref().unwrap_or(std::path::Path::new(""));
-            Failure::input(format!("error: cannot write `{}`: {e}\n", dest.display()))
-        })?,
-        None => super::print_stdout("the scenario", &text)?,
+    match (output, staged) {
+        (None, _) => super::print_stdout("the scenario", &text)?,
+        (Some(dest), staged) => staged
+            .unwrap_or_else(|| Output::begin(dest, &text))
+            .and_then(|staged| staged.commit(&text))
+            .map_err(|e| {
+                Failure::input(format!("error: cannot write `{}`: {e}\n", dest.display()))
+            })?,
     }
     Ok(EXIT_OK)
 }

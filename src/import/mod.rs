@@ -176,9 +176,8 @@ pub(crate) fn import<R: Send>(
         let valid = validate(program, Arc::clone(&text), options.release);
         (valid, beside.join())
     });
-    valid?;
     match beside {
-        Ok(beside) => Ok((text, beside)),
+        Ok(beside) => valid.map(|()| (text, beside)),
         // `alongside` panicked: its panic goes on, as if it had run here.
         Err(panic) => std::panic::resume_unwind(panic),
     }
