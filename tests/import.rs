@@ -44,6 +44,21 @@ fn import_bundled() -> Run {
     ])
 }
 
+/// The bundled exports imported with `--output path`.
+fn import_bundled_to(path: &Path) -> Run {
+    run(&[
+        "import",
+        "--map",
+        MAP,
+        "--overlay",
+        OVERLAY,
+        "--output",
+        path.to_str().unwrap(),
+        TAILSPIN,
+        WIDE_WORLD,
+    ])
+}
+
 #[test]
 fn the_bundled_export_imports_to_a_scenario() {
     let r = import_bundled();
@@ -105,17 +120,7 @@ fn output_file_holds_the_same_scenario() {
     let tmp = common::fresh_dir("import", "output");
     let dir = tmp.path();
     let path = dir.join("out.yaml");
-    let r = run(&[
-        "import",
-        "--map",
-        MAP,
-        "--overlay",
-        OVERLAY,
-        "--output",
-        path.to_str().unwrap(),
-        TAILSPIN,
-        WIDE_WORLD,
-    ]);
+    let r = import_bundled_to(&path);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.is_empty());
     assert_eq!(
@@ -158,17 +163,7 @@ fn a_failed_import_leaves_the_output_file_as_it_was_and_nothing_beside_it() {
 fn an_output_in_a_missing_folder_is_an_input_error_naming_it() {
     let tmp = common::fresh_dir("import", "missing-folder");
     let path = tmp.path().join("nowhere").join("out.yaml");
-    let r = run(&[
-        "import",
-        "--map",
-        MAP,
-        "--overlay",
-        OVERLAY,
-        "--output",
-        path.to_str().unwrap(),
-        TAILSPIN,
-        WIDE_WORLD,
-    ]);
+    let r = import_bundled_to(&path);
     assert_eq!(r.code, 2);
     assert!(r.stdout.is_empty());
     assert!(r.stderr.contains("cannot write"), "{}", r.stderr);
