@@ -346,6 +346,55 @@ fn files_are_bounded_and_must_be_regular_files_inside_the_export() {
     tmp.close().unwrap();
 }
 
+/// A subscription listed in two customer folders is an input error at its
+/// second listing, naming the file of the first.
+#[test]
+fn a_subscription_listed_twice_is_an_error_at_the_second_listing() {
+    let tmp = common::fresh_dir("import", "listed-twice");
+    let dir = tmp.path();
+    copy_tree(Path::new(TAILSPIN), dir);
+    let folder = |tenant: &str| {
+        dir.join("customers")
+            .join(tenant)
+            .join("subscriptions.json")
+    };
+    let read = |path: &Path| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    };
+    let first = read(&folder("0a3f6c2e-5d41-4b7a-8e19-c2d4f6a80b11"));
+    let entry = first["items"][0].clone();
+    let second_path = folder("1b4e7d3f-6e52-4c8b-9f2a-d3e5a7b91c22");
+    let mut second = read(&second_path);
+    second["items"].as_array_mut().unwrap().push(entry.clone());
+    std::fs::write(&second_path, serde_json::to_string_pretty(&second).unwrap()).unwrap();
+    let r = run(&[
+        "import",
+        "--map",
+        MAP,
+        "--overlay",
+        OVERLAY,
+        dir.to_str().unwrap(),
+        WIDE_WORLD,
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let id = entry["id"].as_str().unwrap();
+    assert!(
+        r.stderr
+            .contains(&format!("subscription `{id}` is listed twice")),
+        "{}",
+        r.stderr
+    );
+    // The first listing's file, named in the help (which wraps).
+    let help = r.stderr.split("it is also in").nth(1).unwrap_or_default();
+    assert!(
+        help.contains("c2d4f6a80b11/subscriptions.json`; keep one export's copy"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("1 error in the import"), "{}", r.stderr);
+    tmp.close().unwrap();
+}
+
 /// A name holding characters YAML may not carry written out (DEL, C1
 /// controls, U+FFFF) is written escaped, so the import passes its own check
 /// and `eligo check` accepts the file. (They were written out before, and

@@ -1,7 +1,7 @@
 //! From what the exports hold to scenario entities: readable ids, references
 //! between entities, and the `# from` origin of each.
 
-use hashbrown::{HashMap, HashSet};
+use hashbrown::HashSet;
 
 use super::error::{at, ImportCode, ImportError};
 use super::fragment::{Entity, Fields, Scenario, Text, Val};
@@ -199,18 +199,17 @@ fn customer_entities(raw: &Raw, ids: &[Text], partner_ids: &[Text]) -> Vec<Entit
         .collect()
 }
 
-/// A subscription's readable id by its Partner Center id.
-type SubscriptionIds<'r> = HashMap<&'r str, Text>;
+/// The subscriptions' entities, their readable ids (in the order of
+/// [`Raw::subscriptions`]) and their resellers to resolve.
+type Subscriptions = (Vec<Entity>, Vec<Text>, Vec<Deferred>);
 
-type Subscriptions<'r> = (Vec<Entity>, SubscriptionIds<'r>, Vec<Deferred>);
-
-fn subscription_entities<'r>(
-    raw: &'r Raw,
+fn subscription_entities(
+    raw: &Raw,
     ids: &mut Ids,
     customer_ids: &[Text],
     partner_ids: &[Text],
     errors: &mut Vec<ImportError>,
-) -> Subscriptions<'r> {
+) -> Subscriptions {
     let keys = raw
         .subscriptions
         .par_iter()
@@ -222,12 +221,6 @@ fn subscription_entities<'r>(
         })
         .collect();
     let sub_ids = assign(keys, ids, "subscription");
-    let by_pc: SubscriptionIds<'r> = raw
-        .subscriptions
-        .iter()
-        .zip(&sub_ids)
-        .map(|(s, id)| (s.pc_id.as_str(), Text::clone(id)))
-        .collect();
     // Each entity depends only on its subscription and the tables above:
     // built in chunks on every core, then put together in order, so the
     // entities, errors and deferred resellers are those of one pass.
@@ -242,7 +235,7 @@ fn subscription_entities<'r>(
                 raw,
                 customer_ids,
                 partner_ids,
-                by_pc: &by_pc,
+                sub_ids: &sub_ids,
             };
             subscription_chunk(&context, n * CHUNK, subs, ids)
         })
@@ -254,15 +247,15 @@ fn subscription_entities<'r>(
         errors.extend(chunk.errors);
         resellers.extend(chunk.resellers);
     }
-    (out, by_pc, resellers)
+    (out, sub_ids, resellers)
 }
 
 /// What every subscription entity is built from.
-struct Context<'c, 'r> {
-    raw: &'r Raw,
+struct Context<'c> {
+    raw: &'c Raw,
     customer_ids: &'c [Text],
     partner_ids: &'c [Text],
-    by_pc: &'c SubscriptionIds<'r>,
+    sub_ids: &'c [Text],
 }
 
 /// The entities of a run of subscriptions, and what they gave besides.
@@ -275,7 +268,7 @@ struct SubscriptionChunk {
 /// The entities of `subs` (with their ids), the first being subscription
 /// number `first`.
 fn subscription_chunk(
-    c: &Context<'_, '_>,
+    c: &Context<'_>,
     first: usize,
     subs: &[SubscriptionRaw],
     ids: &[Text],
@@ -303,7 +296,7 @@ fn subscription_chunk(
         e.fields.add_opt("offer_id", offer_id);
         e.fields.add("pc_id", Val::Str(pc_id));
         if let Some((base, loc)) = &s.base {
-            match c.by_pc.get(base.as_str()) {
+            match c.raw.subscription(base).and_then(|i| c.sub_ids.get(i)) {
                 Some(b) => e.fields.add("base", Val::Str(Text::clone(b))),
                 None => out
                     .errors
@@ -331,7 +324,7 @@ fn transfer_entities(
     shared: &mut Shared,
     customer_ids: &[Text],
     partner_ids: &[Text],
-    sub_ids: &SubscriptionIds<'_>,
+    sub_ids: &[Text],
     errors: &mut Vec<ImportError>,
 ) -> Vec<Entity> {
     let keys = raw
@@ -368,7 +361,10 @@ fn transfer_entities(
         e.fields.add("pc_id", Val::Str(pc_id));
         let mut items = Vec::with_capacity(t.items.len());
         for item in &t.items {
-            let Some(sub) = sub_ids.get(item.subscription.as_str()) else {
+            let Some(sub) = raw
+                .subscription(&item.subscription)
+                .and_then(|i| sub_ids.get(i))
+            else {
                 errors.push(unknown(raw, item.loc, "subscription", &item.subscription));
                 continue;
             };

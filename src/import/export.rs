@@ -86,7 +86,8 @@ impl<'m> Reader<'m> {
             })
             .sum();
         self.raw.subscriptions.reserve(count);
-        self.raw.subscription_by_id.reserve(count);
+        let raw = &mut self.raw;
+        raw.subscription_by_id.reserve(count, &raw.subscriptions);
     }
 
     /// Adds the parsed customer folders of a prepared export, in folder
@@ -317,30 +318,26 @@ impl<'m> Reader<'m> {
     }
 
     fn add_subscription(&mut self, s: SubscriptionRaw) {
-        if let Some(&first) = self.raw.subscription_by_id.get(&s.pc_id) {
-            let earlier = self
-                .raw
-                .subscriptions
-                .get(first)
-                .map(|f| self.raw.file(f.loc.file).name.clone());
-            let file = self.raw.file(s.loc.file);
-            self.errors.push(at(
-                ImportCode::Duplicate,
-                file,
-                (s.loc.span.0, s.loc.span.0 + 1),
-                format!("subscription `{}` is listed twice", s.pc_id),
-                "second listing",
-                Some(format!(
-                    "it is also in `{}`; keep one export's copy",
-                    earlier.unwrap_or_default()
-                )),
-            ));
+        let Err((s, first)) = self.raw.add_subscription(s) else {
             return;
-        }
-        self.raw
-            .subscription_by_id
-            .insert(s.pc_id.clone(), self.raw.subscriptions.len());
-        self.raw.subscriptions.push(s);
+        };
+        let earlier = self
+            .raw
+            .subscriptions
+            .get(first)
+            .map(|f| self.raw.file(f.loc.file).name.clone());
+        let file = self.raw.file(s.loc.file);
+        self.errors.push(at(
+            ImportCode::Duplicate,
+            file,
+            (s.loc.span.0, s.loc.span.0 + 1),
+            format!("subscription `{}` is listed twice", s.pc_id),
+            "second listing",
+            Some(format!(
+                "it is also in `{}`; keep one export's copy",
+                earlier.unwrap_or_default()
+            )),
+        ));
     }
 }
 
