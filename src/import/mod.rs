@@ -38,7 +38,7 @@ use map::Map;
 use read::{display, ExportDir};
 
 use crate::program::Program;
-use crate::scenario::{load_scenario, LoadOptions, ScenarioError};
+use crate::scenario::{validate_scenario, LoadOptions, ScenarioError};
 use crate::source::SourceFile;
 
 /// The display name of the imported scenario in diagnostics about it.
@@ -315,7 +315,8 @@ fn resolve_resellers(
 fn validate(program: &Program, text: Arc<str>, release: Release) -> Result<(), ImportFailure> {
     let source = SourceFile::new(OUTPUT_NAME, text);
     let ids: HashSet<String> = program.rule_ids();
-    match load_scenario(&program.schema, source, &ids, &LoadOptions::default()) {
+    // The store is not needed, only whether it loads: not finished for use.
+    match validate_scenario(&program.schema, &source, &ids, &LoadOptions::default()) {
         Ok(loaded) => {
             release.release(loaded);
             Ok(())

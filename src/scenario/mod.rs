@@ -23,7 +23,8 @@ pub(crate) mod text_checks;
 pub(crate) use error::{ScenarioCode, ScenarioError};
 pub(crate) use events::{Limits, MAX_DEPTH_CEILING};
 pub(crate) use load::{
-    load_scenario, read_scenario, read_scenario_stdin, Expectation, LoadOptions, DEFAULT_MAX_WORK,
+    load_scenario, read_scenario, read_scenario_stdin, validate_scenario, Expectation, LoadOptions,
+    DEFAULT_MAX_WORK,
 };
 pub(crate) use store::{Pos, Store};
 

@@ -182,13 +182,51 @@ pub fn load_scenario(
     rule_ids: &HashSet<String>,
     options: &LoadOptions,
 ) -> Result<Scenario, Vec<ScenarioError>> {
+    load_store(schema, &source, rule_ids, options, Finish::ForUse).map(|(store, expect)| Scenario {
+        source,
+        store,
+        expect,
+    })
+}
+
+/// The errors of loading `source`, if any, as [`load_scenario`] finds them,
+/// for a caller that needs only that verdict (`eligo import`, checking the
+/// scenario it wrote): the store is not finished for use (no inverse
+/// relations, columns not compacted). It is given back so that the caller
+/// decides when its memory is freed.
+pub(crate) fn validate_scenario(
+    schema: &Schema,
+    source: &SourceFile,
+    rule_ids: &HashSet<String>,
+    options: &LoadOptions,
+) -> Result<Store, Vec<ScenarioError>> {
+    load_store(schema, source, rule_ids, options, Finish::VerdictOnly).map(|(store, _)| store)
+}
+
+/// What a load does with a store loaded without errors.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Finish {
+    /// Builds its inverse relations and compacts its columns, for rules.
+    ForUse,
+    /// Nothing: only whether it loaded counts.
+    VerdictOnly,
+}
+
+/// Loads the store and `expect` block of `source`.
+fn load_store(
+    schema: &Schema,
+    source: &SourceFile,
+    rule_ids: &HashSet<String>,
+    options: &LoadOptions,
+    finish: Finish,
+) -> Loaded {
     let text = std::sync::Arc::clone(&source.text);
     // The scope lets a large file be parsed on a second thread while this one
     // loads the events; it ends when loading does.
     let load = |stream: bool| {
         std::thread::scope(|scope| {
             let events = Events::piped(&text, options.limits, scope, stream);
-            load_events(schema, events, &source, rule_ids, options)
+            load_events(schema, events, source, rule_ids, options, finish)
         })
     };
     let (loaded, whole) = load(true);
@@ -197,17 +235,12 @@ pub fn load_scenario(
     // held at once), and the text read from its start the way it always was
     // (a dry run of the fast paths, then saphyr-parser), so the result is
     // exactly that way's. Each way is linear, so both together are too.
-    let loaded = if whole {
+    if whole {
         loaded
     } else {
         drop(loaded);
         load(false).0
-    };
-    loaded.map(|(store, expect)| Scenario {
-        source,
-        store,
-        expect,
-    })
+    }
 }
 
 /// What a load gives: the store and `expect` block, or the errors.
@@ -222,6 +255,7 @@ fn load_events<'a>(
     source: &'a SourceFile,
     rule_ids: &HashSet<String>,
     options: &'a LoadOptions,
+    finish: Finish,
 ) -> (Loaded, bool) {
     let mut loader = Loader {
         schema,
@@ -265,8 +299,10 @@ fn load_events<'a>(
     }
     if errors.is_empty() {
         let mut store = store;
-        super::relations::build_inverses(schema, &mut store);
-        store.shrink_to_fit();
+        if finish == Finish::ForUse {
+            super::relations::build_inverses(schema, &mut store);
+            store.shrink_to_fit();
+        }
         (Ok((store, expect)), true)
     } else {
         (Err(errors), true)
@@ -533,5 +569,76 @@ impl<'a> Loader<'a, '_> {
                 Some(format!("add at least one of {list} (an empty list counts)")),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every YAML file under `dir`, sorted.
+    fn yaml_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                yaml_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "yaml") {
+                out.push(path);
+            }
+        }
+    }
+
+    /// What a caller sees of a load: whether it passed, and every error.
+    fn outcome<T>(result: Result<T, Vec<ScenarioError>>) -> Result<(), Vec<String>> {
+        result.map(drop).map_err(|errors| {
+            errors
+                .iter()
+                .map(|e| format!("{:?} {} {:?}", e.code, e.message, e.pos))
+                .collect()
+        })
+    }
+
+    /// The import checks what it wrote with [`validate_scenario`]: it must
+    /// pass and fail on the same files, with the same errors, as
+    /// [`load_scenario`], which finishes the store it skips finishing.
+    #[test]
+    fn validating_gives_the_verdict_and_errors_of_a_load() {
+        let program = crate::lang::load_program(crate::default_rule_sources()).unwrap();
+        let ids = program.rule_ids();
+        let options = LoadOptions::default();
+        let mut files = Vec::new();
+        yaml_files(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
+            &mut files,
+        );
+        let (mut passed, mut failed) = (0, 0);
+        for path in files {
+            // A fixture that is not UTF-8 never reaches a load.
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let source = SourceFile::new(path.display().to_string(), text);
+            let loaded = outcome(load_scenario(
+                &program.schema,
+                source.clone(),
+                &ids,
+                &options,
+            ));
+            let validated = outcome(validate_scenario(&program.schema, &source, &ids, &options));
+            match &loaded {
+                Ok(()) => passed += 1,
+                Err(_) => failed += 1,
+            }
+            assert_eq!(validated, loaded, "{}", path.display());
+        }
+        // Both kinds were compared.
+        assert!(
+            passed > 50 && failed > 10,
+            "{passed} passed, {failed} failed"
+        );
     }
 }
