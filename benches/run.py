@@ -27,6 +27,15 @@ met against each target):
 
 where PEER_BIN is `peer/target/release/peer` built with `cargo build
 --release` in a copy of ../shared/bench (never in the shared folder itself).
+
+Issue 13's import target (importing N subscriptions takes at most 2x the time
+of checking the scenario the import writes), interleaved: each run imports the
+export that `eligo generate --export` writes into target/bench/, then checks
+the scenario written; the ratio is the median of the per-run ratios. With
+`--against BIN`, another eligo build (an older commit's) does the same in each
+run, right after, for a before/after comparison in the same minutes:
+
+    python3 benches/run.py --import --sizes 100000 --runs 9 [--against BIN]
 """
 
 import argparse
@@ -353,6 +362,70 @@ def targets_report(cases, runs):
     return "\n".join(lines)
 
 
+def generate_export(out_dir, subscriptions):
+    """An export of the generated book (one folder per partner, with its
+    overlay and mapping), written once; returns its folder."""
+    path = os.path.join(out_dir, f"export-{subscriptions}")
+    if not os.path.isdir(path):
+        sh([ELIGO, "generate", "--subscriptions", str(subscriptions), "--seed", str(SEED),
+            "--export", path])
+    return path
+
+
+def import_cases(sizes, runs, out_dir, against):
+    """The measurements of issue 13's import target, interleaved in every run:
+    for each build (this one, then `against`), an import of the export to a
+    file and a check of that file."""
+    builds = [("eligo", ELIGO)] + ([("against", os.path.abspath(against))] if against else [])
+    cases = []
+    for n in sizes:
+        export = generate_export(out_dir, n)
+        partners = sorted(os.path.join(export, d) for d in os.listdir(export)
+                          if os.path.isdir(os.path.join(export, d)))
+        t = {name: {"import": [], "check": [], "rss": []} for name, _ in builds}
+        for _ in range(runs):
+            for name, binary in builds:
+                scenario = os.path.join(out_dir, f"imported-{n}-{name}.yaml")
+                w, m, _ = measure([binary, "import",
+                                   "--map", os.path.join(export, "partner-center.map.yaml"),
+                                   "--overlay", os.path.join(export, "overlay.yaml"),
+                                   "--output", scenario] + partners)
+                t[name]["import"].append(w)
+                t[name]["rss"].append(m)
+                t[name]["check"].append(measure([binary, "check", "--format", "json",
+                                                 scenario])[0])
+        for name, binary in builds:
+            runs_s = t[name]
+            case = {
+                "case": f"import-{n}-{name}",
+                "binary": binary,
+                "export_files": sum(len(f) for _, _, f in os.walk(export)),
+                "runs_s": {k: runs_s[k] for k in ("import", "check")},
+                "median_s": {k: statistics.median(runs_s[k]) for k in ("import", "check")},
+                "import_rss": statistics.median(runs_s["rss"]),
+                "import_over_check": ratio_stats(runs_s["import"], runs_s["check"]),
+            }
+            print(f"  import {n} ({name}): import {case['median_s']['import']:.3f} s, "
+                  f"check {case['median_s']['check']:.3f} s", file=sys.stderr)
+            cases.append(case)
+    return cases
+
+
+def import_report(cases, runs):
+    """Issue 13's import target, per size and build, with the verdict."""
+    lines = [f"issue 13 import target (medians of {runs} interleaved runs, range in "
+             "brackets; the export of `eligo generate --export`):", ""]
+    for c in cases:
+        r = c["import_over_check"]
+        s = c["median_s"]
+        lines.append(
+            f"- {c['case']} ({c['export_files']} files): import {s['import']:.3f} s, check "
+            f"{s['check']:.3f} s, peak {c['import_rss'] / 1e6:.0f} MB; import / check "
+            f"{r['median']:.2f}x ({r['min']:.2f}-{r['max']:.2f}); target <= 2x: "
+            f"{verdict(r['median'] <= 2)}")
+    return "\n".join(lines)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -370,6 +443,10 @@ def main():
                     "--peer) on the sizes of 100k and more, interleaved")
     ap.add_argument("--only-targets", action="store_true",
                     help="with --targets: skip the per-case table of issue 6")
+    ap.add_argument("--import", dest="import_target", action="store_true",
+                    help="measure issue 13's import target only, on --sizes")
+    ap.add_argument("--against", metavar="BIN",
+                    help="with --import: another eligo build measured in the same runs")
     args = ap.parse_args()
     build()
     out_dir = os.path.join(ROOT, "target", "bench")
@@ -379,6 +456,12 @@ def main():
     cases = []
     info = machine()
     print("running (this takes a few minutes)...", file=sys.stderr)
+    if args.import_target:
+        cases = import_cases(sizes, args.runs, out_dir, args.against)
+        print(import_report(cases, args.runs))
+        with open(os.path.join(out_dir, "results-import.json"), "w") as f:
+            json.dump({"machine": info, "runs": args.runs, "cases": cases}, f, indent=2)
+        return
     if not args.only_targets:
         for n in sizes:
             cases.append(run_case(names.get(n, str(n)), generate(out_dir, n), args.runs))
