@@ -185,17 +185,19 @@ pub(crate) fn import<R: Send>(
 
 /// Reads the exports, builds the scenario and merges the overlays.
 fn gather(options: &ImportOptions, map: &Map) -> (Scenario, Vec<ImportError>) {
-    let reader = read_exports(options, map);
-    let export::Reader {
-        mut raw,
-        mut errors,
-        ..
-    } = reader;
-    // The overlays do not depend on the exports: they are read and parsed on
-    // another core while the entities are built, and merged in order after.
-    let (built, overlays) = rayon::join(
-        || build::build(&mut raw, &mut errors),
-        || {
+    let parsed = read_exports(options, map);
+    // The overlays do not depend on the exports. They are read and parsed on
+    // another thread from here on: adding the parsed folders in order takes
+    // one core and leaves the other free, and the entities are built
+    // meanwhile. They are merged in order after.
+    let (
+        export::Reader {
+            raw, mut errors, ..
+        },
+        built,
+        overlays,
+    ) = std::thread::scope(|scope| {
+        let overlays = scope.spawn(|| {
             options
                 .overlays
                 .iter()
@@ -204,8 +206,16 @@ fn gather(options: &ImportOptions, map: &Map) -> (Scenario, Vec<ImportError>) {
                         .and_then(|f| overlay::parse(&f).map(|n| (f, n)))
                 })
                 .collect::<Vec<_>>()
-        },
-    );
+        });
+        let mut reader = parsed.add();
+        let built = build::build(&mut reader.raw, &mut reader.errors);
+        (reader, built, overlays.join())
+    });
+    let overlays = match overlays {
+        Ok(overlays) => overlays,
+        // The overlays' thread panicked: its panic goes on, as if it had run here.
+        Err(panic) => std::panic::resume_unwind(panic),
+    };
     let mut scenario = built.scenario;
     for overlay in overlays {
         match overlay {
@@ -219,10 +229,9 @@ fn gather(options: &ImportOptions, map: &Map) -> (Scenario, Vec<ImportError>) {
 }
 
 /// Reads the exports: each export's own files in order on one thread, while
-/// the customer folders of the exports already read are parsed on the others;
-/// then what those held is added export by export. The errors come in the
-/// order of reading one export after another.
-fn read_exports<'m>(options: &ImportOptions, map: &'m Map) -> export::Reader<'m> {
+/// the customer folders of the exports already read are parsed on the others.
+/// What those held is added export by export by [`ParsedExports::add`].
+fn read_exports<'m>(options: &ImportOptions, map: &'m Map) -> ParsedExports<'m> {
     let count = options.exports.len();
     let mut reader = export::Reader::new(map);
     // Per export: the errors of its own files, and its prepared folders.
@@ -249,18 +258,44 @@ fn read_exports<'m>(options: &ImportOptions, map: &'m Map) -> export::Reader<'m>
             steps.push((std::mem::take(&mut reader.errors), export));
         }
     });
-    let mut parsed: Vec<Vec<folder::Parsed>> = parsed
+    let folders = parsed
         .into_iter()
         .map(|slot| slot.into_inner().unwrap_or_default())
         .collect();
-    reader.reserve(&parsed);
-    for ((errors, export), folders) in steps.into_iter().zip(parsed.iter_mut()) {
-        reader.errors.extend(errors);
-        if let Some(export) = export {
-            reader.add_folders(&export.1, std::mem::take(folders));
-        }
+    ParsedExports {
+        reader,
+        steps,
+        folders,
     }
-    reader
+}
+
+/// The exports read and their customer folders parsed, not yet added.
+struct ParsedExports<'m> {
+    reader: export::Reader<'m>,
+    /// Per export: the errors of its own files, and its prepared folders.
+    steps: Vec<(Vec<ImportError>, Option<Arc<Prepared>>)>,
+    /// Per export: its parsed customer folders.
+    folders: Vec<Vec<folder::Parsed>>,
+}
+
+impl<'m> ParsedExports<'m> {
+    /// Adds what the folders held, export by export; the errors come in the
+    /// order of reading one export after another.
+    fn add(self) -> export::Reader<'m> {
+        let ParsedExports {
+            mut reader,
+            steps,
+            folders,
+        } = self;
+        reader.reserve(&folders);
+        for ((errors, export), folders) in steps.into_iter().zip(folders) {
+            reader.errors.extend(errors);
+            if let Some(export) = export {
+                reader.add_folders(&export.1, folders);
+            }
+        }
+        reader
+    }
 }
 
 /// An export folder and its customer folders, to be parsed.
