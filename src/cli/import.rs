@@ -26,7 +26,9 @@ pub struct ImportArgs {
     /// A mapping file replacing the embedded `rules/partner-center.map.yaml`.
     #[arg(long, value_name = "FILE")]
     pub map: Option<PathBuf>,
-    /// Where to write the scenario (default: standard output).
+    /// Where to write the scenario (default: standard output). It is written
+    /// beside the file while it is checked, and replaces the file only once
+    /// the check has passed.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Largest file read, in bytes.
