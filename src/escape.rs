@@ -15,7 +15,9 @@
 //!   [`text`];
 //! - [`xml`] for JUnit: [`text`] escapes every character XML 1.0 forbids, so
 //!   nothing is dropped or cut short;
-//! - [`truncate`] so that one long value cannot multiply the output.
+//! - [`truncate`] so that one long value cannot multiply the output;
+//! - [`push_yaml_quoted`] for the YAML eligo writes (`eligo import`, `eligo
+//!   test --update`): a double-quoted scalar that eligo's loader reads back.
 
 use std::borrow::Cow;
 use std::fmt::Write;
@@ -137,9 +139,74 @@ pub(crate) fn xml(s: &str) -> String {
     lines(s).into_owned()
 }
 
+/// Writes `s` as a YAML double-quoted scalar in JSON's spelling (a JSON
+/// string is one): `"` and `\` escaped, and every character that is not
+/// printable YAML (C0 controls, DEL, C1 controls, U+FFFE, U+FFFF) as an
+/// escape, which eligo's loader reads back (it refuses them written out).
+/// `serde_json` writes the same text except that it leaves DEL, C1 controls
+/// and U+FFFE/U+FFFF as they are.
+pub(crate) fn push_yaml_quoted(out: &mut String, s: &str) {
+    out.push('"');
+    // Most quoted values are ids and GUIDs with nothing to escape: they are
+    // copied whole.
+    if s.bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
+    {
+        out.push_str(s);
+    } else {
+        for c in s.chars() {
+            push_yaml_quoted_char(out, c);
+        }
+    }
+    out.push('"');
+}
+
+/// One character of [`push_yaml_quoted`], escaped as `serde_json` escapes it
+/// where it does (`"`, `\`, C0 controls).
+fn push_yaml_quoted_char(out: &mut String, c: char) {
+    match c {
+        '"' => out.push_str("\\\""),
+        '\\' => out.push_str("\\\\"),
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        '\u{8}' => out.push_str("\\b"),
+        '\u{c}' => out.push_str("\\f"),
+        c if c.is_control() || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        }
+        c => out.push(c),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Quoting gives `serde_json`'s text where `serde_json` writes
+        /// printable YAML (it leaves DEL, C1 controls, U+FFFE and U+FFFF
+        /// as they are).
+        #[test]
+        fn yaml_quoting_is_serde_jsons(
+            printable in "[ -~]{0,12}",
+            any in "\\PC{0,8}",
+            controls in "[\\x00-\\x1f\"\\\\a-z]{0,8}",
+        ) {
+            for s in [&printable, &any, &controls] {
+                let mut out = String::new();
+                push_yaml_quoted(&mut out, s);
+                proptest::prop_assert_eq!(out, serde_json::to_string(s).unwrap());
+            }
+        }
+    }
+
+    #[test]
+    fn yaml_quoting_escapes_what_yaml_may_not_hold() {
+        let mut out = String::new();
+        push_yaml_quoted(&mut out, "a\u{7f}b\u{85}c\u{ffff}\"");
+        assert_eq!(out, r#""a\u007fb\u0085c\uffff\"""#);
+    }
 
     #[test]
     fn controls_become_visible() {

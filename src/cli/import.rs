@@ -56,9 +56,10 @@ pub(crate) fn run(args: &ImportArgs) -> Result<u8, Failure> {
     }
     // The file is written beside its destination while the scenario is
     // checked, and put in place once the check has passed.
-    let output = args.output.as_deref();
     let imported = engine.import_with(&options, Release::AtExit, |text| {
-        output.map(|dest| Output::begin(dest, text))
+        args.output
+            .as_deref()
+            .map(|dest| (dest, Output::begin(dest, text)))
     });
     let (text, staged) = match imported {
         Ok(imported) => imported,
@@ -70,10 +71,9 @@ pub(crate) fn run(args: &ImportArgs) -> Result<u8, Failure> {
             )));
         }
     };
-    match (output, staged) {
-        (None, _) => super::print_stdout("the scenario", &text)?,
-        (Some(dest), staged) => staged
-            .unwrap_or_else(|| Output::begin(dest, &text))
+    match staged {
+        None => super::print_stdout("the scenario", &text)?,
+        Some((dest, staged)) => staged
             .and_then(|staged| staged.commit(&text))
             .map_err(|e| {
                 Failure::input(format!("error: cannot write `{}`: {e}\n", dest.display()))

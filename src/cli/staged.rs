@@ -1,7 +1,7 @@
 //! An output file written beside its destination while the command is still
 //! working, and renamed over the destination only once the command has
-//! succeeded: the write costs no time of its own, and a failed or
-//! interrupted run leaves the old file as it was.
+//! succeeded: the write overlaps the command's own work instead of following
+//! it, and a failed or interrupted run leaves the old file as it was.
 //!
 //! Only a plain destination is staged: a new file, or a regular file with a
 //! single link. Anything else (a symbolic link, a FIFO, `/dev/stdout`, a

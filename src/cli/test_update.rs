@@ -137,7 +137,8 @@ fn render_block(pairs: &[(String, String)], newline: &str) -> String {
 }
 
 /// An id as a YAML scalar: plain when YAML reads it back as the same string,
-/// else double-quoted (JSON's escapes are YAML's).
+/// else double-quoted, as every YAML eligo writes (see
+/// [`crate::escape::push_yaml_quoted`]).
 fn scalar(id: &str) -> String {
     let plain_chars = id
         .chars()
@@ -150,7 +151,9 @@ fn scalar(id: &str) -> String {
     if plain_chars && starts_well && !reserved {
         id.to_string()
     } else {
-        serde_json::to_string(id).unwrap_or_else(|_| format!("\"{id}\""))
+        let mut quoted = String::new();
+        crate::escape::push_yaml_quoted(&mut quoted, id);
+        quoted
     }
 }
 
@@ -235,6 +238,8 @@ mod tests {
         assert_eq!(scalar("123"), "\"123\"");
         assert_eq!(scalar("true"), "\"true\"");
         assert_eq!(scalar("a: b"), "\"a: b\"");
+        // What the loader refuses written out is escaped.
+        assert_eq!(scalar("a\u{7f}b"), "\"a\\u007fb\"");
     }
 
     #[test]

@@ -73,7 +73,6 @@ pub(crate) enum Release {
     Background,
     /// Not freed: the process ends once the scenario is written (`eligo
     /// import`), and the system takes the memory back at exit all at once.
-    /// A compiler does the same with its arenas.
     AtExit,
 }
 
@@ -169,18 +168,26 @@ pub(crate) fn import<R: Send>(
     let text: Arc<str> = write::write(&scenario, &sources).into();
     // The scenario's fields are in the text now.
     options.release.release(scenario);
-    // A thread of its own, not a rayon task: rayon's workers may be busy
-    // freeing, and the two must run at the same time to gain anything.
-    let (valid, beside) = std::thread::scope(|scope| {
-        let beside = scope.spawn(|| alongside(&text));
-        let valid = validate(program, Arc::clone(&text), options.release);
-        (valid, beside.join())
-    });
-    match beside {
-        Ok(beside) => valid.map(|()| (text, beside)),
-        // `alongside` panicked: its panic goes on, as if it had run here.
-        Err(panic) => std::panic::resume_unwind(panic),
-    }
+    let (valid, beside) = beside(
+        || validate(program, Arc::clone(&text), options.release),
+        || alongside(&text),
+    );
+    valid.map(|()| (text, beside))
+}
+
+/// Runs `here` on this thread and `there` on a thread of its own at the same
+/// time. Not a rayon task: rayon's workers may be busy (freeing, or on the
+/// build's parallel parts), and the two must overlap to gain anything. A
+/// panic of `there` goes on here, as if it had run here.
+fn beside<A, B: Send>(here: impl FnOnce() -> A, there: impl FnOnce() -> B + Send) -> (A, B) {
+    std::thread::scope(|scope| {
+        let there = scope.spawn(there);
+        let here = here();
+        match there.join() {
+            Ok(there) => (here, there),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
 }
 
 /// Reads the exports, builds the scenario and merges the overlays.
@@ -190,32 +197,17 @@ fn gather(options: &ImportOptions, map: &Map) -> (Scenario, Vec<ImportError>) {
     // another thread from here on: adding the parsed folders in order takes
     // one core and leaves the other free, and the entities are built
     // meanwhile. They are merged in order after.
-    let (
-        export::Reader {
-            raw, mut errors, ..
+    let ((reader, built), overlays) = beside(
+        || {
+            let mut reader = parsed.add();
+            let built = build::build(&mut reader.raw, &mut reader.errors);
+            (reader, built)
         },
-        built,
-        overlays,
-    ) = std::thread::scope(|scope| {
-        let overlays = scope.spawn(|| {
-            options
-                .overlays
-                .iter()
-                .map(|path| {
-                    read_file(path, options.max_file_bytes)
-                        .and_then(|f| overlay::parse(&f).map(|n| (f, n)))
-                })
-                .collect::<Vec<_>>()
-        });
-        let mut reader = parsed.add();
-        let built = build::build(&mut reader.raw, &mut reader.errors);
-        (reader, built, overlays.join())
-    });
-    let overlays = match overlays {
-        Ok(overlays) => overlays,
-        // The overlays' thread panicked: its panic goes on, as if it had run here.
-        Err(panic) => std::panic::resume_unwind(panic),
-    };
+        || parse_overlays(options),
+    );
+    let export::Reader {
+        raw, mut errors, ..
+    } = reader;
     let mut scenario = built.scenario;
     for overlay in overlays {
         match overlay {
@@ -226,6 +218,19 @@ fn gather(options: &ImportOptions, map: &Map) -> (Scenario, Vec<ImportError>) {
     resolve_resellers(&raw, &built.resellers, &mut scenario, &mut errors);
     options.release.release(raw);
     (scenario, errors)
+}
+
+/// Reads and parses each overlay file, in order.
+fn parse_overlays(
+    options: &ImportOptions,
+) -> Vec<Result<(SourceFile, overlay::Node), ImportError>> {
+    options
+        .overlays
+        .iter()
+        .map(|path| {
+            read_file(path, options.max_file_bytes).and_then(|f| overlay::parse(&f).map(|n| (f, n)))
+        })
+        .collect()
 }
 
 /// Reads the exports: each export's own files in order on one thread, while

@@ -200,45 +200,7 @@ fn push_string(out: &mut String, s: &str) {
     if safe_plain(s) && !literal(s) {
         out.push_str(s);
     } else {
-        push_json_string(out, s);
-    }
-}
-
-/// Writes `s` as a JSON string, which is a YAML double-quoted scalar: `"`
-/// and `\\` escaped, and every character that is not printable YAML
-/// (C0 controls, DEL, C1 controls, U+FFFE, U+FFFF) as an escape, which
-/// eligo's loader reads back (it refuses them written out).
-fn push_json_string(out: &mut String, s: &str) {
-    out.push('"');
-    // Most quoted values are ids and GUIDs with nothing to escape: they are
-    // copied whole.
-    if s.bytes()
-        .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
-    {
-        out.push_str(s);
-    } else {
-        for c in s.chars() {
-            push_json_char(out, c);
-        }
-    }
-    out.push('"');
-}
-
-/// One character of [`push_json_string`], escaped as `serde_json` escapes
-/// it where it does (`"`, `\\`, C0 controls).
-fn push_json_char(out: &mut String, c: char) {
-    match c {
-        '"' => out.push_str("\\\""),
-        '\\' => out.push_str("\\\\"),
-        '\n' => out.push_str("\\n"),
-        '\r' => out.push_str("\\r"),
-        '\t' => out.push_str("\\t"),
-        '\u{8}' => out.push_str("\\b"),
-        '\u{c}' => out.push_str("\\f"),
-        c if c.is_control() || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {
-            let _ = write!(out, "\\u{:04x}", u32::from(c));
-        }
-        c => out.push(c),
+        crate::escape::push_yaml_quoted(out, s);
     }
 }
 
@@ -365,22 +327,6 @@ mod tests {
         ) {
             for s in [&ascii, &names, &any] {
                 proptest::prop_assert_eq!(safe_plain(s), safe_plain_chars(s), "{:?}", s);
-            }
-        }
-
-        /// Quoting gives `serde_json`'s text where `serde_json` writes
-        /// printable YAML (it leaves DEL, C1 controls, U+FFFE and U+FFFF
-        /// as they are).
-        #[test]
-        fn quoting_is_serde_jsons(
-            printable in "[ -~]{0,12}",
-            any in "\\PC{0,8}",
-            controls in "[\\x00-\\x1f\"\\\\a-z]{0,8}",
-        ) {
-            for s in [&printable, &any, &controls] {
-                let mut out = String::new();
-                push_json_string(&mut out, s);
-                proptest::prop_assert_eq!(out, serde_json::to_string(s).unwrap());
             }
         }
 
