@@ -1,5 +1,6 @@
 //! Source files and spans shared by rule files and scenarios.
 
+use rayon::prelude::*;
 use std::sync::Arc;
 
 mod indexed;
@@ -105,6 +106,29 @@ pub(crate) fn shared_str(bytes: Arc<[u8]>) -> Result<Arc<str>, std::str::Utf8Err
     Ok(unsafe { Arc::from_raw(raw) })
 }
 
+/// The pieces joined into one shared text, copied once (on every core for a
+/// large text): `String` then `Arc<str>` copies twice, the second time on
+/// one core, and sharing a `String` without a copy takes `unsafe`.
+pub(crate) fn concat_shared(pieces: &[String]) -> Arc<str> {
+    let len = pieces.iter().map(String::len).sum();
+    // One allocation of the final size (`RepeatN` knows its length).
+    let mut bytes: Arc<[u8]> = std::iter::repeat_n(0u8, len).collect();
+    if let Some(buffer) = Arc::get_mut(&mut bytes) {
+        let mut rest = buffer;
+        let mut pairs = Vec::with_capacity(pieces.len());
+        for piece in pieces {
+            let (into, after) = rest.split_at_mut(piece.len());
+            pairs.push((into, piece.as_bytes()));
+            rest = after;
+        }
+        pairs
+            .into_par_iter()
+            .for_each(|(into, from)| into.copy_from_slice(from));
+    }
+    // Pieces of text joined are text; the check is a fast pass over ASCII.
+    shared_str(bytes).unwrap_or_else(|_| Arc::from(pieces.concat()))
+}
+
 /// 1-based line and column (in characters) of a byte offset in `text`.
 pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
@@ -152,6 +176,14 @@ impl CharToByte {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pieces_join_in_order_into_one_text() {
+        let pieces: Vec<String> = ["a: 1\n", "", "é: ü\n", "- x\n"].map(String::from).into();
+        assert_eq!(&*concat_shared(&pieces), pieces.concat());
+        assert_eq!(&*concat_shared(&[]), "");
+        assert_eq!(&*concat_shared(&[String::new()]), "");
+    }
 
     #[test]
     fn line_col_counts_from_one() {

@@ -96,6 +96,7 @@ fn add_transfer_partners(raw: &mut Raw) {
 fn assign(keys: Vec<(String, &str, usize)>, ids: &mut Ids, prefix: &str) -> Vec<Text> {
     let mut keys = keys;
     keys.par_sort_unstable();
+    ids.reserve(keys.len());
     let none = Text::from("");
     let mut out = vec![none; keys.len()];
     for (base, pc_id, index) in keys {

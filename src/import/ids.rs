@@ -41,6 +41,12 @@ pub(crate) struct Ids {
 }
 
 impl Ids {
+    /// Makes room for `more` ids: a large import asks for a hundred thousand
+    /// at once, and growing the set on the way rehashes it again and again.
+    pub(crate) fn reserve(&mut self, more: usize) {
+        self.taken.reserve(more);
+    }
+
     /// A unique id for `base` (or `fallback()` when `base` is empty).
     pub(crate) fn unique(&mut self, base: &str, fallback: impl FnOnce() -> String) -> Text {
         let owned;

@@ -165,7 +165,7 @@ pub(crate) fn import<R: Send>(
         .chain(&options.overlays)
         .map(|p| display(p))
         .collect();
-    let text: Arc<str> = write::write(&scenario, &sources).into();
+    let text = write::write(&scenario, &sources);
     // The scenario's fields are in the text now.
     options.release.release(scenario);
     let (valid, beside) = beside(

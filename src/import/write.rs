@@ -4,14 +4,18 @@
 //! which are valid YAML double-quoted scalars).
 
 use std::fmt::Write;
+use std::sync::Arc;
 
 use rayon::prelude::*;
+
+use crate::source::concat_shared;
 
 use super::fragment::{field_order, Entity, Fields, Scenario, Val, KINDS};
 
 /// The scenario as YAML text.
-pub(crate) fn write(scenario: &Scenario, sources: &[String]) -> String {
-    let mut out = String::new();
+pub(crate) fn write(scenario: &Scenario, sources: &[String]) -> Arc<str> {
+    let mut pieces = Pieces::default();
+    let out = pieces.last();
     out.push_str("# Imported by `eligo import` from:\n");
     for s in sources {
         let _ = writeln!(out, "#   {}", comment(s));
@@ -21,28 +25,58 @@ pub(crate) fn write(scenario: &Scenario, sources: &[String]) -> String {
     );
     for key in ["scenario", "as_of"] {
         if let Some(v) = scenario.root.get(key) {
-            field(&mut out, key, v, 0);
+            field(pieces.last(), key, v, 0);
         }
     }
     for (kind, entities) in KINDS.iter().zip(&scenario.kinds) {
         if *kind == "customers" {
-            partnerships(&mut out, &scenario.partnerships);
+            partnerships(pieces.last(), &scenario.partnerships);
         }
+        let out = pieces.last();
         let _ = write!(out, "{kind}:");
         if entities.is_empty() {
             out.push_str(" []\n");
             continue;
         }
         out.push('\n');
-        entities_on_every_core(&mut out, entities, kind);
+        pieces.extend(entities_on_every_core(entities, kind));
     }
     if let Some(v) = scenario.root.get("expect") {
-        field(&mut out, "expect", v, 0);
+        field(pieces.last(), "expect", v, 0);
     }
-    out
+    pieces.join()
 }
 
-fn partnerships(out: &mut String, list: &[(Fields, std::sync::Arc<str>)]) {
+/// The text in pieces, in order: the entities' chunks as the cores wrote
+/// them, and what comes between them. Joined once at the end, into the
+/// shared text ([`concat_shared`]): appending each chunk to one `String`
+/// and then sharing it copied the whole scenario twice, on one core.
+#[derive(Default)]
+struct Pieces {
+    done: Vec<String>,
+    current: String,
+}
+
+impl Pieces {
+    /// The piece being written, after the last chunk.
+    fn last(&mut self) -> &mut String {
+        &mut self.current
+    }
+
+    /// Adds written chunks; what follows goes into a new piece.
+    fn extend(&mut self, chunks: Vec<String>) {
+        self.done.push(std::mem::take(&mut self.current));
+        self.done.extend(chunks);
+    }
+
+    /// The text.
+    fn join(mut self) -> Arc<str> {
+        self.done.push(self.current);
+        concat_shared(&self.done)
+    }
+}
+
+fn partnerships(out: &mut String, list: &[(Fields, Arc<str>)]) {
     out.push_str("partnerships:");
     if list.is_empty() {
         out.push_str(" []\n");
@@ -55,12 +89,12 @@ fn partnerships(out: &mut String, list: &[(Fields, std::sync::Arc<str>)]) {
     }
 }
 
-/// Entities written in chunks on every core, then appended in order: each
-/// entity's text depends only on the entity, so the result is the same as
-/// writing them one after the other.
-fn entities_on_every_core(out: &mut String, entities: &[Entity], kind: &str) {
+/// Entities written in chunks on every core, in order: each entity's text
+/// depends only on the entity, so the chunks joined are the text of writing
+/// them one after the other.
+fn entities_on_every_core(entities: &[Entity], kind: &str) -> Vec<String> {
     const CHUNK: usize = 4096;
-    let chunks: Vec<String> = entities
+    entities
         .par_chunks(CHUNK)
         .map(|chunk| {
             // About the size of a subscription's entry, so that the text
@@ -71,11 +105,7 @@ fn entities_on_every_core(out: &mut String, entities: &[Entity], kind: &str) {
             }
             text
         })
-        .collect();
-    out.reserve(chunks.iter().map(String::len).sum());
-    for chunk in chunks {
-        out.push_str(&chunk);
-    }
+        .collect()
 }
 
 fn entity(out: &mut String, e: &Entity, kind: &str) {
