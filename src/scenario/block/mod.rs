@@ -4,12 +4,13 @@
 //! saphyr-parser spends some 250 instructions per byte of a book, most of
 //! the time of a check. Books are written in a small part of YAML: block
 //! mappings and sequences indented with spaces, plain and quoted scalars on
-//! one line, one-line flow sequences of scalars (`roles: [a, b]`), comments
+//! one line, one-line flow sequences of scalars (`roles: [a, b]`), one-line
+//! flow mappings of scalars (`mca: { via: direct }`), comments
 //! and blank lines. This scanner reads that part line by line and gives
 //! exactly saphyr-parser's events, with the same values, styles and spans
 //! (character index, line and column of each start and end).
 //!
-//! Anything else (anchors, aliases, tags, block scalars, flow mappings,
+//! Anything else (anchors, aliases, tags, block scalars, nested flow collections,
 //! multi-line scalars, tabs, control characters, `---`, directives, a
 //! sequence indented like its key, a key longer than
 //! [`scanner`]'s bound, an empty document) hands the whole text to

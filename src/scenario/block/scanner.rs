@@ -4,7 +4,8 @@
 //!
 //! Each content line is `- ` entries and `key: value` pairs at an
 //! indentation that closes, continues or opens the block collections; a
-//! value is a plain or quoted scalar, or a one-line flow sequence of them.
+//! value is a plain or quoted scalar, a one-line flow sequence of them, or a
+//! one-line flow mapping of `key: value` pairs of them.
 //! Any line that is something else, or that saphyr-parser would read
 //! differently (a plain scalar going on over lines, an indentation no open
 //! collection has, a sequence at its key's indentation), is [`Unhandled`].
@@ -286,6 +287,10 @@ impl<'a, const DRY: bool> Scanner<'a, DRY> {
                 self.flow_sequence()?;
                 self.end_line()
             }
+            Some(b'{') => {
+                self.flow_mapping()?;
+                self.end_line()
+            }
             Some(_) => {
                 let at = self.mark();
                 let node = self.node(false)?;
@@ -334,6 +339,10 @@ impl<'a, const DRY: bool> Scanner<'a, DRY> {
             }
             Some(b'[') => {
                 self.flow_sequence()?;
+                self.end_line()
+            }
+            Some(b'{') => {
+                self.flow_mapping()?;
                 self.end_line()
             }
             Some(_) => {
@@ -433,6 +442,67 @@ impl<'a, const DRY: bool> Scanner<'a, DRY> {
                 }
             }
         }
+        self.flow_end(Event::SequenceEnd)
+    }
+
+    /// A flow mapping on one line, at `pos` (its `{`): `key: value` pairs
+    /// of scalars, or none. A key without a value, an empty value, a
+    /// collection in it, a trailing comma or a line break in it is left to
+    /// saphyr-parser.
+    fn flow_mapping(&mut self) -> Result<(), Unhandled> {
+        let start = self.mark();
+        self.pos += 1;
+        self.skip_spaces();
+        self.push(Event::MappingStart(0, None), Span::new(start, self.mark()));
+        if self.byte() != Some(b'}') {
+            loop {
+                self.flow_pair()?;
+                self.skip_spaces();
+                match self.byte() {
+                    Some(b',') => {
+                        self.pos += 1;
+                        self.skip_spaces();
+                        if self.byte() == Some(b'}') {
+                            return Err(Unhandled);
+                        }
+                    }
+                    Some(b'}') => break,
+                    _ => return Err(Unhandled),
+                }
+            }
+        }
+        self.flow_end(Event::MappingEnd)
+    }
+
+    /// A `key: value` pair of a flow mapping, the key at `pos`.
+    fn flow_pair(&mut self) -> Result<(), Unhandled> {
+        let key = self.node(true)?;
+        // `node` stops a plain key at its `:`, and a quoted one at the `:`
+        // after its blanks; only a `:` with a blank after it is handled.
+        if self.byte() != Some(b':') || self.bytes.get(self.pos + 1) != Some(&b' ') {
+            return Err(Unhandled);
+        }
+        if self.mark().index() - key.span.start.index() >= MAX_KEY_CHARS {
+            return Err(Unhandled);
+        }
+        self.push(key.event, key.span);
+        self.pos += 1;
+        self.skip_spaces();
+        if !matches!(self.byte(), Some(b) if !matches!(b, b',' | b'}' | b'{' | b'[' | b'#' | b'\n' | b'\r'))
+        {
+            return Err(Unhandled);
+        }
+        let value = self.node(true)?;
+        if value.key {
+            return Err(Unhandled);
+        }
+        self.push(value.event, value.span);
+        Ok(())
+    }
+
+    /// The `]` or `}` at `pos` closing a flow collection, and a comment
+    /// after it.
+    fn flow_end(&mut self, end: Event<'a>) -> Result<(), Unhandled> {
         let start = self.mark();
         self.pos += 1;
         let blanks = self.pos;
@@ -443,7 +513,7 @@ impl<'a, const DRY: bool> Scanner<'a, DRY> {
             }
             self.skip_comment()?;
         }
-        self.push(Event::SequenceEnd, Span::new(start, self.mark()));
+        self.push(end, Span::new(start, self.mark()));
         Ok(())
     }
 

@@ -63,6 +63,12 @@ fn block_texts_give_saphyr_events_and_spans() {
         // the last line's column there, and the others on a line of its own.
         "a:\n   a:\n      a: a\n# end",
         "a0:\n\n  a: null\n# c\n ",
+        // One-line flow mappings of scalars.
+        "a: {b: c}\n",
+        "a: { b: c, 'd' : \"e\" }  # z\nf: {}\ng: { }\n",
+        "- { partner: p-1, via: direct, consent: false }\n- {x: y}\n",
+        "a:\n  - {b: x:y, c: -5, d: é ü}\n  - {\"k\": v.x, l: 'it''s'}\n",
+        "a: {b: c}\nd: e\n",
     ] {
         same(text);
     }
@@ -79,7 +85,22 @@ fn other_texts_are_handed_over() {
         "a: !!str 1\n",
         "a: |\n  x\n",
         "a: >\n  x\n",
-        "a: {b: c}\n",
+        "a: {b: [c]}\n",
+        "a: {b: {c: d}}\n",
+        "a: [{b: c}]\n",
+        "a: {b}\n",
+        "a: {b: }\n",
+        "a: {b: c,}\n",
+        "a: {b: c, d}\n",
+        "a: {b:c}\n",
+        "a: {\"b\":c}\n",
+        "a: {b: c\n  d: e}\n",
+        "a: {b: c: d}\n",
+        "a: {b: c #d}\n",
+        "a: {b: c}x\n",
+        "a: {b: c}#x\n",
+        "a: {? b: c}\n",
+        "a: {b: c} : d\n",
         "a: [b, [c]]\n",
         "a: [b,\n  c]\n",
         "a: [b,]\n",
@@ -155,6 +176,8 @@ fn generated_books_give_saphyr_events() {
 enum Value {
     Scalar(String),
     List(Vec<String>),
+    /// A one-line flow mapping of scalars.
+    Inline(Vec<(String, String)>),
     Map(Vec<(String, Value)>),
     Seq(Vec<Value>),
 }
@@ -185,6 +208,7 @@ fn value_of(word: BoxedStrategy<String>) -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
         4 => word.clone().prop_map(Value::Scalar),
         1 => prop::collection::vec(word.clone(), 0..4).prop_map(Value::List),
+        1 => prop::collection::vec((word.clone(), word.clone()), 0..4).prop_map(Value::Inline),
     ];
     leaf.prop_recursive(4, 48, 5, move |inner| {
         prop_oneof![
@@ -343,6 +367,24 @@ impl Writer<'_> {
                     self.scalar(item, true);
                 }
                 self.out.push(']');
+                true
+            }
+            Value::Inline(pairs) => {
+                // The gap (1 or 2) spaces the braces and separators too.
+                let gap = " ".repeat(self.style.gap - 1);
+                self.out.push('{');
+                self.out.push_str(&gap);
+                for (i, (key, item)) in pairs.iter().enumerate() {
+                    if i > 0 {
+                        self.out.push_str(", ");
+                        self.out.push_str(&gap);
+                    }
+                    self.scalar(key, true);
+                    self.out.push_str(": ");
+                    self.scalar(item, true);
+                }
+                self.out.push_str(&gap);
+                self.out.push('}');
                 true
             }
             Value::Map(m) if m.is_empty() => false,
