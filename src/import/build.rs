@@ -6,7 +6,7 @@ use hashbrown::HashSet;
 use super::error::{at, ImportCode, ImportError};
 use super::fragment::{Entity, Fields, Scenario, Text, Val};
 use super::ids::{short, slug, Ids};
-use super::model::{Loc, Raw, SubscriptionRaw};
+use super::model::{Loc, Raw, SubscriptionRaw, TransferRaw};
 use rayon::prelude::*;
 
 /// A reference that can only be resolved once overlays are merged: a
@@ -34,24 +34,25 @@ pub(crate) fn build(raw: &mut Raw, errors: &mut Vec<ImportError>) -> Built {
     add_transfer_partners(raw);
     let raw: &Raw = raw;
     let mut ids = Ids::default();
-    let mut shared = Shared::default();
     let partner_ids = partners(raw, &mut ids);
     let customer_ids = customers(raw, &mut ids);
     let mut scenario = Scenario::default();
     scenario.kinds[0] = partner_entities(raw, &partner_ids);
-    scenario.kinds[1] = customer_entities(raw, &customer_ids, &partner_ids);
-    let (subs, sub_ids, resellers) =
-        subscription_entities(raw, &mut ids, &customer_ids, &partner_ids, errors);
-    scenario.kinds[2] = subs;
-    scenario.kinds[3] = transfer_entities(
-        raw,
-        &mut ids,
-        &mut shared,
-        &customer_ids,
-        &partner_ids,
-        &sub_ids,
-        errors,
+    // The customers' entities need only the ids above: they are built on
+    // one core while the subscriptions' ids are handed out on the other.
+    let (customers, (subs, sub_ids, resellers)) = rayon::join(
+        || customer_entities(raw, &customer_ids, &partner_ids),
+        || subscription_entities(raw, &mut ids, &customer_ids, &partner_ids, errors),
     );
+    scenario.kinds[1] = customers;
+    scenario.kinds[2] = subs;
+    let tables = Tables {
+        raw,
+        customer_ids: &customer_ids,
+        partner_ids: &partner_ids,
+        sub_ids: &sub_ids,
+    };
+    scenario.kinds[3] = transfer_entities(&tables, &mut ids, errors);
     Built {
         scenario,
         resellers,
@@ -319,68 +320,108 @@ fn subscription_chunk(
     out
 }
 
+/// What a transfer's entity refers to, by index.
+struct Tables<'r> {
+    raw: &'r Raw,
+    customer_ids: &'r [Text],
+    partner_ids: &'r [Text],
+    sub_ids: &'r [Text],
+}
+
 fn transfer_entities(
-    raw: &Raw,
+    tables: &Tables<'_>,
     ids: &mut Ids,
-    shared: &mut Shared,
-    customer_ids: &[Text],
-    partner_ids: &[Text],
-    sub_ids: &[Text],
     errors: &mut Vec<ImportError>,
 ) -> Vec<Entity> {
+    let raw = tables.raw;
     let keys = raw
         .transfers
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            let customer = customer_ids.get(t.customer).map_or("", |c| &**c);
+            let customer = tables.customer_ids.get(t.customer).map_or("", |c| &**c);
             let day = t.created.as_deref().unwrap_or_else(|| short(&t.pc_id));
             (format!("{customer}-transfer-{day}"), t.pc_id.as_str(), i)
         })
         .collect();
     let transfer_ids = assign(keys, ids, "transfer");
+    // As for subscriptions: in chunks on every core, put together in order.
+    const CHUNK: usize = 2048;
+    let chunks: Vec<(Vec<Entity>, Vec<ImportError>)> = raw
+        .transfers
+        .par_chunks(CHUNK)
+        .zip(transfer_ids.par_chunks(CHUNK))
+        .map(|(transfers, ids)| {
+            let mut shared = Shared::default();
+            let mut errors = Vec::new();
+            let entities = transfers
+                .iter()
+                .zip(ids)
+                .map(|(t, id)| transfer(tables, &mut shared, t, id, &mut errors))
+                .collect();
+            (entities, errors)
+        })
+        .collect();
+    let mut out = Vec::with_capacity(raw.transfers.len());
+    for (entities, chunk_errors) in chunks {
+        out.extend(entities);
+        errors.extend(chunk_errors);
+    }
+    out
+}
+
+/// The entity of one transfer request.
+fn transfer(
+    tables: &Tables<'_>,
+    shared: &mut Shared,
+    t: &TransferRaw,
+    id: &Text,
+    errors: &mut Vec<ImportError>,
+) -> Entity {
+    let raw = tables.raw;
     let partner = |tenant: &str| {
         raw.partner_by_tenant
             .get(tenant)
-            .and_then(|&i| partner_ids.get(i))
+            .and_then(|&i| tables.partner_ids.get(i))
             .cloned()
     };
-    let mut out = Vec::with_capacity(raw.transfers.len());
-    for (t, id) in raw.transfers.iter().zip(transfer_ids) {
-        let pc_id = Text::from(t.pc_id.as_str());
-        let mut e = Entity::new(id, Some(Text::clone(&pc_id)), raw.name(t.loc.file));
-        e.fields.add_opt("from", partner(&t.from.0).map(Val::Str));
-        e.fields.add_opt("to", partner(&t.to.0).map(Val::Str));
-        e.fields.add_opt(
-            "customer",
-            customer_ids
-                .get(t.customer)
-                .map(|c| Val::Str(Text::clone(c))),
+    let pc_id = Text::from(t.pc_id.as_str());
+    let mut e = Entity::new(
+        Text::clone(id),
+        Some(Text::clone(&pc_id)),
+        raw.name(t.loc.file),
+    );
+    e.fields.add_opt("from", partner(&t.from.0).map(Val::Str));
+    e.fields.add_opt("to", partner(&t.to.0).map(Val::Str));
+    e.fields.add_opt(
+        "customer",
+        tables
+            .customer_ids
+            .get(t.customer)
+            .map(|c| Val::Str(Text::clone(c))),
+    );
+    e.fields.add("status", Val::Plain(shared.text(&t.status)));
+    e.fields.add_opt("created", plain(&t.created));
+    e.fields.add("pc_id", Val::Str(pc_id));
+    let mut items = Vec::with_capacity(t.items.len());
+    for item in &t.items {
+        let Some(sub) = raw
+            .subscription(&item.subscription)
+            .and_then(|i| tables.sub_ids.get(i))
+        else {
+            errors.push(unknown(raw, item.loc, "subscription", &item.subscription));
+            continue;
+        };
+        let mut f = Fields::default();
+        f.add("subscription", Val::Str(Text::clone(sub)));
+        f.add_opt(
+            "quantity",
+            item.quantity.map(|q| Val::Plain(shared.number(q))),
         );
-        e.fields.add("status", Val::Plain(shared.text(&t.status)));
-        e.fields.add_opt("created", plain(&t.created));
-        e.fields.add("pc_id", Val::Str(pc_id));
-        let mut items = Vec::with_capacity(t.items.len());
-        for item in &t.items {
-            let Some(sub) = raw
-                .subscription(&item.subscription)
-                .and_then(|i| sub_ids.get(i))
-            else {
-                errors.push(unknown(raw, item.loc, "subscription", &item.subscription));
-                continue;
-            };
-            let mut f = Fields::default();
-            f.add("subscription", Val::Str(Text::clone(sub)));
-            f.add_opt(
-                "quantity",
-                item.quantity.map(|q| Val::Plain(shared.number(q))),
-            );
-            items.push(Val::Map(f));
-        }
-        e.fields.add("items", Val::List(items));
-        out.push(e);
+        items.push(Val::Map(f));
     }
-    out
+    e.fields.add("items", Val::List(items));
+    e
 }
 
 fn unknown(raw: &Raw, loc: Loc, what: &str, id: &str) -> ImportError {

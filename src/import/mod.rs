@@ -211,7 +211,11 @@ fn gather(options: &ImportOptions, map: &Map) -> (Scenario, Vec<ImportError>) {
     let mut scenario = built.scenario;
     for overlay in overlays {
         match overlay {
-            Ok((file, root)) => overlay::merge(&file, &root, &mut scenario, &mut errors),
+            Ok((file, root)) => {
+                overlay::merge(&file, &root, &mut scenario, &mut errors);
+                // A large overlay's tree is a few hundred thousand nodes.
+                options.release.release(root);
+            }
             Err(e) => errors.push(e),
         }
     }
