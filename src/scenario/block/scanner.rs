@@ -283,12 +283,8 @@ impl<'a, const DRY: bool> Scanner<'a, DRY> {
                 self.end_line()
             }
             Some(b'-') if blank_or_breakz(self.bytes.get(self.pos + 1)) => Err(Unhandled),
-            Some(b'[') => {
-                self.flow_sequence()?;
-                self.end_line()
-            }
-            Some(b'{') => {
-                self.flow_mapping()?;
+            Some(open @ (b'[' | b'{')) => {
+                self.flow_collection(open == b'{')?;
                 self.end_line()
             }
             Some(_) => {
@@ -337,12 +333,8 @@ impl<'a, const DRY: bool> Scanner<'a, DRY> {
                 });
                 self.end_line()
             }
-            Some(b'[') => {
-                self.flow_sequence()?;
-                self.end_line()
-            }
-            Some(b'{') => {
-                self.flow_mapping()?;
+            Some(open @ (b'[' | b'{')) => {
+                self.flow_collection(open == b'{')?;
                 self.end_line()
             }
             Some(_) => {
@@ -418,60 +410,56 @@ impl<'a, const DRY: bool> Scanner<'a, DRY> {
         })
     }
 
-    /// A flow sequence on one line, at `pos` (its `[`).
-    fn flow_sequence(&mut self) -> Result<(), Unhandled> {
+    /// A flow collection on one line, at `pos` (its `[`, or its `{` for a
+    /// mapping): scalars, or `key: value` pairs of scalars, between commas.
+    /// A trailing comma, a collection in it or a line break in it is left to
+    /// saphyr-parser (and, in a mapping, a key without a value or an empty
+    /// value).
+    fn flow_collection(&mut self, map: bool) -> Result<(), Unhandled> {
+        let (open, close, end) = if map {
+            (Event::MappingStart(0, None), b'}', Event::MappingEnd)
+        } else {
+            (Event::SequenceStart(0, None), b']', Event::SequenceEnd)
+        };
         let start = self.mark();
         self.pos += 1;
         self.skip_spaces();
-        self.push(Event::SequenceStart(0, None), Span::new(start, self.mark()));
-        if self.byte() != Some(b']') {
+        self.push(open, Span::new(start, self.mark()));
+        if self.byte() != Some(close) {
             loop {
-                let item = self.node(true)?;
-                self.push(item.event, item.span);
+                if map {
+                    self.flow_pair()?;
+                } else {
+                    let item = self.node(true)?;
+                    self.push(item.event, item.span);
+                }
                 self.skip_spaces();
                 match self.byte() {
                     Some(b',') => {
                         self.pos += 1;
                         self.skip_spaces();
-                        if self.byte() == Some(b']') {
+                        if self.byte() == Some(close) {
                             return Err(Unhandled);
                         }
                     }
-                    Some(b']') => break,
+                    Some(b) if b == close => break,
                     _ => return Err(Unhandled),
                 }
             }
         }
-        self.flow_end(Event::SequenceEnd)
-    }
-
-    /// A flow mapping on one line, at `pos` (its `{`): `key: value` pairs
-    /// of scalars, or none. A key without a value, an empty value, a
-    /// collection in it, a trailing comma or a line break in it is left to
-    /// saphyr-parser.
-    fn flow_mapping(&mut self) -> Result<(), Unhandled> {
+        // The closing bracket, and a comment after it.
         let start = self.mark();
         self.pos += 1;
+        let blanks = self.pos;
         self.skip_spaces();
-        self.push(Event::MappingStart(0, None), Span::new(start, self.mark()));
-        if self.byte() != Some(b'}') {
-            loop {
-                self.flow_pair()?;
-                self.skip_spaces();
-                match self.byte() {
-                    Some(b',') => {
-                        self.pos += 1;
-                        self.skip_spaces();
-                        if self.byte() == Some(b'}') {
-                            return Err(Unhandled);
-                        }
-                    }
-                    Some(b'}') => break,
-                    _ => return Err(Unhandled),
-                }
+        if self.byte() == Some(b'#') {
+            if self.pos == blanks {
+                return Err(Unhandled);
             }
+            self.skip_comment()?;
         }
-        self.flow_end(Event::MappingEnd)
+        self.push(end, Span::new(start, self.mark()));
+        Ok(())
     }
 
     /// A `key: value` pair of a flow mapping, the key at `pos`.
@@ -497,23 +485,6 @@ impl<'a, const DRY: bool> Scanner<'a, DRY> {
             return Err(Unhandled);
         }
         self.push(value.event, value.span);
-        Ok(())
-    }
-
-    /// The `]` or `}` at `pos` closing a flow collection, and a comment
-    /// after it.
-    fn flow_end(&mut self, end: Event<'a>) -> Result<(), Unhandled> {
-        let start = self.mark();
-        self.pos += 1;
-        let blanks = self.pos;
-        self.skip_spaces();
-        if self.byte() == Some(b'#') {
-            if self.pos == blanks {
-                return Err(Unhandled);
-            }
-            self.skip_comment()?;
-        }
-        self.push(end, Span::new(start, self.mark()));
         Ok(())
     }
 
