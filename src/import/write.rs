@@ -15,7 +15,7 @@ use super::fragment::{field_order, Entity, Fields, Scenario, Val, KINDS};
 /// The scenario as YAML text.
 pub(crate) fn write(scenario: &Scenario, sources: &[String]) -> Arc<str> {
     let mut pieces = Pieces::default();
-    let out = pieces.last();
+    let out = pieces.current();
     out.push_str("# Imported by `eligo import` from:\n");
     for s in sources {
         let _ = writeln!(out, "#   {}", comment(s));
@@ -25,14 +25,14 @@ pub(crate) fn write(scenario: &Scenario, sources: &[String]) -> Arc<str> {
     );
     for key in ["scenario", "as_of"] {
         if let Some(v) = scenario.root.get(key) {
-            field(pieces.last(), key, v, 0);
+            field(pieces.current(), key, v, 0);
         }
     }
     for (kind, entities) in KINDS.iter().zip(&scenario.kinds) {
         if *kind == "customers" {
-            partnerships(pieces.last(), &scenario.partnerships);
+            partnerships(pieces.current(), &scenario.partnerships);
         }
-        let out = pieces.last();
+        let out = pieces.current();
         let _ = write!(out, "{kind}:");
         if entities.is_empty() {
             out.push_str(" []\n");
@@ -42,7 +42,7 @@ pub(crate) fn write(scenario: &Scenario, sources: &[String]) -> Arc<str> {
         pieces.extend(entities_on_every_core(entities, kind));
     }
     if let Some(v) = scenario.root.get("expect") {
-        field(pieces.last(), "expect", v, 0);
+        field(pieces.current(), "expect", v, 0);
     }
     pieces.join()
 }
@@ -59,7 +59,7 @@ struct Pieces {
 
 impl Pieces {
     /// The piece being written, after the last chunk.
-    fn last(&mut self) -> &mut String {
+    fn current(&mut self) -> &mut String {
         &mut self.current
     }
 

@@ -476,8 +476,8 @@ impl<'a, const DRY: bool> Scanner<'a, DRY> {
         self.push(key.event, key.span);
         self.pos += 1;
         self.skip_spaces();
-        if !matches!(self.byte(), Some(b) if !matches!(b, b',' | b'}' | b'{' | b'[' | b'#' | b'\n' | b'\r'))
-        {
+        // No value, or a collection: saphyr-parser's to read.
+        if let None | Some(b',' | b'}' | b'{' | b'[' | b'#' | b'\n' | b'\r') = self.byte() {
             return Err(Unhandled);
         }
         let value = self.node(true)?;
