@@ -25,22 +25,26 @@ fn strict() -> ParseOptions {
     }
 }
 
-/// Parses a JSON file (nesting is bounded by the parser, at 512 levels).
+/// Parses a JSON file (nesting is bounded by the parser, at 512 levels): by
+/// the fast path where it reads the text ([`super::json_fast`]), otherwise
+/// by jsonc-parser, whose errors are the ones reported.
 pub(crate) fn parse(file: &SourceFile) -> Result<Value<'_>, ImportError> {
-    let result = jsonc_parser::parse_to_ast(&file.text, &CollectOptions::default(), &strict())
-        .map_err(|e| {
-            let range = e.range();
-            let kind = e.kind().to_string();
-            at(
-                ImportCode::Json,
-                file,
-                (range.start, range.end.max(range.start + 1)),
-                format!("`{}` is not valid JSON: {}", file.name, kind.to_lowercase()),
-                kind.to_lowercase(),
-                Some("save the response body exactly as the API returned it".into()),
-            )
-        })?;
-    result.value.ok_or_else(|| {
+    if let Some(value) = super::json_fast::parse(&file.text) {
+        return Ok(value);
+    }
+    let result = parse_with_jsonc(&file.text).map_err(|e| {
+        let range = e.range();
+        let kind = e.kind().to_string();
+        at(
+            ImportCode::Json,
+            file,
+            (range.start, range.end.max(range.start + 1)),
+            format!("`{}` is not valid JSON: {}", file.name, kind.to_lowercase()),
+            kind.to_lowercase(),
+            Some("save the response body exactly as the API returned it".into()),
+        )
+    })?;
+    result.ok_or_else(|| {
         at(
             ImportCode::Json,
             file,
@@ -50,6 +54,13 @@ pub(crate) fn parse(file: &SourceFile) -> Result<Value<'_>, ImportError> {
             Some("save the response body exactly as the API returned it".into()),
         )
     })
+}
+
+/// jsonc-parser's AST of `text` in strict mode (`None`: no value at all).
+pub(crate) fn parse_with_jsonc(
+    text: &str,
+) -> Result<Option<Value<'_>>, jsonc_parser::errors::ParseError> {
+    jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &strict()).map(|r| r.value)
 }
 
 /// The byte range of a value.

@@ -17,6 +17,7 @@ pub(crate) mod folder;
 pub(crate) mod fragment;
 pub(crate) mod ids;
 pub(crate) mod json;
+pub(crate) mod json_fast;
 pub(crate) mod map;
 pub(crate) mod model;
 pub(crate) mod overlay;

@@ -1,0 +1,261 @@
+//! The export's JSON read without jsonc-parser, into jsonc-parser's own AST.
+//!
+//! A 100k export is 53 MB of JSON in forty thousand files, and jsonc-parser
+//! (a general JSONC scanner with comments, loose names and JSON5 numbers
+//! behind options) was a third of the time spent reading them. Exports are
+//! strict JSON as Partner Center writes it, so this reads that much in one
+//! pass: objects, arrays, strings without escapes, JSON numbers, `true`,
+//! `false`, `null`, and the four JSON whitespace bytes between them. It
+//! gives exactly the values and byte ranges jsonc-parser gives for the same
+//! text. Anything else (an escape, other whitespace, any error, nesting
+//! deeper than [`MAX_DEPTH`]) gives `None`, and jsonc-parser reads the text
+//! from the start, so its AST and its errors are exactly today's.
+//! [`compare`] is the oracle of the differential tests and of the
+//! `import_json_differential` fuzz target.
+
+use std::borrow::Cow;
+
+use jsonc_parser::ast::{
+    Array, BooleanLit, NullKeyword, NumberLit, Object, ObjectProp, ObjectPropName, StringLit, Value,
+};
+use jsonc_parser::common::Range;
+
+/// The deepest nesting of objects and arrays read here. jsonc-parser's
+/// bound is 512 ranges (a property counts as one besides its object), so
+/// what is read here is within it; deeper texts are jsonc-parser's to judge.
+pub const MAX_DEPTH: usize = 128;
+
+/// jsonc-parser's AST of `text`, or `None` for jsonc-parser to read it.
+pub(crate) fn parse(text: &str) -> Option<Value<'_>> {
+    let mut reader = Reader {
+        text,
+        bytes: text.as_bytes(),
+        pos: 0,
+    };
+    reader.skip_whitespace();
+    let value = reader.value(0)?;
+    reader.skip_whitespace();
+    (reader.pos == reader.bytes.len()).then_some(value)
+}
+
+/// Compares [`parse`] with jsonc-parser in strict mode on `text`: `Ok(true)`
+/// when this read it and gave the same AST, `Ok(false)` when it handed it
+/// over, `Err` describing a difference.
+pub fn compare(text: &str) -> Result<bool, String> {
+    let Some(ours) = parse(text) else {
+        return Ok(false);
+    };
+    match super::json::parse_with_jsonc(text) {
+        Ok(Some(theirs)) if theirs == ours => Ok(true),
+        Ok(theirs) => Err(format!("fast path {ours:?}, jsonc-parser {theirs:?}")),
+        Err(e) => Err(format!("fast path {ours:?}, jsonc-parser fails: {e}")),
+    }
+}
+
+struct Reader<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn byte(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn skip_whitespace(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.byte() {
+            self.pos += 1;
+        }
+    }
+
+    /// The value at `pos`, inside `depth` objects and arrays.
+    fn value(&mut self, depth: usize) -> Option<Value<'a>> {
+        match self.byte()? {
+            b'{' => self.object(depth + 1).map(Value::Object),
+            b'[' => self.array(depth + 1).map(Value::Array),
+            b'"' => self.string().map(Value::StringLit),
+            b't' => self
+                .word("true")
+                .map(|range| Value::BooleanLit(BooleanLit { range, value: true })),
+            b'f' => self.word("false").map(|range| {
+                Value::BooleanLit(BooleanLit {
+                    range,
+                    value: false,
+                })
+            }),
+            b'n' => self
+                .word("null")
+                .map(|range| Value::NullKeyword(NullKeyword { range })),
+            b'-' | b'0'..=b'9' => self.number().map(Value::NumberLit),
+            _ => None,
+        }
+    }
+
+    /// An object, its `{` at `pos`.
+    fn object(&mut self, depth: usize) -> Option<Object<'a>> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let start = self.pos;
+        self.pos += 1;
+        self.skip_whitespace();
+        let mut properties = Vec::new();
+        if self.byte() == Some(b'}') {
+            self.pos += 1;
+        } else {
+            loop {
+                properties.push(self.property(depth)?);
+                self.skip_whitespace();
+                match self.byte()? {
+                    b',' => {
+                        self.pos += 1;
+                        self.skip_whitespace();
+                    }
+                    b'}' => {
+                        self.pos += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        let range = Range::new(start, self.pos);
+        Some(Object { range, properties })
+    }
+
+    /// A `"name": value` property, its name at `pos`.
+    fn property(&mut self, depth: usize) -> Option<ObjectProp<'a>> {
+        if self.byte() != Some(b'"') {
+            return None;
+        }
+        let name = self.string()?;
+        self.skip_whitespace();
+        if self.byte() != Some(b':') {
+            return None;
+        }
+        self.pos += 1;
+        self.skip_whitespace();
+        let value = self.value(depth)?;
+        let range = Range::new(name.range.start, self.pos);
+        Some(ObjectProp {
+            range,
+            name: ObjectPropName::String(name),
+            value,
+        })
+    }
+
+    /// An array, its `[` at `pos`.
+    fn array(&mut self, depth: usize) -> Option<Array<'a>> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let start = self.pos;
+        self.pos += 1;
+        self.skip_whitespace();
+        let mut elements = Vec::new();
+        if self.byte() == Some(b']') {
+            self.pos += 1;
+        } else {
+            loop {
+                elements.push(self.value(depth)?);
+                self.skip_whitespace();
+                match self.byte()? {
+                    b',' => {
+                        self.pos += 1;
+                        self.skip_whitespace();
+                    }
+                    b']' => {
+                        self.pos += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        let range = Range::new(start, self.pos);
+        Some(Array { range, elements })
+    }
+
+    /// A string without escapes, its `"` at `pos` (jsonc-parser takes every
+    /// other byte up to the closing quote as it is, as this does).
+    fn string(&mut self) -> Option<StringLit<'a>> {
+        let start = self.pos;
+        let from = start + 1;
+        let len = memchr::memchr2(b'"', b'\\', self.bytes.get(from..)?)?;
+        if self.bytes.get(from + len) != Some(&b'"') {
+            return None;
+        }
+        let value = self.text.get(from..from + len)?;
+        self.pos = from + len + 1;
+        let range = Range::new(start, self.pos);
+        Some(StringLit {
+            range,
+            value: Cow::Borrowed(value),
+        })
+    }
+
+    /// `true`, `false` or `null` at `pos`, not followed by more of a word.
+    fn word(&mut self, word: &str) -> Option<Range> {
+        let start = self.pos;
+        if !self.bytes.get(start..)?.starts_with(word.as_bytes()) {
+            return None;
+        }
+        self.pos += word.len();
+        self.delimited()?;
+        Some(Range::new(start, self.pos))
+    }
+
+    /// A JSON number at `pos`: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
+    fn number(&mut self) -> Option<NumberLit<'a>> {
+        let start = self.pos;
+        if self.byte() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.byte()? {
+            b'0' => self.pos += 1,
+            b'1'..=b'9' => self.digits(),
+            _ => return None,
+        }
+        if self.byte() == Some(b'.') {
+            self.pos += 1;
+            self.some_digits()?;
+        }
+        if let Some(b'e' | b'E') = self.byte() {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.byte() {
+                self.pos += 1;
+            }
+            self.some_digits()?;
+        }
+        self.delimited()?;
+        let value = self.text.get(start..self.pos)?;
+        let range = Range::new(start, self.pos);
+        Some(NumberLit { range, value })
+    }
+
+    fn digits(&mut self) {
+        while let Some(b'0'..=b'9') = self.byte() {
+            self.pos += 1;
+        }
+    }
+
+    /// One digit or more.
+    fn some_digits(&mut self) -> Option<()> {
+        let before = self.pos;
+        self.digits();
+        (self.pos > before).then_some(())
+    }
+
+    /// Whether a literal ends at `pos`: what follows may not continue it
+    /// (jsonc-parser would read `truex` or `01` differently, or fail).
+    fn delimited(&self) -> Option<()> {
+        match self.byte() {
+            None | Some(b' ' | b'\t' | b'\n' | b'\r' | b',' | b'}' | b']') => Some(()),
+            Some(_) => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
