@@ -97,22 +97,43 @@ impl<'a> Reader<'a> {
         if depth > MAX_DEPTH {
             return None;
         }
+        let (range, properties) = self.entries(b'}', |reader| reader.property(depth))?;
+        Some(Object { range, properties })
+    }
+
+    /// An array, its `[` at `pos`.
+    fn array(&mut self, depth: usize) -> Option<Array<'a>> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let (range, elements) = self.entries(b']', |reader| reader.value(depth))?;
+        Some(Array { range, elements })
+    }
+
+    /// The comma-separated entries of the object or array whose opening
+    /// bracket is at `pos`, up to its `close`, each read by `entry`; and the
+    /// range of the whole.
+    fn entries<T>(
+        &mut self,
+        close: u8,
+        mut entry: impl FnMut(&mut Self) -> Option<T>,
+    ) -> Option<(Range, Vec<T>)> {
         let start = self.pos;
         self.pos += 1;
         self.skip_whitespace();
-        let mut properties = Vec::new();
-        if self.byte() == Some(b'}') {
+        let mut entries = Vec::new();
+        if self.byte() == Some(close) {
             self.pos += 1;
         } else {
             loop {
-                properties.push(self.property(depth)?);
+                entries.push(entry(self)?);
                 self.skip_whitespace();
                 match self.byte()? {
                     b',' => {
                         self.pos += 1;
                         self.skip_whitespace();
                     }
-                    b'}' => {
+                    b if b == close => {
                         self.pos += 1;
                         break;
                     }
@@ -120,8 +141,7 @@ impl<'a> Reader<'a> {
                 }
             }
         }
-        let range = Range::new(start, self.pos);
-        Some(Object { range, properties })
+        Some((Range::new(start, self.pos), entries))
     }
 
     /// A `"name": value` property, its name at `pos`.
@@ -143,38 +163,6 @@ impl<'a> Reader<'a> {
             name: ObjectPropName::String(name),
             value,
         })
-    }
-
-    /// An array, its `[` at `pos`.
-    fn array(&mut self, depth: usize) -> Option<Array<'a>> {
-        if depth > MAX_DEPTH {
-            return None;
-        }
-        let start = self.pos;
-        self.pos += 1;
-        self.skip_whitespace();
-        let mut elements = Vec::new();
-        if self.byte() == Some(b']') {
-            self.pos += 1;
-        } else {
-            loop {
-                elements.push(self.value(depth)?);
-                self.skip_whitespace();
-                match self.byte()? {
-                    b',' => {
-                        self.pos += 1;
-                        self.skip_whitespace();
-                    }
-                    b']' => {
-                        self.pos += 1;
-                        break;
-                    }
-                    _ => return None,
-                }
-            }
-        }
-        let range = Range::new(start, self.pos);
-        Some(Array { range, elements })
     }
 
     /// A string without escapes, its `"` at `pos` (jsonc-parser takes every

@@ -90,6 +90,23 @@ pub(crate) fn fixture_yaml_files() -> Vec<std::path::PathBuf> {
     files
 }
 
+/// Mutates a generated text for the differential tests: at the character
+/// boundary `at` picks, cuts the rest off (with `cut`), then inserts `insert`.
+#[cfg(test)]
+pub(crate) fn mutate(text: &mut String, at: proptest::sample::Index, insert: &str, cut: bool) {
+    let boundaries: Vec<usize> = (0..=text.len())
+        .filter(|&i| text.is_char_boundary(i))
+        .collect();
+    let i = boundaries
+        .get(at.index(boundaries.len()))
+        .copied()
+        .unwrap_or(0);
+    if cut {
+        text.truncate(i);
+    }
+    text.insert_str(i, insert);
+}
+
 /// Asserts that a fast path's `compare` reads `text` and gives
 /// saphyr-parser's events.
 #[cfg(test)]

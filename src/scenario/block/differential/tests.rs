@@ -493,12 +493,7 @@ proptest! {
         cut in any::<bool>(),
     ) {
         let mut text = write(&root, &style);
-        let boundaries: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
-        let i = boundaries[at.index(boundaries.len())];
-        if cut {
-            text.truncate(i);
-        }
-        text.insert_str(i, insert);
+        crate::scenario::differential::mutate(&mut text, at, insert, cut);
         prop_assert!(compare(&text).is_ok(), "{:?}: {:?}", text, compare(&text));
     }
 

@@ -308,12 +308,7 @@ proptest! {
         let mut writer = Writer { out: String::new(), spaces: &spaces, next: 0 };
         writer.value(&Json::Object(vec![(vec![Piece::Raw('k')], root)]));
         let mut text = writer.out;
-        let boundaries: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
-        let i = boundaries[at.index(boundaries.len())];
-        if cut {
-            text.truncate(i);
-        }
-        text.insert_str(i, insert);
+        crate::scenario::differential::mutate(&mut text, at, insert, cut);
         prop_assert!(compare(&text).is_ok(), "{:?}: {:?}", text, compare(&text));
     }
 }
