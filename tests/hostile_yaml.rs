@@ -156,6 +156,29 @@ fn nested_anchors_are_recorded_once() {
 }
 
 #[test]
+fn a_long_one_line_flow_mapping_is_not_held_whole() {
+    // A name given as one flow mapping of 1.5 million pairs on one line
+    // (18 MB). The block fast path queued a line's events before giving the
+    // first: 3 million events at once, beyond the cap; saphyr-parser, which
+    // gets lines of more than 1,024 entries, gives them one at a time.
+    let dir = common::fresh_dir("hostile", "flow-line");
+    let pairs: Vec<String> = (0..1_500_000).map(|i| format!("k{i}: v")).collect();
+    let text = format!(
+        "as_of: 2026-11-20\npartners:\n  - id: p0\n    region: europe\n    roles: [direct_bill]\n    name: {{{}}}\n",
+        pairs.join(", ")
+    );
+    let file = common::write_file(dir.path(), "flow-line.yaml", &text);
+    let (code, out, err) = run(capped(256 * 1024)
+        .args(["check", "--format", "json"])
+        .arg(&file));
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(
+        json_errors(&out),
+        vec![("eligo::scenario::wrong_type".to_string(), 6, 11)]
+    );
+}
+
+#[test]
 fn waivers_files_have_the_same_alias_bounds() {
     let dir = common::fresh_dir("hostile", "waivers");
     let mut text = format!(

@@ -22,6 +22,12 @@ use crate::scenario::input::stream_end_marker;
 /// saphyr-parser stops looking for a simple key's `:` 1024 characters on.
 const MAX_KEY_CHARS: usize = 1000;
 
+/// The most entries of a one-line flow collection read here. The events of
+/// a line are queued before the first is given, so a line of a million
+/// entries held a million events at once (2 GB for a 9 MB line); past this
+/// bound the text is saphyr-parser's, which gives them one at a time.
+pub(super) const MAX_FLOW_ENTRIES: usize = 1024;
+
 /// An open block collection.
 #[derive(Clone, Copy, Debug)]
 struct Open {
@@ -426,7 +432,12 @@ impl<'a, const DRY: bool> Scanner<'a, DRY> {
         self.skip_spaces();
         self.push(open, Span::new(start, self.mark()));
         if self.byte() != Some(close) {
+            let mut entries = 0;
             loop {
+                entries += 1;
+                if entries > MAX_FLOW_ENTRIES {
+                    return Err(Unhandled);
+                }
                 if map {
                     self.flow_pair()?;
                 } else {

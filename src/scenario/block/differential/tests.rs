@@ -137,6 +137,27 @@ fn other_texts_are_handed_over() {
 }
 
 #[test]
+fn long_flow_collections_are_handed_over() {
+    let at_bound = |open: &str, entry: &str, close: &str, n: usize| {
+        format!("a: {open}{}{close}\n", vec![entry; n].join(", "))
+    };
+    for (open, entry, close) in [("[", "x", "]"), ("{", "k: v", "}")] {
+        same(&at_bound(
+            open,
+            entry,
+            close,
+            super::super::scanner::MAX_FLOW_ENTRIES,
+        ));
+        handed_over(&at_bound(
+            open,
+            entry,
+            close,
+            super::super::scanner::MAX_FLOW_ENTRIES + 1,
+        ));
+    }
+}
+
+#[test]
 fn long_keys_are_handed_over() {
     same(&format!("{}: v\n", "k".repeat(990)));
     handed_over(&format!("{}: v\n", "k".repeat(1030)));
