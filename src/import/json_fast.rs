@@ -38,9 +38,9 @@ pub(crate) fn parse(text: &str) -> Option<Value<'_>> {
     (reader.pos == reader.bytes.len()).then_some(value)
 }
 
-/// Compares [`parse`] with jsonc-parser in strict mode on `text`: `Ok(true)`
-/// when this read it and gave the same AST, `Ok(false)` when it handed it
-/// over, `Err` describing a difference.
+/// Compares this module's `parse` with jsonc-parser in strict mode on
+/// `text`: `Ok(true)` when this read it and gave the same AST, `Ok(false)`
+/// when it handed it over, `Err` describing a difference.
 pub fn compare(text: &str) -> Result<bool, String> {
     let Some(ours) = parse(text) else {
         return Ok(false);
