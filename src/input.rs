@@ -102,9 +102,10 @@ fn read_in_halves(file: &File, len: usize) -> io::Result<Option<Arc<[u8]>>> {
 }
 
 /// A buffer of `len` zero bytes, as memory the system gives already zeroed:
-/// no pass writes the zeros, and its pages are first touched by the reads
-/// that fill it, on the threads that do.
-fn zeroed(len: usize) -> Arc<[u8]> {
+/// no pass writes the zeros, and its pages are first touched by what fills
+/// it (the reads of a file, the copies of [`crate::source::concat_shared`]),
+/// on the threads that do.
+pub(crate) fn zeroed(len: usize) -> Arc<[u8]> {
     let zeros = Arc::<[u8]>::new_zeroed_slice(len);
     // SAFETY: every byte is zero, and zero is a valid `u8`.
     #[allow(unsafe_code)]

@@ -111,20 +111,21 @@ pub(crate) fn shared_str(bytes: Arc<[u8]>) -> Result<Arc<str>, std::str::Utf8Err
 /// one core, and sharing a `String` without a copy takes `unsafe`.
 pub(crate) fn concat_shared(pieces: &[String]) -> Arc<str> {
     let len = pieces.iter().map(String::len).sum();
-    // One allocation of the final size (`RepeatN` knows its length).
-    let mut bytes: Arc<[u8]> = std::iter::repeat_n(0u8, len).collect();
-    if let Some(buffer) = Arc::get_mut(&mut bytes) {
-        let mut rest = buffer;
-        let mut pairs = Vec::with_capacity(pieces.len());
-        for piece in pieces {
-            let (into, after) = rest.split_at_mut(piece.len());
-            pairs.push((into, piece.as_bytes()));
-            rest = after;
-        }
-        pairs
-            .into_par_iter()
-            .for_each(|(into, from)| into.copy_from_slice(from));
+    // Zeroed by the system, its pages first touched by the copies below.
+    let mut bytes = crate::input::zeroed(len);
+    let Some(buffer) = Arc::get_mut(&mut bytes) else {
+        return Arc::from(pieces.concat());
+    };
+    let mut rest = buffer;
+    let mut pairs = Vec::with_capacity(pieces.len());
+    for piece in pieces {
+        let (into, after) = rest.split_at_mut(piece.len());
+        pairs.push((into, piece.as_bytes()));
+        rest = after;
     }
+    pairs
+        .into_par_iter()
+        .for_each(|(into, from)| into.copy_from_slice(from));
     // Pieces of text joined are text; the check is a fast pass over ASCII.
     shared_str(bytes).unwrap_or_else(|_| Arc::from(pieces.concat()))
 }

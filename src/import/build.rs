@@ -46,13 +46,13 @@ pub(crate) fn build(raw: &mut Raw, errors: &mut Vec<ImportError>) -> Built {
     );
     scenario.kinds[1] = customers;
     scenario.kinds[2] = subs;
-    let tables = Tables {
+    let context = Context {
         raw,
         customer_ids: &customer_ids,
         partner_ids: &partner_ids,
         sub_ids: &sub_ids,
     };
-    scenario.kinds[3] = transfer_entities(&tables, &mut ids, errors);
+    scenario.kinds[3] = transfer_entities(&context, &mut ids, errors);
     Built {
         scenario,
         resellers,
@@ -252,7 +252,7 @@ fn subscription_entities(
     (out, sub_ids, resellers)
 }
 
-/// What every subscription entity is built from.
+/// What the subscriptions' and transfers' entities are built from.
 struct Context<'c> {
     raw: &'c Raw,
     customer_ids: &'c [Text],
@@ -320,26 +320,18 @@ fn subscription_chunk(
     out
 }
 
-/// What a transfer's entity refers to, by index.
-struct Tables<'r> {
-    raw: &'r Raw,
-    customer_ids: &'r [Text],
-    partner_ids: &'r [Text],
-    sub_ids: &'r [Text],
-}
-
 fn transfer_entities(
-    tables: &Tables<'_>,
+    context: &Context<'_>,
     ids: &mut Ids,
     errors: &mut Vec<ImportError>,
 ) -> Vec<Entity> {
-    let raw = tables.raw;
+    let raw = context.raw;
     let keys = raw
         .transfers
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            let customer = tables.customer_ids.get(t.customer).map_or("", |c| &**c);
+            let customer = context.customer_ids.get(t.customer).map_or("", |c| &**c);
             let day = t.created.as_deref().unwrap_or_else(|| short(&t.pc_id));
             (format!("{customer}-transfer-{day}"), t.pc_id.as_str(), i)
         })
@@ -357,7 +349,7 @@ fn transfer_entities(
             let entities = transfers
                 .iter()
                 .zip(ids)
-                .map(|(t, id)| transfer(tables, &mut shared, t, id, &mut errors))
+                .map(|(t, id)| transfer(context, &mut shared, t, id, &mut errors))
                 .collect();
             (entities, errors)
         })
@@ -372,17 +364,17 @@ fn transfer_entities(
 
 /// The entity of one transfer request.
 fn transfer(
-    tables: &Tables<'_>,
+    context: &Context<'_>,
     shared: &mut Shared,
     t: &TransferRaw,
     id: &Text,
     errors: &mut Vec<ImportError>,
 ) -> Entity {
-    let raw = tables.raw;
+    let raw = context.raw;
     let partner = |tenant: &str| {
         raw.partner_by_tenant
             .get(tenant)
-            .and_then(|&i| tables.partner_ids.get(i))
+            .and_then(|&i| context.partner_ids.get(i))
             .cloned()
     };
     let pc_id = Text::from(t.pc_id.as_str());
@@ -395,7 +387,7 @@ fn transfer(
     e.fields.add_opt("to", partner(&t.to.0).map(Val::Str));
     e.fields.add_opt(
         "customer",
-        tables
+        context
             .customer_ids
             .get(t.customer)
             .map(|c| Val::Str(Text::clone(c))),
@@ -407,7 +399,7 @@ fn transfer(
     for item in &t.items {
         let Some(sub) = raw
             .subscription(&item.subscription)
-            .and_then(|i| tables.sub_ids.get(i))
+            .and_then(|i| context.sub_ids.get(i))
         else {
             errors.push(unknown(raw, item.loc, "subscription", &item.subscription));
             continue;

@@ -20,6 +20,8 @@ use jsonc_parser::ast::{
 };
 use jsonc_parser::common::Range;
 
+use crate::scenario::json::plain;
+
 /// The deepest nesting of objects and arrays read here. jsonc-parser's
 /// bound is 512 ranges (a property counts as one besides its object), so
 /// what is read here is within it; deeper texts are jsonc-parser's to judge.
@@ -75,19 +77,7 @@ impl<'a> Reader<'a> {
             b'{' => self.object(depth + 1).map(Value::Object),
             b'[' => self.array(depth + 1).map(Value::Array),
             b'"' => self.string().map(Value::StringLit),
-            b't' => self
-                .word("true")
-                .map(|range| Value::BooleanLit(BooleanLit { range, value: true })),
-            b'f' => self.word("false").map(|range| {
-                Value::BooleanLit(BooleanLit {
-                    range,
-                    value: false,
-                })
-            }),
-            b'n' => self
-                .word("null")
-                .map(|range| Value::NullKeyword(NullKeyword { range })),
-            b'-' | b'0'..=b'9' => self.number().map(Value::NumberLit),
+            b't' | b'f' | b'n' | b'-' | b'0'..=b'9' => self.plain(),
             _ => None,
         }
     }
@@ -183,65 +173,27 @@ impl<'a> Reader<'a> {
         })
     }
 
-    /// `true`, `false` or `null` at `pos`, not followed by more of a word.
-    fn word(&mut self, word: &str) -> Option<Range> {
+    /// A number, `true`, `false` or `null` at `pos`, read with the JSON
+    /// scenarios' grammar ([`plain::end`]): JSON's, and only when a JSON
+    /// delimiter follows (jsonc-parser would read `truex` or `01`
+    /// differently, or fail).
+    fn plain(&mut self) -> Option<Value<'a>> {
         let start = self.pos;
-        if !self.bytes.get(start..)?.starts_with(word.as_bytes()) {
-            return None;
-        }
-        self.pos += word.len();
-        self.delimited()?;
-        Some(Range::new(start, self.pos))
-    }
-
-    /// A JSON number at `pos`: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
-    fn number(&mut self) -> Option<NumberLit<'a>> {
-        let start = self.pos;
-        if self.byte() == Some(b'-') {
-            self.pos += 1;
-        }
-        match self.byte()? {
-            b'0' => self.pos += 1,
-            b'1'..=b'9' => self.digits(),
-            _ => return None,
-        }
-        if self.byte() == Some(b'.') {
-            self.pos += 1;
-            self.some_digits()?;
-        }
-        if let Some(b'e' | b'E') = self.byte() {
-            self.pos += 1;
-            if let Some(b'+' | b'-') = self.byte() {
-                self.pos += 1;
-            }
-            self.some_digits()?;
-        }
-        self.delimited()?;
-        let value = self.text.get(start..self.pos)?;
-        let range = Range::new(start, self.pos);
-        Some(NumberLit { range, value })
-    }
-
-    fn digits(&mut self) {
-        while let Some(b'0'..=b'9') = self.byte() {
-            self.pos += 1;
-        }
-    }
-
-    /// One digit or more.
-    fn some_digits(&mut self) -> Option<()> {
-        let before = self.pos;
-        self.digits();
-        (self.pos > before).then_some(())
-    }
-
-    /// Whether a literal ends at `pos`: what follows may not continue it
-    /// (jsonc-parser would read `truex` or `01` differently, or fail).
-    fn delimited(&self) -> Option<()> {
-        match self.byte() {
-            None | Some(b' ' | b'\t' | b'\n' | b'\r' | b',' | b'}' | b']') => Some(()),
-            Some(_) => None,
-        }
+        let end = plain::end(self.bytes, start).ok()?;
+        let range = Range::new(start, end);
+        self.pos = end;
+        Some(match self.bytes.get(start)? {
+            b't' => Value::BooleanLit(BooleanLit { range, value: true }),
+            b'f' => Value::BooleanLit(BooleanLit {
+                range,
+                value: false,
+            }),
+            b'n' => Value::NullKeyword(NullKeyword { range }),
+            _ => Value::NumberLit(NumberLit {
+                range,
+                value: self.text.get(start..end)?,
+            }),
+        })
     }
 }
 

@@ -15,7 +15,7 @@ use super::fragment::{field_order, Entity, Fields, Scenario, Val, KINDS};
 /// The scenario as YAML text.
 pub(crate) fn write(scenario: &Scenario, sources: &[String]) -> Arc<str> {
     let mut pieces = Pieces::default();
-    let out = pieces.current();
+    let out = &mut pieces.current;
     out.push_str("# Imported by `eligo import` from:\n");
     for s in sources {
         let _ = writeln!(out, "#   {}", comment(s));
@@ -25,14 +25,14 @@ pub(crate) fn write(scenario: &Scenario, sources: &[String]) -> Arc<str> {
     );
     for key in ["scenario", "as_of"] {
         if let Some(v) = scenario.root.get(key) {
-            field(pieces.current(), key, v, 0);
+            field(&mut pieces.current, key, v, 0);
         }
     }
     for (kind, entities) in KINDS.iter().zip(&scenario.kinds) {
         if *kind == "customers" {
-            partnerships(pieces.current(), &scenario.partnerships);
+            partnerships(&mut pieces.current, &scenario.partnerships);
         }
-        let out = pieces.current();
+        let out = &mut pieces.current;
         let _ = write!(out, "{kind}:");
         if entities.is_empty() {
             out.push_str(" []\n");
@@ -42,7 +42,7 @@ pub(crate) fn write(scenario: &Scenario, sources: &[String]) -> Arc<str> {
         pieces.extend(entities_on_every_core(entities, kind));
     }
     if let Some(v) = scenario.root.get("expect") {
-        field(pieces.current(), "expect", v, 0);
+        field(&mut pieces.current, "expect", v, 0);
     }
     pieces.join()
 }
@@ -53,16 +53,13 @@ pub(crate) fn write(scenario: &Scenario, sources: &[String]) -> Arc<str> {
 /// and then sharing it copied the whole scenario twice, on one core.
 #[derive(Default)]
 struct Pieces {
+    /// The pieces written, in order.
     done: Vec<String>,
+    /// The piece being written, after the last chunk.
     current: String,
 }
 
 impl Pieces {
-    /// The piece being written, after the last chunk.
-    fn current(&mut self) -> &mut String {
-        &mut self.current
-    }
-
     /// Adds written chunks; what follows goes into a new piece.
     fn extend(&mut self, chunks: Vec<String>) {
         self.done.push(std::mem::take(&mut self.current));

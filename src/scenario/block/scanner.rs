@@ -23,9 +23,9 @@ use crate::scenario::input::stream_end_marker;
 const MAX_KEY_CHARS: usize = 1000;
 
 /// The most entries of a one-line flow collection read here. The events of
-/// a line are queued before the first is given, so a line of a million
-/// entries held a million events at once (2 GB for a 9 MB line); past this
-/// bound the text is saphyr-parser's, which gives them one at a time.
+/// a line are queued before the first is given, so a line of 3 million
+/// pairs (38 MB) held them all at once, 825 MiB at the peak; past this bound
+/// the text is saphyr-parser's, which gives them one at a time (46 MiB).
 pub(super) const MAX_FLOW_ENTRIES: usize = 1024;
 
 /// An open block collection.
@@ -324,7 +324,7 @@ impl<'a, const DRY: bool> Scanner<'a, DRY> {
     /// The rest of a pair once its key is read (`pos` at the `:`).
     fn key_value(&mut self, key: Node<'a>, col: usize) -> Result<(), Unhandled> {
         let colon = self.mark();
-        if colon.index() - key.span.start.index() >= MAX_KEY_CHARS {
+        if self.key_too_long(&key) {
             return Err(Unhandled);
         }
         self.push(key.event, key.span);
@@ -473,6 +473,12 @@ impl<'a, const DRY: bool> Scanner<'a, DRY> {
         Ok(())
     }
 
+    /// Whether `key`, its `:` at `pos`, is longer than saphyr-parser reads
+    /// as a simple key ([`MAX_KEY_CHARS`]).
+    fn key_too_long(&self, key: &Node<'a>) -> bool {
+        self.mark().index() - key.span.start.index() >= MAX_KEY_CHARS
+    }
+
     /// A `key: value` pair of a flow mapping, the key at `pos`.
     fn flow_pair(&mut self) -> Result<(), Unhandled> {
         let key = self.node(true)?;
@@ -481,7 +487,7 @@ impl<'a, const DRY: bool> Scanner<'a, DRY> {
         if self.byte() != Some(b':') || self.bytes.get(self.pos + 1) != Some(&b' ') {
             return Err(Unhandled);
         }
-        if self.mark().index() - key.span.start.index() >= MAX_KEY_CHARS {
+        if self.key_too_long(&key) {
             return Err(Unhandled);
         }
         self.push(key.event, key.span);

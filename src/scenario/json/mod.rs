@@ -28,7 +28,7 @@
 
 mod cursor;
 pub(crate) mod differential;
-mod plain;
+pub(crate) mod plain;
 mod scanner;
 mod source;
 mod string;

@@ -2,21 +2,26 @@
 //! scalars of a JSON document.
 //!
 //! saphyr-parser reads them as plain scalars whose value is their text. Only
-//! JSON's grammar is accepted here, and only when a JSON delimiter follows
-//! (in YAML, `1 2` or `1a` would be one longer scalar).
+//! JSON's grammar is accepted here, and only when a JSON delimiter or the end
+//! of the text follows (in YAML, `1 2` or `1a` would be one longer scalar).
+//! The import's JSON reader ([`crate::import::json_fast`]) reads them with
+//! the same grammar.
 
 use super::Unhandled;
 
 /// The byte after the number or literal that starts at byte `at`.
-pub(super) fn end(bytes: &[u8], at: usize) -> Result<usize, Unhandled> {
+pub(crate) fn end(bytes: &[u8], at: usize) -> Result<usize, Unhandled> {
     let end = match bytes.get(at) {
         Some(b't') => literal(bytes, at, b"true"),
         Some(b'f') => literal(bytes, at, b"false"),
         Some(b'n') => literal(bytes, at, b"null"),
         _ => number(bytes, at),
     }?;
+    // The end of the text ends one too: a document's root may be a number
+    // for the import's reader; inside a collection, as in a scenario, the
+    // end of the text is refused right after.
     match bytes.get(end) {
-        Some(b' ' | b'\t' | b'\n' | b'\r' | b',' | b']' | b'}') => Ok(end),
+        None | Some(b' ' | b'\t' | b'\n' | b'\r' | b',' | b']' | b'}') => Ok(end),
         _ => Err(Unhandled),
     }
 }

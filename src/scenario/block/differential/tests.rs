@@ -138,17 +138,17 @@ fn other_texts_are_handed_over() {
 
 #[test]
 fn long_flow_collections_are_handed_over() {
-    let at_bound = |open: &str, entry: &str, close: &str, n: usize| {
+    let line = |open: &str, entry: &str, close: &str, n: usize| {
         format!("a: {open}{}{close}\n", vec![entry; n].join(", "))
     };
     for (open, entry, close) in [("[", "x", "]"), ("{", "k: v", "}")] {
-        same(&at_bound(
+        same(&line(
             open,
             entry,
             close,
             super::super::scanner::MAX_FLOW_ENTRIES,
         ));
-        handed_over(&at_bound(
+        handed_over(&line(
             open,
             entry,
             close,
