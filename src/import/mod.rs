@@ -26,6 +26,8 @@ pub(crate) mod reconcile;
 pub(crate) mod record;
 mod values;
 pub(crate) mod write;
+#[cfg(test)]
+mod written;
 
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -148,18 +150,7 @@ pub(crate) fn import<R: Send>(
     program: &Program,
     alongside: impl FnOnce(&str) -> R + Send,
 ) -> Result<(Arc<str>, R), ImportFailure> {
-    let map =
-        load_map(options.map.as_ref(), options.max_file_bytes).map_err(ImportFailure::Input)?;
-    let (mut scenario, errors) = gather(options, &map);
-    if !errors.is_empty() {
-        return Err(ImportFailure::Input(errors));
-    }
-    // By id, so the file does not depend on the order of the exports.
-    // Ids are unique, so an unstable sort (on every core) gives the one order.
-    scenario
-        .kinds
-        .iter_mut()
-        .for_each(|k| k.par_sort_unstable_by(|a, b| a.id.cmp(&b.id)));
+    let scenario = built(options).map_err(ImportFailure::Input)?;
     let sources: Vec<String> = options
         .exports
         .iter()
@@ -174,6 +165,23 @@ pub(crate) fn import<R: Send>(
         || alongside(&text),
     );
     valid.map(|()| (text, beside))
+}
+
+/// The scenario the exports and overlays make, its entities in the order
+/// they are written.
+fn built(options: &ImportOptions) -> Result<Scenario, Vec<ImportError>> {
+    let map = load_map(options.map.as_ref(), options.max_file_bytes)?;
+    let (mut scenario, errors) = gather(options, &map);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    // By id, so the file does not depend on the order of the exports.
+    // Ids are unique, so an unstable sort (on every core) gives the one order.
+    scenario
+        .kinds
+        .iter_mut()
+        .for_each(|k| k.par_sort_unstable_by(|a, b| a.id.cmp(&b.id)));
+    Ok(scenario)
 }
 
 /// Runs `here` on this thread and `there` on a thread of its own at the same

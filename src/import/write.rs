@@ -211,20 +211,38 @@ fn spaces(out: &mut String, n: usize) {
     out.extend(std::iter::repeat_n(' ', n));
 }
 
-/// Writes a scalar: a plain value as it is when YAML reads it back the same,
-/// anything else as [`push_string`] does.
+/// Writes a scalar as [`scalar_form`] says.
 fn push_scalar(out: &mut String, value: &Val) {
-    match value {
-        Val::Plain(s) if safe_plain(s) || literal(s) => out.push_str(s),
-        Val::Plain(s) | Val::Str(s) => push_string(out, s),
-        _ => {}
+    match scalar_form(value) {
+        Some((s, true)) => out.push_str(s),
+        Some((s, false)) => crate::escape::push_yaml_quoted(out, s),
+        None => {}
     }
+}
+
+/// How a scalar value is written: its text, and whether plain (`true`) or
+/// as a JSON string, a YAML double-quoted scalar (`false`). A plain value
+/// stays plain when YAML reads it back the same (an overlay's `true` or
+/// `2026-01-31` is a boolean or a date); a string is plain only when YAML
+/// reads it back as that string. `None` for a list or a mapping.
+pub(super) fn scalar_form(value: &Val) -> Option<(&str, bool)> {
+    match value {
+        Val::Plain(s) if safe_plain(s) || literal(s) => Some((s, true)),
+        Val::Plain(s) | Val::Str(s) => Some((s, is_plain_string(s))),
+        Val::List(_) | Val::Map(_) => None,
+    }
+}
+
+/// Whether a string (a key, or a string value) is written plain: when YAML
+/// reads it back as the same string; else it is quoted.
+pub(super) fn is_plain_string(s: &str) -> bool {
+    safe_plain(s) && !literal(s)
 }
 
 /// Writes a string as [`string`] gives it, without a string of its own (the
 /// writer's hot path: a large book has a million of them).
 fn push_string(out: &mut String, s: &str) {
-    if safe_plain(s) && !literal(s) {
+    if is_plain_string(s) {
         out.push_str(s);
     } else {
         crate::escape::push_yaml_quoted(out, s);
@@ -264,7 +282,14 @@ fn safe_plain(s: &str) -> bool {
         }
         previous = b;
     }
-    previous != b' '
+    previous != b' ' && !ends_in_a_lone_dash(s)
+}
+
+/// Whether `s` ends in ` -`: plain YAML reads it back, but not in a flow
+/// list (`[a -]`), where saphyr-parser takes the dash for the start of a
+/// scalar cut short by the `]`.
+fn ends_in_a_lone_dash(s: &str) -> bool {
+    s.ends_with(" -")
 }
 
 /// [`allowed_plain`] of each ASCII character, by its code.
@@ -291,7 +316,11 @@ fn safe_plain_chars(s: &str) -> bool {
     let Some(first) = chars.next() else {
         return false;
     };
-    first.is_alphabetic() && !s.ends_with(' ') && !s.contains("  ") && s.chars().all(allowed_plain)
+    first.is_alphabetic()
+        && !s.ends_with(' ')
+        && !s.contains("  ")
+        && !ends_in_a_lone_dash(s)
+        && s.chars().all(allowed_plain)
 }
 
 /// A character a plain string may hold.
@@ -397,5 +426,8 @@ mod tests {
         assert_eq!(string(""), "\"\"");
         assert_eq!(string("a  b"), "\"a  b\"");
         assert_eq!(string("a b"), "a b");
+        // Read back in a flow list (`[a -]`), saphyr-parser refuses it.
+        assert_eq!(string("a -"), "\"a -\"");
+        assert_eq!(string("a - b"), "a - b");
     }
 }
