@@ -44,6 +44,8 @@ pub struct ImportArgs {
 
 /// Runs `eligo import`.
 pub(crate) fn run(args: &ImportArgs) -> Result<u8, Failure> {
+    // First: no other thread may allocate meanwhile.
+    super::heap::grow_in_large_steps();
     let style = stderr_style(args.color);
     let program = load_rules(&args.rules, style)?;
     let engine = Engine::from_program(program);

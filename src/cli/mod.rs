@@ -10,6 +10,7 @@ pub(crate) mod explain;
 pub(crate) mod files;
 pub(crate) mod fmt;
 pub(crate) mod generate;
+mod heap;
 pub(crate) mod import;
 pub(crate) mod plan;
 pub(crate) mod progress;
