@@ -217,7 +217,12 @@ fn gather(options: &ImportOptions, map: &Map) -> (Scenario, Vec<ImportError>) {
     let export::Reader {
         raw, mut errors, ..
     } = reader;
-    let mut scenario = built.scenario;
+    let build::Built {
+        mut scenario,
+        resellers,
+        ids,
+    } = built;
+    options.release.release(ids);
     for overlay in overlays {
         match overlay {
             Ok((file, root)) => {
@@ -228,7 +233,7 @@ fn gather(options: &ImportOptions, map: &Map) -> (Scenario, Vec<ImportError>) {
             Err(e) => errors.push(e),
         }
     }
-    resolve_resellers(&raw, &built.resellers, &mut scenario, &mut errors);
+    resolve_resellers(&raw, &resellers, &mut scenario, &mut errors);
     options.release.release(raw);
     (scenario, errors)
 }
