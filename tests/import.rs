@@ -439,6 +439,58 @@ fn names_with_characters_yaml_may_not_hold_are_written_escaped() {
     tmp.close().unwrap();
 }
 
+/// A customer folder reached through a link inside the export is read, each of
+/// its files checked as a linked one: a file there that links out of the
+/// export is refused.
+#[cfg(unix)]
+#[test]
+fn files_under_a_linked_customer_folder_are_checked_as_linked() {
+    let tmp = common::fresh_dir("import", "linked-folder");
+    let dir = tmp.path();
+    copy_tree(Path::new(TAILSPIN), dir);
+    std::fs::rename(dir.join("customers"), dir.join("saved-customers")).unwrap();
+    std::os::unix::fs::symlink("saved-customers", dir.join("customers")).unwrap();
+    let export = dir.to_str().unwrap();
+    let args = [
+        "import",
+        "--map",
+        MAP,
+        "--overlay",
+        OVERLAY,
+        export,
+        WIDE_WORLD,
+    ];
+    let linked = run(&args);
+    assert_eq!(linked.code, 0, "{}", linked.stderr);
+    assert_eq!(
+        linked.stdout.replace(export, TAILSPIN),
+        import_bundled().stdout
+    );
+
+    let outside_tmp = common::fresh_dir("import", "linked-folder-outside");
+    let customer = std::fs::read_dir(dir.join("saved-customers"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.join("subscriptions.json").is_file())
+        .unwrap();
+    let file = customer.join("subscriptions.json");
+    let outside = outside_tmp.path().join("subscriptions.json");
+    std::fs::rename(&file, &outside).unwrap();
+    std::os::unix::fs::symlink(&outside, &file).unwrap();
+    let escaped = run(&args);
+    assert_eq!(escaped.code, 2, "{}", escaped.stdout);
+    assert!(
+        escaped
+            .stderr
+            .contains("links to a place outside the export folder"),
+        "{}",
+        escaped.stderr
+    );
+    outside_tmp.close().unwrap();
+    tmp.close().unwrap();
+}
+
 /// Export files are opened without following a final link; a link that stays
 /// inside the export is still read, and a FIFO is refused at once instead of
 /// waiting for a writer.

@@ -22,6 +22,9 @@ pub(crate) const DEFAULT_MAX_FILE_BYTES: u64 = 1 << 30;
 pub(crate) struct ExportDir {
     /// The folder as the user named it.
     pub root: PathBuf,
+    /// The folder as shown in messages, without a trailing `/`: every file
+    /// read is named from it, tens of thousands of times in a large export.
+    shown: String,
     /// The folder with links resolved: every file read must lie under it.
     canonical: PathBuf,
     /// Largest file, in bytes.
@@ -52,6 +55,7 @@ impl ExportDir {
         }
         Ok(ExportDir {
             root: root.to_path_buf(),
+            shown: shown.trim_end_matches('/').to_string(),
             canonical,
             limit,
             plain_dirs: Default::default(),
@@ -60,9 +64,11 @@ impl ExportDir {
 
     /// The display name of a path inside the export (forward slashes).
     pub(crate) fn name(&self, rel: &str) -> String {
-        let root = display(&self.root);
-        let root = root.trim_end_matches('/');
-        format!("{root}/{rel}")
+        let mut name = String::with_capacity(self.shown.len() + 1 + rel.len());
+        name.push_str(&self.shown);
+        name.push('/');
+        name.push_str(rel);
+        name
     }
 
     /// Reads `rel` (a path with `/` inside the export) as text, or `None` when it
@@ -151,6 +157,11 @@ impl ExportDir {
     /// remembered: a large export has tens of thousands of files in a few
     /// thousand folders, and each check is a system call.
     fn has_link(&self, rel: &str) -> Option<bool> {
+        // The folder itself walked already: the common case, each customer
+        // folder being asked for each of its files.
+        if self.plain_dirs.lock().is_ok_and(|d| d.contains(rel)) {
+            return Some(false);
+        }
         let mut prefix = String::new();
         let mut linked = false;
         for part in rel.split('/') {
@@ -182,7 +193,8 @@ impl ExportDir {
         let Ok(entries) = std::fs::read_dir(&path) else {
             return Ok(Vec::new());
         };
-        if self.has_link(rel) == Some(true) {
+        let linked = self.has_link(rel) == Some(true);
+        if linked {
             self.check_resolved(&path, &name)?;
         }
         let mut found = Vec::new();
@@ -198,8 +210,11 @@ impl ExportDir {
                     continue;
                 }
             } else if kind.is_dir() {
-                if let Ok(mut dirs) = self.plain_dirs.lock() {
-                    dirs.insert(child_rel);
+                // Reached without a link only if `rel` was.
+                if !linked {
+                    if let Ok(mut dirs) = self.plain_dirs.lock() {
+                        dirs.insert(child_rel);
+                    }
                 }
             } else {
                 continue;
