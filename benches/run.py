@@ -42,6 +42,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -364,11 +365,14 @@ def targets_report(cases, runs):
 
 def generate_export(out_dir, subscriptions):
     """An export of the generated book (one folder per partner, with its
-    overlay and mapping), written once; returns its folder."""
+    overlay and mapping), written again on every run (a few seconds at 100k)
+    so that it is the export this build's generator writes; returns its
+    folder."""
     path = os.path.join(out_dir, f"export-{subscriptions}")
-    if not os.path.isdir(path):
-        sh([ELIGO, "generate", "--subscriptions", str(subscriptions), "--seed", str(SEED),
-            "--export", path])
+    if os.path.isdir(path):
+        shutil.rmtree(path)
+    sh([ELIGO, "generate", "--subscriptions", str(subscriptions), "--seed", str(SEED),
+        "--export", path])
     return path
 
 

@@ -138,7 +138,10 @@ fn customer(book: &Book, c: usize) -> Value {
         },
         "billingProfile": { "defaultAddress": { "country": country(customer.region) } },
         "relationshipToPartner": "reseller",
-        "attributes": { "objectType": "Customer" }
+        // Returned but not read by the mapping (PARTNER-CENTER.md §2.1).
+        "commerceId": tenant(0x0c03_0000, c),
+        "links": { "self": { "uri": format!("/customers/{}", tenant(CUSTOMER, c)), "method": "GET", "headers": [] } },
+        "attributes": { "etag": format!("eyJjIjo{c:x}fQ=="), "objectType": "Customer" }
     })
 }
 
@@ -227,7 +230,63 @@ fn subscription(i: usize, s: &Subscription) -> Value {
     if let Some(base) = s.base {
         v["parentSubscriptionId"] = json!(tenant(SUBSCRIPTION, base));
     }
+    if let Value::Object(target) = &mut v {
+        target.extend(unmapped_fields(i, s, offer.0));
+    }
     v
+}
+
+/// The fields Partner Center returns for a subscription that the mapping
+/// does not read (PARTNER-CENTER.md §3.1): an export of the API is mostly
+/// these, and the import must read past them. Values are plausible for the
+/// kind and fixed by the index, so that a book's export is the same each time.
+fn unmapped_fields(i: usize, s: &Subscription, offer_id: &str) -> serde_json::Map<String, Value> {
+    let id = tenant(SUBSCRIPTION, i);
+    let azure = matches!(s.offer, "azure_payg" | "azure_plan");
+    let modern = matches!(s.offer, "term_based" | "software" | "azure_reservation");
+    let day = 1 + i % 28;
+    let links = if modern {
+        let product = offer_id.split(':').next().unwrap_or(offer_id);
+        json!({
+            "product": { "uri": format!("/products/{product}?country=DE"), "method": "GET", "headers": [] },
+            "sku": { "uri": format!("/products/{product}/skus/0001?country=DE"), "method": "GET", "headers": [] },
+            "self": { "uri": format!("/subscriptions/{id}"), "method": "GET", "headers": [] }
+        })
+    } else {
+        json!({
+            "offer": { "uri": format!("/offers/{offer_id}?country=DE"), "method": "GET", "headers": [] },
+            "self": { "uri": format!("/subscriptions/{id}"), "method": "GET", "headers": [] }
+        })
+    };
+    let mut fields = json!({
+        "offerName": s.name,
+        "unitType": if azure { "Usage-based" } else { "Licenses" },
+        "creationDate": format!("2022-03-{day:02}T10:00:00Z"),
+        "effectiveStartDate": format!("2022-03-{day:02}T00:00:00Z"),
+        "commitmentEndDate": if azure { "9999-12-14T00:00:00Z".to_string() } else { format!("2027-03-{day:02}T00:00:00Z") },
+        "autoRenewEnabled": !azure,
+        "billingCycle": if azure { "none" } else { "monthly" },
+        "hasPurchasableAddons": false,
+        "isTrial": false,
+        "publisherName": "Microsoft Corporation",
+        "actions": ["edit", "cancel"],
+        "contractType": "subscription",
+        "orderId": format!("{:012x}", i.wrapping_mul(2_654_435_761) & 0xffff_ffff_ffff),
+        "refundOptions": [{ "type": "Full", "expiresAt": format!("2022-03-{:02}T00:00:00Z", day.min(21) + 7) }],
+        "links": links,
+        "attributes": { "etag": format!("eyJpZCI6{i:x}fQ=="), "objectType": "Subscription" }
+    });
+    if azure {
+        fields["entitlementId"] = json!(tenant(0x0e47_0000, i));
+    }
+    if modern {
+        fields["termDuration"] = json!("P1Y");
+        fields["renewalTermDuration"] = json!("");
+    }
+    match fields {
+        Value::Object(map) => map,
+        _ => serde_json::Map::new(),
+    }
 }
 
 fn transfer(book: &Book, i: usize, t: &Transfer) -> Value {
