@@ -8,8 +8,8 @@ const TOP_PAD: libc::c_int = 64 << 20;
 /// Lets glibc grow each thread's heap in steps of 64 MiB rather than by what
 /// each allocation lacks. A 100k import fills about 400 MB from rayon's
 /// threads, whose heaps glibc grows with one `mprotect` per step: 48,731 of
-/// them (`strace -f -c`), about 150 of the 2,100 samples of its profile,
-/// several threads waiting on the same lock. Pages are still touched only
+/// them (`strace -f -c`), 157 of the 2,107 samples of a perf profile, some
+/// of them threads spinning on the same lock. Pages are still touched only
 /// when used, so the memory used stays about the same (measured in
 /// BENCHMARKS.md). Must be called before any other thread starts: `mallopt`
 /// is not safe while others allocate.
