@@ -29,7 +29,7 @@ pub mod date {
 pub mod import {
     /// The export's JSON read without jsonc-parser.
     pub mod json_fast {
-        pub use crate::import::json_fast::{compare, MAX_DEPTH};
+        pub use crate::import::json_fast::compare;
     }
 }
 

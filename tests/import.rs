@@ -33,15 +33,32 @@ fn run(args: &[&str]) -> Run {
 }
 
 fn import_bundled() -> Run {
+    import_with_tailspin_at(TAILSPIN)
+}
+
+/// The bundled exports imported with Tailspin's export read from `tailspin`
+/// (a copy of it, changed by a test).
+fn import_with_tailspin_at(tailspin: &str) -> Run {
     run(&[
         "import",
         "--map",
         MAP,
         "--overlay",
         OVERLAY,
-        TAILSPIN,
+        tailspin,
         WIDE_WORLD,
     ])
+}
+
+/// Asserts that the copy of Tailspin's export at `tailspin` imports as the
+/// bundled one does (its own path aside).
+fn assert_imports_as_bundled(tailspin: &str) {
+    let copy = import_with_tailspin_at(tailspin);
+    assert_eq!(copy.code, 0, "{}", copy.stderr);
+    assert_eq!(
+        copy.stdout.replace(tailspin, TAILSPIN),
+        import_bundled().stdout
+    );
 }
 
 /// The bundled exports imported with `--output path`.
@@ -439,33 +456,18 @@ fn names_with_characters_yaml_may_not_hold_are_written_escaped() {
     tmp.close().unwrap();
 }
 
-/// A customer folder reached through a link inside the export is read, each of
-/// its files checked as a linked one: a file there that links out of the
-/// export is refused.
+/// A customer folder reached through a link inside the export is read, and a
+/// file there that links out of the export is refused. (That its sub-folders
+/// count as linked is `import::read`'s unit test.)
 #[cfg(unix)]
 #[test]
-fn files_under_a_linked_customer_folder_are_checked_as_linked() {
+fn a_linked_customer_folder_is_read_and_a_file_there_linking_out_refused() {
     let tmp = common::fresh_dir("import", "linked-folder");
     let dir = tmp.path();
     copy_tree(Path::new(TAILSPIN), dir);
-    std::fs::rename(dir.join("customers"), dir.join("saved-customers")).unwrap();
-    std::os::unix::fs::symlink("saved-customers", dir.join("customers")).unwrap();
+    move_behind_a_link(dir, "customers");
     let export = dir.to_str().unwrap();
-    let args = [
-        "import",
-        "--map",
-        MAP,
-        "--overlay",
-        OVERLAY,
-        export,
-        WIDE_WORLD,
-    ];
-    let linked = run(&args);
-    assert_eq!(linked.code, 0, "{}", linked.stderr);
-    assert_eq!(
-        linked.stdout.replace(export, TAILSPIN),
-        import_bundled().stdout
-    );
+    assert_imports_as_bundled(export);
 
     let outside_tmp = common::fresh_dir("import", "linked-folder-outside");
     let customer = std::fs::read_dir(dir.join("saved-customers"))
@@ -478,7 +480,7 @@ fn files_under_a_linked_customer_folder_are_checked_as_linked() {
     let outside = outside_tmp.path().join("subscriptions.json");
     std::fs::rename(&file, &outside).unwrap();
     std::os::unix::fs::symlink(&outside, &file).unwrap();
-    let escaped = run(&args);
+    let escaped = import_with_tailspin_at(export);
     assert_eq!(escaped.code, 2, "{}", escaped.stdout);
     assert!(
         escaped
@@ -500,24 +502,8 @@ fn a_link_inside_the_export_is_read_and_a_fifo_is_refused_without_waiting() {
     let tmp = common::fresh_dir("import", "inside-link");
     let dir = tmp.path();
     copy_tree(Path::new(TAILSPIN), dir);
-    let customers = dir.join("customers.json");
-    std::fs::rename(&customers, dir.join("saved-customers.json")).unwrap();
-    std::os::unix::fs::symlink("saved-customers.json", &customers).unwrap();
-    let export = dir.to_str().unwrap();
-    let linked = run(&[
-        "import",
-        "--map",
-        MAP,
-        "--overlay",
-        OVERLAY,
-        export,
-        WIDE_WORLD,
-    ]);
-    assert_eq!(linked.code, 0, "{}", linked.stderr);
-    assert_eq!(
-        linked.stdout.replace(export, TAILSPIN),
-        import_bundled().stdout
-    );
+    let customers = move_behind_a_link(dir, "customers.json");
+    assert_imports_as_bundled(dir.to_str().unwrap());
 
     std::fs::remove_file(&customers).unwrap();
     let status = std::process::Command::new("mkfifo")
@@ -541,6 +527,17 @@ fn a_link_inside_the_export_is_read_and_a_fifo_is_refused_without_waiting() {
 
 /// Copies a folder tree (regular files and folders only).
 #[cfg(unix)]
+/// Moves `dir/name` to `dir/saved-name` and puts a link to it in its place;
+/// returns the link's path.
+#[cfg(unix)]
+fn move_behind_a_link(dir: &Path, name: &str) -> std::path::PathBuf {
+    let saved = format!("saved-{name}");
+    let link = dir.join(name);
+    std::fs::rename(&link, dir.join(&saved)).unwrap();
+    std::os::unix::fs::symlink(saved, &link).unwrap();
+    link
+}
+
 fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {

@@ -25,7 +25,7 @@ use crate::scenario::json::plain;
 /// The deepest nesting of objects and arrays read here. jsonc-parser's
 /// bound is 512 ranges (a property counts as one besides its object), so
 /// what is read here is within it; deeper texts are jsonc-parser's to judge.
-pub const MAX_DEPTH: usize = 128;
+pub(crate) const MAX_DEPTH: usize = 128;
 
 /// jsonc-parser's AST of `text`, or `None` for jsonc-parser to read it.
 pub(crate) fn parse(text: &str) -> Option<Value<'_>> {

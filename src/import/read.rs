@@ -321,3 +321,28 @@ fn text(name: String, bytes: Arc<[u8]>) -> Result<SourceFile, ImportError> {
 pub(crate) fn display(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A folder listed through a link is not taken for one reached without
+    /// a link, nor are its sub-folders: files under them go the way of
+    /// linked files (resolved, and refused if they lead out of the export).
+    #[cfg(unix)]
+    #[test]
+    fn folders_under_a_link_are_not_taken_for_plain_ones() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        std::fs::create_dir_all(root.join("saved/c1")).unwrap();
+        std::fs::create_dir_all(root.join("plain/c2")).unwrap();
+        std::os::unix::fs::symlink("saved", root.join("linked")).unwrap();
+        let dir = ExportDir::open(root, 1 << 20).unwrap();
+        assert_eq!(dir.folders("linked").unwrap(), ["c1"]);
+        assert_eq!(dir.has_link("linked/c1"), Some(true));
+        assert_eq!(dir.has_link("linked"), Some(true));
+        assert_eq!(dir.folders("plain").unwrap(), ["c2"]);
+        assert_eq!(dir.has_link("plain/c2"), Some(false));
+        assert_eq!(dir.has_link("plain/missing"), None);
+    }
+}

@@ -15,14 +15,7 @@ use super::fragment::{field_order, Entity, Fields, Scenario, Val, KINDS};
 /// The scenario as YAML text.
 pub(crate) fn write(scenario: &Scenario, sources: &[String]) -> Arc<str> {
     let mut pieces = Pieces::default();
-    let out = &mut pieces.current;
-    out.push_str("# Imported by `eligo import` from:\n");
-    for s in sources {
-        let _ = writeln!(out, "#   {}", comment(s));
-    }
-    out.push_str(
-        "# Change the overlays or the mapping and import again rather than editing this file.\n",
-    );
+    header(&mut pieces.current, sources);
     for key in ["scenario", "as_of"] {
         if let Some(v) = scenario.root.get(key) {
             field(&mut pieces.current, key, v, 0);
@@ -45,6 +38,17 @@ pub(crate) fn write(scenario: &Scenario, sources: &[String]) -> Arc<str> {
         field(&mut pieces.current, "expect", v, 0);
     }
     pieces.join()
+}
+
+/// The comment that opens the file: where it comes from, and how to change it.
+fn header(out: &mut String, sources: &[String]) {
+    out.push_str("# Imported by `eligo import` from:\n");
+    for s in sources {
+        let _ = writeln!(out, "#   {}", comment(s));
+    }
+    out.push_str(
+        "# Change the overlays or the mapping and import again rather than editing this file.\n",
+    );
 }
 
 /// The text in pieces, in order: the entities' chunks as the cores wrote

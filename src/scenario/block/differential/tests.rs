@@ -141,19 +141,10 @@ fn long_flow_collections_are_handed_over() {
     let line = |open: &str, entry: &str, close: &str, n: usize| {
         format!("a: {open}{}{close}\n", vec![entry; n].join(", "))
     };
+    let bound = super::super::scanner::MAX_FLOW_ENTRIES;
     for (open, entry, close) in [("[", "x", "]"), ("{", "k: v", "}")] {
-        same(&line(
-            open,
-            entry,
-            close,
-            super::super::scanner::MAX_FLOW_ENTRIES,
-        ));
-        handed_over(&line(
-            open,
-            entry,
-            close,
-            super::super::scanner::MAX_FLOW_ENTRIES + 1,
-        ));
+        same(&line(open, entry, close, bound));
+        handed_over(&line(open, entry, close, bound + 1));
     }
 }
 
