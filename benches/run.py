@@ -33,7 +33,11 @@ of checking the scenario the import writes), interleaved: each run imports the
 export that `eligo generate --export` writes into target/bench/, then checks
 the scenario written; the ratio is the median of the per-run ratios. With
 `--against BIN`, another eligo build (an older commit's) does the same in each
-run, right after, for a before/after comparison in the same minutes:
+run, right after, for a before/after comparison in the same minutes. Each run
+also measures the import's floor (examples/import_floor, timed in process):
+reading every file of the export and parsing its JSON into nothing, then the
+check the import makes of the scenario it wrote; no import can take less than
+their sum:
 
     python3 benches/run.py --import --sizes 100000 --runs 9 [--against BIN]
 """
@@ -54,6 +58,7 @@ BIN = os.path.join(ROOT, "target", "release")
 ELIGO = os.path.join(BIN, "eligo")
 FLOOR = os.path.join(BIN, "examples", "yaml_floor")
 PHASES = os.path.join(BIN, "examples", "phases")
+IMPORT_FLOOR = os.path.join(BIN, "examples", "import_floor")
 SEED = 1
 TIME = "/usr/bin/time"
 
@@ -64,7 +69,7 @@ def sh(args, **kw):
 
 def build():
     sh(["cargo", "build", "--release", "--quiet", "--bin", "eligo",
-        "--example", "yaml_floor", "--example", "phases"])
+        "--example", "yaml_floor", "--example", "phases", "--example", "import_floor"])
 
 
 def generate(out_dir, subscriptions, files=1):
@@ -387,7 +392,11 @@ def import_cases(sizes, runs, out_dir, against):
         partners = sorted(os.path.join(export, d) for d in os.listdir(export)
                           if os.path.isdir(os.path.join(export, d)))
         t = {name: {"import": [], "check": [], "rss": []} for name, _ in builds}
+        floor = {"read_parse": [], "read_parse_cpu": [], "validate": [], "validate_cpu": []}
         for _ in range(runs):
+            f = floor_run(["--json"] + partners)
+            floor["read_parse"].append(f["read_s"])
+            floor["read_parse_cpu"].append(f["read_cpu_s"])
             for name, binary in builds:
                 scenario = os.path.join(out_dir, f"imported-{n}-{name}.yaml")
                 w, m, _ = measure([binary, "import",
@@ -398,6 +407,10 @@ def import_cases(sizes, runs, out_dir, against):
                 t[name]["rss"].append(m)
                 t[name]["check"].append(measure([binary, "check", "--format", "json",
                                                  scenario])[0])
+                if name == "eligo":
+                    v = validation(scenario)
+                    floor["validate"].append(v["validate_s"])
+                    floor["validate_cpu"].append(v["validate_cpu_s"])
         for name, binary in builds:
             runs_s = t[name]
             case = {
@@ -409,10 +422,38 @@ def import_cases(sizes, runs, out_dir, against):
                 "import_rss": statistics.median(runs_s["rss"]),
                 "import_over_check": ratio_stats(runs_s["import"], runs_s["check"]),
             }
+            if name == "eligo":
+                case["floor"] = floor_stats(floor, runs_s["check"])
             print(f"  import {n} ({name}): import {case['median_s']['import']:.3f} s, "
                   f"check {case['median_s']['check']:.3f} s", file=sys.stderr)
             cases.append(case)
     return cases
+
+
+def floor_run(args):
+    """One run of examples/import_floor: its own timings, in process."""
+    out = subprocess.run([IMPORT_FLOOR] + args, cwd=ROOT, check=True,
+                         capture_output=True, text=True)
+    return json.loads(out.stdout)
+
+
+def validation(scenario):
+    """The import's own check of the scenario it wrote, timed in process."""
+    return floor_run(["--validate", scenario])
+
+
+def floor_stats(floor, check):
+    """The import's floor: reading and parsing the export's files (building
+    and keeping nothing), then the import's check of what it wrote, which
+    cannot begin before the last file is parsed; both timed in process, so
+    the process's start and the folders' listing are left out. As a multiple
+    of the check (whole process)."""
+    bound = [a + b for a, b in zip(floor["read_parse"], floor["validate"])]
+    return {
+        "runs_s": floor,
+        "median_s": {k: statistics.median(v) for k, v in floor.items()},
+        "floor_over_check": ratio_stats(bound, check),
+    }
 
 
 def import_report(cases, runs):
@@ -427,6 +468,13 @@ def import_report(cases, runs):
             f"{s['check']:.3f} s, peak {c['import_rss'] / 1e6:.0f} MB; import / check "
             f"{r['median']:.2f}x ({r['min']:.2f}-{r['max']:.2f}); target <= 2x: "
             f"{verdict(r['median'] <= 2)}")
+        if "floor" in c:
+            f, m = c["floor"]["floor_over_check"], c["floor"]["median_s"]
+            lines.append(
+                f"  floor, nothing built or written: reading and parsing the export "
+                f"{m['read_parse']:.3f} s (CPU {m['read_parse_cpu']:.3f} s), then the import's "
+                f"check of the scenario {m['validate']:.3f} s (CPU {m['validate_cpu']:.3f} s): "
+                f"{f['median']:.2f}x the check ({f['min']:.2f}-{f['max']:.2f})")
     return "\n".join(lines)
 
 

@@ -124,7 +124,7 @@ pub mod report {
 pub mod scenario {
     pub use crate::scenario::error::ScenarioError;
     pub use crate::scenario::events::Limits;
-    pub use crate::scenario::load::{load_scenario, read_scenario, LoadOptions};
+    pub use crate::scenario::load::{load_scenario, read_scenario, validate_scenario, LoadOptions};
     pub use crate::scenario::Scenario;
 
     /// The block fast path's differential oracle.

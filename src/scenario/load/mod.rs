@@ -194,7 +194,7 @@ pub fn load_scenario(
 /// scenario it wrote): the store is not finished for use (no inverse
 /// relations, columns not compacted). It is given back so that the caller
 /// decides when its memory is freed.
-pub(crate) fn validate_scenario(
+pub fn validate_scenario(
     schema: &Schema,
     source: &SourceFile,
     rule_ids: &HashSet<String>,
