@@ -3,7 +3,7 @@
 
 use hashbrown::HashSet;
 
-use super::error::{at, ImportCode, ImportError};
+use super::error::{ImportCode, ImportError};
 use super::fragment::{Entity, Fields, Scenario, Text, Val};
 use super::ids::{short, slug, Ids};
 use super::model::{Loc, Raw, SubscriptionRaw, TransferRaw};
@@ -427,12 +427,11 @@ fn transfer(
 }
 
 fn unknown(raw: &Raw, loc: Loc, what: &str, id: &str) -> ImportError {
-    at(
+    raw.error_at(
         ImportCode::UnknownReference,
-        raw.file(loc.file),
-        loc.span,
+        loc,
         format!("{what} `{id}` is in no export's subscriptions"),
-        format!("unknown {what}"),
+        &format!("unknown {what}"),
         Some("add the export of the partner that holds it, or save this customer's `subscriptions.json` again".into()),
     )
 }

@@ -8,7 +8,7 @@ use super::error::{at, file_error, ImportCode, ImportError};
 use super::folder::{parse_folder, Content, Parsed};
 use super::json;
 use super::map::{CustomerField as C, Map, OrgField as O};
-use super::model::{CustomerRaw, Raw, SubscriptionRaw};
+use super::model::{CustomerRaw, Loc, Raw, SubscriptionRaw};
 use super::read::ExportDir;
 use super::record::{required, Cell, Rec};
 use super::values::not_object;
@@ -281,7 +281,7 @@ impl<'m> Reader<'m> {
     fn add_folder(&mut self, parsed: Parsed, customer: usize, partner: usize) {
         self.errors.extend(parsed.errors);
         for (file, content) in parsed.files {
-            let index = self.raw.add_file(file);
+            let index = self.raw.add_released(file);
             match content {
                 Content::Subscriptions(subs) => {
                     for mut s in subs {
@@ -325,19 +325,21 @@ impl<'m> Reader<'m> {
             .raw
             .subscriptions
             .get(first)
-            .map(|f| self.raw.file(f.loc.file).name.clone());
-        let file = self.raw.file(s.loc.file);
-        self.errors.push(at(
+            .map(|f| self.raw.name(f.loc.file));
+        let error = self.raw.error_at(
             ImportCode::Duplicate,
-            file,
-            (s.loc.span.0, s.loc.span.0 + 1),
+            Loc {
+                file: s.loc.file,
+                span: (s.loc.span.0, s.loc.span.0 + 1),
+            },
             format!("subscription `{}` is listed twice", s.pc_id),
             "second listing",
             Some(format!(
                 "it is also in `{}`; keep one export's copy",
                 earlier.unwrap_or_default()
             )),
-        ));
+        );
+        self.errors.push(error);
     }
 }
 
@@ -355,7 +357,11 @@ pub(crate) struct Prepared {
 /// Reading and parsing the folders is most of an import's work, and each
 /// folder stands alone: they are parsed on every core, while the next
 /// exports' own files are read (see `import::read_exports`).
-pub(crate) fn parse_folders(map: &Map, dir: &ExportDir, prepared: &Prepared) -> Vec<Parsed> {
+pub(crate) fn parse_folders(
+    map: &Map,
+    dir: &std::sync::Arc<ExportDir>,
+    prepared: &Prepared,
+) -> Vec<Parsed> {
     prepared
         .found
         .par_iter()

@@ -5,8 +5,11 @@
 
 use jsonc_parser::ast::{Object, Value};
 
+use std::sync::Arc;
+
 use super::csv_file;
 use super::error::{at, ImportCode, ImportError};
+use super::files::Released;
 use super::json;
 use super::map::{
     AgreementField as A, ItemField as I, Map, OfferFacts, SubscriptionField as S,
@@ -33,62 +36,70 @@ pub(crate) enum Content {
 /// A parsed customer folder: its files with their contents, and the problems.
 #[derive(Debug, Default)]
 pub(crate) struct Parsed {
-    /// The files read, each with what it held.
-    pub files: Vec<(SourceFile, Content)>,
+    /// The files read, each with what it held; let go once parsed.
+    pub files: Vec<(Released, Content)>,
     /// Every problem found.
     pub errors: Vec<ImportError>,
 }
 
-/// Reads and parses the customer folder `rel` of `dir`.
-pub(crate) fn parse_folder(dir: &ExportDir, map: &Map, rel: &str) -> Parsed {
+/// Reads and parses the customer folder `rel` of `dir`. Each file is let go
+/// once parsed (see [`super::files`]): what it held is in its records, each
+/// error made meanwhile shares its text.
+pub(crate) fn parse_folder(dir: &Arc<ExportDir>, map: &Map, rel: &str) -> Parsed {
     let mut out = Parsed::default();
     let f = &map.raw.files;
-    let read = |name: &str, out: &mut Parsed| match dir.read(&format!("{rel}/{name}")) {
-        Ok(file) => file,
-        Err(e) => {
-            out.errors.push(e);
-            None
+    let read = |name: &str, out: &mut Parsed| {
+        let path = format!("{rel}/{name}");
+        match dir.read(&path) {
+            Ok(file) => file.map(|file| (path, file)),
+            Err(e) => {
+                out.errors.push(e);
+                None
+            }
         }
     };
-    if let Some(file) = read(&f.subscriptions, &mut out) {
-        let subs = with_list(&file, map, &mut out.errors, |o, errors| {
-            subscription(
-                map,
-                &file,
-                &Rec::from_json(o, &map.raw.subscription),
-                errors,
-            )
+    let release = |(path, file): (String, SourceFile)| Released::new(dir, path, file);
+    if let Some(read) = read(&f.subscriptions, &mut out) {
+        let file = &read.1;
+        let subs = with_list(file, map, &mut out.errors, |o, errors| {
+            subscription(map, file, &Rec::from_json(o, &map.raw.subscription), errors)
         });
-        out.files.push((file, Content::Subscriptions(subs)));
-    } else if let Some(file) = read(&f.subscriptions_csv, &mut out) {
+        out.files
+            .push((release(read), Content::Subscriptions(subs)));
+    } else if let Some(read) = read(&f.subscriptions_csv, &mut out) {
+        let file = &read.1;
         let subs = match csv_file::records(
-            &file,
+            file,
             &map.raw.subscriptions_csv,
             &[S::Id, S::Name, S::Status],
         ) {
             Ok(recs) => recs
                 .iter()
-                .filter_map(|r| subscription(map, &file, r, &mut out.errors))
+                .filter_map(|r| subscription(map, file, r, &mut out.errors))
                 .collect(),
             Err(e) => {
                 out.errors.extend(e);
                 Vec::new()
             }
         };
-        out.files.push((file, Content::Subscriptions(subs)));
+        out.files
+            .push((release(read), Content::Subscriptions(subs)));
     }
-    if let Some(file) = read(&f.transfers, &mut out) {
-        let transfers = with_list(&file, map, &mut out.errors, |o, errors| {
-            transfer(map, &file, o, errors)
+    if let Some(read) = read(&f.transfers, &mut out) {
+        let file = &read.1;
+        let transfers = with_list(file, map, &mut out.errors, |o, errors| {
+            transfer(map, file, o, errors)
         });
-        out.files.push((file, Content::Transfers(transfers)));
+        out.files
+            .push((release(read), Content::Transfers(transfers)));
     }
-    if let Some(file) = read(&f.agreements, &mut out) {
-        let mca = with_list(&file, map, &mut out.errors, |o, errors| {
-            agreement(map, &file, o, errors)
+    if let Some(read) = read(&f.agreements, &mut out) {
+        let file = &read.1;
+        let mca = with_list(file, map, &mut out.errors, |o, errors| {
+            agreement(map, file, o, errors)
         });
         let latest = mca.into_iter().max();
-        out.files.push((file, Content::Mca(latest)));
+        out.files.push((release(read), Content::Mca(latest)));
     }
     out
 }

@@ -13,6 +13,7 @@ pub(crate) mod build;
 pub(crate) mod csv_file;
 pub(crate) mod error;
 pub(crate) mod export;
+pub(crate) mod files;
 pub(crate) mod folder;
 pub(crate) mod fragment;
 pub(crate) mod ids;
@@ -35,7 +36,7 @@ use std::sync::{Arc, OnceLock};
 
 use rayon::slice::ParallelSliceMut;
 
-use error::{at, file_error, ImportCode, ImportError};
+use error::{file_error, ImportCode, ImportError};
 use fragment::{Scenario, Val};
 use map::Map;
 use read::{display, ExportDir};
@@ -263,7 +264,7 @@ fn read_exports<'m>(options: &ImportOptions, map: &'m Map) -> ParsedExports<'m> 
     rayon::scope(|scope| {
         for (n, path) in options.exports.iter().enumerate() {
             let export = match ExportDir::open(path, options.max_file_bytes) {
-                Ok(dir) => reader.prepare(&dir).map(|p| Arc::new((dir, p))),
+                Ok(dir) => reader.prepare(&dir).map(|p| Arc::new((Arc::new(dir), p))),
                 Err(e) => {
                     reader.errors.push(e);
                     None
@@ -322,7 +323,7 @@ impl<'m> ParsedExports<'m> {
 }
 
 /// An export folder and its customer folders, to be parsed.
-type Prepared = (ExportDir, export::Prepared);
+type Prepared = (Arc<ExportDir>, export::Prepared);
 
 /// Sets each subscription's `reseller` to the partner whose `mpn_id` (from an
 /// overlay) or tenant id is the export's reseller of record.
@@ -355,10 +356,9 @@ fn resolve_resellers(
             (Some(partner), Some(sub)) => {
                 sub.fields.set("reseller", Val::Str(fragment::Text::clone(partner)))
             }
-            (None, _) if reported.insert(d.value.clone()) => errors.push(at(
+            (None, _) if reported.insert(d.value.clone()) => errors.push(raw.error_at(
                 ImportCode::UnknownReference,
-                raw.file(d.loc.file),
-                d.loc.span,
+                d.loc,
                 format!("reseller `{}` is none of the imported partners", d.value),
                 "unknown reseller",
                 Some(format!("give the reseller's partner `mpn_id: \"{}\"` in an overlay (Partner Center records the reseller by PartnerID)", d.value)),

@@ -5,6 +5,8 @@ use std::hash::BuildHasher;
 
 use hashbrown::{DefaultHashBuilder, HashMap, HashTable};
 
+use super::error::{ImportCode, ImportError};
+use super::files::{error_at, ReadFile, Released};
 use crate::source::SourceFile;
 
 /// A place in one of the files read (an index into [`Raw::files`]).
@@ -135,7 +137,7 @@ impl TransferRaw {
 #[derive(Debug, Default)]
 pub(crate) struct Raw {
     /// Every file read, for diagnostics and `# from` comments.
-    pub files: Vec<SourceFile>,
+    pub files: Vec<ReadFile>,
     /// Their display names, shared by the entities that came from them.
     pub names: Vec<std::sync::Arc<str>>,
     /// Partners.
@@ -218,7 +220,14 @@ impl Raw {
     /// Keeps a file and returns its index.
     pub(crate) fn add_file(&mut self, file: SourceFile) -> usize {
         self.names.push(std::sync::Arc::from(file.name.as_str()));
-        self.files.push(file);
+        self.files.push(ReadFile::Kept(file));
+        self.files.len() - 1
+    }
+
+    /// Adds a file parsed and let go, and returns its index.
+    pub(crate) fn add_released(&mut self, file: Released) -> usize {
+        self.names.push(std::sync::Arc::clone(&file.name));
+        self.files.push(ReadFile::Released(file));
         self.files.len() - 1
     }
 
@@ -230,12 +239,38 @@ impl Raw {
         }
     }
 
-    /// The file at an index (there always is one: indexes come from `add_file`).
+    /// The text of the file at an index: kept (an export's own files, which
+    /// are what this is asked for while reading), or read again; empty when
+    /// it changed since (there always is a file: indexes come from
+    /// `add_file` and `add_released`).
     pub(crate) fn file(&self, index: usize) -> &SourceFile {
         static EMPTY: std::sync::OnceLock<SourceFile> = std::sync::OnceLock::new();
         self.files
             .get(index)
+            .and_then(ReadFile::text)
             .unwrap_or_else(|| EMPTY.get_or_init(|| SourceFile::new("", "")))
+    }
+
+    /// An error at `loc`, a place in a file read: in a customer folder's
+    /// file, which is read again for it (see [`super::files`]).
+    pub(crate) fn error_at(
+        &self,
+        code: ImportCode,
+        loc: Loc,
+        message: String,
+        label: &str,
+        help: Option<String>,
+    ) -> ImportError {
+        let name = self.name(loc.file);
+        error_at(
+            self.files.get(loc.file),
+            &name,
+            code,
+            loc,
+            message,
+            label,
+            help,
+        )
     }
 
     /// The partner with this tenant id, created from what a transfer says of it

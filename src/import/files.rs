@@ -1,0 +1,190 @@
+//! The files an import has read. An export's own files are kept whole; a
+//! customer folder's files are let go as soon as they are parsed, keeping
+//! only what it takes to read them again for a diagnostic found later (a
+//! reference to no subscription, a subscription listed twice, an unknown
+//! reseller), which is rare.
+//!
+//! Why: the folders' files are nearly all of an export (164 MB in the 43,047
+//! files of a 100k export shaped like Partner Center's responses). Kept, each
+//! file's text is fresh memory that the system must hand over and zero page
+//! by page while both cores read; let go, the next file is read into the
+//! memory the last one freed. Measured in BENCHMARKS.md ("Stop 27").
+
+use std::hash::BuildHasher;
+use std::sync::{Arc, OnceLock};
+
+use hashbrown::DefaultHashBuilder;
+
+use super::error::{at, file_error, ImportCode, ImportError};
+use super::model::Loc;
+use super::read::ExportDir;
+use crate::source::SourceFile;
+
+/// A file read: kept whole, or let go once parsed.
+#[derive(Debug)]
+pub(crate) enum ReadFile {
+    /// Kept for the whole import.
+    Kept(SourceFile),
+    /// Parsed and let go.
+    Released(Released),
+}
+
+/// What it takes to read a file again, and to know it is the file that was
+/// parsed: its length and a hash of its text.
+#[derive(Debug)]
+pub(crate) struct Released {
+    /// Its display name.
+    pub name: Arc<str>,
+    /// The export folder it is in.
+    dir: Arc<ExportDir>,
+    /// Its path inside the export folder.
+    rel: String,
+    /// Its length in bytes when parsed.
+    len: usize,
+    /// The hash of its text when parsed.
+    hash: u64,
+    /// The text read again, if it is still the same (read once, on the first
+    /// diagnostic that needs it).
+    again: OnceLock<Option<SourceFile>>,
+}
+
+impl Released {
+    /// Lets `file`, read as `rel` in `dir`, go.
+    pub(crate) fn new(dir: &Arc<ExportDir>, rel: String, file: SourceFile) -> Self {
+        Released {
+            name: Arc::from(file.name.as_str()),
+            dir: Arc::clone(dir),
+            rel,
+            len: file.text.len(),
+            hash: hash(&file.text),
+            again: OnceLock::new(),
+        }
+    }
+
+    /// The text read again, or `None` when it is gone or no longer the text
+    /// that was parsed (its places would point at other text).
+    fn text(&self) -> Option<&SourceFile> {
+        self.again
+            .get_or_init(|| {
+                let file = self.dir.read(&self.rel).ok().flatten()?;
+                let same = file.text.len() == self.len && hash(&file.text) == self.hash;
+                same.then_some(file)
+            })
+            .as_ref()
+    }
+}
+
+/// One hasher for the whole process, so that a text hashes the same when
+/// read again.
+fn hash(text: &str) -> u64 {
+    static HASHER: OnceLock<DefaultHashBuilder> = OnceLock::new();
+    HASHER
+        .get_or_init(DefaultHashBuilder::default)
+        .hash_one(text)
+}
+
+impl ReadFile {
+    /// Its text: kept, or read again (`None` when it changed or is gone).
+    pub(crate) fn text(&self) -> Option<&SourceFile> {
+        match self {
+            ReadFile::Kept(file) => Some(file),
+            ReadFile::Released(released) => released.text(),
+        }
+    }
+}
+
+/// An error at `loc` in `file` (named `name`): at its line and column, or,
+/// when the file changed since it was parsed, at the file with the byte
+/// offset in the message.
+pub(crate) fn error_at(
+    file: Option<&ReadFile>,
+    name: &str,
+    code: ImportCode,
+    loc: Loc,
+    message: String,
+    label: &str,
+    help: Option<String>,
+) -> ImportError {
+    match file.and_then(ReadFile::text) {
+        Some(text) => at(code, text, loc.span, message, label, help),
+        None => file_error(
+            code,
+            name,
+            format!(
+                "{message} (at byte {} of `{name}`, which changed after it was read)",
+                loc.span.0
+            ),
+            Some(help.map_or_else(
+                || "import again".to_string(),
+                |h| format!("{h}; import again"),
+            )),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A customer folder's file read from a fresh export folder, and let go.
+    fn released(text: &str) -> (tempfile::TempDir, Arc<ExportDir>, ReadFile) {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(tmp.path().join("customers/c1")).unwrap();
+        std::fs::write(tmp.path().join("customers/c1/subscriptions.json"), text).unwrap();
+        let dir = Arc::new(ExportDir::open(tmp.path(), 1 << 20).unwrap());
+        let rel = "customers/c1/subscriptions.json";
+        let file = dir.read(rel).unwrap().unwrap();
+        let released = ReadFile::Released(Released::new(&dir, rel.into(), file));
+        (tmp, dir, released)
+    }
+
+    fn error(file: &ReadFile, span: (usize, usize)) -> ImportError {
+        let loc = Loc { file: 0, span };
+        let message = "subscription `x` is in no export's subscriptions".to_string();
+        let help = Some("save it again".to_string());
+        error_at(
+            Some(file),
+            "the file",
+            ImportCode::UnknownReference,
+            loc,
+            message,
+            "unknown",
+            help,
+        )
+    }
+
+    #[test]
+    fn a_file_let_go_is_read_again_for_an_error_at_its_line_and_column() {
+        let (_tmp, _dir, file) = released("[\n  {\"id\": \"x\"}\n]\n");
+        let e = error(&file, (11, 14));
+        let pos = e.pos.unwrap();
+        assert_eq!((pos.line, pos.column, pos.offset, pos.len), (2, 10, 11, 3));
+        assert!(e.src.is_some());
+        assert!(
+            e.path.ends_with("customers/c1/subscriptions.json"),
+            "{}",
+            e.path
+        );
+    }
+
+    #[test]
+    fn a_file_changed_after_it_was_read_gives_the_offset_not_another_texts_place() {
+        let (tmp, _dir, file) = released("[\n  {\"id\": \"x\"}\n]\n");
+        // Same length, other text: its places would point at other values.
+        let path = tmp.path().join("customers/c1/subscriptions.json");
+        std::fs::write(&path, "[\n  {\"id\": \"y\"}\n]\n").unwrap();
+        let e = error(&file, (11, 14));
+        assert!(e.pos.is_none() && e.src.is_none());
+        assert!(e
+            .message
+            .contains("at byte 11 of `the file`, which changed after it was read"));
+        assert_eq!(e.help.as_deref(), Some("save it again; import again"));
+        // Gone altogether: the same.
+        std::fs::remove_file(&path).unwrap();
+        let (folder, _dir, gone) = released("[]");
+        drop(folder);
+        assert!(error(&gone, (0, 1))
+            .message
+            .contains("which changed after it was read"));
+    }
+}
