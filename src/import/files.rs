@@ -15,8 +15,6 @@ use std::sync::{Arc, OnceLock};
 
 use hashbrown::DefaultHashBuilder;
 
-use super::error::{at, file_error, ImportCode, ImportError};
-use super::model::Loc;
 use super::read::ExportDir;
 use crate::source::SourceFile;
 
@@ -93,70 +91,36 @@ impl ReadFile {
     }
 }
 
-/// An error at `loc` in `file` (named `name`): at its line and column, or,
-/// when the file changed since it was parsed, at the file with the byte
-/// offset in the message.
-pub(crate) fn error_at(
-    file: Option<&ReadFile>,
-    name: &str,
-    code: ImportCode,
-    loc: Loc,
-    message: String,
-    label: &str,
-    help: Option<String>,
-) -> ImportError {
-    match file.and_then(ReadFile::text) {
-        Some(text) => at(code, text, loc.span, message, label, help),
-        None => file_error(
-            code,
-            name,
-            format!(
-                "{message} (at byte {} of `{name}`, which changed after it was read)",
-                loc.span.0
-            ),
-            Some(help.map_or_else(
-                || "import again".to_string(),
-                |h| format!("{h}; import again"),
-            )),
-        ),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::import::error::{ImportCode, ImportError};
+    use crate::import::model::{Loc, Raw};
 
     /// A customer folder's file read from a fresh export folder, and let go.
-    fn released(text: &str) -> (tempfile::TempDir, Arc<ExportDir>, ReadFile) {
+    fn released(text: &str) -> (tempfile::TempDir, Arc<ExportDir>, Raw) {
         let tmp = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(tmp.path().join("customers/c1")).unwrap();
         std::fs::write(tmp.path().join("customers/c1/subscriptions.json"), text).unwrap();
         let dir = Arc::new(ExportDir::open(tmp.path(), 1 << 20).unwrap());
         let rel = "customers/c1/subscriptions.json";
         let file = dir.read(rel).unwrap().unwrap();
-        let released = ReadFile::Released(Released::new(&dir, rel.into(), file));
-        (tmp, dir, released)
+        let mut raw = Raw::default();
+        raw.add_released(Released::new(&dir, rel.into(), file));
+        (tmp, dir, raw)
     }
 
-    fn error(file: &ReadFile, span: (usize, usize)) -> ImportError {
+    fn error(raw: &Raw, span: (usize, usize)) -> ImportError {
         let loc = Loc { file: 0, span };
         let message = "subscription `x` is in no export's subscriptions".to_string();
         let help = Some("save it again".to_string());
-        error_at(
-            Some(file),
-            "the file",
-            ImportCode::UnknownReference,
-            loc,
-            message,
-            "unknown",
-            help,
-        )
+        raw.error_at(ImportCode::UnknownReference, loc, message, "unknown", help)
     }
 
     #[test]
     fn a_file_let_go_is_read_again_for_an_error_at_its_line_and_column() {
-        let (_tmp, _dir, file) = released("[\n  {\"id\": \"x\"}\n]\n");
-        let e = error(&file, (11, 14));
+        let (_tmp, _dir, raw) = released("[\n  {\"id\": \"x\"}\n]\n");
+        let e = error(&raw, (11, 14));
         let pos = e.pos.unwrap();
         assert_eq!((pos.line, pos.column, pos.offset, pos.len), (2, 10, 11, 3));
         assert!(e.src.is_some());
@@ -169,18 +133,16 @@ mod tests {
 
     #[test]
     fn a_file_changed_after_it_was_read_gives_the_offset_not_another_texts_place() {
-        let (tmp, _dir, file) = released("[\n  {\"id\": \"x\"}\n]\n");
+        let (tmp, _dir, raw) = released("[\n  {\"id\": \"x\"}\n]\n");
         // Same length, other text: its places would point at other values.
         let path = tmp.path().join("customers/c1/subscriptions.json");
         std::fs::write(&path, "[\n  {\"id\": \"y\"}\n]\n").unwrap();
-        let e = error(&file, (11, 14));
+        let e = error(&raw, (11, 14));
         assert!(e.pos.is_none() && e.src.is_none());
-        assert!(e
-            .message
-            .contains("at byte 11 of `the file`, which changed after it was read"));
+        let said = format!("at byte 11 of `{}`, which changed", e.path);
+        assert!(e.message.contains(&said), "{}", e.message);
         assert_eq!(e.help.as_deref(), Some("save it again; import again"));
-        // Gone altogether: the same.
-        std::fs::remove_file(&path).unwrap();
+        // Gone altogether (its export folder removed): the same.
         let (folder, _dir, gone) = released("[]");
         drop(folder);
         assert!(error(&gone, (0, 1))

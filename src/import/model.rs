@@ -5,8 +5,8 @@ use std::hash::BuildHasher;
 
 use hashbrown::{DefaultHashBuilder, HashMap, HashTable};
 
-use super::error::{ImportCode, ImportError};
-use super::files::{error_at, ReadFile, Released};
+use super::error::{at, file_error, ImportCode, ImportError};
+use super::files::{ReadFile, Released};
 use crate::source::SourceFile;
 
 /// A place in one of the files read (an index into [`Raw::files`]).
@@ -251,8 +251,10 @@ impl Raw {
             .unwrap_or_else(|| EMPTY.get_or_init(|| SourceFile::new("", "")))
     }
 
-    /// An error at `loc`, a place in a file read: in a customer folder's
-    /// file, which is read again for it (see [`super::files`]).
+    /// An error at `loc`, a place in a file read (in a customer folder's
+    /// file, read again for it: see [`super::files`]): at its line and
+    /// column, or, when the file changed since it was parsed, at the file
+    /// with the byte offset in the message.
     pub(crate) fn error_at(
         &self,
         code: ImportCode,
@@ -262,15 +264,22 @@ impl Raw {
         help: Option<String>,
     ) -> ImportError {
         let name = self.name(loc.file);
-        error_at(
-            self.files.get(loc.file),
-            &name,
-            code,
-            loc,
-            message,
-            label,
-            help,
-        )
+        match self.files.get(loc.file).and_then(ReadFile::text) {
+            Some(text) => at(code, text, loc.span, message, label, help),
+            // Its places would point at other text: the byte offset instead.
+            None => file_error(
+                code,
+                &name,
+                format!(
+                    "{message} (at byte {} of `{name}`, which changed after it was read)",
+                    loc.span.0
+                ),
+                Some(help.map_or_else(
+                    || "import again".to_string(),
+                    |h| format!("{h}; import again"),
+                )),
+            ),
+        }
     }
 
     /// The partner with this tenant id, created from what a transfer says of it
