@@ -36,8 +36,8 @@ use serde::de::IgnoredAny;
 
 use eligo::internals::scenario::{read_scenario, validate_scenario, LoadOptions};
 
-/// Every regular file under `dir`, depth first (no links followed: the
-/// import does not follow them either).
+/// Every regular file under `dir`, depth first (links are skipped: the
+/// generated exports have none).
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<_> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("cannot list `{}`: {e}", dir.display()))
@@ -54,12 +54,15 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Reads one file whole into a buffer of its size, as the import does.
+/// Reads one file whole into a buffer of its size, with the system calls
+/// the import makes: open, one status, one read of that size, one that
+/// finds the end, close. (`File::read_to_end` would ask for the size and the
+/// position again; through `Take` it does not.)
 fn read(path: &Path) -> Vec<u8> {
     let mut file = std::fs::File::open(path).unwrap();
-    let len = file.metadata().unwrap().len() as usize;
-    let mut bytes = Vec::with_capacity(len + 1);
-    file.read_to_end(&mut bytes).unwrap();
+    let len = file.metadata().unwrap().len();
+    let mut bytes = Vec::with_capacity(len as usize + 1);
+    file.by_ref().take(len + 1).read_to_end(&mut bytes).unwrap();
     bytes
 }
 

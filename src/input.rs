@@ -101,10 +101,14 @@ fn read_in_halves(file: &File, len: usize) -> io::Result<Option<Arc<[u8]>>> {
     }
 }
 
-/// A buffer of `len` zero bytes, as memory the system gives already zeroed:
-/// no pass writes the zeros, and its pages are first touched by what fills
-/// it (the reads of a file, the copies of [`crate::source::concat_shared`]),
-/// on the threads that do.
+/// A buffer of `len` zero bytes, from the allocator's `calloc`. Memory the
+/// system hands over is zero already, so for a large buffer (a scenario, the
+/// text [`crate::source::concat_shared`] joins) no pass writes the zeros, and
+/// its pages are first touched by what fills it, on the threads that do.
+/// Memory freed earlier and taken again is cleared by `calloc`: an import
+/// reads each customer folder's file into what the last one freed (see
+/// `import::files`), which callgrind counts as 2% of a 10k import's
+/// instructions (BENCHMARKS.md, "Stop 27").
 pub(crate) fn zeroed(len: usize) -> Arc<[u8]> {
     let zeros = Arc::<[u8]>::new_zeroed_slice(len);
     // SAFETY: every byte is zero, and zero is a valid `u8`.

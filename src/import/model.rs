@@ -239,10 +239,10 @@ impl Raw {
         }
     }
 
-    /// The text of the file at an index: kept (an export's own files, which
-    /// are what this is asked for while reading), or read again; empty when
-    /// it changed since (there always is a file: indexes come from
-    /// `add_file` and `add_released`).
+    /// The text of the file at an index, asked for while an export's own
+    /// files (kept whole) are read. A customer folder's file would be read
+    /// again, and is empty when it changed since: errors in those go through
+    /// [`Raw::error_at`], which says so.
     pub(crate) fn file(&self, index: usize) -> &SourceFile {
         static EMPTY: std::sync::OnceLock<SourceFile> = std::sync::OnceLock::new();
         self.files
