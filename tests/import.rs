@@ -525,8 +525,6 @@ fn a_link_inside_the_export_is_read_and_a_fifo_is_refused_without_waiting() {
     tmp.close().unwrap();
 }
 
-/// Copies a folder tree (regular files and folders only).
-#[cfg(unix)]
 /// Moves `dir/name` to `dir/saved-name` and puts a link to it in its place;
 /// returns the link's path.
 #[cfg(unix)]
@@ -538,6 +536,8 @@ fn move_behind_a_link(dir: &Path, name: &str) -> std::path::PathBuf {
     link
 }
 
+/// Copies a folder tree (regular files and folders only).
+#[cfg(unix)]
 fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
