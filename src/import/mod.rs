@@ -4,7 +4,9 @@
 //! ```text
 //! export folders ──read (mapping)──▶ Raw ──build──▶ Scenario ◀──merge── overlays
 //!                                                     │
-//!                                      write ──▶ YAML ──load (engine)──▶ valid?
+//!                       verdict (schema) ◀────────────┼──────────▶ write ──▶ YAML
+//!                          │ not proven                               │
+//!                          └───────────── load (engine) ──▶ errors ◀──┘
 //! ```
 //! The mapping ([`map`]) holds every Partner Center name and spelling; the Rust
 //! here knows only the importer's own vocabulary and the scenario format.
@@ -26,6 +28,7 @@ pub(crate) mod read;
 pub(crate) mod reconcile;
 pub(crate) mod record;
 mod values;
+mod verdict;
 pub(crate) mod write;
 #[cfg(test)]
 mod written;
@@ -158,11 +161,20 @@ pub(crate) fn import<R: Send>(
         .chain(&options.overlays)
         .map(|p| display(p))
         .collect();
-    let text = write::write(&scenario, &sources);
+    let load = LoadOptions::default();
+    // The verdict reads the scenario while the writer writes it.
+    let (text, proven) = rayon::join(
+        || write::write(&scenario, &sources),
+        || verdict::proves_valid(&program.schema, &scenario, &load.limits),
+    );
+    let proven = proven && text.len() <= load.limits.max_file_bytes;
     // The scenario's fields are in the text now.
     options.release.release(scenario);
     let (valid, beside) = beside(
-        || validate(program, Arc::clone(&text), options.release),
+        || match proven {
+            true => Ok(()),
+            false => validate(program, Arc::clone(&text), &load, options.release),
+        },
         || alongside(&text),
     );
     valid.map(|()| (text, beside))
@@ -368,13 +380,19 @@ fn resolve_resellers(
     }
 }
 
-/// Loads the written scenario with the engine: what only an overlay can give
-/// (roles, a relationship's `via`, …) and is missing shows up here.
-fn validate(program: &Program, text: Arc<str>, release: Release) -> Result<(), ImportFailure> {
+/// Loads the written scenario with the engine, when [`verdict`] could not
+/// prove it valid: what only an overlay can give (roles, a relationship's
+/// `via`, …) and is missing shows up here, at its place in the text.
+fn validate(
+    program: &Program,
+    text: Arc<str>,
+    load: &LoadOptions,
+    release: Release,
+) -> Result<(), ImportFailure> {
     let source = SourceFile::new(OUTPUT_NAME, text);
     let ids: HashSet<String> = program.rule_ids();
     // The store is not needed, only whether it loads: not finished for use.
-    match validate_scenario(&program.schema, &source, &ids, &LoadOptions::default()) {
+    match validate_scenario(&program.schema, &source, &ids, load) {
         Ok(loaded) => {
             release.release(loaded);
             Ok(())

@@ -31,7 +31,7 @@ mod directive;
 mod expect;
 mod mapping;
 mod references;
-mod scalar;
+pub(crate) mod scalar;
 mod values;
 
 use scalar::Scalar;

@@ -6,25 +6,25 @@ use std::borrow::Cow;
 use crate::scenario::store::Pos;
 
 /// A scalar as the parser gives it.
-pub(super) struct Scalar<'a> {
-    pub(super) text: Cow<'a, str>,
-    pub(super) style: Style,
+pub(crate) struct Scalar<'a> {
+    pub(crate) text: Cow<'a, str>,
+    pub(crate) style: Style,
     /// `!!str` forces a string.
-    pub(super) tagged_str: bool,
-    pub(super) pos: Pos,
+    pub(crate) tagged_str: bool,
+    pub(crate) pos: Pos,
 }
 
 impl Scalar<'_> {
-    pub(super) fn plain(&self) -> bool {
+    pub(crate) fn plain(&self) -> bool {
         self.style == Style::Plain && !self.tagged_str
     }
 
-    pub(super) fn is_null(&self) -> bool {
+    pub(crate) fn is_null(&self) -> bool {
         self.plain() && matches!(self.text.as_ref(), "" | "~" | "null" | "Null" | "NULL")
     }
 
     /// What a plain scalar means under the YAML 1.2 core schema, for messages.
-    pub(super) fn core_kind(&self) -> Option<&'static str> {
+    pub(crate) fn core_kind(&self) -> Option<&'static str> {
         if !self.plain() {
             return None;
         }
@@ -49,7 +49,7 @@ impl Scalar<'_> {
     }
 }
 
-pub(super) fn core_int(t: &str) -> Option<i64> {
+pub(crate) fn core_int(t: &str) -> Option<i64> {
     let digits = t.strip_prefix('+').unwrap_or(t);
     if let Some(oct) = digits.strip_prefix("0o") {
         return i64::from_str_radix(oct, 8).ok();
@@ -64,7 +64,7 @@ pub(super) fn core_int(t: &str) -> Option<i64> {
     digits.parse().ok()
 }
 
-pub(super) fn core_float(t: &str) -> Option<f64> {
+pub(crate) fn core_float(t: &str) -> Option<f64> {
     let body = t.trim_start_matches(['+', '-']);
     match body {
         ".inf" | ".Inf" | ".INF" => {

@@ -1,0 +1,406 @@
+//! Whether the scenario built is valid, decided from the scenario itself
+//! rather than by loading the text written from it.
+//!
+//! The import must never write a scenario that other commands refuse. It
+//! used to prove that by loading its own text, which took as long as most
+//! of a check of the book (a 54 MB text scanned and loaded on both cores).
+//! Here the same schema is applied to the built scenario: every field
+//! known, of its type, present where required; every id unique; every
+//! reference to an entity of its kind. A value reads as the loader would
+//! read it because the writer writes it so ([`scalar_form`], held to the
+//! loader by the writer's own tests).
+//!
+//! The answer is one-sided. [`proves_valid`] says `true` only when each
+//! check passed; anything it does not judge (an `expect` block, a null, a
+//! value past a limit) and anything invalid is `false`, and the import then
+//! loads the text as before, for the errors with their places. So the
+//! import's verdict and errors are the loader's; this only spares the load
+//! when it would pass. `tests` hold `true` here to a load that passes, on
+//! scenarios built to be valid and then broken one value at a time.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::fragment::{Fields, Scenario, Val, KINDS};
+use super::write::scalar_form;
+use crate::date::parse_date;
+use crate::scenario::event::Style;
+use crate::scenario::events::Limits;
+use crate::scenario::ids::Ids;
+use crate::scenario::load::scalar::{core_float, core_int, Scalar};
+use crate::scenario::store::Pos;
+use crate::schema::{DefaultValue, Field, FieldId, FieldType, Id, KindId, Prim, Schema, ROOT};
+
+/// The root keys the writer writes besides the collections, in its order.
+const ROOT_FIELDS: [&str; 2] = ["scenario", "as_of"];
+
+/// Whether the text written from `scenario` loads without an error under
+/// `schema` and `limits`, the text's size aside (the caller compares it with
+/// [`Limits::max_file_bytes`]). `false` may also mean "not judged here":
+/// the text must then be loaded.
+pub(crate) fn proves_valid(schema: &Schema, scenario: &Scenario, limits: &Limits) -> bool {
+    if scenario.root.get("expect").is_some() {
+        return false;
+    }
+    let mut check = Check::new(schema, limits);
+    check.root(scenario) && check.ids_and_references()
+}
+
+/// The state of one verdict.
+struct Check<'s, 'v> {
+    schema: &'s Schema,
+    limits: &'s Limits,
+    /// Every entity's id, with its kind and the text's address.
+    ids: Vec<(&'v Arc<str>, KindId)>,
+    /// Every reference, with the kind it must name.
+    references: Vec<(&'v Arc<str>, KindId)>,
+    /// Plain values already judged, by the address of their shared text and
+    /// the type they were judged for: a mapped enum value is one text shared
+    /// by a hundred thousand entities.
+    plain_seen: HashMap<(usize, usize), bool>,
+}
+
+impl<'s, 'v> Check<'s, 'v> {
+    fn new(schema: &'s Schema, limits: &'s Limits) -> Self {
+        Check {
+            schema,
+            limits,
+            ids: Vec::new(),
+            references: Vec::new(),
+            plain_seen: HashMap::new(),
+        }
+    }
+
+    /// The root mapping: its own fields, then each collection, all of which
+    /// the writer writes (an empty one as `[]`).
+    fn root(&mut self, scenario: &'v Scenario) -> bool {
+        let mut seen = 0u64;
+        for name in ROOT_FIELDS {
+            if let Some(value) = scenario.root.get(name) {
+                if !self.field(ROOT, name, value, &mut seen, 1) {
+                    return false;
+                }
+            }
+        }
+        let count: usize = scenario.kinds.iter().map(Vec::len).sum();
+        self.ids.reserve(count);
+        self.references.reserve(count * 4);
+        let partnerships = scenario.partnerships.iter().map(|(fields, _)| fields);
+        if !self.collection("partnerships", partnerships, &mut seen) {
+            return false;
+        }
+        for (name, entities) in KINDS.iter().zip(&scenario.kinds) {
+            if !self.collection(name, entities.iter().map(|e| &e.fields), &mut seen) {
+                return false;
+            }
+        }
+        self.absent_allowed(ROOT, seen, &scenario.root)
+    }
+
+    /// A root collection and its entries.
+    fn collection(
+        &mut self,
+        name: &str,
+        entries: impl ExactSizeIterator<Item = &'v Fields>,
+        seen: &mut u64,
+    ) -> bool {
+        let Some((field, kind)) = self.collection_field(name) else {
+            return false;
+        };
+        if !mark(seen, field)
+            || entries.len() > Ids::new(self.schema.kinds.len()).max_row() as usize
+        {
+            return false;
+        }
+        let mut entries = entries;
+        entries.all(|fields| self.record(kind, fields, 3))
+    }
+
+    /// The root field listing `name`, and the kind it lists.
+    fn collection_field(&self, name: &str) -> Option<(FieldId, KindId)> {
+        let root = self.schema.root();
+        let field = root.field(name)?;
+        match &root.field_decl(field).ty {
+            FieldType::List(inner) => match **inner {
+                FieldType::Own(kind) => Some((field, kind)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// An entity or a nested record at nesting `depth`: each field known,
+    /// given once and valid; each field not given allowed to be absent.
+    fn record(&mut self, kind: KindId, fields: &'v Fields, depth: usize) -> bool {
+        if depth > self.limits.max_depth {
+            return false;
+        }
+        let mut seen = 0u64;
+        let mut guess = 0;
+        for (key, value) in &fields.0 {
+            let Some(id) = self.field_named(kind, key, guess) else {
+                return false;
+            };
+            guess = id.index() + 1;
+            if !mark(&mut seen, id) || !self.value(kind, id, value, depth) {
+                return false;
+            }
+        }
+        self.absent_allowed(kind, seen, fields)
+    }
+
+    /// One root field by name.
+    fn field(
+        &mut self,
+        kind: KindId,
+        name: &str,
+        value: &'v Val,
+        seen: &mut u64,
+        depth: usize,
+    ) -> bool {
+        match self.field_named(kind, name, 0) {
+            Some(id) => mark(seen, id) && self.value(kind, id, value, depth),
+            None => false,
+        }
+    }
+
+    /// The field a key names, as the loader finds it (computed fields
+    /// cannot be given); the fields are mostly in declaration order.
+    fn field_named(&self, kind: KindId, key: &str, guess: usize) -> Option<FieldId> {
+        let fields = &self.schema.kind(kind).fields;
+        let id = match fields.get_at(guess) {
+            Some((id, f)) if f.name == key => id,
+            _ => self.schema.kind(kind).field(key)?,
+        };
+        (!fields.get(id)?.ty.is_computed()).then_some(id)
+    }
+
+    /// Whether every field of `kind` not in `seen` may be absent: it has a
+    /// default or is optional, and no sibling's value requires it.
+    fn absent_allowed(&self, kind: KindId, seen: u64, fields: &Fields) -> bool {
+        let k = self.schema.kind(kind);
+        k.fields.iter_enumerated().all(|(id, f)| {
+            let given = seen & bit(id) != 0;
+            given
+                || f.ty.is_computed()
+                || ((f.default.is_some() || f.optional)
+                    && !self.required_by_sibling(kind, f, fields))
+        })
+    }
+
+    /// Whether `field`, absent, is required by the value of its sibling
+    /// (`required if via == partner_attestation`); a sibling's value not
+    /// judged here counts as requiring it.
+    fn required_by_sibling(&self, kind: KindId, field: &Field, fields: &Fields) -> bool {
+        let Some((sibling, wanted)) = field.required_if else {
+            return false;
+        };
+        let decl = self.schema.kind(kind).field_decl(sibling);
+        let FieldType::Enum(e) = decl.ty else {
+            return false;
+        };
+        let value = match fields.get(&decl.name) {
+            Some(value) => match scalar_form(value) {
+                Some((text, _)) => self.schema.enum_decl(e).variant(text),
+                None => return true,
+            },
+            None => match decl.default {
+                Some(DefaultValue::Enum(v)) => Some(v),
+                Some(_) => return true,
+                None => None,
+            },
+        };
+        value == Some(wanted)
+    }
+
+    /// A field's value.
+    fn value(&mut self, kind: KindId, id: FieldId, value: &'v Val, depth: usize) -> bool {
+        let schema = self.schema;
+        let decl = schema.kind(kind).field_decl(id);
+        match (&decl.ty, value) {
+            (FieldType::Own(child), Val::Map(fields)) => self.record(*child, fields, depth + 1),
+            (FieldType::List(inner), Val::List(items)) => {
+                if decl.nonempty && items.is_empty() {
+                    return false;
+                }
+                let depth = depth + 1;
+                match **inner {
+                    FieldType::Own(child) => items.iter().all(|item| match item {
+                        Val::Map(fields) => self.record(child, fields, depth + 1),
+                        _ => false,
+                    }),
+                    // An id in a list is not an entity's id.
+                    ref scalar => items
+                        .iter()
+                        .all(|item| self.scalar(None, scalar, None, item)),
+                }
+            }
+            (ty, Val::Str(_) | Val::Plain(_)) => self.scalar(Some(kind), ty, decl.min, value),
+            _ => false,
+        }
+    }
+
+    /// A scalar value of type `ty`, a field of an entity of kind `owner`
+    /// or (`None`) an element of a list.
+    fn scalar(
+        &mut self,
+        owner: Option<KindId>,
+        ty: &FieldType,
+        min: Option<f64>,
+        value: &'v Val,
+    ) -> bool {
+        let text = match value {
+            Val::Str(text) | Val::Plain(text) => text,
+            Val::List(_) | Val::Map(_) => return false,
+        };
+        if text.len() > self.limits.max_string_bytes {
+            return false;
+        }
+        match (ty, value) {
+            // A string is written so that it reads back as that string.
+            (FieldType::Prim(Prim::Str { .. }), Val::Str(_)) => true,
+            (FieldType::Prim(Prim::Id), Val::Str(_)) => match owner {
+                Some(kind) if !text.trim().is_empty() => {
+                    self.ids.push((text, kind));
+                    true
+                }
+                _ => false,
+            },
+            (FieldType::Ref(kind), Val::Str(_)) => {
+                self.references.push((text, *kind));
+                true
+            }
+            (FieldType::Enum(e), Val::Str(_)) => self.schema.enum_decl(*e).variant(text).is_some(),
+            (FieldType::Prim(Prim::Date), Val::Str(_)) => parse_date(text).is_some(),
+            // A number or boolean read from a string's text is not one.
+            (_, Val::Str(_)) => false,
+            _ => self.plain(owner, ty, min, text),
+        }
+    }
+
+    /// A plain value (an enum value, a number, a date, a boolean), judged
+    /// once per shared text and type.
+    fn plain(
+        &mut self,
+        owner: Option<KindId>,
+        ty: &FieldType,
+        min: Option<f64>,
+        text: &'v Arc<str>,
+    ) -> bool {
+        let key = (
+            Arc::as_ptr(text) as *const u8 as usize,
+            ty as *const FieldType as usize,
+        );
+        if let Some(&known) = self.plain_seen.get(&key) {
+            return known;
+        }
+        let value = Val::Plain(Arc::clone(text));
+        let Some((written, plain)) = scalar_form(&value) else {
+            return false;
+        };
+        let scalar = Scalar {
+            text: written.into(),
+            style: if plain {
+                Style::Plain
+            } else {
+                Style::DoubleQuoted
+            },
+            tagged_str: false,
+            pos: Pos::default(),
+        };
+        let ok = match ty {
+            FieldType::Ref(kind) => {
+                if scalar.core_kind().is_some() || scalar.is_null() {
+                    return false;
+                }
+                // Not cached: each is looked up once all ids are known.
+                self.references.push((text, *kind));
+                return true;
+            }
+            FieldType::Prim(Prim::Id) => {
+                let Some(kind) = owner else { return false };
+                if scalar.core_kind().is_some() || text.trim().is_empty() {
+                    return false;
+                }
+                self.ids.push((text, kind));
+                return true;
+            }
+            _ if scalar.is_null() => false,
+            FieldType::Prim(prim) => prim_ok(*prim, &scalar, min),
+            FieldType::Enum(e) => self.schema.enum_decl(*e).variant(&scalar.text).is_some(),
+            _ => false,
+        };
+        self.plain_seen.insert(key, ok);
+        ok
+    }
+
+    /// Every id used once; every reference naming an entity of its kind.
+    fn ids_and_references(&self) -> bool {
+        let mut by_text: HashMap<&str, KindId> = HashMap::with_capacity(self.ids.len());
+        let mut by_address: HashMap<usize, KindId> = HashMap::with_capacity(self.ids.len());
+        for &(text, kind) in &self.ids {
+            if by_text.insert(text.as_ref(), kind).is_some() {
+                return false;
+            }
+            by_address.insert(address(text), kind);
+        }
+        // References share their entity's id text: its address answers
+        // without reading the text; an overlay's own text is looked up.
+        let mut last: Option<(usize, KindId)> = None;
+        self.references.iter().all(|(text, kind)| {
+            let at = address(text);
+            if last == Some((at, *kind)) {
+                return true;
+            }
+            let found = by_address
+                .get(&at)
+                .or_else(|| by_text.get(text.as_ref()))
+                .copied();
+            last = Some((at, *kind));
+            found == Some(*kind)
+        })
+    }
+}
+
+/// Marks `field` seen; `false` when it was already (a key given twice).
+fn mark(seen: &mut u64, field: FieldId) -> bool {
+    let was = *seen & bit(field) != 0;
+    *seen |= bit(field);
+    !was
+}
+
+fn bit(field: FieldId) -> u64 {
+    1u64.checked_shl(field.index() as u32).unwrap_or(0)
+}
+
+fn address(text: &Arc<str>) -> usize {
+    Arc::as_ptr(text) as *const u8 as usize
+}
+
+/// Whether a plain scalar is a valid value of a primitive type, as the
+/// loader's `prim_cell` reads it.
+fn prim_ok(prim: Prim, s: &Scalar<'_>, min: Option<f64>) -> bool {
+    let at_least = |v: f64| min.is_none_or(|m| v >= m);
+    match prim {
+        Prim::Str { .. } => s.core_kind().is_none(),
+        Prim::Id => false,
+        Prim::Bool => {
+            s.plain()
+                && matches!(
+                    s.text.as_ref(),
+                    "true" | "True" | "TRUE" | "false" | "False" | "FALSE"
+                )
+        }
+        Prim::Int => s.plain() && core_int(&s.text).is_some_and(|v| at_least(v as f64)),
+        Prim::Num => {
+            s.plain()
+                && core_float(&s.text)
+                    .or_else(|| core_int(&s.text).map(|i| i as f64))
+                    .is_some_and(|v| v.is_finite() && at_least(v))
+        }
+        Prim::Date => parse_date(&s.text).is_some(),
+    }
+}
+
+#[cfg(test)]
+mod tests;
