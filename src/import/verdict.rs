@@ -18,10 +18,12 @@
 //! when it would pass. `tests` hold `true` here to a load that passes, on
 //! scenarios built to be valid and then broken one value at a time.
 
-use std::collections::HashMap;
+use hashbrown::HashMap;
 use std::sync::Arc;
 
-use super::fragment::{Fields, Scenario, Val, KINDS};
+use rayon::prelude::*;
+
+use super::fragment::{Entity, Fields, Scenario, Val, KINDS};
 use super::write::scalar_form;
 use crate::date::parse_date;
 use crate::scenario::event::Style;
@@ -30,6 +32,9 @@ use crate::scenario::ids::Ids;
 use crate::scenario::load::scalar::{core_float, core_int, Scalar};
 use crate::scenario::store::Pos;
 use crate::schema::{DefaultValue, Field, FieldId, FieldType, Id, KindId, Prim, Schema, ROOT};
+
+/// Entries checked in one run on one core.
+const RUN: usize = 4096;
 
 /// The root keys the writer writes besides the collections, in its order.
 const ROOT_FIELDS: [&str; 2] = ["scenario", "as_of"];
@@ -85,23 +90,33 @@ impl<'s, 'v> Check<'s, 'v> {
         let count: usize = scenario.kinds.iter().map(Vec::len).sum();
         self.ids.reserve(count);
         self.references.reserve(count * 4);
-        let partnerships = scenario.partnerships.iter().map(|(fields, _)| fields);
-        if !self.collection("partnerships", partnerships, &mut seen) {
+        let partnership = |p: &'v (Fields, Arc<str>)| &p.0;
+        if !self.collection(
+            "partnerships",
+            &scenario.partnerships,
+            partnership,
+            &mut seen,
+        ) {
             return false;
         }
         for (name, entities) in KINDS.iter().zip(&scenario.kinds) {
-            if !self.collection(name, entities.iter().map(|e| &e.fields), &mut seen) {
+            let entity = |e: &'v Entity| &e.fields;
+            if !self.collection(name, entities, entity, &mut seen) {
                 return false;
             }
         }
         self.absent_allowed(ROOT, seen, &scenario.root)
     }
 
-    /// A root collection and its entries.
-    fn collection(
+    /// A root collection and its entries, each entry's `fields`. The
+    /// entries are checked in runs on every core (the writer writes them
+    /// meanwhile, in runs of its own), each run gathering its ids and
+    /// references; they are put together here, to be matched at the end.
+    fn collection<T: Sync>(
         &mut self,
         name: &str,
-        entries: impl ExactSizeIterator<Item = &'v Fields>,
+        entries: &'v [T],
+        fields: impl Fn(&'v T) -> &'v Fields + Sync,
         seen: &mut u64,
     ) -> bool {
         let Some((field, kind)) = self.collection_field(name) else {
@@ -112,8 +127,24 @@ impl<'s, 'v> Check<'s, 'v> {
         {
             return false;
         }
-        let mut entries = entries;
-        entries.all(|fields| self.record(kind, fields, 3))
+        let (schema, limits) = (self.schema, self.limits);
+        let runs: Vec<Option<Check<'s, 'v>>> = entries
+            .par_chunks(RUN)
+            .map(|run| {
+                let mut part = Check::new(schema, limits);
+                run.iter()
+                    .all(|entry| part.record(kind, fields(entry), 3))
+                    .then_some(part)
+            })
+            .collect();
+        runs.into_iter().all(|run| match run {
+            Some(part) => {
+                self.ids.extend(part.ids);
+                self.references.extend(part.references);
+                true
+            }
+            None => false,
+        })
     }
 
     /// The root field listing `name`, and the kind it lists.
