@@ -30,6 +30,7 @@ pub mod import {
     /// The export's JSON read without jsonc-parser.
     pub mod json_fast {
         pub use crate::import::json_fast::compare;
+        pub use crate::import::json_fast::records::{compare_records, subscription_paths};
     }
 }
 

@@ -11,6 +11,7 @@ use super::csv_file;
 use super::error::{at, ImportCode, ImportError};
 use super::files::Released;
 use super::json;
+use super::json_fast;
 use super::map::{
     AgreementField as A, ItemField as I, Map, OfferFacts, SubscriptionField as S,
     TransferField as T,
@@ -61,9 +62,17 @@ pub(crate) fn parse_folder(dir: &Arc<ExportDir>, map: &Map, rel: &str) -> Parsed
     let release = |(path, file): (String, SourceFile)| Released::new(dir, path, file);
     if let Some(read) = read(&f.subscriptions, &mut out) {
         let file = &read.1;
-        let subs = with_list(file, map, &mut out.errors, |o, errors| {
-            subscription(map, file, &Rec::from_json(o, &map.raw.subscription), errors)
-        });
+        let fast =
+            json_fast::records::records(&file.text, &map.raw.list_items, &map.subscription_fields);
+        let subs = match fast {
+            Some(recs) => recs
+                .iter()
+                .filter_map(|r| subscription(map, file, r, &mut out.errors))
+                .collect(),
+            None => with_list(file, map, &mut out.errors, |o, errors| {
+                subscription(map, file, &Rec::from_json(o, &map.raw.subscription), errors)
+            }),
+        };
         out.files
             .push((release(read), Content::Subscriptions(subs)));
     } else if let Some(read) = read(&f.subscriptions_csv, &mut out) {

@@ -22,6 +22,8 @@ use jsonc_parser::common::Range;
 
 use crate::scenario::json::plain;
 
+pub(crate) mod records;
+
 /// The deepest nesting of objects and arrays read here. jsonc-parser's
 /// bound is 512 ranges (a property counts as one besides its object), so
 /// what is read here is within it; deeper texts are jsonc-parser's to judge.
@@ -29,11 +31,7 @@ pub(crate) const MAX_DEPTH: usize = 128;
 
 /// jsonc-parser's AST of `text`, or `None` for jsonc-parser to read it.
 pub(crate) fn parse(text: &str) -> Option<Value<'_>> {
-    let mut reader = Reader {
-        text,
-        bytes: text.as_bytes(),
-        pos: 0,
-    };
+    let mut reader = Reader::new(text);
     reader.skip_whitespace();
     let value = reader.value(0)?;
     reader.skip_whitespace();
@@ -61,6 +59,14 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
+    fn new(text: &'a str) -> Self {
+        Reader {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+        }
+    }
+
     fn byte(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
@@ -108,15 +114,30 @@ impl<'a> Reader<'a> {
         close: u8,
         mut entry: impl FnMut(&mut Self) -> Option<T>,
     ) -> Option<(Range, Vec<T>)> {
+        let mut entries = Vec::new();
+        let range = self.each_entry(close, |reader| {
+            entries.push(entry(reader)?);
+            Some(())
+        })?;
+        Some((range, entries))
+    }
+
+    /// Reads the comma-separated entries of the object or array whose
+    /// opening bracket is at `pos`, up to its `close`, each by `entry`
+    /// (which keeps what it wants of it); the range of the whole.
+    fn each_entry(
+        &mut self,
+        close: u8,
+        mut entry: impl FnMut(&mut Self) -> Option<()>,
+    ) -> Option<Range> {
         let start = self.pos;
         self.pos += 1;
         self.skip_whitespace();
-        let mut entries = Vec::new();
         if self.byte() == Some(close) {
             self.pos += 1;
         } else {
             loop {
-                entries.push(entry(self)?);
+                entry(self)?;
                 self.skip_whitespace();
                 match self.byte()? {
                     b',' => {
@@ -131,11 +152,23 @@ impl<'a> Reader<'a> {
                 }
             }
         }
-        Some((Range::new(start, self.pos), entries))
+        Some(Range::new(start, self.pos))
     }
 
     /// A `"name": value` property, its name at `pos`.
     fn property(&mut self, depth: usize) -> Option<ObjectProp<'a>> {
+        let name = self.property_name()?;
+        let value = self.value(depth)?;
+        let range = Range::new(name.range.start, self.pos);
+        Some(ObjectProp {
+            range,
+            name: ObjectPropName::String(name),
+            value,
+        })
+    }
+
+    /// A property's `"name":`, its name at `pos`; `pos` is left at its value.
+    fn property_name(&mut self) -> Option<StringLit<'a>> {
         if self.byte() != Some(b'"') {
             return None;
         }
@@ -146,13 +179,7 @@ impl<'a> Reader<'a> {
         }
         self.pos += 1;
         self.skip_whitespace();
-        let value = self.value(depth)?;
-        let range = Range::new(name.range.start, self.pos);
-        Some(ObjectProp {
-            range,
-            name: ObjectPropName::String(name),
-            value,
-        })
+        Some(name)
     }
 
     /// A string without escapes, its `"` at `pos` (jsonc-parser takes every

@@ -8,6 +8,8 @@
 //! serde_yaml's error locations).
 
 use serde::Deserialize;
+
+use super::json_fast::records::FieldTree;
 use std::collections::{BTreeMap, HashMap};
 
 use super::error::{at, ImportCode, ImportError};
@@ -22,7 +24,7 @@ pub(crate) const DEFAULT_MAP_NAME: &str = "<default>/partner-center.map.yaml";
 /// is a `.`-separated list of property names, matched without regard to case.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
-pub(crate) enum Paths {
+pub enum Paths {
     /// One path.
     One(String),
     /// Several, tried in order.
@@ -31,7 +33,7 @@ pub(crate) enum Paths {
 
 impl Paths {
     /// The paths in order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &str> {
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
         let slice: &[String] = match self {
             Paths::One(p) => std::slice::from_ref(p),
             Paths::Many(v) => v,
@@ -294,6 +296,9 @@ pub(crate) struct Map {
     pub agreement_types: Table,
     /// Regions by upper-case country code.
     pub regions: HashMap<String, String>,
+    /// The subscription's paths as a tree, to read subscriptions without
+    /// a syntax tree ([`super::json_fast::records`]).
+    pub subscription_fields: FieldTree<SubscriptionField>,
 }
 
 /// What a subscription is, for the offer table.
@@ -324,6 +329,7 @@ impl Map {
         let raw: Mapping =
             serde_yaml::from_str(&file.text).map_err(|e| vec![yaml_error(file, &e)])?;
         let map = Map {
+            subscription_fields: FieldTree::new(&raw.subscription),
             subscription_status: Table::new(&raw.subscription_status),
             transfer_status: Table::new(&raw.transfer_status),
             agreement_types: Table::new(&raw.agreement_types),

@@ -39,7 +39,7 @@ impl<'a, F: Hash + Eq + Copy> Rec<'a, F> {
     pub(crate) fn from_json(object: &Object<'a>, fields: &HashMap<F, Paths>) -> Self {
         let cells = fields
             .iter()
-            .filter_map(|(&f, paths)| Some((f, cell(json::first(object, Some(paths))?)?)))
+            .filter_map(|(&f, paths)| Some((f, scalar_cell(json::first(object, Some(paths))?)?)))
             .collect();
         Rec {
             cells,
@@ -81,7 +81,8 @@ impl<'a, F: Hash + Eq + Copy> Rec<'a, F> {
     }
 }
 
-fn cell<'a>(value: &Value<'a>) -> Option<Cell<'a>> {
+/// The cell of a scalar value (`None` for `null`, an object or an array).
+pub(crate) fn scalar_cell<'a>(value: &Value<'a>) -> Option<Cell<'a>> {
     let (text, is_bool) = match value {
         Value::StringLit(s) => (s.value.clone(), false),
         Value::NumberLit(n) => (Cow::Borrowed(n.value), false),
