@@ -7,6 +7,7 @@ use super::csv_file;
 use super::error::{at, file_error, ImportCode, ImportError};
 use super::folder::{parse_folder, Content, Parsed};
 use super::json;
+use super::json_fast::records::records;
 use super::map::{CustomerField as C, Map, OrgField as O};
 use super::model::{CustomerRaw, Loc, Raw, SubscriptionRaw};
 use super::read::ExportDir;
@@ -191,6 +192,14 @@ impl<'m> Reader<'m> {
     fn customers(&mut self, dir: &ExportDir, partner: usize) -> Vec<usize> {
         let files = self.map.raw.files.clone();
         let recs: Vec<(usize, Rec<C>)> = if let Some(index) = self.read(dir, &files.customers) {
+            let file = self.raw.file(index).clone();
+            let fields = &self.map.customer_fields;
+            if let Some(recs) = records(&file.text, &self.map.raw.list_items, fields) {
+                return recs
+                    .iter()
+                    .filter_map(|rec| self.customer(index, rec, partner))
+                    .collect();
+            }
             let mut recs = Vec::new();
             self.with_json(index, |r, file, value| {
                 match json::list_of(file, value, &r.map.raw.list_items) {

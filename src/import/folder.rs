@@ -12,8 +12,9 @@ use super::error::{at, ImportCode, ImportError};
 use super::files::Released;
 use super::json;
 use super::json_fast;
+use super::json_fast::records::FieldTree;
 use super::map::{
-    AgreementField as A, ItemField as I, Map, OfferFacts, SubscriptionField as S,
+    AgreementField as A, ItemField as I, Map, OfferFacts, Paths, SubscriptionField as S,
     TransferField as T,
 };
 use super::model::{ItemRaw, Loc, SubscriptionRaw, TransferRaw};
@@ -21,6 +22,7 @@ use super::read::ExportDir;
 use super::record::{count, required, Cell, Rec};
 use super::values::{date, mapped, not_object, offer_key};
 use crate::source::SourceFile;
+use std::collections::HashMap;
 
 /// What one file of a customer folder held. Indexes of customers, partners and
 /// files are filled in when the results are added.
@@ -62,17 +64,10 @@ pub(crate) fn parse_folder(dir: &Arc<ExportDir>, map: &Map, rel: &str) -> Parsed
     let release = |(path, file): (String, SourceFile)| Released::new(dir, path, file);
     if let Some(read) = read(&f.subscriptions, &mut out) {
         let file = &read.1;
-        let fast =
-            json_fast::records::records(&file.text, &map.raw.list_items, &map.subscription_fields);
-        let subs = match fast {
-            Some(recs) => recs
-                .iter()
-                .filter_map(|r| subscription(map, file, r, &mut out.errors))
-                .collect(),
-            None => with_list(file, map, &mut out.errors, |o, errors| {
-                subscription(map, file, &Rec::from_json(o, &map.raw.subscription), errors)
-            }),
-        };
+        let fields = (&map.subscription_fields, &map.raw.subscription);
+        let subs = with_records(file, map, fields, &mut out.errors, |rec, errors| {
+            subscription(map, file, rec, errors)
+        });
         out.files
             .push((release(read), Content::Subscriptions(subs)));
     } else if let Some(read) = read(&f.subscriptions_csv, &mut out) {
@@ -104,13 +99,32 @@ pub(crate) fn parse_folder(dir: &Arc<ExportDir>, map: &Map, rel: &str) -> Parsed
     }
     if let Some(read) = read(&f.agreements, &mut out) {
         let file = &read.1;
-        let mca = with_list(file, map, &mut out.errors, |o, errors| {
-            agreement(map, file, o, errors)
+        let fields = (&map.agreement_fields, &map.raw.agreement);
+        let mca = with_records(file, map, fields, &mut out.errors, |rec, errors| {
+            agreement(map, file, rec, errors)
         });
         let latest = mca.into_iter().max();
         out.files.push((release(read), Content::Mca(latest)));
     }
     out
+}
+
+/// Calls `each` on the record of every object of a list file, keeping what
+/// it returns: records read straight from the text ([`json_fast::records`])
+/// where they can be, else read through the syntax tree, with its errors.
+fn with_records<F: Copy + Eq + std::hash::Hash, R>(
+    file: &SourceFile,
+    map: &Map,
+    (tree, paths): (&FieldTree<F>, &HashMap<F, Paths>),
+    errors: &mut Vec<ImportError>,
+    mut each: impl FnMut(&Rec<'_, F>, &mut Vec<ImportError>) -> Option<R>,
+) -> Vec<R> {
+    match json_fast::records::records(&file.text, &map.raw.list_items, tree) {
+        Some(recs) => recs.iter().filter_map(|r| each(r, errors)).collect(),
+        None => with_list(file, map, errors, |o, errors| {
+            each(&Rec::from_json(o, paths), errors)
+        }),
+    }
 }
 
 /// Calls `each` on every object of a list file, keeping what it returns.
@@ -363,14 +377,13 @@ fn item(
 fn agreement(
     map: &Map,
     file: &SourceFile,
-    object: &Object<'_>,
+    rec: &Rec<'_, A>,
     errors: &mut Vec<ImportError>,
 ) -> Option<Option<String>> {
-    let rec = Rec::from_json(object, &map.raw.agreement);
     let Some(cell) = rec.get(A::Type) else {
         let _ = required(
             file,
-            &rec,
+            rec,
             A::Type,
             "an agreement",
             map.raw.agreement.get(&A::Type),

@@ -48,6 +48,13 @@ macro_rules! fields {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
         #[serde(rename_all = "snake_case")]
         pub(crate) enum $name { $($(#[$fdoc])* $variant),* }
+
+        impl From<$name> for u8 {
+            /// The field's number, for tests that compare records of any kind.
+            fn from(field: $name) -> u8 {
+                field as u8
+            }
+        }
     };
 }
 
@@ -299,6 +306,10 @@ pub(crate) struct Map {
     /// The subscription's paths as a tree, to read subscriptions without
     /// a syntax tree ([`super::json_fast::records`]).
     pub subscription_fields: FieldTree<SubscriptionField>,
+    /// The customer's paths, likewise.
+    pub customer_fields: FieldTree<CustomerField>,
+    /// The agreement's paths, likewise.
+    pub agreement_fields: FieldTree<AgreementField>,
 }
 
 /// What a subscription is, for the offer table.
@@ -330,6 +341,8 @@ impl Map {
             serde_yaml::from_str(&file.text).map_err(|e| vec![yaml_error(file, &e)])?;
         let map = Map {
             subscription_fields: FieldTree::new(&raw.subscription),
+            customer_fields: FieldTree::new(&raw.customer),
+            agreement_fields: FieldTree::new(&raw.agreement),
             subscription_status: Table::new(&raw.subscription_status),
             transfer_status: Table::new(&raw.transfer_status),
             agreement_types: Table::new(&raw.agreement_types),

@@ -332,7 +332,7 @@ pub fn subscription_paths() -> &'static HashMap<u8, Paths> {
                 map.raw
                     .subscription
                     .iter()
-                    .map(|(f, p)| (*f as u8, p.clone()))
+                    .map(|(f, p)| (u8::from(*f), p.clone()))
                     .collect()
             })
             .unwrap_or_default()
