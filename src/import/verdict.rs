@@ -132,6 +132,8 @@ impl<'s, 'v> Check<'s, 'v> {
             .par_chunks(RUN)
             .map(|run| {
                 let mut part = Check::new(schema, limits);
+                part.ids.reserve(run.len());
+                part.references.reserve(run.len() * 4);
                 run.iter()
                     .all(|entry| part.record(kind, fields(entry), 3))
                     .then_some(part)
@@ -366,32 +368,63 @@ impl<'s, 'v> Check<'s, 'v> {
     }
 
     /// Every id used once; every reference naming an entity of its kind.
+    /// The ids' texts are checked on one core while the references are
+    /// matched on the other by their texts' addresses; a reference whose
+    /// text is its own (an overlay's) is then looked up by its text.
     fn ids_and_references(&self) -> bool {
-        let mut by_text: HashMap<&str, KindId> = HashMap::with_capacity(self.ids.len());
-        let mut by_address: HashMap<usize, KindId> = HashMap::with_capacity(self.ids.len());
+        let (by_text, unmatched) =
+            rayon::join(|| self.ids_by_text(), || self.references_by_address());
+        let (Some(by_text), Some(unmatched)) = (by_text, unmatched) else {
+            return false;
+        };
+        unmatched
+            .iter()
+            .all(|(text, kind)| by_text.get(text.as_ref()) == Some(kind))
+    }
+
+    /// The ids by their texts, or `None` when one is used twice.
+    fn ids_by_text(&self) -> Option<HashMap<&'v str, KindId>> {
+        let mut by_text = HashMap::with_capacity(self.ids.len());
         for &(text, kind) in &self.ids {
             if by_text.insert(text.as_ref(), kind).is_some() {
-                return false;
+                return None;
             }
-            by_address.insert(address(text), kind);
         }
-        // References share their entity's id text: its address answers
-        // without reading the text; an overlay's own text is looked up.
-        let mut last: Option<(usize, KindId)> = None;
-        self.references.iter().all(|(text, kind)| {
+        Some(by_text)
+    }
+
+    /// Matches the references that share an id's text (the builder's, by
+    /// far the most) by the text's address, without reading the text:
+    /// `None` when one names an entity of another kind, else the references
+    /// whose text is no id's own.
+    fn references_by_address(&self) -> Option<Vec<(&'v Arc<str>, KindId)>> {
+        let by_address: HashMap<usize, KindId> = self
+            .ids
+            .iter()
+            .map(|&(text, kind)| (address(text), kind))
+            .collect();
+        // The last match for each slot of a small table: a customer's
+        // subscriptions come one after another, and there are few partners.
+        let mut recent = vec![(0usize, None); RECENT];
+        let mut unmatched = Vec::new();
+        for &(text, kind) in &self.references {
             let at = address(text);
-            if last == Some((at, *kind)) {
-                return true;
+            let slot = recent.get_mut((at >> 4) % RECENT)?;
+            if *slot == (at, Some(kind)) {
+                continue;
             }
-            let found = by_address
-                .get(&at)
-                .or_else(|| by_text.get(text.as_ref()))
-                .copied();
-            last = Some((at, *kind));
-            found == Some(*kind)
-        })
+            match by_address.get(&at) {
+                Some(&found) if found == kind => *slot = (at, Some(kind)),
+                Some(_) => return None,
+                None => unmatched.push((text, kind)),
+            }
+        }
+        Some(unmatched)
     }
 }
+
+/// Slots of the table of references matched last.
+const RECENT: usize = 1024;
 
 /// Marks `field` seen; `false` when it was already (a key given twice).
 fn mark(seen: &mut u64, field: FieldId) -> bool {
