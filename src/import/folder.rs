@@ -14,7 +14,7 @@ use super::json;
 use super::json_fast;
 use super::json_fast::records::FieldTree;
 use super::map::{
-    AgreementField as A, ItemField as I, Map, OfferFacts, Paths, SubscriptionField as S,
+    AgreementField as A, ItemField as I, Map, OfferFacts, OfferMemo, Paths, SubscriptionField as S,
     TransferField as T,
 };
 use super::model::{ItemRaw, Loc, SubscriptionRaw, TransferRaw};
@@ -48,7 +48,12 @@ pub(crate) struct Parsed {
 /// Reads and parses the customer folder `rel` of `dir`. Each file is let go
 /// once parsed (see [`super::files`]): what it held is in its records, each
 /// error made meanwhile shares its text.
-pub(crate) fn parse_folder(dir: &Arc<ExportDir>, map: &Map, rel: &str) -> Parsed {
+pub(crate) fn parse_folder(
+    dir: &Arc<ExportDir>,
+    map: &Map,
+    memo: &mut OfferMemo,
+    rel: &str,
+) -> Parsed {
     let mut out = Parsed::default();
     let f = &map.raw.files;
     let read = |name: &str, out: &mut Parsed| {
@@ -66,7 +71,7 @@ pub(crate) fn parse_folder(dir: &Arc<ExportDir>, map: &Map, rel: &str) -> Parsed
         let file = &read.1;
         let fields = (&map.subscription_fields, &map.raw.subscription);
         let subs = with_records(file, map, fields, &mut out.errors, |rec, errors| {
-            subscription(map, file, rec, errors)
+            subscription(map, memo, file, rec, errors)
         });
         out.files
             .push((release(read), Content::Subscriptions(subs)));
@@ -79,7 +84,7 @@ pub(crate) fn parse_folder(dir: &Arc<ExportDir>, map: &Map, rel: &str) -> Parsed
         ) {
             Ok(recs) => recs
                 .iter()
-                .filter_map(|r| subscription(map, file, r, &mut out.errors))
+                .filter_map(|r| subscription(map, memo, file, r, &mut out.errors))
                 .collect(),
             Err(e) => {
                 out.errors.extend(e);
@@ -160,6 +165,7 @@ fn with_list<R>(
 
 fn subscription(
     map: &Map,
+    memo: &mut OfferMemo,
     file: &SourceFile,
     rec: &Rec<S>,
     errors: &mut Vec<ImportError>,
@@ -177,7 +183,7 @@ fn subscription(
             return None;
         }
     };
-    let offer = offer(map, file, rec, errors);
+    let offer = offer(map, memo, file, rec, errors);
     let status = match rec.get(S::Status) {
         None => Some("active".to_string()),
         Some(cell) => mapped(
@@ -223,6 +229,7 @@ fn subscription(
 /// The scenario offer of a subscription through the offer table.
 fn offer(
     map: &Map,
+    memo: &mut OfferMemo,
     file: &SourceFile,
     rec: &Rec<S>,
     errors: &mut Vec<ImportError>,
@@ -238,7 +245,7 @@ fn offer(
             .filter(|c| c.is_bool)
             .map(|c| c.text == "true"),
     };
-    if let Some(offer) = map.offer(&facts) {
+    if let Some(offer) = memo.offer(map, &facts) {
         return Some(offer.to_string());
     }
     let (cell, key, value) = match (rec.get(S::OfferId), rec.get(S::Name)) {

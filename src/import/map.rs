@@ -8,6 +8,7 @@
 //! serde_yaml's error locations).
 
 use serde::Deserialize;
+use std::hash::BuildHasher;
 
 use super::json_fast::records::FieldTree;
 use std::collections::{BTreeMap, HashMap};
@@ -169,6 +170,19 @@ pub(crate) struct OfferRule {
     pub offer: String,
 }
 
+impl OfferRule {
+    /// The texts its conditions name, in the order of [`OfferFacts::texts`].
+    fn texts(&self) -> [Option<&str>; 5] {
+        [
+            self.offer_id.as_deref(),
+            self.name.as_deref(),
+            self.product_type.as_deref(),
+            self.product_subtype.as_deref(),
+            self.billing_type.as_deref(),
+        ]
+    }
+}
+
 /// A reason-text pattern of an eligibility answer and the rule it means.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -312,6 +326,72 @@ pub(crate) struct Map {
     pub agreement_fields: FieldTree<AgreementField>,
 }
 
+/// The rows of the offer table that facts already seen matched: a book has
+/// few distinct offers, and matching the table's rows one by one took a
+/// tenth of the work of reading a subscription. It grows by one entry per
+/// distinct set of facts, so with the number of subscriptions at most.
+#[derive(Debug, Default)]
+pub(crate) struct OfferMemo {
+    /// Which facts the table names ([`Map::offer_facts_named`]), once known.
+    named: Option<[bool; 5]>,
+    hasher: hashbrown::DefaultHashBuilder,
+    rows: hashbrown::HashTable<(OwnedFacts, Option<usize>)>,
+}
+
+/// [`OfferFacts`] kept.
+#[derive(Debug, PartialEq)]
+struct OwnedFacts {
+    texts: [Option<Box<str>>; 5],
+    microsoft_product: Option<bool>,
+}
+
+impl OfferMemo {
+    /// The scenario offer of a subscription ([`Map::offer_row`]), remembered. Only the facts some row of the table
+    /// names count (a subscription's name mostly does not, and is nearly
+    /// always its own).
+    pub(crate) fn offer<'m>(&mut self, map: &'m Map, facts: &OfferFacts<'_>) -> Option<&'m str> {
+        let named = *self.named.get_or_insert_with(|| map.offer_facts_named());
+        let mut texts = facts.texts();
+        for (text, named) in texts.iter_mut().zip(named) {
+            *text = text.filter(|_| named);
+        }
+        let [offer_id, name, product_type, product_subtype, billing_type] = texts;
+        let facts = &OfferFacts {
+            offer_id,
+            name,
+            product_type,
+            product_subtype,
+            billing_type,
+            microsoft_product: facts.microsoft_product,
+        };
+        let hash = self.hasher.hash_one(facts.key());
+        let same = |(kept, _): &(OwnedFacts, Option<usize>)| {
+            kept.microsoft_product == facts.microsoft_product
+                && kept.texts.iter().map(Option::as_deref).eq(facts.texts())
+        };
+        let row = match self.rows.find(hash, same) {
+            Some((_, row)) => *row,
+            None => {
+                let row = map.offer_row(facts);
+                let kept = OwnedFacts {
+                    texts: facts.texts().map(|t| t.map(Box::from)),
+                    microsoft_product: facts.microsoft_product,
+                };
+                let hasher = &self.hasher;
+                self.rows.insert_unique(hash, (kept, row), |(k, _)| {
+                    hasher.hash_one((
+                        k.texts.each_ref().map(Option::as_deref),
+                        k.microsoft_product,
+                    ))
+                });
+                row
+            }
+        };
+        row.and_then(|row| map.raw.offers.get(row))
+            .map(|rule| rule.offer.as_str())
+    }
+}
+
 /// What a subscription is, for the offer table.
 #[derive(Debug, Default)]
 pub(crate) struct OfferFacts<'a> {
@@ -327,6 +407,24 @@ pub(crate) struct OfferFacts<'a> {
     pub billing_type: Option<&'a str>,
     /// `isMicrosoftProduct`.
     pub microsoft_product: Option<bool>,
+}
+
+impl<'a> OfferFacts<'a> {
+    /// The texts, in a fixed order.
+    fn texts(&self) -> [Option<&'a str>; 5] {
+        [
+            self.offer_id,
+            self.name,
+            self.product_type,
+            self.product_subtype,
+            self.billing_type,
+        ]
+    }
+
+    /// What [`OfferMemo`] hashes.
+    fn key(&self) -> ([Option<&'a str>; 5], Option<bool>) {
+        (self.texts(), self.microsoft_product)
+    }
 }
 
 impl Map {
@@ -356,14 +454,25 @@ impl Map {
         Ok(map)
     }
 
-    /// The scenario offer of a subscription: the first row of the offer table
-    /// whose conditions all hold.
-    pub(crate) fn offer(&self, facts: &OfferFacts<'_>) -> Option<&str> {
+    /// Which of the facts' texts ([`OfferFacts::texts`]) some row of the
+    /// offer table names.
+    fn offer_facts_named(&self) -> [bool; 5] {
+        let mut named = [false; 5];
+        for rule in &self.raw.offers {
+            for (n, text) in named.iter_mut().zip(rule.texts()) {
+                *n |= text.is_some();
+            }
+        }
+        named
+    }
+
+    /// The row of the offer table that gives a subscription its scenario
+    /// offer: the first whose conditions all hold.
+    fn offer_row(&self, facts: &OfferFacts<'_>) -> Option<usize> {
         self.raw
             .offers
             .iter()
-            .find(|rule| offer_matches(rule, facts))
-            .map(|rule| rule.offer.as_str())
+            .position(|rule| offer_matches(rule, facts))
     }
 
     /// The rule a reason text means: the first pattern that matches.
@@ -506,6 +615,66 @@ fn unknown_key_help(message: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The memo answers as the table does, asked in any order and again,
+    /// with names counted only where a row names one.
+    #[test]
+    fn the_offer_memo_answers_as_the_table() {
+        let mapping = |extra: &str| {
+            let text = DEFAULT_MAP.replacen("offers:\n", &format!("offers:\n{extra}"), 1);
+            Map::parse(&SourceFile::new("m.yaml", text.as_str()))
+                .unwrap_or_else(|e| panic!("{e:?}"))
+        };
+        // A row naming a product name, first: it applies before the others.
+        let by_name = "  - {name: Special Suite, offer: software}\n";
+        let ids = [
+            None,
+            Some("MS-AZR-0145P"),
+            Some("dzh318z0bps6:0001:x"),
+            Some("other"),
+        ];
+        let names = [
+            None,
+            Some("Special Suite"),
+            Some("special-suite"),
+            Some("Other"),
+        ];
+        let types = [
+            None,
+            Some("Azure"),
+            Some("OnlineServicesNCE"),
+            Some("Software"),
+        ];
+        let subtypes = [None, Some("VirtualMachines")];
+        for map in [mapping(""), mapping(by_name)] {
+            let mut memo = OfferMemo::default();
+            for _ in 0..2 {
+                for offer_id in ids {
+                    for name in names {
+                        for product_type in types {
+                            for product_subtype in subtypes {
+                                for microsoft_product in [None, Some(true)] {
+                                    let facts = OfferFacts {
+                                        offer_id,
+                                        name,
+                                        product_type,
+                                        product_subtype,
+                                        billing_type: None,
+                                        microsoft_product,
+                                    };
+                                    let direct = map
+                                        .offer_row(&facts)
+                                        .and_then(|r| map.raw.offers.get(r))
+                                        .map(|r| r.offer.as_str());
+                                    assert_eq!(memo.offer(&map, &facts), direct, "{facts:?}");
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn same_norm_compares_normal_forms() {
