@@ -293,8 +293,8 @@ fn first_present<'a, F: Copy + Eq + std::hash::Hash>(
         .collect()
 }
 
-/// Compares [`records`] with the records read through the syntax tree
-/// ([`Rec::from_json`] on each object of the list) for `paths`: `Ok(true)`
+/// Compares `records` with the records read through the syntax tree
+/// (`Rec::from_json` on each object of the list) for `paths`: `Ok(true)`
 /// when it read `text` and gave the same records, `Ok(false)` when it
 /// handed it over where it may, `Err` describing a difference. The oracle
 /// of the tests and of the `import_json_differential` fuzz target.
