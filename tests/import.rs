@@ -315,6 +315,35 @@ fn an_unknown_mapping_key_is_an_error_with_did_you_mean() {
     tmp.close().unwrap();
 }
 
+/// A mapping path of 200,000 names (a hostile or broken mapping file) is
+/// read like any other: tried first, absent, then the next path.
+#[test]
+fn a_mapping_path_of_any_length_is_tried_without_crashing() {
+    let tmp = common::fresh_dir("import", "deep-map");
+    let path = tmp.path().join("deep.map.yaml");
+    let text = std::fs::read_to_string(MAP).unwrap();
+    let deep = "a.".repeat(200_000) + "id";
+    let changed = text.replacen(
+        "subscription:\n  id: id\n",
+        &format!("subscription:\n  id: [\"{deep}\", id]\n"),
+        1,
+    );
+    assert_ne!(changed, text, "the mapping's subscription id path moved");
+    std::fs::write(&path, changed).unwrap();
+    let r = run(&[
+        "import",
+        "--map",
+        path.to_str().unwrap(),
+        "--overlay",
+        OVERLAY,
+        TAILSPIN,
+        WIDE_WORLD,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, import_bundled().stdout);
+    tmp.close().unwrap();
+}
+
 #[test]
 fn files_are_bounded_and_must_be_regular_files_inside_the_export() {
     let r = run(&["import", "--max-file-bytes", "200", TAILSPIN]);

@@ -171,9 +171,12 @@ pub(crate) fn import<R: Send>(
     // The scenario's fields are in the text now.
     options.release.release(scenario);
     let (valid, beside) = beside(
-        || match proven {
-            true => Ok(()),
-            false => validate(program, Arc::clone(&text), &load, options.release),
+        || {
+            if proven {
+                Ok(())
+            } else {
+                validate(program, Arc::clone(&text), &load, options.release)
+            }
         },
         || alongside(&text),
     );

@@ -16,7 +16,7 @@
 //! loads the text as before, for the errors with their places. So the
 //! import's verdict and errors are the loader's; this only spares the load
 //! when it would pass. `tests` hold `true` here to a load that passes, on
-//! scenarios built to be valid and then broken one value at a time.
+//! scenarios built to be valid and then changed one or two values at a time.
 
 use hashbrown::HashMap;
 use std::sync::Arc;
@@ -24,12 +24,12 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::fragment::{Entity, Fields, Scenario, Val, KINDS};
-use super::write::scalar_form;
+use super::write::{is_plain_value, scalar_form};
 use crate::date::parse_date;
 use crate::scenario::event::Style;
 use crate::scenario::events::Limits;
 use crate::scenario::ids::Ids;
-use crate::scenario::load::scalar::{core_float, core_int, Scalar};
+use crate::scenario::load::scalar::Scalar;
 use crate::scenario::store::Pos;
 use crate::schema::{DefaultValue, Field, FieldId, FieldType, Id, KindId, Prim, Schema, ROOT};
 
@@ -274,7 +274,8 @@ impl<'s, 'v> Check<'s, 'v> {
     }
 
     /// A scalar value of type `ty`, a field of an entity of kind `owner`
-    /// or (`None`) an element of a list.
+    /// or (`None`) an element of a list. Ids and references are kept, to be
+    /// matched once all are known.
     fn scalar(
         &mut self,
         owner: Option<KindId>,
@@ -282,89 +283,41 @@ impl<'s, 'v> Check<'s, 'v> {
         min: Option<f64>,
         value: &'v Val,
     ) -> bool {
-        let text = match value {
-            Val::Str(text) | Val::Plain(text) => text,
+        let (text, plain_value) = match value {
+            Val::Str(text) => (text, false),
+            Val::Plain(text) => (text, true),
             Val::List(_) | Val::Map(_) => return false,
         };
         if text.len() > self.limits.max_string_bytes {
             return false;
         }
-        match (ty, value) {
-            // A string is written so that it reads back as that string.
-            (FieldType::Prim(Prim::Str { .. }), Val::Str(_)) => true,
-            (FieldType::Prim(Prim::Id), Val::Str(_)) => match owner {
-                Some(kind) if !text.trim().is_empty() => {
+        match (ty, owner) {
+            (FieldType::Prim(Prim::Id), Some(kind)) => {
+                let ok =
+                    as_read(text, plain_value).core_kind().is_none() && !text.trim().is_empty();
+                if ok {
                     self.ids.push((text, kind));
-                    true
                 }
-                _ => false,
-            },
-            (FieldType::Ref(kind), Val::Str(_)) => {
-                self.references.push((text, *kind));
-                true
+                ok
             }
-            (FieldType::Enum(e), Val::Str(_)) => self.schema.enum_decl(*e).variant(text).is_some(),
-            (FieldType::Prim(Prim::Date), Val::Str(_)) => parse_date(text).is_some(),
-            // A number or boolean read from a string's text is not one.
-            (_, Val::Str(_)) => false,
-            _ => self.plain(owner, ty, min, text),
+            (FieldType::Ref(kind), _) => {
+                let ok = as_read(text, plain_value).core_kind().is_none();
+                if ok {
+                    self.references.push((text, *kind));
+                }
+                ok
+            }
+            // A shared value (a mapped enum value, a quantity) is judged once.
+            _ if plain_value => {
+                let key = (address(text), ty as *const FieldType as usize);
+                let schema = self.schema;
+                *self
+                    .plain_seen
+                    .entry(key)
+                    .or_insert_with(|| accepts(schema, ty, min, &as_read(text, true)))
+            }
+            _ => accepts(self.schema, ty, min, &as_read(text, false)),
         }
-    }
-
-    /// A plain value (an enum value, a number, a date, a boolean), judged
-    /// once per shared text and type.
-    fn plain(
-        &mut self,
-        owner: Option<KindId>,
-        ty: &FieldType,
-        min: Option<f64>,
-        text: &'v Arc<str>,
-    ) -> bool {
-        let key = (
-            Arc::as_ptr(text) as *const u8 as usize,
-            ty as *const FieldType as usize,
-        );
-        if let Some(&known) = self.plain_seen.get(&key) {
-            return known;
-        }
-        let value = Val::Plain(Arc::clone(text));
-        let Some((written, plain)) = scalar_form(&value) else {
-            return false;
-        };
-        let scalar = Scalar {
-            text: written.into(),
-            style: if plain {
-                Style::Plain
-            } else {
-                Style::DoubleQuoted
-            },
-            tagged_str: false,
-            pos: Pos::default(),
-        };
-        let ok = match ty {
-            FieldType::Ref(kind) => {
-                if scalar.core_kind().is_some() || scalar.is_null() {
-                    return false;
-                }
-                // Not cached: each is looked up once all ids are known.
-                self.references.push((text, *kind));
-                return true;
-            }
-            FieldType::Prim(Prim::Id) => {
-                let Some(kind) = owner else { return false };
-                if scalar.core_kind().is_some() || text.trim().is_empty() {
-                    return false;
-                }
-                self.ids.push((text, kind));
-                return true;
-            }
-            _ if scalar.is_null() => false,
-            FieldType::Prim(prim) => prim_ok(*prim, &scalar, min),
-            FieldType::Enum(e) => self.schema.enum_decl(*e).variant(&scalar.text).is_some(),
-            _ => false,
-        };
-        self.plain_seen.insert(key, ok);
-        ok
     }
 
     /// Every id used once; every reference naming an entity of its kind.
@@ -441,28 +394,41 @@ fn address(text: &Arc<str>) -> usize {
     Arc::as_ptr(text) as *const u8 as usize
 }
 
-/// Whether a plain scalar is a valid value of a primitive type, as the
-/// loader's `prim_cell` reads it.
-fn prim_ok(prim: Prim, s: &Scalar<'_>, min: Option<f64>) -> bool {
+/// A value as the loader reads what the writer wrote of it: a string
+/// ([`Val::Str`]) is written so that it reads back as that string, quoted
+/// or not; a plain value ([`Val::Plain`]) plain where that reads back the
+/// same, else quoted ([`is_plain_value`]).
+fn as_read(text: &str, plain_value: bool) -> Scalar<'_> {
+    let plain = plain_value && is_plain_value(text);
+    Scalar {
+        text: text.into(),
+        style: if plain {
+            Style::Plain
+        } else {
+            Style::DoubleQuoted
+        },
+        tagged_str: false,
+        pos: Pos::default(),
+    }
+}
+
+/// Whether the loader takes `s` as a value of `ty` (neither an id nor a
+/// reference, which are matched at the end), as its `field_value` and
+/// `prim_cell` read it; a null counts as not taken (its default is the
+/// loader's to give).
+fn accepts(schema: &Schema, ty: &FieldType, min: Option<f64>, s: &Scalar<'_>) -> bool {
     let at_least = |v: f64| min.is_none_or(|m| v >= m);
-    match prim {
-        Prim::Str { .. } => s.core_kind().is_none(),
-        Prim::Id => false,
-        Prim::Bool => {
-            s.plain()
-                && matches!(
-                    s.text.as_ref(),
-                    "true" | "True" | "TRUE" | "false" | "False" | "FALSE"
-                )
-        }
-        Prim::Int => s.plain() && core_int(&s.text).is_some_and(|v| at_least(v as f64)),
-        Prim::Num => {
-            s.plain()
-                && core_float(&s.text)
-                    .or_else(|| core_int(&s.text).map(|i| i as f64))
-                    .is_some_and(|v| v.is_finite() && at_least(v))
-        }
-        Prim::Date => parse_date(&s.text).is_some(),
+    if s.is_null() {
+        return false;
+    }
+    match ty {
+        FieldType::Prim(Prim::Str { .. }) => s.core_kind().is_none(),
+        FieldType::Prim(Prim::Bool) => s.bool_value().is_some(),
+        FieldType::Prim(Prim::Int) => s.int_value().is_some_and(|v| at_least(v as f64)),
+        FieldType::Prim(Prim::Num) => s.num_value().is_some_and(|v| v.is_finite() && at_least(v)),
+        FieldType::Prim(Prim::Date) => parse_date(&s.text).is_some(),
+        FieldType::Enum(e) => schema.enum_decl(*e).variant(&s.text).is_some(),
+        _ => false,
     }
 }
 

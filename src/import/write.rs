@@ -231,10 +231,16 @@ fn push_scalar(out: &mut String, value: &Val) {
 /// reads it back as that string. `None` for a list or a mapping.
 pub(super) fn scalar_form(value: &Val) -> Option<(&str, bool)> {
     match value {
-        Val::Plain(s) if safe_plain(s) || literal(s) => Some((s, true)),
-        Val::Plain(s) | Val::Str(s) => Some((s, is_plain_string(s))),
+        Val::Plain(s) => Some((s, is_plain_value(s))),
+        Val::Str(s) => Some((s, is_plain_string(s))),
         Val::List(_) | Val::Map(_) => None,
     }
+}
+
+/// Whether a plain value ([`Val::Plain`]) is written plain: when YAML reads
+/// it back the same, as a string or as the literal it is; else it is quoted.
+pub(super) fn is_plain_value(s: &str) -> bool {
+    safe_plain(s) || literal(s)
 }
 
 /// Whether a string (a key, or a string value) is written plain: when YAML

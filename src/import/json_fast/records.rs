@@ -5,8 +5,10 @@
 //! A subscription as Partner Center returns it has two dozen properties, of
 //! which the mapping reads about ten; a 100k export holds 140 MB of them.
 //! Building jsonc-parser's tree of all of them (a list per object, a node
-//! per value), then searching each object's properties once per mapped
-//! path, took about twice as long as reading the text. Here the mapping's
+//! per value) took 0.242 s over the 100k export's subscriptions, where
+//! serde_json parsing them into nothing took 0.136 s (BENCHMARKS.md, "Stop
+//! 28"); the import then searched each object's properties once per mapped
+//! path. Here the mapping's
 //! paths are a tree of property names ([`FieldTree`]), and each object's
 //! properties are matched against it as they are read, once each.
 //!
@@ -23,14 +25,16 @@ use std::collections::HashMap;
 
 use super::{Reader, MAX_DEPTH};
 use crate::import::map::Paths;
-use crate::import::record::{Cell, Rec};
+use crate::import::record::{scalar_cell, Cell, Rec};
 
 /// The paths of a record's mapped fields as a tree of property names.
 #[derive(Debug, Clone)]
 pub(crate) struct FieldTree<F> {
     root: Node<F>,
     /// Whether every node has at most 64 names below it (each object's
-    /// names are marked seen in a 64-bit mask); else nothing is read here.
+    /// names are marked seen in a 64-bit mask), and every path at most
+    /// [`MAX_DEPTH`] names (no text read here is deeper); else nothing is
+    /// read here.
     fits: bool,
 }
 
@@ -57,13 +61,22 @@ impl<F: Copy> FieldTree<F> {
     /// The tree of a record's paths.
     pub(crate) fn new(fields: &HashMap<F, Paths>) -> Self {
         let mut root = Node::default();
+        let mut fits = true;
         for (&field, paths) in fields {
             for (place, path) in paths.iter().enumerate() {
+                // A mapping's path may be longer than any object nesting
+                // read here: the tree (built, checked and dropped by
+                // recursion) is kept as deep as that, and such a mapping's
+                // files are read through the syntax tree.
+                if path.split('.').nth(MAX_DEPTH).is_some() {
+                    fits = false;
+                    continue;
+                }
                 // `lookup` splits at each `.`, empty names included.
                 root.insert(path.split('.'), (field, place));
             }
         }
-        let fits = root.fits();
+        let fits = fits && root.fits();
         FieldTree { root, fits }
     }
 }
@@ -93,7 +106,7 @@ impl<F> Node<F> {
         self.children
             .iter()
             .enumerate()
-            .find(|(_, (n, _))| n.len() == name.len() && n.eq_ignore_ascii_case(name))
+            .find(|(_, (n, _))| n.eq_ignore_ascii_case(name))
             .map(|(at, (_, node))| (at, node))
     }
 }
@@ -122,9 +135,6 @@ pub(crate) fn records<'a, F: Copy + Eq + std::hash::Hash>(
     match reader.byte()? {
         b'[' => reader.items(1, &tree.root, &mut out)?,
         b'{' => {
-            if 1 > MAX_DEPTH {
-                return None;
-            }
             let mut listed = false;
             reader.each_entry(b'}', |reader| {
                 let name = reader.property_name()?;
@@ -231,6 +241,8 @@ impl<'a> Reader<'a> {
                 self.skip_value(depth)
             }
             b'"' => {
+                // `scalar_cell`'s string, without a `Value` made and dropped
+                // for it: most values read here are strings.
                 let s = self.string()?;
                 end_here(Some(Cell {
                     text: s.value,
@@ -240,8 +252,8 @@ impl<'a> Reader<'a> {
                 Some(())
             }
             _ => {
-                let value = self.plain()?;
-                if let Some(cell) = crate::import::record::scalar_cell(&value) {
+                // `null` is absent: its path does not end the search.
+                if let Some(cell) = scalar_cell(&self.plain()?) {
                     end_here(Some(cell));
                 }
                 Some(())
@@ -304,7 +316,8 @@ pub fn compare_records(
     paths: &HashMap<u8, Paths>,
 ) -> Result<bool, String> {
     let fields: Vec<u8> = paths.keys().copied().collect();
-    let fast = records(text, list_key, &FieldTree::new(paths)).map(|recs| {
+    let tree = FieldTree::new(paths);
+    let fast = records(text, list_key, &tree).map(|recs| {
         recs.iter()
             .map(|r| contents(r, &fields))
             .collect::<Vec<_>>()
@@ -314,8 +327,9 @@ pub fn compare_records(
         (Some(fast), Some(slow)) if fast == slow => Ok(true),
         (Some(fast), Some(slow)) => Err(format!("fast {fast:?}, through the tree {slow:?}")),
         (Some(fast), None) => Err(format!("fast {fast:?}, through the tree no list")),
-        // Handed over: only what the fast path hands over itself.
-        (None, Some(_)) if super::parse(text).is_some() => {
+        // Handed over: only what the fast path hands over itself, or for
+        // paths the tree does not hold.
+        (None, Some(_)) if tree.fits && super::parse(text).is_some() => {
             Err("handed over a list of objects the fast path reads".into())
         }
         (None, _) => Ok(false),

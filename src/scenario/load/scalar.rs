@@ -23,6 +23,28 @@ impl Scalar<'_> {
         self.plain() && matches!(self.text.as_ref(), "" | "~" | "null" | "Null" | "NULL")
     }
 
+    /// The boolean a plain `true` or `false` (in any of YAML 1.2's three
+    /// spellings) is.
+    pub(crate) fn bool_value(&self) -> Option<bool> {
+        match (self.plain(), self.text.as_ref()) {
+            (true, "true" | "True" | "TRUE") => Some(true),
+            (true, "false" | "False" | "FALSE") => Some(false),
+            _ => None,
+        }
+    }
+
+    /// The whole number a plain scalar is.
+    pub(crate) fn int_value(&self) -> Option<i64> {
+        self.plain().then(|| core_int(&self.text)).flatten()
+    }
+
+    /// The number, whole or not, a plain scalar is (perhaps not finite).
+    pub(crate) fn num_value(&self) -> Option<f64> {
+        self.plain()
+            .then(|| core_float(&self.text).or_else(|| core_int(&self.text).map(|i| i as f64)))
+            .flatten()
+    }
+
     /// What a plain scalar means under the YAML 1.2 core schema, for messages.
     pub(crate) fn core_kind(&self) -> Option<&'static str> {
         if !self.plain() {
@@ -49,7 +71,7 @@ impl Scalar<'_> {
     }
 }
 
-pub(crate) fn core_int(t: &str) -> Option<i64> {
+pub(super) fn core_int(t: &str) -> Option<i64> {
     let digits = t.strip_prefix('+').unwrap_or(t);
     if let Some(oct) = digits.strip_prefix("0o") {
         return i64::from_str_radix(oct, 8).ok();
@@ -64,7 +86,7 @@ pub(crate) fn core_int(t: &str) -> Option<i64> {
     digits.parse().ok()
 }
 
-pub(crate) fn core_float(t: &str) -> Option<f64> {
+pub(super) fn core_float(t: &str) -> Option<f64> {
     let body = t.trim_start_matches(['+', '-']);
     match body {
         ".inf" | ".Inf" | ".INF" => {

@@ -5,7 +5,7 @@ use crate::scenario::event::Style;
 use crate::scenario::event::Event;
 
 use super::references::article;
-use super::scalar::{core_float, core_int, is_str_tag};
+use super::scalar::{core_int, is_str_tag};
 use super::{DeferredId, Loader, PendingRef, Scalar, Step, Target};
 use crate::date::parse_date;
 use crate::scenario::error::ScenarioCode;
@@ -303,10 +303,9 @@ impl<'a> Loader<'a, '_> {
                 }
                 Some(self.string_cell(s))
             }
-            Prim::Bool => match (s.plain(), s.text.as_ref()) {
-                (true, "true" | "True" | "TRUE") => Some(1),
-                (true, "false" | "False" | "FALSE") => Some(0),
-                _ => {
+            Prim::Bool => match s.bool_value() {
+                Some(b) => Some(u32::from(b)),
+                None => {
                     let help = if s.plain()
                         && matches!(
                             s.text.to_ascii_lowercase().as_str(),
@@ -324,7 +323,7 @@ impl<'a> Loader<'a, '_> {
                     None
                 }
             },
-            Prim::Int => match s.plain().then(|| core_int(&s.text)).flatten() {
+            Prim::Int => match s.int_value() {
                 Some(v) => self
                     .check_min(v as f64, min, s)
                     .then(|| self.store.push_int(v)),
@@ -336,11 +335,7 @@ impl<'a> Loader<'a, '_> {
                     None
                 }
             },
-            Prim::Num => match s
-                .plain()
-                .then(|| core_float(&s.text).or_else(|| core_int(&s.text).map(|i| i as f64)))
-                .flatten()
-            {
+            Prim::Num => match s.num_value() {
                 Some(v) if v.is_finite() => {
                     self.check_min(v, min, s).then(|| self.store.push_num(v))
                 }

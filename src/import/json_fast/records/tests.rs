@@ -125,6 +125,24 @@ fn names_and_values_the_tree_reads_in_its_own_way() {
     }
 }
 
+/// A mapping's path may be as long as its file allows: the tree is not
+/// built that deep (nor built, checked and dropped by recursion), and the
+/// files are read through the syntax tree, as before.
+#[test]
+fn a_path_deeper_than_any_text_read_here_is_handed_over() {
+    let deep = "a.".repeat(200_000) + "id";
+    let paths: HashMap<u8, Paths> = [(0, Paths::Many(vec![deep, "id".into()]))]
+        .into_iter()
+        .collect();
+    let text = r#"{"items": [{"id": "s-1", "a": {"a": {}}}]}"#;
+    assert!(records(text, "items", &FieldTree::new(&paths)).is_none());
+    assert_agree(text, "items", &paths).unwrap_or_else(|e| panic!("{e}"));
+    let shallow: HashMap<u8, Paths> = [(0, Paths::One("a.".repeat(MAX_DEPTH - 1) + "id"))]
+        .into_iter()
+        .collect();
+    assert!(records(text, "items", &FieldTree::new(&shallow)).is_some());
+}
+
 /// Numbered paths, for [`compare_records`].
 fn numbered<F: Copy + Into<u8>>(paths: &HashMap<F, Paths>) -> HashMap<u8, Paths> {
     paths
