@@ -61,7 +61,7 @@ pub(crate) fn run(args: &ImportArgs) -> Result<u8, Failure> {
     let imported = engine.import_with(&options, Release::AtExit, |text| {
         args.output
             .as_deref()
-            .map(|dest| (dest, Output::begin(dest, text)))
+            .map(|dest| (dest, Output::begin(dest, text.pieces())))
     });
     let (text, staged) = match imported {
         Ok(imported) => imported,
@@ -74,9 +74,9 @@ pub(crate) fn run(args: &ImportArgs) -> Result<u8, Failure> {
         }
     };
     match staged {
-        None => super::print_stdout("the scenario", &text)?,
+        None => super::write_stdout("the scenario", |out| text.write_to(out))?,
         Some((dest, staged)) => staged
-            .and_then(|staged| staged.commit(&text))
+            .and_then(|staged| staged.commit(text.pieces()))
             .map_err(|e| {
                 Failure::input(format!("error: cannot write `{}`: {e}\n", dest.display()))
             })?,

@@ -22,11 +22,11 @@ pub(crate) struct Output {
 }
 
 impl Output {
-    /// Starts writing `text` for `dest`: into a file beside it when `dest`
-    /// is a plain destination, else nothing yet (see the module
-    /// documentation). Dropped before it is committed, the staged file is
-    /// removed.
-    pub(crate) fn begin(dest: &Path, text: &str) -> io::Result<Output> {
+    /// Starts writing `text` (its pieces, in order) for `dest`: into a file
+    /// beside it when `dest` is a plain destination, else nothing yet (see
+    /// the module documentation). Dropped before it is committed, the
+    /// staged file is removed.
+    pub(crate) fn begin(dest: &Path, text: &[impl AsRef<[u8]>]) -> io::Result<Output> {
         let staged = match plain_destination(dest)? {
             Some(permissions) => Some(stage(dest, permissions, text)?),
             None => None,
@@ -44,11 +44,12 @@ impl Output {
     }
 
     /// Puts the output in place: renames the staged file over the
-    /// destination, or writes `text` to it.
-    pub(crate) fn commit(self, text: &str) -> io::Result<()> {
+    /// destination, or writes `text` (its pieces, in order) to it as
+    /// `std::fs::write` would.
+    pub(crate) fn commit(self, text: &[impl AsRef<[u8]>]) -> io::Result<()> {
         match self.staged {
             Some(file) => file.persist(&self.dest).map(drop).map_err(|e| e.error),
-            None => std::fs::write(&self.dest, text),
+            None => write_pieces(&mut std::fs::File::create(&self.dest)?, text),
         }
     }
 }
@@ -57,7 +58,7 @@ impl Output {
 fn stage(
     dest: &Path,
     permissions: Option<std::fs::Permissions>,
-    text: &str,
+    text: &[impl AsRef<[u8]>],
 ) -> io::Result<NamedTempFile> {
     let folder = dest
         .parent()
@@ -74,8 +75,13 @@ fn stage(
         builder.permissions(permissions);
     }
     let mut file = builder.tempfile_in(folder)?;
-    file.write_all(text.as_bytes())?;
+    write_pieces(&mut file, text)?;
     Ok(file)
+}
+
+/// Writes the pieces of a text, in order.
+fn write_pieces(out: &mut impl Write, text: &[impl AsRef<[u8]>]) -> io::Result<()> {
+    text.iter().try_for_each(|piece| out.write_all(piece.as_ref()))
 }
 
 /// The permissions a staged file of `dest` is created with when `dest` can
@@ -136,10 +142,10 @@ mod tests {
     fn a_new_file_appears_only_when_committed() {
         let dir = tempfile::tempdir().unwrap();
         let dest = dir.path().join("out.yaml");
-        let output = Output::begin(&dest, "a: 1\n").unwrap();
+        let output = Output::begin(&dest, &["a: 1\n"]).unwrap();
         assert!(output.is_staged());
         assert!(!dest.exists());
-        output.commit("a: 1\n").unwrap();
+        output.commit(&["a: 1\n"]).unwrap();
         assert_eq!(std::fs::read_to_string(&dest).unwrap(), "a: 1\n");
         assert!(leftovers(dir.path()).is_empty());
     }
@@ -149,7 +155,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let dest = dir.path().join("out.yaml");
         std::fs::write(&dest, "old\n").unwrap();
-        drop(Output::begin(&dest, "new\n").unwrap());
+        drop(Output::begin(&dest, &["new\n"]).unwrap());
         assert_eq!(std::fs::read_to_string(&dest).unwrap(), "old\n");
         assert!(leftovers(dir.path()).is_empty());
     }
@@ -162,9 +168,9 @@ mod tests {
         let dest = dir.path().join("out.yaml");
         std::fs::write(&dest, "old\n").unwrap();
         std::fs::set_permissions(&dest, std::fs::Permissions::from_mode(0o640)).unwrap();
-        Output::begin(&dest, "new\n")
+        Output::begin(&dest, &["new\n"])
             .unwrap()
-            .commit("new\n")
+            .commit(&["new\n"])
             .unwrap();
         let mode = std::fs::metadata(&dest).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o640);
@@ -178,9 +184,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let staged = dir.path().join("staged.yaml");
         let written = dir.path().join("written.yaml");
-        Output::begin(&staged, "a\n")
+        Output::begin(&staged, &["a\n"])
             .unwrap()
-            .commit("a\n")
+            .commit(&["a\n"])
             .unwrap();
         std::fs::write(&written, "a\n").unwrap();
         let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode();
@@ -195,9 +201,9 @@ mod tests {
         let link = dir.path().join("link.yaml");
         std::fs::write(&target, "old\n").unwrap();
         std::os::unix::fs::symlink(&target, &link).unwrap();
-        let output = Output::begin(&link, "new\n").unwrap();
+        let output = Output::begin(&link, &["new\n"]).unwrap();
         assert!(!output.is_staged());
-        output.commit("new\n").unwrap();
+        output.commit(&["new\n"]).unwrap();
         assert!(std::fs::symlink_metadata(&link)
             .unwrap()
             .file_type()
@@ -213,9 +219,9 @@ mod tests {
         let other = dir.path().join("other.yaml");
         std::fs::write(&dest, "old\n").unwrap();
         std::fs::hard_link(&dest, &other).unwrap();
-        let output = Output::begin(&dest, "new\n").unwrap();
+        let output = Output::begin(&dest, &["new\n"]).unwrap();
         assert!(!output.is_staged());
-        output.commit("new\n").unwrap();
+        output.commit(&["new\n"]).unwrap();
         assert_eq!(std::fs::read_to_string(&other).unwrap(), "new\n");
     }
 }

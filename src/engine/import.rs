@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::{Engine, Errors};
+use crate::import::write::Text;
 use crate::import::{import, ImportFailure, Release};
 
 /// What to import: export folders (the REST API's JSON or the portal's
@@ -58,7 +59,7 @@ impl Engine {
     /// book is not copied to be handed over.
     pub fn import(&self, options: &ImportOptions) -> Result<Arc<str>, Errors> {
         self.import_with(options, Release::Background, |_| ())
-            .map(|(text, ())| text)
+            .map(|(text, ())| text.join())
     }
 
     /// [`Engine::import`], with `alongside` given the text while it is
@@ -68,8 +69,8 @@ impl Engine {
         &self,
         options: &ImportOptions,
         release: Release,
-        alongside: impl FnOnce(&str) -> R + Send,
-    ) -> Result<(Arc<str>, R), Errors> {
+        alongside: impl FnOnce(&Text) -> R + Send,
+    ) -> Result<(Text, R), Errors> {
         let options = crate::import::ImportOptions {
             exports: options.exports.clone(),
             overlays: options.overlays.clone(),

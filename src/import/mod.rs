@@ -148,12 +148,13 @@ pub(crate) fn read_file(path: &std::path::Path, limit: u64) -> Result<SourceFile
 /// another thread while the text is checked (`eligo import --output` writes
 /// the file meanwhile); what it returns comes back with the text once the
 /// check has passed. The text it saw is then the import's result; when the
-/// check fails, its result is dropped with the errors.
+/// check fails, its result is dropped with the errors. The text is joined
+/// into one only when it must be loaded to be checked (see [`write::Text`]).
 pub(crate) fn import<R: Send>(
     options: &ImportOptions,
     program: &Program,
-    alongside: impl FnOnce(&str) -> R + Send,
-) -> Result<(Arc<str>, R), ImportFailure> {
+    alongside: impl FnOnce(&write::Text) -> R + Send,
+) -> Result<(write::Text, R), ImportFailure> {
     let scenario = built(options).map_err(ImportFailure::Input)?;
     let sources: Vec<String> = options
         .exports
@@ -175,7 +176,7 @@ pub(crate) fn import<R: Send>(
             if proven {
                 Ok(())
             } else {
-                validate(program, Arc::clone(&text), &load, options.release)
+                validate(program, text.join(), &load, options.release)
             }
         },
         || alongside(&text),

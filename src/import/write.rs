@@ -12,8 +12,8 @@ use crate::source::concat_shared;
 
 use super::fragment::{field_order, Entity, Fields, Scenario, Val, KINDS};
 
-/// The scenario as YAML text.
-pub(crate) fn write(scenario: &Scenario, sources: &[String]) -> Arc<str> {
+/// The scenario as YAML text, in pieces.
+pub(crate) fn write(scenario: &Scenario, sources: &[String]) -> Text {
     let mut pieces = Pieces::default();
     header(&mut pieces.current, sources);
     for key in ["scenario", "as_of"] {
@@ -51,10 +51,8 @@ fn header(out: &mut String, sources: &[String]) {
     );
 }
 
-/// The text in pieces, in order: the entities' chunks as the cores wrote
-/// them, and what comes between them. Joined once at the end, into the
-/// shared text ([`concat_shared`]): appending each chunk to one `String`
-/// and then sharing it copied the whole scenario twice, on one core.
+/// The text being written, in pieces, in order: the entities' chunks as the
+/// cores wrote them, and what comes between them.
 #[derive(Default)]
 struct Pieces {
     /// The pieces written, in order.
@@ -70,10 +68,53 @@ impl Pieces {
         self.done.extend(chunks);
     }
 
-    /// The text.
-    fn join(mut self) -> Arc<str> {
+    /// The text written.
+    fn join(mut self) -> Text {
         self.done.push(self.current);
-        concat_shared(&self.done)
+        let len = self.done.iter().map(String::len).sum();
+        Text {
+            pieces: self.done,
+            len,
+        }
+    }
+}
+
+/// A written scenario: its text in the pieces the cores wrote, in order.
+///
+/// Kept in pieces because `eligo import` needs the text whole only to load
+/// it, which it skips when its verdict proves the scenario valid: the file
+/// is written piece by piece. Joined, a 100k book's text is 57 MB more of
+/// fresh memory and a copy (BENCHMARKS.md, "Stop 29").
+#[derive(Debug, Default)]
+pub(crate) struct Text {
+    /// The pieces, in order.
+    pieces: Vec<String>,
+    /// Their length in all, in bytes.
+    len: usize,
+}
+
+impl Text {
+    /// The length of the text, in bytes.
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The pieces, in order.
+    pub(crate) fn pieces(&self) -> &[String] {
+        &self.pieces
+    }
+
+    /// The text whole, shared ([`concat_shared`]: one buffer the size of the
+    /// text, the pieces copied into it on every core).
+    pub(crate) fn join(&self) -> Arc<str> {
+        concat_shared(&self.pieces)
+    }
+
+    /// Writes the text to `out`, piece by piece.
+    pub(crate) fn write_to(&self, out: &mut (impl std::io::Write + ?Sized)) -> std::io::Result<()> {
+        self.pieces
+            .iter()
+            .try_for_each(|piece| out.write_all(piece.as_bytes()))
     }
 }
 

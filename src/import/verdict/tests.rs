@@ -28,7 +28,7 @@ fn program() -> &'static Program {
 
 /// Whether the text written from `scenario` loads.
 fn loads(scenario: &Scenario) -> bool {
-    let text = write::write(scenario, &["export".to_string()]);
+    let text = write::write(scenario, &["export".to_string()]).join();
     let ids: HashSet<String> = program().rule_ids();
     let source = SourceFile::new("imported.yaml", text);
     validate_scenario(&program().schema, &source, &ids, &LoadOptions::default()).is_ok()
@@ -383,7 +383,7 @@ proptest! {
             apply(&mut scenario, c);
         }
         if proven(&scenario) {
-            let text = write::write(&scenario, &["export".to_string()]);
+            let text = write::write(&scenario, &["export".to_string()]).join();
             prop_assert!(loads(&scenario), "proven, but does not load:\n{}", text);
         }
     }

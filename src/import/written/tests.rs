@@ -32,7 +32,7 @@ fn scanned(text: &str) -> Vec<Event<'_>> {
 
 /// Asserts that `scenario`'s events are those of its written text.
 fn assert_same_events(scenario: &Scenario) {
-    let text = write::write(scenario, &["export".to_string()]);
+    let text = write::write(scenario, &["export".to_string()]).join();
     let given = events(scenario);
     let read = scanned(&text);
     assert_eq!(given, read, "in\n{text}");
@@ -169,7 +169,7 @@ proptest! {
     /// the loader is given are the ones it would read from the text.
     #[test]
     fn any_scenario_gives_the_events_of_its_text(scenario in scenario()) {
-        let text = write::write(&scenario, &["export".to_string()]);
+        let text = write::write(&scenario, &["export".to_string()]).join();
         let given = events(&scenario);
         prop_assert_eq!(given, scanned(&text), "in\n{}", text);
     }
