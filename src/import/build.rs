@@ -206,7 +206,7 @@ fn customer_entities(raw: &Raw, ids: &[Text], partner_ids: &[Text]) -> Vec<Entit
                 })
                 .collect();
             e.fields.add("relationships", Val::List(relationships));
-            e
+            e.finished()
         })
         .collect()
 }
@@ -325,7 +325,7 @@ fn subscription_chunk(
                 loc: *loc,
             });
         }
-        out.entities.push(e);
+        out.entities.push(e.finished());
     }
     out
 }
