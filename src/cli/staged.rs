@@ -142,11 +142,11 @@ mod tests {
     fn a_new_file_appears_only_when_committed() {
         let dir = tempfile::tempdir().unwrap();
         let dest = dir.path().join("out.yaml");
-        let output = Output::begin(&dest, &["a: 1\n"]).unwrap();
+        let output = Output::begin(&dest, &["a:", " 1\n", "b: 2\n"]).unwrap();
         assert!(output.is_staged());
         assert!(!dest.exists());
-        output.commit(&["a: 1\n"]).unwrap();
-        assert_eq!(std::fs::read_to_string(&dest).unwrap(), "a: 1\n");
+        output.commit(&["ignored: staged\n"]).unwrap();
+        assert_eq!(std::fs::read_to_string(&dest).unwrap(), "a: 1\nb: 2\n");
         assert!(leftovers(dir.path()).is_empty());
     }
 
@@ -201,9 +201,9 @@ mod tests {
         let link = dir.path().join("link.yaml");
         std::fs::write(&target, "old\n").unwrap();
         std::os::unix::fs::symlink(&target, &link).unwrap();
-        let output = Output::begin(&link, &["new\n"]).unwrap();
+        let output = Output::begin(&link, &["ne", "", "w\n"]).unwrap();
         assert!(!output.is_staged());
-        output.commit(&["new\n"]).unwrap();
+        output.commit(&["ne", "", "w\n"]).unwrap();
         assert!(std::fs::symlink_metadata(&link)
             .unwrap()
             .file_type()

@@ -481,4 +481,29 @@ mod tests {
         assert_eq!(string("a -"), "\"a -\"");
         assert_eq!(string("a - b"), "a - b");
     }
+
+    /// The text's pieces, written one after the other or joined, are the
+    /// text: the file `eligo import --output` writes is what it checked.
+    #[test]
+    fn a_text_written_in_pieces_is_the_text_joined() {
+        let scenario = Scenario {
+            kinds: [
+                vec![],
+                vec![Entity::new("c1".into(), None, Arc::from("export/customers.json"))],
+                (0..9000)
+                    .map(|n| Entity::new(format!("s{n}").into(), None, Arc::from("f")))
+                    .collect(),
+                vec![],
+            ],
+            ..Scenario::default()
+        };
+        let text = write(&scenario, &["export".to_string()]);
+        assert!(text.pieces().len() > 3, "{} pieces", text.pieces().len());
+        let joined = text.join();
+        assert_eq!(text.len(), joined.len());
+        let mut written = Vec::new();
+        text.write_to(&mut written).unwrap();
+        assert_eq!(written, joined.as_bytes());
+        assert!(joined.contains("  # from f\n  - id: s8999\n"), "{joined}");
+    }
 }
