@@ -176,6 +176,30 @@ fn a_failed_import_leaves_the_output_file_as_it_was_and_nothing_beside_it() {
     tmp.close().unwrap();
 }
 
+/// An output that is a symbolic link is written through once the import has
+/// passed its check, not replaced: the link stays and its target changes.
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_a_link_is_written_through() {
+    let tmp = common::fresh_dir("import", "linked-output");
+    let dir = tmp.path();
+    let target = dir.join("kept.yaml");
+    std::fs::write(&target, "scenario: the previous import\n").unwrap();
+    let link = dir.join("out.yaml");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let r = import_bundled_to(&link);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap(),
+        import_bundled().stdout
+    );
+    tmp.close().unwrap();
+}
+
 #[test]
 fn an_output_in_a_missing_folder_is_an_input_error_naming_it() {
     let tmp = common::fresh_dir("import", "missing-folder");

@@ -3,9 +3,9 @@
 
 use super::Failure;
 use clap::Args;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use super::staged::Output;
+use super::staged::{Output, Staged};
 use super::{load_rules, stderr_style, ColorChoice, RuleArgs, EXIT_OK};
 use crate::engine::{Engine, ImportOptions};
 use crate::import::read::DEFAULT_MAX_FILE_BYTES;
@@ -56,30 +56,38 @@ pub(crate) fn run(args: &ImportArgs) -> Result<u8, Failure> {
     if let Some(map) = &args.map {
         options = options.map(map);
     }
-    // The file is written beside its destination while the scenario is
-    // checked, and put in place once the check has passed.
-    let imported = engine.import_with(&options, Release::AtExit, |text| {
-        args.output
-            .as_deref()
-            .map(|dest| (dest, Output::begin(dest, text.pieces())))
-    });
-    let (text, staged) = match imported {
-        Ok(imported) => imported,
-        Err(errors) => {
-            return Err(Failure::input(format!(
-                "{}{} in the import\n",
-                errors.render_each(style),
-                plural(errors.len(), "error")
-            )));
-        }
+    let failed = |errors: crate::engine::Errors| {
+        Failure::input(format!(
+            "{}{} in the import\n",
+            errors.render_each(style),
+            plural(errors.len(), "error")
+        ))
     };
-    match staged {
+    let cannot_write = |dest: &Path, e: std::io::Error| {
+        Failure::input(format!("error: cannot write `{}`: {e}\n", dest.display()))
+    };
+    // A plain destination: the scenario is written beside it as it is
+    // written, and put in place once it is checked.
+    if let Some(dest) = &args.output {
+        if let Some(mut staged) = Staged::new(dest).map_err(|e| cannot_write(dest, e))? {
+            engine
+                .import_into(&options, Release::AtExit, staged.file())
+                .map_err(failed)?
+                .and_then(|()| staged.commit())
+                .map_err(|e| cannot_write(dest, e))?;
+            return Ok(EXIT_OK);
+        }
+    }
+    // Standard output, or a destination written through: the text is kept
+    // (in pieces) until it is checked.
+    let text = engine
+        .import_text(&options, Release::AtExit)
+        .map_err(failed)?;
+    match &args.output {
         None => super::write_stdout("the scenario", |out| text.write_to(out))?,
-        Some((dest, staged)) => staged
-            .and_then(|staged| staged.commit(text.pieces()))
-            .map_err(|e| {
-                Failure::input(format!("error: cannot write `{}`: {e}\n", dest.display()))
-            })?,
+        Some(dest) => Output::begin(dest, text.pieces())
+            .and_then(|output| output.commit(text.pieces()))
+            .map_err(|e| cannot_write(dest, e))?,
     }
     Ok(EXIT_OK)
 }

@@ -18,7 +18,7 @@ use tempfile::NamedTempFile;
 #[derive(Debug)]
 pub(crate) struct Output {
     dest: PathBuf,
-    staged: Option<NamedTempFile>,
+    staged: Option<Staged>,
 }
 
 impl Output {
@@ -27,10 +27,10 @@ impl Output {
     /// the module documentation). Dropped before it is committed, the
     /// staged file is removed.
     pub(crate) fn begin(dest: &Path, text: &[impl AsRef<[u8]>]) -> io::Result<Output> {
-        let staged = match plain_destination(dest)? {
-            Some(permissions) => Some(stage(dest, permissions, text)?),
-            None => None,
-        };
+        let mut staged = Staged::new(dest)?;
+        if let Some(staged) = &mut staged {
+            write_pieces(staged.file(), text)?;
+        }
         Ok(Output {
             dest: dest.to_path_buf(),
             staged,
@@ -48,17 +48,50 @@ impl Output {
     /// `std::fs::write` would.
     pub(crate) fn commit(self, text: &[impl AsRef<[u8]>]) -> io::Result<()> {
         match self.staged {
-            Some(file) => file.persist(&self.dest).map(drop).map_err(|e| e.error),
+            Some(staged) => staged.commit(),
             None => write_pieces(&mut std::fs::File::create(&self.dest)?, text),
         }
     }
 }
 
-/// A temporary file in `dest`'s folder holding `text`.
-fn stage(
+/// An output file written beside its destination as the command works,
+/// for a plain destination.
+#[derive(Debug)]
+pub(crate) struct Staged {
+    dest: PathBuf,
+    file: NamedTempFile,
+}
+
+impl Staged {
+    /// An empty file beside `dest`, when `dest` is a plain destination;
+    /// `None` when the output must be written through once the command has
+    /// succeeded, with [`Output`] (see the module documentation).
+    pub(crate) fn new(dest: &Path) -> io::Result<Option<Staged>> {
+        let Some(permissions) = plain_destination(dest)? else {
+            return Ok(None);
+        };
+        Ok(Some(Staged {
+            dest: dest.to_path_buf(),
+            file: temporary_file(dest, permissions)?,
+        }))
+    }
+
+    /// The file to write the output into.
+    pub(crate) fn file(&mut self) -> &mut NamedTempFile {
+        &mut self.file
+    }
+
+    /// Puts the file in place: renames it over the destination. Dropped
+    /// before this, it is removed.
+    pub(crate) fn commit(self) -> io::Result<()> {
+        self.file.persist(&self.dest).map(drop).map_err(|e| e.error)
+    }
+}
+
+/// An empty temporary file in `dest`'s folder, named after it.
+fn temporary_file(
     dest: &Path,
     permissions: Option<std::fs::Permissions>,
-    text: &[impl AsRef<[u8]>],
 ) -> io::Result<NamedTempFile> {
     let folder = dest
         .parent()
@@ -74,14 +107,13 @@ fn stage(
     if let Some(permissions) = permissions {
         builder.permissions(permissions);
     }
-    let mut file = builder.tempfile_in(folder)?;
-    write_pieces(&mut file, text)?;
-    Ok(file)
+    builder.tempfile_in(folder)
 }
 
 /// Writes the pieces of a text, in order.
 fn write_pieces(out: &mut impl Write, text: &[impl AsRef<[u8]>]) -> io::Result<()> {
-    text.iter().try_for_each(|piece| out.write_all(piece.as_ref()))
+    text.iter()
+        .try_for_each(|piece| out.write_all(piece.as_ref()))
 }
 
 /// The permissions a staged file of `dest` is created with when `dest` can

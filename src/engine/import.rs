@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::{Engine, Errors};
 use crate::import::write::Text;
-use crate::import::{import, ImportFailure, Release};
+use crate::import::{import, import_into, ImportFailure, Release};
 
 /// What to import: export folders (the REST API's JSON or the portal's
 /// CSVs), overlay files for what Partner Center does not hold, and the
@@ -58,29 +58,49 @@ impl Engine {
     /// what an overlay must add). The text is shared (`Arc<str>`): a large
     /// book is not copied to be handed over.
     pub fn import(&self, options: &ImportOptions) -> Result<Arc<str>, Errors> {
-        self.import_with(options, Release::Background, |_| ())
-            .map(|(text, ())| text.join())
+        self.import_text(options, Release::Background)
+            .map(|text| text.join())
     }
 
-    /// [`Engine::import`], with `alongside` given the text while it is
-    /// checked (see [`crate::import::import`]) and the import's large values
-    /// let go as `release` says.
-    pub(crate) fn import_with<R: Send>(
+    /// [`Engine::import`], its text in pieces (see [`Text`]) and the
+    /// import's large values let go as `release` says.
+    pub(crate) fn import_text(
         &self,
         options: &ImportOptions,
         release: Release,
-        alongside: impl FnOnce(&Text) -> R + Send,
-    ) -> Result<(Text, R), Errors> {
-        let options = crate::import::ImportOptions {
-            exports: options.exports.clone(),
-            overlays: options.overlays.clone(),
-            map: options.map.clone(),
-            max_file_bytes: options.max_file_bytes,
+    ) -> Result<Text, Errors> {
+        import(&options.internal(release), self.program()).map_err(errors)
+    }
+
+    /// [`Engine::import`], the text written into `out` as it is written (see
+    /// [`crate::import::import_into`]); on success, what writing gave.
+    pub(crate) fn import_into(
+        &self,
+        options: &ImportOptions,
+        release: Release,
+        out: &mut (impl std::io::Write + Send),
+    ) -> Result<std::io::Result<()>, Errors> {
+        import_into(&options.internal(release), self.program(), out).map_err(errors)
+    }
+}
+
+impl ImportOptions {
+    /// The import's own options.
+    fn internal(&self, release: Release) -> crate::import::ImportOptions {
+        crate::import::ImportOptions {
+            exports: self.exports.clone(),
+            overlays: self.overlays.clone(),
+            map: self.map.clone(),
+            max_file_bytes: self.max_file_bytes,
             release,
-        };
-        import(&options, self.program(), alongside).map_err(|failure| match failure {
-            ImportFailure::Input(errors) => Errors::from_vec(errors),
-            ImportFailure::Invalid(errors) => Errors::from_vec(errors),
-        })
+        }
+    }
+}
+
+/// The errors of a failed import.
+fn errors(failure: ImportFailure) -> Errors {
+    match failure {
+        ImportFailure::Input(errors) => Errors::from_vec(errors),
+        ImportFailure::Invalid(errors) => Errors::from_vec(errors),
     }
 }

@@ -142,46 +142,62 @@ pub(crate) fn read_file(path: &std::path::Path, limit: u64) -> Result<SourceFile
     }
 }
 
-/// Imports exports into scenario text; `program` checks the result.
-///
-/// `alongside` is given the text as soon as it is written, and runs on
-/// another thread while the text is checked (`eligo import --output` writes
-/// the file meanwhile); what it returns comes back with the text once the
-/// check has passed. The text it saw is then the import's result; when the
-/// check fails, its result is dropped with the errors. The text is joined
-/// into one only when it must be loaded to be checked (see [`write::Text`]).
-pub(crate) fn import<R: Send>(
+/// Imports exports into scenario text; `program` checks the result. The text
+/// is kept in the pieces the cores wrote, joined into one only when it must
+/// be loaded to be checked (see [`write::Text`]).
+pub(crate) fn import(
     options: &ImportOptions,
     program: &Program,
-    alongside: impl FnOnce(&write::Text) -> R + Send,
-) -> Result<(write::Text, R), ImportFailure> {
+) -> Result<write::Text, ImportFailure> {
     let scenario = built(options).map_err(ImportFailure::Input)?;
-    let sources: Vec<String> = options
-        .exports
-        .iter()
-        .chain(&options.overlays)
-        .map(|p| display(p))
-        .collect();
+    let sources = sources(options);
     let load = LoadOptions::default();
     // The verdict reads the scenario while the writer writes it.
     let (text, proven) = rayon::join(
         || write::write(&scenario, &sources),
         || verdict::proves_valid(&program.schema, &scenario, &load.limits),
     );
-    let proven = proven && text.len() <= load.limits.max_file_bytes;
     // The scenario's fields are in the text now.
     options.release.release(scenario);
-    let (valid, beside) = beside(
-        || {
-            if proven {
-                Ok(())
-            } else {
-                validate(program, text.join(), &load, options.release)
-            }
-        },
-        || alongside(&text),
+    if !(proven && text.len() <= load.limits.max_file_bytes) {
+        validate(program, text.join(), &load, options.release)?;
+    }
+    Ok(text)
+}
+
+/// [`import`], the text written into `out` as it is written ([`write::stream`])
+/// while the verdict reads the scenario: the text is whole in memory only when
+/// it must be loaded to be checked, and then written again for that. On
+/// success, what writing into `out` gave.
+pub(crate) fn import_into(
+    options: &ImportOptions,
+    program: &Program,
+    out: &mut (impl std::io::Write + Send),
+) -> Result<std::io::Result<()>, ImportFailure> {
+    let scenario = built(options).map_err(ImportFailure::Input)?;
+    let sources = sources(options);
+    let load = LoadOptions::default();
+    let (written, proven) = rayon::join(
+        || write::stream(&scenario, &sources, out),
+        || verdict::proves_valid(&program.schema, &scenario, &load.limits),
     );
-    valid.map(|()| (text, beside))
+    let fits = |len: &usize| *len <= load.limits.max_file_bytes;
+    if !(proven && written.as_ref().is_ok_and(fits)) {
+        let text = write::write(&scenario, &sources).join();
+        validate(program, text, &load, options.release)?;
+    }
+    options.release.release(scenario);
+    Ok(written.map(drop))
+}
+
+/// The exports and overlays, as the written scenario's header names them.
+fn sources(options: &ImportOptions) -> Vec<String> {
+    options
+        .exports
+        .iter()
+        .chain(&options.overlays)
+        .map(|p| display(p))
+        .collect()
 }
 
 /// The scenario the exports and overlays make, its entities in the order

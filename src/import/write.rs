@@ -15,29 +15,69 @@ use super::fragment::{field_order, Entity, Fields, Scenario, Val, KINDS};
 /// The scenario as YAML text, in pieces.
 pub(crate) fn write(scenario: &Scenario, sources: &[String]) -> Text {
     let mut pieces = Pieces::default();
-    header(&mut pieces.current, sources);
+    // Pieces are kept in memory: nothing can fail.
+    let _ = write_into(&mut pieces, scenario, sources);
+    pieces.join()
+}
+
+/// Writes the scenario as YAML text into `out` as it is written, and returns
+/// its length in bytes. The entities are written in runs on every core while
+/// the run before is written into `out`, each run's buffers reused for the
+/// next: the text is never whole in memory (for a 100k book, 57 MB that the
+/// system must hand over page by page; BENCHMARKS.md, "Stop 29").
+pub(crate) fn stream(
+    scenario: &Scenario,
+    sources: &[String],
+    out: &mut (impl std::io::Write + Send),
+) -> std::io::Result<usize> {
+    let mut stream = Stream {
+        out,
+        current: String::new(),
+        written: 0,
+    };
+    write_into(&mut stream, scenario, sources)?;
+    stream.flush_current()?;
+    Ok(stream.written)
+}
+
+/// Where the writer puts the text: what lies between the lists of entities
+/// goes into [`Sink::current`], the entities of each kind are handed over.
+trait Sink {
+    /// The text being written between the lists of entities.
+    fn current(&mut self) -> &mut String;
+    /// Writes the entities of a kind, after what [`Sink::current`] holds.
+    fn entities(&mut self, entities: &[Entity], kind: &str) -> std::io::Result<()>;
+}
+
+/// Writes the scenario into `sink`.
+fn write_into(
+    sink: &mut impl Sink,
+    scenario: &Scenario,
+    sources: &[String],
+) -> std::io::Result<()> {
+    header(sink.current(), sources);
     for key in ["scenario", "as_of"] {
         if let Some(v) = scenario.root.get(key) {
-            field(&mut pieces.current, key, v, 0);
+            field(sink.current(), key, v, 0);
         }
     }
     for (kind, entities) in KINDS.iter().zip(&scenario.kinds) {
         if *kind == "customers" {
-            partnerships(&mut pieces.current, &scenario.partnerships);
+            partnerships(sink.current(), &scenario.partnerships);
         }
-        let out = &mut pieces.current;
+        let out = sink.current();
         let _ = write!(out, "{kind}:");
         if entities.is_empty() {
             out.push_str(" []\n");
             continue;
         }
         out.push('\n');
-        pieces.extend(entities_on_every_core(entities, kind));
+        sink.entities(entities, kind)?;
     }
     if let Some(v) = scenario.root.get("expect") {
-        field(&mut pieces.current, "expect", v, 0);
+        field(sink.current(), "expect", v, 0);
     }
-    pieces.join()
+    Ok(())
 }
 
 /// The comment that opens the file: where it comes from, and how to change it.
@@ -61,13 +101,20 @@ struct Pieces {
     current: String,
 }
 
-impl Pieces {
-    /// Adds written chunks; what follows goes into a new piece.
-    fn extend(&mut self, chunks: Vec<String>) {
-        self.done.push(std::mem::take(&mut self.current));
-        self.done.extend(chunks);
+impl Sink for Pieces {
+    fn current(&mut self) -> &mut String {
+        &mut self.current
     }
 
+    /// Keeps the entities' chunks; what follows goes into a new piece.
+    fn entities(&mut self, entities: &[Entity], kind: &str) -> std::io::Result<()> {
+        self.done.push(std::mem::take(&mut self.current));
+        self.done.extend(chunks(entities, kind, Vec::new()));
+        Ok(())
+    }
+}
+
+impl Pieces {
     /// The text written.
     fn join(mut self) -> Text {
         self.done.push(self.current);
@@ -131,17 +178,77 @@ fn partnerships(out: &mut String, list: &[(Fields, Arc<str>)]) {
     }
 }
 
+/// The text written into a file (or any `Write`) as it is written.
+struct Stream<'o, W> {
+    out: &'o mut W,
+    /// The text being written between the lists of entities.
+    current: String,
+    /// Bytes written so far.
+    written: usize,
+}
+
+impl<W: std::io::Write + Send> Stream<'_, W> {
+    /// Writes out what lies before the next list of entities.
+    fn flush_current(&mut self) -> std::io::Result<()> {
+        self.out.write_all(self.current.as_bytes())?;
+        self.written += self.current.len();
+        self.current.clear();
+        Ok(())
+    }
+}
+
+impl<W: std::io::Write + Send> Sink for Stream<'_, W> {
+    fn current(&mut self) -> &mut String {
+        &mut self.current
+    }
+
+    /// Writes the entities a run at a time: one chunk per core, written on
+    /// every core while the run before goes to `out`.
+    fn entities(&mut self, entities: &[Entity], kind: &str) -> std::io::Result<()> {
+        self.flush_current()?;
+        let run = CHUNK * rayon::current_num_threads().max(1);
+        let out = &mut *self.out;
+        let mut ready: Vec<String> = Vec::new();
+        let mut spare: Vec<String> = Vec::new();
+        for entities in entities.chunks(run) {
+            let (written, next) = rayon::join(
+                || write_chunks(out, &ready),
+                || chunks(entities, kind, spare),
+            );
+            self.written += written?;
+            spare = ready;
+            ready = next;
+        }
+        self.written += write_chunks(out, &ready)?;
+        Ok(())
+    }
+}
+
+/// Writes `chunks` in order; returns their length.
+fn write_chunks(out: &mut impl std::io::Write, chunks: &[String]) -> std::io::Result<usize> {
+    for chunk in chunks {
+        out.write_all(chunk.as_bytes())?;
+    }
+    Ok(chunks.iter().map(String::len).sum())
+}
+
+/// Entities written per chunk.
+const CHUNK: usize = 4096;
+
 /// Entities written in chunks on every core, in order: each entity's text
 /// depends only on the entity, so the chunks joined are the text of writing
-/// them one after the other.
-fn entities_on_every_core(entities: &[Entity], kind: &str) -> Vec<String> {
-    const CHUNK: usize = 4096;
+/// them one after the other. Each chunk is written into one of `buffers`
+/// (emptied first) while there are some, else into a new one.
+fn chunks(entities: &[Entity], kind: &str, mut buffers: Vec<String>) -> Vec<String> {
+    buffers.resize_with(entities.len().div_ceil(CHUNK), String::new);
     entities
         .par_chunks(CHUNK)
-        .map(|chunk| {
+        .zip(buffers)
+        .map(|(chunk, mut text)| {
+            text.clear();
             // About the size of a subscription's entry, so that the text
             // is seldom grown (and copied).
-            let mut text = String::with_capacity(chunk.len() * 512);
+            text.reserve(chunk.len() * 512);
             for e in chunk {
                 entity(&mut text, e, kind);
             }
@@ -482,6 +589,60 @@ mod tests {
         assert_eq!(string("a - b"), "a - b");
     }
 
+    /// A file's writer that fails after `room` bytes.
+    struct Full {
+        written: Vec<u8>,
+        room: usize,
+    }
+
+    impl std::io::Write for Full {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            let n = buf.len().min(self.room - self.written.len());
+            if n == 0 {
+                return Err(std::io::Error::other("no room left"));
+            }
+            self.written.extend_from_slice(&buf[..n]);
+            Ok(n)
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// The text streamed into a file, a run of entities at a time with the
+    /// runs' buffers reused, is the text written in pieces; a write that
+    /// fails is an error, not a shorter file taken for the scenario.
+    #[test]
+    fn a_text_streamed_is_the_text_written() {
+        let subscriptions: Vec<Entity> = (0..3 * CHUNK * rayon::current_num_threads() + 7)
+            .map(|n| {
+                let mut e = Entity::new(format!("s{n}").into(), None, Arc::from("f"));
+                // Entries of different lengths, so that a reused buffer
+                // holding a longer one before would show.
+                let name = "x".repeat(n % 50);
+                e.fields.add("name", Val::Str(name.into()));
+                e
+            })
+            .collect();
+        let scenario = Scenario {
+            kinds: [vec![], vec![], subscriptions, vec![]],
+            ..Scenario::default()
+        };
+        let sources = ["export".to_string()];
+        let joined = write(&scenario, &sources).join();
+        let mut streamed = Vec::new();
+        let len = stream(&scenario, &sources, &mut streamed).unwrap();
+        assert_eq!(len, joined.len());
+        assert!(streamed == joined.as_bytes(), "the streamed text differs");
+        let mut full = Full {
+            written: Vec::new(),
+            room: joined.len() / 2,
+        };
+        let failed = stream(&scenario, &sources, &mut full);
+        assert!(failed.is_err(), "{failed:?}");
+    }
+
     /// The text's pieces, written one after the other or joined, are the
     /// text: the file `eligo import --output` writes is what it checked.
     #[test]
@@ -489,7 +650,11 @@ mod tests {
         let scenario = Scenario {
             kinds: [
                 vec![],
-                vec![Entity::new("c1".into(), None, Arc::from("export/customers.json"))],
+                vec![Entity::new(
+                    "c1".into(),
+                    None,
+                    Arc::from("export/customers.json"),
+                )],
                 (0..9000)
                     .map(|n| Entity::new(format!("s{n}").into(), None, Arc::from("f")))
                     .collect(),
