@@ -1,10 +1,8 @@
 //! From what the exports hold to scenario entities: readable ids, references
 //! between entities, and the `# from` origin of each.
 
-use hashbrown::HashSet;
-
 use super::error::{ImportCode, ImportError};
-use super::fragment::{Entity, Fields, Scenario, Text, Val};
+use super::fragment::{Entity, Fields, Scenario, SharedTexts, Text, Val};
 use super::ids::{short, slug, Ids};
 use super::model::{Loc, Raw, SubscriptionRaw, TransferRaw};
 use rayon::prelude::*;
@@ -67,27 +65,6 @@ pub(crate) fn build(raw: &mut Raw, errors: &mut Vec<ImportError>) -> Built {
         scenario,
         resellers,
         ids,
-    }
-}
-
-/// One shared copy of each value that many entities repeat (offers,
-/// statuses, offer ids, subscription names, quantities): a large book has few
-/// distinct ones, and a copy per entity is an allocation and a free each.
-#[derive(Default)]
-struct Shared(HashSet<Text>);
-
-impl Shared {
-    fn text(&mut self, value: &str) -> Text {
-        if let Some(t) = self.0.get(value) {
-            return Text::clone(t);
-        }
-        let t = Text::from(value);
-        self.0.insert(Text::clone(&t));
-        t
-    }
-
-    fn number(&mut self, n: u64) -> Text {
-        self.text(itoa::Buffer::new().format(n))
     }
 }
 
@@ -285,7 +262,7 @@ fn subscription_chunk(
     subs: &[SubscriptionRaw],
     ids: &[Text],
 ) -> SubscriptionChunk {
-    let mut shared = Shared::default();
+    let mut shared = SharedTexts::default();
     let mut out = SubscriptionChunk {
         entities: Vec::with_capacity(subs.len()),
         errors: Vec::new(),
@@ -295,7 +272,7 @@ fn subscription_chunk(
         let pc_id = Text::from(s.pc_id.as_str());
         let origin = c.raw.name(s.loc.file);
         let mut e = Entity::new(Text::clone(id), Some(Text::clone(&pc_id)), origin);
-        let name = s.name.as_deref().map(|v| Val::Str(shared.text(v)));
+        let name = s.name.as_ref().map(|v| Val::Str(Text::clone(v)));
         e.fields.add_opt("name", name);
         let customer = c.customer_ids.get(s.customer);
         e.fields
@@ -303,8 +280,8 @@ fn subscription_chunk(
         let partner = c.partner_ids.get(s.partner);
         e.fields
             .add_opt("partner", partner.map(|p| Val::Str(Text::clone(p))));
-        e.fields.add("offer", Val::Plain(shared.text(&s.offer)));
-        let offer_id = s.offer_id.as_deref().map(|v| Val::Str(shared.text(v)));
+        e.fields.add("offer", Val::Plain(Text::clone(&s.offer)));
+        let offer_id = s.offer_id.as_ref().map(|v| Val::Str(Text::clone(v)));
         e.fields.add_opt("offer_id", offer_id);
         e.fields.add("pc_id", Val::Str(pc_id));
         if let Some((base, loc)) = &s.base {
@@ -317,7 +294,7 @@ fn subscription_chunk(
         }
         let quantity = s.quantity.map(|q| Val::Plain(shared.number(q)));
         e.fields.add_opt("quantity", quantity);
-        e.fields.add("status", Val::Plain(shared.text(&s.status)));
+        e.fields.add("status", Val::Plain(Text::clone(&s.status)));
         if let Some((value, loc)) = &s.reseller {
             out.resellers.push(Deferred {
                 subscription: first + i,
@@ -354,7 +331,7 @@ fn transfer_entities(
         .par_chunks(CHUNK)
         .zip(transfer_ids.par_chunks(CHUNK))
         .map(|(transfers, ids)| {
-            let mut shared = Shared::default();
+            let mut shared = SharedTexts::default();
             let mut errors = Vec::new();
             let entities = transfers
                 .iter()
@@ -375,7 +352,7 @@ fn transfer_entities(
 /// The entity of one transfer request.
 fn transfer(
     context: &Context<'_>,
-    shared: &mut Shared,
+    shared: &mut SharedTexts,
     t: &TransferRaw,
     id: &Text,
     errors: &mut Vec<ImportError>,

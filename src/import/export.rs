@@ -5,10 +5,10 @@ use jsonc_parser::ast::Value;
 
 use super::csv_file;
 use super::error::{at, file_error, ImportCode, ImportError};
-use super::folder::{parse_folder, Content, Parsed};
+use super::folder::{parse_folder, Content, Memo, Parsed};
 use super::json;
 use super::json_fast::records::records;
-use super::map::{CustomerField as C, Map, OfferMemo, OrgField as O};
+use super::map::{CustomerField as C, Map, OrgField as O};
 use super::model::{CustomerRaw, Loc, Raw, SubscriptionRaw};
 use super::read::ExportDir;
 use super::record::{required, Cell, Rec};
@@ -374,7 +374,7 @@ pub(crate) fn parse_folders(
     prepared
         .found
         .par_iter()
-        .map_init(OfferMemo::default, |memo, (rel, _)| {
+        .map_init(Memo::default, |memo, (rel, _)| {
             parse_folder(dir, map, memo, rel)
         })
         .collect()

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use super::csv_file;
 use super::error::{at, ImportCode, ImportError};
 use super::files::Released;
+use super::fragment::SharedTexts;
 use super::json;
 use super::json_fast;
 use super::json_fast::records::FieldTree;
@@ -23,6 +24,14 @@ use super::record::{count, required, Cell, Rec};
 use super::values::{date, mapped, not_object, offer_key};
 use crate::source::SourceFile;
 use std::collections::HashMap;
+
+/// What each core keeps while it parses customer folders: the offer rows
+/// matched and one copy of each text many subscriptions repeat.
+#[derive(Debug, Default)]
+pub(crate) struct Memo {
+    offers: OfferMemo,
+    texts: SharedTexts,
+}
 
 /// What one file of a customer folder held. Indexes of customers, partners and
 /// files are filled in when the results are added.
@@ -48,12 +57,7 @@ pub(crate) struct Parsed {
 /// Reads and parses the customer folder `rel` of `dir`. Each file is let go
 /// once parsed (see [`super::files`]): what it held is in its records, each
 /// error made meanwhile shares its text.
-pub(crate) fn parse_folder(
-    dir: &Arc<ExportDir>,
-    map: &Map,
-    memo: &mut OfferMemo,
-    rel: &str,
-) -> Parsed {
+pub(crate) fn parse_folder(dir: &Arc<ExportDir>, map: &Map, memo: &mut Memo, rel: &str) -> Parsed {
     let mut out = Parsed::default();
     let f = &map.raw.files;
     let read = |name: &str, out: &mut Parsed| {
@@ -165,7 +169,7 @@ fn with_list<R>(
 
 fn subscription(
     map: &Map,
-    memo: &mut OfferMemo,
+    memo: &mut Memo,
     file: &SourceFile,
     rec: &Rec<S>,
     errors: &mut Vec<ImportError>,
@@ -183,9 +187,9 @@ fn subscription(
             return None;
         }
     };
-    let offer = offer(map, memo, file, rec, errors);
+    let offer = offer(map, &mut memo.offers, file, rec, errors).map(|o| memo.texts.text(o));
     let status = match rec.get(S::Status) {
-        None => Some("active".to_string()),
+        None => Some("active"),
         Some(cell) => mapped(
             map.subscription_status.get(&cell.text),
             file,
@@ -194,7 +198,8 @@ fn subscription(
             "subscription_status",
             errors,
         ),
-    };
+    }
+    .map(|s| memo.texts.text(s));
     let quantity = rec
         .get(S::Quantity)
         .filter(|c| !c.text.trim().is_empty())
@@ -210,11 +215,11 @@ fn subscription(
     };
     Some(SubscriptionRaw {
         pc_id: id,
-        name: rec.text(S::Name).map(str::to_string),
+        name: rec.text(S::Name).map(|n| memo.texts.text(n)),
         customer: 0,
         partner: 0,
         offer: offer?,
-        offer_id: rec.text(S::OfferId).map(str::to_string),
+        offer_id: rec.text(S::OfferId).map(|o| memo.texts.text(o)),
         quantity,
         status: status?,
         base: reference(S::Base),
@@ -227,13 +232,13 @@ fn subscription(
 }
 
 /// The scenario offer of a subscription through the offer table.
-fn offer(
-    map: &Map,
+fn offer<'m>(
+    map: &'m Map,
     memo: &mut OfferMemo,
     file: &SourceFile,
     rec: &Rec<S>,
     errors: &mut Vec<ImportError>,
-) -> Option<String> {
+) -> Option<&'m str> {
     let facts = OfferFacts {
         offer_id: rec.text(S::OfferId),
         name: rec.text(S::Name),
@@ -246,7 +251,7 @@ fn offer(
             .map(|c| c.text == "true"),
     };
     if let Some(offer) = memo.offer(map, &facts) {
-        return Some(offer.to_string());
+        return Some(offer);
     }
     let (cell, key, value) = match (rec.get(S::OfferId), rec.get(S::Name)) {
         (Some(c), _) => (c, "offer_id", offer_key(&c.text)),
@@ -306,7 +311,8 @@ fn transfer(
             "transfer status",
             "transfer_status",
             errors,
-        ),
+        )
+        .map(str::to_string),
         None => need(T::Status, errors),
     };
     let created = rec.get(T::Created).and_then(|c| date(file, c, errors));

@@ -9,6 +9,29 @@ use std::sync::Arc;
 /// such values, which cost an allocation (and a free) each when copied.
 pub(crate) type Text = Arc<str>;
 
+/// One shared copy of each text that many entities repeat (subscription
+/// names, offers, offer ids, statuses, quantities): a large book has few
+/// distinct ones, and a copy per entity is an allocation (and a free) each.
+#[derive(Debug, Default)]
+pub(crate) struct SharedTexts(hashbrown::HashSet<Text>);
+
+impl SharedTexts {
+    /// The shared copy of `value`.
+    pub(crate) fn text(&mut self, value: &str) -> Text {
+        if let Some(t) = self.0.get(value) {
+            return Text::clone(t);
+        }
+        let t = Text::from(value);
+        self.0.insert(Text::clone(&t));
+        t
+    }
+
+    /// The shared copy of a number's text.
+    pub(crate) fn number(&mut self, n: u64) -> Text {
+        self.text(itoa::Buffer::new().format(n))
+    }
+}
+
 /// A value of a scenario field.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Val {

@@ -7,6 +7,7 @@ use hashbrown::{DefaultHashBuilder, HashMap, HashTable};
 
 use super::error::{at, file_error, ImportCode, ImportError};
 use super::files::{ReadFile, Released};
+use super::fragment::Text;
 use crate::source::SourceFile;
 
 /// A place in one of the files read (an index into [`Raw::files`]).
@@ -59,20 +60,21 @@ pub(crate) struct CustomerRaw {
 pub(crate) struct SubscriptionRaw {
     /// Partner Center subscription id (lower case).
     pub pc_id: String,
-    /// Display name.
-    pub name: Option<String>,
+    /// Display name (shared with the subscriptions of the same name read
+    /// on the same core, as are the offer, offer id and status).
+    pub name: Option<Text>,
     /// Customer index.
     pub customer: usize,
     /// Billing partner index (the export's partner).
     pub partner: usize,
     /// Scenario offer.
-    pub offer: String,
+    pub offer: Text,
     /// Partner Center offer id.
-    pub offer_id: Option<String>,
+    pub offer_id: Option<Text>,
     /// Licence count.
     pub quantity: Option<u64>,
     /// Scenario status.
-    pub status: String,
+    pub status: Text,
     /// Base subscription id of an add-on (lower case), and where it was read.
     pub base: Option<(String, Loc)>,
     /// Reseller of record (PartnerID or tenant id), and where it was read.

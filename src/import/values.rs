@@ -20,16 +20,16 @@ pub(super) fn offer_key(offer_id: &str) -> String {
 }
 
 /// A mapped spelling, or an error at the value naming the table to add it to.
-pub(super) fn mapped(
-    value: Option<&str>,
+pub(super) fn mapped<'v>(
+    value: Option<&'v str>,
     file: &SourceFile,
     cell: &Cell,
     what: &str,
     table: &str,
     errors: &mut Vec<ImportError>,
-) -> Option<String> {
-    if let Some(v) = value {
-        return Some(v.to_string());
+) -> Option<&'v str> {
+    if value.is_some() {
+        return value;
     }
     errors.push(at(
         ImportCode::Unmapped,
