@@ -17,7 +17,7 @@ pub(crate) fn write(scenario: &Scenario, sources: &[String]) -> Text {
     let mut pieces = Pieces::default();
     // Pieces are kept in memory: nothing can fail.
     let _ = write_into(&mut pieces, scenario, sources);
-    pieces.join()
+    pieces.into_text()
 }
 
 /// Writes the scenario as YAML text into `out` as it is written, and returns
@@ -116,7 +116,7 @@ impl Sink for Pieces {
 
 impl Pieces {
     /// The text written.
-    fn join(mut self) -> Text {
+    fn into_text(mut self) -> Text {
         self.done.push(self.current);
         let len = self.done.iter().map(String::len).sum();
         Text {
@@ -128,10 +128,12 @@ impl Pieces {
 
 /// A written scenario: its text in the pieces the cores wrote, in order.
 ///
-/// Kept in pieces because `eligo import` needs the text whole only to load
-/// it, which it skips when its verdict proves the scenario valid: the file
-/// is written piece by piece. Joined, a 100k book's text is 57 MB more of
-/// fresh memory and a copy (BENCHMARKS.md, "Stop 29").
+/// Kept in pieces because the import needs the text whole only to load it,
+/// which it skips when its verdict proves the scenario valid: `eligo
+/// import` to standard output writes it piece by piece. Joined, a 100k
+/// book's text is 57 MB more of fresh memory and a copy (BENCHMARKS.md,
+/// "Stop 29"). (`eligo import --output` does not keep it at all: see
+/// [`stream`].)
 #[derive(Debug, Default)]
 pub(crate) struct Text {
     /// The pieces, in order.
