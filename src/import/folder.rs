@@ -412,7 +412,7 @@ fn agreement(
         "agreement_types",
         errors,
     );
-    if kind.as_deref() != Some("mca") {
+    if kind != Some("mca") {
         return None;
     }
     Some(rec.get(A::Date).and_then(|c| date(file, c, errors)))
