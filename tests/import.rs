@@ -200,6 +200,51 @@ fn an_output_that_is_a_link_is_written_through() {
     tmp.close().unwrap();
 }
 
+/// A scenario the import cannot prove valid on its own (an overlay's
+/// `expect` block is left to the loader) is loaded to be checked: with
+/// `--output`, the file streamed meanwhile is put in place once that passes,
+/// and holds what standard output gets.
+#[test]
+fn an_output_checked_by_loading_it_is_the_scenario_written() {
+    let tmp = common::fresh_dir("import", "loaded-output");
+    let dir = tmp.path();
+    let expect = dir.join("expect.yaml");
+    std::fs::write(&expect, "expect: []\n").unwrap();
+    let path = dir.join("out.yaml");
+    let (expect, path_text) = (expect.to_str().unwrap(), path.to_str().unwrap());
+    let args = |output: Option<&'static str>| {
+        let mut args = vec!["import", "--map", MAP, "--overlay", OVERLAY];
+        args.extend(["--overlay", expect]);
+        if let Some(flag) = output {
+            args.extend([flag, path_text]);
+        }
+        args.extend([TAILSPIN, WIDE_WORLD]);
+        args
+    };
+    let to_file = run(&args(Some("--output")));
+    assert_eq!(to_file.code, 0, "{}", to_file.stderr);
+    let to_stdout = run(&args(None));
+    assert_eq!(to_stdout.code, 0, "{}", to_stdout.stderr);
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert!(written.ends_with("expect: []\n"), "{written}");
+    assert_eq!(written, to_stdout.stdout);
+    tmp.close().unwrap();
+}
+
+/// A destination that fails while it is written through is an input error
+/// naming it, not a silent success.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_output_that_cannot_be_written_is_an_input_error() {
+    let r = import_bundled_to(Path::new("/dev/full"));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("cannot write `/dev/full`"),
+        "{}",
+        r.stderr
+    );
+}
+
 #[test]
 fn an_output_in_a_missing_folder_is_an_input_error_naming_it() {
     let tmp = common::fresh_dir("import", "missing-folder");
