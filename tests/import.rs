@@ -137,14 +137,22 @@ fn output_file_holds_the_same_scenario() {
     let tmp = common::fresh_dir("import", "output");
     let dir = tmp.path();
     let path = dir.join("out.yaml");
-    let r = import_bundled_to(&path);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = assert_bundled_imported_into(&path, &path);
     assert!(r.stdout.is_empty());
+    tmp.close().unwrap();
+}
+
+/// Imports the bundled exports with `--output output`, and asserts that it
+/// passed and that `written` (the output, or the file it links to) holds
+/// what the import writes to standard output.
+fn assert_bundled_imported_into(output: &Path, written: &Path) -> Run {
+    let r = import_bundled_to(output);
+    assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(
-        std::fs::read_to_string(&path).unwrap(),
+        std::fs::read_to_string(written).unwrap(),
         import_bundled().stdout
     );
-    tmp.close().unwrap();
+    r
 }
 
 #[test]
@@ -187,16 +195,11 @@ fn an_output_that_is_a_link_is_written_through() {
     std::fs::write(&target, "scenario: the previous import\n").unwrap();
     let link = dir.join("out.yaml");
     std::os::unix::fs::symlink(&target, &link).unwrap();
-    let r = import_bundled_to(&link);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_bundled_imported_into(&link, &target);
     assert!(std::fs::symlink_metadata(&link)
         .unwrap()
         .file_type()
         .is_symlink());
-    assert_eq!(
-        std::fs::read_to_string(&target).unwrap(),
-        import_bundled().stdout
-    );
     tmp.close().unwrap();
 }
 
@@ -211,19 +214,17 @@ fn an_output_checked_by_loading_it_is_the_scenario_written() {
     let expect = dir.join("expect.yaml");
     std::fs::write(&expect, "expect: []\n").unwrap();
     let path = dir.join("out.yaml");
-    let (expect, path_text) = (expect.to_str().unwrap(), path.to_str().unwrap());
-    let args = |output: Option<&'static str>| {
-        let mut args = vec!["import", "--map", MAP, "--overlay", OVERLAY];
-        args.extend(["--overlay", expect]);
-        if let Some(flag) = output {
-            args.extend([flag, path_text]);
-        }
-        args.extend([TAILSPIN, WIDE_WORLD]);
-        args
-    };
-    let to_file = run(&args(Some("--output")));
+    let overlays = ["--overlay", OVERLAY, "--overlay", expect.to_str().unwrap()];
+    let to_stdout = [
+        &["import", "--map", MAP][..],
+        &overlays,
+        &[TAILSPIN, WIDE_WORLD],
+    ]
+    .concat();
+    let to_file = [&to_stdout[..], &["--output", path.to_str().unwrap()]].concat();
+    let to_file = run(&to_file);
     assert_eq!(to_file.code, 0, "{}", to_file.stderr);
-    let to_stdout = run(&args(None));
+    let to_stdout = run(&to_stdout);
     assert_eq!(to_stdout.code, 0, "{}", to_stdout.stderr);
     let written = std::fs::read_to_string(&path).unwrap();
     assert!(written.ends_with("expect: []\n"), "{written}");

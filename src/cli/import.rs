@@ -5,7 +5,7 @@ use super::Failure;
 use clap::Args;
 use std::path::{Path, PathBuf};
 
-use super::staged::{Output, Staged};
+use super::staged::{write_through, Staged};
 use super::{load_rules, stderr_style, ColorChoice, RuleArgs, EXIT_OK};
 use crate::engine::{Engine, ImportOptions};
 use crate::import::read::DEFAULT_MAX_FILE_BYTES;
@@ -85,9 +85,7 @@ pub(crate) fn run(args: &ImportArgs) -> Result<u8, Failure> {
         .map_err(failed)?;
     match &args.output {
         None => super::write_stdout("the scenario", |out| text.write_to(out))?,
-        Some(dest) => Output::begin(dest, text.pieces())
-            .and_then(|output| output.commit(text.pieces()))
-            .map_err(|e| cannot_write(dest, e))?,
+        Some(dest) => write_through(dest, text.pieces()).map_err(|e| cannot_write(dest, e))?,
     }
     Ok(EXIT_OK)
 }

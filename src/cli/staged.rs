@@ -6,53 +6,13 @@
 //! Only a plain destination is staged: a new file, or a regular file with a
 //! single link. Anything else (a symbolic link, a FIFO, `/dev/stdout`, a
 //! file with other hard links) is written through after success, as
-//! `std::fs::write` would, so that renaming never replaces what the user
-//! pointed at.
+//! `std::fs::write` would ([`write_through`]), so that renaming never
+//! replaces what the user pointed at.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use tempfile::NamedTempFile;
-
-/// An output file on its way to its destination.
-#[derive(Debug)]
-pub(crate) struct Output {
-    dest: PathBuf,
-    staged: Option<Staged>,
-}
-
-impl Output {
-    /// Starts writing `text` (its pieces, in order) for `dest`: into a file
-    /// beside it when `dest` is a plain destination, else nothing yet (see
-    /// the module documentation). Dropped before it is committed, the
-    /// staged file is removed.
-    pub(crate) fn begin(dest: &Path, text: &[impl AsRef<[u8]>]) -> io::Result<Output> {
-        let mut staged = Staged::new(dest)?;
-        if let Some(staged) = &mut staged {
-            write_pieces(staged.file(), text)?;
-        }
-        Ok(Output {
-            dest: dest.to_path_buf(),
-            staged,
-        })
-    }
-
-    /// Whether the output is written beside its destination.
-    #[cfg(test)]
-    pub(crate) fn is_staged(&self) -> bool {
-        self.staged.is_some()
-    }
-
-    /// Puts the output in place: renames the staged file over the
-    /// destination, or writes `text` (its pieces, in order) to it as
-    /// `std::fs::write` would.
-    pub(crate) fn commit(self, text: &[impl AsRef<[u8]>]) -> io::Result<()> {
-        match self.staged {
-            Some(staged) => staged.commit(),
-            None => write_pieces(&mut std::fs::File::create(&self.dest)?, text),
-        }
-    }
-}
 
 /// An output file written beside its destination as the command works,
 /// for a plain destination.
@@ -65,7 +25,7 @@ pub(crate) struct Staged {
 impl Staged {
     /// An empty file beside `dest`, when `dest` is a plain destination;
     /// `None` when the output must be written through once the command has
-    /// succeeded, with [`Output`] (see the module documentation).
+    /// succeeded ([`write_through`]; see the module documentation).
     pub(crate) fn new(dest: &Path) -> io::Result<Option<Staged>> {
         let Some(permissions) = plain_destination(dest)? else {
             return Ok(None);
@@ -108,6 +68,12 @@ fn temporary_file(
         builder.permissions(permissions);
     }
     builder.tempfile_in(folder)
+}
+
+/// Writes `text` (its pieces, in order) to `dest` as `std::fs::write` would:
+/// for a destination that is not staged, once the command has succeeded.
+pub(crate) fn write_through(dest: &Path, text: &[impl AsRef<[u8]>]) -> io::Result<()> {
+    write_pieces(&mut std::fs::File::create(dest)?, text)
 }
 
 /// Writes the pieces of a text, in order.
@@ -170,14 +136,20 @@ mod tests {
             .collect()
     }
 
+    /// `dest` staged, with `text` written beside it.
+    fn staged_with(dest: &Path, text: &[&str]) -> Staged {
+        let mut staged = Staged::new(dest).unwrap().expect("a plain destination");
+        write_pieces(staged.file(), text).unwrap();
+        staged
+    }
+
     #[test]
     fn a_new_file_appears_only_when_committed() {
         let dir = tempfile::tempdir().unwrap();
         let dest = dir.path().join("out.yaml");
-        let output = Output::begin(&dest, &["a:", " 1\n", "b: 2\n"]).unwrap();
-        assert!(output.is_staged());
+        let staged = staged_with(&dest, &["a:", " 1\n", "b: 2\n"]);
         assert!(!dest.exists());
-        output.commit(&["ignored: staged\n"]).unwrap();
+        staged.commit().unwrap();
         assert_eq!(std::fs::read_to_string(&dest).unwrap(), "a: 1\nb: 2\n");
         assert!(leftovers(dir.path()).is_empty());
     }
@@ -187,7 +159,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let dest = dir.path().join("out.yaml");
         std::fs::write(&dest, "old\n").unwrap();
-        drop(Output::begin(&dest, &["new\n"]).unwrap());
+        drop(staged_with(&dest, &["new\n"]));
         assert_eq!(std::fs::read_to_string(&dest).unwrap(), "old\n");
         assert!(leftovers(dir.path()).is_empty());
     }
@@ -200,10 +172,7 @@ mod tests {
         let dest = dir.path().join("out.yaml");
         std::fs::write(&dest, "old\n").unwrap();
         std::fs::set_permissions(&dest, std::fs::Permissions::from_mode(0o640)).unwrap();
-        Output::begin(&dest, &["new\n"])
-            .unwrap()
-            .commit(&["new\n"])
-            .unwrap();
+        staged_with(&dest, &["new\n"]).commit().unwrap();
         let mode = std::fs::metadata(&dest).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o640);
         assert_eq!(std::fs::read_to_string(&dest).unwrap(), "new\n");
@@ -216,10 +185,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let staged = dir.path().join("staged.yaml");
         let written = dir.path().join("written.yaml");
-        Output::begin(&staged, &["a\n"])
-            .unwrap()
-            .commit(&["a\n"])
-            .unwrap();
+        staged_with(&staged, &["a\n"]).commit().unwrap();
         std::fs::write(&written, "a\n").unwrap();
         let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode();
         assert_eq!(mode(&staged), mode(&written));
@@ -233,9 +199,8 @@ mod tests {
         let link = dir.path().join("link.yaml");
         std::fs::write(&target, "old\n").unwrap();
         std::os::unix::fs::symlink(&target, &link).unwrap();
-        let output = Output::begin(&link, &["ne", "", "w\n"]).unwrap();
-        assert!(!output.is_staged());
-        output.commit(&["ne", "", "w\n"]).unwrap();
+        assert!(Staged::new(&link).unwrap().is_none());
+        write_through(&link, &["ne", "", "w\n"]).unwrap();
         assert!(std::fs::symlink_metadata(&link)
             .unwrap()
             .file_type()
@@ -251,9 +216,8 @@ mod tests {
         let other = dir.path().join("other.yaml");
         std::fs::write(&dest, "old\n").unwrap();
         std::fs::hard_link(&dest, &other).unwrap();
-        let output = Output::begin(&dest, &["new\n"]).unwrap();
-        assert!(!output.is_staged());
-        output.commit(&["new\n"]).unwrap();
+        assert!(Staged::new(&dest).unwrap().is_none());
+        write_through(&dest, &["new\n"]).unwrap();
         assert_eq!(std::fs::read_to_string(&other).unwrap(), "new\n");
     }
 }

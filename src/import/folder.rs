@@ -10,7 +10,7 @@ use std::sync::Arc;
 use super::csv_file;
 use super::error::{at, ImportCode, ImportError};
 use super::files::Released;
-use super::fragment::SharedTexts;
+use super::fragment::{SharedTexts, Text};
 use super::json;
 use super::json_fast;
 use super::json_fast::records::FieldTree;
@@ -26,7 +26,8 @@ use crate::source::SourceFile;
 use std::collections::HashMap;
 
 /// What each core keeps while it parses customer folders: the offer rows
-/// matched and one copy of each text many subscriptions repeat.
+/// matched, and one copy of each name and offer id many subscriptions repeat
+/// (offers and statuses are the mapping's shared texts).
 #[derive(Debug, Default)]
 pub(crate) struct Memo {
     offers: OfferMemo,
@@ -187,19 +188,19 @@ fn subscription(
             return None;
         }
     };
-    let offer = offer(map, &mut memo.offers, file, rec, errors).map(|o| memo.texts.text(o));
+    let offer = offer(map, &mut memo.offers, file, rec, errors).cloned();
     let status = match rec.get(S::Status) {
-        None => Some("active"),
+        None => Some(memo.texts.text("active")),
         Some(cell) => mapped(
-            map.subscription_status.get(&cell.text),
+            map.subscription_status.shared(&cell.text),
             file,
             cell,
             "subscription status",
             "subscription_status",
             errors,
-        ),
-    }
-    .map(|s| memo.texts.text(s));
+        )
+        .cloned(),
+    };
     let quantity = rec
         .get(S::Quantity)
         .filter(|c| !c.text.trim().is_empty())
@@ -238,7 +239,7 @@ fn offer<'m>(
     file: &SourceFile,
     rec: &Rec<S>,
     errors: &mut Vec<ImportError>,
-) -> Option<&'m str> {
+) -> Option<&'m Text> {
     let facts = OfferFacts {
         offer_id: rec.text(S::OfferId),
         name: rec.text(S::Name),

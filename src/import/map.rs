@@ -14,6 +14,7 @@ use super::json_fast::records::FieldTree;
 use std::collections::{BTreeMap, HashMap};
 
 use super::error::{at, ImportCode, ImportError};
+use super::fragment::Text;
 use crate::source::SourceFile;
 
 /// The embedded default mapping.
@@ -282,17 +283,27 @@ fn same_norm(a: &str, b: &str) -> bool {
     }
 }
 
-/// A table of spellings, keyed by their normal form.
+/// A table of spellings, keyed by their normal form. Each mapped value is
+/// one shared text, which every entity that has it shares.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Table(HashMap<String, String>);
+pub(crate) struct Table(HashMap<String, Text>);
 
 impl Table {
     fn new(map: &BTreeMap<String, String>) -> Self {
-        Table(map.iter().map(|(k, v)| (norm(k), v.clone())).collect())
+        Table(
+            map.iter()
+                .map(|(k, v)| (norm(k), Text::from(v.as_str())))
+                .collect(),
+        )
     }
 
     /// The mapped value of a spelling.
     pub(crate) fn get(&self, value: &str) -> Option<&str> {
+        self.shared(value).map(|v| &**v)
+    }
+
+    /// The mapped value of a spelling, as its shared text.
+    pub(crate) fn shared(&self, value: &str) -> Option<&Text> {
         // Every subscription looks its status up: a short ASCII spelling's
         // normal form is built on the stack, not in a string of its own.
         let mut buf = [0u8; 64];
@@ -300,7 +311,6 @@ impl Table {
             Some(key) => self.0.get(key),
             None => self.0.get(&norm(value)),
         }
-        .map(String::as_str)
     }
 }
 
@@ -327,6 +337,8 @@ pub(crate) struct Map {
     /// Which of a subscription's facts ([`OfferFacts::texts`]) some row of
     /// the offer table names.
     offer_facts_named: [bool; 5],
+    /// Each offer row's scenario offer, as one shared text.
+    offers: Vec<Text>,
 }
 
 /// The rows of the offer table that facts already seen matched: a book has
@@ -364,7 +376,7 @@ impl OfferMemo {
     /// The scenario offer of a subscription ([`Map::offer_row`]),
     /// remembered. Only the facts some row of the table names count (a
     /// subscription's name mostly does not, and is nearly always its own).
-    pub(crate) fn offer<'m>(&mut self, map: &'m Map, facts: &OfferFacts<'_>) -> Option<&'m str> {
+    pub(crate) fn offer<'m>(&mut self, map: &'m Map, facts: &OfferFacts<'_>) -> Option<&'m Text> {
         let facts = facts.named_only(map.offer_facts_named);
         let key = facts.key();
         let hash = self.hasher.hash_one(key);
@@ -382,8 +394,7 @@ impl OfferMemo {
                 row
             }
         };
-        row.and_then(|row| map.raw.offers.get(row))
-            .map(|rule| rule.offer.as_str())
+        row.and_then(|row| map.offers.get(row))
     }
 }
 
@@ -455,6 +466,11 @@ impl Map {
             customer_fields: FieldTree::new(&raw.customer),
             agreement_fields: FieldTree::new(&raw.agreement),
             offer_facts_named: offer_facts_named(&raw.offers),
+            offers: raw
+                .offers
+                .iter()
+                .map(|r| Text::from(r.offer.as_str()))
+                .collect(),
             subscription_status: Table::new(&raw.subscription_status),
             transfer_status: Table::new(&raw.transfer_status),
             agreement_types: Table::new(&raw.agreement_types),
@@ -680,7 +696,8 @@ mod tests {
                                         .offer_row(&facts)
                                         .and_then(|r| map.raw.offers.get(r))
                                         .map(|r| r.offer.as_str());
-                                    assert_eq!(memo.offer(&map, &facts), direct, "{facts:?}");
+                                    let memo = memo.offer(&map, &facts).map(|o| &**o);
+                                    assert_eq!(memo, direct, "{facts:?}");
                                 }
                             }
                         }

@@ -149,45 +149,60 @@ pub(crate) fn import(
     options: &ImportOptions,
     program: &Program,
 ) -> Result<write::Text, ImportFailure> {
-    let scenario = built(options).map_err(ImportFailure::Input)?;
-    let sources = sources(options);
-    let load = LoadOptions::default();
-    // The verdict reads the scenario while the writer writes it.
-    let (text, proven) = rayon::join(
-        || write::write(&scenario, &sources),
-        || verdict::proves_valid(&program.schema, &scenario, &load.limits),
-    );
-    // The scenario's fields are in the text now.
-    options.release.release(scenario);
-    if !(proven && text.len() <= load.limits.max_file_bytes) {
-        validate(program, text.join(), &load, options.release)?;
-    }
-    Ok(text)
+    checked(
+        options,
+        program,
+        write::write,
+        |text| Some(text.len()),
+        |text, _| text.join(),
+    )
 }
 
-/// [`import`], the text written into `out` as it is written ([`write::stream`])
-/// while the verdict reads the scenario: the text is whole in memory only when
-/// it must be loaded to be checked, and then written again for that. On
-/// success, what writing into `out` gave.
+/// [`import`], the text written into `out` as it is written ([`write::stream`]):
+/// it is whole in memory only when it must be loaded to be checked, and then
+/// written again for that. On success, what writing into `out` gave.
 pub(crate) fn import_into(
     options: &ImportOptions,
     program: &Program,
     out: &mut (impl std::io::Write + Send),
 ) -> Result<std::io::Result<()>, ImportFailure> {
+    let written = checked(
+        options,
+        program,
+        |scenario, sources| write::stream(scenario, sources, out),
+        |written| written.as_ref().ok().copied(),
+        |_, (scenario, sources)| write::write(scenario, sources).join(),
+    )?;
+    Ok(written.map(drop))
+}
+
+/// Builds the scenario and writes it with `write` while the verdict reads it.
+/// When the verdict cannot prove it valid (or the text's `length`, `None` if
+/// it was not all written, is beyond what the loader reads), the text
+/// `whole` gives is loaded to check it.
+fn checked<W: Send>(
+    options: &ImportOptions,
+    program: &Program,
+    write: impl FnOnce(&Scenario, &[String]) -> W + Send,
+    length: impl FnOnce(&W) -> Option<usize>,
+    whole: impl FnOnce(&W, (&Scenario, &[String])) -> Arc<str>,
+) -> Result<W, ImportFailure> {
     let scenario = built(options).map_err(ImportFailure::Input)?;
     let sources = sources(options);
     let load = LoadOptions::default();
     let (written, proven) = rayon::join(
-        || write::stream(&scenario, &sources, out),
+        || write(&scenario, &sources),
         || verdict::proves_valid(&program.schema, &scenario, &load.limits),
     );
-    let fits = |len: &usize| *len <= load.limits.max_file_bytes;
-    if !(proven && written.as_ref().is_ok_and(fits)) {
-        let text = write::write(&scenario, &sources).join();
+    let fits = length(&written).is_some_and(|len| len <= load.limits.max_file_bytes);
+    let unproven = !(proven && fits);
+    let text = unproven.then(|| whole(&written, (&scenario, &sources)));
+    // The scenario's fields are in the text now.
+    options.release.release(scenario);
+    if let Some(text) = text {
         validate(program, text, &load, options.release)?;
     }
-    options.release.release(scenario);
-    Ok(written.map(drop))
+    Ok(written)
 }
 
 /// The exports and overlays, as the written scenario's header names them.

@@ -60,8 +60,9 @@ pub(crate) struct CustomerRaw {
 pub(crate) struct SubscriptionRaw {
     /// Partner Center subscription id (lower case).
     pub pc_id: String,
-    /// Display name (shared with the subscriptions of the same name read
-    /// on the same core, as are the offer, offer id and status).
+    /// Display name (one text for the subscriptions of that name parsed on
+    /// the same core, as is the offer id; the offer and the status are the
+    /// mapping's own texts).
     pub name: Option<Text>,
     /// Customer index.
     pub customer: usize,

@@ -20,14 +20,14 @@ pub(super) fn offer_key(offer_id: &str) -> String {
 }
 
 /// A mapped spelling, or an error at the value naming the table to add it to.
-pub(super) fn mapped<'v>(
-    value: Option<&'v str>,
+pub(super) fn mapped<V>(
+    value: Option<V>,
     file: &SourceFile,
     cell: &Cell,
     what: &str,
     table: &str,
     errors: &mut Vec<ImportError>,
-) -> Option<&'v str> {
+) -> Option<V> {
     if value.is_some() {
         return value;
     }

@@ -118,11 +118,7 @@ impl Pieces {
     /// The text written.
     fn into_text(mut self) -> Text {
         self.done.push(self.current);
-        let len = self.done.iter().map(String::len).sum();
-        Text {
-            pieces: self.done,
-            len,
-        }
+        Text { pieces: self.done }
     }
 }
 
@@ -132,20 +128,18 @@ impl Pieces {
 /// which it skips when its verdict proves the scenario valid: `eligo
 /// import` to standard output writes it piece by piece. Joined, a 100k
 /// book's text is 57 MB more of fresh memory and a copy (BENCHMARKS.md,
-/// "Stop 29"). (`eligo import --output` does not keep it at all: see
-/// [`stream`].)
+/// "Stop 29"). (`eligo import --output` to a plain file does not keep it at
+/// all: see [`stream`].)
 #[derive(Debug, Default)]
 pub(crate) struct Text {
     /// The pieces, in order.
     pieces: Vec<String>,
-    /// Their length in all, in bytes.
-    len: usize,
 }
 
 impl Text {
     /// The length of the text, in bytes.
     pub(crate) fn len(&self) -> usize {
-        self.len
+        self.pieces.iter().map(String::len).sum()
     }
 
     /// The pieces, in order.
@@ -161,9 +155,7 @@ impl Text {
 
     /// Writes the text to `out`, piece by piece.
     pub(crate) fn write_to(&self, out: &mut (impl std::io::Write + ?Sized)) -> std::io::Result<()> {
-        self.pieces
-            .iter()
-            .try_for_each(|piece| out.write_all(piece.as_bytes()))
+        write_chunks(out, &self.pieces).map(drop)
     }
 }
 
@@ -227,7 +219,10 @@ impl<W: std::io::Write + Send> Sink for Stream<'_, W> {
 }
 
 /// Writes `chunks` in order; returns their length.
-fn write_chunks(out: &mut impl std::io::Write, chunks: &[String]) -> std::io::Result<usize> {
+fn write_chunks(
+    out: &mut (impl std::io::Write + ?Sized),
+    chunks: &[String],
+) -> std::io::Result<usize> {
     for chunk in chunks {
         out.write_all(chunk.as_bytes())?;
     }
@@ -646,7 +641,8 @@ mod tests {
     }
 
     /// The text's pieces, written one after the other or joined, are the
-    /// text: the file `eligo import --output` writes is what it checked.
+    /// text: what `eligo import` writes to standard output, or through a
+    /// link, is what it checked.
     #[test]
     fn a_text_written_in_pieces_is_the_text_joined() {
         let scenario = Scenario {
