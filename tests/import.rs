@@ -784,3 +784,55 @@ fn a_generated_export_imports_back_to_a_valid_book() {
     assert_eq!(r.code, 1, "findings, not input errors: {}", r.stderr);
     tmp.close().unwrap();
 }
+
+/// The entities are built in the order of their ids (the order they are
+/// written in), not in the exports' order; what the build finds wrong must
+/// still come in the exports' order: two add-ons with unknown bases, the
+/// first listed named to sort last, and the first of two unknown resellers
+/// alike is the one reported.
+#[test]
+fn errors_found_while_building_come_in_the_exports_order() {
+    let tmp = common::fresh_dir("import", "build-order");
+    let dir = tmp.path();
+    copy_tree(Path::new(TAILSPIN), dir);
+    let path = dir
+        .join("customers")
+        .join("0a3f6c2e-5d41-4b7a-8e19-c2d4f6a80b11")
+        .join("subscriptions.json");
+    let mut subs: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    for (n, name) in [(0, "Zulu Suite"), (1, "Alpha Suite")] {
+        let entry = &mut subs["items"][n];
+        entry["friendlyName"] = name.into();
+        entry["parentSubscriptionId"] = format!("0dead000-0000-4000-8000-00000000000{n}").into();
+        entry["partnerId"] = "9999999".into();
+    }
+    std::fs::write(&path, serde_json::to_string_pretty(&subs).unwrap()).unwrap();
+    let r = run(&[
+        "import",
+        "--map",
+        MAP,
+        "--overlay",
+        OVERLAY,
+        dir.to_str().unwrap(),
+        WIDE_WORLD,
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let at = |needle: &str| r.stderr.find(needle).unwrap_or_else(|| panic!("{needle}"));
+    let base = |n: u8| at(&format!("-00000000000{n}` is in no export's subscriptions"));
+    assert!(base(0) < base(1), "{}", r.stderr);
+    // The reseller is reported once, at the first listing's line.
+    let text = std::fs::read_to_string(&path).unwrap();
+    let line = 1 + text
+        .lines()
+        .position(|l| l.contains(r#""partnerId": "9999999""#))
+        .unwrap();
+    let reseller = &r.stderr[at("reseller `9999999` is none")..];
+    assert!(
+        reseller.contains(&format!("subscriptions.json:{line}:")),
+        "line {line}: {}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("3 errors in the import"), "{}", r.stderr);
+    tmp.close().unwrap();
+}

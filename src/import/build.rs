@@ -4,7 +4,7 @@
 use super::error::{ImportCode, ImportError};
 use super::fragment::{Entity, Fields, Scenario, SharedTexts, Text, Val};
 use super::ids::{short, slug, Ids};
-use super::model::{Loc, Raw, SubscriptionRaw, TransferRaw};
+use super::model::{Loc, Raw, TransferRaw};
 use rayon::prelude::*;
 
 /// A reference that can only be resolved once overlays are merged: a
@@ -42,21 +42,22 @@ pub(crate) fn build(raw: &mut Raw, errors: &mut Vec<ImportError>) -> Built {
     ids.reserve(
         raw.partners.len() + raw.customers.len() + raw.subscriptions.len() + raw.transfers.len(),
     );
-    let partner_ids = partners(raw, &mut ids);
-    let customer_ids = customers(raw, &mut ids);
+    let partner_ids = partners(raw, &mut ids).ids;
+    let customers = customers(raw, &mut ids);
+    let customer_ids = &customers.ids;
     let mut scenario = Scenario::default();
     scenario.kinds[0] = partner_entities(raw, &partner_ids);
     // The customers' entities need only the ids above: they are built on
     // one core while the subscriptions' ids are handed out on the other.
     let (customers, (subs, sub_ids, resellers)) = rayon::join(
-        || customer_entities(raw, &customer_ids, &partner_ids),
-        || subscription_entities(raw, &mut ids, &customer_ids, &partner_ids, errors),
+        || customer_entities(raw, &customers, &partner_ids),
+        || subscription_entities(raw, &mut ids, customer_ids, &partner_ids, errors),
     );
     scenario.kinds[1] = customers;
     scenario.kinds[2] = subs;
     let context = Context {
         raw,
-        customer_ids: &customer_ids,
+        customer_ids,
         partner_ids: &partner_ids,
         sub_ids: &sub_ids,
     };
@@ -81,22 +82,39 @@ fn add_transfer_partners(raw: &mut Raw) {
     }
 }
 
+/// The readable ids of one kind of entity, and the order they sort in.
+struct Assigned {
+    /// Each entity's id, by its index in [`Raw`].
+    ids: Vec<Text>,
+    /// The indexes in [`Raw`], in the order of their ids: the order the
+    /// entities are written in.
+    by_id: Vec<usize>,
+}
+
 /// Ids in a deterministic order: by name, then Partner Center id.
-fn assign(keys: Vec<(String, &str, usize)>, ids: &mut Ids, prefix: &str) -> Vec<Text> {
+fn assign(keys: Vec<(String, &str, usize)>, ids: &mut Ids, prefix: &str) -> Assigned {
     let mut keys = keys;
     keys.par_sort_unstable();
     let none = Text::from("");
     let mut out = vec![none; keys.len()];
+    let mut order = Vec::with_capacity(keys.len());
     for (base, pc_id, index) in keys {
         let id = ids.unique(&base, || format!("{prefix}-{}", short(pc_id)));
+        order.push((Text::clone(&id), index));
         if let Some(slot) = out.get_mut(index) {
             *slot = id;
         }
     }
-    out
+    // Already in order but where a suffix (`-2`) or a fallback id sorts
+    // elsewhere than its key: the stable sort takes the runs as they are.
+    order.sort_by(|(a, _), (b, _)| a.cmp(b));
+    Assigned {
+        ids: out,
+        by_id: order.into_iter().map(|(_, index)| index).collect(),
+    }
 }
 
-fn partners(raw: &Raw, ids: &mut Ids) -> Vec<Text> {
+fn partners(raw: &Raw, ids: &mut Ids) -> Assigned {
     let keys = raw
         .partners
         .iter()
@@ -112,7 +130,7 @@ fn partners(raw: &Raw, ids: &mut Ids) -> Vec<Text> {
     assign(keys, ids, "partner")
 }
 
-fn customers(raw: &Raw, ids: &mut Ids) -> Vec<Text> {
+fn customers(raw: &Raw, ids: &mut Ids) -> Assigned {
     let keys = raw
         .customers
         .iter()
@@ -152,10 +170,13 @@ fn partner_entities(raw: &Raw, ids: &[Text]) -> Vec<Entity> {
         .collect()
 }
 
-fn customer_entities(raw: &Raw, ids: &[Text], partner_ids: &[Text]) -> Vec<Entity> {
-    raw.customers
+/// The customers' entities, in the order of their ids (see
+/// [`subscription_entities`]).
+fn customer_entities(raw: &Raw, assigned: &Assigned, partner_ids: &[Text]) -> Vec<Entity> {
+    assigned
+        .by_id
         .iter()
-        .zip(ids)
+        .filter_map(|&i| Some((raw.customers.get(i)?, assigned.ids.get(i)?)))
         .map(|(c, id)| {
             let tenant_id = Text::from(c.tenant_id.as_str());
             let mut e = Entity::new(
@@ -188,10 +209,19 @@ fn customer_entities(raw: &Raw, ids: &[Text], partner_ids: &[Text]) -> Vec<Entit
         .collect()
 }
 
-/// The subscriptions' entities, their readable ids (in the order of
-/// [`Raw::subscriptions`]) and their resellers to resolve.
+/// The subscriptions' entities (in the order of their ids), their readable
+/// ids (in the order of [`Raw::subscriptions`]) and their resellers to resolve.
 type Subscriptions = (Vec<Entity>, Vec<Text>, Vec<Deferred>);
 
+/// The subscriptions' entities, built in the order of their ids, which is
+/// the order they are written in.
+///
+/// Why that order: the scenario is written (and proved valid) entity after
+/// entity, each of them reaching its field list and the texts of its id and
+/// Partner Center id. Built in the order of the exports and then sorted,
+/// those are spread over 50 MB in no order, and the writer waited on memory
+/// for each. Built in written order, they lie in that order and are read
+/// ahead (BENCHMARKS.md, "Stop 30").
 fn subscription_entities(
     raw: &Raw,
     ids: &mut Ids,
@@ -209,34 +239,44 @@ fn subscription_entities(
             (format!("{customer}-{name}"), s.pc_id.as_str(), i)
         })
         .collect();
-    let sub_ids = assign(keys, ids, "subscription");
+    let Assigned {
+        ids: sub_ids,
+        by_id,
+    } = assign(keys, ids, "subscription");
     // Each entity depends only on its subscription and the tables above:
-    // built in chunks on every core, then put together in order, so the
-    // entities, errors and deferred resellers are those of one pass.
+    // built in chunks on every core, then put together in order.
     const CHUNK: usize = 4096;
-    let chunks: Vec<SubscriptionChunk> = raw
-        .subscriptions
+    let context = Context {
+        raw,
+        customer_ids,
+        partner_ids,
+        sub_ids: &sub_ids,
+    };
+    let chunks: Vec<Chunk> = by_id
         .par_chunks(CHUNK)
-        .zip(sub_ids.par_chunks(CHUNK))
         .enumerate()
-        .map(|(n, (subs, ids))| {
-            let context = Context {
-                raw,
-                customer_ids,
-                partner_ids,
-                sub_ids: &sub_ids,
-            };
-            subscription_chunk(&context, n * CHUNK, subs, ids)
-        })
+        .map(|(n, order)| subscription_chunk(&context, n * CHUNK, order))
         .collect();
     let mut out = Vec::with_capacity(raw.subscriptions.len());
+    let mut found = Vec::new();
     let mut resellers = Vec::new();
     for chunk in chunks {
         out.extend(chunk.entities);
-        errors.extend(chunk.errors);
+        found.extend(chunk.errors);
         resellers.extend(chunk.resellers);
     }
-    (out, sub_ids, resellers)
+    // The errors and resellers in the order of the exports, as one pass
+    // over them would give (the first of several unknown resellers alike
+    // is the one reported).
+    errors.extend(in_export_order(found));
+    (out, sub_ids, in_export_order(resellers).collect())
+}
+
+/// What was found for entities built in the order of their ids, each with
+/// its entity's index in [`Raw`], in the order of those indexes.
+fn in_export_order<T>(mut found: Vec<(usize, T)>) -> impl Iterator<Item = T> {
+    found.sort_by_key(|(index, _)| *index);
+    found.into_iter().map(|(_, item)| item)
 }
 
 /// What the subscriptions' and transfers' entities are built from.
@@ -247,28 +287,27 @@ struct Context<'c> {
     sub_ids: &'c [Text],
 }
 
-/// The entities of a run of subscriptions, and what they gave besides.
-struct SubscriptionChunk {
+/// The entities of a run of subscriptions or transfers, and what they gave
+/// besides (each with its entity's index in [`Raw`]).
+#[derive(Default)]
+struct Chunk {
     entities: Vec<Entity>,
-    errors: Vec<ImportError>,
-    resellers: Vec<Deferred>,
+    errors: Vec<(usize, ImportError)>,
+    resellers: Vec<(usize, Deferred)>,
 }
 
-/// The entities of `subs` (with their ids), the first being subscription
-/// number `first`.
-fn subscription_chunk(
-    c: &Context<'_>,
-    first: usize,
-    subs: &[SubscriptionRaw],
-    ids: &[Text],
-) -> SubscriptionChunk {
+/// The entities of the subscriptions at the indexes `order` in
+/// [`Raw::subscriptions`], the first to be entity number `first`.
+fn subscription_chunk(c: &Context<'_>, first: usize, order: &[usize]) -> Chunk {
     let mut shared = SharedTexts::default();
-    let mut out = SubscriptionChunk {
-        entities: Vec::with_capacity(subs.len()),
-        errors: Vec::new(),
-        resellers: Vec::new(),
+    let mut out = Chunk {
+        entities: Vec::with_capacity(order.len()),
+        ..Chunk::default()
     };
-    for (i, (s, id)) in subs.iter().zip(ids).enumerate() {
+    let subs = order
+        .iter()
+        .filter_map(|&i| Some((i, c.raw.subscriptions.get(i)?, c.sub_ids.get(i)?)));
+    for (n, (i, s, id)) in subs.enumerate() {
         let pc_id = Text::from(s.pc_id.as_str());
         let origin = c.raw.name(s.loc.file);
         let mut e = Entity::new(Text::clone(id), Some(Text::clone(&pc_id)), origin);
@@ -289,18 +328,19 @@ fn subscription_chunk(
                 Some(b) => e.fields.add("base", Val::Str(Text::clone(b))),
                 None => out
                     .errors
-                    .push(unknown(c.raw, *loc, "base subscription", base)),
+                    .push((i, unknown(c.raw, *loc, "base subscription", base))),
             }
         }
         let quantity = s.quantity.map(|q| Val::Plain(shared.number(q)));
         e.fields.add_opt("quantity", quantity);
         e.fields.add("status", Val::Plain(Text::clone(&s.status)));
         if let Some((value, loc)) = &s.reseller {
-            out.resellers.push(Deferred {
-                subscription: first + i,
+            let deferred = Deferred {
+                subscription: first + n,
                 value: value.clone(),
                 loc: *loc,
-            });
+            };
+            out.resellers.push((i, deferred));
         }
         out.entities.push(e.finished());
     }
@@ -323,29 +363,35 @@ fn transfer_entities(
             (format!("{customer}-transfer-{day}"), t.pc_id.as_str(), i)
         })
         .collect();
-    let transfer_ids = assign(keys, ids, "transfer");
-    // As for subscriptions: in chunks on every core, put together in order.
+    let assigned = assign(keys, ids, "transfer");
+    // As for subscriptions: in the order of their ids, in chunks on every
+    // core, put together in order.
     const CHUNK: usize = 2048;
-    let chunks: Vec<(Vec<Entity>, Vec<ImportError>)> = raw
-        .transfers
+    let chunks: Vec<Chunk> = assigned
+        .by_id
         .par_chunks(CHUNK)
-        .zip(transfer_ids.par_chunks(CHUNK))
-        .map(|(transfers, ids)| {
+        .map(|order| {
             let mut shared = SharedTexts::default();
-            let mut errors = Vec::new();
-            let entities = transfers
+            let mut chunk = Chunk::default();
+            let transfers = order
                 .iter()
-                .zip(ids)
-                .map(|(t, id)| transfer(context, &mut shared, t, id, &mut errors))
-                .collect();
-            (entities, errors)
+                .filter_map(|&i| Some((i, raw.transfers.get(i)?, assigned.ids.get(i)?)));
+            for (i, t, id) in transfers {
+                let mut found = Vec::new();
+                let entity = transfer(context, &mut shared, t, id, &mut found);
+                chunk.entities.push(entity);
+                chunk.errors.extend(found.into_iter().map(|e| (i, e)));
+            }
+            chunk
         })
         .collect();
     let mut out = Vec::with_capacity(raw.transfers.len());
-    for (entities, chunk_errors) in chunks {
-        out.extend(entities);
-        errors.extend(chunk_errors);
+    let mut found = Vec::new();
+    for chunk in chunks {
+        out.extend(chunk.entities);
+        found.extend(chunk.errors);
     }
+    errors.extend(in_export_order(found));
     out
 }
 
