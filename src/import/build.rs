@@ -3,7 +3,7 @@
 
 use super::error::{ImportCode, ImportError};
 use super::fragment::{Entity, Fields, Scenario, SharedTexts, Text, Val};
-use super::ids::{short, slug, Ids};
+use super::ids::{push_slug, short, slug, Ids};
 use super::model::{Loc, Raw, TransferRaw};
 use rayon::prelude::*;
 
@@ -235,8 +235,13 @@ fn subscription_entities(
         .enumerate()
         .map(|(i, s)| {
             let customer = customer_ids.get(s.customer).map_or("", |c| &**c);
-            let name = slug(s.name.as_deref().unwrap_or("subscription"));
-            (format!("{customer}-{name}"), s.pc_id.as_str(), i)
+            let name = s.name.as_deref().unwrap_or("subscription");
+            // `customer-name`, in one string.
+            let mut key = String::with_capacity(customer.len() + 1 + name.len());
+            key.push_str(customer);
+            key.push('-');
+            push_slug(&mut key, name);
+            (key, s.pc_id.as_str(), i)
         })
         .collect();
     let Assigned {
@@ -310,13 +315,25 @@ fn subscription_chunk(c: &Context<'_>, first: usize, order: &[usize]) -> Chunk {
     for (n, (i, s, id)) in subs.enumerate() {
         let pc_id = Text::from(s.pc_id.as_str());
         let origin = c.raw.name(s.loc.file);
-        let mut e = Entity::new(Text::clone(id), Some(Text::clone(&pc_id)), origin);
+        let customer = c.customer_ids.get(s.customer);
+        let partner = c.partner_ids.get(s.partner);
+        // Room for its fields and no more: `id`, `offer`, `pc_id` and
+        // `status`, those it has of the others, and the reseller set later.
+        let optional = [
+            s.name.is_some(),
+            customer.is_some(),
+            partner.is_some(),
+            s.offer_id.is_some(),
+            s.base.is_some(),
+            s.quantity.is_some(),
+            s.reseller.is_some(),
+        ];
+        let room = 4 + optional.iter().filter(|&&has| has).count();
+        let mut e = Entity::with_room(Text::clone(id), Some(Text::clone(&pc_id)), origin, room);
         let name = s.name.as_ref().map(|v| Val::Str(Text::clone(v)));
         e.fields.add_opt("name", name);
-        let customer = c.customer_ids.get(s.customer);
         e.fields
             .add_opt("customer", customer.map(|c| Val::Str(Text::clone(c))));
-        let partner = c.partner_ids.get(s.partner);
         e.fields
             .add_opt("partner", partner.map(|p| Val::Str(Text::clone(p))));
         e.fields.add("offer", Val::Plain(Text::clone(&s.offer)));

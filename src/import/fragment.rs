@@ -138,10 +138,16 @@ pub(crate) struct Entity {
 impl Entity {
     /// An entity with its id field set.
     pub(crate) fn new(id: Text, pc_id: Option<Text>, origin: Arc<str>) -> Self {
-        // Room for a subscription's fields, the most numerous entities: the
-        // list is not grown (and copied) four times over. The builder gives
-        // back what it did not use ([`Entity::finished`]).
-        let mut fields = Fields(Vec::with_capacity(12));
+        // Room for most entities' fields: the list is not grown (and copied)
+        // four times over. The builder gives back what it did not use
+        // ([`Entity::finished`]).
+        Self::with_room(id, pc_id, origin, 12)
+    }
+
+    /// An entity with its id field set, and room for `room` fields in all
+    /// (for entities whose fields are known before they are set).
+    pub(crate) fn with_room(id: Text, pc_id: Option<Text>, origin: Arc<str>, room: usize) -> Self {
+        let mut fields = Fields(Vec::with_capacity(room));
         fields.add("id", Val::Str(id.clone()));
         Entity {
             id,

@@ -8,10 +8,17 @@ use super::fragment::Text;
 /// The id form of a name: lower case, words joined by `-`.
 pub(crate) fn slug(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
+    push_slug(&mut out, name);
+    out
+}
+
+/// Appends the id form of `name` ([`slug`]) to `out`.
+pub(crate) fn push_slug(out: &mut String, name: &str) {
+    let start = out.len();
     let mut dash = false;
     for c in name.chars() {
         if c.is_alphanumeric() {
-            if dash && !out.is_empty() {
+            if dash && out.len() > start {
                 out.push('-');
             }
             dash = false;
@@ -26,7 +33,6 @@ pub(crate) fn slug(name: &str) -> String {
             dash = true;
         }
     }
-    out
 }
 
 /// Hands out ids, adding `-2`, `-3`, … to a name already taken. Callers ask in
@@ -56,8 +62,12 @@ impl Ids {
         } else {
             base
         };
-        if !self.taken.contains(base) {
-            return self.take(base);
+        // Nearly every base is free: it is hashed and looked up once, and
+        // taken if free.
+        let before = self.taken.len();
+        let id = Text::clone(self.taken.get_or_insert_with(base, |b| Text::from(b)));
+        if self.taken.len() > before {
+            return id;
         }
         let mut n = self.next.get(base).copied().unwrap_or(2);
         loop {
@@ -95,11 +105,21 @@ mod tests {
     }
 
     #[test]
+    fn a_slug_appended_starts_without_a_dash_of_its_own() {
+        let mut key = String::from("contoso-");
+        push_slug(&mut key, "  Office 365 E3 ");
+        assert_eq!(key, "contoso-office-365-e3");
+    }
+
+    #[test]
     fn duplicates_get_numbers() {
         let mut ids = Ids::default();
         let x = || "x".to_string();
         assert_eq!(&*ids.unique("a", x), "a");
         assert_eq!(&*ids.unique("a", x), "a-2");
         assert_eq!(&*ids.unique("", x), "x");
+        // A base already numbered is numbered again, not taken twice.
+        assert_eq!(&*ids.unique("a-2", x), "a-2-2");
+        assert_eq!(&*ids.unique("a", x), "a-3");
     }
 }
