@@ -59,7 +59,11 @@ pub(crate) struct Parsed {
 /// once parsed (see [`super::files`]): what it held is in its records, each
 /// error made meanwhile shares its text.
 pub(crate) fn parse_folder(dir: &Arc<ExportDir>, map: &Map, memo: &mut Memo, rel: &str) -> Parsed {
-    let mut out = Parsed::default();
+    // At most its three files (a list grown from empty makes room for four).
+    let mut out = Parsed {
+        files: Vec::with_capacity(3),
+        errors: Vec::new(),
+    };
     let f = &map.raw.files;
     let read = |name: &str, out: &mut Parsed| {
         let path = format!("{rel}/{name}");
@@ -130,7 +134,13 @@ fn with_records<F: Copy + Eq + std::hash::Hash, R>(
     mut each: impl FnMut(&Rec<'_, F>, &mut Vec<ImportError>) -> Option<R>,
 ) -> Vec<R> {
     match json_fast::records::records(&file.text, &map.raw.list_items, tree) {
-        Some(recs) => recs.iter().filter_map(|r| each(r, errors)).collect(),
+        Some(recs) => {
+            // Room for all of them: kept until the import ends, a list grown
+            // by doubling holds up to twice the room it uses.
+            let mut out = Vec::with_capacity(recs.len());
+            out.extend(recs.iter().filter_map(|r| each(r, errors)));
+            out
+        }
         None => with_list(file, map, errors, |o, errors| {
             each(&Rec::from_json(o, paths), errors)
         }),
