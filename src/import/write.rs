@@ -12,6 +12,9 @@ use crate::source::concat_shared;
 
 use super::fragment::{field_order, Entity, Fields, Scenario, Val, KINDS};
 
+mod forms;
+use forms::Forms;
+
 /// The scenario as YAML text, in pieces.
 pub(crate) fn write(scenario: &Scenario, sources: &[String]) -> Text {
     let mut pieces = Pieces::default();
@@ -55,15 +58,16 @@ fn write_into(
     scenario: &Scenario,
     sources: &[String],
 ) -> std::io::Result<()> {
+    let forms = &mut Forms::new();
     header(sink.current(), sources);
     for key in ["scenario", "as_of"] {
         if let Some(v) = scenario.root.get(key) {
-            field(sink.current(), key, v, 0);
+            field(sink.current(), forms, key, v, 0);
         }
     }
     for (kind, entities) in KINDS.iter().zip(&scenario.kinds) {
         if *kind == "customers" {
-            partnerships(sink.current(), &scenario.partnerships);
+            partnerships(sink.current(), forms, &scenario.partnerships);
         }
         let out = sink.current();
         let _ = write!(out, "{kind}:");
@@ -75,7 +79,7 @@ fn write_into(
         sink.entities(entities, kind)?;
     }
     if let Some(v) = scenario.root.get("expect") {
-        field(sink.current(), "expect", v, 0);
+        field(sink.current(), forms, "expect", v, 0);
     }
     Ok(())
 }
@@ -159,7 +163,7 @@ impl Text {
     }
 }
 
-fn partnerships(out: &mut String, list: &[(Fields, Arc<str>)]) {
+fn partnerships(out: &mut String, forms: &mut Forms, list: &[(Fields, Arc<str>)]) {
     out.push_str("partnerships:");
     if list.is_empty() {
         out.push_str(" []\n");
@@ -167,8 +171,8 @@ fn partnerships(out: &mut String, list: &[(Fields, Arc<str>)]) {
     }
     out.push('\n');
     for (fields, origin) in list {
-        from(out, origin);
-        item(out, fields.in_order(&[]), 2);
+        from(out, forms, origin);
+        item(out, forms, fields.in_order(&[]), 2);
     }
 }
 
@@ -246,23 +250,24 @@ fn chunks(entities: &[Entity], kind: &str, mut buffers: Vec<String>) -> Vec<Stri
             // About the size of a subscription's entry, so that the text
             // is seldom grown (and copied).
             text.reserve(chunk.len() * 512);
+            let mut forms = Forms::new();
             for e in chunk {
-                entity(&mut text, e, kind);
+                entity(&mut text, &mut forms, e, kind);
             }
             text
         })
         .collect()
 }
 
-fn entity(out: &mut String, e: &Entity, kind: &str) {
-    from(out, &e.origin);
-    item(out, e.fields.in_order(field_order(kind)), 2);
+fn entity(out: &mut String, forms: &mut Forms, e: &Entity, kind: &str) {
+    from(out, forms, &e.origin);
+    item(out, forms, e.fields.in_order(field_order(kind)), 2);
 }
 
 /// The `# from <file>` line before an entity.
-fn from(out: &mut String, origin: &str) {
+fn from(out: &mut String, forms: &mut Forms, origin: &str) {
     out.push_str("  # from ");
-    if has_control(origin) {
+    if forms.control(origin) {
         out.push_str(&comment(origin));
     } else {
         out.push_str(origin);
@@ -281,16 +286,21 @@ fn has_control(text: &str) -> bool {
 }
 
 /// A list entry `- k: v` at `indent`, its other fields below it.
-fn item<'f>(out: &mut String, fields: impl Iterator<Item = (&'f str, &'f Val)>, indent: usize) {
+fn item<'f>(
+    out: &mut String,
+    forms: &mut Forms,
+    fields: impl Iterator<Item = (&'f str, &'f Val)>,
+    indent: usize,
+) {
     let mut first = true;
     for (k, v) in fields {
         if first {
             spaces(out, indent);
             out.push_str("- ");
             first = false;
-            field_inline(out, k, v, indent + 2);
+            field_inline(out, forms, k, v, indent + 2);
         } else {
-            field(out, k, v, indent + 2);
+            field(out, forms, k, v, indent + 2);
         }
     }
     if first {
@@ -299,18 +309,18 @@ fn item<'f>(out: &mut String, fields: impl Iterator<Item = (&'f str, &'f Val)>, 
     }
 }
 
-fn field(out: &mut String, key: &str, value: &Val, indent: usize) {
+fn field(out: &mut String, forms: &mut Forms, key: &str, value: &Val, indent: usize) {
     spaces(out, indent);
-    field_inline(out, key, value, indent);
+    field_inline(out, forms, key, value, indent);
 }
 
-fn field_inline(out: &mut String, key: &str, value: &Val, indent: usize) {
-    push_string(out, key);
+fn field_inline(out: &mut String, forms: &mut Forms, key: &str, value: &Val, indent: usize) {
+    push_string(out, forms, key);
     out.push(':');
     match value {
         Val::Str(_) | Val::Plain(_) => {
             out.push(' ');
-            push_scalar(out, value);
+            push_scalar(out, forms, value);
             out.push('\n');
         }
         Val::List(items)
@@ -323,7 +333,7 @@ fn field_inline(out: &mut String, key: &str, value: &Val, indent: usize) {
                 if n > 0 {
                     out.push_str(", ");
                 }
-                push_scalar(out, i);
+                push_scalar(out, forms, i);
             }
             out.push_str("]\n");
         }
@@ -331,7 +341,7 @@ fn field_inline(out: &mut String, key: &str, value: &Val, indent: usize) {
             out.push('\n');
             for i in items {
                 match i {
-                    Val::Map(f) => item(out, f.in_order(field_order(key)), indent + 2),
+                    Val::Map(f) => item(out, forms, f.in_order(field_order(key)), indent + 2),
                     Val::List(_) => {
                         spaces(out, indent + 2);
                         out.push_str("- []\n");
@@ -339,7 +349,7 @@ fn field_inline(out: &mut String, key: &str, value: &Val, indent: usize) {
                     other => {
                         spaces(out, indent + 2);
                         out.push_str("- ");
-                        push_scalar(out, other);
+                        push_scalar(out, forms, other);
                         out.push('\n');
                     }
                 }
@@ -349,7 +359,7 @@ fn field_inline(out: &mut String, key: &str, value: &Val, indent: usize) {
         Val::Map(f) => {
             out.push('\n');
             for (k, v) in f.in_order(field_order(key)) {
-                field(out, k, v, indent + 2);
+                field(out, forms, k, v, indent + 2);
             }
         }
     }
@@ -361,11 +371,16 @@ fn spaces(out: &mut String, n: usize) {
 }
 
 /// Writes a scalar as [`scalar_form`] says.
-fn push_scalar(out: &mut String, value: &Val) {
-    match scalar_form(value) {
-        Some((s, true)) => out.push_str(s),
-        Some((s, false)) => crate::escape::push_yaml_quoted(out, s),
-        None => {}
+fn push_scalar(out: &mut String, forms: &mut Forms, value: &Val) {
+    let (s, plain) = match value {
+        Val::Plain(s) => (s, forms.plain_value(s)),
+        Val::Str(s) => (s, forms.plain_string(s)),
+        Val::List(_) | Val::Map(_) => return,
+    };
+    if plain {
+        out.push_str(s);
+    } else {
+        crate::escape::push_yaml_quoted(out, s);
     }
 }
 
@@ -396,8 +411,8 @@ pub(super) fn is_plain_string(s: &str) -> bool {
 
 /// Writes a string as [`string`] gives it, without a string of its own (the
 /// writer's hot path: a large book has a million of them).
-fn push_string(out: &mut String, s: &str) {
-    if is_plain_string(s) {
+fn push_string(out: &mut String, forms: &mut Forms, s: &str) {
+    if forms.plain_string(s) {
         out.push_str(s);
     } else {
         crate::escape::push_yaml_quoted(out, s);
@@ -409,7 +424,7 @@ fn push_string(out: &mut String, s: &str) {
 #[cfg(test)]
 fn string(s: &str) -> String {
     let mut out = String::new();
-    push_string(&mut out, s);
+    push_string(&mut out, &mut Forms::new(), s);
     out
 }
 
@@ -548,7 +563,7 @@ mod tests {
             s in "(\\PC|[\\x00-\\x1f\\x7f-\\u{9f}\\u{fffe}\\u{ffff}\"\\\\: #'-])*",
         ) {
             let mut text = String::from("key: ");
-            push_string(&mut text, &s);
+            push_string(&mut text, &mut Forms::new(), &s);
             text.push('\n');
             proptest::prop_assert_eq!(
                 crate::scenario::text_checks::first_control_char(&text),
