@@ -340,7 +340,7 @@ fn subscription_chunk(c: &Context<'_>, first: usize, order: &[usize]) -> Chunk {
         let offer_id = s.offer_id.as_ref().map(|v| Val::Str(Text::clone(v)));
         e.fields.add_opt("offer_id", offer_id);
         e.fields.add("pc_id", Val::Str(pc_id));
-        if let Some((base, loc)) = &s.base {
+        if let Some((base, loc)) = s.base.as_deref() {
             match c.raw.subscription(base).and_then(|i| c.sub_ids.get(i)) {
                 Some(b) => e.fields.add("base", Val::Str(Text::clone(b))),
                 None => out
@@ -351,7 +351,7 @@ fn subscription_chunk(c: &Context<'_>, first: usize, order: &[usize]) -> Chunk {
         let quantity = s.quantity.map(|q| Val::Plain(shared.number(q)));
         e.fields.add_opt("quantity", quantity);
         e.fields.add("status", Val::Plain(Text::clone(&s.status)));
-        if let Some((value, loc)) = &s.reseller {
+        if let Some((value, loc)) = s.reseller.as_deref() {
             let deferred = Deferred {
                 subscription: first + n,
                 value: value.clone(),

@@ -18,7 +18,7 @@ use super::map::{
     AgreementField as A, ItemField as I, Map, OfferFacts, OfferMemo, Paths, SubscriptionField as S,
     TransferField as T,
 };
-use super::model::{ItemRaw, Loc, SubscriptionRaw, TransferRaw};
+use super::model::{id_hash, ItemRaw, Loc, SubscriptionRaw, TransferRaw};
 use super::read::ExportDir;
 use super::record::{count, required, Cell, Rec};
 use super::values::{date, mapped, not_object, offer_key};
@@ -225,6 +225,7 @@ fn subscription(
             .map(|c| (c.text.trim().to_lowercase(), loc(c)))
     };
     Some(SubscriptionRaw {
+        id_hash: id_hash(&id),
         pc_id: id,
         name: rec.text(S::Name).map(|n| memo.texts.text(n)),
         customer: 0,
@@ -233,8 +234,8 @@ fn subscription(
         offer_id: rec.text(S::OfferId).map(|o| memo.texts.text(o)),
         quantity,
         status: status?,
-        base: reference(S::Base),
-        reseller: reference(S::Reseller),
+        base: reference(S::Base).map(Box::new),
+        reseller: reference(S::Reseller).map(Box::new),
         loc: Loc {
             file: 0,
             span: rec.span,

@@ -60,6 +60,9 @@ pub(crate) struct CustomerRaw {
 pub(crate) struct SubscriptionRaw {
     /// Partner Center subscription id (lower case).
     pub pc_id: String,
+    /// The hash of `pc_id` ([`id_hash`]), found on the core that parsed it:
+    /// the subscriptions are indexed by id on one core.
+    pub id_hash: u64,
     /// Display name (one text for the subscriptions of that name parsed on
     /// the same core, as is the offer id; the offer and the status are the
     /// mapping's own texts).
@@ -77,9 +80,11 @@ pub(crate) struct SubscriptionRaw {
     /// Scenario status.
     pub status: Text,
     /// Base subscription id of an add-on (lower case), and where it was read.
-    pub base: Option<(String, Loc)>,
+    /// Boxed, as is the reseller: most subscriptions have neither, and each
+    /// record is moved from its folder's list into [`Raw::subscriptions`].
+    pub base: Option<Box<(String, Loc)>>,
     /// Reseller of record (PartnerID or tenant id), and where it was read.
-    pub reseller: Option<(String, Loc)>,
+    pub reseller: Option<Box<(String, Loc)>>,
     /// Where the entry is.
     pub loc: Loc,
 }
@@ -88,8 +93,8 @@ impl SubscriptionRaw {
     /// Points its places at the file with this index.
     pub(crate) fn set_file(&mut self, file: usize) {
         self.loc.file = file;
-        for (_, loc) in self.base.iter_mut().chain(self.reseller.iter_mut()) {
-            loc.file = file;
+        for reference in self.base.iter_mut().chain(self.reseller.iter_mut()) {
+            reference.1.file = file;
         }
     }
 }
@@ -168,32 +173,40 @@ pub(crate) struct Raw {
 #[derive(Debug, Default)]
 pub(crate) struct SubscriptionIndex {
     table: HashTable<usize>,
-    hasher: DefaultHashBuilder,
 }
 
 impl SubscriptionIndex {
     /// Room for `more` subscriptions.
     pub(crate) fn reserve(&mut self, more: usize, subscriptions: &[SubscriptionRaw]) {
-        let hasher = &self.hasher;
-        self.table
-            .reserve(more, |&i| rehash(hasher, subscriptions, i));
+        self.table.reserve(more, |&i| rehash(subscriptions, i));
     }
 }
 
+/// The hash of a subscription id in [`SubscriptionIndex`]: one hasher for
+/// the process, so that the cores that parse the folders hash the ids they
+/// read (seeded at random, as a map's own hasher is).
+pub(crate) fn id_hash(pc_id: &str) -> u64 {
+    static HASHER: std::sync::OnceLock<DefaultHashBuilder> = std::sync::OnceLock::new();
+    HASHER
+        .get_or_init(DefaultHashBuilder::default)
+        .hash_one(pc_id)
+}
+
 /// The hash of subscription `i`'s id, for the table to grow.
-fn rehash(hasher: &DefaultHashBuilder, subscriptions: &[SubscriptionRaw], i: usize) -> u64 {
-    subscriptions
-        .get(i)
-        .map_or(0, |s| hasher.hash_one(s.pc_id.as_str()))
+fn rehash(subscriptions: &[SubscriptionRaw], i: usize) -> u64 {
+    subscriptions.get(i).map_or(0, |s| s.id_hash)
 }
 
 impl Raw {
     /// The index of the subscription with this (lower-case) id.
     pub(crate) fn subscription(&self, pc_id: &str) -> Option<usize> {
-        let index = &self.subscription_by_id;
-        let hash = index.hasher.hash_one(pc_id);
+        self.subscription_hashed(pc_id, id_hash(pc_id))
+    }
+
+    /// [`Raw::subscription`], the id's hash given.
+    fn subscription_hashed(&self, pc_id: &str, hash: u64) -> Option<usize> {
         let subscriptions = &self.subscriptions;
-        index
+        self.subscription_by_id
             .table
             .find(hash, |&i| {
                 subscriptions.get(i).is_some_and(|s| s.pc_id == pc_id)
@@ -207,15 +220,15 @@ impl Raw {
         &mut self,
         s: SubscriptionRaw,
     ) -> Result<(), (SubscriptionRaw, usize)> {
-        if let Some(first) = self.subscription(&s.pc_id) {
+        if let Some(first) = self.subscription_hashed(&s.pc_id, s.id_hash) {
             return Err((s, first));
         }
-        let index = &mut self.subscription_by_id;
-        let hash = index.hasher.hash_one(s.pc_id.as_str());
-        let (subscriptions, hasher) = (&self.subscriptions, &index.hasher);
-        index.table.insert_unique(hash, subscriptions.len(), |&i| {
-            rehash(hasher, subscriptions, i)
-        });
+        let subscriptions = &self.subscriptions;
+        self.subscription_by_id
+            .table
+            .insert_unique(s.id_hash, subscriptions.len(), |&i| {
+                rehash(subscriptions, i)
+            });
         self.subscriptions.push(s);
         Ok(())
     }
@@ -314,6 +327,7 @@ mod tests {
 
     fn subscription(pc_id: String) -> SubscriptionRaw {
         SubscriptionRaw {
+            id_hash: id_hash(&pc_id),
             pc_id,
             name: None,
             customer: 0,
