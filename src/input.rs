@@ -131,12 +131,48 @@ pub(crate) fn read_from(
     hint: usize,
     limit: usize,
 ) -> Result<Arc<[u8]>, ReadError> {
+    read_to(reader, hint, limit, End::Probed)
+}
+
+/// Reads a regular file whose status gave `size` bytes: as [`read_from`]
+/// with that hint, but a file that holds `size` bytes is taken to end
+/// there, without a read that finds its end. Reading a file of a few
+/// kilobytes is then one read instead of two: an export is tens of thousands
+/// of them. A file that grows meanwhile is read as it was when its size was
+/// taken (as if read a moment earlier); one that turns out shorter, or says
+/// it is empty (as some virtual file systems' files do), is read to its end.
+pub(crate) fn read_regular(
+    reader: impl Read,
+    size: usize,
+    limit: usize,
+) -> Result<Arc<[u8]>, ReadError> {
+    let end = if size == 0 || size > limit {
+        End::Probed
+    } else {
+        End::AtSize
+    };
+    read_to(reader, size, limit, end)
+}
+
+/// Where a read takes its input to end once `hint` bytes are read.
+#[derive(PartialEq)]
+enum End {
+    /// Where a further read finds nothing.
+    Probed,
+    /// At `hint` bytes.
+    AtSize,
+}
+
+fn read_to(reader: impl Read, hint: usize, limit: usize, end: End) -> Result<Arc<[u8]>, ReadError> {
     let mut reader = reader.take(limit as u64 + 1);
     let mut buf = zeroed(hint.min(limit));
     let filled = match Arc::get_mut(&mut buf) {
         Some(slice) => fill(&mut reader, slice)?,
         None => 0,
     };
+    if filled == buf.len() && end == End::AtSize {
+        return Ok(buf);
+    }
     let mut probe = [0u8; 1];
     if filled == buf.len() && read_some(&mut reader, &mut probe)? == 0 {
         return Ok(buf);
@@ -240,6 +276,54 @@ mod tests {
         let data = [1u8; 11];
         assert!(read_from(&data[..], 0, 10).is_err());
         assert!(read_from(&data[..], 10, 10).is_err());
+    }
+
+    /// A reader that counts the reads made of it.
+    struct Counted<'d> {
+        data: &'d [u8],
+        reads: usize,
+    }
+
+    impl Read for Counted<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            self.reads += 1;
+            self.data.read(buf)
+        }
+    }
+
+    #[test]
+    fn a_regular_file_of_its_size_is_read_in_one_read() {
+        let data = vec![3u8; 5000];
+        let mut counted = Counted {
+            data: &data,
+            reads: 0,
+        };
+        let read = read_regular(&mut counted, data.len(), 1 << 20).unwrap();
+        assert_eq!((&*read, counted.reads), (&data[..], 1));
+        // `read_from` looks for the end with a second read.
+        let mut counted = Counted {
+            data: &data,
+            reads: 0,
+        };
+        let read = read_from(&mut counted, data.len(), 1 << 20).unwrap();
+        assert_eq!((&*read, counted.reads), (&data[..], 2));
+    }
+
+    #[test]
+    fn a_regular_file_not_of_its_size_is_read_as_it_is() {
+        let data: Vec<u8> = (0..5000u32).map(|i| (i % 251) as u8).collect();
+        // Grown since its size was taken: read as it was.
+        assert_eq!(
+            &*read_regular(&data[..], 100, 1 << 20).unwrap(),
+            &data[..100]
+        );
+        // Shrunk: read to its end.
+        assert_eq!(&*read_regular(&data[..], 9000, 1 << 20).unwrap(), &data[..]);
+        // Said to be empty, as a virtual file system's file may: read to its end.
+        assert_eq!(&*read_regular(&data[..], 0, 1 << 20).unwrap(), &data[..]);
+        // Said to be over the bound, or over it in fact: an error either way.
+        assert!(read_regular(&data[..], 5000, 4999).is_err());
+        assert!(read_regular(&data[..], 0, 4999).is_err());
     }
 
     /// A file of `len` bytes that are not all alike, in a scratch folder.

@@ -75,9 +75,9 @@ impl ExportDir {
     /// does not exist.
     ///
     /// A large export is tens of thousands of small files, so the common case
-    /// costs five system calls: open (refusing a final symbolic link and never
+    /// costs four system calls: open (refusing a final symbolic link and never
     /// waiting on a FIFO), one status of the open file (its kind and size), one
-    /// read of that size, one read that finds the end, close. The folders on
+    /// read of that size, close. The folders on
     /// the way are checked for links once each ([`Self::has_link`]); a file that
     /// is itself a link is resolved and checked like them.
     pub(crate) fn read(&self, rel: &str) -> Result<Option<SourceFile>, ImportError> {
@@ -140,12 +140,12 @@ impl ExportDir {
         if meta.len() > self.limit {
             return Err(too_large());
         }
-        // The size is a hint (the file may change while it is read): one read
-        // of that size straight into the shared buffer the text keeps, one
-        // that finds the end, and the bound holds whatever the file does.
-        let hint = usize::try_from(meta.len()).unwrap_or(0);
+        // One read of that size straight into the shared buffer the text
+        // keeps ([`crate::input::read_regular`]); the bound holds whatever
+        // the file does.
+        let size = usize::try_from(meta.len()).unwrap_or(0);
         let limit = usize::try_from(self.limit).unwrap_or(usize::MAX - 1);
-        match crate::input::read_from(file, hint, limit) {
+        match crate::input::read_regular(file, size, limit) {
             Ok(bytes) => text(name, bytes).map(Some),
             Err(ReadError::TooLarge { .. }) => Err(too_large()),
             Err(ReadError::Io(e)) => Err(io(e)),
