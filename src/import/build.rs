@@ -92,7 +92,7 @@ struct Assigned {
 }
 
 /// Ids in a deterministic order: by name, then Partner Center id.
-fn assign(keys: Vec<(String, &str, usize)>, ids: &mut Ids, prefix: &str) -> Assigned {
+fn assign(keys: Vec<(Text, &str, usize)>, ids: &mut Ids, prefix: &str) -> Assigned {
     let mut keys = keys;
     keys.par_sort_unstable();
     let none = Text::from("");
@@ -121,7 +121,7 @@ fn partners(raw: &Raw, ids: &mut Ids) -> Assigned {
         .enumerate()
         .map(|(i, p)| {
             (
-                slug(p.name.as_deref().unwrap_or("")),
+                Text::from(slug(p.name.as_deref().unwrap_or(""))),
                 p.tenant_id.as_deref().unwrap_or(""),
                 i,
             )
@@ -137,7 +137,7 @@ fn customers(raw: &Raw, ids: &mut Ids) -> Assigned {
         .enumerate()
         .map(|(i, c)| {
             (
-                slug(c.name.as_deref().unwrap_or("")),
+                Text::from(slug(c.name.as_deref().unwrap_or(""))),
                 c.tenant_id.as_str(),
                 i,
             )
@@ -241,7 +241,8 @@ fn subscription_entities(
             key.push_str(customer);
             key.push('-');
             push_slug(&mut key, name);
-            (key, s.pc_id.as_str(), i)
+            // Shared from here on: the id is this text when it is free.
+            (Text::from(key), s.pc_id.as_str(), i)
         })
         .collect();
     let Assigned {
@@ -377,7 +378,11 @@ fn transfer_entities(
         .map(|(i, t)| {
             let customer = context.customer_ids.get(t.customer).map_or("", |c| &**c);
             let day = t.created.as_deref().unwrap_or_else(|| short(&t.pc_id));
-            (format!("{customer}-transfer-{day}"), t.pc_id.as_str(), i)
+            (
+                Text::from(format!("{customer}-transfer-{day}")),
+                t.pc_id.as_str(),
+                i,
+            )
         })
         .collect();
     let assigned = assign(keys, ids, "transfer");

@@ -53,22 +53,27 @@ impl Ids {
         self.taken.reserve(more);
     }
 
-    /// A unique id for `base` (or `fallback()` when `base` is empty).
-    pub(crate) fn unique(&mut self, base: &str, fallback: impl FnOnce() -> String) -> Text {
+    /// A unique id for `base` (or `fallback()` when `base` is empty): `base`
+    /// itself when it is free.
+    pub(crate) fn unique(&mut self, base: &Text, fallback: impl FnOnce() -> String) -> Text {
         let owned;
         let base = if base.is_empty() {
-            owned = fallback();
-            owned.as_str()
+            owned = Text::from(fallback());
+            &owned
         } else {
             base
         };
         // Nearly every base is free: it is hashed and looked up once, and
-        // taken if free.
+        // taken as it is (the text is shared, not copied) if free.
         let before = self.taken.len();
-        let id = Text::clone(self.taken.get_or_insert_with(base, |b| Text::from(b)));
+        let id = Text::clone(
+            self.taken
+                .get_or_insert_with(&**base, |_| Text::clone(base)),
+        );
         if self.taken.len() > before {
             return id;
         }
+        let base = &**base;
         let mut n = self.next.get(base).copied().unwrap_or(2);
         loop {
             let candidate = format!("{base}-{n}");
@@ -115,11 +120,12 @@ mod tests {
     fn duplicates_get_numbers() {
         let mut ids = Ids::default();
         let x = || "x".to_string();
-        assert_eq!(&*ids.unique("a", x), "a");
-        assert_eq!(&*ids.unique("a", x), "a-2");
-        assert_eq!(&*ids.unique("", x), "x");
+        let mut unique = |base: &str| ids.unique(&Text::from(base), x);
+        assert_eq!(&*unique("a"), "a");
+        assert_eq!(&*unique("a"), "a-2");
+        assert_eq!(&*unique(""), "x");
         // A base already numbered is numbered again, not taken twice.
-        assert_eq!(&*ids.unique("a-2", x), "a-2-2");
-        assert_eq!(&*ids.unique("a", x), "a-3");
+        assert_eq!(&*unique("a-2"), "a-2-2");
+        assert_eq!(&*unique("a"), "a-3");
     }
 }
