@@ -836,3 +836,55 @@ fn errors_found_while_building_come_in_the_exports_order() {
     assert!(r.stderr.contains("3 errors in the import"), "{}", r.stderr);
     tmp.close().unwrap();
 }
+
+/// The customers' entries of the overlays are merged ahead of the rest, as
+/// soon as the customers are built; the errors still come in the overlays'
+/// order, file by file and key by key (a kind's key may come twice).
+#[test]
+fn overlay_errors_come_in_the_overlays_order() {
+    let tmp = common::fresh_dir("import", "overlay-order");
+    let first = tmp.path().join("first.yaml");
+    let second = tmp.path().join("second.yaml");
+    std::fs::write(
+        &first,
+        "subscriptions:\n  - id: no-such-subscription\n\
+         customers:\n  - id: no-such-customer-1\n\
+         partners:\n  - id: no-such-partner\n\
+         customers:\n  - id: no-such-customer-2\n\
+         unknown_key: 1\n",
+    )
+    .unwrap();
+    std::fs::write(&second, "customers:\n  - id: no-such-customer-3\n").unwrap();
+    let r = run(&[
+        "import",
+        "--map",
+        MAP,
+        "--overlay",
+        OVERLAY,
+        "--overlay",
+        first.to_str().unwrap(),
+        "--overlay",
+        second.to_str().unwrap(),
+        TAILSPIN,
+        WIDE_WORLD,
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let at = |needle: &str| {
+        r.stderr
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle}: {}", r.stderr))
+    };
+    let order = [
+        "`no-such-subscription` matches none",
+        "`no-such-customer-1` matches none",
+        "`no-such-partner` matches none",
+        "`no-such-customer-2` matches none",
+        "unknown key `unknown_key`",
+        "`no-such-customer-3` matches none",
+    ];
+    for pair in order.windows(2) {
+        assert!(at(pair[0]) < at(pair[1]), "{pair:?}: {}", r.stderr);
+    }
+    assert!(r.stderr.contains("6 errors in the import"), "{}", r.stderr);
+    tmp.close().unwrap();
+}

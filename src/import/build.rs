@@ -32,7 +32,14 @@ pub(crate) struct Built {
 }
 
 /// Builds the scenario; references to entities in no export are errors.
-pub(crate) fn build(raw: &mut Raw, errors: &mut Vec<ImportError>) -> Built {
+/// `with_customers` is given the customers' entities as soon as they are
+/// built, on the core that built them, while the subscriptions are built on
+/// the other; what it returns is returned with the scenario.
+pub(crate) fn build<R: Send>(
+    raw: &mut Raw,
+    errors: &mut Vec<ImportError>,
+    with_customers: impl FnOnce(&mut [Entity]) -> R + Send,
+) -> (Built, R) {
     add_transfer_partners(raw);
     let raw: &Raw = raw;
     let mut ids = Ids::default();
@@ -49,8 +56,12 @@ pub(crate) fn build(raw: &mut Raw, errors: &mut Vec<ImportError>) -> Built {
     scenario.kinds[0] = partner_entities(raw, &partner_ids);
     // The customers' entities need only the ids above: they are built on
     // one core while the subscriptions' ids are handed out on the other.
-    let (customers, (subs, sub_ids, resellers)) = rayon::join(
-        || customer_entities(raw, &customers, &partner_ids),
+    let ((customers, after_customers), (subs, sub_ids, resellers)) = rayon::join(
+        || {
+            let mut customers = customer_entities(raw, &customers, &partner_ids);
+            let after = with_customers(&mut customers);
+            (customers, after)
+        },
         || subscription_entities(raw, &mut ids, customer_ids, &partner_ids, errors),
     );
     scenario.kinds[1] = customers;
@@ -62,11 +73,12 @@ pub(crate) fn build(raw: &mut Raw, errors: &mut Vec<ImportError>) -> Built {
         sub_ids: &sub_ids,
     };
     scenario.kinds[3] = transfer_entities(&context, &mut ids, errors);
-    Built {
+    let built = Built {
         scenario,
         resellers,
         ids,
-    }
+    };
+    (built, after_customers)
 }
 
 /// Partners named by transfer requests but in no export get an entry of their own.

@@ -171,6 +171,9 @@ impl Entity {
 /// The kinds of entity, in the order the scenario lists them.
 pub(crate) const KINDS: [&str; 4] = ["partners", "customers", "subscriptions", "transfers"];
 
+/// The customers' place in [`KINDS`].
+pub(crate) const CUSTOMERS: usize = 1;
+
 /// The field order of each kind in the scenario format.
 pub(crate) fn field_order(kind: &str) -> &'static [&'static str] {
     match kind {

@@ -256,14 +256,24 @@ fn gather(options: &ImportOptions, map: &Map) -> (Scenario, Vec<ImportError>) {
     // The overlays do not depend on the exports. They are read and parsed on
     // another thread from here on: adding the parsed folders in order takes
     // one core and leaves the other free, and the entities are built
-    // meanwhile. They are merged in order after.
-    let ((reader, built), overlays) = beside(
+    // meanwhile. Their customers' entries are merged as soon as the
+    // customers are built, beside the subscriptions' build; the rest in
+    // order after.
+    let (send_overlays, overlays_parsed) = std::sync::mpsc::sync_channel(1);
+    let ((reader, (built, overlays)), ()) = beside(
         || {
             let mut reader = parsed.add();
-            let built = build::build(&mut reader.raw, &mut reader.errors);
+            let built = build::build(&mut reader.raw, &mut reader.errors, move |customers| {
+                // Sent before the thread ends; if it panicked instead, the
+                // panic goes on here once it is joined.
+                let overlays = overlays_parsed.recv().unwrap_or_default();
+                merge_customers_ahead(overlays, customers)
+            });
             (reader, built)
         },
-        || parse_overlays(options),
+        || {
+            let _ = send_overlays.send(parse_overlays(options));
+        },
     );
     let export::Reader {
         raw, mut errors, ..
@@ -274,10 +284,10 @@ fn gather(options: &ImportOptions, map: &Map) -> (Scenario, Vec<ImportError>) {
         ids,
     } = built;
     options.release.release(ids);
-    for overlay in overlays {
+    for (overlay, ahead) in overlays {
         match overlay {
             Ok((file, root)) => {
-                overlay::merge(&file, &root, &mut scenario, &mut errors);
+                overlay::merge(&file, &root, &mut scenario, &mut errors, ahead);
                 // A large overlay's tree is a few hundred thousand nodes.
                 options.release.release(root);
             }
@@ -289,10 +299,28 @@ fn gather(options: &ImportOptions, map: &Map) -> (Scenario, Vec<ImportError>) {
     (scenario, errors)
 }
 
+/// An overlay file read and parsed, or why it could not be.
+type ParsedOverlay = Result<(SourceFile, overlay::Node), ImportError>;
+
+/// Merges the customers' entries of each overlay into the customers
+/// ([`overlay::merge_kind`]); each overlay comes back with what was merged.
+fn merge_customers_ahead(
+    overlays: Vec<ParsedOverlay>,
+    customers: &mut [fragment::Entity],
+) -> Vec<(ParsedOverlay, Option<overlay::MergedAhead>)> {
+    overlays
+        .into_iter()
+        .map(|parsed| {
+            let ahead = parsed.as_ref().ok().map(|(file, root)| {
+                overlay::merge_kind(file, root, fragment::CUSTOMERS, customers)
+            });
+            (parsed, ahead)
+        })
+        .collect()
+}
+
 /// Reads and parses each overlay file, in order.
-fn parse_overlays(
-    options: &ImportOptions,
-) -> Vec<Result<(SourceFile, overlay::Node), ImportError>> {
+fn parse_overlays(options: &ImportOptions) -> Vec<ParsedOverlay> {
     options
         .overlays
         .iter()
