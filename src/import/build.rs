@@ -254,7 +254,7 @@ fn subscription_entities(
             key.push('-');
             push_slug(&mut key, name);
             // Shared from here on: the id is this text when it is free.
-            (Text::from(key), s.pc_id.as_str(), i)
+            (Text::from(key), &*s.pc_id, i)
         })
         .collect();
     let Assigned {
@@ -326,7 +326,7 @@ fn subscription_chunk(c: &Context<'_>, first: usize, order: &[usize]) -> Chunk {
         .iter()
         .filter_map(|&i| Some((i, c.raw.subscriptions.get(i)?, c.sub_ids.get(i)?)));
     for (n, (i, s, id)) in subs.enumerate() {
-        let pc_id = Text::from(s.pc_id.as_str());
+        let pc_id = Text::clone(&s.pc_id);
         let origin = c.raw.name(s.loc.file);
         let customer = c.customer_ids.get(s.customer);
         let partner = c.partner_ids.get(s.partner);

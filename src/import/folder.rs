@@ -178,6 +178,16 @@ fn with_list<R>(
     out
 }
 
+/// `id` in lower case, as a shared text: copied once when it is already
+/// (Partner Center writes its ids in lower case), not lowered first.
+fn lower_case(id: &str) -> Text {
+    if id.is_ascii() && !id.bytes().any(|b| b.is_ascii_uppercase()) {
+        Text::from(id)
+    } else {
+        Text::from(id.to_lowercase())
+    }
+}
+
 fn subscription(
     map: &Map,
     memo: &mut Memo,
@@ -192,7 +202,7 @@ fn subscription(
         "a subscription",
         map.raw.subscription.get(&S::Id),
     ) {
-        Ok(id) => id.to_lowercase(),
+        Ok(id) => lower_case(id),
         Err(e) => {
             errors.push(e);
             return None;
@@ -428,4 +438,26 @@ fn agreement(
         return None;
     }
     Some(rec.get(A::Date).and_then(|c| date(file, c, errors)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lower_case;
+
+    #[test]
+    fn ids_are_lowered_whatever_their_case() {
+        for (id, lower) in [
+            (
+                "5ab5c0de-0001-4001-8001-000000000001",
+                "5ab5c0de-0001-4001-8001-000000000001",
+            ),
+            (
+                "5AB5C0DE-0001-4001-8001-00000000000A",
+                "5ab5c0de-0001-4001-8001-00000000000a",
+            ),
+            ("ÄBC-Id", "äbc-id"),
+        ] {
+            assert_eq!(&*lower_case(id), lower);
+        }
+    }
 }

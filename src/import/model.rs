@@ -58,8 +58,9 @@ pub(crate) struct CustomerRaw {
 /// A subscription.
 #[derive(Debug, Clone)]
 pub(crate) struct SubscriptionRaw {
-    /// Partner Center subscription id (lower case).
-    pub pc_id: String,
+    /// Partner Center subscription id (lower case), as the entity's `pc_id`
+    /// will share it.
+    pub pc_id: Text,
     /// The hash of `pc_id` ([`id_hash`]), found on the core that parsed it:
     /// the subscriptions are indexed by id on one core.
     pub id_hash: u64,
@@ -209,7 +210,7 @@ impl Raw {
         self.subscription_by_id
             .table
             .find(hash, |&i| {
-                subscriptions.get(i).is_some_and(|s| s.pc_id == pc_id)
+                subscriptions.get(i).is_some_and(|s| *s.pc_id == *pc_id)
             })
             .copied()
     }
@@ -328,7 +329,7 @@ mod tests {
     fn subscription(pc_id: String) -> SubscriptionRaw {
         SubscriptionRaw {
             id_hash: id_hash(&pc_id),
-            pc_id,
+            pc_id: pc_id.into(),
             name: None,
             customer: 0,
             partner: 0,
@@ -357,7 +358,7 @@ mod tests {
         }
         assert_eq!(raw.subscription(&id(5_000)), None);
         let (again, first) = raw.add_subscription(subscription(id(1_234))).unwrap_err();
-        assert_eq!((again.pc_id.as_str(), first), (id(1_234).as_str(), 1_234));
+        assert_eq!((&*again.pc_id, first), (id(1_234).as_str(), 1_234));
         assert_eq!(raw.subscriptions.len(), 5_000);
     }
 }
