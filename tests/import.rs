@@ -888,3 +888,79 @@ fn overlay_errors_come_in_the_overlays_order() {
     assert!(r.stderr.contains("6 errors in the import"), "{}", r.stderr);
     tmp.close().unwrap();
 }
+
+/// An export of `n` customers (no customer folders), and an overlay whose
+/// `n` customer entries all name customers that do not exist.
+fn export_and_overlay_of_unknown_customers(dir: &Path, n: usize) -> (PathBuf, PathBuf) {
+    let export = dir.join(format!("export-{n}"));
+    std::fs::create_dir_all(export.join("profiles")).unwrap();
+    std::fs::write(
+        export.join("profiles/organization.json"),
+        r#"{"id": "7c1e5a20-3f4b-4d8e-9a61-52b0c4d7e913", "companyName": "Tailspin Cloud Services",
+            "tenantId": "7c1e5a20-3f4b-4d8e-9a61-52b0c4d7e913", "defaultAddress": {"country": "DE"}}"#,
+    )
+    .unwrap();
+    let customers: Vec<String> = (0..n)
+        .map(|c| {
+            format!(
+                r#"{{"id": "0a3f6c2e-5d41-4b7a-8e19-{c:012}", "companyProfile": {{"tenantId": "0a3f6c2e-5d41-4b7a-8e19-{c:012}", "companyName": "Customer {c:06}"}}, "billingProfile": {{"defaultAddress": {{"country": "DE"}}}}}}"#
+            )
+        })
+        .collect();
+    std::fs::write(
+        export.join("customers.json"),
+        format!(
+            r#"{{"totalCount": {n}, "items": [{}]}}"#,
+            customers.join(",\n")
+        ),
+    )
+    .unwrap();
+    let mut overlay = String::from("customers:\n");
+    for c in 0..n {
+        overlay.push_str(&format!("  - id: xcustomer-{c:06}\n    region: europe\n"));
+    }
+    let overlay_path = dir.join(format!("overlay-{n}.yaml"));
+    std::fs::write(&overlay_path, overlay).unwrap();
+    (export, overlay_path)
+}
+
+/// Each overlay entry that matches nothing used to be compared with every
+/// entity's id for its "did you mean": an overlay of 8 times the unknown
+/// ids against 8 times the customers took 64 times as long. The
+/// suggestions now have a budget that grows with the overlay.
+#[test]
+fn many_unmatched_overlay_entries_take_time_linear_in_the_overlay() {
+    let tmp = common::fresh_dir("import", "unmatched");
+    let timed = |n: usize| {
+        let (export, overlay) = export_and_overlay_of_unknown_customers(tmp.path(), n);
+        let start = std::time::Instant::now();
+        let r = run(&[
+            "import",
+            "--map",
+            MAP,
+            "--overlay",
+            overlay.to_str().unwrap(),
+            export.to_str().unwrap(),
+        ]);
+        (start.elapsed(), r)
+    };
+    let (t_small, small) = timed(1_000);
+    assert_eq!(small.code, 2, "{}", small.stderr);
+    // The first unknown ids still get their suggestion.
+    assert!(
+        small.stderr.contains("did you mean `customer-000000`?"),
+        "{}",
+        small.stderr
+    );
+    let (t_large, large) = timed(8_000);
+    assert_eq!(large.code, 2);
+    assert!(
+        large.stderr.contains("8000 errors in the import"),
+        "{}",
+        &large.stderr[large.stderr.len().saturating_sub(500)..]
+    );
+    // Linear is 8; a generous margin for a loaded machine and fixed costs.
+    let ratio = t_large.as_secs_f64() / t_small.as_secs_f64().max(0.05);
+    assert!(ratio < 24.0, "{t_small:?} then {t_large:?}");
+    tmp.close().unwrap();
+}

@@ -187,10 +187,11 @@ pub(crate) fn merge_kind(
     let (Kind::Map(pairs), Some(name)) = (&root.kind, KINDS.get(kind)) else {
         return ahead;
     };
+    let mut budget = SuggestBudget::for_file(file);
     for (n, (key, val)) in pairs.iter().enumerate() {
         if key.scalar() == Some(name) {
             let mut errors = Vec::new();
-            entries(file, val, name, entities, &mut errors);
+            entries(file, val, name, entities, &mut errors, &mut budget);
             ahead.errors.push((n, errors));
         }
     }
@@ -209,6 +210,7 @@ pub(crate) fn merge(
     ahead: Option<MergedAhead>,
 ) {
     let ahead_kind = ahead.as_ref().map(|a| a.kind);
+    let mut budget = SuggestBudget::for_file(file);
     let mut ahead_errors = ahead.into_iter().flat_map(|a| a.errors).peekable();
     let Kind::Map(pairs) = &root.kind else {
         return errors.push(at(
@@ -231,7 +233,7 @@ pub(crate) fn merge(
                 }
             }
             if let Some(entities) = scenario.kinds.get_mut(kind) {
-                entries(file, val, name, entities, errors);
+                entries(file, val, name, entities, errors, &mut budget);
             }
         } else if name == "partnerships" {
             for item in seq(val) {
@@ -264,6 +266,35 @@ fn seq(node: &Node) -> &[Node] {
     }
 }
 
+/// What "did you mean" may still cost while one overlay file is merged.
+///
+/// Each suggestion compares an unknown id with every entity's id of its
+/// kind, at a cost of the product of their lengths: an overlay of thousands
+/// of unknown ids against a large book would cost time quadratic in both.
+/// The budget grows with the overlay's size (the loader's rule for
+/// scenario files, `scenario::load`); past it, the hint says what an
+/// overlay entry may name instead of suggesting one.
+struct SuggestBudget(usize);
+
+impl SuggestBudget {
+    fn for_file(file: &SourceFile) -> Self {
+        SuggestBudget((1 << 25).max(file.text.len().saturating_mul(32)))
+    }
+
+    /// Takes the cost of comparing `id` with ids of `bytes` bytes in all
+    /// (each counted one more), if it is left.
+    fn spend(&mut self, id: &str, bytes: usize) -> bool {
+        let cost = (id.len() + 1).saturating_mul(bytes);
+        match self.0.checked_sub(cost) {
+            Some(left) => {
+                self.0 = left;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
 /// Merges a list of entries into `entities`, of the kind `kind_name`.
 fn entries(
     file: &SourceFile,
@@ -271,7 +302,9 @@ fn entries(
     kind_name: &str,
     entities: &mut [Entity],
     errors: &mut Vec<ImportError>,
+    budget: &mut SuggestBudget,
 ) {
+    let mut ids_bytes: Option<usize> = None;
     // By readable id and by Partner Center id: overlays of big books name
     // thousands of entities, so no entry may scan them all.
     let mut index: HashMap<Text, usize> = HashMap::with_capacity(entities.len() * 2);
@@ -311,7 +344,13 @@ fn entries(
             .copied();
         match found.and_then(|i| entities.get_mut(i)) {
             Some(entity) => merge_fields(&mut entity.fields, pairs, id_key),
-            None => errors.push(no_match(file, id_node, id, kind_name, entities)),
+            None => {
+                // The ids' length, counted once for the list.
+                let bytes =
+                    *ids_bytes.get_or_insert_with(|| entities.iter().map(|e| e.id.len() + 1).sum());
+                let suggest = budget.spend(id, bytes);
+                errors.push(no_match(file, id_node, id, kind_name, entities, suggest))
+            }
         }
     }
 }
@@ -322,8 +361,12 @@ fn no_match(
     id: &str,
     kind: &str,
     entities: &[Entity],
+    suggest: bool,
 ) -> ImportError {
-    let help = crate::suggest::closest(id, entities.iter().map(|e| &*e.id))
+    let closest = suggest
+        .then(|| crate::suggest::closest(id, entities.iter().map(|e| &*e.id)))
+        .flatten();
+    let help = closest
         .map(|c| format!("did you mean `{c}`?"))
         .or_else(|| Some(format!("an overlay only adds to the {kind} of the exports; check the id (readable or Partner Center)")));
     at(
