@@ -50,6 +50,18 @@ fn import_with_tailspin_at(tailspin: &str) -> Run {
     ])
 }
 
+/// Asserts that each of `needles` is in `stderr`, each after the one before.
+fn assert_in_order(stderr: &str, needles: &[&str]) {
+    let at = |needle: &str| {
+        stderr
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle}: {stderr}"))
+    };
+    for pair in needles.windows(2) {
+        assert!(at(pair[0]) < at(pair[1]), "{pair:?}: {stderr}");
+    }
+}
+
 /// Asserts that the copy of Tailspin's export at `tailspin` imports as the
 /// bundled one does (its own path aside).
 fn assert_imports_as_bundled(tailspin: &str) {
@@ -315,18 +327,17 @@ fn errors_of_several_exports_come_export_by_export() {
     ]);
     assert_eq!(r.code, 2);
     assert!(r.stdout.is_empty());
-    let first = |needle: &str| r.stderr.find(needle).unwrap_or_else(|| panic!("{needle}"));
-    let order = [
-        "is not in the mapping's offer table",
-        "names no customer of",
-        "is not valid JSON",
-        "subscription status `none`",
-        "has no column",
-        "is in no export's subscriptions",
-    ];
-    for pair in order.windows(2) {
-        assert!(first(pair[0]) < first(pair[1]), "{pair:?}");
-    }
+    assert_in_order(
+        &r.stderr,
+        &[
+            "is not in the mapping's offer table",
+            "names no customer of",
+            "is not valid JSON",
+            "subscription status `none`",
+            "has no column",
+            "is in no export's subscriptions",
+        ],
+    );
     insta::assert_snapshot!("bad_exports_in_order", r.stderr);
 }
 
@@ -808,26 +819,17 @@ fn errors_found_while_building_come_in_the_exports_order() {
         entry["partnerId"] = "9999999".into();
     }
     std::fs::write(&path, serde_json::to_string_pretty(&subs).unwrap()).unwrap();
-    let r = run(&[
-        "import",
-        "--map",
-        MAP,
-        "--overlay",
-        OVERLAY,
-        dir.to_str().unwrap(),
-        WIDE_WORLD,
-    ]);
+    let r = import_with_tailspin_at(dir.to_str().unwrap());
     assert_eq!(r.code, 2, "{}", r.stderr);
-    let at = |needle: &str| r.stderr.find(needle).unwrap_or_else(|| panic!("{needle}"));
-    let base = |n: u8| at(&format!("-00000000000{n}` is in no export's subscriptions"));
-    assert!(base(0) < base(1), "{}", r.stderr);
+    let base = |n: u8| format!("-00000000000{n}` is in no export's subscriptions");
+    assert_in_order(&r.stderr, &[&base(0), &base(1)]);
     // The reseller is reported once, at the first listing's line.
     let text = std::fs::read_to_string(&path).unwrap();
     let line = 1 + text
         .lines()
         .position(|l| l.contains(r#""partnerId": "9999999""#))
         .unwrap();
-    let reseller = &r.stderr[at("reseller `9999999` is none")..];
+    let reseller = r.stderr.split("reseller `9999999` is none").nth(1).unwrap();
     assert!(
         reseller.contains(&format!("subscriptions.json:{line}:")),
         "line {line}: {}",
@@ -869,22 +871,17 @@ fn overlay_errors_come_in_the_overlays_order() {
         WIDE_WORLD,
     ]);
     assert_eq!(r.code, 2, "{}", r.stderr);
-    let at = |needle: &str| {
-        r.stderr
-            .find(needle)
-            .unwrap_or_else(|| panic!("{needle}: {}", r.stderr))
-    };
-    let order = [
-        "`no-such-subscription` matches none",
-        "`no-such-customer-1` matches none",
-        "`no-such-partner` matches none",
-        "`no-such-customer-2` matches none",
-        "unknown key `unknown_key`",
-        "`no-such-customer-3` matches none",
-    ];
-    for pair in order.windows(2) {
-        assert!(at(pair[0]) < at(pair[1]), "{pair:?}: {}", r.stderr);
-    }
+    assert_in_order(
+        &r.stderr,
+        &[
+            "`no-such-subscription` matches none",
+            "`no-such-customer-1` matches none",
+            "`no-such-partner` matches none",
+            "`no-such-customer-2` matches none",
+            "unknown key `unknown_key`",
+            "`no-such-customer-3` matches none",
+        ],
+    );
     assert!(r.stderr.contains("6 errors in the import"), "{}", r.stderr);
     tmp.close().unwrap();
 }
