@@ -1,5 +1,35 @@
 //! "Did you mean" suggestions for unknown names.
 
+/// What "did you mean" suggestions may still cost while one file is read.
+///
+/// A suggestion compares an unknown name with every candidate, at a cost of
+/// the product of their lengths: a file with thousands of unknown names
+/// against thousands of candidates would cost time quadratic in both. The
+/// budget grows with the file (max(2^25, 32 × its size) products of
+/// lengths); past it, no suggestion is looked for.
+#[derive(Debug)]
+pub(crate) struct Budget(usize);
+
+impl Budget {
+    /// The budget of a file of `len` bytes.
+    pub(crate) fn for_file_of(len: usize) -> Self {
+        Budget((1 << 25).max(len.saturating_mul(32)))
+    }
+
+    /// Takes the cost of comparing `name` with candidates of `bytes` bytes in
+    /// all (each counted one more), if it is left.
+    pub(crate) fn spend(&mut self, name: &str, bytes: usize) -> bool {
+        let cost = (name.len() + 1).saturating_mul(bytes);
+        match self.0.checked_sub(cost) {
+            Some(left) => {
+                self.0 = left;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
 /// The candidate closest to `name`, if any is close enough to be a likely typo.
 pub(crate) fn closest<'a>(
     name: &str,

@@ -49,27 +49,28 @@ pub(crate) fn build<R: Send>(
     ids.reserve(
         raw.partners.len() + raw.customers.len() + raw.subscriptions.len() + raw.transfers.len(),
     );
-    let partner_ids = partners(raw, &mut ids).ids;
+    let partners = partners(raw, &mut ids);
+    let partner_ids = &partners.ids;
     let customers = customers(raw, &mut ids);
     let customer_ids = &customers.ids;
     let mut scenario = Scenario::default();
-    scenario.kinds[0] = partner_entities(raw, &partner_ids);
+    scenario.kinds[0] = partner_entities(raw, &partners);
     // The customers' entities need only the ids above: they are built on
     // one core while the subscriptions' ids are handed out on the other.
     let ((customers, after_customers), (subs, sub_ids, resellers)) = rayon::join(
         || {
-            let mut customers = customer_entities(raw, &customers, &partner_ids);
+            let mut customers = customer_entities(raw, &customers, partner_ids);
             let after = with_customers(&mut customers);
             (customers, after)
         },
-        || subscription_entities(raw, &mut ids, customer_ids, &partner_ids, errors),
+        || subscription_entities(raw, &mut ids, customer_ids, partner_ids, errors),
     );
     scenario.kinds[1] = customers;
     scenario.kinds[2] = subs;
     let context = Context {
         raw,
         customer_ids,
-        partner_ids: &partner_ids,
+        partner_ids,
         sub_ids: &sub_ids,
     };
     scenario.kinds[3] = transfer_entities(&context, &mut ids, errors);
@@ -101,6 +102,18 @@ struct Assigned {
     /// The indexes in [`Raw`], in the order of their ids: the order the
     /// entities are written in.
     by_id: Vec<usize>,
+}
+
+/// The entities at the indexes `order` (in [`Raw`]) of `items`, each with its
+/// index and its id, in that order.
+fn in_order<'a, T>(
+    order: &'a [usize],
+    items: &'a [T],
+    ids: &'a [Text],
+) -> impl Iterator<Item = (usize, &'a T, &'a Text)> {
+    order
+        .iter()
+        .filter_map(|&i| Some((i, items.get(i)?, ids.get(i)?)))
 }
 
 /// Ids in a deterministic order: by name, then Partner Center id.
@@ -166,11 +179,11 @@ fn plain(value: &Option<String>) -> Option<Val> {
     value.as_deref().map(|v| Val::Plain(v.into()))
 }
 
-fn partner_entities(raw: &Raw, ids: &[Text]) -> Vec<Entity> {
-    raw.partners
-        .iter()
-        .zip(ids)
-        .map(|(p, id)| {
+/// The partners' entities, in the order of their ids (see
+/// [`subscription_entities`]).
+fn partner_entities(raw: &Raw, assigned: &Assigned) -> Vec<Entity> {
+    in_order(&assigned.by_id, &raw.partners, &assigned.ids)
+        .map(|(_, p, id)| {
             let tenant_id = p.tenant_id.as_deref().map(Text::from);
             let mut e = Entity::new(Text::clone(id), tenant_id.clone(), raw.name(p.origin));
             e.fields.add_opt("name", text(&p.name));
@@ -185,11 +198,8 @@ fn partner_entities(raw: &Raw, ids: &[Text]) -> Vec<Entity> {
 /// The customers' entities, in the order of their ids (see
 /// [`subscription_entities`]).
 fn customer_entities(raw: &Raw, assigned: &Assigned, partner_ids: &[Text]) -> Vec<Entity> {
-    assigned
-        .by_id
-        .iter()
-        .filter_map(|&i| Some((raw.customers.get(i)?, assigned.ids.get(i)?)))
-        .map(|(c, id)| {
+    in_order(&assigned.by_id, &raw.customers, &assigned.ids)
+        .map(|(_, c, id)| {
             let tenant_id = Text::from(c.tenant_id.as_str());
             let mut e = Entity::new(
                 Text::clone(id),
@@ -275,19 +285,24 @@ fn subscription_entities(
         .enumerate()
         .map(|(n, order)| subscription_chunk(&context, n * CHUNK, order))
         .collect();
-    let mut out = Vec::with_capacity(raw.subscriptions.len());
+    let (out, resellers) = joined(chunks, errors);
+    (out, sub_ids, resellers)
+}
+
+/// The entities of `chunks` in order; their errors, and the resellers to
+/// resolve, in the order of the exports, as one pass over them would give
+/// (the first of several unknown resellers alike is the one reported).
+fn joined(chunks: Vec<Chunk>, errors: &mut Vec<ImportError>) -> (Vec<Entity>, Vec<Deferred>) {
+    let mut entities = Vec::with_capacity(chunks.iter().map(|c| c.entities.len()).sum());
     let mut found = Vec::new();
     let mut resellers = Vec::new();
     for chunk in chunks {
-        out.extend(chunk.entities);
+        entities.extend(chunk.entities);
         found.extend(chunk.errors);
         resellers.extend(chunk.resellers);
     }
-    // The errors and resellers in the order of the exports, as one pass
-    // over them would give (the first of several unknown resellers alike
-    // is the one reported).
     errors.extend(in_export_order(found));
-    (out, sub_ids, in_export_order(resellers).collect())
+    (entities, in_export_order(resellers).collect())
 }
 
 /// What was found for entities built in the order of their ids, each with
@@ -322,9 +337,7 @@ fn subscription_chunk(c: &Context<'_>, first: usize, order: &[usize]) -> Chunk {
         entities: Vec::with_capacity(order.len()),
         ..Chunk::default()
     };
-    let subs = order
-        .iter()
-        .filter_map(|&i| Some((i, c.raw.subscriptions.get(i)?, c.sub_ids.get(i)?)));
+    let subs = in_order(order, &c.raw.subscriptions, c.sub_ids);
     for (n, (i, s, id)) in subs.enumerate() {
         let pc_id = Text::clone(&s.pc_id);
         let origin = c.raw.name(s.loc.file);
@@ -407,10 +420,7 @@ fn transfer_entities(
         .map(|order| {
             let mut shared = SharedTexts::default();
             let mut chunk = Chunk::default();
-            let transfers = order
-                .iter()
-                .filter_map(|&i| Some((i, raw.transfers.get(i)?, assigned.ids.get(i)?)));
-            for (i, t, id) in transfers {
+            for (i, t, id) in in_order(order, &raw.transfers, &assigned.ids) {
                 let mut found = Vec::new();
                 let entity = transfer(context, &mut shared, t, id, &mut found);
                 chunk.entities.push(entity);
@@ -419,14 +429,8 @@ fn transfer_entities(
             chunk
         })
         .collect();
-    let mut out = Vec::with_capacity(raw.transfers.len());
-    let mut found = Vec::new();
-    for chunk in chunks {
-        out.extend(chunk.entities);
-        found.extend(chunk.errors);
-    }
-    errors.extend(in_export_order(found));
-    out
+    // Transfers defer no reseller.
+    joined(chunks, errors).0
 }
 
 /// The entity of one transfer request.

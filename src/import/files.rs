@@ -72,9 +72,9 @@ impl Released {
     }
 }
 
-/// One hasher for the whole process, so that a text hashes the same when
-/// read again.
-fn hash(text: &str) -> u64 {
+/// One hasher for the whole process (seeded at random, as a map's own is),
+/// so that a text hashes the same when read again, or on another core.
+pub(crate) fn hash(text: &str) -> u64 {
     static HASHER: OnceLock<DefaultHashBuilder> = OnceLock::new();
     HASHER
         .get_or_init(DefaultHashBuilder::default)

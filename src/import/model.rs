@@ -1,9 +1,7 @@
 //! What the exports hold, gathered before ids are derived: partners, customers,
 //! subscriptions and transfer requests keyed by their Partner Center ids.
 
-use std::hash::BuildHasher;
-
-use hashbrown::{DefaultHashBuilder, HashMap, HashTable};
+use hashbrown::{HashMap, HashTable};
 
 use super::error::{at, file_error, ImportCode, ImportError};
 use super::files::{ReadFile, Released};
@@ -183,14 +181,11 @@ impl SubscriptionIndex {
     }
 }
 
-/// The hash of a subscription id in [`SubscriptionIndex`]: one hasher for
-/// the process, so that the cores that parse the folders hash the ids they
-/// read (seeded at random, as a map's own hasher is).
+/// The hash of a subscription id in [`SubscriptionIndex`]: the process's
+/// hasher ([`super::files::hash`]), so that the cores that parse the folders
+/// hash the ids they read.
 pub(crate) fn id_hash(pc_id: &str) -> u64 {
-    static HASHER: std::sync::OnceLock<DefaultHashBuilder> = std::sync::OnceLock::new();
-    HASHER
-        .get_or_init(DefaultHashBuilder::default)
-        .hash_one(pc_id)
+    super::files::hash(pc_id)
 }
 
 /// The hash of subscription `i`'s id, for the table to grow.

@@ -14,6 +14,7 @@ use super::error::{at, ImportCode, ImportError};
 use super::fragment::{Entity, Fields, Scenario, Text, Val, KINDS};
 use crate::scenario::events::{flow_limit_message, Events, Limits, StreamError};
 use crate::source::SourceFile;
+use crate::suggest::Budget;
 
 /// A YAML node with its byte range.
 #[derive(Debug, Clone)]
@@ -166,6 +167,8 @@ pub(crate) struct MergedAhead {
     kind: usize,
     /// The errors of each list of entries of that kind, by its key's place.
     errors: Vec<(usize, Vec<ImportError>)>,
+    /// What the overlay's suggestions may still cost, for the rest of it.
+    budget: Budget,
 }
 
 /// Merges the entries of `kinds[kind]` of an overlay into `entities`, the
@@ -183,15 +186,15 @@ pub(crate) fn merge_kind(
     let mut ahead = MergedAhead {
         kind,
         errors: Vec::new(),
+        budget: Budget::for_file_of(file.text.len()),
     };
     let (Kind::Map(pairs), Some(name)) = (&root.kind, KINDS.get(kind)) else {
         return ahead;
     };
-    let mut budget = SuggestBudget::for_file(file);
     for (n, (key, val)) in pairs.iter().enumerate() {
         if key.scalar() == Some(name) {
             let mut errors = Vec::new();
-            entries(file, val, name, entities, &mut errors, &mut budget);
+            entries(file, val, name, entities, &mut errors, &mut ahead.budget);
             ahead.errors.push((n, errors));
         }
     }
@@ -209,9 +212,12 @@ pub(crate) fn merge(
     errors: &mut Vec<ImportError>,
     ahead: Option<MergedAhead>,
 ) {
-    let ahead_kind = ahead.as_ref().map(|a| a.kind);
-    let mut budget = SuggestBudget::for_file(file);
-    let mut ahead_errors = ahead.into_iter().flat_map(|a| a.errors).peekable();
+    // One budget for the whole overlay: what was merged ahead spent some.
+    let (ahead_kind, mut budget, ahead_errors) = match ahead {
+        Some(a) => (Some(a.kind), a.budget, a.errors),
+        None => (None, Budget::for_file_of(file.text.len()), Vec::new()),
+    };
+    let mut ahead_errors = ahead_errors.into_iter().peekable();
     let Kind::Map(pairs) = &root.kind else {
         return errors.push(at(
             ImportCode::Overlay,
@@ -266,35 +272,6 @@ fn seq(node: &Node) -> &[Node] {
     }
 }
 
-/// What "did you mean" may still cost while one overlay file is merged.
-///
-/// Each suggestion compares an unknown id with every entity's id of its
-/// kind, at a cost of the product of their lengths: an overlay of thousands
-/// of unknown ids against a large book would cost time quadratic in both.
-/// The budget grows with the overlay's size (the loader's rule for
-/// scenario files, `scenario::load`); past it, the hint says what an
-/// overlay entry may name instead of suggesting one.
-struct SuggestBudget(usize);
-
-impl SuggestBudget {
-    fn for_file(file: &SourceFile) -> Self {
-        SuggestBudget((1 << 25).max(file.text.len().saturating_mul(32)))
-    }
-
-    /// Takes the cost of comparing `id` with ids of `bytes` bytes in all
-    /// (each counted one more), if it is left.
-    fn spend(&mut self, id: &str, bytes: usize) -> bool {
-        let cost = (id.len() + 1).saturating_mul(bytes);
-        match self.0.checked_sub(cost) {
-            Some(left) => {
-                self.0 = left;
-                true
-            }
-            None => false,
-        }
-    }
-}
-
 /// Merges a list of entries into `entities`, of the kind `kind_name`.
 fn entries(
     file: &SourceFile,
@@ -302,7 +279,7 @@ fn entries(
     kind_name: &str,
     entities: &mut [Entity],
     errors: &mut Vec<ImportError>,
-    budget: &mut SuggestBudget,
+    budget: &mut Budget,
 ) {
     let mut ids_bytes: Option<usize> = None;
     // By readable id and by Partner Center id: overlays of big books name

@@ -270,7 +270,7 @@ fn load_events<'a>(
         ids: Ids::new(schema.kinds.len()),
         deferred_id: None,
         id_index: None,
-        suggest_budget: (1 << 25).max(source.text.len().saturating_mul(32)),
+        suggest_budget: crate::suggest::Budget::for_file_of(source.text.len()),
     };
     let loaded = loader.document();
     loader.record_deferred_id();
@@ -350,9 +350,8 @@ struct Loader<'a, 's> {
     deferred_id: Option<DeferredId>,
     /// The ids sorted, for suggestions, once an unknown id needs them.
     id_index: Option<references::IdIndex>,
-    /// Comparisons of names with ids left for "did you mean" suggestions
-    /// (in products of their lengths): max(2^25, 32 x the file's size).
-    suggest_budget: usize,
+    /// Comparisons of names with ids left for "did you mean" suggestions.
+    suggest_budget: crate::suggest::Budget,
 }
 
 /// The load stopped: a syntax error or a limit, already recorded.

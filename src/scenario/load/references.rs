@@ -111,11 +111,9 @@ impl Loader<'_, '_> {
                 .unwrap_or_default(),
             None => index.cost_all,
         };
-        let cost = (name.len() + 1).saturating_mul(bytes + count);
-        if cost > self.suggest_budget {
+        if !self.suggest_budget.spend(name, bytes + count) {
             return None;
         }
-        self.suggest_budget -= cost;
         let store = &self.store;
         let found = match kind {
             Some(k) => {
