@@ -3,7 +3,7 @@
 
 use super::error::{ImportCode, ImportError};
 use super::fragment::{Entity, Fields, Scenario, SharedTexts, Text, Val};
-use super::ids::{push_slug, short, slug, Ids};
+use super::ids::{short, slug, Ids, Slugs};
 use super::model::{Loc, Raw, TransferRaw};
 use rayon::prelude::*;
 
@@ -255,17 +255,21 @@ fn subscription_entities(
         .subscriptions
         .par_iter()
         .enumerate()
-        .map(|(i, s)| {
-            let customer = customer_ids.get(s.customer).map_or("", |c| &**c);
-            let name = s.name.as_deref().unwrap_or("subscription");
-            // `customer-name`, in one string.
-            let mut key = String::with_capacity(customer.len() + 1 + name.len());
-            key.push_str(customer);
-            key.push('-');
-            push_slug(&mut key, name);
-            // Shared from here on: the id is this text when it is free.
-            (Text::from(key), &*s.pc_id, i)
-        })
+        .map_init(
+            || (Slugs::default(), String::new()),
+            |(slugs, key), (i, s)| {
+                let customer = customer_ids.get(s.customer).map_or("", |c| &**c);
+                let name = s.name.as_deref().unwrap_or("subscription");
+                // `customer-name`, made in one buffer and copied once into
+                // the text that is shared from here on: the id is this text
+                // when it is free.
+                key.clear();
+                key.push_str(customer);
+                key.push('-');
+                slugs.push(key, name);
+                (Text::from(key.as_str()), &*s.pc_id, i)
+            },
+        )
         .collect();
     let Assigned {
         ids: sub_ids,

@@ -35,6 +35,51 @@ pub(crate) fn push_slug(out: &mut String, name: &str) {
     }
 }
 
+/// Slots in a [`Slugs`]: a power of two.
+const SLUG_SLOTS: usize = 256;
+
+/// The slugs of names met before, remembered by the name's address and
+/// length.
+///
+/// Why: a book's subscriptions repeat a few dozen names (the offers'), and
+/// each subscription's id starts as its name's slug: a pass over the name,
+/// character by character, a hundred thousand times. The names are borrowed
+/// for the life of a `Slugs` (it is made for one pass over them), so none is
+/// freed and its place reused meanwhile; a name not met before, or pushed
+/// out by another, is made a slug again.
+pub(crate) struct Slugs {
+    /// Each slot: the name's address (0 when empty) and length, and its slug.
+    slots: Vec<(usize, usize, String)>,
+}
+
+impl Default for Slugs {
+    fn default() -> Self {
+        Slugs {
+            slots: vec![(0, 0, String::new()); SLUG_SLOTS],
+        }
+    }
+}
+
+impl Slugs {
+    /// Appends the slug of `name` to `out`, as [`push_slug`] does.
+    pub(crate) fn push(&mut self, out: &mut String, name: &str) {
+        let addr = name.as_ptr() as usize;
+        let at = ((addr >> 3) ^ name.len()) & (SLUG_SLOTS - 1);
+        match self.slots.get_mut(at) {
+            Some((a, len, slug)) if *a == addr && *len == name.len() => out.push_str(slug),
+            Some(slot) => {
+                let start = out.len();
+                push_slug(out, name);
+                slot.0 = addr;
+                slot.1 = name.len();
+                slot.2.clear();
+                slot.2.push_str(out.get(start..).unwrap_or_default());
+            }
+            None => push_slug(out, name),
+        }
+    }
+}
+
 /// Hands out ids, adding `-2`, `-3`, … to a name already taken. Callers ask in
 /// a deterministic order (by name, then Partner Center id), so the same export
 /// gives the same ids every time.
@@ -114,6 +159,44 @@ mod tests {
         let mut key = String::from("contoso-");
         push_slug(&mut key, "  Office 365 E3 ");
         assert_eq!(key, "contoso-office-365-e3");
+    }
+
+    #[test]
+    fn a_remembered_slug_is_the_slug_of_the_same_name() {
+        let mut slugs = Slugs::default();
+        let names = [
+            "Office 365 E3",
+            "Azure plan",
+            "Office 365 E3",
+            "Müller & Söhne",
+            "Azure",
+        ];
+        let owned: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+        // The same texts twice (remembered the second time), then other
+        // texts at other addresses, and a prefix of one at its address.
+        for name in names
+            .iter()
+            .chain(&names)
+            .copied()
+            .chain(owned.iter().map(String::as_str))
+        {
+            let mut out = String::from("c-");
+            slugs.push(&mut out, name);
+            assert_eq!(out, format!("c-{}", slug(name)));
+        }
+        // A name and its first 44 bytes: the same address, and lengths
+        // (300, 44) that fall in the same slot; the length tells them apart.
+        let long = "Azure plan "
+            .repeat(30)
+            .chars()
+            .take(300)
+            .collect::<String>();
+        let short = long.get(..44).unwrap_or_default();
+        for name in [long.as_str(), short] {
+            let mut out = String::new();
+            slugs.push(&mut out, name);
+            assert_eq!(out, slug(name));
+        }
     }
 
     #[test]
