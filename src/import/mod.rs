@@ -24,6 +24,7 @@ pub(crate) mod json_fast;
 pub(crate) mod map;
 pub(crate) mod model;
 pub(crate) mod overlay;
+mod prefetch;
 pub(crate) mod read;
 pub(crate) mod reconcile;
 pub(crate) mod record;

@@ -135,7 +135,11 @@ impl<'s, 'v> Check<'s, 'v> {
                 part.ids.reserve(run.len());
                 part.references.reserve(run.len() * 4);
                 run.iter()
-                    .all(|entry| part.record(kind, fields(entry), 3))
+                    .enumerate()
+                    .all(|(n, entry)| {
+                        super::prefetch::ahead(run, n, &fields);
+                        part.record(kind, fields(entry), 3)
+                    })
                     .then_some(part)
             })
             .collect();
@@ -338,7 +342,11 @@ impl<'s, 'v> Check<'s, 'v> {
     /// The ids by their texts, or `None` when one is used twice.
     fn ids_by_text(&self) -> Option<HashMap<&'v str, KindId>> {
         let mut by_text = HashMap::with_capacity(self.ids.len());
-        for &(text, kind) in &self.ids {
+        for (n, &(text, kind)) in self.ids.iter().enumerate() {
+            // The ids' texts lie in no order of memory.
+            if let Some((ahead, _)) = self.ids.get(n + 8) {
+                super::prefetch::text(ahead);
+            }
             if by_text.insert(text.as_ref(), kind).is_some() {
                 return None;
             }

@@ -251,7 +251,8 @@ fn chunks(entities: &[Entity], kind: &str, mut buffers: Vec<String>) -> Vec<Stri
             // is seldom grown (and copied).
             text.reserve(chunk.len() * 512);
             let mut forms = Forms::new();
-            for e in chunk {
+            for (n, e) in chunk.iter().enumerate() {
+                super::prefetch::ahead(chunk, n, |e| &e.fields);
                 entity(&mut text, &mut forms, e, kind);
             }
             text
