@@ -284,9 +284,12 @@ fn same_norm(a: &str, b: &str) -> bool {
 }
 
 /// A table of spellings, keyed by their normal form. Each mapped value is
-/// one shared text, which every entity that has it shares.
+/// one shared text, which every entity that has it shares. Every
+/// subscription looks its status up here: hashed with the crate's fast
+/// hasher, not the standard map's, which is built to resist collisions an
+/// attacker chooses (the keys are the mapping's own, a few dozen).
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Table(HashMap<String, Text>);
+pub(crate) struct Table(hashbrown::HashMap<String, Text>);
 
 impl Table {
     fn new(map: &BTreeMap<String, String>) -> Self {
