@@ -192,8 +192,8 @@ mod tests {
             "Azure",
         ];
         let owned: Vec<String> = names.iter().map(|n| n.to_string()).collect();
-        // The same texts twice (remembered the second time), then other
-        // texts at other addresses, and a prefix of one at its address.
+        // The same texts twice (remembered the second time), then the same
+        // names at other addresses.
         for name in names
             .iter()
             .chain(&names)

@@ -29,19 +29,22 @@ pub(crate) fn lines(at: *const u8, count: usize) {
     }
 }
 
-/// Asks for a record's list of fields.
+/// Lines asked for at most per record: an entity's fields take about ten
+/// (a subscription's); an overlay may give one thousands, which are read
+/// long after these would have arrived.
+const MOST_LINES: usize = 16;
+
+/// Asks for (the start of) a record's list of fields.
 pub(crate) fn fields(fields: &Fields) {
     let list = fields.0.as_slice();
-    lines(
-        list.as_ptr().cast(),
-        std::mem::size_of_val(list).div_ceil(64),
-    );
+    let count = std::mem::size_of_val(list).div_ceil(64).min(MOST_LINES);
+    lines(list.as_ptr().cast(), count);
 }
 
-/// Asks for the texts of a record's own scalar fields (its list of fields
-/// asked for a few steps before, as [`fields`] does).
+/// Asks for the texts of a record's first scalar fields (its list of
+/// fields asked for a few steps before, as [`fields`] does).
 pub(crate) fn field_texts(fields: &Fields) {
-    for (_, value) in &fields.0 {
+    for (_, value) in fields.0.iter().take(MOST_LINES) {
         if let Val::Str(t) | Val::Plain(t) = value {
             text(t);
         }
