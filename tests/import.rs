@@ -36,6 +36,16 @@ fn import_bundled() -> Run {
     import_with_tailspin_at(TAILSPIN)
 }
 
+/// The bundled exports imported with their overlay and `overlays` after it.
+fn import_bundled_with_overlays(overlays: &[&str]) -> Run {
+    let mut args = vec!["import", "--map", MAP, "--overlay", OVERLAY];
+    for overlay in overlays {
+        args.extend(["--overlay", overlay]);
+    }
+    args.extend([TAILSPIN, WIDE_WORLD]);
+    run(&args)
+}
+
 /// The bundled exports imported with Tailspin's export read from `tailspin`
 /// (a copy of it, changed by a test).
 fn import_with_tailspin_at(tailspin: &str) -> Run {
@@ -343,17 +353,7 @@ fn errors_of_several_exports_come_export_by_export() {
 
 #[test]
 fn an_overlay_entry_that_matches_nothing_is_an_error_with_did_you_mean() {
-    let r = run(&[
-        "import",
-        "--map",
-        MAP,
-        "--overlay",
-        OVERLAY,
-        "--overlay",
-        "fixtures/import/bad/overlay-typo.yaml",
-        TAILSPIN,
-        WIDE_WORLD,
-    ]);
+    let r = import_bundled_with_overlays(&["fixtures/import/bad/overlay-typo.yaml"]);
     assert_eq!(r.code, 2);
     insta::assert_snapshot!("bad_overlay_typo", r.stderr);
 }
@@ -494,15 +494,7 @@ fn a_subscription_listed_twice_is_an_error_at_the_second_listing() {
     let mut second = read(&second_path);
     second["items"].as_array_mut().unwrap().push(entry.clone());
     std::fs::write(&second_path, serde_json::to_string_pretty(&second).unwrap()).unwrap();
-    let r = run(&[
-        "import",
-        "--map",
-        MAP,
-        "--overlay",
-        OVERLAY,
-        dir.to_str().unwrap(),
-        WIDE_WORLD,
-    ]);
+    let r = import_with_tailspin_at(dir.to_str().unwrap());
     assert_eq!(r.code, 2, "{}", r.stderr);
     let id = entry["id"].as_str().unwrap();
     assert!(
@@ -857,19 +849,7 @@ fn overlay_errors_come_in_the_overlays_order() {
     )
     .unwrap();
     std::fs::write(&second, "customers:\n  - id: no-such-customer-3\n").unwrap();
-    let r = run(&[
-        "import",
-        "--map",
-        MAP,
-        "--overlay",
-        OVERLAY,
-        "--overlay",
-        first.to_str().unwrap(),
-        "--overlay",
-        second.to_str().unwrap(),
-        TAILSPIN,
-        WIDE_WORLD,
-    ]);
+    let r = import_bundled_with_overlays(&[first.to_str().unwrap(), second.to_str().unwrap()]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert_in_order(
         &r.stderr,
@@ -956,8 +936,6 @@ fn many_unmatched_overlay_entries_take_time_linear_in_the_overlay() {
         "{}",
         &large.stderr[large.stderr.len().saturating_sub(500)..]
     );
-    // Linear is 8; a generous margin for a loaded machine and fixed costs.
-    let ratio = t_large.as_secs_f64() / t_small.as_secs_f64().max(0.05);
-    assert!(ratio < 24.0, "{t_small:?} then {t_large:?}");
+    common::assert_eight_times_the_input_is_linear(t_small, t_large);
     tmp.close().unwrap();
 }

@@ -152,16 +152,15 @@ fn assign(keys: Vec<(Text, &str, usize)>, ids: &mut Ids, prefix: &str) -> Assign
 /// four places on (its record fetched by then). Built in the order of their
 /// ids, the records and their texts are read in no order of memory, and
 /// each was a cache miss waited for.
-fn touch_ahead(c: &Context<'_>, order: &[usize], n: usize) {
+fn prefetch_ahead(c: &Context<'_>, order: &[usize], n: usize) {
     let subscription = |ahead: usize| {
         let i = *order.get(n + ahead)?;
         Some((i, c.raw.subscriptions.get(i)?))
     };
     if let Some((i, s)) = subscription(8) {
-        let record = std::ptr::from_ref(s).cast::<u8>();
-        prefetch::lines(record, std::mem::size_of_val(s).div_ceil(64));
+        prefetch::value(s);
         if let Some(id) = c.sub_ids.get(i) {
-            prefetch::lines(std::ptr::from_ref(id).cast(), 1);
+            prefetch::value(id);
         }
     }
     if let Some((i, s)) = subscription(4) {
@@ -379,7 +378,7 @@ fn subscription_chunk(c: &Context<'_>, first: usize, order: &[usize]) -> Chunk {
     };
     let subs = in_order(order, &c.raw.subscriptions, c.sub_ids);
     for (n, (i, s, id)) in subs.enumerate() {
-        touch_ahead(c, order, n);
+        prefetch_ahead(c, order, n);
         let pc_id = Text::clone(&s.pc_id);
         let origin = c.raw.name(s.loc.file);
         let customer = c.customer_ids.get(s.customer);

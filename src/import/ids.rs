@@ -3,6 +3,7 @@
 
 use hashbrown::{HashMap, HashSet};
 
+use super::by_address::ByAddress;
 use super::fragment::Text;
 
 /// The id form of a name: lower case, words joined by `-`.
@@ -38,45 +39,24 @@ pub(crate) fn push_slug(out: &mut String, name: &str) {
 /// Slots in a [`Slugs`]: a power of two.
 const SLUG_SLOTS: usize = 256;
 
-/// The slugs of names met before, remembered by the name's address and
-/// length.
+/// The slugs of names met before ([`ByAddress`]).
 ///
 /// Why: a book's subscriptions repeat a few dozen names (the offers'), and
 /// each subscription's id starts as its name's slug: a pass over the name,
-/// character by character, a hundred thousand times. The names are borrowed
-/// for the life of a `Slugs` (it is made for one pass over them), so none is
-/// freed and its place reused meanwhile; a name not met before, or pushed
-/// out by another, is made a slug again.
-pub(crate) struct Slugs {
-    /// Each slot: the name's address (0 when empty) and length, and its slug.
-    slots: Vec<(usize, usize, String)>,
-}
+/// character by character, a hundred thousand times. A `Slugs` is made for
+/// one pass over names it borrows.
+pub(crate) struct Slugs(ByAddress<String, SLUG_SLOTS>);
 
 impl Default for Slugs {
     fn default() -> Self {
-        Slugs {
-            slots: vec![(0, 0, String::new()); SLUG_SLOTS],
-        }
+        Slugs(ByAddress::new())
     }
 }
 
 impl Slugs {
     /// Appends the slug of `name` to `out`, as [`push_slug`] does.
     pub(crate) fn push(&mut self, out: &mut String, name: &str) {
-        let addr = name.as_ptr() as usize;
-        let at = ((addr >> 3) ^ name.len()) & (SLUG_SLOTS - 1);
-        match self.slots.get_mut(at) {
-            Some((a, len, slug)) if *a == addr && *len == name.len() => out.push_str(slug),
-            Some(slot) => {
-                let start = out.len();
-                push_slug(out, name);
-                slot.0 = addr;
-                slot.1 = name.len();
-                slot.2.clear();
-                slot.2.push_str(out.get(start..).unwrap_or_default());
-            }
-            None => push_slug(out, name),
-        }
+        self.0.with(name, 0, slug, |s| out.push_str(s));
     }
 }
 
@@ -204,8 +184,8 @@ mod tests {
             slugs.push(&mut out, name);
             assert_eq!(out, format!("c-{}", slug(name)));
         }
-        // A name and its first 44 bytes: the same address, and lengths
-        // (300, 44) that fall in the same slot; the length tells them apart.
+        // A name and its first 44 bytes: the same address, so the same
+        // slot; the length tells them apart.
         let long = "Azure plan "
             .repeat(30)
             .chars()

@@ -12,6 +12,7 @@
 //! here knows only the importer's own vocabulary and the scenario format.
 
 pub(crate) mod build;
+mod by_address;
 pub(crate) mod csv_file;
 pub(crate) mod error;
 pub(crate) mod export;

@@ -149,3 +149,15 @@ pub fn write_file(dir: &Path, rel: &str, text: &str) -> std::path::PathBuf {
     std::fs::write(&path, text).unwrap();
     path
 }
+
+/// Asserts that a run on 8 times the input (`large`) took at most 24 times
+/// as long as the run on the input (`small`): linear is 8, quadratic 64, with
+/// room for a loaded machine and each process's fixed costs (`small` counts
+/// as at least 50 ms).
+pub fn assert_eight_times_the_input_is_linear(
+    small: std::time::Duration,
+    large: std::time::Duration,
+) {
+    let ratio = large.as_secs_f64() / small.as_secs_f64().max(0.05);
+    assert!(ratio < 24.0, "{small:?} then {large:?}");
+}

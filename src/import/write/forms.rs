@@ -1,6 +1,7 @@
 //! The forms of the texts the writer has written, remembered by address.
 
 use super::{has_control, is_plain_string, is_plain_value};
+use crate::import::by_address::ByAddress;
 
 /// Slots in the memory: a power of two.
 const SLOTS: usize = 512;
@@ -8,37 +9,15 @@ const SLOTS: usize = 512;
 /// What the writer found of texts it wrote before: whether each is written
 /// plain, or (for a `# from` file name) holds a control character.
 ///
-/// Why: a large book writes a few texts a hundred thousand times each (field
-/// names, offers, statuses, quantities, the ids of customers and partners,
-/// subscription names), and finding a text's form is a pass over it: a
-/// quarter of the writer's time at 100k subscriptions (BENCHMARKS.md, "Stop
-/// 30"). A text is named by its address and length: the writer borrows the
-/// scenario, so no text is freed (and its place reused) while a `Forms` lives.
-/// A text not met before, or pushed out by another, is judged again: the
-/// answer is always the function's.
-pub(super) struct Forms {
-    slots: Box<[Slot; SLOTS]>,
-}
-
-/// One text's form: its address and length, which test it answers, and the
-/// answer.
-#[derive(Clone, Copy, Default)]
-struct Slot {
-    /// The text's address; 0 for an empty slot (no text lies there).
-    addr: usize,
-    /// Its length.
-    len: usize,
-    /// Which test the answer is of.
-    test: Test,
-    /// The answer.
-    yes: bool,
-}
+/// Why: finding a text's form is a pass over it, and was a quarter of the
+/// writer's time at 100k subscriptions (BENCHMARKS.md, "Stop 30"); the
+/// writer borrows the scenario while a `Forms` lives ([`ByAddress`]).
+pub(super) struct Forms(ByAddress<bool, SLOTS>);
 
 /// The tests remembered.
-#[derive(Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Clone, Copy)]
 enum Test {
     /// [`is_plain_string`].
-    #[default]
     PlainString,
     /// [`is_plain_value`].
     PlainValue,
@@ -49,9 +28,7 @@ enum Test {
 impl Forms {
     /// Nothing remembered yet.
     pub(super) fn new() -> Self {
-        Forms {
-            slots: Box::new([Slot::default(); SLOTS]),
-        }
+        Forms(ByAddress::new())
     }
 
     /// [`is_plain_string`] of `s`.
@@ -70,26 +47,7 @@ impl Forms {
     }
 
     fn remembered(&mut self, s: &str, test: Test, judge: fn(&str) -> bool) -> bool {
-        let addr = s.as_ptr() as usize;
-        // Fibonacci hashing: the top bits of the address times 2^64/φ.
-        // Static field names lie a few bytes apart, heap texts 16 bytes
-        // apart or more; both spread over the slots.
-        let index = (addr.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (usize::BITS - SLOTS.ilog2()))
-            ^ test as usize;
-        let Some(slot) = self.slots.get_mut(index % SLOTS) else {
-            return judge(s);
-        };
-        if slot.addr == addr && slot.len == s.len() && slot.test == test {
-            return slot.yes;
-        }
-        let yes = judge(s);
-        *slot = Slot {
-            addr,
-            len: s.len(),
-            test,
-            yes,
-        };
-        yes
+        self.0.with(s, test as u8, judge, |&yes| yes)
     }
 }
 
