@@ -71,7 +71,7 @@ pub(crate) fn run(args: &ImportArgs) -> Result<u8, Failure> {
     if let Some(dest) = &args.output {
         if let Some(mut staged) = Staged::new(dest).map_err(|e| cannot_write(dest, e))? {
             engine
-                .import_into(&options, Release::AtExit, staged.file())
+                .import_into(&options, Release::AtExit, &mut staged.writer())
                 .map_err(failed)?
                 .and_then(|()| staged.commit())
                 .map_err(|e| cannot_write(dest, e))?;
