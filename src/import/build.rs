@@ -128,8 +128,11 @@ fn assign(keys: Vec<(Text, &str, usize)>, ids: &mut Ids, prefix: &str) -> Assign
         // The keys were made in the exports' order and are read in sorted
         // order: each text a cache miss, waited for on this one core (a
         // third of the hand-out's time at 100k subscriptions).
-        if let Some((ahead, _, _)) = keys.get(k + 8) {
+        if let Some((ahead, _, slot)) = keys.get(k + 8) {
             prefetch::text(ahead);
+            if let Some(slot) = out.get(*slot) {
+                prefetch::value(slot);
+            }
         }
         let index = *index;
         let id = ids.unique(base, || format!("{prefix}-{}", short(pc_id)));
