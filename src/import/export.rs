@@ -15,6 +15,7 @@ use super::record::{required, Cell, Rec};
 use super::values::not_object;
 use crate::source::SourceFile;
 use rayon::prelude::*;
+use std::sync::Arc;
 
 /// Reads an export into `raw`, pushing every problem to `errors`.
 pub(crate) struct Reader<'m> {
@@ -40,10 +41,15 @@ impl<'m> Reader<'m> {
     /// list) and finds its customer folders; what they hold is parsed
     /// separately ([`parse_folders`]) and added by [`Reader::add_folders`].
     /// `None` when the export names no partner (the error says why).
-    pub(crate) fn prepare(&mut self, dir: &ExportDir) -> Option<Prepared> {
+    pub(crate) fn prepare(&mut self, dir: &Arc<ExportDir>) -> Option<Prepared> {
         let files = &self.map.raw.files;
-        let partner = self.organization(dir, &files.organization.clone())?;
-        let customers = self.customers(dir, partner);
+        let own_files = self.raw.files.len();
+        let partner = self.organization(dir, &files.organization.clone());
+        let customers = partner.map(|partner| self.customers(dir, partner));
+        // Parsed: let go, as a customer folder's files are (a 100k book's
+        // customer lists are 14 MB).
+        self.raw.let_go_from(own_files, dir);
+        let (partner, customers) = (partner?, customers?);
         let folder = files.customer_folder.clone();
         let names = match dir.folders(&folder) {
             Ok(names) => names,
@@ -393,4 +399,33 @@ fn no_customer(dir: &ExportDir, folder: &str, name: &str, list: &str) -> ImportE
             "save the customer list again (it lacks `{name}`), or remove the folder"
         )),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::files::ReadFile;
+
+    /// An export's own files (its profile and customer list) are let go once
+    /// parsed, as its customer folders' files are, and read again, as they
+    /// were, for a diagnostic found later.
+    #[test]
+    fn an_exports_own_files_are_let_go_once_parsed_and_read_again_on_demand() {
+        let root =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/import/wide-world");
+        let map = Map::default_map().unwrap();
+        let mut reader = Reader::new(&map);
+        let dir = Arc::new(ExportDir::open(&root, 1 << 20).unwrap());
+        let prepared = reader.prepare(&dir).expect("the export names its partner");
+        assert!(!prepared.found.is_empty());
+        assert!(reader.errors.is_empty(), "{:?}", reader.errors);
+        assert_eq!(reader.raw.files.len(), 2);
+        for file in &reader.raw.files {
+            assert!(matches!(file, ReadFile::Released(_)), "{file:?}");
+            let again = file.text().expect("unchanged, so read again");
+            let rel = dir.rel_of(&again.name).unwrap();
+            let on_disk = std::fs::read_to_string(root.join(rel)).unwrap();
+            assert_eq!(&*again.text, on_disk.as_str());
+        }
+    }
 }

@@ -1,8 +1,9 @@
-//! The files an import has read. An export's own files are kept whole; a
-//! customer folder's files are let go as soon as they are parsed, keeping
-//! only what it takes to read them again for a diagnostic found later (a
-//! reference to no subscription, a subscription listed twice, an unknown
-//! reseller), which is rare.
+//! The files an import has read. Each is let go as soon as it is parsed (a
+//! customer folder's files at once; an export's own profile and customer
+//! list once the export's customers are read), keeping only what it takes
+//! to read it again for a diagnostic found later (a reference to no
+//! subscription, a subscription listed twice, an unknown reseller), which
+//! is rare.
 //!
 //! Why: the folders' files are nearly all of an export (164 MB in the 43,047
 //! files of a 100k export shaped like Partner Center's responses). Kept, each

@@ -344,7 +344,10 @@ fn read_exports<'m>(options: &ImportOptions, map: &'m Map) -> ParsedExports<'m> 
     rayon::scope(|scope| {
         for (n, path) in options.exports.iter().enumerate() {
             let export = match ExportDir::open(path, options.max_file_bytes) {
-                Ok(dir) => reader.prepare(&dir).map(|p| Arc::new((Arc::new(dir), p))),
+                Ok(dir) => {
+                    let dir = Arc::new(dir);
+                    reader.prepare(&dir).map(|p| Arc::new((dir, p)))
+                }
                 Err(e) => {
                     reader.errors.push(e);
                     None

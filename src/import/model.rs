@@ -6,6 +6,7 @@ use hashbrown::{HashMap, HashTable};
 use super::error::{at, file_error, ImportCode, ImportError};
 use super::files::{ReadFile, Released};
 use super::fragment::Text;
+use super::read::ExportDir;
 use crate::source::SourceFile;
 
 /// A place in one of the files read (an index into [`Raw::files`]).
@@ -236,6 +237,21 @@ impl Raw {
         self.files.len() - 1
     }
 
+    /// Lets the files kept from index `from` on go ([`Released`]): they
+    /// are `dir`'s own, parsed.
+    pub(crate) fn let_go_from(&mut self, from: usize, dir: &std::sync::Arc<ExportDir>) {
+        for slot in self.files.iter_mut().skip(from) {
+            let ReadFile::Kept(file) = slot else {
+                continue;
+            };
+            let Some(rel) = dir.rel_of(&file.name).map(str::to_string) else {
+                continue;
+            };
+            let file = std::mem::replace(file, SourceFile::new("", ""));
+            *slot = ReadFile::Released(Released::new(dir, rel, file));
+        }
+    }
+
     /// Adds a file parsed and let go, and returns its index.
     pub(crate) fn add_released(&mut self, file: Released) -> usize {
         self.names.push(std::sync::Arc::clone(&file.name));
@@ -252,9 +268,9 @@ impl Raw {
     }
 
     /// The text of the file at an index, asked for while an export's own
-    /// files (kept whole) are read. A customer folder's file would be read
-    /// again, and is empty when it changed since: errors in those go through
-    /// [`Raw::error_at`], which says so.
+    /// files are read (kept whole until [`Raw::let_go_from`]). A file let go
+    /// would be read again, and is empty when it changed since: errors in
+    /// those go through [`Raw::error_at`], which says so.
     pub(crate) fn file(&self, index: usize) -> &SourceFile {
         static EMPTY: std::sync::OnceLock<SourceFile> = std::sync::OnceLock::new();
         self.files

@@ -71,6 +71,11 @@ impl ExportDir {
         name
     }
 
+    /// The path inside the export of a file named by [`Self::name`].
+    pub(crate) fn rel_of<'n>(&self, name: &'n str) -> Option<&'n str> {
+        name.strip_prefix(self.shown.as_str())?.strip_prefix('/')
+    }
+
     /// Reads `rel` (a path with `/` inside the export) as text, or `None` when it
     /// does not exist.
     ///
