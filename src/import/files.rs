@@ -22,38 +22,37 @@ use crate::source::SourceFile;
 /// A file read: kept whole, or let go once parsed.
 #[derive(Debug)]
 pub(crate) enum ReadFile {
-    /// Kept for the whole import.
-    Kept(SourceFile),
+    /// Kept for the whole import (boxed: nearly every file is let go).
+    Kept(Box<SourceFile>),
     /// Parsed and let go.
     Released(Released),
 }
 
 /// What it takes to read a file again, and to know it is the file that was
-/// parsed: its length and a hash of its text.
+/// parsed: its name (which holds its path in the export), its length and a
+/// hash of its text. Kept for each of tens of thousands of files, so kept
+/// small: the text read again is boxed.
 #[derive(Debug)]
 pub(crate) struct Released {
     /// Its display name.
     pub name: Arc<str>,
     /// The export folder it is in.
     dir: Arc<ExportDir>,
-    /// Its path inside the export folder.
-    rel: String,
     /// Its length in bytes when parsed.
     len: usize,
     /// The hash of its text when parsed.
     hash: u64,
     /// The text read again, if it is still the same (read once, on the first
     /// diagnostic that needs it).
-    again: OnceLock<Option<SourceFile>>,
+    again: OnceLock<Option<Box<SourceFile>>>,
 }
 
 impl Released {
-    /// Lets `file`, read as `rel` in `dir`, go.
-    pub(crate) fn new(dir: &Arc<ExportDir>, rel: String, file: SourceFile) -> Self {
+    /// Lets `file`, read from `dir`, go.
+    pub(crate) fn new(dir: &Arc<ExportDir>, file: SourceFile) -> Self {
         Released {
             name: Arc::from(file.name.as_str()),
             dir: Arc::clone(dir),
-            rel,
             len: file.text.len(),
             hash: hash(&file.text),
             again: OnceLock::new(),
@@ -65,11 +64,12 @@ impl Released {
     fn text(&self) -> Option<&SourceFile> {
         self.again
             .get_or_init(|| {
-                let file = self.dir.read(&self.rel).ok().flatten()?;
+                let rel = self.dir.rel_of(&self.name)?;
+                let file = self.dir.read(rel).ok().flatten()?;
                 let same = file.text.len() == self.len && hash(&file.text) == self.hash;
-                same.then_some(file)
+                same.then(|| Box::new(file))
             })
-            .as_ref()
+            .as_deref()
     }
 }
 
@@ -107,7 +107,7 @@ mod tests {
         let rel = "customers/c1/subscriptions.json";
         let file = dir.read(rel).unwrap().unwrap();
         let mut raw = Raw::default();
-        raw.add_released(Released::new(&dir, rel.into(), file));
+        raw.add_released(Released::new(&dir, file));
         (tmp, dir, raw)
     }
 

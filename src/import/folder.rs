@@ -68,16 +68,16 @@ pub(crate) fn parse_folder(dir: &Arc<ExportDir>, map: &Map, memo: &mut Memo, rel
     let read = |name: &str, out: &mut Parsed| {
         let path = format!("{rel}/{name}");
         match dir.read(&path) {
-            Ok(file) => file.map(|file| (path, file)),
+            Ok(file) => file,
             Err(e) => {
                 out.errors.push(e);
                 None
             }
         }
     };
-    let release = |(path, file): (String, SourceFile)| Released::new(dir, path, file);
+    let release = |file: SourceFile| Released::new(dir, file);
     if let Some(read) = read(&f.subscriptions, &mut out) {
-        let file = &read.1;
+        let file = &read;
         let fields = (&map.subscription_fields, &map.raw.subscription);
         let subs = with_records(file, map, fields, &mut out.errors, |rec, errors| {
             subscription(map, memo, file, rec, errors)
@@ -85,7 +85,7 @@ pub(crate) fn parse_folder(dir: &Arc<ExportDir>, map: &Map, memo: &mut Memo, rel
         out.files
             .push((release(read), Content::Subscriptions(subs)));
     } else if let Some(read) = read(&f.subscriptions_csv, &mut out) {
-        let file = &read.1;
+        let file = &read;
         let subs = match csv_file::records(
             file,
             &map.raw.subscriptions_csv,
@@ -104,7 +104,7 @@ pub(crate) fn parse_folder(dir: &Arc<ExportDir>, map: &Map, memo: &mut Memo, rel
             .push((release(read), Content::Subscriptions(subs)));
     }
     if let Some(read) = read(&f.transfers, &mut out) {
-        let file = &read.1;
+        let file = &read;
         let transfers = with_list(file, map, &mut out.errors, |o, errors| {
             transfer(map, file, o, errors)
         });
@@ -112,7 +112,7 @@ pub(crate) fn parse_folder(dir: &Arc<ExportDir>, map: &Map, memo: &mut Memo, rel
             .push((release(read), Content::Transfers(transfers)));
     }
     if let Some(read) = read(&f.agreements, &mut out) {
-        let file = &read.1;
+        let file = &read;
         let fields = (&map.agreement_fields, &map.raw.agreement);
         let mca = with_records(file, map, fields, &mut out.errors, |rec, errors| {
             agreement(map, file, rec, errors)

@@ -233,7 +233,7 @@ impl Raw {
     /// Keeps a file and returns its index.
     pub(crate) fn add_file(&mut self, file: SourceFile) -> usize {
         self.names.push(std::sync::Arc::from(file.name.as_str()));
-        self.files.push(ReadFile::Kept(file));
+        self.files.push(ReadFile::Kept(Box::new(file)));
         self.files.len() - 1
     }
 
@@ -244,11 +244,11 @@ impl Raw {
             let ReadFile::Kept(file) = slot else {
                 continue;
             };
-            let Some(rel) = dir.rel_of(&file.name).map(str::to_string) else {
+            if dir.rel_of(&file.name).is_none() {
                 continue;
-            };
-            let file = std::mem::replace(file, SourceFile::new("", ""));
-            *slot = ReadFile::Released(Released::new(dir, rel, file));
+            }
+            let file = std::mem::replace(&mut **file, SourceFile::new("", ""));
+            *slot = ReadFile::Released(Released::new(dir, file));
         }
     }
 
