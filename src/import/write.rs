@@ -233,17 +233,32 @@ fn write_chunks(
     Ok(chunks.iter().map(String::len).sum())
 }
 
-/// Entities written per chunk.
+/// Entities written per chunk, at most.
 const CHUNK: usize = 4096;
+
+/// Entities written per chunk, at least (a chunk has a memory of forms of
+/// its own, cold at its start).
+const LEAST_CHUNK: usize = 256;
+
+/// The chunk size for `count` entities: as many chunks as cores where that
+/// is at most [`CHUNK`] each, so that a run of fewer (the last of a kind,
+/// or a kind of a few thousand, such as a book's transfers) is not written
+/// on one core while the other waits.
+fn chunk_size(count: usize) -> usize {
+    count
+        .div_ceil(rayon::current_num_threads().max(1))
+        .clamp(LEAST_CHUNK, CHUNK)
+}
 
 /// Entities written in chunks on every core, in order: each entity's text
 /// depends only on the entity, so the chunks joined are the text of writing
 /// them one after the other. Each chunk is written into one of `buffers`
 /// (emptied first) while there are some, else into a new one.
 fn chunks(entities: &[Entity], kind: &str, mut buffers: Vec<String>) -> Vec<String> {
-    buffers.resize_with(entities.len().div_ceil(CHUNK), String::new);
+    let size = chunk_size(entities.len());
+    buffers.resize_with(entities.len().div_ceil(size), String::new);
     entities
-        .par_chunks(CHUNK)
+        .par_chunks(size)
         .zip(buffers)
         .map(|(chunk, mut text)| {
             text.clear();
@@ -541,6 +556,17 @@ fn comment(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_run_is_cut_into_a_chunk_per_core_within_the_bounds() {
+        let cores = rayon::current_num_threads().max(1);
+        assert_eq!(chunk_size(CHUNK * cores), CHUNK);
+        assert_eq!(chunk_size(CHUNK * cores * 3), CHUNK);
+        assert_eq!(chunk_size(1), LEAST_CHUNK);
+        let few = LEAST_CHUNK * cores * 3;
+        assert_eq!(chunk_size(few), LEAST_CHUNK * 3);
+        assert_eq!(few.div_ceil(chunk_size(few)), cores);
+    }
 
     #[test]
     fn an_indent_is_that_many_spaces_after_what_is_written() {
