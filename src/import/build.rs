@@ -124,17 +124,19 @@ fn assign(keys: Vec<(Text, &str, usize)>, ids: &mut Ids, prefix: &str) -> Assign
     let none = Text::from("");
     let mut out = vec![none; keys.len()];
     let mut order = Vec::with_capacity(keys.len());
-    for (k, (base, pc_id, index)) in keys.iter().enumerate() {
+    // Each key's text is taken, not copied: it is the id when free, and a
+    // copy dropped later was a count in a text long out of the cache.
+    let mut keys = keys.into_iter();
+    while let Some((base, pc_id, index)) = keys.next() {
         // The keys were made in the exports' order and are read in sorted
         // order: each text a cache miss, waited for on this one core (a
         // third of the hand-out's time at 100k subscriptions).
-        if let Some((ahead, _, slot)) = keys.get(k + 8) {
+        if let Some((ahead, _, slot)) = keys.as_slice().get(7) {
             prefetch::text(ahead);
             if let Some(slot) = out.get(*slot) {
                 prefetch::value(slot);
             }
         }
-        let index = *index;
         let id = ids.unique(base, || format!("{prefix}-{}", short(pc_id)));
         order.push(index);
         if let Some(slot) = out.get_mut(index) {

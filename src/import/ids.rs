@@ -82,25 +82,21 @@ impl Ids {
 
     /// A unique id for `base` (or `fallback()` when `base` is empty): `base`
     /// itself when it is free.
-    pub(crate) fn unique(&mut self, base: &Text, fallback: impl FnOnce() -> String) -> Text {
-        let owned;
+    pub(crate) fn unique(&mut self, base: Text, fallback: impl FnOnce() -> String) -> Text {
         let base = if base.is_empty() {
-            owned = Text::from(fallback());
-            &owned
+            Text::from(fallback())
         } else {
             base
         };
         // Nearly every base is free: it is hashed and looked up once, and
         // taken as it is (the text is shared, not copied) if free.
         let before = self.taken.len();
-        let id = Text::clone(
-            self.taken
-                .get_or_insert_with(&**base, |_| Text::clone(base)),
-        );
+        self.taken
+            .get_or_insert_with(&*base, |_| Text::clone(&base));
         if self.taken.len() > before {
-            return id;
+            return base;
         }
-        self.numbered(base)
+        self.numbered(&base)
     }
 
     /// `base-2`, `base-3`, …: the first that is free, taken.
@@ -203,7 +199,7 @@ mod tests {
     fn duplicates_get_numbers() {
         let mut ids = Ids::default();
         let x = || "x".to_string();
-        let mut unique = |base: &str| ids.unique(&Text::from(base), x);
+        let mut unique = |base: &str| ids.unique(Text::from(base), x);
         assert_eq!(&*unique("a"), "a");
         assert_eq!(&*unique("a"), "a-2");
         assert_eq!(&*unique(""), "x");
