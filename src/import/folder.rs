@@ -76,24 +76,22 @@ pub(crate) fn parse_folder(dir: &Arc<ExportDir>, map: &Map, memo: &mut Memo, rel
         }
     };
     let release = |file: SourceFile| Released::new(dir, file);
-    if let Some(read) = read(&f.subscriptions, &mut out) {
-        let file = &read;
+    if let Some(file) = read(&f.subscriptions, &mut out) {
         let fields = (&map.subscription_fields, &map.raw.subscription);
-        let subs = with_records(file, map, fields, &mut out.errors, |rec, errors| {
-            subscription(map, memo, file, rec, errors)
+        let subs = with_records(&file, map, fields, &mut out.errors, |rec, errors| {
+            subscription(map, memo, &file, rec, errors)
         });
         out.files
-            .push((release(read), Content::Subscriptions(subs)));
-    } else if let Some(read) = read(&f.subscriptions_csv, &mut out) {
-        let file = &read;
+            .push((release(file), Content::Subscriptions(subs)));
+    } else if let Some(file) = read(&f.subscriptions_csv, &mut out) {
         let subs = match csv_file::records(
-            file,
+            &file,
             &map.raw.subscriptions_csv,
             &[S::Id, S::Name, S::Status],
         ) {
             Ok(recs) => recs
                 .iter()
-                .filter_map(|r| subscription(map, memo, file, r, &mut out.errors))
+                .filter_map(|r| subscription(map, memo, &file, r, &mut out.errors))
                 .collect(),
             Err(e) => {
                 out.errors.extend(e);
@@ -101,24 +99,22 @@ pub(crate) fn parse_folder(dir: &Arc<ExportDir>, map: &Map, memo: &mut Memo, rel
             }
         };
         out.files
-            .push((release(read), Content::Subscriptions(subs)));
+            .push((release(file), Content::Subscriptions(subs)));
     }
-    if let Some(read) = read(&f.transfers, &mut out) {
-        let file = &read;
-        let transfers = with_list(file, map, &mut out.errors, |o, errors| {
-            transfer(map, file, o, errors)
+    if let Some(file) = read(&f.transfers, &mut out) {
+        let transfers = with_list(&file, map, &mut out.errors, |o, errors| {
+            transfer(map, &file, o, errors)
         });
         out.files
-            .push((release(read), Content::Transfers(transfers)));
+            .push((release(file), Content::Transfers(transfers)));
     }
-    if let Some(read) = read(&f.agreements, &mut out) {
-        let file = &read;
+    if let Some(file) = read(&f.agreements, &mut out) {
         let fields = (&map.agreement_fields, &map.raw.agreement);
-        let mca = with_records(file, map, fields, &mut out.errors, |rec, errors| {
-            agreement(map, file, rec, errors)
+        let mca = with_records(&file, map, fields, &mut out.errors, |rec, errors| {
+            agreement(map, &file, rec, errors)
         });
         let latest = mca.into_iter().max();
-        out.files.push((release(read), Content::Mca(latest)));
+        out.files.push((release(file), Content::Mca(latest)));
     }
     out
 }
