@@ -62,9 +62,10 @@ const SEND_EVERY: u64 = 8 << 20;
 /// Why: on ext4, renaming a file over another (the [`Staged::commit`] of a
 /// destination that exists) first writes out all of the new file's data that
 /// is still only in memory, so that a crash cannot leave an empty file in its
-/// place (the `auto_da_alloc` mount option, on by default). For a 57 MB
-/// scenario that took 27 ms, after all else was done; sent on as it is
-/// written, the disk works while the command does (BENCHMARKS.md, "Stop 32").
+/// place (the `auto_da_alloc` mount option, on by default). With a 57 MB
+/// scenario the rename took 37 ms, after all else was done; with the data
+/// sent on as it is written, 13 ms, the disk working while the command did
+/// (`strace -T`; BENCHMARKS.md, "Stop 32").
 /// Nothing is waited for, so no write is made slower.
 pub(crate) struct SentOn<'f> {
     file: &'f mut std::fs::File,

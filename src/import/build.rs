@@ -124,8 +124,11 @@ fn assign(keys: Vec<(Text, &str, usize)>, ids: &mut Ids, prefix: &str) -> Assign
     let none = Text::from("");
     let mut out = vec![none; keys.len()];
     let mut order = Vec::with_capacity(keys.len());
-    // Each key's text is taken, not copied: it is the id when free, and a
-    // copy dropped later was a count in a text long out of the cache.
+    // No copy of a key or an id is made to be dropped later: each drop was a
+    // count changed in a text long out of the cache, on this one core. A
+    // key's text is taken as its id when free (the hand-out 36 -> 28 ms at
+    // 100k subscriptions), and the ids are sorted by reference below (46 ->
+    // 40 ms, in an earlier series; BENCHMARKS.md, "Stop 32").
     let mut keys = keys.into_iter();
     while let Some((base, pc_id, index)) = keys.next() {
         // The keys were made in the exports' order and are read in sorted
@@ -145,9 +148,6 @@ fn assign(keys: Vec<(Text, &str, usize)>, ids: &mut Ids, prefix: &str) -> Assign
     }
     // Already in order but where a suffix (`-2`) or a fallback id sorts
     // elsewhere than its key: the stable sort takes the runs as they are.
-    // Sorted by the ids where they are, not by copies of them: each copy
-    // dropped was a count in a text long out of the cache (5 ms at 100k
-    // subscriptions, on one core).
     let mut by_id: Vec<(&Text, usize)> = order
         .into_iter()
         .filter_map(|index| Some((out.get(index)?, index)))

@@ -40,13 +40,8 @@ pub(crate) fn value<T: ?Sized>(value: &T) {
     lines(std::ptr::from_ref(value).cast(), count);
 }
 
-/// Asks for (the start of) a record's list of fields.
-pub(crate) fn fields(fields: &Fields) {
-    self::value(fields.0.as_slice());
-}
-
 /// Asks for the texts of a record's first scalar fields (its list of
-/// fields asked for a few steps before, as [`fields`] does).
+/// fields asked for a few steps before, as [`ahead`] does).
 pub(crate) fn field_texts(fields: &Fields) {
     for (_, value) in fields.0.iter().take(MOST_LINES) {
         if let Val::Str(t) | Val::Plain(t) = value {
@@ -60,7 +55,7 @@ pub(crate) fn field_texts(fields: &Fields) {
 /// four places on.
 pub(crate) fn ahead<'a, T>(records: &'a [T], n: usize, fields_of: impl Fn(&'a T) -> &'a Fields) {
     if let Some(record) = records.get(n + 8) {
-        fields(fields_of(record));
+        value(fields_of(record).0.as_slice());
     }
     if let Some(record) = records.get(n + 4) {
         field_texts(fields_of(record));

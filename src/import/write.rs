@@ -382,9 +382,9 @@ fn field_inline(out: &mut String, forms: &mut Forms, key: &str, value: &Val, ind
 }
 
 /// Writes `n` spaces of indentation. The writer's indents (two to eight
-/// spaces) are each one text of known length, which the compiler writes
-/// with a store or two: a 100k book has a million fields, and pushing their
-/// indents a character at a time was a tenth of the writer's time.
+/// spaces) are each one text of known length: a 100k book has a million
+/// fields, and pushing their indents a character at a time was 7.3 M of a
+/// 10k import's 587 M instructions (BENCHMARKS.md, "Stop 32").
 fn spaces(out: &mut String, n: usize) {
     match n {
         0 => {}
