@@ -1,6 +1,7 @@
 //! From what the exports hold to scenario entities: readable ids, references
 //! between entities, and the `# from` origin of each.
 
+use super::by_family;
 use super::error::{ImportCode, ImportError};
 use super::fragment::{Entity, Fields, Scenario, SharedTexts, Text, Val};
 use super::ids::{short, slug, Ids, Slugs};
@@ -44,12 +45,10 @@ pub(crate) fn build<R: Send>(
     add_transfer_partners(raw);
     let raw: &Raw = raw;
     let mut ids = Ids::default();
-    // Every id goes in one set: sized once for all of them, since growing
-    // it for the transfers rehashed the 100k ids already in it (20 ms on
-    // one core at 100k subscriptions).
-    ids.reserve(
-        raw.partners.len() + raw.customers.len() + raw.subscriptions.len() + raw.transfers.len(),
-    );
+    // The partners' and customers' ids go in one set, sized once (the
+    // subscriptions' and transfers' join them only when they are handed
+    // out in one pass: see `subscription_entities`).
+    ids.reserve(raw.partners.len() + raw.customers.len());
     let partners = partners(raw, &mut ids);
     let partner_ids = &partners.ids;
     let customers = customers(raw, &mut ids);
@@ -58,13 +57,13 @@ pub(crate) fn build<R: Send>(
     scenario.kinds[0] = partner_entities(raw, &partners);
     // The customers' entities need only the ids above: they are built on
     // one core while the subscriptions' ids are handed out on the other.
-    let ((customers, after_customers), (subs, sub_ids, resellers)) = rayon::join(
+    let ((customers, after_customers), (subs, sub_ids, resellers, transfer_ids)) = rayon::join(
         || {
             let mut customers = customer_entities(raw, &customers, partner_ids);
             let after = with_customers(&mut customers);
             (customers, after)
         },
-        || subscription_entities(raw, &mut ids, customer_ids, partner_ids, errors),
+        || subscription_entities(raw, &mut ids, &customers, partner_ids, errors),
     );
     scenario.kinds[1] = customers;
     scenario.kinds[2] = subs;
@@ -74,7 +73,7 @@ pub(crate) fn build<R: Send>(
         partner_ids,
         sub_ids: &sub_ids,
     };
-    scenario.kinds[3] = transfer_entities(&context, &mut ids, errors);
+    scenario.kinds[3] = transfer_entities(&context, &mut ids, errors, transfer_ids);
     let built = Built {
         scenario,
         resellers,
@@ -97,12 +96,12 @@ fn add_transfer_partners(raw: &mut Raw) {
 }
 
 /// The readable ids of one kind of entity, and the order they sort in.
-struct Assigned {
+pub(crate) struct Assigned {
     /// Each entity's id, by its index in [`Raw`].
-    ids: Vec<Text>,
+    pub ids: Vec<Text>,
     /// The indexes in [`Raw`], in the order of their ids: the order the
     /// entities are written in.
-    by_id: Vec<usize>,
+    pub by_id: Vec<usize>,
 }
 
 /// The entities at the indexes `order` (in [`Raw`]) of `items`, each with its
@@ -118,7 +117,7 @@ fn in_order<'a, T>(
 }
 
 /// Ids in a deterministic order: by name, then Partner Center id.
-fn assign(keys: Vec<(Text, &str, usize)>, ids: &mut Ids, prefix: &str) -> Assigned {
+pub(super) fn assign(keys: Vec<(Text, &str, usize)>, ids: &mut Ids, prefix: &str) -> Assigned {
     let mut keys = keys;
     keys.par_sort_unstable();
     let none = Text::from("");
@@ -126,14 +125,15 @@ fn assign(keys: Vec<(Text, &str, usize)>, ids: &mut Ids, prefix: &str) -> Assign
     let mut order = Vec::with_capacity(keys.len());
     // No copy of a key or an id is made to be dropped later: each drop was a
     // count changed in a text long out of the cache, on this one core. A
-    // key's text is taken as its id when free (the hand-out 36 -> 28 ms at
-    // 100k subscriptions), and the ids are sorted by reference below (46 ->
-    // 40 ms, in an earlier series; BENCHMARKS.md, "Stop 32").
+    // key's text is taken as its id when free (the hand-out 36 -> 28 ms when
+    // 100k subscriptions were handed out here), and the ids are sorted by
+    // reference below (46 -> 40 ms, in an earlier series; BENCHMARKS.md,
+    // "Stop 32").
     let mut keys = keys.into_iter();
     while let Some((base, pc_id, index)) = keys.next() {
         // The keys were made in the exports' order and are read in sorted
         // order: each text a cache miss, waited for on this one core (a
-        // third of the hand-out's time at 100k subscriptions).
+        // third of the hand-out's time for 100k subscriptions).
         if let Some((ahead, _, slot)) = keys.as_slice().get(7) {
             prefetch::text(ahead);
             if let Some(slot) = out.get(*slot) {
@@ -277,8 +277,9 @@ fn customer_entities(raw: &Raw, assigned: &Assigned, partner_ids: &[Text]) -> Ve
 }
 
 /// The subscriptions' entities (in the order of their ids), their readable
-/// ids (in the order of [`Raw::subscriptions`]) and their resellers to resolve.
-type Subscriptions = (Vec<Entity>, Vec<Text>, Vec<Deferred>);
+/// ids (in the order of [`Raw::subscriptions`]), their resellers to resolve,
+/// and the transfers' ids when they were handed out with theirs.
+type Subscriptions = (Vec<Entity>, Vec<Text>, Vec<Deferred>, Option<Assigned>);
 
 /// The subscriptions' entities, built in the order of their ids, which is
 /// the order they are written in.
@@ -292,34 +293,31 @@ type Subscriptions = (Vec<Entity>, Vec<Text>, Vec<Deferred>);
 fn subscription_entities(
     raw: &Raw,
     ids: &mut Ids,
-    customer_ids: &[Text],
+    customers: &Assigned,
     partner_ids: &[Text],
     errors: &mut Vec<ImportError>,
 ) -> Subscriptions {
-    let keys = raw
-        .subscriptions
-        .par_iter()
-        .enumerate()
-        .map_init(
-            || (Slugs::default(), String::new()),
-            |(slugs, key), (i, s)| {
-                let customer = customer_ids.get(s.customer).map_or("", |c| &**c);
-                let name = s.name.as_deref().unwrap_or("subscription");
-                // `customer-name`, made in one buffer and copied once into
-                // the text that is shared from here on: the id is this text
-                // when it is free.
-                key.clear();
-                key.push_str(customer);
-                key.push('-');
-                slugs.push(key, name);
-                (Text::from(key.as_str()), &*s.pc_id, i)
-            },
-        )
-        .collect();
+    let customer_ids = &customers.ids;
+    // Customer by customer on every core where the customers' ids allow it
+    // (see `by_family`), else in one pass.
+    let family = by_family::families(customer_ids, &customers.by_id).unwrap_or_default();
+    let keys = subscription_keys(raw, customer_ids, &family);
+    let transfers = transfer_keys(raw, customer_ids, &family);
+    let (subscriptions, transfers) = match by_family::hand_out(keys, transfers, ids) {
+        Some((subscriptions, transfers)) => (subscriptions, Some(transfers)),
+        None => {
+            // Sized once for all of them: growing the set for the transfers
+            // rehashed the 100k ids already in it (20 ms on one core).
+            ids.reserve(raw.subscriptions.len() + raw.transfers.len());
+            let keys = subscription_keys(raw, customer_ids, &[]);
+            let keys = keys.into_iter().map(|(_, key)| key).collect();
+            (assign(keys, ids, "subscription"), None)
+        }
+    };
     let Assigned {
         ids: sub_ids,
         by_id,
-    } = assign(keys, ids, "subscription");
+    } = subscriptions;
     // Each entity depends only on its subscription and the tables above:
     // built in chunks on every core, then put together in order.
     const CHUNK: usize = 4096;
@@ -335,7 +333,56 @@ fn subscription_entities(
         .map(|(n, order)| subscription_chunk(&context, n * CHUNK, order))
         .collect();
     let (out, resellers) = joined(chunks, errors);
-    (out, sub_ids, resellers)
+    (out, sub_ids, resellers, transfers)
+}
+
+/// Each subscription's id key (`customer-name`) with its customer's family
+/// (`u32::MAX` for none: `family` may be empty).
+fn subscription_keys<'r>(
+    raw: &'r Raw,
+    customer_ids: &[Text],
+    family: &[u32],
+) -> Vec<by_family::Keyed<'r>> {
+    raw.subscriptions
+        .par_iter()
+        .enumerate()
+        .map_init(
+            || (Slugs::default(), String::new()),
+            |(slugs, key), (i, s)| {
+                let customer = customer_ids.get(s.customer).map_or("", |c| &**c);
+                let name = s.name.as_deref().unwrap_or("subscription");
+                // `customer-name`, made in one buffer and copied once into
+                // the text that is shared from here on: the id is this text
+                // when it is free.
+                key.clear();
+                key.push_str(customer);
+                key.push('-');
+                slugs.push(key, name);
+                let family = family.get(s.customer).copied().unwrap_or(u32::MAX);
+                (family, (Text::from(key.as_str()), &*s.pc_id, i))
+            },
+        )
+        .collect()
+}
+
+/// Each transfer's id key (`customer-transfer-day`) with its customer's
+/// family, as [`subscription_keys`].
+fn transfer_keys<'r>(
+    raw: &'r Raw,
+    customer_ids: &[Text],
+    family: &[u32],
+) -> Vec<by_family::Keyed<'r>> {
+    raw.transfers
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let customer = customer_ids.get(t.customer).map_or("", |c| &**c);
+            let day = t.created.as_deref().unwrap_or_else(|| short(&t.pc_id));
+            let family = family.get(t.customer).copied().unwrap_or(u32::MAX);
+            let key = Text::from(format!("{customer}-transfer-{day}"));
+            (family, (key, t.pc_id.as_str(), i))
+        })
+        .collect()
 }
 
 /// The entities of `chunks` in order; their errors, and the resellers to
@@ -440,27 +487,20 @@ fn subscription_chunk(c: &Context<'_>, first: usize, order: &[usize]) -> Chunk {
     out
 }
 
+/// The transfers' entities, their ids handed out here unless `assigned`
+/// holds them already.
 fn transfer_entities(
     context: &Context<'_>,
     ids: &mut Ids,
     errors: &mut Vec<ImportError>,
+    assigned: Option<Assigned>,
 ) -> Vec<Entity> {
     let raw = context.raw;
-    let keys = raw
-        .transfers
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            let customer = context.customer_ids.get(t.customer).map_or("", |c| &**c);
-            let day = t.created.as_deref().unwrap_or_else(|| short(&t.pc_id));
-            (
-                Text::from(format!("{customer}-transfer-{day}")),
-                t.pc_id.as_str(),
-                i,
-            )
-        })
-        .collect();
-    let assigned = assign(keys, ids, "transfer");
+    let assigned = assigned.unwrap_or_else(|| {
+        let keys = transfer_keys(raw, context.customer_ids, &[]);
+        let keys = keys.into_iter().map(|(_, key)| key).collect();
+        assign(keys, ids, "transfer")
+    });
     // As for subscriptions: in the order of their ids, in chunks on every
     // core, put together in order.
     const CHUNK: usize = 2048;

@@ -96,7 +96,28 @@ impl Ids {
         if self.taken.len() > before {
             return base;
         }
-        self.numbered(&base)
+        self.numbered(&base, None)
+    }
+
+    /// [`Ids::unique`] for a base that is not empty, where the ids `outside`
+    /// holds are taken too (and are not changed: many of these may be
+    /// handed out on every core beside one `outside`).
+    pub(crate) fn unique_beside(&mut self, base: Text, outside: &Ids) -> Text {
+        if !outside.taken.contains(&*base) {
+            let before = self.taken.len();
+            self.taken
+                .get_or_insert_with(&*base, |_| Text::clone(&base));
+            if self.taken.len() > before {
+                return base;
+            }
+        }
+        self.numbered(&base, Some(outside))
+    }
+
+    /// Forgets every id handed out, keeping the room they took.
+    pub(crate) fn clear(&mut self) {
+        self.taken.clear();
+        self.next.clear();
     }
 
     /// `base-2`, `base-3`, …: the first that is free, taken.
@@ -105,7 +126,7 @@ impl Ids {
     /// subscriptions' ids are numbered), so each candidate is written in one
     /// reused buffer, hashed once to be looked up and taken, and copied only
     /// when free; the next number to try is kept under the base's own text.
-    fn numbered(&mut self, base: &Text) -> Text {
+    fn numbered(&mut self, base: &Text, outside: Option<&Ids>) -> Text {
         use std::fmt::Write;
         let mut n = self.next.get(&**base).copied().unwrap_or(2);
         let mut candidate = std::mem::take(&mut self.candidate);
@@ -114,6 +135,9 @@ impl Ids {
             // Writing to a `String` cannot fail.
             let _ = write!(candidate, "{base}-{n}");
             n += 1;
+            if outside.is_some_and(|o| o.taken.contains(candidate.as_str())) {
+                continue;
+            }
             let before = self.taken.len();
             let id = Text::clone(
                 self.taken

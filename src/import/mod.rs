@@ -13,6 +13,7 @@
 
 pub(crate) mod build;
 mod by_address;
+mod by_family;
 pub(crate) mod csv_file;
 pub(crate) mod error;
 pub(crate) mod export;
