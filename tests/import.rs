@@ -939,3 +939,114 @@ fn many_unmatched_overlay_entries_take_time_linear_in_the_overlay() {
     common::assert_eight_times_the_input_is_linear(t_small, t_large);
     tmp.close().unwrap();
 }
+
+/// Adds to the export at `dir` a customer with this tenant id (and name,
+/// if any) holding two of the first customer's subscriptions, renumbered.
+fn add_customer(dir: &Path, tenant: &str, name: Option<&str>, number: u32) {
+    let list = dir.join("customers.json");
+    let mut customers: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&list).unwrap()).unwrap();
+    let items = customers["items"].as_array_mut().unwrap();
+    let first = items[0].clone();
+    let mut customer = first.clone();
+    customer["id"] = tenant.into();
+    customer["companyProfile"]["tenantId"] = tenant.into();
+    for profile in ["companyProfile", "billingProfile"] {
+        match name {
+            Some(name) => customer[profile]["companyName"] = name.into(),
+            None => {
+                customer[profile]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("companyName");
+            }
+        }
+    }
+    items.push(customer);
+    customers["totalCount"] = items.len().into();
+    std::fs::write(&list, customers.to_string()).unwrap();
+    let from = dir.join("customers").join(first["id"].as_str().unwrap());
+    let text = std::fs::read_to_string(from.join("subscriptions.json")).unwrap();
+    let mut subscriptions: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let items = subscriptions["items"].as_array_mut().unwrap();
+    items.truncate(2);
+    for (n, item) in items.iter_mut().enumerate() {
+        item["id"] = format!("{number:04}0000-0000-4000-8000-00000000000{n}").into();
+        item.as_object_mut().unwrap().remove("parentSubscriptionId");
+    }
+    subscriptions["totalCount"] = 2.into();
+    let folder = dir.join("customers").join(tenant);
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("subscriptions.json"), subscriptions.to_string()).unwrap();
+}
+
+/// The ids of a scenario's entities (`  - id: …` lines), sorted.
+fn entity_ids(scenario: &str) -> Vec<String> {
+    let mut ids: Vec<String> = scenario
+        .lines()
+        .filter_map(|l| l.strip_prefix("  - id: "))
+        .map(str::to_string)
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// Ids are handed out customer family by customer family where the
+/// customers' ids allow it (`import::by_family`), else in one pass: a
+/// second Adatum Corp makes the family `adatum-corp`, `adatum-corp-2`; a
+/// customer with no name gets an id from its tenant id, here with a `+`
+/// (below `-`), which takes the single pass. Either way the bundled
+/// entities keep their ids and the new ones get theirs.
+#[test]
+fn ids_are_the_same_handed_out_by_family_or_in_one_pass() {
+    let bundled = entity_ids(&import_bundled().stdout);
+    let cases: [(&str, Option<&str>, &str); 2] = [
+        (
+            "7e000000-0000-4000-8000-000000000077",
+            Some("Adatum Corp"),
+            "adatum-corp-2",
+        ),
+        (
+            "ab+cd000-0000-4000-8000-000000000077",
+            None,
+            "customer-ab+cd000",
+        ),
+    ];
+    for (number, (tenant, name, id)) in cases.into_iter().enumerate() {
+        let tmp = common::fresh_dir("import", "by-family");
+        let dir = tmp.path();
+        copy_tree(Path::new(TAILSPIN), dir);
+        add_customer(dir, tenant, name, 7000 + number as u32);
+        let overlay = dir.join("more.yaml");
+        let relationship = "{ partner: tailspin-cloud-services, via: direct }";
+        let entry = format!(
+            "customers:\n  - id: {tenant}\n    mca: {{ via: admin_center }}\n    relationships: [{relationship}]\n"
+        );
+        std::fs::write(&overlay, entry).unwrap();
+        let output = dir.join("imported.yaml");
+        let r = run(&[
+            "import",
+            "--map",
+            MAP,
+            "--overlay",
+            OVERLAY,
+            "--overlay",
+            overlay.to_str().unwrap(),
+            "--output",
+            output.to_str().unwrap(),
+            dir.to_str().unwrap(),
+            WIDE_WORLD,
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let written = std::fs::read_to_string(&output).unwrap();
+        let mut expected = bundled.clone();
+        for more in ["", "-exchange-online-archiving", "-office-365-e1"] {
+            expected.push(format!("{id}{more}"));
+        }
+        expected.sort();
+        assert_eq!(entity_ids(&written), expected, "{written}");
+        let check = run(&["check", "--format", "json", output.to_str().unwrap()]);
+        assert_ne!(check.code, 2, "{}", check.stderr);
+        tmp.close().unwrap();
+    }
+}

@@ -300,10 +300,12 @@ fn subscription_entities(
     let customer_ids = &customers.ids;
     // Customer by customer on every core where the customers' ids allow it
     // (see `by_family`), else in one pass.
-    let family = by_family::families(customer_ids, &customers.by_id).unwrap_or_default();
-    let keys = subscription_keys(raw, customer_ids, &family);
-    let transfers = transfer_keys(raw, customer_ids, &family);
-    let (subscriptions, transfers) = match by_family::hand_out(keys, transfers, ids) {
+    let by_family = by_family::families(customer_ids, &customers.by_id).and_then(|family| {
+        let keys = subscription_keys(raw, customer_ids, &family);
+        let transfers = transfer_keys(raw, customer_ids, &family);
+        by_family::hand_out(keys, transfers, ids)
+    });
+    let (subscriptions, transfers) = match by_family {
         Some((subscriptions, transfers)) => (subscriptions, Some(transfers)),
         None => {
             // Sized once for all of them: growing the set for the transfers
