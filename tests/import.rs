@@ -38,26 +38,24 @@ fn import_bundled() -> Run {
 
 /// The bundled exports imported with their overlay and `overlays` after it.
 fn import_bundled_with_overlays(overlays: &[&str]) -> Run {
-    let mut args = vec!["import", "--map", MAP, "--overlay", OVERLAY];
-    for overlay in overlays {
-        args.extend(["--overlay", overlay]);
-    }
-    args.extend([TAILSPIN, WIDE_WORLD]);
-    run(&args)
+    import_with(TAILSPIN, overlays)
 }
 
 /// The bundled exports imported with Tailspin's export read from `tailspin`
 /// (a copy of it, changed by a test).
 fn import_with_tailspin_at(tailspin: &str) -> Run {
-    run(&[
-        "import",
-        "--map",
-        MAP,
-        "--overlay",
-        OVERLAY,
-        tailspin,
-        WIDE_WORLD,
-    ])
+    import_with(tailspin, &[])
+}
+
+/// The bundled exports imported with Tailspin's export read from
+/// `tailspin`, and the bundled overlay and `overlays` after it.
+fn import_with(tailspin: &str, overlays: &[&str]) -> Run {
+    let mut args = vec!["import", "--map", MAP, "--overlay", OVERLAY];
+    for overlay in overlays {
+        args.extend(["--overlay", overlay]);
+    }
+    args.extend([tailspin, WIDE_WORLD]);
+    run(&args)
 }
 
 /// Asserts that each of `needles` is in `stderr`, each after the one before.
@@ -1023,28 +1021,17 @@ fn ids_are_the_same_handed_out_by_family_or_in_one_pass() {
             "customers:\n  - id: {tenant}\n    mca: {{ via: admin_center }}\n    relationships: [{relationship}]\n"
         );
         std::fs::write(&overlay, entry).unwrap();
-        let output = dir.join("imported.yaml");
-        let r = run(&[
-            "import",
-            "--map",
-            MAP,
-            "--overlay",
-            OVERLAY,
-            "--overlay",
-            overlay.to_str().unwrap(),
-            "--output",
-            output.to_str().unwrap(),
-            dir.to_str().unwrap(),
-            WIDE_WORLD,
-        ]);
+        let r = import_with(dir.to_str().unwrap(), &[overlay.to_str().unwrap()]);
         assert_eq!(r.code, 0, "{}", r.stderr);
-        let written = std::fs::read_to_string(&output).unwrap();
+        let written = r.stdout;
         let mut expected = bundled.clone();
         for more in ["", "-exchange-online-archiving", "-office-365-e1"] {
             expected.push(format!("{id}{more}"));
         }
         expected.sort();
         assert_eq!(entity_ids(&written), expected, "{written}");
+        let output = dir.join("imported.yaml");
+        std::fs::write(&output, &written).unwrap();
         let check = run(&["check", "--format", "json", output.to_str().unwrap()]);
         assert_ne!(check.code, 2, "{}", check.stderr);
         tmp.close().unwrap();
