@@ -4,8 +4,8 @@
 //! Each of their ids begins with its customer's id and a `-`
 //! (`adatum-microsoft-365-e3`, `adatum-transfer-2026-11-11`). Handed out in
 //! one sorted pass through one set of every id, 100k subscriptions took
-//! 60 ms of sorting texts on both cores and 40 ms of the hand-out on one
-//! (BENCHMARKS.md, "Stop 33"). But two customers' ids can meet only where
+//! 22–38 ms of sorting texts on both cores and 25–44 ms of the hand-out on
+//! one (BENCHMARKS.md, "Stop 33"). But two customers' ids can meet only where
 //! one customer's id begins with the other's and a `-` (`adatum` and
 //! `adatum-2`: `adatum-2-x` may be either's). Such customers are one
 //! *family*; apart from the partners' and customers' ids (handed out
