@@ -83,32 +83,20 @@ pub(crate) fn hand_out(
     // Each key's text is moved into its id (most ids are their key), with
     // an empty text of the thread's own left in its place: a clone, and a
     // drop later, would each change a count in a text out of the cache.
-    let handed: Vec<Handed> = runs(&mut subscriptions, &mut transfers)
+    let (subscriptions, transfers): (Vec<_>, Vec<_>) = runs(&mut subscriptions, &mut transfers)
         .into_par_iter()
         .map_init(
             || (Ids::default(), Text::from("")),
             |(ids, empty), (subs, transfers)| {
                 ids.clear();
-                Handed {
-                    subscriptions: family_ids(subs, ids, outside, empty),
-                    transfers: family_ids(transfers, ids, outside, empty),
-                }
+                let subs = family_ids(subs, ids, outside, empty);
+                (subs, family_ids(transfers, ids, outside, empty))
             },
         )
-        .collect();
-    let (subscriptions, transfers): (Vec<_>, Vec<_>) = handed
-        .into_iter()
-        .map(|h| (h.subscriptions, h.transfers))
         .unzip();
     let subscriptions = assigned(subscription_count, subscriptions)?;
     let transfers = assigned(transfer_count, transfers)?;
     Some((subscriptions, transfers))
-}
-
-/// One family's ids: (index, id), in the order of the ids.
-struct Handed {
-    subscriptions: Vec<(usize, Text)>,
-    transfers: Vec<(usize, Text)>,
 }
 
 /// `keys` sorted by family, then by key; `None` if one has no family.

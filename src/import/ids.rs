@@ -88,22 +88,21 @@ impl Ids {
         } else {
             base
         };
-        // Nearly every base is free: it is hashed and looked up once, and
-        // taken as it is (the text is shared, not copied) if free.
-        let before = self.taken.len();
-        self.taken
-            .get_or_insert_with(&*base, |_| Text::clone(&base));
-        if self.taken.len() > before {
-            return base;
-        }
-        self.numbered(&base, None)
+        self.free_or_numbered(base, None)
     }
 
-    /// [`Ids::unique`] for a base that is not empty, where the ids `outside`
-    /// holds are taken too (and are not changed: many of these may be
-    /// handed out on every core beside one `outside`).
+    /// [`Ids::unique`] where the ids `outside` holds are taken too (and are
+    /// not changed: many of these may be handed out on every core beside one
+    /// `outside`).
     pub(crate) fn unique_beside(&mut self, base: Text, outside: &Ids) -> Text {
-        if !outside.taken.contains(&*base) {
+        self.free_or_numbered(base, Some(outside))
+    }
+
+    /// `base` if neither this nor `outside` has taken it, else numbered.
+    fn free_or_numbered(&mut self, base: Text, outside: Option<&Ids>) -> Text {
+        // Nearly every base is free: it is hashed and looked up once, and
+        // taken as it is (the text is shared, not copied) if free.
+        if !taken_by(outside, &base) {
             let before = self.taken.len();
             self.taken
                 .get_or_insert_with(&*base, |_| Text::clone(&base));
@@ -111,7 +110,7 @@ impl Ids {
                 return base;
             }
         }
-        self.numbered(&base, Some(outside))
+        self.numbered(&base, outside)
     }
 
     /// Forgets every id handed out, keeping the room they took.
@@ -135,7 +134,7 @@ impl Ids {
             // Writing to a `String` cannot fail.
             let _ = write!(candidate, "{base}-{n}");
             n += 1;
-            if outside.is_some_and(|o| o.taken.contains(candidate.as_str())) {
+            if taken_by(outside, &candidate) {
                 continue;
             }
             let before = self.taken.len();
@@ -156,6 +155,11 @@ impl Ids {
         }
         id
     }
+}
+
+/// Whether `outside` (if any) holds `id`.
+fn taken_by(outside: Option<&Ids>, id: &str) -> bool {
+    outside.is_some_and(|o| o.taken.contains(id))
 }
 
 /// The first eight characters of a Partner Center id, for ids of unnamed entities.
